@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "Tierline",
+  products: [
+    .executable(name: "tierline", targets: ["tierline"]),
+    .library(name: "TierlineLedger", targets: ["TierlineLedger"]),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CLMDB",
+      pkgConfig: "lmdb",
+      providers: [.apt(["liblmdb-dev"])]
+    ),
+    .target(name: "TierlineStore", dependencies: ["CLMDB"]),
+    .target(name: "TierlineEvents"),
+    .target(name: "TierlinePlaybook", dependencies: ["TierlineEvents"]),
+    .target(
+      name: "TierlineProjections",
+      dependencies: ["TierlineEvents", "TierlinePlaybook"]
+    ),
+    .target(
+      name: "TierlineLedger",
+      dependencies: [
+        "TierlineStore", "TierlineEvents", "TierlinePlaybook", "TierlineProjections",
+      ]
+    ),
+    .executableTarget(name: "tierline", dependencies: ["TierlineLedger"]),
+    .testTarget(name: "TierlineStoreTests", dependencies: ["TierlineStore"]),
+    .testTarget(name: "TierlineEventsTests", dependencies: ["TierlineEvents"]),
+    .testTarget(
+      name: "TierlineProjectionsTests",
+      dependencies: ["TierlineEvents", "TierlinePlaybook", "TierlineProjections"]
+    ),
+    .testTarget(name: "TierlineLedgerTests", dependencies: ["TierlineLedger"]),
+    .testTarget(name: "TierlineCLITests", dependencies: ["TierlineLedger"]),
+  ]
+)

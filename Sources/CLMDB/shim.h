@@ -1,0 +1,6 @@
+#ifndef TIERLINE_CLMDB_SHIM_H
+#define TIERLINE_CLMDB_SHIM_H
+
+#include <lmdb.h>
+
+#endif

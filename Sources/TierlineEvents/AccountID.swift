@@ -1,0 +1,61 @@
+import Foundation
+
+/// An account identifier: a Unicode string compared after NFC normalization.
+///
+/// "Café" typed with a combining accent and with a precomposed "é" is one account.
+/// The normalized UTF-8 form is at most `maximumUTF8Length` bytes and contains no
+/// control characters, so it fits an LMDB key with room to spare.
+public struct AccountID: Hashable, Comparable, Sendable, CustomStringConvertible {
+  /// The NFC-normalized identifier.
+  public let value: String
+
+  /// The longest identifier accepted, in UTF-8 bytes after normalization.
+  public static let maximumUTF8Length = 200
+
+  /// Normalizes and validates an identifier.
+  /// - Throws: `AccountIDError` when it is empty, too long or has control characters.
+  public init(_ raw: String) throws(AccountIDError) {
+    let normalized = raw.precomposedStringWithCanonicalMapping
+    guard !normalized.isEmpty else { throw .empty }
+    guard normalized.utf8.count <= AccountID.maximumUTF8Length else {
+      throw .tooLong(bytes: normalized.utf8.count)
+    }
+    guard
+      !normalized.unicodeScalars.contains(where: {
+        $0.properties.generalCategory == .control
+      })
+    else { throw .controlCharacter }
+    value = normalized
+  }
+
+  /// Wraps text already known to be a normalized, valid identifier, such as one
+  /// read back from the ledger's own index.
+  public init(normalized value: String) {
+    self.value = value
+  }
+
+  public var description: String { value }
+
+  public static func < (lhs: AccountID, rhs: AccountID) -> Bool {
+    lhs.value.utf8.lexicographicallyPrecedes(rhs.value.utf8)
+  }
+}
+
+/// Why an account identifier was rejected.
+public enum AccountIDError: Error, Hashable, Sendable, CustomStringConvertible {
+  case empty
+  case tooLong(bytes: Int)
+  case controlCharacter
+
+  public var description: String {
+    switch self {
+    case .empty:
+      return "account id is empty"
+    case .tooLong(let bytes):
+      return "account id is \(bytes) bytes of UTF-8, more than the maximum of "
+        + "\(AccountID.maximumUTF8Length)"
+    case .controlCharacter:
+      return "account id contains a control character"
+    }
+  }
+}

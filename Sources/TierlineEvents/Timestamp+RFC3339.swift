@@ -1,0 +1,101 @@
+extension Timestamp {
+  /// Parses an RFC 3339 date-time with a mandatory offset (`Z`, `+hh:mm` or `-hh:mm`).
+  ///
+  /// Accepts `T`, `t` or a space between date and time, and up to six fractional
+  /// digits; more digits would not be exact in microseconds and are rejected.
+  /// A leap second (`:60`) is rejected because the ledger's time line has none.
+  /// - Returns: nil when the text is not such a timestamp or names an impossible date.
+  public init?(rfc3339 text: some StringProtocol) {
+    let bytes = Array(text.utf8)
+    guard bytes.count >= 20, bytes.count <= 40 else { return nil }
+    guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+      bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
+    else { return nil }
+    let separator = bytes[10]
+    guard separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t")
+      || separator == UInt8(ascii: " ")
+    else { return nil }
+    guard let year = parseDigits(bytes[0..<4]), let month = parseDigits(bytes[5..<7]),
+      let day = parseDigits(bytes[8..<10]), let hour = parseDigits(bytes[11..<13]),
+      let minute = parseDigits(bytes[14..<16]), let second = parseDigits(bytes[17..<19])
+    else { return nil }
+    guard let date = CivilDate(year: year, month: month, day: day), hour < 24, minute < 60,
+      second < 60
+    else { return nil }
+
+    var index = 19
+    var fraction: Int64 = 0
+    if bytes[index] == UInt8(ascii: ".") {
+      index += 1
+      let start = index
+      while index < bytes.count, bytes[index] >= UInt8(ascii: "0"),
+        bytes[index] <= UInt8(ascii: "9")
+      {
+        index += 1
+      }
+      let digits = index - start
+      guard digits >= 1, digits <= 6, let value = parseDigits(bytes[start..<index]) else {
+        return nil
+      }
+      fraction = Int64(value)
+      for _ in digits..<6 { fraction *= 10 }
+    }
+
+    guard index < bytes.count else { return nil }
+    var offsetSeconds = 0
+    switch bytes[index] {
+    case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+      guard index + 1 == bytes.count else { return nil }
+    case UInt8(ascii: "+"), UInt8(ascii: "-"):
+      guard index + 6 == bytes.count, bytes[index + 3] == UInt8(ascii: ":"),
+        let offsetHours = parseDigits(bytes[(index + 1)..<(index + 3)]),
+        let offsetMinutes = parseDigits(bytes[(index + 4)..<(index + 6)]),
+        offsetHours < 24, offsetMinutes < 60
+      else { return nil }
+      offsetSeconds = (offsetHours * 3600 + offsetMinutes * 60)
+      if bytes[index] == UInt8(ascii: "-") { offsetSeconds = -offsetSeconds }
+    default:
+      return nil
+    }
+
+    let localSeconds = Int64(date.daysSinceEpoch) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+    self.init(microseconds: (localSeconds - Int64(offsetSeconds)) * 1_000_000 + fraction)
+  }
+
+  /// The instant as RFC 3339 in UTC with a `Z` suffix.
+  ///
+  /// Fractional seconds appear only when non-zero, with trailing zeros removed,
+  /// so the text parses back to the same instant.
+  public var rfc3339: String {
+    let seconds = epochSeconds
+    var days = seconds / 86_400
+    var secondOfDay = seconds % 86_400
+    if secondOfDay < 0 {
+      secondOfDay += 86_400
+      days -= 1
+    }
+    let date = CivilDate(daysSinceEpoch: Int(days))
+    var text = date.description + "T"
+    appendTwoDigits(Int(secondOfDay / 3600), to: &text)
+    text += ":"
+    appendTwoDigits(Int(secondOfDay % 3600 / 60), to: &text)
+    text += ":"
+    appendTwoDigits(Int(secondOfDay % 60), to: &text)
+    var fraction = subsecondMicroseconds
+    if fraction != 0 {
+      var digits = 6
+      while fraction % 10 == 0 {
+        fraction /= 10
+        digits -= 1
+      }
+      let fractionText = String(fraction)
+      text += "." + String(repeating: "0", count: digits - fractionText.count) + fractionText
+    }
+    return text + "Z"
+  }
+}
+
+private func appendTwoDigits(_ value: Int, to text: inout String) {
+  if value < 10 { text += "0" }
+  text += String(value)
+}
