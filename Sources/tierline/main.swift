@@ -1,1 +1,115 @@
-print("tierline")
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import TierlineLedger
+
+/// Everything a command needs besides its own arguments.
+struct CommandContext {
+  /// The ledger directory chosen by --store, $TIERLINE_STORE or the default.
+  var storeDirectory: String
+  var output: StandardOutput
+}
+
+/// A subcommand of `tierline`.
+protocol Command {
+  static var spec: CommandSpec { get }
+  static func run(_ arguments: ParsedArguments, context: CommandContext) throws
+}
+
+let commands: [any Command.Type] = [
+  InitCommand.self, AppendCommand.self, ReplayCommand.self, WhyCommand.self,
+  DueCommand.self, LogCommand.self, GenerateCommand.self, VerifyCommand.self,
+]
+
+let generalHelp = """
+  Usage: tierline [--store DIR] <command> [options]
+
+  Tierline is an event-sourced account ledger for land-and-expand SaaS. Every landing,
+  usage record, milestone, check-in, tier change, organizational change and offer is an
+  immutable event; every answer is a fold of that log at a point in time.
+
+  Commands:
+  \(commands.map { "  " + $0.spec.name.padding(10) + $0.spec.summary }.joined(separator: "\n"))
+
+  The ledger directory is --store DIR, else $TIERLINE_STORE, else ./tierline.ledger.
+  Run `tierline <command> --help` for a command's options.
+  Exit codes: 0 ok, 1 failure, 64 bad usage, 65 invalid input data, 75 conflict (retry).
+  """
+
+extension String {
+  fileprivate func padding(_ width: Int) -> String {
+    self + String(repeating: " ", count: max(1, width - count))
+  }
+}
+
+func runMain() -> ExitCode {
+  var arguments = Array(CommandLine.arguments.dropFirst())
+  var store = getenv("TIERLINE_STORE").map { String(cString: $0) } ?? "tierline.ledger"
+  let output = StandardOutput()
+  defer { output.flush() }
+
+  // The global --store may come before the command; commands also accept it after.
+  while let first = arguments.first, first.hasPrefix("--store") {
+    if first == "--store", arguments.count >= 2 {
+      store = arguments[1]
+      arguments.removeFirst(2)
+    } else if first.hasPrefix("--store=") {
+      store = String(first.dropFirst("--store=".count))
+      arguments.removeFirst()
+    } else {
+      printError("option --store needs a value (DIR)")
+      return .usage
+    }
+  }
+
+  guard let name = arguments.first else {
+    writeToStandardError(generalHelp + "\n")
+    return .usage
+  }
+  if name == "--help" || name == "-h" || name == "help" {
+    output.line(generalHelp)
+    return .success
+  }
+  if name == "--version" {
+    output.line("tierline \(tierlineVersion)")
+    return .success
+  }
+  guard let command = commands.first(where: { $0.spec.name == name }) else {
+    printError("unknown command (\(name)): run `tierline --help` for the list of commands")
+    return .usage
+  }
+
+  do {
+    let parsed = try parseArguments(arguments.dropFirst(), for: command.spec)
+    if parsed.helpRequested {
+      output.write(command.spec.helpText)
+      return .success
+    }
+    if let storeOption = parsed.value("store") { store = storeOption }
+    try command.run(parsed, context: CommandContext(storeDirectory: store, output: output))
+    return .success
+  } catch let error as UsageError {
+    output.flush()
+    printError(error.message)
+    return .usage
+  } catch let error as LedgerError {
+    output.flush()
+    printError(error.message)
+    return error.exitCode
+  } catch let error as CommandFailure {
+    output.flush()
+    printError(error.message)
+    return error.exitCode
+  } catch {
+    output.flush()
+    printError("\(error)")
+    return .failure
+  }
+}
+
+/// The version printed by `tierline --version`.
+let tierlineVersion = "0.1.0"
+
+exit(runMain().rawValue)

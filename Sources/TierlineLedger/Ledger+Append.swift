@@ -1,0 +1,138 @@
+import TierlineEvents
+import TierlinePlaybook
+import TierlineStore
+
+/// An incoming event with the input line it came from.
+public struct NumberedEvent: Sendable {
+  /// The 1-based line number in the input.
+  public var line: Int
+  /// The decoded event and its optional expected version.
+  public var incoming: IncomingEvent
+
+  /// Creates a numbered event.
+  public init(line: Int, incoming: IncomingEvent) {
+    self.line = line
+    self.incoming = incoming
+  }
+}
+
+/// What one append stored.
+public struct AppendSummary: Sendable, Equatable {
+  /// Events newly stored.
+  public var appended: Int
+  /// Events skipped because the same id with identical content was already stored.
+  public var duplicates: Int
+  /// The transaction time stamped on the batch.
+  public var recordedAt: Timestamp
+  /// Global positions of the first and last stored event, when any was stored.
+  public var positions: ClosedRange<UInt64>?
+}
+
+extension Ledger {
+  /// The most events one append may carry; larger inputs are split by the caller.
+  public static let maximumBatchEvents = 1_000_000
+
+  /// Appends a batch of events atomically: all of them are stored, or none.
+  ///
+  /// Each event is first checked against the rules in force at its occurred time
+  /// (tiers must exist). An event whose id is stored with identical content is counted
+  /// as a duplicate and skipped.
+  /// - Throws: `LedgerError` of kind `.invalidInput` naming the line and field of the
+  ///   first invalid event, or the reused id; `.conflict` when an expected version
+  ///   does not match the account's version. Nothing is stored in either case.
+  public func append(_ batch: [NumberedEvent], now: Timestamp = .now) throws(LedgerError)
+    -> AppendSummary
+  {
+    guard batch.count <= Ledger.maximumBatchEvents else {
+      throw LedgerError(
+        .invalidInput,
+        "batch of \(batch.count) events is larger than the maximum of "
+          + "\(Ledger.maximumBatchEvents): split the input with --batch-size")
+    }
+    let activations = try self.activations()
+    var records: [NewRecord] = []
+    records.reserveCapacity(batch.count)
+    for item in batch {
+      try checkTiers(item, activations: activations)
+      let event = item.incoming.event
+      records.append(
+        NewRecord(
+          eventID: Array(event.id.utf8), originator: Array(event.account.value.utf8),
+          occurredAt: event.occurredAt.microseconds, content: EventCodec.encode(event),
+          expectedVersion: item.incoming.expectedVersion))
+    }
+
+    let report: AppendReport
+    do {
+      report = try store.append(records, now: now.microseconds)
+    } catch {
+      throw describeAppendFailure(error, batch: batch)
+    }
+    let positions = report.appendedPositions.first.flatMap { first in
+      report.appendedPositions.last.map { first...$0 }
+    }
+    return AppendSummary(
+      appended: report.appendedPositions.count, duplicates: report.duplicateIndexes.count,
+      recordedAt: Timestamp(microseconds: report.recordedAt), positions: positions)
+  }
+
+  private func checkTiers(_ item: NumberedEvent, activations: [RulesActivation])
+    throws(LedgerError)
+  {
+    let event = item.incoming.event
+    let tier: String
+    let field: String
+    switch event.payload {
+    case .accountLanded(let landed):
+      tier = landed.tier
+      field = "data.tier"
+    case .tierChanged(let change):
+      tier = change.to
+      field = "data.to"
+    case .expansionOffered(let offer):
+      tier = offer.to
+      field = "data.to"
+    default:
+      return
+    }
+    guard let rules = activationInForce(activations, at: event.occurredAt) else { return }
+    guard rules.playbook.tier(tier) == nil else { return }
+    let known = rules.playbook.tiers.map(\.id).joined(separator: ", ")
+    throw LedgerError(
+      .invalidInput,
+      "line \(item.line): \(field): unknown tier \"\(tier)\"; the rules in force at "
+        + "\(event.occurredAt.rfc3339) (\(rules.version)) have \(known)",
+      line: item.line, field: field)
+  }
+
+  private func describeAppendFailure(_ error: StoreError, batch: [NumberedEvent]) -> LedgerError {
+    let item = error.batchIndex.flatMap { batch.indices.contains($0) ? batch[$0] : nil }
+    let linePrefix = item.map { "line \($0.line): " } ?? ""
+    switch error.code {
+    case .idConflict:
+      let id = item?.incoming.event.id ?? error.eventID.map { String(decoding: $0, as: UTF8.self) }
+      return LedgerError(
+        .invalidInput,
+        linePrefix + "id: event id \"\(id ?? "?")\" is already used by an event with other "
+          + "content; a correction needs a new event with a new id; nothing was stored",
+        line: item?.line, field: "id", underlying: error)
+    case .versionConflict:
+      let account = item?.incoming.event.account.value ?? "?"
+      let expected = error.expectedVersion.map(String.init) ?? "?"
+      let actual = error.actualVersion.map(String.init) ?? "?"
+      return LedgerError(
+        .conflict,
+        linePrefix + "expected_version: account \"\(account)\" is at version \(actual), "
+          + "not \(expected); read the account again and retry; nothing was stored",
+        line: item?.line, field: "expected_version", underlying: error)
+    default:
+      return LedgerError(error)
+    }
+  }
+}
+
+/// The activation in force at `time` among `activations`, which are ordered by effective
+/// time; the earliest one when none is effective yet.
+func activationInForce(_ activations: [RulesActivation], at time: Timestamp) -> RulesActivation? {
+  activations.last { $0.effectiveAt <= time } ?? activations.first
+}

@@ -1,0 +1,138 @@
+import TierlineEvents
+import TierlinePlaybook
+import TierlineProjections
+import TierlineStore
+
+/// The point in time a projection describes.
+public struct ReplayPoint: Hashable, Sendable {
+  /// Valid time: events that occurred after it are left out.
+  public var asOf: Timestamp
+  /// Transaction time: events recorded after it are left out.
+  public var knownAt: Timestamp
+
+  /// Creates a point; both times default to now.
+  public init(asOf: Timestamp = .now, knownAt: Timestamp = .now) {
+    self.asOf = asOf
+    self.knownAt = knownAt
+  }
+}
+
+/// The rules a replay folds under.
+public struct ReplayRules: Sendable {
+  /// The playbook.
+  public var playbook: Playbook
+  /// Its version, named in every projection.
+  public var version: String
+
+  /// Rules given by the caller, such as a candidate playbook for a what-if replay.
+  public init(playbook: Playbook) {
+    self.playbook = playbook
+    self.version = playbook.version
+  }
+}
+
+extension Ledger {
+  /// The rules a replay at `point` uses: `override` when given, otherwise the rules in
+  /// force at `point.asOf` as known at `point.knownAt`.
+  public func replayRules(at point: ReplayPoint, override: Playbook? = nil) throws(LedgerError)
+    -> ReplayRules
+  {
+    if let override { return ReplayRules(playbook: override) }
+    return ReplayRules(playbook: try rules(asOf: point.asOf, knownAt: point.knownAt).playbook)
+  }
+
+  /// Folds one account's events at `point` and returns its projection.
+  /// - Returns: nil when no event of the account is visible at `point`.
+  public func projection(
+    of account: AccountID, at point: ReplayPoint, rules: ReplayRules
+  ) throws(LedgerError) -> AccountProjection? {
+    try storeCall {
+      try store.read { transaction in
+        let state = try fold(
+          Array(account.value.utf8), account: account, at: point, rules: rules,
+          in: transaction)
+        return state.map { $0.projection(asOf: point.asOf, knownAt: point.knownAt, rulesVersion: rules.version) }
+      }
+    }
+  }
+
+  /// Folds every account at `point` in account-id byte order and hands each projection
+  /// to `body`; accounts with no visible event are skipped.
+  ///
+  /// All accounts are read in one read transaction, so the result is one consistent
+  /// snapshot even while other processes append.
+  public func forEachProjection(
+    at point: ReplayPoint, rules: ReplayRules,
+    _ body: (AccountProjection) throws -> Void
+  ) throws(LedgerError) {
+    try storeCall {
+      try store.read { transaction in
+        var originators: [[UInt8]] = []
+        try transaction.forEachOriginator { originator, _ in
+          originators.append(Array(originator))
+          return true
+        }
+        for originator in originators {
+          let account = AccountID(normalized: String(decoding: originator, as: UTF8.self))
+          guard
+            let state = try fold(
+              originator, account: account, at: point, rules: rules, in: transaction)
+          else { continue }
+          try body(state.projection(asOf: point.asOf, knownAt: point.knownAt, rulesVersion: rules.version))
+        }
+      }
+    }
+  }
+
+  /// Every account with at least one stored event, in id byte order.
+  public func accounts() throws(LedgerError) -> [AccountID] {
+    try storeCall {
+      try store.read { transaction in
+        var found: [AccountID] = []
+        try transaction.forEachOriginator { originator, _ in
+          found.append(AccountID(normalized: String(decoding: originator, as: UTF8.self)))
+          return true
+        }
+        return found
+      }
+    }
+  }
+
+  /// One account's events in occurred order (ties by position), with both stamps.
+  public func log(of account: AccountID) throws(LedgerError) -> [RecordedEvent] {
+    try storeCall {
+      try store.read { transaction in
+        var events: [RecordedEvent] = []
+        try transaction.scan(originator: Array(account.value.utf8), occurredThrough: .max) {
+          view in
+          let event = try EventCodec.decode(view.content)
+          events.append(
+            RecordedEvent(
+              event: event, position: view.position,
+              recordedAt: Timestamp(microseconds: view.recordedAt)))
+          return true
+        }
+        return events
+      }
+    }
+  }
+
+  /// Folds one originator's visible events into a fresh state.
+  /// - Returns: nil when no event is visible at `point`.
+  func fold(
+    _ originator: [UInt8], account: AccountID, at point: ReplayPoint, rules: ReplayRules,
+    in transaction: borrowing ReadTransaction
+  ) throws -> AccountState? {
+    var state = AccountState(account: account, playbook: rules.playbook)
+    var visible = 0
+    let knownAt = point.knownAt.microseconds
+    try transaction.scan(originator: originator, occurredThrough: point.asOf.microseconds) {
+      view in
+      guard view.recordedAt <= knownAt else { return true }
+      state.apply(try EventCodec.decode(view.content), position: view.position)
+      visible += 1
+      return true
+    }
+    return visible == 0 ? nil : state
+  }
+}

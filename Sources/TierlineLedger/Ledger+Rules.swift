@@ -1,0 +1,106 @@
+import TierlineEvents
+import TierlinePlaybook
+import TierlineStore
+
+/// One stored activation of a playbook: from `effectiveAt` on (valid time), as known
+/// from `activatedAt` on (transaction time).
+public struct RulesActivation: Hashable, Sendable {
+  /// The playbook's content-hash version.
+  public var version: String
+  /// When the rules start to apply to events and projections.
+  public var effectiveAt: Timestamp
+  /// When the ledger stored the activation.
+  public var activatedAt: Timestamp
+  /// The playbook itself.
+  public var playbook: Playbook
+}
+
+extension Ledger {
+  /// Stores an activation of `playbook` that is in force from `effectiveAt`.
+  ///
+  /// Activations are never removed. A later activation with the same effective time
+  /// replaces an earlier one for queries known after it.
+  public func activate(
+    _ playbook: Playbook, effectiveAt: Timestamp, now: Timestamp = .now
+  ) throws(LedgerError) {
+    let key = activationKey(effectiveAt: effectiveAt, activatedAt: now)
+    let value = playbook.canonicalJSON()
+    try storeCall {
+      try store.write { transaction in
+        try transaction.putAux(.rules, key: key, value: value)
+      }
+    }
+  }
+
+  /// Every activation, ordered by effective time and then activation time.
+  public func activations() throws(LedgerError) -> [RulesActivation] {
+    try storeCall {
+      var found: [RulesActivation] = []
+      var failure: LedgerError?
+      try store.read { transaction in
+        try transaction.forEachAux(.rules) { key, value in
+          guard key.count == 16 else {
+            failure = LedgerError(.storage, "a rules activation key has \(key.count) bytes, not 16")
+            return false
+          }
+          let effective = decodeOrderedInt64(key, at: 0)
+          let activated = decodeOrderedInt64(key, at: 8)
+          do {
+            let playbook = try Playbook(json: Array(value))
+            found.append(
+              RulesActivation(
+                version: playbook.version, effectiveAt: Timestamp(microseconds: effective),
+                activatedAt: Timestamp(microseconds: activated), playbook: playbook))
+          } catch {
+            failure = LedgerError(.storage, "a stored playbook could not be read: \(error)")
+            return false
+          }
+          return true
+        }
+      }
+      if let failure { throw failure }
+      return found
+    }
+  }
+
+  /// The activation in force at valid time `asOf`, as known at transaction time `knownAt`.
+  ///
+  /// When no activation is effective yet at `asOf`, the earliest known one applies, so
+  /// events before the first effective time are still judged by some rules.
+  public func rules(asOf: Timestamp, knownAt: Timestamp) throws(LedgerError) -> RulesActivation {
+    let known = try activations().filter { $0.activatedAt <= knownAt }
+    let inForce = known.filter { $0.effectiveAt <= asOf }.max { lhs, rhs in
+      (lhs.effectiveAt, lhs.activatedAt) < (rhs.effectiveAt, rhs.activatedAt)
+    }
+    guard let chosen = inForce ?? known.first else {
+      throw LedgerError(.notFound, "no rules were activated as known at \(knownAt.rfc3339)")
+    }
+    return chosen
+  }
+}
+
+/// Encodes a signed value so that byte order equals numeric order: big-endian with the
+/// sign bit flipped.
+func encodeOrderedInt64(_ value: Int64, into bytes: inout [UInt8]) {
+  let bits = UInt64(bitPattern: value) ^ (1 << 63)
+  for shift in stride(from: 56, through: 0, by: -8) {
+    bytes.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift)))
+  }
+}
+
+/// Decodes a value written by `encodeOrderedInt64`.
+func decodeOrderedInt64(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Int64 {
+  var bits: UInt64 = 0
+  for index in offset..<(offset + 8) {
+    bits = bits << 8 | UInt64(bytes[index])
+  }
+  return Int64(bitPattern: bits ^ (1 << 63))
+}
+
+private func activationKey(effectiveAt: Timestamp, activatedAt: Timestamp) -> [UInt8] {
+  var key: [UInt8] = []
+  key.reserveCapacity(16)
+  encodeOrderedInt64(effectiveAt.microseconds, into: &key)
+  encodeOrderedInt64(activatedAt.microseconds, into: &key)
+  return key
+}

@@ -1,0 +1,100 @@
+import TierlineEvents
+import TierlineStore
+
+/// What `verify` checked and every problem it found.
+public struct VerifyReport: Sendable {
+  /// Records read from the log.
+  public var records: UInt64 = 0
+  /// Accounts in the account index.
+  public var accounts: Int = 0
+  /// One plain sentence per problem, naming the position, id or account.
+  public var problems: [String] = []
+
+  /// Whether the ledger is intact.
+  public var isIntact: Bool { problems.isEmpty }
+}
+
+extension Ledger {
+  /// The most problems listed before verification stops.
+  public static let maximumListedProblems = 100
+
+  /// Checks the ledger's integrity: every record's checksum and encoding, positions
+  /// without gaps, `recorded_at` never decreasing, every event id indexed at its record,
+  /// and every account's index matching the log.
+  public func verify() throws(LedgerError) -> VerifyReport {
+    try storeCall {
+      try store.read { transaction in
+        var report = VerifyReport()
+        var countsByAccount: [[UInt8]: UInt64] = [:]
+        var previousRecordedAt = Int64.min
+        var expectedPosition: UInt64 = 1
+        let last = transaction.lastPosition
+
+        func problem(_ text: String) -> Bool {
+          report.problems.append(text)
+          return report.problems.count < Ledger.maximumListedProblems
+        }
+
+        while expectedPosition <= last {
+          var resumeAfter: UInt64?
+          do {
+            try transaction.scan(from: expectedPosition) { view in
+              report.records += 1
+              resumeAfter = view.position
+              if view.position != expectedPosition {
+                guard problem("log: position \(expectedPosition) is missing") else { return false }
+              }
+              expectedPosition = view.position + 1
+              if view.recordedAt < previousRecordedAt {
+                guard problem("log: position \(view.position) has recorded_at before the previous record")
+                else { return false }
+              }
+              previousRecordedAt = view.recordedAt
+              let event: Event
+              do {
+                event = try EventCodec.decode(view.content)
+              } catch {
+                return problem("log: position \(view.position) does not decode: \(error)")
+              }
+              if event.occurredAt.microseconds != view.occurredAt {
+                guard problem("log: position \(view.position) has two different occurred_at values")
+                else { return false }
+              }
+              let id = Array(event.id.utf8)
+              let indexed = try transaction.position(ofEventID: id)
+              if indexed != view.position {
+                let found = indexed.map { "position \($0)" } ?? "nothing"
+                guard problem("event id index: \"\(event.id)\" points to \(found), not \(view.position)")
+                else { return false }
+              }
+              countsByAccount[Array(event.account.value.utf8), default: 0] += 1
+              return true
+            }
+          } catch let error as StoreError where error.code == .corrupt {
+            guard problem(error.message) else { break }
+            // Skip the damaged record and go on with the next one.
+            expectedPosition = (resumeAfter ?? expectedPosition - 1) + 2
+            continue
+          }
+          break
+        }
+
+        try transaction.forEachOriginator { originator, version in
+          report.accounts += 1
+          let key = Array(originator)
+          let logged = countsByAccount.removeValue(forKey: key) ?? 0
+          if logged != version {
+            let name = String(decoding: key, as: UTF8.self)
+            return problem("account index: \"\(name)\" has \(version) entries but the log has \(logged) events")
+          }
+          return true
+        }
+        for (key, count) in countsByAccount.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+          let name = String(decoding: key, as: UTF8.self)
+          guard problem("account index: \"\(name)\" is missing; the log has \(count) events") else { break }
+        }
+        return report
+      }
+    }
+  }
+}

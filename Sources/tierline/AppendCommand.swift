@@ -1,0 +1,143 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import TierlineEvents
+import TierlineLedger
+
+/// `tierline append`: validates NDJSON events and stores them atomically.
+enum AppendCommand: Command {
+  static let spec = CommandSpec(
+    name: "append",
+    summary: "Append NDJSON events from a file or standard input.",
+    usage: "[FILE|-] [--batch-size N] [--json]",
+    options: [
+      OptionSpec(
+        name: "batch-size", valueName: "N",
+        help: "store every N events in their own transaction (default: all in one)"),
+      OptionSpec(name: "json", valueName: nil, help: "print the counts as JSON"),
+    ],
+    positionals: ["FILE"],
+    requiredPositionals: 0,
+    details: """
+      Every line is validated before anything is stored. Without --batch-size the whole
+      input is one batch: it is stored completely or not at all. With --batch-size, each
+      batch is atomic and a failure leaves the earlier batches stored (the output says
+      which). An event whose id is already stored with identical content is a duplicate
+      and is skipped; the same id with other content is rejected.
+      """)
+
+  /// How many invalid lines are listed before the rest are only counted.
+  static let listedErrorLimit = 20
+
+  static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
+    let batchSize = try arguments.value("batch-size").map {
+      try parseIntegerOption($0, option: "batch-size", range: 1...Ledger.maximumBatchEvents)
+    }
+    let path = arguments.positionals.first ?? "-"
+    let events = try readEvents(path: path)
+    let ledger = try Ledger.open(directory: context.storeDirectory)
+
+    let size = batchSize ?? max(events.count, 1)
+    var appended = 0
+    var duplicates = 0
+    var firstPosition: UInt64?
+    var lastPosition: UInt64?
+    var recordedAt: Timestamp?
+    var start = 0
+    while start < events.count {
+      let end = min(start + size, events.count)
+      let summary: AppendSummary
+      do {
+        summary = try ledger.append(Array(events[start..<end]))
+      } catch {
+        if start > 0 {
+          writeToStandardError(
+            "note: \(appended) events of lines 1 to \(events[start - 1].line) were stored "
+              + "in earlier batches; the batch from line \(events[start].line) was not\n")
+        }
+        throw error
+      }
+      appended += summary.appended
+      duplicates += summary.duplicates
+      recordedAt = summary.recordedAt
+      if let positions = summary.positions {
+        firstPosition = firstPosition ?? positions.lowerBound
+        lastPosition = positions.upperBound
+      }
+      start = end
+    }
+
+    if arguments.flag("json") {
+      var fields = ["\"appended\":\(appended)", "\"duplicates\":\(duplicates)"]
+      fields.append("\"recorded_at\":" + (recordedAt.map { jsonQuoted($0.rfc3339) } ?? "null"))
+      fields.append("\"first_position\":" + (firstPosition.map(String.init) ?? "null"))
+      fields.append("\"last_position\":" + (lastPosition.map(String.init) ?? "null"))
+      context.output.line("{" + fields.joined(separator: ",") + "}")
+    } else {
+      var text = "Appended \(appended) events, skipped \(duplicates) duplicates"
+      if let firstPosition, let lastPosition {
+        text += " (positions \(firstPosition) to \(lastPosition)"
+        text += recordedAt.map { ", recorded at \($0.rfc3339))" } ?? ")"
+      }
+      context.output.line(text + ".")
+    }
+  }
+
+  /// Reads and decodes every line, listing all invalid lines before failing.
+  static func readEvents(path: String) throws -> [NumberedEvent] {
+    let descriptor: Int32
+    if path == "-" {
+      descriptor = 0
+    } else {
+      descriptor = open(path, O_RDONLY)
+      guard descriptor >= 0 else {
+        let reason = String(cString: strerror(errno))
+        throw CommandFailure(
+          message: "cannot open the events file (\(path)): \(reason)", exitCode: .failure)
+      }
+    }
+    defer { if descriptor != 0 { close(descriptor) } }
+
+    var reader = NDJSONReader(fileDescriptor: descriptor)
+    var events: [NumberedEvent] = []
+    var errors: [EventInputError] = []
+    var errorCount = 0
+    while true {
+      let line: (lineNumber: Int, bytes: [UInt8])?
+      do {
+        line = try reader.next()
+      } catch {
+        errorCount += 1
+        errors.append(error)
+        break
+      }
+      guard let line else { break }
+      do {
+        let incoming = try EventJSON.decode(line.bytes, lineNumber: line.lineNumber)
+        events.append(NumberedEvent(line: line.lineNumber, incoming: incoming))
+      } catch {
+        errorCount += 1
+        if errors.count < listedErrorLimit { errors.append(error) }
+      }
+    }
+
+    if errorCount > 0 {
+      for error in errors.dropLast() { printError(error.description) }
+      let more = errorCount - errors.count
+      let last = errors.last.map(\.description) ?? ""
+      let suffix = more > 0 ? " (and \(more) more invalid lines)" : ""
+      throw CommandFailure(
+        message: last + suffix + "; nothing was stored: fix the input and append it again",
+        exitCode: .dataError)
+    }
+    guard !events.isEmpty else {
+      throw CommandFailure(
+        message: "no events in the input (\(path == "-" ? "standard input" : path)): "
+          + "give one JSON event per line",
+        exitCode: .dataError)
+    }
+    return events
+  }
+}

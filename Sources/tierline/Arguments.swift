@@ -1,0 +1,126 @@
+/// An option that a command accepts.
+struct OptionSpec {
+  /// The long name without dashes, such as `as-of`.
+  var name: String
+  /// The placeholder for the value, such as `T`; nil for a flag.
+  var valueName: String?
+  /// What the option sets, in one line.
+  var help: String
+}
+
+/// The shape of one command: its name, usage line, options and positional arguments.
+struct CommandSpec {
+  var name: String
+  var summary: String
+  /// The text after `tierline NAME` in the usage line, such as `ACCOUNT [--at T]`.
+  var usage: String
+  var options: [OptionSpec]
+  /// The names of the positional arguments, in order.
+  var positionals: [String]
+  /// How many positional arguments must be present.
+  var requiredPositionals: Int
+  /// Further lines for `--help`.
+  var details: String = ""
+
+  /// The `--help` text.
+  var helpText: String {
+    var text = "Usage: tierline [--store DIR] \(name) \(usage)\n\n\(summary)\n"
+    if !details.isEmpty { text += "\n\(details)\n" }
+    text += "\nOptions:\n"
+    let rows =
+      options.map { option in
+        ("--\(option.name)" + (option.valueName.map { " \($0)" } ?? ""), option.help)
+      } + [
+        ("--store DIR", "ledger directory (default: $TIERLINE_STORE, else ./tierline.ledger)"),
+        ("--help", "show this help"),
+      ]
+    let width = rows.map(\.0.count).max() ?? 0
+    for (left, right) in rows {
+      text += "  " + left + String(repeating: " ", count: width - left.count + 2) + right + "\n"
+    }
+    return text
+  }
+}
+
+/// Arguments after parsing against a `CommandSpec`.
+struct ParsedArguments {
+  var values: [String: String] = [:]
+  var flags: Set<String> = []
+  var positionals: [String] = []
+  var helpRequested = false
+
+  /// The value of an option, or nil when it was not given.
+  func value(_ name: String) -> String? { values[name] }
+
+  /// Whether a flag was given.
+  func flag(_ name: String) -> Bool { flags.contains(name) }
+}
+
+/// A command-line usage error; the command exits with 64.
+struct UsageError: Error {
+  var message: String
+  init(_ message: String) { self.message = message }
+}
+
+/// Parses `--name value`, `--name=value`, flags and positionals; `--` ends the options
+/// and a lone `-` is a positional (standard input).
+func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) throws(UsageError)
+  -> ParsedArguments
+{
+  var parsed = ParsedArguments()
+  let known = spec.options + [OptionSpec(name: "store", valueName: "DIR", help: "")]
+  var index = arguments.startIndex
+  var optionsEnded = false
+  while index < arguments.endIndex {
+    let argument = arguments[index]
+    index += 1
+    if optionsEnded || !argument.hasPrefix("--") {
+      if argument.hasPrefix("-") && argument != "-" && !optionsEnded {
+        throw UsageError("unknown option \(argument) for \(spec.name); see `tierline \(spec.name) --help`")
+      }
+      parsed.positionals.append(argument)
+      continue
+    }
+    if argument == "--" {
+      optionsEnded = true
+      continue
+    }
+    if argument == "--help" {
+      parsed.helpRequested = true
+      continue
+    }
+    var name = String(argument.dropFirst(2))
+    var inlineValue: String?
+    if let equals = name.firstIndex(of: "=") {
+      inlineValue = String(name[name.index(after: equals)...])
+      name = String(name[..<equals])
+    }
+    guard let option = known.first(where: { $0.name == name }) else {
+      throw UsageError("unknown option --\(name) for \(spec.name); see `tierline \(spec.name) --help`")
+    }
+    if option.valueName == nil {
+      guard inlineValue == nil else { throw UsageError("option --\(name) takes no value") }
+      parsed.flags.insert(name)
+      continue
+    }
+    if let inlineValue {
+      parsed.values[name] = inlineValue
+    } else {
+      guard index < arguments.endIndex else {
+        throw UsageError("option --\(name) needs a value (\(option.valueName ?? "VALUE"))")
+      }
+      parsed.values[name] = arguments[index]
+      index += 1
+    }
+  }
+  if parsed.helpRequested { return parsed }
+  guard parsed.positionals.count >= spec.requiredPositionals else {
+    let missing = spec.positionals[parsed.positionals.count]
+    throw UsageError("missing \(missing) for \(spec.name); usage: tierline \(spec.name) \(spec.usage)")
+  }
+  guard parsed.positionals.count <= spec.positionals.count else {
+    throw UsageError(
+      "unexpected argument \(parsed.positionals[spec.positionals.count]) for \(spec.name)")
+  }
+  return parsed
+}

@@ -1,0 +1,51 @@
+import TierlineEvents
+import TierlineLedger
+import TierlinePlaybook
+
+/// `tierline init`: creates a ledger and activates its first playbook.
+enum InitCommand: Command {
+  static let spec = CommandSpec(
+    name: "init",
+    summary: "Create a ledger, with the built-in playbook or the one given.",
+    usage: "[--playbook FILE] [--effective T] [--json]",
+    options: [
+      OptionSpec(name: "playbook", valueName: "FILE", help: "playbook JSON to activate first"),
+      OptionSpec(
+        name: "effective", valueName: "T",
+        help: "valid time from which the playbook applies (default: the beginning of time)"),
+      OptionSpec(name: "json", valueName: nil, help: "print the result as JSON"),
+    ],
+    positionals: [],
+    requiredPositionals: 0,
+    details: """
+      Without --playbook the built-in default applies: tiers starter ($6,000), growth
+      ($18,000) and scale ($36,000) ACV in USD. See docs/rules.md for the file format.
+      """)
+
+  static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
+    let playbook: Playbook
+    if let path = arguments.value("playbook") {
+      do {
+        playbook = try Playbook(json: try readFile(path, purpose: "playbook"))
+      } catch let error as PlaybookError {
+        throw CommandFailure(message: "invalid playbook (\(path)): \(error)", exitCode: .dataError)
+      }
+    } else {
+      playbook = Playbook.builtInDefault
+    }
+    let effective = try arguments.value("effective").map {
+      try parseTimeOption($0, option: "effective")
+    }
+    _ = try Ledger.create(
+      directory: context.storeDirectory, playbook: playbook, effectiveAt: effective ?? .minimum)
+    if arguments.flag("json") {
+      context.output.line(
+        "{\"store\":\(jsonQuoted(context.storeDirectory)),"
+          + "\"rules_version\":\(jsonQuoted(playbook.version))}")
+    } else {
+      context.output.line(
+        "Created a ledger at \(context.storeDirectory) with rules \(playbook.version) "
+          + "(\(playbook.name)).")
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import TierlineEvents
+import TierlineLedger
+
+/// `tierline log`: one account's events with both timestamps.
+enum LogCommand: Command {
+  static let spec = CommandSpec(
+    name: "log",
+    summary: "List an account's events in occurred order, with both timestamps.",
+    usage: "ACCOUNT [--json]",
+    options: [
+      OptionSpec(name: "json", valueName: nil, help: "print NDJSON events with position and recorded_at")
+    ],
+    positionals: ["ACCOUNT"],
+    requiredPositionals: 1)
+
+  static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
+    let account = try accountArgument(arguments.positionals[0])
+    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let events = try ledger.log(of: account)
+    guard !events.isEmpty else {
+      throw CommandFailure(
+        message: "account not found (\(account.value)): no events are stored for it",
+        exitCode: .failure)
+    }
+    if arguments.flag("json") {
+      for recorded in events { context.output.line(EventJSON.encode(recorded)) }
+      return
+    }
+    context.output.line("Account \(account.value): \(events.count) events")
+    context.output.line(
+      "position".leftPadded(9) + "  " + "occurred_at".rightPadded(27) + "  "
+        + "recorded_at".rightPadded(27) + "  type")
+    for recorded in events {
+      context.output.line(
+        String(recorded.position).leftPadded(9) + "  "
+          + recorded.event.occurredAt.rfc3339.rightPadded(27) + "  "
+          + recorded.recordedAt.rfc3339.rightPadded(27) + "  "
+          + recorded.event.type.name + "  " + summary(of: recorded.event.payload))
+    }
+  }
+
+  static func summary(of payload: Payload) -> String {
+    switch payload {
+    case .accountLanded(let landed):
+      return "\(landed.tier) \(landed.acv.decimalString) \(landed.acv.currency) \(landed.timeZone)"
+    case .usageRecorded(let usage):
+      return "\(usage.metric) \(usage.quantity)"
+    case .milestoneReached(let milestone):
+      return milestone.milestone
+    case .checkinCompleted(let checkin):
+      return "\(checkin.kind) value_delivered=\(checkin.valueDelivered) "
+        + "approaching_capacity=\(checkin.approachingCapacity)"
+    case .tierChanged(let change):
+      return "to \(change.to) \(change.acv.decimalString) \(change.acv.currency)"
+    case .orgChanged(let change):
+      var parts: [String] = []
+      if let headcount = change.headcount { parts.append("headcount=\(headcount)") }
+      if let department = change.departmentAdded { parts.append("department_added=\(department)") }
+      if let useCase = change.useCaseAdded { parts.append("use_case_added=\(useCase)") }
+      return parts.joined(separator: " ")
+    case .expansionOffered(let offer):
+      return "to \(offer.to) by \(offer.by)" + (offer.trigger.map { " trigger=\($0)" } ?? "")
+    case .accountChurned(let churn):
+      return churn.reason ?? ""
+    }
+  }
+}
+
+/// Validates an account id given on the command line.
+func accountArgument(_ text: String) throws(UsageError) -> AccountID {
+  do {
+    return try AccountID(text)
+  } catch {
+    throw UsageError("invalid account id (\(text)): \(error)")
+  }
+}
+
+extension String {
+  /// The string padded with spaces on the right to `width` characters.
+  func rightPadded(_ width: Int) -> String {
+    count >= width ? self : self + String(repeating: " ", count: width - count)
+  }
+
+  /// The string padded with spaces on the left to `width` characters.
+  func leftPadded(_ width: Int) -> String {
+    count >= width ? self : String(repeating: " ", count: width - count) + self
+  }
+}

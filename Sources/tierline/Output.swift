@@ -1,0 +1,95 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import TierlineLedger
+
+/// Exit codes of the `tierline` command, from sysexits.h.
+enum ExitCode: Int32 {
+  case success = 0
+  case failure = 1
+  /// EX_USAGE: the command line is wrong.
+  case usage = 64
+  /// EX_DATAERR: the input data is invalid.
+  case dataError = 65
+  /// EX_TEMPFAIL: a conflict that a retry may resolve.
+  case conflict = 75
+}
+
+/// A failure that ends a command with a message and an exit code.
+struct CommandFailure: Error {
+  var message: String
+  var exitCode: ExitCode
+}
+
+/// Buffered writing to standard output; flushed when full and at exit.
+final class StandardOutput {
+  private var buffer: [UInt8] = []
+
+  init() {
+    buffer.reserveCapacity(1 << 16)
+  }
+
+  /// Appends text without a newline.
+  func write(_ text: String) {
+    buffer.append(contentsOf: text.utf8)
+    if buffer.count >= 1 << 16 { flush() }
+  }
+
+  /// Appends raw bytes.
+  func write(bytes: [UInt8]) {
+    buffer.append(contentsOf: bytes)
+    if buffer.count >= 1 << 16 { flush() }
+  }
+
+  /// Appends a line.
+  func line(_ text: String = "") {
+    write(text)
+    buffer.append(UInt8(ascii: "\n"))
+    if buffer.count >= 1 << 16 { flush() }
+  }
+
+  /// Writes everything buffered so far.
+  func flush() {
+    guard !buffer.isEmpty else { return }
+    buffer.withUnsafeBytes { bytes in
+      guard let base = bytes.baseAddress else { return }
+      var offset = 0
+      while offset < bytes.count {
+        let written = Glibc.write(1, base + offset, bytes.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          // The reader went away (for example `| head`): stop quietly, as other tools do.
+          exit(ExitCode.success.rawValue)
+        }
+        offset += written
+      }
+    }
+    buffer.removeAll(keepingCapacity: true)
+  }
+}
+
+/// Writes `error: MESSAGE` to standard error, in red when standard error is a terminal.
+func printError(_ message: String) {
+  let prefix = isatty(2) != 0 ? "\u{1B}[31merror:\u{1B}[0m " : "error: "
+  writeToStandardError(prefix + message + "\n")
+}
+
+/// Writes a line of progress or a note to standard error.
+func writeToStandardError(_ text: String) {
+  var bytes = Array(text.utf8)
+  _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+}
+
+extension LedgerError {
+  /// The exit code for this failure.
+  var exitCode: ExitCode {
+    switch kind {
+    case .invalidInput: return .dataError
+    case .conflict: return .conflict
+    case .notFound: return .failure
+    case .storage: return .failure
+    }
+  }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+
+@Suite("tierline append")
+struct AppendCommandTests {
+  let directory: TemporaryDirectory
+  let store: String
+
+  init() throws {
+    directory = try TemporaryDirectory()
+    store = directory.path("ledger")
+    let created = try Tierline.run(["--store", store, "init"])
+    #expect(created.status == 0, "\(created.standardError)")
+  }
+
+  func eventCount() throws -> Int {
+    let result = try Tierline.run(["--store", store, "verify", "--json"])
+    #expect(result.status == 0, "\(result.standardError)")
+    let report = try #require(try result.jsonLines().first)
+    return try #require(report["records"] as? Int)
+  }
+
+  @Test("duplicate id is skipped")
+  func duplicateSkipped() throws {
+    let input = [
+      Line.landed("e1", account: "a", at: "2024-01-10T09:00:00Z"),
+      Line.usage("e2", account: "a", at: "2024-01-11T09:00:00Z"),
+    ].joined(separator: "\n")
+    let first = try Tierline.run(["--store", store, "append", "--json", "-"], input: input)
+    #expect(first.status == 0)
+    let second = try Tierline.run(["--store", store, "append", "--json", "-"], input: input)
+    #expect(second.status == 0)
+    let counts = try #require(try second.jsonLines().first)
+    #expect(counts["appended"] as? Int == 0)
+    #expect(counts["duplicates"] as? Int == 2)
+    #expect(try eventCount() == 2)
+  }
+
+  @Test("reused id with other content stores nothing")
+  func reusedIDRejected() throws {
+    let first = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.landed("e1", account: "a", at: "2024-01-10T09:00:00Z"))
+    #expect(first.status == 0)
+    let input = [
+      Line.usage("e2", account: "a", at: "2024-01-11T09:00:00Z"),
+      Line.landed("e1", account: "a", at: "2024-01-10T09:00:00Z", acv: "7000.00"),
+    ].joined(separator: "\n")
+    let second = try Tierline.run(["--store", store, "append", "-"], input: input)
+    #expect(second.status == 65)
+    #expect(second.standardError.contains("e1"))
+    #expect(second.standardError.contains("line 2"))
+    #expect(try eventCount() == 1)
+  }
+
+  @Test("bad line stores nothing of the batch")
+  func badLineStoresNothing() throws {
+    let input = [
+      Line.landed("e1", account: "a", at: "2024-01-10T09:00:00Z"),
+      Line.usage("e2", account: "a", at: "2024-01-11T09:00:00Z"),
+      Line.usage("e3", account: "a", at: "2024-02-30T09:00:00Z"),
+      Line.usage("e4", account: "a", at: "2024-01-12T09:00:00Z"),
+    ].joined(separator: "\n")
+    let result = try Tierline.run(["--store", store, "append", "-"], input: input)
+    #expect(result.status == 65)
+    #expect(result.standardError.contains("line 3"))
+    #expect(result.standardError.contains("occurred_at"))
+    #expect(try eventCount() == 0)
+  }
+
+  @Test("invalid inputs exit 65 and store nothing", arguments: [
+    ("malformed JSON", "{\"id\":\"x\",", "line 1"),
+    ("unknown type", """
+      {"id":"x","type":"account.exploded","account":"a","occurred_at":"2024-01-10T09:00:00Z","data":{}}
+      """, "type"),
+    ("bad timestamp", """
+      {"id":"x","type":"milestone.reached","account":"a","occurred_at":"2024-01-10 9am","data":{"milestone":"m"}}
+      """, "occurred_at"),
+    ("money with three decimals", Line.landed("x", account: "a", at: "2024-01-10T09:00:00Z", acv: "6000.001"),
+     "data.acv"),
+    ("unknown tier", Line.landed("x", account: "a", at: "2024-01-10T09:00:00Z", tier: "platinum"),
+     "platinum"),
+    ("over-long account id", Line.landed("x", account: String(repeating: "a", count: 201),
+      at: "2024-01-10T09:00:00Z"), "account"),
+    ("empty file", "", "no events"),
+  ])
+  func invalidInputRejected(name: String, input: String, expectedText: String) throws {
+    let result = try Tierline.run(["--store", store, "append", "-"], input: input)
+    #expect(result.status == 65, "\(name): \(result.standardError)")
+    #expect(result.standardError.contains(expectedText), "\(name): \(result.standardError)")
+    #expect(try eventCount() == 0)
+  }
+
+  @Test("10 MB event is rejected")
+  func hugeEventRejected() throws {
+    let padding = String(repeating: "x", count: 10 * 1024 * 1024)
+    let input = """
+      {"id":"big","type":"account.churned","account":"a","occurred_at":"2024-01-10T09:00:00Z",\
+      "data":{"reason":"\(padding)"}}
+      """
+    let result = try Tierline.run(["--store", store, "append", "-"], input: input)
+    #expect(result.status == 65)
+    #expect(result.standardError.contains("line 1"))
+    #expect(try eventCount() == 0)
+  }
+
+  @Test("NFC and NFD account ids are one account")
+  func normalizedAccountIDs() throws {
+    let composed = "caf\u{E9}"
+    let decomposed = "cafe\u{301}"
+    let input = [
+      Line.landed("e1", account: composed, at: "2024-01-10T09:00:00Z"),
+      Line.usage("e2", account: decomposed, at: "2024-01-11T09:00:00Z"),
+    ].joined(separator: "\n")
+    let result = try Tierline.run(["--store", store, "append", "-"], input: input)
+    #expect(result.status == 0, "\(result.standardError)")
+    let log = try Tierline.run(["--store", store, "log", decomposed, "--json"])
+    #expect(log.status == 0)
+    #expect(log.lines.count == 2)
+    let verify = try Tierline.run(["--store", store, "verify", "--json"])
+    let report = try #require(try verify.jsonLines().first)
+    #expect(report["accounts"] as? Int == 1)
+  }
+
+  @Test("two writers on one expected version, one wins")
+  func racingWriters() throws {
+    let landing = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.landed("e1", account: "a", at: "2024-01-10T09:00:00Z"))
+    #expect(landing.status == 0)
+    let results = ResultBox()
+    let group = DispatchGroup()
+    for writer in 0..<2 {
+      group.enter()
+      Thread {
+        let line = Line.tierChanged(
+          "change-\(writer)", account: "a", at: "2024-03-01T09:00:00Z", to: "growth",
+          acv: "18000.00", expectedVersion: 1)
+        let result = try? Tierline.run(["--store", store, "append", "-"], input: line)
+        results.add(result?.status ?? -1)
+        group.leave()
+      }.start()
+    }
+    group.wait()
+    #expect(results.sorted == [0, 75])
+    #expect(try eventCount() == 2)
+  }
+}
+
+/// Exit statuses collected from several threads.
+final class ResultBox: @unchecked Sendable {
+  private var statuses: [Int32] = []
+  private let lock = NSLock()
+
+  func add(_ status: Int32) {
+    lock.lock()
+    statuses.append(status)
+    lock.unlock()
+  }
+
+  var sorted: [Int32] {
+    lock.lock()
+    defer { lock.unlock() }
+    return statuses.sorted()
+  }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+
+/// The result of one run of the built `tierline` binary.
+struct ProcessResult {
+  var status: Int32
+  var standardOutput: String
+  var standardError: String
+
+  /// Standard output split into non-empty lines.
+  var lines: [String] {
+    standardOutput.split(separator: "\n").map(String.init)
+  }
+
+  /// Standard output parsed as one JSON object per line.
+  func jsonLines() throws -> [[String: Any]] {
+    try lines.map { line in
+      let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
+      return try #require(object as? [String: Any])
+    }
+  }
+}
+
+/// Runs the `tierline` binary that `swift build` placed next to the test bundle.
+enum Tierline {
+  /// The binary's path: $TIERLINE_BINARY, else `tierline` beside the running test bundle.
+  static let binary: URL = {
+    if let path = ProcessInfo.processInfo.environment["TIERLINE_BINARY"] {
+      return URL(fileURLWithPath: path)
+    }
+    let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    var directory = executable.deletingLastPathComponent()
+    // The test runner may sit inside a `.xctest` bundle folder on some layouts.
+    while directory.path != "/" {
+      let candidate = directory.appendingPathComponent("tierline")
+      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+      directory = directory.deletingLastPathComponent()
+    }
+    return executable.deletingLastPathComponent().appendingPathComponent("tierline")
+  }()
+
+  /// Runs `tierline ARGUMENTS` with `input` on standard input and waits for it.
+  static func run(
+    _ arguments: [String], input: String? = nil, environment: [String: String] = [:]
+  ) throws -> ProcessResult {
+    try run(arguments, inputData: input.map { Data($0.utf8) }, environment: environment)
+  }
+
+  /// Runs `tierline ARGUMENTS` with raw bytes on standard input.
+  static func run(
+    _ arguments: [String], inputData: Data?, environment: [String: String] = [:]
+  ) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    var merged = ProcessInfo.processInfo.environment
+    merged.removeValue(forKey: "TIERLINE_STORE")
+    for (key, value) in environment { merged[key] = value }
+    process.environment = merged
+
+    let outputPipe = Pipe()
+    let errorPipe = Pipe()
+    let inputPipe = Pipe()
+    process.standardOutput = outputPipe
+    process.standardError = errorPipe
+    process.standardInput = inputPipe
+    try process.run()
+
+    // Feed standard input on another thread so a large input cannot deadlock with output.
+    let writer = Thread {
+      if let inputData { inputPipe.fileHandleForWriting.write(inputData) }
+      try? inputPipe.fileHandleForWriting.close()
+    }
+    writer.start()
+    let errorData = ErrorCollector(errorPipe.fileHandleForReading)
+    let outputData = outputPipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return ProcessResult(
+      status: process.terminationStatus,
+      standardOutput: String(decoding: outputData, as: UTF8.self),
+      standardError: String(decoding: errorData.wait(), as: UTF8.self))
+  }
+}
+
+/// Reads a pipe to its end on a background thread.
+final class ErrorCollector: @unchecked Sendable {
+  private var data = Data()
+  private let done = DispatchSemaphore(value: 0)
+
+  init(_ handle: FileHandle) {
+    Thread {
+      self.data = handle.readDataToEndOfFile()
+      self.done.signal()
+    }.start()
+  }
+
+  func wait() -> Data {
+    done.wait()
+    return data
+  }
+}
+
+/// A temporary directory removed when the value is released.
+final class TemporaryDirectory {
+  let url: URL
+
+  init() throws {
+    url = FileManager.default.temporaryDirectory
+      .appendingPathComponent("tierline-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  }
+
+  /// A path inside the directory.
+  func path(_ name: String) -> String {
+    url.appendingPathComponent(name).path
+  }
+
+  deinit {
+    try? FileManager.default.removeItem(at: url)
+  }
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds Tierline, fills a ledger with a generated sample portfolio and shows what it
+# answers. The ledger goes to $1 (default: a new temporary directory).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup.sh
+swift build -c release --product tierline
+tierline=".build/release/tierline"
+store="${1:-$(mktemp -d)/demo.ledger}"
+
+set -x
+"$tierline" --store "$store" init
+"$tierline" generate --accounts 200 --seed 1 | "$tierline" --store "$store" append -
+"$tierline" --store "$store" replay --as-of 2025-06-30 | head -n 25
+"$tierline" --store "$store" why acct-000001 --at 2025-06-30
+"$tierline" --store "$store" due --on 2024-06-01 | head -n 20
