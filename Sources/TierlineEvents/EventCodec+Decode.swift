@@ -7,6 +7,7 @@ extension EventCodec {
   ///   out-of-range value, or bytes left over after the last field.
   public static func decode(_ bytes: UnsafeRawBufferPointer) throws(EventCodecError) -> Event {
     var reader = RecordReader(bytes: bytes)
+
     let version = try reader.byte()
     guard version == formatVersion else {
       throw EventCodecError(offset: 0, reason: "unknown format version \(version)")
@@ -20,6 +21,7 @@ extension EventCodec {
       throw EventCodecError(
         offset: 2, reason: "unknown schema version \(schemaVersion) for \(type.name)")
     }
+
     let occurredAt = Timestamp(microseconds: try reader.int64LittleEndian())
     guard occurredAt >= Timestamp.minimum, occurredAt <= Timestamp.maximum else {
       throw EventCodecError(offset: 3, reason: "occurred_at is outside years 1 to 9999")
@@ -30,6 +32,7 @@ extension EventCodec {
     guard !id.isEmpty, !accountText.isEmpty else {
       throw EventCodecError(offset: accountOffset, reason: "empty id or account")
     }
+
     let payload = try decodePayload(type, &reader)
     guard reader.index == bytes.count else {
       throw EventCodecError(
@@ -71,7 +74,8 @@ extension EventCodec {
       guard millionths >= 0 else {
         throw EventCodecError(offset: offset, reason: "negative quantity")
       }
-      return .usageRecorded(UsageRecorded(metric: metric, quantity: Quantity(millionths: millionths)))
+      return .usageRecorded(
+        UsageRecorded(metric: metric, quantity: Quantity(millionths: millionths)))
     case .milestoneReached:
       return .milestoneReached(MilestoneReached(milestone: try reader.string()))
     case .checkinCompleted:

@@ -2,7 +2,7 @@
 public struct EventCodecError: Error, CustomStringConvertible, Sendable, Hashable {
   /// The zero-based byte offset in the record where decoding stopped.
   public var offset: Int
-  /// What is wrong, such as "unknown event type 9".
+  /// The problem in plain words, such as "unknown event type 9".
   public var reason: String
 
   /// Creates an error at a byte offset.

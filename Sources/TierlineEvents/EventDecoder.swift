@@ -126,8 +126,9 @@ struct EventDecoder {
         headcount: try data.optionalHeadcount("headcount"),
         departmentAdded: try data.optionalString("department_added"),
         useCaseAdded: try data.optionalString("use_case_added"))
-      guard change.headcount != nil || change.departmentAdded != nil
-        || change.useCaseAdded != nil
+      guard
+        change.headcount != nil || change.departmentAdded != nil
+          || change.useCaseAdded != nil
       else {
         throw fail(
           "data", "needs at least one of headcount, department_added, use_case_added")

@@ -4,10 +4,10 @@
 public struct EventInputError: Error, CustomStringConvertible, Sendable, Hashable {
   /// The 1-based line number in the input.
   public var line: Int
-  /// The dotted path of the offending field, such as `data.acv` or `occurred_at`;
-  /// nil when the line as a whole is at fault (a syntax error or an over-long line).
+  /// The dotted path of the offending field, such as `data.acv` or `occurred_at`.
+  /// It is nil when the line as a whole is at fault, as with a syntax error.
   public var field: String?
-  /// What is wrong, as a plain phrase such as "has 3 decimal places; USD allows 2".
+  /// The problem in plain words, such as "has 3 decimal places; USD allows 2".
   public var reason: String
   /// The event's `id` when it was read before the error was found.
   public var eventID: String?

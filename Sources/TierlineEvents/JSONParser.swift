@@ -2,7 +2,7 @@
 public struct JSONSyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
   /// The zero-based byte offset of the offending input.
   public var offset: Int
-  /// What is wrong, as a plain phrase such as "expected ',' or '}'".
+  /// The problem in plain words, such as "expected ',' or '}'".
   public var reason: String
 
   /// Creates an error at a byte offset.

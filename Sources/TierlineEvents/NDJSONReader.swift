@@ -9,14 +9,14 @@
 /// Lines end with LF or CRLF; the last line may lack a terminator. Blank lines (only
 /// spaces, tabs or a CR) are skipped but still counted, so line numbers match the file.
 /// A line longer than `maximumLineBytes` is reported as an error as soon as that many
-/// bytes have arrived, and the rest of it is discarded as it is read, never held whole;
-/// the next call to `next()` continues with the following line.
+/// bytes have arrived. The rest of that line is discarded as it is read, so it is never
+/// held whole, and the next call to `next()` continues with the following line.
 ///
 /// The reader does not own the descriptor and never closes it.
 public struct NDJSONReader {
   /// The descriptor read from.
   public let fileDescriptor: Int32
-  /// The longest line accepted, in bytes without the terminator.
+  /// The maximum line length, in bytes without the terminator.
   public let maximumLineBytes: Int
 
   private let chunkSize: Int

@@ -25,7 +25,8 @@ struct EventCodecTests {
   private static let sample = Event(
     id: "e1", account: AccountID(normalized: "acme"),
     occurredAt: Timestamp(microseconds: 1_700_000_000_000_000),
-    payload: .tierChanged(TierChanged(to: "growth", acv: Money(minorUnits: 1_800_000, currency: .usd))))
+    payload: .tierChanged(
+      TierChanged(to: "growth", acv: Money(minorUnits: 1_800_000, currency: .usd))))
 
   @Test("documented example encodes to the documented bytes")
   func documentedExample() throws {
@@ -36,6 +37,10 @@ struct EventCodecTests {
         == "01 05 01 00 40 1e 18 24 0a 06 00 02 65 31 04 61 63 6d 65 06 67 72 6f 77 74 68 "
         + "55 53 44 80 dd db 01 00")
     #expect(try decode(bytes) == EventCodecTests.sample)
+    let json =
+      #"{"id":"e1","type":"tier.changed","account":"acme","occurred_at":"2023-11-14T22:13:20Z","#
+      + #""data":{"to":"growth","acv":"18000.00","currency":"USD"}}"#
+    #expect(EventJSON.encode(EventCodecTests.sample) == json)
   }
 
   @Test("every fixture event round-trips")

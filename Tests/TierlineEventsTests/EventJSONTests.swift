@@ -117,64 +117,66 @@ struct EventJSONTests {
     #expect(EventJSON.encode(event).hasSuffix(#""data":{"metric":"gb","quantity":0.000001}}"#))
   }
 
-  @Test("rejections name line, field and reason", arguments: [
-    (#"{"id":"x","type":"#, nil as String?, "invalid JSON at byte"),
-    (
-      #"{"id":"x","type":"nope","account":"a","occurred_at":"2024-01-01T00:00:00Z","data":{}}"#,
-      "type", "unknown event type"
-    ),
-    (
-      #"{"id":"x","type":"account.churned","account":"a","occurred_at":"2023-02-29T00:00:00Z","#
-        + #""data":{}}"#,
-      "occurred_at", "is not an RFC 3339 timestamp"
-    ),
-    (
-      #"{"id":"x","type":"milestone.reached","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
-        + #""data":{}}"#,
-      "data.milestone", "is missing"
-    ),
-    (
-      #"{"id":"x","type":"account.churned","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
-        + #""data":{"mood":"sad"}}"#,
-      "data.mood", "is not a known field of account.churned"
-    ),
-    (
-      #"{"id":"x","type":"milestone.reached","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
-        + #""data":{"milestone":7}}"#,
-      "data.milestone", "must be a string, not number"
-    ),
-    (
-      #"{"id":"x","type":"tier.changed","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
-        + #""data":{"to":"growth","acv":"1.005","currency":"USD"}}"#,
-      "data.acv", "has 3 decimal places; USD allows 2"
-    ),
-    (
-      #"{"id":"x","type":"account.landed","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
-        + #""data":{"tier":"t","acv":"1","currency":"USD","timezone":"Mars/Olympus"}}"#,
-      "data.timezone", "is not a known IANA time zone"
-    ),
-    (
-      #"{"id":"x","type":"usage.recorded","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
-        + #""data":{"metric":"m","quantity":1e3}}"#,
-      "data.quantity", "has an exponent"
-    ),
-    (
-      #"{"id":"x","type":"usage.recorded","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
-        + #""data":{"metric":"m","quantity":0.1234567}}"#,
-      "data.quantity", "has 7 decimal places; the maximum is 6"
-    ),
-    (
-      #"{"id":"x","type":"org.changed","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
-        + #""data":{"headcount":12.5}}"#,
-      "data.headcount", "is not a non-negative integer"
-    ),
-    (
-      #"{"id":"x","type":"account.churned","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
-        + #""data":{},"expected_version":-1}"#,
-      "expected_version", "is not a non-negative integer"
-    ),
-    (#"[1]"#, nil, "must be a JSON object"),
-  ])
+  @Test(
+    "rejections name line, field and reason",
+    arguments: [
+      (#"{"id":"x","type":"#, nil as String?, "invalid JSON at byte"),
+      (
+        #"{"id":"x","type":"nope","account":"a","occurred_at":"2024-01-01T00:00:00Z","data":{}}"#,
+        "type", "unknown event type"
+      ),
+      (
+        #"{"id":"x","type":"account.churned","account":"a","occurred_at":"2023-02-29T00:00:00Z","#
+          + #""data":{}}"#,
+        "occurred_at", "is not an RFC 3339 timestamp"
+      ),
+      (
+        #"{"id":"x","type":"milestone.reached","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+          + #""data":{}}"#,
+        "data.milestone", "is missing"
+      ),
+      (
+        #"{"id":"x","type":"account.churned","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+          + #""data":{"mood":"sad"}}"#,
+        "data.mood", "is not a known field of account.churned"
+      ),
+      (
+        #"{"id":"x","type":"milestone.reached","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+          + #""data":{"milestone":7}}"#,
+        "data.milestone", "must be a string, not number"
+      ),
+      (
+        #"{"id":"x","type":"tier.changed","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+          + #""data":{"to":"growth","acv":"1.005","currency":"USD"}}"#,
+        "data.acv", "has 3 decimal places; USD allows 2"
+      ),
+      (
+        #"{"id":"x","type":"account.landed","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+          + #""data":{"tier":"t","acv":"1","currency":"USD","timezone":"Mars/Olympus"}}"#,
+        "data.timezone", "is not a known IANA time zone"
+      ),
+      (
+        #"{"id":"x","type":"usage.recorded","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+          + #""data":{"metric":"m","quantity":1e3}}"#,
+        "data.quantity", "has an exponent"
+      ),
+      (
+        #"{"id":"x","type":"usage.recorded","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+          + #""data":{"metric":"m","quantity":0.1234567}}"#,
+        "data.quantity", "has 7 decimal places; the maximum is 6"
+      ),
+      (
+        #"{"id":"x","type":"org.changed","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+          + #""data":{"headcount":12.5}}"#,
+        "data.headcount", "is not a non-negative integer"
+      ),
+      (
+        #"{"id":"x","type":"account.churned","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+          + #""data":{},"expected_version":-1}"#,
+        "expected_version", "is not a non-negative integer"
+      ),
+      (#"[1]"#, nil, "must be a JSON object"),
+    ])
   func rejections(text: String, field: String?, reason: String) throws {
     let error = try #require(rejection(text, line: 12))
     #expect(error.line == 12)
@@ -216,7 +218,7 @@ struct EventJSONTests {
   func lineLevel() throws {
     let big = [UInt8](repeating: 0x20, count: EventJSON.maximumEventBytes + 1)
     #expect(throws: EventInputError.self) { try EventJSON.decode(big, lineNumber: 3) }
-    let invalid = Array(#"{"id":"# .utf8) + [0x22, 0xFF, 0x22] + Array("}".utf8)
+    let invalid = Array(#"{"id":"#.utf8) + [0x22, 0xFF, 0x22] + Array("}".utf8)
     do {
       _ = try EventJSON.decode(invalid, lineNumber: 4)
       Issue.record("invalid UTF-8 was accepted")

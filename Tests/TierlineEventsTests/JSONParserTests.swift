@@ -33,24 +33,26 @@ struct JSONParserTests {
     #expect(value == .string("a\"b\\c/d\u{8}\u{C}\n\r\t\u{E9}\u{1F680}"))
   }
 
-  @Test("syntax errors report the byte offset", arguments: [
-    (#"{"a":1,}"#, 7),
-    (#"{"a":1} x"#, 8),
-    (#"[1,2"#, 4),
-    (#"{"a" 1}"#, 5),
-    (#"01"#, 1),
-    (#"1."#, 2),
-    (#"-"#, 1),
-    (#"tru"#, 0),
-    (#""abc"#, 4),
-    (#"{"a":1,"a":2}"#, 7),
-    (#""\ud800""#, 1),
-    (#""\udc00""#, 1),
-    (#""\ud800\u0041""#, 1),
-    (#""\x""#, 1),
-    ("\"a\tb\"", 2),
-    ("", 0),
-  ])
+  @Test(
+    "syntax errors report the byte offset",
+    arguments: [
+      (#"{"a":1,}"#, 7),
+      (#"{"a":1} x"#, 8),
+      (#"[1,2"#, 4),
+      (#"{"a" 1}"#, 5),
+      (#"01"#, 1),
+      (#"1."#, 2),
+      (#"-"#, 1),
+      (#"tru"#, 0),
+      (#""abc"#, 4),
+      (#"{"a":1,"a":2}"#, 7),
+      (#""\ud800""#, 1),
+      (#""\udc00""#, 1),
+      (#""\ud800\u0041""#, 1),
+      (#""\x""#, 1),
+      ("\"a\tb\"", 2),
+      ("", 0),
+    ])
   func offsets(text: String, offset: Int) throws {
     let error = try #require(syntaxError(Array(text.utf8)))
     #expect(error.offset == offset, "\(text): \(error)")

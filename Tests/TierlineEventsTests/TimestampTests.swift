@@ -36,21 +36,31 @@ struct TimestampTests {
     #expect(Timestamp(rfc3339: "1900-02-29T00:00:00Z") == nil)
   }
 
-  @Test("malformed timestamps are rejected", arguments: [
-    "2024-01-15T09:30:00",
-    "2024-01-15",
-    "2024-13-01T00:00:00Z",
-    "2024-04-31T00:00:00Z",
-    "2024-01-15T24:00:00Z",
-    "2024-01-15T23:60:00Z",
-    "2024-01-15T23:59:60Z",
-    "2024-01-15T09:30:00+0100",
-    "2024-01-15T09:30:00+01:00x",
-    "2024-01-15X09:30:00Z",
-    "",
-  ])
+  @Test(
+    "malformed timestamps are rejected",
+    arguments: [
+      "2024-01-15T09:30:00",
+      "2024-01-15",
+      "2024-13-01T00:00:00Z",
+      "2024-04-31T00:00:00Z",
+      "2024-01-15T24:00:00Z",
+      "2024-01-15T23:60:00Z",
+      "2024-01-15T23:59:60Z",
+      "2024-01-15T09:30:00+0100",
+      "2024-01-15T09:30:00+01:00x",
+      "2024-01-15X09:30:00Z",
+      "",
+    ])
   func rejects(text: String) {
     #expect(Timestamp(rfc3339: text) == nil)
+  }
+
+  @Test("offsets cannot leave years 1 to 9999")
+  func rangeLimits() {
+    #expect(Timestamp(rfc3339: "0001-01-01T00:00:00+01:00") == nil)
+    #expect(Timestamp(rfc3339: "9999-12-31T23:00:00-01:00") == nil)
+    #expect(Timestamp(rfc3339: "0001-01-01T00:00:00-01:00") != nil)
+    #expect(Timestamp(rfc3339: "9999-12-31T23:59:59.999999Z") == Timestamp.maximum)
   }
 
   @Test("formatting is UTC with trimmed fraction")
