@@ -42,12 +42,7 @@ struct EventDecoder {
       throw fail("type", "unknown event type \(jsonQuoted(typeName)); expected one of \(known)")
     }
     let accountText = try fields.string("account")
-    let account: AccountID
-    do {
-      account = try AccountID(accountText)
-    } catch {
-      throw fail("account", error.description)
-    }
+    let account = try decodeAccount(accountText)
     let occurredText = try fields.string("occurred_at")
     guard let occurredAt = Timestamp(rfc3339: occurredText) else {
       throw fail(
@@ -66,12 +61,30 @@ struct EventDecoder {
     return IncomingEvent(event: event, expectedVersion: expectedVersion)
   }
 
+  private func decodeAccount(_ text: String) throws(EventInputError) -> AccountID {
+    // Printable ASCII is already in NFC, so it skips the Foundation normalization call.
+    let utf8 = text.utf8
+    if !utf8.isEmpty, utf8.count <= AccountID.maximumUTF8Length,
+      utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F })
+    {
+      return AccountID(normalized: text)
+    }
+    do {
+      return try AccountID(text)
+    } catch {
+      throw fail("account", error.description)
+    }
+  }
+
   private func checkEventID(_ id: String) throws(EventInputError) {
     let length = id.utf8.count
     guard length <= Event.maximumIDLength else {
       throw fail("id", "is \(length) bytes of UTF-8; the maximum is \(Event.maximumIDLength)")
     }
-    guard !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+    let isPrintableASCII = id.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    guard
+      isPrintableASCII
+        || !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
     else { throw fail("id", "contains a control character") }
   }
 

@@ -11,31 +11,28 @@ public func jsonQuoted(_ text: String) -> String {
 
 /// Appends the escaped content of `text`, without quotes, to `output`.
 func appendJSONQuoted(_ text: String, to output: inout String) {
-  var pendingStart = text.unicodeScalars.startIndex
-  var position = pendingStart
-  let scalars = text.unicodeScalars
-  while position != scalars.endIndex {
-    let scalar = scalars[position]
-    let escape: String?
-    switch scalar.value {
-    case 0x22: escape = "\\\""
-    case 0x5C: escape = "\\\\"
-    case 0x08: escape = "\\b"
-    case 0x0C: escape = "\\f"
-    case 0x0A: escape = "\\n"
-    case 0x0D: escape = "\\r"
-    case 0x09: escape = "\\t"
-    case 0..<0x20: escape = "\\u00" + hexByte(UInt8(scalar.value))
-    default: escape = nil
-    }
-    if let escape {
-      output.unicodeScalars.append(contentsOf: scalars[pendingStart..<position])
-      output += escape
-      pendingStart = scalars.index(after: position)
-    }
-    position = scalars.index(after: position)
+  // Fast path: most strings need no escape and are appended whole.
+  guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+    output += text
+    return
   }
-  output.unicodeScalars.append(contentsOf: scalars[pendingStart..<position])
+  var bytes: [UInt8] = []
+  bytes.reserveCapacity(text.utf8.count + 16)
+  for byte in text.utf8 {
+    switch byte {
+    case 0x22: bytes += [0x5C, 0x22]
+    case 0x5C: bytes += [0x5C, 0x5C]
+    case 0x08: bytes += [0x5C, UInt8(ascii: "b")]
+    case 0x0C: bytes += [0x5C, UInt8(ascii: "f")]
+    case 0x0A: bytes += [0x5C, UInt8(ascii: "n")]
+    case 0x0D: bytes += [0x5C, UInt8(ascii: "r")]
+    case 0x09: bytes += [0x5C, UInt8(ascii: "t")]
+    case 0..<0x20: bytes += Array("\\u00".utf8) + Array(hexByte(byte).utf8)
+    default: bytes.append(byte)
+    }
+  }
+  // Only ASCII bytes were inserted into valid UTF-8, so the result is valid UTF-8.
+  output += String(decoding: bytes, as: UTF8.self)
 }
 
 private func hexByte(_ byte: UInt8) -> String {

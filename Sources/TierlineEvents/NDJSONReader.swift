@@ -29,6 +29,8 @@ public struct NDJSONReader {
   private var atEnd = false
   /// True while the rest of an over-long line is being discarded.
   private var discarding = false
+  /// The largest number of bytes the buffer has held, for checking the memory bound.
+  private(set) var peakBufferedBytes = 0
 
   /// Creates a reader.
   /// - Parameters:
@@ -140,6 +142,7 @@ public struct NDJSONReader {
         return
       }
     }
+    peakBufferedBytes = max(peakBufferedBytes, buffer.count)
     buffer.removeSubrange((oldCount + received)...)
     if failure != 0 {
       throw EventInputError(

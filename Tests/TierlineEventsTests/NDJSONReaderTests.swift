@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import TierlineEvents
+
+@testable import TierlineEvents
 
 @Suite("NDJSON reader")
 struct NDJSONReaderTests {
@@ -78,6 +79,7 @@ struct NDJSONReaderTests {
       #expect(last?.lineNumber == 3)
       #expect(last.map { String(decoding: $0.bytes, as: UTF8.self) } == "last")
       #expect(try reader.next() == nil)
+      #expect(reader.peakBufferedBytes <= EventJSON.maximumEventBytes + 2 * 65_536)
     }
   }
 
