@@ -15,7 +15,7 @@ public struct JSONSyntaxError: Error, Hashable, Sendable, CustomStringConvertibl
 }
 
 extension JSONValue {
-  /// The deepest nesting of arrays and objects that the parser accepts.
+  /// The maximum nesting depth of arrays and objects that the parser accepts.
   public static let maximumDepth = 64
 
   /// Parses one JSON text (RFC 8259) strictly.
@@ -48,8 +48,8 @@ extension JSONValue {
 
 /// A recursive-descent parser over a borrowed byte buffer.
 ///
-/// Every read is bounds-checked through `peek()`, so no input can make it read outside
-/// the buffer; recursion is bounded by `JSONValue.maximumDepth`.
+/// Every read is bounds-checked, so no input can make it read outside the buffer.
+/// Recursion stops at `JSONValue.maximumDepth` levels.
 struct JSONParser {
   let bytes: UnsafeRawBufferPointer
   var index = 0
