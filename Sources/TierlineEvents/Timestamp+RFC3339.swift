@@ -4,7 +4,8 @@ extension Timestamp {
   /// Accepts `T`, `t` or a space between date and time, and up to six fractional
   /// digits; more digits would not be exact in microseconds and are rejected.
   /// A leap second (`:60`) is rejected because the ledger's time line has none.
-  /// - Returns: nil when the text is not such a timestamp or names an impossible date.
+  /// - Returns: nil when the text is not such a timestamp, names an impossible date, or
+  ///   names an instant outside `Timestamp.minimum...Timestamp.maximum`.
   public init?(rfc3339 text: some StringProtocol) {
     let bytes = Array(text.utf8)
     guard bytes.count >= 20, bytes.count <= 40 else { return nil }
@@ -59,7 +60,13 @@ extension Timestamp {
     }
 
     let localSeconds = Int64(date.daysSinceEpoch) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
-    self.init(microseconds: (localSeconds - Int64(offsetSeconds)) * 1_000_000 + fraction)
+    let instant = Timestamp(
+      microseconds: (localSeconds - Int64(offsetSeconds)) * 1_000_000 + fraction)
+
+    // An offset can move the instant outside years 1 to 9999 in UTC, where `rfc3339`
+    // could not write it back.
+    guard instant >= Timestamp.minimum, instant <= Timestamp.maximum else { return nil }
+    self = instant
   }
 
   /// The instant as RFC 3339 in UTC with a `Z` suffix.

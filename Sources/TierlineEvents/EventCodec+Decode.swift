@@ -1,0 +1,221 @@
+extension EventCodec {
+  /// Decodes one record produced by `encode(_:)`.
+  ///
+  /// Every read is bounds-checked, so arbitrary bytes produce an error, never a crash.
+  /// - Throws: `EventCodecError` for an unknown format version, event type or type
+  ///   schema version, a truncated record, invalid UTF-8, a non-canonical varint, an
+  ///   out-of-range value, or bytes left over after the last field.
+  public static func decode(_ bytes: UnsafeRawBufferPointer) throws(EventCodecError) -> Event {
+    var reader = RecordReader(bytes: bytes)
+
+    let version = try reader.byte()
+    guard version == formatVersion else {
+      throw EventCodecError(offset: 0, reason: "unknown format version \(version)")
+    }
+    let typeCode = try reader.byte()
+    guard let type = EventType(rawValue: typeCode) else {
+      throw EventCodecError(offset: 1, reason: "unknown event type \(typeCode)")
+    }
+    let schemaVersion = try reader.byte()
+    guard schemaVersion == typeSchemaVersion else {
+      throw EventCodecError(
+        offset: 2, reason: "unknown schema version \(schemaVersion) for \(type.name)")
+    }
+
+    let occurredAt = Timestamp(microseconds: try reader.int64LittleEndian())
+    guard occurredAt >= Timestamp.minimum, occurredAt <= Timestamp.maximum else {
+      throw EventCodecError(offset: 3, reason: "occurred_at is outside years 1 to 9999")
+    }
+    let id = try reader.string(maximumBytes: Event.maximumIDLength)
+    let accountOffset = reader.index
+    let accountText = try reader.string(maximumBytes: AccountID.maximumUTF8Length)
+    guard !id.isEmpty, !accountText.isEmpty else {
+      throw EventCodecError(offset: accountOffset, reason: "empty id or account")
+    }
+
+    let payload = try decodePayload(type, &reader)
+    guard reader.index == bytes.count else {
+      throw EventCodecError(
+        offset: reader.index, reason: "\(bytes.count - reader.index) bytes after the record")
+    }
+    return Event(
+      id: id, account: AccountID(normalized: accountText), occurredAt: occurredAt,
+      payload: payload)
+  }
+
+  /// Decodes one record from a byte array; see `decode(_:)`.
+  public static func decode(_ bytes: [UInt8]) throws(EventCodecError) -> Event {
+    let result: Result<Event, EventCodecError> = bytes.withUnsafeBytes { buffer in
+      do throws(EventCodecError) {
+        return .success(try decode(buffer))
+      } catch {
+        return .failure(error)
+      }
+    }
+    return try result.get()
+  }
+
+  private static func decodePayload(
+    _ type: EventType, _ reader: inout RecordReader
+  ) throws(EventCodecError) -> Payload {
+    switch type {
+    case .accountLanded:
+      let tier = try reader.string()
+      let acv = try reader.money()
+      let timeZone = try reader.string()
+      let owner = try reader.optionalString()
+      let segment = try reader.optionalString()
+      return .accountLanded(
+        AccountLanded(tier: tier, acv: acv, timeZone: timeZone, owner: owner, segment: segment))
+    case .usageRecorded:
+      let metric = try reader.string()
+      let offset = reader.index
+      let millionths = try reader.zigZag()
+      guard millionths >= 0 else {
+        throw EventCodecError(offset: offset, reason: "negative quantity")
+      }
+      return .usageRecorded(
+        UsageRecorded(metric: metric, quantity: Quantity(millionths: millionths)))
+    case .milestoneReached:
+      return .milestoneReached(MilestoneReached(milestone: try reader.string()))
+    case .checkinCompleted:
+      let kind = try reader.string()
+      let offset = reader.index
+      let flags = try reader.byte()
+      guard flags & ~3 == 0 else {
+        throw EventCodecError(offset: offset, reason: "unknown check-in flags \(flags)")
+      }
+      let notes = try reader.optionalString()
+      return .checkinCompleted(
+        CheckinCompleted(
+          kind: kind, valueDelivered: flags & 1 != 0, approachingCapacity: flags & 2 != 0,
+          notes: notes))
+    case .tierChanged:
+      let to = try reader.string()
+      let acv = try reader.money()
+      let reason = try reader.optionalString()
+      return .tierChanged(TierChanged(to: to, acv: acv, reason: reason))
+    case .orgChanged:
+      var headcount: Int64?
+      if try reader.presence() {
+        let offset = reader.index
+        let value = try reader.zigZag()
+        guard value >= 0 else {
+          throw EventCodecError(offset: offset, reason: "negative headcount")
+        }
+        headcount = value
+      }
+      let department = try reader.optionalString()
+      let useCase = try reader.optionalString()
+      return .orgChanged(
+        OrgChanged(headcount: headcount, departmentAdded: department, useCaseAdded: useCase))
+    case .expansionOffered:
+      let to = try reader.string()
+      let by = try reader.string()
+      let trigger = try reader.optionalString()
+      return .expansionOffered(ExpansionOffered(to: to, by: by, trigger: trigger))
+    case .accountChurned:
+      return .accountChurned(AccountChurned(reason: try reader.optionalString()))
+    }
+  }
+}
+
+/// A bounds-checked cursor over one stored record.
+struct RecordReader {
+  let bytes: UnsafeRawBufferPointer
+  var index = 0
+
+  init(bytes: UnsafeRawBufferPointer) {
+    self.bytes = bytes
+  }
+
+  private func truncated() -> EventCodecError {
+    EventCodecError(offset: bytes.count, reason: "record ends in the middle of a field")
+  }
+
+  mutating func byte() throws(EventCodecError) -> UInt8 {
+    guard index < bytes.count else { throw truncated() }
+    defer { index += 1 }
+    return bytes[index]
+  }
+
+  mutating func int64LittleEndian() throws(EventCodecError) -> Int64 {
+    guard bytes.count - index >= 8 else { throw truncated() }
+    let value = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+    index += 8
+    return Int64(bitPattern: UInt64(littleEndian: value))
+  }
+
+  /// Reads an unsigned LEB128 varint, rejecting overflow and non-minimal encodings.
+  mutating func varint() throws(EventCodecError) -> UInt64 {
+    let start = index
+    var value: UInt64 = 0
+    var shift: UInt64 = 0
+    while true {
+      let byte = try self.byte()
+      let payload = UInt64(byte & 0x7F)
+      if shift == 63, payload > 1 {
+        throw EventCodecError(offset: start, reason: "varint overflows 64 bits")
+      }
+      value |= payload << shift
+      if byte & 0x80 == 0 {
+        if byte == 0, index - start > 1 {
+          throw EventCodecError(offset: start, reason: "varint is not in its shortest form")
+        }
+        return value
+      }
+      shift += 7
+      if shift > 63 {
+        throw EventCodecError(offset: start, reason: "varint overflows 64 bits")
+      }
+    }
+  }
+
+  mutating func zigZag() throws(EventCodecError) -> Int64 {
+    let raw = try varint()
+    return Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1)
+  }
+
+  mutating func presence() throws(EventCodecError) -> Bool {
+    let offset = index
+    switch try byte() {
+    case 0: return false
+    case 1: return true
+    case let other:
+      throw EventCodecError(offset: offset, reason: "presence byte is \(other), not 0 or 1")
+    }
+  }
+
+  /// Reads a length-prefixed UTF-8 string of at most `maximumBytes` bytes.
+  mutating func string(maximumBytes: Int = Int(UInt32.max)) throws(EventCodecError) -> String {
+    let offset = index
+    let length = try varint()
+    guard length <= UInt64(maximumBytes) else {
+      throw EventCodecError(offset: offset, reason: "string of \(length) bytes is too long")
+    }
+    guard UInt64(bytes.count - index) >= length else { throw truncated() }
+    let text = UnsafeRawBufferPointer(rebasing: bytes[index..<(index + Int(length))])
+    if let invalid = firstInvalidUTF8Offset(in: text) {
+      throw EventCodecError(offset: index + invalid, reason: "invalid UTF-8 in a string")
+    }
+    index += Int(length)
+    return String(decoding: text, as: UTF8.self)
+  }
+
+  mutating func optionalString() throws(EventCodecError) -> String? {
+    try presence() ? try string() : nil
+  }
+
+  mutating func money() throws(EventCodecError) -> Money {
+    let offset = index
+    guard bytes.count - index >= 3 else { throw truncated() }
+    let codeBytes = UnsafeRawBufferPointer(rebasing: bytes[index..<(index + 3)])
+    guard codeBytes.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }),
+      let currency = Currency(code: String(decoding: codeBytes, as: UTF8.self))
+    else {
+      throw EventCodecError(offset: offset, reason: "currency code is not three letters A-Z")
+    }
+    index += 3
+    return Money(minorUnits: try zigZag(), currency: currency)
+  }
+}

@@ -1,0 +1,142 @@
+/// Reads typed fields out of one JSON object's members, reporting errors by field path.
+struct FieldReader {
+  let members: [(key: String, value: JSONValue)]
+  /// The path prefix of these members in error messages: "" or "data.".
+  let prefix: String
+  var decoder: EventDecoder
+
+  func member(_ key: String) -> JSONValue? {
+    members.first(where: { $0.key == key })?.value
+  }
+
+  private func fail(_ key: String, _ reason: String) -> EventInputError {
+    decoder.fail(prefix + key, reason)
+  }
+
+  /// Rejects the first member whose key is not in `allowed`.
+  func rejectUnknown(allowed: [String], context: String) throws(EventInputError) {
+    for (key, _) in members where !allowed.contains(key) {
+      throw fail(key, "is not a known field of \(context)")
+    }
+  }
+
+  /// Reads a required, non-empty string.
+  func string(_ key: String) throws(EventInputError) -> String {
+    guard let value = try optionalString(key) else { throw fail(key, "is missing") }
+    return value
+  }
+
+  /// Reads a required string that must be one of `choices`.
+  func string(_ key: String, oneOf choices: [String]) throws(EventInputError) -> String {
+    guard let value = try optionalString(key, oneOf: choices) else {
+      throw fail(key, "is missing")
+    }
+    return value
+  }
+
+  /// Reads an optional string; when present it must be non-empty.
+  func optionalString(_ key: String) throws(EventInputError) -> String? {
+    guard let value = member(key) else { return nil }
+    guard case .string(let text) = value else {
+      throw fail(key, "must be a string, not \(value.typeName)")
+    }
+    guard !text.isEmpty else { throw fail(key, "must not be empty") }
+    return text
+  }
+
+  /// Reads an optional string that must be one of `choices` when present.
+  func optionalString(
+    _ key: String, oneOf choices: [String]
+  ) throws(EventInputError) -> String? {
+    guard let text = try optionalString(key) else { return nil }
+    guard choices.contains(text) else {
+      throw fail(
+        key, "\(jsonQuoted(text)) is not one of \(choices.joined(separator: ", "))")
+    }
+    return text
+  }
+
+  /// Reads a required boolean.
+  func bool(_ key: String) throws(EventInputError) -> Bool {
+    guard let value = member(key) else { throw fail(key, "is missing") }
+    guard case .bool(let flag) = value else {
+      throw fail(key, "must be true or false, not \(value.typeName)")
+    }
+    return flag
+  }
+
+  /// Reads an optional non-negative integer that fits in 64 bits.
+  func optionalUnsignedInteger(_ key: String) throws(EventInputError) -> UInt64? {
+    guard let value = member(key) else { return nil }
+    guard case .number(let text) = value else {
+      throw fail(key, "must be a non-negative integer, not \(value.typeName)")
+    }
+    guard let number = UInt64(text) else {
+      throw fail(key, "\(text) is not a non-negative integer below 2^64")
+    }
+    return number
+  }
+
+  /// Reads an optional headcount: a non-negative integer up to `Int64.max`.
+  func optionalHeadcount(_ key: String) throws(EventInputError) -> Int64? {
+    guard let value = member(key) else { return nil }
+    guard case .number(let text) = value else {
+      throw fail(key, "must be a non-negative integer, not \(value.typeName)")
+    }
+    guard let number = Int64(text), number >= 0, !text.hasPrefix("-") else {
+      throw fail(key, "\(text) is not a non-negative integer")
+    }
+    return number
+  }
+
+  /// Reads an amount in `key` as a decimal string, in the currency named by
+  /// `currencyField`; rejects negative amounts and digits beyond the minor unit.
+  func money(_ key: String, currencyField: String) throws(EventInputError) -> Money {
+    let code = try string(currencyField)
+    guard let currency = Currency(code: code) else {
+      throw fail(currencyField, "\(jsonQuoted(code)) is not a three-letter ISO 4217 code")
+    }
+    guard let value = member(key) else { throw fail(key, "is missing") }
+    guard case .string(let text) = value else {
+      throw fail(key, "must be a decimal string such as \"6000.00\", not \(value.typeName)")
+    }
+    guard !text.hasPrefix("-") else { throw fail(key, "is negative") }
+    do {
+      return try Money(decimal: text, currency: currency)
+    } catch .tooManyDecimals(let allowed) {
+      let places = text.split(separator: ".", maxSplits: 1).last.map(\.utf8.count) ?? 0
+      throw fail(key, "has \(places) decimal places; \(currency.code) allows \(allowed)")
+    } catch .outOfRange {
+      throw fail(key, "\(jsonQuoted(text)) is too large")
+    } catch {
+      throw fail(key, "\(jsonQuoted(text)) is not a decimal amount such as \"6000.00\"")
+    }
+  }
+
+  /// Reads a usage quantity given as a JSON number or a decimal string: non-negative,
+  /// at most six decimal places, no exponent.
+  func quantity(_ key: String) throws(EventInputError) -> Quantity {
+    guard let value = member(key) else { throw fail(key, "is missing") }
+    let text: String
+    switch value {
+    case .number(let number): text = number
+    case .string(let string): text = string
+    default: throw fail(key, "must be a number or a decimal string, not \(value.typeName)")
+    }
+    if text.hasPrefix("-") { throw fail(key, "is negative") }
+    if text.contains(where: { $0 == "e" || $0 == "E" }) {
+      throw fail(key, "\(text) has an exponent; write a plain decimal such as 1200.5")
+    }
+    if let quantity = Quantity(decimal: text) { return quantity }
+    let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+    if parts.count == 2, parts[1].utf8.count > Quantity.maximumFractionDigits,
+      parts[1].allSatisfy(\.isASCII), parts[1].allSatisfy(\.isNumber)
+    {
+      throw fail(
+        key,
+        "has \(parts[1].utf8.count) decimal places; the maximum is "
+          + "\(Quantity.maximumFractionDigits)")
+    }
+    throw fail(key, "\(jsonQuoted(text)) is not a non-negative decimal such as 1200.5")
+  }
+}

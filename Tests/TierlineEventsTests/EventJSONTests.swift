@@ -1,0 +1,231 @@
+import Testing
+import TierlineEvents
+
+@Suite("Event interchange JSON")
+struct EventJSONTests {
+  private func decode(_ text: String, line: Int = 1) throws(EventInputError) -> IncomingEvent {
+    try EventJSON.decode(Array(text.utf8), lineNumber: line)
+  }
+
+  private func rejection(_ text: String, line: Int = 1) -> EventInputError? {
+    do {
+      _ = try decode(text, line: line)
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  @Test("every valid fixture decodes")
+  func validFixture() throws {
+    let lines = try FixtureFiles.lines("valid-v1.ndjson")
+    #expect(lines.count == 17)
+    var types = Set<EventType>()
+    for (number, bytes) in lines {
+      let incoming = try EventJSON.decode(bytes, lineNumber: number)
+      types.insert(incoming.event.type)
+    }
+    #expect(types == Set(EventType.allCases))
+  }
+
+  @Test("every invalid fixture is rejected with its field")
+  func invalidFixture() throws {
+    let expectedFields: [String?] = [
+      "type", "occurred_at", "data.tier", "data.color", "data.acv", "data.acv", "data.acv",
+      "data.quantity", "data.quantity", "data.value_delivered", "data", "data.by", "source",
+      "id", "account", "data.milestone", "data.currency", "data.headcount", "data.trigger",
+      "data.reason", "data.acv", "data",
+    ]
+    let lines = try FixtureFiles.lines("invalid-v1.ndjson")
+    #expect(lines.count == expectedFields.count)
+    for ((number, bytes), field) in zip(lines, expectedFields) {
+      do {
+        let incoming = try EventJSON.decode(bytes, lineNumber: number)
+        Issue.record("line \(number) was accepted: \(incoming.event.id)")
+      } catch {
+        #expect(error.line == number)
+        #expect(error.field == field, "line \(number): \(error)")
+      }
+    }
+  }
+
+  @Test("fixture values decode exactly")
+  func fixtureValues() throws {
+    let lines = try FixtureFiles.lines("valid-v1.ndjson")
+    let landed = try EventJSON.decode(lines[2].bytes, lineNumber: 3)
+    #expect(landed.expectedVersion == 0)
+    guard case .accountLanded(let data) = landed.event.payload else {
+      Issue.record("expected account.landed")
+      return
+    }
+    #expect(data.acv.minorUnits == 1_800_125)
+    #expect(data.acv.currency.code == "KWD")
+    #expect(landed.event.occurredAt.rfc3339 == "2024-03-01T13:30:00Z")
+
+    let usage = try EventJSON.decode(lines[4].bytes, lineNumber: 5)
+    guard case .usageRecorded(let recorded) = usage.event.payload else {
+      Issue.record("expected usage.recorded")
+      return
+    }
+    #expect(recorded.quantity.millionths == 29_330_001)
+
+    let churn = try EventJSON.decode(lines[16].bytes, lineNumber: 17)
+    #expect(churn.event.account.value == "\u{E9}clair \u{1F680}")
+  }
+
+  @Test("round trip through JSON and the codec is byte-identical")
+  func roundTrip() throws {
+    for (number, bytes) in try FixtureFiles.lines("valid-v1.ndjson") {
+      let event = try EventJSON.decode(bytes, lineNumber: number).event
+      let canonical = EventJSON.encode(event)
+      let stored = EventCodec.encode(event)
+      let restored = try stored.withUnsafeBytes { buffer in try EventCodec.decode(buffer) }
+      #expect(restored == event)
+      #expect(EventJSON.encode(restored) == canonical)
+      let again = try decode(canonical).event
+      #expect(again == event)
+      #expect(EventJSON.encode(again) == canonical)
+    }
+  }
+
+  @Test("canonical encoding orders keys and omits nil")
+  func canonicalForm() throws {
+    let event = try decode(
+      #"{"data":{"currency":"USD","acv":"18000","to":"growth"},"occurred_at":"#
+        + #""2024-04-01T02:00:00+02:00","account":"Cafe\u0301","type":"tier.changed","id":"e1"}"#
+    ).event
+    #expect(
+      EventJSON.encode(event)
+        == #"{"id":"e1","type":"tier.changed","account":"Café","occurred_at":"#
+        + #""2024-04-01T00:00:00Z","data":{"to":"growth","acv":"18000.00","currency":"USD"}}"#)
+
+    let recorded = RecordedEvent(
+      event: event, position: 42, recordedAt: Timestamp(microseconds: 1_711_929_600_250_000))
+    #expect(
+      EventJSON.encode(recorded)
+        == #"{"id":"e1","type":"tier.changed","account":"Café","occurred_at":"#
+        + #""2024-04-01T00:00:00Z","position":42,"recorded_at":"2024-04-01T00:00:00.25Z","#
+        + #""data":{"to":"growth","acv":"18000.00","currency":"USD"}}"#)
+  }
+
+  @Test("quantity keeps exact decimals as a JSON number")
+  func quantityEncoding() throws {
+    let event = try decode(
+      #"{"id":"q","type":"usage.recorded","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+        + #""data":{"metric":"gb","quantity":"0.000001"}}"#
+    ).event
+    #expect(EventJSON.encode(event).hasSuffix(#""data":{"metric":"gb","quantity":0.000001}}"#))
+  }
+
+  @Test(
+    "rejections name line, field and reason",
+    arguments: [
+      (#"{"id":"x","type":"#, nil as String?, "invalid JSON at byte"),
+      (
+        #"{"id":"x","type":"nope","account":"a","occurred_at":"2024-01-01T00:00:00Z","data":{}}"#,
+        "type", "unknown event type"
+      ),
+      (
+        #"{"id":"x","type":"account.churned","account":"a","occurred_at":"2023-02-29T00:00:00Z","#
+          + #""data":{}}"#,
+        "occurred_at", "is not an RFC 3339 timestamp"
+      ),
+      (
+        #"{"id":"x","type":"milestone.reached","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+          + #""data":{}}"#,
+        "data.milestone", "is missing"
+      ),
+      (
+        #"{"id":"x","type":"account.churned","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+          + #""data":{"mood":"sad"}}"#,
+        "data.mood", "is not a known field of account.churned"
+      ),
+      (
+        #"{"id":"x","type":"milestone.reached","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+          + #""data":{"milestone":7}}"#,
+        "data.milestone", "must be a string, not number"
+      ),
+      (
+        #"{"id":"x","type":"tier.changed","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+          + #""data":{"to":"growth","acv":"1.005","currency":"USD"}}"#,
+        "data.acv", "has 3 decimal places; USD allows 2"
+      ),
+      (
+        #"{"id":"x","type":"account.landed","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+          + #""data":{"tier":"t","acv":"1","currency":"USD","timezone":"Mars/Olympus"}}"#,
+        "data.timezone", "is not a known IANA time zone"
+      ),
+      (
+        #"{"id":"x","type":"usage.recorded","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+          + #""data":{"metric":"m","quantity":1e3}}"#,
+        "data.quantity", "has an exponent"
+      ),
+      (
+        #"{"id":"x","type":"usage.recorded","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+          + #""data":{"metric":"m","quantity":0.1234567}}"#,
+        "data.quantity", "has 7 decimal places; the maximum is 6"
+      ),
+      (
+        #"{"id":"x","type":"org.changed","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+          + #""data":{"headcount":12.5}}"#,
+        "data.headcount", "is not a non-negative integer"
+      ),
+      (
+        #"{"id":"x","type":"account.churned","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+          + #""data":{},"expected_version":-1}"#,
+        "expected_version", "is not a non-negative integer"
+      ),
+      (#"[1]"#, nil, "must be a JSON object"),
+    ])
+  func rejections(text: String, field: String?, reason: String) throws {
+    let error = try #require(rejection(text, line: 12))
+    #expect(error.line == 12)
+    #expect(error.field == field)
+    #expect(error.reason.contains(reason), "\(error)")
+    #expect(error.description.hasPrefix("line 12: "))
+  }
+
+  @Test("error description joins line, field and reason")
+  func description() throws {
+    let text =
+      #"{"id":"evt-9","type":"tier.changed","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+      + #""data":{"to":"growth","acv":"1.005","currency":"USD"}}"#
+    let error = try #require(rejection(text, line: 12))
+    #expect(error.description == "line 12: data.acv: has 3 decimal places; USD allows 2")
+    #expect(error.eventID == "evt-9")
+  }
+
+  @Test("ids are limited to 200 bytes without control characters")
+  func eventIDs() throws {
+    func line(id: String) -> String {
+      #"{"id":"# + jsonQuoted(id)
+        + #","type":"account.churned","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+        + #""data":{}}"#
+    }
+    #expect(rejection(line(id: String(repeating: "x", count: 200))) == nil)
+    let long = try #require(rejection(line(id: String(repeating: "x", count: 201))))
+    #expect(long.field == "id")
+    let control = try #require(rejection(line(id: "a\u{7}b")))
+    #expect(control.field == "id")
+    let account = try #require(
+      rejection(
+        #"{"id":"x","type":"account.churned","account":""# + String(repeating: "é", count: 101)
+          + #"","occurred_at":"2024-01-01T00:00:00Z","data":{}}"#))
+    #expect(account.field == "account")
+  }
+
+  @Test("over-long and invalid UTF-8 lines are rejected")
+  func lineLevel() throws {
+    let big = [UInt8](repeating: 0x20, count: EventJSON.maximumEventBytes + 1)
+    #expect(throws: EventInputError.self) { try EventJSON.decode(big, lineNumber: 3) }
+    let invalid = Array(#"{"id":"#.utf8) + [0x22, 0xFF, 0x22] + Array("}".utf8)
+    do {
+      _ = try EventJSON.decode(invalid, lineNumber: 4)
+      Issue.record("invalid UTF-8 was accepted")
+    } catch {
+      #expect(error.line == 4)
+      #expect(error.field == nil)
+      #expect(error.reason.contains("invalid UTF-8"))
+    }
+  }
+}

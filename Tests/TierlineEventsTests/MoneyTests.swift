@@ -1,0 +1,47 @@
+import Testing
+import TierlineEvents
+
+@Suite("Money")
+struct MoneyTests {
+  private let usd = Currency.usd
+
+  @Test("decimal string is exact to the cent")
+  func exactCents() throws {
+    #expect(try Money(decimal: "144.20", currency: usd).minorUnits == 14420)
+    #expect(try Money(decimal: "6000", currency: usd).minorUnits == 600_000)
+    #expect(try Money(decimal: "0.07", currency: usd).minorUnits == 7)
+  }
+
+  @Test("tenths add up exactly")
+  func sumsExactly() throws {
+    let a = try Money(decimal: "0.1", currency: usd)
+    let b = try Money(decimal: "0.2", currency: usd)
+    let c = try Money(decimal: "0.3", currency: usd)
+    #expect(a.minorUnits + b.minorUnits == c.minorUnits)
+    #expect(Money(minorUnits: a.minorUnits + b.minorUnits, currency: usd).decimalString == "0.30")
+  }
+
+  @Test("extra decimals are rejected, not rounded")
+  func extraDecimals() throws {
+    #expect(throws: MoneyError.tooManyDecimals(allowed: 2)) {
+      try Money(decimal: "1.005", currency: Currency.usd)
+    }
+    let yen = try #require(Currency(code: "JPY"))
+    #expect(throws: MoneyError.tooManyDecimals(allowed: 0)) {
+      try Money(decimal: "100.5", currency: yen)
+    }
+  }
+
+  @Test("three-decimal currencies keep three")
+  func kuwaitiDinar() throws {
+    let dinar = try #require(Currency(code: "KWD"))
+    let amount = try Money(decimal: "1.005", currency: dinar)
+    #expect(amount.minorUnits == 1005)
+    #expect(amount.decimalString == "1.005")
+  }
+
+  @Test("malformed amounts are rejected", arguments: ["", "1.", ".5", "1,000", "1e3", "+5", " 5"])
+  func malformed(text: String) {
+    #expect(throws: MoneyError.notDecimal) { try Money(decimal: text, currency: Currency.usd) }
+  }
+}
