@@ -28,7 +28,8 @@ let package = Package(
     ),
     .executableTarget(name: "tierline", dependencies: ["TierlineLedger"]),
     .testTarget(name: "TierlineStoreTests", dependencies: ["TierlineStore"]),
-    .testTarget(name: "TierlineEventsTests", dependencies: ["TierlineEvents"]),
+    .testTarget(
+      name: "TierlineEventsTests", dependencies: ["TierlineEvents"], exclude: ["Fixtures"]),
     .testTarget(
       name: "TierlineProjectionsTests",
       dependencies: ["TierlineEvents", "TierlinePlaybook", "TierlineProjections"]
