@@ -61,6 +61,7 @@ public final class EventStore: @unchecked Sendable {
     } catch {
       throw .failure(error, "could not clear stale reader slots in \(directory)")
     }
+    try Self.adoptStoredMapSize(environment, minimum: options.initialMapSize, directory: directory)
 
     databases = try Self.openDatabases(
       environment, directory: directory, create: options.createIfMissing)
@@ -91,6 +92,23 @@ public final class EventStore: @unchecked Sendable {
     mapLock.lockShared()
     defer { mapLock.unlock() }
     return environment.mapSize
+  }
+
+  /// Sets the map size to the larger of the size stored in the file and `minimum`.
+  ///
+  /// `mdb_env_open` uses the configured size, raised only to the data size, so without
+  /// this step a reopened ledger would lose the map growth of earlier runs.
+  private static func adoptStoredMapSize(
+    _ environment: LMDBEnvironment, minimum: Int, directory: String
+  ) throws(StoreError) {
+    do throws(LMDBError) {
+      try environment.setMapSize(0)
+      if environment.mapSize < minimum {
+        try environment.setMapSize(minimum)
+      }
+    } catch {
+      throw .failure(error, "could not set the map size of \(directory)")
+    }
   }
 
   /// Checks that `directory` exists, creating it when `create` is set, and that it holds

@@ -74,11 +74,17 @@ public struct ReadTransaction: ~Copyable {
     let cursor = try transaction.openCursor(
       databases.originators, on: StoreDatabases.Name.originators)
     var page: UnsafeRawBufferPointer?
+    var isSingleEntry = false
     do throws(LMDBError) {
       let found = try KeyLayout.withBytes(originator) { key throws(LMDBError) in
         try cursor.get(MDB_SET, key: key)
       }
-      page = found == nil ? nil : try cursor.get(MDB_GET_MULTIPLE)?.value
+      if let found {
+        // A key with one value has no duplicate subtree, and MDB_GET_MULTIPLE then
+        // returns success without filling in the value, so use MDB_SET's value.
+        isSingleEntry = try cursor.duplicateCount() == 1
+        page = isSingleEntry ? found.value : try cursor.get(MDB_GET_MULTIPLE)?.value
+      }
     } catch {
       throw StoreError.failure(
         error, "could not read the index of originator \(describeKey(originator))")
@@ -103,6 +109,7 @@ public struct ReadTransaction: ~Copyable {
         }
         guard try body(record) else { return }
       }
+      guard !isSingleEntry else { return }
       do throws(LMDBError) {
         page = try cursor.get(MDB_NEXT_MULTIPLE)?.value
       } catch {
