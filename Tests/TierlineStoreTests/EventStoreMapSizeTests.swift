@@ -70,3 +70,25 @@ struct EventStoreMapSizeTests {
     }
   }
 }
+
+@Suite("Event store shared map")
+struct EventStoreSharedMapTests {
+  @Test("second environment adopts a map grown elsewhere")
+  func adoptsGrownMap() throws {
+    let options = StoreOptions(initialMapSize: 64 << 10, createIfMissing: true)
+    try withTemporaryDirectory { directory in
+      let growing = try EventStore(directory: directory, options: options)
+      // A second environment on the same files, as another process would open it.
+      let other = try EventStore(directory: directory, options: options)
+      let payload = String(repeating: "g", count: 400)
+      _ = try growing.append((0..<1_000).map { newRecord("e\($0)", content: payload) }, now: 1)
+      #expect(growing.mapSize > other.mapSize)
+
+      #expect(try other.allRecords().count == 1_000)
+      let report = try other.append([newRecord("from-other")], now: 2)
+      #expect(report.appendedPositions == [1_001])
+      #expect(other.mapSize >= growing.mapSize)
+      #expect(try growing.lastPosition() == 1_001)
+    }
+  }
+}
