@@ -14,9 +14,10 @@ extension EventStore {
   ///   - batch: The records to append.
   ///   - now: The wall clock, in µs since the epoch.
   /// - Returns: The new positions, the skipped indexes and the recorded time.
-  /// - Throws: `.idConflict`, `.versionConflict` or `.invalidArgument` naming the batch
-  ///   index; `.mapFull` at `maximumMapSize` or on a full disk; `.corrupt` when a stored
-  ///   record compared with fails its checks. Nothing of the batch is stored then.
+  /// - Throws: `.idConflict`, `.versionConflict` or `.invalidArgument` with the batch
+  ///   index. `.mapFull` at `maximumMapSize` or on a full disk. `.corrupt` when a stored
+  ///   record that a duplicate is compared with fails its checks. A batch that throws
+  ///   stores nothing.
   public func append(_ batch: [NewRecord], now: Int64) throws(StoreError) -> AppendReport {
     for (index, record) in batch.enumerated() {
       try Self.checkKey(record.eventID, named: "event id", batchIndex: index)
@@ -82,8 +83,7 @@ extension EventStore {
     var report = AppendReport(appendedPositions: [], duplicateIndexes: [], recordedAt: recordedAt)
     var position = lastPosition
     for (index, record) in batch.enumerated() {
-      if let storedPosition = try transaction.position(ofEventID: record.eventID, in: databases)
-      {
+      if let storedPosition = try transaction.position(ofEventID: record.eventID, in: databases) {
         try checkDuplicate(
           record, index: index, storedPosition: storedPosition, lastPosition: lastPosition,
           report: report, in: transaction)
@@ -142,7 +142,8 @@ extension EventStore {
 
     let place: String
     if storedPosition > lastPosition {
-      let earlierIndex = report.appendedPositions.firstIndex(of: storedPosition)
+      let earlierIndex =
+        report.appendedPositions.firstIndex(of: storedPosition)
         .map { String(batchIndexOfAppended($0, report: report)) } ?? "?"
       place = "appears earlier in the batch (index \(earlierIndex))"
     } else {

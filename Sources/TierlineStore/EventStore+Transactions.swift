@@ -3,10 +3,11 @@ extension EventStore {
   /// Runs `body` on a read-only snapshot and ends the snapshot when `body` returns.
   ///
   /// Records and keys handed to `body` are views into the map: do not keep them past
-  /// the closure. Reads never block appends.
-  // NOTE: Calling `append` or `write` inside `body` deadlocks when that call must grow
-  // the map, because growing waits for every transaction of the process to end.
+  /// the closure. Reads do not block appends, except that growing the map waits until
+  /// every transaction of this store has ended.
   /// - Throws: `StoreError` when the snapshot cannot begin, or what `body` throws.
+  // NOTE: Calling `append` or `write` inside `body` deadlocks when that call must grow
+  // the map, because growing waits for every transaction of this store to end.
   public func read<T>(_ body: (borrowing ReadTransaction) throws -> T) throws -> T {
     let transaction = try beginTransaction(readOnly: true)
     let head: (lastPosition: UInt64, lastRecordedAt: Int64)
@@ -50,8 +51,7 @@ extension EventStore {
         result = .failure(error)
       }
 
-      let failure = finish(writer, succeeded: (try? result.get()) != nil)
-        ?? result.failureValue
+      let failure = finish(writer, succeeded: result.failureValue == nil) ?? result.failureValue
       mapLock.unlock()
 
       if let storeError = failure as? StoreError, storeError.isGrowableMapFull {

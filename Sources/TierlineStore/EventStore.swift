@@ -25,14 +25,15 @@ public final class EventStore: @unchecked Sendable {
   /// size, because `mdb_env_set_mapsize` requires that no transaction is active.
   let mapLock = ReadWriteLock()
 
-  /// The longest event id or originator accepted, in bytes (LMDB's default key limit).
+  /// The maximum length of an event id, originator or aux key, in bytes (LMDB's default
+  /// maximum key size).
   public static let maximumKeyLength = 511
 
   /// Opens the ledger in `directory`, creating it when `options.createIfMissing` is set.
   ///
   /// Clears reader slots left by dead processes and checks the format version.
-  /// - Throws: `.notALedger` when the directory is missing, holds no ledger or a ledger
-  ///   of another format version (and creation is off or impossible);
+  /// - Throws: `.notALedger` when the directory is missing, contains no ledger or a
+  ///   ledger of another format version, and creation is off or impossible;
   ///   `.invalidArgument` for inconsistent map sizes; `.lmdb` for other failures.
   public init(directory: String, options: StoreOptions = .init()) throws(StoreError) {
     guard options.initialMapSize > 0, options.maximumMapSize >= options.initialMapSize else {
@@ -67,7 +68,7 @@ public final class EventStore: @unchecked Sendable {
       environment, directory: directory, create: options.createIfMissing)
   }
 
-  /// Returns whether `directory` holds a ledger of the current format version.
+  /// Returns whether `directory` contains a ledger of the current format version.
   ///
   /// Opens the environment read-only without LMDB's lock file, so the check neither
   /// creates files nor disturbs a store this process has open.
@@ -111,13 +112,15 @@ public final class EventStore: @unchecked Sendable {
     }
   }
 
-  /// Checks that `directory` exists, creating it when `create` is set, and that it holds
+  /// Checks that `directory` exists, creating it when `create` is set, and that it contains
   /// `data.mdb` unless a ledger will be created.
   private static func prepareDirectory(_ directory: String, create: Bool) throws(StoreError) {
     var status = stat()
     if stat(directory, &status) != 0 {
       guard create else {
-        throw StoreError(.notALedger, "ledger directory \(directory) does not exist")
+        throw StoreError(
+          .notALedger,
+          "ledger directory \(directory) does not exist; open it with createIfMissing to create it")
       }
       guard mkdir(directory, 0o755) == 0 || errno == EEXIST else {
         throw StoreError(
@@ -129,7 +132,10 @@ public final class EventStore: @unchecked Sendable {
     }
 
     if !create && access(directory + "/data.mdb", F_OK) != 0 {
-      throw StoreError(.notALedger, "\(directory) holds no ledger (data.mdb is missing)")
+      throw StoreError(
+        .notALedger,
+        "\(directory) is not a ledger because data.mdb is missing; open it with "
+          + "createIfMissing to create one")
     }
   }
 
@@ -172,7 +178,7 @@ public final class EventStore: @unchecked Sendable {
 
     if databases == nil {
       let notALedger = StoreError(
-        .notALedger, "\(directory) holds an LMDB environment that is not a ledger")
+        .notALedger, "\(directory) contains an LMDB environment that is not a ledger")
       guard create else { throw notALedger }
       do throws(LMDBError) {
         guard try isEmpty(transaction) else { throw .incompatible }
@@ -193,7 +199,7 @@ public final class EventStore: @unchecked Sendable {
     return databases
   }
 
-  /// Returns whether the environment's main database holds no entry at all.
+  /// Returns whether the environment's main database is empty.
   private static func isEmpty(_ transaction: borrowing LMDBTransaction) throws(LMDBError)
     -> Bool
   {

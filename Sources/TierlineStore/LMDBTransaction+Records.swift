@@ -53,7 +53,7 @@ extension LMDBTransaction {
     }
   }
 
-  /// Returns whether the originator index holds `originator` with the given entry.
+  /// Returns whether the originator index contains `originator` with the given entry.
   func hasOriginatorEntry(
     _ originator: [UInt8], occurredAt: Int64, position: UInt64, in databases: StoreDatabases
   ) throws(StoreError) -> Bool {

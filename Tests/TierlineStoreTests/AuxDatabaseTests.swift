@@ -72,3 +72,18 @@ struct AuxDatabaseTests {
     }
   }
 }
+
+@Suite("Write transaction results")
+struct WriteTransactionResultTests {
+  @Test("nil result still commits")
+  func nilResultCommits() throws {
+    try withNewStore { store, _ in
+      let result: Int? = try store.write { transaction in
+        try transaction.putAux(.checkpoints, key: Array("k".utf8), value: [5])
+        return nil
+      }
+      #expect(result == nil)
+      #expect(try store.read { try $0.auxValue(.checkpoints, key: Array("k".utf8)) } == [5])
+    }
+  }
+}

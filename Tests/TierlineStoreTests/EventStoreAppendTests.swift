@@ -114,9 +114,10 @@ struct EventStoreAppendTests {
         [newRecord("e1"), newRecord("e2"), newRecord("e1"), newRecord("e3")], now: 10)
       #expect(report.appendedPositions == [1, 2, 3])
       #expect(report.duplicateIndexes == [2])
-      #expect(try store.allRecords().map(\.content) == [
-        "content of e1", "content of e2", "content of e3",
-      ])
+      #expect(
+        try store.allRecords().map(\.content) == [
+          "content of e1", "content of e2", "content of e3",
+        ])
     }
   }
 

@@ -67,8 +67,8 @@ extension EventStore {
   {
     try read { transaction in
       var records: [CopiedRecord] = []
-      try transaction.scan(originator: Array(originator.utf8), occurredThrough: occurredThrough)
-      { view in
+      try transaction.scan(originator: Array(originator.utf8), occurredThrough: occurredThrough) {
+        view in
         records.append(CopiedRecord(view))
         return true
       }

@@ -61,9 +61,4 @@ final class LMDBEnvironment: @unchecked Sendable {
     try checkLMDB(mdb_reader_check(handle, &cleared))
     return Int(cleared)
   }
-
-  /// The longest key LMDB accepts, from `mdb_env_get_maxkeysize` (511 in default builds).
-  var maximumKeySize: Int {
-    Int(mdb_env_get_maxkeysize(handle))
-  }
 }
