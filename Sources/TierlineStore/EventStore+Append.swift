@@ -1,5 +1,11 @@
 import CLMDB
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Appending batches of records.
 extension EventStore {
   /// Appends a batch atomically in one write transaction on the calling thread.
@@ -65,9 +71,34 @@ extension EventStore {
       try transaction.commit()
       return .success(report)
     } catch {
-      return .failure(
-        .failure(error, "could not commit a batch of \(batch.count) records to \(directory)"))
+      let message = "could not commit a batch of \(batch.count) records to \(directory)"
+      return .failure(diskFullError(error, batch: batch) ?? .failure(error, message))
     }
+  }
+
+  /// Returns a `.mapFull` error when a commit failed because the disk is full.
+  ///
+  /// LMDB 0.9 reports a short write as `EIO`, so for `EIO` the free space of the file
+  /// system is compared with the size of the batch's records.
+  // NOTE: The free-space comparison is an estimate: B-tree pages can need more than the
+  // record bytes, so a nearly full disk may still be reported as `.lmdb` with `EIO`.
+  private func diskFullError(_ cause: LMDBError, batch: [NewRecord]) -> StoreError? {
+    guard cause == .noSpace || cause == .ioError else { return nil }
+
+    var fileSystem = statvfs()
+    guard statvfs(directory, &fileSystem) == 0 else { return nil }
+    let freeBytes = Int(fileSystem.f_bavail) * Int(fileSystem.f_frsize)
+    let batchBytes = batch.reduce(0) { total, record in
+      total + RecordLayout.size(contentCount: record.content.count) + record.eventID.count
+        + record.originator.count + 2 * KeyLayout.originatorEntrySize
+    }
+    guard cause == .noSpace || freeBytes < batchBytes else { return nil }
+
+    return StoreError(
+      .mapFull,
+      "the file system of \(directory) is full: \(freeBytes) bytes free, a batch of "
+        + "\(batch.count) records needs about \(batchBytes); free disk space and retry",
+      lmdbCode: cause)
   }
 
   /// Writes the batch into `transaction` without committing it.

@@ -50,6 +50,8 @@ public struct LMDBError: Error, Hashable, Sendable, CustomStringConvertible {
   public static let badValueSize = LMDBError(code: MDB_BAD_VALSIZE)
   /// `EINVAL`: an invalid parameter.
   public static let invalidParameter = LMDBError(code: EINVAL)
+  /// `EIO`: an I/O error, also LMDB's report of a short write on a full disk.
+  public static let ioError = LMDBError(code: EIO)
   /// `ENOSPC`: the disk is full.
   public static let noSpace = LMDBError(code: ENOSPC)
 
