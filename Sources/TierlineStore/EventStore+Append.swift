@@ -12,10 +12,11 @@ extension EventStore {
   ///
   /// Records are checked in batch order. A record whose event id is already stored, or
   /// appears earlier in the batch, with identical content, occurred time and originator
-  /// is skipped and its index reported. Every stored record of the batch gets
-  /// `recordedAt = max(now, lastRecordedAt + 1)`, so recorded times strictly increase
-  /// from batch to batch. When the map is full, the map grows and the batch is tried
-  /// again from the start.
+  /// is skipped and its index reported, without checking its expected version, so a
+  /// retried batch reports duplicates instead of conflicts. Every stored record of the
+  /// batch gets `recordedAt = max(now, lastRecordedAt + 1)`, so recorded times strictly
+  /// increase from batch to batch. When the map is full, the map grows and the batch is
+  /// tried again from the start.
   /// - Parameters:
   ///   - batch: The records to append.
   ///   - now: The wall clock, in µs since the epoch.
