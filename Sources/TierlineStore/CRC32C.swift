@@ -1,0 +1,51 @@
+/// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), computed eight bytes at a time.
+///
+/// The check value of the ASCII bytes "123456789" is 0xE3069283.
+enum CRC32C {
+  /// Eight 256-entry tables: table k gives the CRC of a byte followed by k zero bytes.
+  static let tables: [UInt32] = {
+    var tables = [UInt32](repeating: 0, count: 8 * 256)
+    for index in 0..<256 {
+      var crc = UInt32(index)
+      for _ in 0..<8 {
+        crc = crc & 1 == 1 ? (crc >> 1) ^ 0x82F6_3B78 : crc >> 1
+      }
+      tables[index] = crc
+    }
+    for slice in 1..<8 {
+      for index in 0..<256 {
+        let previous = tables[(slice - 1) * 256 + index]
+        tables[slice * 256 + index] = (previous >> 8) ^ tables[Int(previous & 0xFF)]
+      }
+    }
+    return tables
+  }()
+
+  /// Returns the CRC-32C of `bytes`.
+  static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    tables.withUnsafeBufferPointer { table in
+      var crc: UInt32 = 0xFFFF_FFFF
+      var offset = 0
+      let count = bytes.count
+
+      while count - offset >= 8 {
+        let word = UInt64(
+          littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        let low = UInt32(truncatingIfNeeded: word) ^ crc
+        let high = UInt32(truncatingIfNeeded: word >> 32)
+        crc =
+          table[7 * 256 + Int(low & 0xFF)] ^ table[6 * 256 + Int((low >> 8) & 0xFF)]
+          ^ table[5 * 256 + Int((low >> 16) & 0xFF)] ^ table[4 * 256 + Int(low >> 24)]
+          ^ table[3 * 256 + Int(high & 0xFF)] ^ table[2 * 256 + Int((high >> 8) & 0xFF)]
+          ^ table[1 * 256 + Int((high >> 16) & 0xFF)] ^ table[Int(high >> 24)]
+        offset += 8
+      }
+
+      while offset < count {
+        crc = table[Int((crc ^ UInt32(bytes[offset])) & 0xFF)] ^ (crc >> 8)
+        offset += 1
+      }
+      return ~crc
+    }
+  }
+}

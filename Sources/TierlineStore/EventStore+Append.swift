@@ -1,0 +1,233 @@
+import CLMDB
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Appending batches of records.
+extension EventStore {
+  /// Appends a batch atomically in one write transaction on the calling thread.
+  ///
+  /// Records are checked in batch order. A record whose event id is already stored, or
+  /// appears earlier in the batch, with identical content, occurred time and originator
+  /// is skipped and its index reported, without checking its expected version, so a
+  /// retried batch reports duplicates instead of conflicts. Every stored record of the
+  /// batch gets `recordedAt = max(now, lastRecordedAt + 1)`, so recorded times strictly
+  /// increase from batch to batch. When the map is full, the map grows and the batch is
+  /// tried again from the start.
+  /// - Parameters:
+  ///   - batch: The records to append.
+  ///   - now: The wall clock, in µs since the epoch.
+  /// - Returns: The new positions, the skipped indexes and the recorded time.
+  /// - Throws: `.idConflict`, `.versionConflict` or `.invalidArgument` with the batch
+  ///   index. `.mapFull` at `maximumMapSize` or on a full disk. `.corrupt` when a stored
+  ///   record that a duplicate is compared with fails its checks. A batch that throws
+  ///   stores nothing.
+  public func append(_ batch: [NewRecord], now: Int64) throws(StoreError) -> AppendReport {
+    for (index, record) in batch.enumerated() {
+      try Self.checkKey(record.eventID, named: "event id", batchIndex: index)
+      try Self.checkKey(record.originator, named: "originator", batchIndex: index)
+    }
+
+    while true {
+      let transaction = try beginTransaction(readOnly: false)
+      let observedSize = environment.mapSize
+
+      let outcome = appendAndCommit(batch, now: now, in: transaction)
+      mapLock.unlock()
+
+      switch outcome {
+      case .success(let report):
+        return report
+      case .failure(let failure):
+        guard failure.isGrowableMapFull else { throw failure }
+        try growMap(from: observedSize)
+      }
+    }
+  }
+
+  /// Writes the batch and commits it, or abandons the transaction when nothing is new or
+  /// a step fails.
+  private func appendAndCommit(
+    _ batch: [NewRecord], now: Int64, in transaction: consuming LMDBTransaction
+  ) -> Result<AppendReport, StoreError> {
+    let report: AppendReport
+    switch Result(catching: { () throws(StoreError) in
+      try appendRecords(batch, now: now, in: transaction)
+    }) {
+    case .success(let written):
+      report = written
+    case .failure(let error):
+      transaction.abort()
+      return .failure(error)
+    }
+
+    guard !report.appendedPositions.isEmpty else {
+      transaction.abort()
+      return .success(report)
+    }
+    do throws(LMDBError) {
+      try transaction.commit()
+      return .success(report)
+    } catch {
+      let message = "could not commit a batch of \(batch.count) records to \(directory)"
+      return .failure(diskFullError(error, batch: batch) ?? .failure(error, message))
+    }
+  }
+
+  /// Returns a `.mapFull` error when a commit failed because the disk is full.
+  ///
+  /// LMDB 0.9 reports a short write as `EIO`, so for `EIO` the free space of the file
+  /// system is compared with the size of the batch's records.
+  // NOTE: The free-space comparison is an estimate: B-tree pages can need more than the
+  // record bytes, so a nearly full disk may still be reported as `.lmdb` with `EIO`.
+  private func diskFullError(_ cause: LMDBError, batch: [NewRecord]) -> StoreError? {
+    guard cause == .noSpace || cause == .ioError else { return nil }
+
+    var fileSystem = statvfs()
+    guard statvfs(directory, &fileSystem) == 0 else { return nil }
+    let freeBytes = Int(fileSystem.f_bavail) * Int(fileSystem.f_frsize)
+    let batchBytes = batch.reduce(0) { total, record in
+      total + RecordLayout.size(contentCount: record.content.count) + record.eventID.count
+        + record.originator.count + 2 * KeyLayout.originatorEntrySize
+    }
+    guard cause == .noSpace || freeBytes < batchBytes else { return nil }
+
+    return StoreError(
+      .mapFull,
+      "the file system of \(directory) is full: \(freeBytes) bytes free, a batch of "
+        + "\(batch.count) records needs about \(batchBytes); free disk space and retry",
+      lmdbCode: cause)
+  }
+
+  /// Writes the batch into `transaction` without committing it.
+  private func appendRecords(
+    _ batch: [NewRecord], now: Int64, in transaction: borrowing LMDBTransaction
+  ) throws(StoreError) -> AppendReport {
+    let (lastPosition, lastRecordedAt) = try transaction.logHead(in: databases)
+    guard lastRecordedAt < Int64.max else {
+      throw StoreError(.invalidArgument, "the last recorded_at is Int64.max; no later time exists")
+    }
+    let recordedAt = max(now, lastRecordedAt + 1)
+
+    var report = AppendReport(appendedPositions: [], duplicateIndexes: [], recordedAt: recordedAt)
+    var position = lastPosition
+    for (index, record) in batch.enumerated() {
+      if let storedPosition = try transaction.position(ofEventID: record.eventID, in: databases) {
+        try checkDuplicate(
+          record, index: index, storedPosition: storedPosition, lastPosition: lastPosition,
+          report: report, in: transaction)
+        report.duplicateIndexes.append(index)
+        continue
+      }
+
+      if let expected = record.expectedVersion {
+        let actual = try transaction.version(of: record.originator, in: databases)
+        guard actual == expected else {
+          throw StoreError(
+            .versionConflict,
+            "originator \(describeKey(record.originator)) is at version \(actual), but "
+              + "record \(index) of the batch expects version \(expected)",
+            batchIndex: index, eventID: record.eventID, originator: record.originator,
+            expectedVersion: expected, actualVersion: actual)
+        }
+      }
+
+      position += 1
+      try write(record, at: position, recordedAt: recordedAt, in: transaction)
+      report.appendedPositions.append(position)
+    }
+
+    if position != lastPosition {
+      try transaction.putMetaValue(.lastPosition, position, in: databases)
+      try transaction.putMetaValue(
+        .lastRecordedAt, UInt64(bitPattern: recordedAt), in: databases)
+    }
+    return report
+  }
+
+  /// Throws `.idConflict` unless the record stored at `storedPosition` is identical to
+  /// `record`: same content, occurred time and originator.
+  private func checkDuplicate(
+    _ record: NewRecord, index: Int, storedPosition: UInt64, lastPosition: UInt64,
+    report: AppendReport, in transaction: borrowing LMDBTransaction
+  ) throws(StoreError) {
+    guard let stored = try transaction.record(at: storedPosition, in: databases) else {
+      throw StoreError(
+        .corrupt,
+        "event id \(describeKey(record.eventID)) points to position \(storedPosition), "
+          + "which the log does not hold",
+        eventID: record.eventID)
+    }
+
+    let sameContent = record.content.withUnsafeBytes { content in
+      content.elementsEqual(stored.content)
+    }
+    if sameContent && stored.occurredAt == record.occurredAt {
+      let sameOriginator = try transaction.hasOriginatorEntry(
+        record.originator, occurredAt: stored.occurredAt, position: storedPosition,
+        in: databases)
+      if sameOriginator { return }
+    }
+
+    let place: String
+    if storedPosition > lastPosition {
+      let earlierIndex =
+        report.appendedPositions.firstIndex(of: storedPosition)
+        .map { String(batchIndexOfAppended($0, report: report)) } ?? "?"
+      place = "appears earlier in the batch (index \(earlierIndex))"
+    } else {
+      place = "is already stored at position \(storedPosition)"
+    }
+    throw StoreError(
+      .idConflict,
+      "event id \(describeKey(record.eventID)) of record \(index) \(place) with other "
+        + "content, occurred time or originator",
+      batchIndex: index, eventID: record.eventID, originator: record.originator)
+  }
+
+  /// Returns the batch index of the `appendedIndex`-th appended record.
+  private func batchIndexOfAppended(_ appendedIndex: Int, report: AppendReport) -> Int {
+    // Batch indexes are appended records and skipped duplicates merged in order.
+    var batchIndex = appendedIndex
+    for duplicate in report.duplicateIndexes where duplicate <= batchIndex {
+      batchIndex += 1
+    }
+    return batchIndex
+  }
+
+  /// Stores one record in the log, the originator index and the event-id index.
+  private func write(
+    _ record: NewRecord, at position: UInt64, recordedAt: Int64,
+    in transaction: borrowing LMDBTransaction
+  ) throws(StoreError) {
+    do throws(LMDBError) {
+      try KeyLayout.withPositionKey(position) { key throws(LMDBError) in
+        let space = try transaction.reserve(
+          in: databases.log, key: key,
+          count: RecordLayout.size(contentCount: record.content.count),
+          flags: UInt32(MDB_APPEND))
+        RecordLayout.write(
+          into: space, recordedAt: recordedAt, occurredAt: record.occurredAt,
+          content: record.content)
+      }
+      try KeyLayout.withBytes(record.originator) { key throws(LMDBError) in
+        try KeyLayout.withOriginatorEntry(occurredAt: record.occurredAt, position: position) {
+          entry throws(LMDBError) in
+          try transaction.put(in: databases.originators, key: key, value: entry)
+        }
+      }
+      try KeyLayout.withBytes(record.eventID) { key throws(LMDBError) in
+        try KeyLayout.withPositionKey(position) { value throws(LMDBError) in
+          try transaction.put(
+            in: databases.eventIDs, key: key, value: value, flags: UInt32(MDB_NOOVERWRITE))
+        }
+      }
+    } catch {
+      throw .failure(
+        error, "could not store event id \(describeKey(record.eventID)) at position \(position)")
+    }
+  }
+}

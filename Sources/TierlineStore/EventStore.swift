@@ -1,0 +1,238 @@
+import CLMDB
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// An append-only log of byte records in one LMDB environment, with an originator
+/// (stream) index and an event-id index.
+///
+/// Open one store per ledger directory per process: LMDB's file locks are per process,
+/// and closing a second environment on the same files releases them for both. The
+/// store may be used from several threads. Every method runs its transaction on the
+/// calling thread and ends it before returning.
+public final class EventStore: @unchecked Sendable {
+  /// The ledger directory holding `data.mdb` and `lock.mdb`.
+  public let directory: String
+  /// The options the store was opened with.
+  public let options: StoreOptions
+
+  let environment: LMDBEnvironment
+  let databases: StoreDatabases
+  /// Held in shared mode by every transaction and in exclusive mode to change the map
+  /// size, because `mdb_env_set_mapsize` requires that no transaction is active.
+  let mapLock = ReadWriteLock()
+
+  /// The maximum length of an event id, originator or aux key, in bytes (LMDB's default
+  /// maximum key size).
+  public static let maximumKeyLength = 511
+
+  /// Opens the ledger in `directory`, creating it when `options.createIfMissing` is set.
+  ///
+  /// Clears reader slots left by dead processes and checks the format version.
+  /// - Throws: `.notALedger` when the directory is missing, contains no ledger or a
+  ///   ledger of another format version, and creation is off or impossible;
+  ///   `.invalidArgument` for inconsistent map sizes; `.lmdb` for other failures.
+  public init(directory: String, options: StoreOptions = .init()) throws(StoreError) {
+    guard options.initialMapSize > 0, options.maximumMapSize >= options.initialMapSize else {
+      throw StoreError(
+        .invalidArgument,
+        "map sizes are invalid: initial \(options.initialMapSize) bytes, maximum "
+          + "\(options.maximumMapSize) bytes")
+    }
+    self.directory = directory
+    self.options = options
+
+    try Self.prepareDirectory(directory, create: options.createIfMissing)
+    do throws(LMDBError) {
+      environment = try LMDBEnvironment(
+        path: directory, flags: UInt32(MDB_NOTLS), maximumDatabases: StoreDatabases.count,
+        mapSize: options.initialMapSize)
+    } catch {
+      if error == .invalid || error == .versionMismatch {
+        throw StoreError(
+          .notALedger, "\(directory) does not hold an LMDB environment", lmdbCode: error)
+      }
+      throw .failure(error, "could not open the LMDB environment in \(directory)")
+    }
+    do throws(LMDBError) {
+      try environment.clearStaleReaders()
+    } catch {
+      throw .failure(error, "could not clear stale reader slots in \(directory)")
+    }
+    try Self.adoptStoredMapSize(environment, minimum: options.initialMapSize, directory: directory)
+
+    databases = try Self.openDatabases(
+      environment, directory: directory, create: options.createIfMissing)
+  }
+
+  /// Returns whether `directory` contains a ledger of the current format version.
+  ///
+  /// Opens the environment read-only without LMDB's lock file, so the check neither
+  /// creates files nor disturbs a store this process has open.
+  // NOTE: Without the lock file a concurrent writer could reuse pages this check reads;
+  // the check then returns false.
+  public static func isLedger(directory: String) -> Bool {
+    guard access(directory + "/data.mdb", R_OK) == 0 else { return false }
+    guard
+      let environment = try? LMDBEnvironment(
+        path: directory, flags: UInt32(MDB_RDONLY | MDB_NOLOCK | MDB_NOTLS),
+        maximumDatabases: StoreDatabases.count, mapSize: 0)
+    else { return false }
+    guard let transaction = try? LMDBTransaction(environment: environment, readOnly: true),
+      let databases = try? StoreDatabases(opening: transaction, create: false),
+      let version = try? transaction.metaValue(.formatVersion, in: databases)
+    else { return false }
+    return version == MetaKey.currentFormatVersion
+  }
+
+  /// The current map size in bytes; it grows as the log grows.
+  public var mapSize: Int {
+    mapLock.lockShared()
+    defer { mapLock.unlock() }
+    return environment.mapSize
+  }
+
+  /// Sets the map size to the larger of the size stored in the file and `minimum`.
+  ///
+  /// `mdb_env_open` uses the configured size, raised only to the data size, so without
+  /// this step a reopened ledger would lose the map growth of earlier runs.
+  private static func adoptStoredMapSize(
+    _ environment: LMDBEnvironment, minimum: Int, directory: String
+  ) throws(StoreError) {
+    do throws(LMDBError) {
+      try environment.setMapSize(0)
+      if environment.mapSize < minimum {
+        try environment.setMapSize(minimum)
+      }
+    } catch {
+      throw .failure(error, "could not set the map size of \(directory)")
+    }
+  }
+
+  /// Checks that `directory` exists, creating it when `create` is set, and that it contains
+  /// `data.mdb` unless a ledger will be created.
+  private static func prepareDirectory(_ directory: String, create: Bool) throws(StoreError) {
+    var status = stat()
+    if stat(directory, &status) != 0 {
+      guard create else {
+        throw StoreError(
+          .notALedger,
+          "ledger directory \(directory) does not exist; open it with createIfMissing to create it")
+      }
+      guard mkdir(directory, 0o755) == 0 || errno == EEXIST else {
+        throw StoreError(
+          .lmdb, "could not create ledger directory \(directory)",
+          lmdbCode: LMDBError(code: errno))
+      }
+    } else if status.st_mode & S_IFMT != S_IFDIR {
+      throw StoreError(.notALedger, "\(directory) is not a directory")
+    }
+
+    if !create && access(directory + "/data.mdb", F_OK) != 0 {
+      throw StoreError(
+        .notALedger,
+        "\(directory) is not a ledger because data.mdb is missing; open it with "
+          + "createIfMissing to create one")
+    }
+  }
+
+  /// Opens the named databases, creating the ledger first in an empty environment when
+  /// `create` is set, and checks the format version.
+  private static func openDatabases(
+    _ environment: LMDBEnvironment, directory: String, create: Bool
+  ) throws(StoreError) -> StoreDatabases {
+    let transaction = try beginSetup(environment, directory: directory)
+    let databases = try setUpDatabases(transaction, directory: directory, create: create)
+    do throws(LMDBError) {
+      try transaction.commit()
+    } catch {
+      throw .failure(error, "could not commit the databases of \(directory)")
+    }
+    return databases
+  }
+
+  private static func beginSetup(_ environment: LMDBEnvironment, directory: String)
+    throws(StoreError) -> LMDBTransaction
+  {
+    do throws(LMDBError) {
+      return try LMDBTransaction(environment: environment, readOnly: false)
+    } catch {
+      throw .failure(error, "could not begin a transaction in \(directory)")
+    }
+  }
+
+  private static func setUpDatabases(
+    _ transaction: borrowing LMDBTransaction, directory: String, create: Bool
+  ) throws(StoreError) -> StoreDatabases {
+    var databases: StoreDatabases?
+    do throws(LMDBError) {
+      databases = try StoreDatabases(opening: transaction, create: false)
+    } catch {
+      guard error == .notFound || error == .incompatible else {
+        throw .failure(error, "could not open the databases of \(directory)")
+      }
+    }
+
+    if databases == nil {
+      let notALedger = StoreError(
+        .notALedger, "\(directory) contains an LMDB environment that is not a ledger")
+      guard create else { throw notALedger }
+      do throws(LMDBError) {
+        guard try isEmpty(transaction) else { throw .incompatible }
+        databases = try StoreDatabases(opening: transaction, create: true)
+      } catch {
+        throw error == .incompatible
+          ? notALedger : .failure(error, "could not create the databases of \(directory)")
+      }
+    }
+    guard let databases else {
+      throw StoreError(.lmdb, "could not open the databases of \(directory)")
+    }
+
+    if try transaction.metaValue(.formatVersion, in: databases) == nil, create {
+      try initializeMeta(transaction, databases)
+    }
+    try checkFormatVersion(transaction, databases, directory: directory)
+    return databases
+  }
+
+  /// Returns whether the environment's main database is empty.
+  private static func isEmpty(_ transaction: borrowing LMDBTransaction) throws(LMDBError)
+    -> Bool
+  {
+    let main = try transaction.openDatabase(nil, flags: 0)
+    let cursor = try LMDBCursor(transaction: transaction, database: main)
+    return try cursor.get(MDB_FIRST) == nil
+  }
+
+  /// Writes the meta entries of a new, empty ledger.
+  private static func initializeMeta(
+    _ transaction: borrowing LMDBTransaction, _ databases: StoreDatabases
+  ) throws(StoreError) {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    let createdAt = Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1_000
+
+    try transaction.putMetaValue(.formatVersion, MetaKey.currentFormatVersion, in: databases)
+    try transaction.putMetaValue(.createdAt, UInt64(bitPattern: createdAt), in: databases)
+    try transaction.putMetaValue(.lastPosition, 0, in: databases)
+    try transaction.putMetaValue(.lastRecordedAt, 0, in: databases)
+  }
+
+  private static func checkFormatVersion(
+    _ transaction: borrowing LMDBTransaction, _ databases: StoreDatabases, directory: String
+  ) throws(StoreError) {
+    guard let version = try transaction.metaValue(.formatVersion, in: databases) else {
+      throw StoreError(.notALedger, "\(directory) has no format version in its meta database")
+    }
+    guard version == MetaKey.currentFormatVersion else {
+      throw StoreError(
+        .notALedger,
+        "\(directory) has storage format version \(version); this build reads version "
+          + "\(MetaKey.currentFormatVersion)")
+    }
+  }
+}

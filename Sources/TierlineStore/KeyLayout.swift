@@ -1,0 +1,62 @@
+/// The byte layouts of keys and index values; big-endian so byte order is numeric order.
+enum KeyLayout {
+  /// The size of an `originators` value: sortable occurred time, then position.
+  static let originatorEntrySize = 16
+
+  /// Calls `body` with the bytes of `array`, keeping `body`'s error type.
+  static func withBytes<T, E: Error>(
+    _ array: [UInt8], _ body: (UnsafeRawBufferPointer) throws(E) -> T
+  ) throws(E) -> T {
+    let result: Result<T, E> = array.withUnsafeBytes { bytes in
+      do throws(E) {
+        return .success(try body(bytes))
+      } catch {
+        return .failure(error)
+      }
+    }
+    return try result.get()
+  }
+
+  /// Calls `body` with the 8-byte big-endian form of a position.
+  static func withPositionKey<T, E: Error>(
+    _ position: UInt64, _ body: (UnsafeRawBufferPointer) throws(E) -> T
+  ) throws(E) -> T {
+    var bigEndian = position.bigEndian
+    return try withUnsafeBytes(of: &bigEndian) { bytes throws(E) in try body(bytes) }
+  }
+
+  /// Reads an 8-byte big-endian position.
+  /// - Throws: `.corrupt` when `bytes` is not 8 bytes long.
+  static func position(from bytes: UnsafeRawBufferPointer, in database: String)
+    throws(StoreError) -> UInt64
+  {
+    guard bytes.count == 8 else {
+      throw StoreError(
+        .corrupt, "\(database) holds a \(bytes.count)-byte position, expected 8 bytes")
+    }
+    return UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self))
+  }
+
+  /// Maps a signed time to an unsigned value with the same order (sign bit flipped).
+  static func sortableTime(_ time: Int64) -> UInt64 {
+    UInt64(bitPattern: time) ^ (1 << 63)
+  }
+
+  /// Calls `body` with the 16-byte `originators` value for a record.
+  static func withOriginatorEntry<T, E: Error>(
+    occurredAt: Int64, position: UInt64, _ body: (UnsafeRawBufferPointer) throws(E) -> T
+  ) throws(E) -> T {
+    var entry = (sortableTime(occurredAt).bigEndian, position.bigEndian)
+    return try withUnsafeBytes(of: &entry) { bytes throws(E) in try body(bytes) }
+  }
+
+  /// Reads the occurred time and position of the `originators` value at `offset`.
+  static func originatorEntry(in bytes: UnsafeRawBufferPointer, at offset: Int)
+    -> (occurredAt: Int64, position: UInt64)
+  {
+    let time = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    let position = UInt64(
+      bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
+    return (Int64(bitPattern: time ^ (1 << 63)), position)
+  }
+}

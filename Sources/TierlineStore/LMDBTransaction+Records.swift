@@ -1,0 +1,123 @@
+import CLMDB
+
+/// Reads of the ledger's databases shared by read and write transactions.
+extension LMDBTransaction {
+  /// Opens a cursor, reporting a failure as a `StoreError` naming `name`.
+  func openCursor(_ database: MDB_dbi, on name: String) throws(StoreError) -> LMDBCursor {
+    do throws(LMDBError) {
+      return try LMDBCursor(transaction: self, database: database)
+    } catch {
+      throw .failure(error, "could not open a cursor on \(name)")
+    }
+  }
+
+  /// Returns the last position and last recorded time from the meta database.
+  func logHead(in databases: StoreDatabases) throws(StoreError)
+    -> (lastPosition: UInt64, lastRecordedAt: Int64)
+  {
+    let lastPosition = try metaValue(.lastPosition, in: databases) ?? 0
+    let lastRecordedAt = try metaValue(.lastRecordedAt, in: databases) ?? 0
+    return (lastPosition, Int64(bitPattern: lastRecordedAt))
+  }
+
+  /// Returns the checked record at `position`, or nil when there is none.
+  func record(at position: UInt64, in databases: StoreDatabases) throws(StoreError)
+    -> RecordView?
+  {
+    let found: UnsafeRawBufferPointer?
+    do throws(LMDBError) {
+      found = try KeyLayout.withPositionKey(position) { key throws(LMDBError) in
+        try value(in: databases.log, forKey: key)
+      }
+    } catch {
+      throw .failure(error, "could not read the record at position \(position)")
+    }
+    guard let found else { return nil }
+    return try RecordLayout.decode(found, position: position)
+  }
+
+  /// Returns the number of records stored for `originator`, counting this transaction's
+  /// own writes.
+  func version(of originator: [UInt8], in databases: StoreDatabases) throws(StoreError)
+    -> UInt64
+  {
+    do throws(LMDBError) {
+      let cursor = try LMDBCursor(transaction: self, database: databases.originators)
+      let found = try KeyLayout.withBytes(originator) { key throws(LMDBError) in
+        try cursor.get(MDB_SET, key: key)
+      }
+      guard found != nil else { return 0 }
+      return UInt64(try cursor.duplicateCount())
+    } catch {
+      throw .failure(error, "could not count the records of originator \(describeKey(originator))")
+    }
+  }
+
+  /// Returns whether the originator index contains `originator` with the given entry.
+  func hasOriginatorEntry(
+    _ originator: [UInt8], occurredAt: Int64, position: UInt64, in databases: StoreDatabases
+  ) throws(StoreError) -> Bool {
+    do throws(LMDBError) {
+      let cursor = try LMDBCursor(transaction: self, database: databases.originators)
+      return try KeyLayout.withBytes(originator) { key throws(LMDBError) in
+        try KeyLayout.withOriginatorEntry(occurredAt: occurredAt, position: position) {
+          entry throws(LMDBError) in
+          try cursor.get(MDB_GET_BOTH, key: key, value: entry) != nil
+        }
+      }
+    } catch {
+      throw .failure(error, "could not look up originator \(describeKey(originator))")
+    }
+  }
+
+  /// Returns the position stored for an event id, or nil when the id is not stored.
+  func position(ofEventID id: [UInt8], in databases: StoreDatabases) throws(StoreError)
+    -> UInt64?
+  {
+    let found: UnsafeRawBufferPointer?
+    do throws(LMDBError) {
+      found = try KeyLayout.withBytes(id) { key throws(LMDBError) in
+        try value(in: databases.eventIDs, forKey: key)
+      }
+    } catch {
+      throw .failure(error, "could not look up event id \(describeKey(id))")
+    }
+    guard let found else { return nil }
+    return try KeyLayout.position(from: found, in: StoreDatabases.Name.eventIDs)
+  }
+
+  /// Returns a copy of an auxiliary value, or nil when the key is missing.
+  func auxValue(_ database: AuxDatabase, key: [UInt8], in databases: StoreDatabases)
+    throws(StoreError) -> [UInt8]?
+  {
+    try EventStore.checkKey(key, named: "\(database.rawValue) key")
+    do throws(LMDBError) {
+      let found = try KeyLayout.withBytes(key) { bytes throws(LMDBError) in
+        try value(in: databases.handle(of: database), forKey: bytes)
+      }
+      return found.map { Array($0) }
+    } catch {
+      throw .failure(error, "could not read \(database.rawValue) key \(describeKey(key))")
+    }
+  }
+
+  /// Calls `body` with every auxiliary key and value in key order until it returns false.
+  func forEachAux(
+    _ database: AuxDatabase, in databases: StoreDatabases,
+    _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
+  ) throws {
+    let cursor = try openCursor(databases.handle(of: database), on: database.rawValue)
+
+    var operation = MDB_FIRST
+    while true {
+      let entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
+      do throws(LMDBError) {
+        entry = try cursor.get(operation)
+      } catch {
+        throw StoreError.failure(error, "could not read \(database.rawValue)")
+      }
+      guard let entry, try body(entry.key, entry.value) else { return }
+      operation = MDB_NEXT
+    }
+  }
+}

@@ -1,0 +1,166 @@
+import CLMDB
+
+/// A read-only snapshot of the ledger, valid inside an `EventStore.read` closure.
+///
+/// Views handed out by its methods point into the map and stay valid until the closure
+/// returns. Scans allocate nothing per record.
+public struct ReadTransaction: ~Copyable {
+  let transaction: LMDBTransaction
+  let databases: StoreDatabases
+
+  /// The position of the newest record; 0 when the log is empty.
+  public let lastPosition: UInt64
+  /// The recorded_at of the newest record, in µs; 0 when the log is empty.
+  public let lastRecordedAt: Int64
+
+  init(
+    transaction: consuming LMDBTransaction, databases: StoreDatabases,
+    head: (lastPosition: UInt64, lastRecordedAt: Int64)
+  ) {
+    self.transaction = transaction
+    self.databases = databases
+    lastPosition = head.lastPosition
+    lastRecordedAt = head.lastRecordedAt
+  }
+
+  /// Ends the snapshot.
+  consuming func end() {
+    transaction.abort()
+  }
+
+  /// Returns the record at `position`, or nil when no record has that position.
+  /// - Throws: `.corrupt` naming the position when the record fails its checks.
+  public func record(at position: UInt64) throws(StoreError) -> RecordView? {
+    try transaction.record(at: position, in: databases)
+  }
+
+  /// Calls `body` with every record in log order from `position` on, until it returns
+  /// false.
+  /// - Throws: `.corrupt` for a damaged record, or what `body` throws.
+  public func scan(from position: UInt64, _ body: (RecordView) throws -> Bool) throws {
+    let cursor = try transaction.openCursor(databases.log, on: StoreDatabases.Name.log)
+
+    var entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
+    do throws(LMDBError) {
+      entry = try KeyLayout.withPositionKey(position) { key throws(LMDBError) in
+        try cursor.get(MDB_SET_RANGE, key: key)
+      }
+    } catch {
+      throw StoreError.failure(error, "could not read the log from position \(position)")
+    }
+
+    while let current = entry {
+      let recordPosition = try KeyLayout.position(
+        from: current.key, in: StoreDatabases.Name.log)
+      let record = try RecordLayout.decode(current.value, position: recordPosition)
+      guard try body(record) else { return }
+      do throws(LMDBError) {
+        entry = try cursor.get(MDB_NEXT)
+      } catch {
+        throw StoreError.failure(error, "could not read the log after \(recordPosition)")
+      }
+    }
+  }
+
+  /// Calls `body` with one originator's records ordered by occurred time, then
+  /// position, skipping records that occurred after `occurredThrough`, until it returns
+  /// false.
+  /// - Throws: `.invalidArgument` for an empty or over-long originator, `.corrupt` for a
+  ///   damaged record or index, or what `body` throws.
+  public func scan(
+    originator: [UInt8], occurredThrough: Int64, _ body: (RecordView) throws -> Bool
+  ) throws {
+    try EventStore.checkKey(originator, named: "originator")
+    let cursor = try transaction.openCursor(
+      databases.originators, on: StoreDatabases.Name.originators)
+    var page: UnsafeRawBufferPointer?
+    var isSingleEntry = false
+    do throws(LMDBError) {
+      let found = try KeyLayout.withBytes(originator) { key throws(LMDBError) in
+        try cursor.get(MDB_SET, key: key)
+      }
+      if let found {
+        // A key with one value has no duplicate subtree, and MDB_GET_MULTIPLE then
+        // returns success without filling in the value, so use MDB_SET's value.
+        isSingleEntry = try cursor.duplicateCount() == 1
+        page = isSingleEntry ? found.value : try cursor.get(MDB_GET_MULTIPLE)?.value
+      }
+    } catch {
+      throw StoreError.failure(
+        error, "could not read the index of originator \(describeKey(originator))")
+    }
+
+    // GET_MULTIPLE returns up to a page of 16-byte entries at a time, in sorted order.
+    while let entries = page {
+      guard entries.count % KeyLayout.originatorEntrySize == 0 else {
+        throw StoreError(
+          .corrupt,
+          "the index of originator \(describeKey(originator)) holds entries of "
+            + "unexpected size")
+      }
+      for offset in stride(from: 0, to: entries.count, by: KeyLayout.originatorEntrySize) {
+        let entry = KeyLayout.originatorEntry(in: entries, at: offset)
+        guard entry.occurredAt <= occurredThrough else { return }
+        guard let record = try transaction.record(at: entry.position, in: databases) else {
+          throw StoreError(
+            .corrupt,
+            "originator \(describeKey(originator)) lists position \(entry.position), "
+              + "which the log does not hold")
+        }
+        guard try body(record) else { return }
+      }
+      guard !isSingleEntry else { return }
+      do throws(LMDBError) {
+        page = try cursor.get(MDB_NEXT_MULTIPLE)?.value
+      } catch {
+        throw StoreError.failure(
+          error, "could not read the index of originator \(describeKey(originator))")
+      }
+    }
+  }
+
+  /// Calls `body` with every originator id in byte order and its version (record
+  /// count), until it returns false.
+  public func forEachOriginator(_ body: (UnsafeRawBufferPointer, UInt64) throws -> Bool)
+    throws
+  {
+    let cursor = try transaction.openCursor(
+      databases.originators, on: StoreDatabases.Name.originators)
+    do {
+      var operation = MDB_FIRST
+      while let entry = try cursor.get(operation) {
+        let count = UInt64(try cursor.duplicateCount())
+        guard try body(entry.key, count) else { return }
+        operation = MDB_NEXT_NODUP
+      }
+    } catch let error as LMDBError {
+      throw StoreError.failure(error, "could not list the originators")
+    }
+  }
+
+  /// Returns the number of records stored for `originator`; 0 when it has none.
+  public func version(of originator: [UInt8]) throws(StoreError) -> UInt64 {
+    try EventStore.checkKey(originator, named: "originator")
+    return try transaction.version(of: originator, in: databases)
+  }
+
+  /// Returns the position of the record stored under an event id, or nil.
+  public func position(ofEventID id: [UInt8]) throws(StoreError) -> UInt64? {
+    try EventStore.checkKey(id, named: "event id")
+    return try transaction.position(ofEventID: id, in: databases)
+  }
+
+  /// Returns a copy of the value stored under `key` in an auxiliary database, or nil.
+  public func auxValue(_ database: AuxDatabase, key: [UInt8]) throws(StoreError) -> [UInt8]? {
+    try transaction.auxValue(database, key: key, in: databases)
+  }
+
+  /// Calls `body` with every key and value of an auxiliary database in key order, until
+  /// it returns false.
+  public func forEachAux(
+    _ database: AuxDatabase,
+    _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
+  ) throws {
+    try transaction.forEachAux(database, in: databases, body)
+  }
+}

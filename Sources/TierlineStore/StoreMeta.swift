@@ -1,0 +1,50 @@
+/// The entries of the `meta` database; every value is 8 bytes, big-endian.
+enum MetaKey: String {
+  /// The storage format version, u64; this code writes and reads version 1.
+  case formatVersion = "format_version"
+  /// When the ledger was created, i64 µs since the epoch.
+  case createdAt = "created_at"
+  /// The position of the newest record, u64; 0 when the log is empty.
+  case lastPosition = "last_position"
+  /// The recorded_at of the newest batch, i64 µs; 0 when the log is empty.
+  case lastRecordedAt = "last_recorded_at"
+
+  /// The storage format version this code writes.
+  static let currentFormatVersion: UInt64 = 1
+}
+
+extension LMDBTransaction {
+  /// Returns a meta entry, or nil when it is missing.
+  /// - Throws: `.corrupt` when the value is not 8 bytes.
+  func metaValue(_ key: MetaKey, in databases: StoreDatabases) throws(StoreError) -> UInt64? {
+    let found: UnsafeRawBufferPointer?
+    do throws(LMDBError) {
+      found = try KeyLayout.withBytes(Array(key.rawValue.utf8)) { name throws(LMDBError) in
+        try value(in: databases.meta, forKey: name)
+      }
+    } catch {
+      throw .failure(error, "could not read meta entry \(key.rawValue)")
+    }
+    guard let found else { return nil }
+    guard found.count == 8 else {
+      throw StoreError(
+        .corrupt, "meta entry \(key.rawValue) is \(found.count) bytes, expected 8")
+    }
+    return UInt64(bigEndian: found.loadUnaligned(as: UInt64.self))
+  }
+
+  /// Stores a meta entry.
+  func putMetaValue(_ key: MetaKey, _ newValue: UInt64, in databases: StoreDatabases)
+    throws(StoreError)
+  {
+    do throws(LMDBError) {
+      try KeyLayout.withBytes(Array(key.rawValue.utf8)) { name throws(LMDBError) in
+        try KeyLayout.withPositionKey(newValue) { bytes throws(LMDBError) in
+          try put(in: databases.meta, key: name, value: bytes)
+        }
+      }
+    } catch {
+      throw .failure(error, "could not write meta entry \(key.rawValue)")
+    }
+  }
+}
