@@ -50,7 +50,7 @@ public struct AccountProjection: Hashable, Sendable, Codable {
   /// Events that occurred before the first landing and were ignored.
   public var eventsBeforeLanding: Int
   /// Events ignored after landing: anything while churned except a return, a second landing
-  /// while active, and offers or milestones that do not apply.
+  /// while active, and a check-in of another kind.
   public var eventsIgnored: Int
 
   enum CodingKeys: String, CodingKey {
