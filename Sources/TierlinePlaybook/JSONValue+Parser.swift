@@ -158,7 +158,8 @@ private struct JSONParser {
   }
 
   mutating func skipDigits() {
-    while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+    while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9")
+    {
       index += 1
     }
   }

@@ -3,7 +3,7 @@ import TierlineEvents
 extension Playbook {
   /// The built-in rules: tiers `starter` ($6K), `growth` ($18K) and `scale` ($36K) in USD.
   ///
-  /// `playbooks/default.json` holds the same playbook as a file.
+  /// `playbooks/default.json` contains the same playbook as a file.
   public static let builtInDefault = Playbook(
     name: "default",
     currency: .usd,
@@ -53,7 +53,9 @@ extension Playbook {
     Money(minorUnits: whole * 100, currency: .usd)
   }
 
-  private static func defaultLimits(apiCalls: Int64, seats: Int64, workflowRuns: Int64, dataGB: Int64)
+  private static func defaultLimits(
+    apiCalls: Int64, seats: Int64, workflowRuns: Int64, dataGB: Int64
+  )
     -> [UsageLimit]
   {
     [

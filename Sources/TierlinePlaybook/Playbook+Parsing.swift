@@ -39,7 +39,9 @@ extension Playbook {
   private static func parseTiers(_ items: [JSONValue], currency: Currency)
     throws(PlaybookError) -> [Tier]
   {
-    guard !items.isEmpty else { throw PlaybookError(field: "tiers", reason: "no tiers") }
+    guard !items.isEmpty else {
+      throw PlaybookError(field: "tiers", reason: "empty; list at least one tier")
+    }
     var tiers: [Tier] = []
     for (index, item) in items.enumerated() {
       var reader = try ObjectReader(item, path: "tiers[\(index)]")
@@ -53,7 +55,8 @@ extension Playbook {
       var limits: [UsageLimit] = []
       let limitItems = reader.has("limits") ? try reader.array("limits") : []
       for (limitIndex, limitItem) in limitItems.enumerated() {
-        var limitReader = try ObjectReader(limitItem, path: reader.fieldPath("limits[\(limitIndex)]"))
+        var limitReader = try ObjectReader(
+          limitItem, path: reader.fieldPath("limits[\(limitIndex)]"))
         let metric = try limitReader.identifier("metric")
         guard !limits.contains(where: { $0.metric == metric }) else {
           throw PlaybookError(
@@ -102,7 +105,8 @@ extension Playbook {
       }
       let milestones = try reader.strings("milestones")
       guard !milestones.isEmpty else {
-        throw PlaybookError(field: reader.fieldPath("milestones"), reason: "no milestones")
+        throw PlaybookError(
+          field: reader.fieldPath("milestones"), reason: "empty; list at least one milestone")
       }
       guard let owner = Owner(rawValue: try reader.string("owner")) else {
         throw PlaybookError(
@@ -134,7 +138,8 @@ extension Playbook {
       let path = time.fieldPath("offsets_days[\(index)]")
       let offset = try ObjectReader.days(item, path: path)
       guard offset > (offsets.last ?? 0) else {
-        throw PlaybookError(field: path, reason: "offsets must be positive and ascending")
+        throw PlaybookError(
+          field: path, reason: "invalid offset; offsets must be positive and ascending")
       }
       offsets.append(offset)
     }

@@ -1,8 +1,8 @@
-/// Why a playbook file was rejected, naming the field at fault.
+/// The reason a playbook file was rejected, with the field at fault.
 public struct PlaybookError: Error, Hashable, CustomStringConvertible, Sendable {
-  /// The path of the field, such as `tiers[1].limits[0].limit`; empty for the whole file.
+  /// The path of the field, such as `tiers[1].limits[0].limit`, or empty for the whole file.
   public var field: String
-  /// What is wrong with the field.
+  /// The problem with the field, such as `unknown key`.
   public var reason: String
 
   /// Creates an error for `field`.

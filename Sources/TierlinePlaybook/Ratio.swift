@@ -11,8 +11,10 @@ public struct Ratio: Hashable, Comparable, Sendable, CustomStringConvertible {
     self.millionths = millionths
   }
 
-  /// Parses a decimal string such as `"0.80"` or `"1"`; returns nil outside 0...1,
-  /// for more than six fractional digits or for any text that is not a plain decimal.
+  /// Parses a decimal string such as `"0.80"` or `"1"`.
+  ///
+  /// Returns nil outside 0...1, for more than six fractional digits, and for any text
+  /// that is not a plain decimal.
   public init?(decimal text: String) {
     let parts = text.split(separator: ".", omittingEmptySubsequences: false)
     guard parts.count <= 2, let wholeText = parts.first, !wholeText.isEmpty,

@@ -1,4 +1,4 @@
-/// What the rules conclude about one account at one point in valid and transaction time.
+/// The rules' conclusions about one account at one point in valid and transaction time.
 ///
 /// Instants are RFC 3339 UTC text and money is decimal text, exactly as in the JSON that
 /// `ProjectionJSON.encode` writes; absent values are nil.
@@ -33,11 +33,11 @@ public struct AccountProjection: Hashable, Sendable, Codable {
   public var readiness: [Condition]
   /// The tier after the current one.
   public var nextTier: String?
-  /// Who owns the conversation about `nextTier`.
+  /// The owner of the conversation about `nextTier`: `cs`, `sales` or `product`.
   public var owner: String?
   /// The price of `nextTier` as a decimal string.
   public var price: String?
-  /// Why `nextTier` is worth it.
+  /// The reason `nextTier` is worth its price to this account.
   public var valueProposition: String?
   /// The onboarding check-in; nil before landing.
   public var checkin: CheckinReport?
@@ -88,7 +88,7 @@ public struct TriggerReport: Hashable, Sendable, Codable {
 
 /// One condition of a decision: the actual value against the required value.
 public struct Condition: Hashable, Sendable, Codable {
-  /// What is compared, such as `api_calls in 2024-03`.
+  /// The quantity compared, such as `api_calls in 2024-03`.
   public var name: String
   /// The observed value.
   public var actual: String
@@ -141,9 +141,9 @@ public struct ExpansionReport: Hashable, Sendable, Codable {
 public struct OfferReference: Hashable, Sendable, Codable {
   /// When the offer was made.
   public var at: String
-  /// Who made it.
+  /// The owner who made the offer.
   public var by: String
-  /// The trigger the offer answered, as the source reported it.
+  /// The trigger type that prompted the offer, as the source reported it.
   public var trigger: String?
 }
 
@@ -153,9 +153,9 @@ public struct OfferReport: Hashable, Sendable, Codable {
   public var at: String
   /// The tier offered.
   public var to: String
-  /// Who made it.
+  /// The owner who made the offer.
   public var by: String
-  /// The trigger the offer answered, as the source reported it.
+  /// The trigger type that prompted the offer, as the source reported it.
   public var trigger: String?
   /// Whether the offer is open: made less than `offer_valid_days` before, with no tier
   /// change since.

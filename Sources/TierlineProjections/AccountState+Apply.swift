@@ -117,8 +117,8 @@ extension AccountState {
     }
   }
 
-  /// The limit times the usage threshold, in millionths, rounded up so that reaching it
-  /// always means reaching the exact threshold.
+  /// Computes the limit times the usage threshold, in millionths, rounded up so that
+  /// reaching it always means reaching the exact threshold.
   private func thresholdQuantity(_ limit: Int64) -> Int64 {
     let threshold = playbook.triggers.usageThreshold.millionths
     let product = limit.multipliedFullWidth(by: threshold)
@@ -172,7 +172,8 @@ extension AccountState {
         let scaled = headcount.multipliedFullWidth(by: Ratio.scale)
         let required = baseline.multipliedFullWidth(
           by: Ratio.scale + settings.headcountGrowth.millionths)
-        let grew = scaled.high > required.high
+        let grew =
+          scaled.high > required.high
           || (scaled.high == required.high && scaled.low >= required.low)
         if grew, organization.headcountFiredAt == nil {
           organization.headcountFiredAt = at

@@ -59,8 +59,8 @@ extension AccountState {
     Condition(name: "active", actual: status.rawValue, required: "active", met: status == .active)
   }
 
-  /// The readiness conditions: active, a trigger fired, its wait elapsed, a next tier
-  /// exists, and no offer for the next tier is open.
+  /// Builds the readiness conditions: active, a trigger fired, its wait elapsed, a next
+  /// tier exists, and no offer for the next tier is open.
   private func readiness(
     _ evaluation: TriggerEvaluation, transition: Transition?, at now: Int64
   ) -> [Condition] {
@@ -95,8 +95,8 @@ extension AccountState {
     return conditions
   }
 
-  /// Whether an offer is open at `now`: no landing or tier change since it was made, and
-  /// `now` is before the start of the local day `offer_valid_days` after the offer's day.
+  /// Returns whether an offer is open at `now`. It is open when no landing or tier change
+  /// came after it and `now` is before the start of the local day `offer_valid_days` later.
   func isOpen(_ offer: OfferRecord, at now: Int64) -> Bool {
     guard offer.epoch == tierEpoch else { return false }
     let expiresAt = startOfDay(localDate(offer.at).daysSinceEpoch + playbook.offerValidDays)

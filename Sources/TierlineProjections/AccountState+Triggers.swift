@@ -137,7 +137,8 @@ extension AccountState {
     let settings = playbook.triggers
     var conditions: [Condition] = []
 
-    let headcountActual = (organization.headcountAtFiring ?? organization.latestHeadcount)
+    let headcountActual =
+      (organization.headcountAtFiring ?? organization.latestHeadcount)
       .map { String($0) } ?? "not reported"
     var headcountRequired = "a first headcount since the last tier change"
     if let baseline = organization.baselineHeadcount {

@@ -12,7 +12,7 @@ public struct AccountState: Hashable, Sendable, Codable {
   /// The rules the fold applies.
   public let playbook: Playbook
 
-  /// Where the account stands on its life cycle.
+  /// The account's life-cycle status.
   public internal(set) var status: AccountStatus = .notLanded
   /// Events that occurred before the first landing; they change nothing else.
   public internal(set) var eventsBeforeLanding = 0
@@ -36,7 +36,7 @@ public struct AccountState: Hashable, Sendable, Codable {
 
   /// The instant of the latest landing or tier change; triggers count from here.
   var tierSince: Int64 = 0
-  /// Counts landings and tier changes, so that an offer knows whether one came after it.
+  /// The number of landings and tier changes, which tells whether one came after an offer.
   var tierEpoch = 0
   /// Usage tracking for each limit of the current tier, in the playbook's limit order.
   var usage: [UsageTracker] = []
@@ -71,7 +71,7 @@ public struct AccountState: Hashable, Sendable, Codable {
   }
 }
 
-/// Where an account stands on its life cycle.
+/// The life-cycle status of an account.
 public enum AccountStatus: String, Hashable, Sendable, Codable {
   /// No `account.landed` event yet.
   case notLanded = "not_landed"

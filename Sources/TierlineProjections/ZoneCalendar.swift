@@ -4,7 +4,7 @@ import TierlineEvents
 /// Calendar arithmetic in one IANA time zone: local dates of instants and the first
 /// instant of a local date.
 ///
-/// Each call asks Foundation for the zone offset. Hot paths go through `LocalDayWindow`,
+/// Each call queries Foundation for the zone offset. Hot paths go through `LocalDayWindow`,
 /// which caches the span of instants that share one local date.
 public struct ZoneCalendar: Hashable, Sendable {
   /// The IANA identifier, such as `America/New_York`.
@@ -53,7 +53,7 @@ public struct ZoneCalendar: Hashable, Sendable {
   /// midnight. The search is a bisection over whole seconds, so it is exact for any offset.
   public func startOfDay(_ date: CivilDate) -> Timestamp {
     let nominal = Int64(date.daysSinceEpoch) * 86_400
-    // Offsets lie within ±26 hours, so the answer lies within two days of nominal midnight.
+    // Offsets lie within ±26 hours, so the result lies within two days of nominal midnight.
     var low = nominal - 2 * 86_400
     var high = nominal + 2 * 86_400
     while low < high {
@@ -102,7 +102,7 @@ public struct LocalDayWindow: Hashable, Sendable, Codable {
   /// An empty window that contains no instant.
   public static let empty = LocalDayWindow(start: 0, end: 0, daysSinceEpoch: 0)
 
-  /// Whether `microseconds` lies in the window.
+  /// Returns whether `microseconds` lies in the window.
   @inline(__always)
   public func contains(_ microseconds: Int64) -> Bool {
     microseconds >= start && microseconds < end

@@ -72,12 +72,12 @@ struct Timeline {
 }
 
 extension AccountProjection {
-  /// The report of one trigger type.
+  /// Returns the report of one trigger type.
   func trigger(_ type: String) throws -> TriggerReport {
     try #require(triggers.first { $0.type == type })
   }
 
-  /// The readiness condition with `name`.
+  /// Returns the readiness condition with `name`.
   func readinessCondition(_ name: String) throws -> Condition {
     try #require(readiness.first { $0.name == name })
   }
@@ -87,7 +87,7 @@ extension AccountProjection {
 let repositoryRoot = URL(fileURLWithPath: #filePath)
   .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// The bytes of `playbooks/default.json`.
+/// Reads the bytes of `playbooks/default.json`.
 func defaultPlaybookBytes() throws -> [UInt8] {
   let url = repositoryRoot.appendingPathComponent("playbooks/default.json")
   return Array(try Data(contentsOf: url))

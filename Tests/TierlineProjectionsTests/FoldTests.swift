@@ -133,7 +133,7 @@ struct FoldTests {
     #expect(AccountState(account: timeline.account, playbook: .builtInDefault).lastApplied == nil)
   }
 
-  /// A seeded account history of 50 to 80 events of every type.
+  /// Generates a seeded account history of 50 to 80 events of every type.
   static func generatedTimeline(seed: UInt64) throws -> Timeline {
     var random = SplitMix(state: seed)
     var timeline = try Timeline("account-\(seed)")
@@ -171,7 +171,8 @@ struct FoldTests {
         try timeline.add(
           advance(),
           .checkinCompleted(
-            CheckinCompleted(kind: "onboarding_60d", valueDelivered: true,
+            CheckinCompleted(
+              kind: "onboarding_60d", valueDelivered: true,
               approachingCapacity: false)))
       case 90..<94:
         try timeline.add(advance(), .accountChurned(AccountChurned()))

@@ -61,8 +61,10 @@ struct PlaybookTests {
       ("\"acv\": \"18000.00\"", "\"acv\": \"18000.001\"", "tiers[1].acv"),
       ("\"acv\": \"6000.00\"", "\"acv\": 6000", "tiers[0].acv"),
       ("\"threshold\": \"0.80\"", "\"threshold\": \"1.5\"", "triggers.usage.threshold"),
-      ("\"headcount_growth\": \"0.20\"", "\"headcount_growth\": \"-0.2\"",
-       "triggers.organizational.headcount_growth"),
+      (
+        "\"headcount_growth\": \"0.20\"", "\"headcount_growth\": \"-0.2\"",
+        "triggers.organizational.headcount_growth"
+      ),
       ("\"id\": \"growth\"", "\"id\": \"starter\"", "tiers[1].id"),
       ("\"to\": \"growth\"", "\"to\": \"platinum\"", "transitions[0].to"),
       ("\"from\": \"growth\"", "\"from\": \"gold\"", "transitions[1].from"),
@@ -72,8 +74,10 @@ struct PlaybookTests {
       ("\"aggregation\": \"sum\"", "\"aggregation\": \"avg\"", "tiers[0].limits[0].aggregation"),
       ("\"due_window_days\": 7}", "\"due_window_days\": 7, \"snooze\": 1}", "checkin.snooze"),
       ("\"currency\": \"USD\"", "\"currency\": \"usd\"", "currency"),
-      ("\"offsets_days\": [60, 90, 180]", "\"offsets_days\": [90, 60]",
-       "triggers.time.offsets_days[1]"),
+      (
+        "\"offsets_days\": [60, 90, 180]", "\"offsets_days\": [90, 60]",
+        "triggers.time.offsets_days[1]"
+      ),
       ("\"offer_valid_days\": 90", "\"offer_valid_days\": 9.5", "offer_valid_days"),
     ])
   func parseErrors(original: String, replacement: String, field: String) throws {
