@@ -10,32 +10,41 @@ struct FoldTests {
   func incrementalMatchesFull() throws {
     let playbook = Playbook.builtInDefault
     let timelines = try (0..<6).map { try Self.generatedTimeline(seed: UInt64($0) + 1) }
-    #expect(timelines.reduce(0) { $0 + $1.events.count } >= 300)
+    // One log for all accounts, in occurred order, with global positions.
+    let log = timelines.flatMap(\.events).sorted { $0.occurredAt < $1.occurredAt }
+    #expect(log.count >= 300)
+    let finalTime = try #require(log.last).occurredAt
+    let asOf = Timestamp(microseconds: finalTime.microseconds + 86_400_000_000)
+
+    var incremental: [AccountID: AccountState] = [:]
+    for (index, event) in log.enumerated() {
+      var state =
+        incremental[event.account] ?? AccountState(account: event.account, playbook: playbook)
+      state.apply(event, position: UInt64(index + 1))
+      if index % 17 == 0 {
+        _ = state.projection(
+          asOf: event.occurredAt, knownAt: event.occurredAt, rulesVersion: playbook.version)
+      }
+      if index % 41 == 0 {
+        // A checkpoint: the state survives a Codable round trip mid-fold.
+        let data = try JSONEncoder().encode(state)
+        state = try JSONDecoder().decode(AccountState.self, from: data)
+      }
+      incremental[event.account] = state
+    }
 
     for timeline in timelines {
-      let finalTime = try #require(timeline.events.last).occurredAt
-      let asOf = Timestamp(microseconds: finalTime.microseconds + 86_400_000_000)
-      let full = timeline.fold(playbook)
+      var full = AccountState(account: timeline.account, playbook: playbook)
+      for (index, event) in log.enumerated() where event.account == timeline.account {
+        full.apply(event, position: UInt64(index + 1))
+      }
       let expected = ProjectionJSON.encode(
         full.projection(asOf: asOf, knownAt: asOf, rulesVersion: playbook.version))
-
-      var incremental = AccountState(account: timeline.account, playbook: playbook)
-      for (index, event) in timeline.events.enumerated() {
-        incremental.apply(event, position: UInt64(index + 1))
-        if index % 17 == 0 {
-          _ = incremental.projection(
-            asOf: event.occurredAt, knownAt: event.occurredAt, rulesVersion: playbook.version)
-        }
-        if index % 41 == 0 {
-          // A checkpoint: the state survives a Codable round trip mid-fold.
-          let data = try JSONEncoder().encode(incremental)
-          incremental = try JSONDecoder().decode(AccountState.self, from: data)
-        }
-      }
+      let state = try #require(incremental[timeline.account])
       let actual = ProjectionJSON.encode(
-        incremental.projection(asOf: asOf, knownAt: asOf, rulesVersion: playbook.version))
+        state.projection(asOf: asOf, knownAt: asOf, rulesVersion: playbook.version))
       #expect(actual == expected, "account \(timeline.account.value)")
-      #expect(incremental == full)
+      #expect(state == full)
     }
   }
 
