@@ -71,7 +71,7 @@ public struct UsageLimit: Hashable, Sendable {
 }
 
 /// How the readings of one calendar month combine.
-public enum Aggregation: String, Hashable, Sendable, CaseIterable {
+public enum Aggregation: String, Hashable, Sendable, CaseIterable, Codable {
   /// The month's quantities added up, for counters such as API calls.
   case sum
   /// The month's largest reading, for levels such as seats.

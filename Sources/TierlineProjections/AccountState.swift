@@ -121,8 +121,6 @@ struct OfferRecord: Hashable, Sendable, Codable {
   var epoch: Int
 }
 
-extension Aggregation: Codable {}
-
 /// The zone calendar and the local day of the latest instant looked up.
 ///
 /// It is derived data: it takes no part in equality, hashing or coding, so a state folded
