@@ -47,12 +47,22 @@ public struct ZoneCalendar: Hashable, Sendable {
     return CivilDate(daysSinceEpoch: Int(floorDivide(local, 86_400)))
   }
 
-  /// Returns the first instant whose local date is `date`.
+  /// Returns the first instant whose local date is `date`, or is later when the zone
+  /// skipped `date` entirely (Pacific/Apia skipped 2011-12-30).
   ///
   /// That is local midnight, or the end of the gap when a daylight saving change skips
-  /// midnight. The search is a bisection over whole seconds, so it is exact for any offset.
+  /// midnight. Midnight is tried first; otherwise a bisection over whole seconds finds the
+  /// boundary, so the result is exact for any offset.
   public func startOfDay(_ date: CivilDate) -> Timestamp {
     let nominal = Int64(date.daysSinceEpoch) * 86_400
+
+    let guess = nominal - offsetSeconds(at: Timestamp(seconds: nominal))
+    let midnight = Timestamp(seconds: nominal - offsetSeconds(at: Timestamp(seconds: guess)))
+    let secondBefore = Timestamp(seconds: midnight.epochSeconds - 1)
+    if localDate(of: midnight) == date, localDate(of: secondBefore) < date {
+      return midnight
+    }
+
     // Offsets lie within ±26 hours, so the result lies within two days of nominal midnight.
     var low = nominal - 2 * 86_400
     var high = nominal + 2 * 86_400

@@ -84,6 +84,34 @@ struct CheckinTests {
     #expect(saoPaulo.startOfDay(gapDay) == (try instant("2018-11-04T03:00:00Z")))
   }
 
+  @Test(
+    "start of day is the first local instant",
+    arguments: [
+      "America/New_York", "America/Sao_Paulo", "Australia/Lord_Howe", "Europe/London",
+      "Asia/Kolkata", "Pacific/Apia",
+    ])
+  func startOfDayProperty(zone: String) throws {
+    let calendar = try #require(ZoneCalendar(identifier: zone))
+    let first = try #require(CivilDate(year: 2010, month: 1, day: 1))
+    for offset in stride(from: 0, to: 3_000, by: 1) {
+      let date = first.adding(days: offset)
+      let start = calendar.startOfDay(date)
+      // Samoa skipped 2011-12-30, so that date starts where 2011-12-31 starts.
+      #expect(calendar.localDate(of: start) >= date, "\(zone) \(date)")
+      let before = Timestamp(seconds: start.epochSeconds - 1)
+      #expect(calendar.localDate(of: before) < date, "\(zone) \(date)")
+    }
+  }
+
+  @Test("skipped date starts with the next date")
+  func skippedDate() throws {
+    let apia = try #require(ZoneCalendar(identifier: "Pacific/Apia"))
+    let skipped = try #require(CivilDate(year: 2011, month: 12, day: 30))
+    let next = try #require(CivilDate(year: 2011, month: 12, day: 31))
+    #expect(apia.startOfDay(skipped) == apia.startOfDay(next))
+    #expect(apia.startOfDay(next) == (try instant("2011-12-30T10:00:00Z")))
+  }
+
   @Test("local date uses the offset at the instant")
   func localDate() throws {
     let newYork = try #require(ZoneCalendar(identifier: "America/New_York"))
