@@ -6,7 +6,8 @@ extension AccountState {
   ///
   /// Events must come in (occurred_at, position) order, already filtered by the caller to
   /// the view's valid and transaction time. `usage.recorded` takes a path with no
-  /// Foundation calls and no allocations unless its instant starts a new local day.
+  /// Foundation calls and no allocations unless its instant falls outside the cached local
+  /// day, which happens at a new local day or a zone offset change.
   public mutating func apply(_ event: Event, position: UInt64) {
     let at = event.occurredAt.microseconds
     lastOccurredAt = at
