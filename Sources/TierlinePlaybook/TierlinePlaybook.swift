@@ -1,1 +1,0 @@
-// The TierlinePlaybook module.

@@ -1,0 +1,201 @@
+import TierlineEvents
+import TierlinePlaybook
+
+extension AccountState {
+  /// Applies one event.
+  ///
+  /// Events must come in (occurred_at, position) order, already filtered by the caller to
+  /// the view's valid and transaction time. `usage.recorded` takes a path with no
+  /// Foundation calls and no allocations unless its instant falls outside the cached local
+  /// day, which happens at a new local day or a zone offset change.
+  public mutating func apply(_ event: Event, position: UInt64) {
+    let at = event.occurredAt.microseconds
+    lastOccurredAt = at
+    lastPosition = position
+
+    if case .usageRecorded(let usage) = event.payload {
+      if status == .active {
+        recordUsage(usage, at: at)
+      } else {
+        countIgnored()
+      }
+      return
+    }
+
+    switch event.payload {
+    case .accountLanded(let landed):
+      land(landed, at: at)
+    case .tierChanged(let change):
+      changeTier(change, at: at)
+    case .accountChurned:
+      guard status == .active else { return countIgnored() }
+      status = .churned
+    case .milestoneReached(let milestone):
+      guard status == .active else { return countIgnored() }
+      reachMilestone(milestone.milestone, at: at)
+    case .checkinCompleted(let checkin):
+      guard status == .active, checkin.kind == playbook.checkin.kind else {
+        return countIgnored()
+      }
+      if checkinCompletedAt == nil { checkinCompletedAt = at }
+    case .orgChanged(let change):
+      guard status == .active else { return countIgnored() }
+      recordOrganizationChange(change, at: at)
+    case .expansionOffered(let offer):
+      guard status == .active else { return countIgnored() }
+      offers.append(
+        OfferRecord(at: at, to: offer.to, by: offer.by, trigger: offer.trigger, epoch: tierEpoch))
+    case .usageRecorded:
+      break
+    }
+  }
+
+  private mutating func countIgnored() {
+    if status == .notLanded {
+      eventsBeforeLanding += 1
+    } else {
+      eventsIgnored += 1
+    }
+  }
+
+  /// Starts a landing: the first one, or a return after churn. A second landing while
+  /// active is ignored.
+  private mutating func land(_ landed: AccountLanded, at: Int64) {
+    switch status {
+    case .active:
+      return countIgnored()
+    case .churned:
+      reactivations.append(at)
+    case .notLanded:
+      break
+    }
+    status = .active
+    zoneIdentifier = landed.timeZone
+    cache = CalendarCache()
+    landedAt = at
+    landedDay = localDay(at)
+    firstValueAt = nil
+    firstValueDay = nil
+    checkinCompletedAt = nil
+    milestones = [:]
+    setTier(landed.tier, acv: landed.acv, at: at)
+  }
+
+  /// Moves to another tier; records an expansion when the new tier is higher on the path.
+  /// A tier change after churn is a return at that tier, not an expansion.
+  private mutating func changeTier(_ change: TierChanged, at: Int64) {
+    switch status {
+    case .notLanded:
+      return countIgnored()
+    case .churned:
+      reactivations.append(at)
+      status = .active
+    case .active:
+      if let oldIndex = playbook.tierIndex(tier), let newIndex = playbook.tierIndex(change.to),
+        newIndex > oldIndex
+      {
+        expansions.append(expansion(to: change.to, acv: change.acv, at: at))
+      }
+    }
+    setTier(change.to, acv: change.acv, at: at)
+  }
+
+  /// Resets everything that counts since the last tier change.
+  private mutating func setTier(_ id: String, acv: Money, at: Int64) {
+    tier = id
+    acvMinorUnits = acv.minorUnits
+    currencyCode = acv.currency.code
+    currencyDigits = acv.currency.minorUnitDigits
+    tierSince = at
+    tierEpoch += 1
+    usageFiredAt = nil
+    organization = OrganizationTracker()
+    usageMonth = UsageMonth(index: 0)
+    usage = (playbook.tier(id)?.limits ?? []).map { limit in
+      UsageTracker(
+        metric: limit.metric, aggregation: limit.aggregation,
+        required: thresholdQuantity(limit.limit.millionths))
+    }
+  }
+
+  /// Computes the limit times the usage threshold, in millionths, rounded up so that
+  /// reaching it always means reaching the exact threshold.
+  private func thresholdQuantity(_ limit: Int64) -> Int64 {
+    let threshold = playbook.triggers.usageThreshold.millionths
+    let product = limit.multipliedFullWidth(by: threshold)
+    let (quotient, remainder) = Int64(Ratio.scale).dividingFullWidth(product)
+    return remainder > 0 ? quotient + 1 : quotient
+  }
+
+  private mutating func recordUsage(_ usage: UsageRecorded, at: Int64) {
+    var index = 0
+    while index < self.usage.count, self.usage[index].metric != usage.metric { index += 1 }
+    guard index < self.usage.count else { return }
+
+    let month = localMonth(at)
+    if month != usageMonth {
+      for other in self.usage.indices { self.usage[other].value = 0 }
+      usageMonth = month
+    }
+
+    let quantity = usage.quantity.millionths
+    switch self.usage[index].aggregation {
+    case .sum:
+      let (sum, overflow) = self.usage[index].value.addingReportingOverflow(quantity)
+      self.usage[index].value = overflow ? Int64.max : sum
+    case .max:
+      self.usage[index].value = max(self.usage[index].value, quantity)
+    }
+
+    let tracker = self.usage[index]
+    if tracker.crossedAt == nil, tracker.value >= tracker.required {
+      self.usage[index].crossedAt = at
+      self.usage[index].crossedMonth = month
+      self.usage[index].crossedValue = tracker.value
+      if usageFiredAt == nil { usageFiredAt = at }
+    }
+  }
+
+  private mutating func reachMilestone(_ name: String, at: Int64) {
+    guard milestones[name] == nil else { return }
+    milestones[name] = at
+    if name == playbook.firstValueMilestone {
+      firstValueAt = at
+      firstValueDay = localDay(at)
+    }
+  }
+
+  private mutating func recordOrganizationChange(_ change: OrgChanged, at: Int64) {
+    let settings = playbook.triggers
+    if let headcount = change.headcount {
+      if let baseline = organization.baselineHeadcount {
+        organization.latestHeadcount = headcount
+        let scaled = headcount.multipliedFullWidth(by: Ratio.scale)
+        let required = baseline.multipliedFullWidth(
+          by: Ratio.scale + settings.headcountGrowth.millionths)
+        let grew =
+          scaled.high > required.high
+          || (scaled.high == required.high && scaled.low >= required.low)
+        if grew, organization.headcountFiredAt == nil {
+          organization.headcountFiredAt = at
+          organization.headcountAtFiring = headcount
+        }
+      } else {
+        organization.baselineHeadcount = headcount
+        organization.latestHeadcount = headcount
+      }
+    }
+    if change.departmentAdded != nil {
+      organization.departmentsAdded += 1
+      if settings.departmentAdded, organization.departmentFiredAt == nil {
+        organization.departmentFiredAt = at
+      }
+    }
+    if change.useCaseAdded != nil {
+      organization.useCasesAdded += 1
+      if settings.useCaseAdded, organization.useCaseFiredAt == nil {
+        organization.useCaseFiredAt = at
+      }
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import TierlineEvents
+import TierlinePlaybook
+
+/// The folded state of one account under one playbook.
+///
+/// The playbook is fixed at creation: replaying under other rules means folding again
+/// from a fresh state. Instants are stored as µs since the epoch and local dates as days
+/// since 1970-01-01 in the account's zone, so that `apply` stays cheap.
+public struct AccountState: Hashable, Sendable, Codable {
+  /// The account whose events this state folds.
+  public let account: String
+  /// The rules the fold applies.
+  public let playbook: Playbook
+
+  /// The account's life-cycle status.
+  public internal(set) var status: AccountStatus = .notLanded
+  /// Events that occurred before the first landing; they change nothing else.
+  public internal(set) var eventsBeforeLanding = 0
+  /// Events after landing that change nothing; see `AccountProjection.eventsIgnored`.
+  public internal(set) var eventsIgnored = 0
+  /// Instants (µs) at which the account returned after churn.
+  public internal(set) var reactivations: [Int64] = []
+
+  var tier = ""
+  var acvMinorUnits: Int64 = 0
+  var currencyCode = ""
+  var currencyDigits = 2
+  var zoneIdentifier = "UTC"
+  var landedAt: Int64 = 0
+  var landedDay = 0
+  var firstValueAt: Int64?
+  var firstValueDay: Int?
+  var checkinCompletedAt: Int64?
+  /// The first time each milestone was reached since the latest landing.
+  var milestones: [String: Int64] = [:]
+
+  /// The instant of the latest landing or tier change; triggers count from here.
+  var tierSince: Int64 = 0
+  /// The number of landings and tier changes, which tells whether one came after an offer.
+  var tierEpoch = 0
+  /// Usage tracking for each limit of the current tier, in the playbook's limit order.
+  var usage: [UsageTracker] = []
+  /// The local month that the trackers' aggregates belong to.
+  var usageMonth = UsageMonth(index: 0)
+  var usageFiredAt: Int64?
+  var organization = OrganizationTracker()
+
+  var offers: [OfferRecord] = []
+  var expansions: [ExpansionReport] = []
+
+  /// The valid time of the last event applied, in µs since the epoch.
+  public internal(set) var lastOccurredAt: Int64?
+  /// The log position of the last event applied.
+  public internal(set) var lastPosition: UInt64?
+
+  var cache = CalendarCache()
+
+  /// Creates the state of an account that has no events yet.
+  public init(account: AccountID, playbook: Playbook) {
+    self.account = account.value
+    self.playbook = playbook
+  }
+
+  /// The valid time and log position of the last event applied, or nil before the first.
+  ///
+  /// An event that sorts before this pair arrived late: the caller must fold again from
+  /// scratch (or from an earlier checkpoint) instead of applying it here.
+  public var lastApplied: (occurredAt: Timestamp, position: UInt64)? {
+    guard let occurred = lastOccurredAt, let position = lastPosition else { return nil }
+    return (Timestamp(microseconds: occurred), position)
+  }
+}
+
+/// The life-cycle status of an account.
+public enum AccountStatus: String, Hashable, Sendable, Codable {
+  /// No `account.landed` event yet.
+  case notLanded = "not_landed"
+  /// Landed or returned, and paying.
+  case active
+  /// Left entirely.
+  case churned
+}
+
+/// One monthly usage limit of the current tier and how close the account came to it.
+struct UsageTracker: Hashable, Sendable, Codable {
+  var metric: String
+  var aggregation: Aggregation
+  /// The threshold share of the limit, in millionths of a unit, rounded up.
+  var required: Int64
+  /// The aggregate of `AccountState.usageMonth` since the last tier change, in millionths.
+  var value: Int64 = 0
+  var crossedAt: Int64?
+  var crossedMonth: UsageMonth?
+  var crossedValue: Int64 = 0
+}
+
+/// Organizational changes since the last tier change.
+struct OrganizationTracker: Hashable, Sendable, Codable {
+  var baselineHeadcount: Int64?
+  var latestHeadcount: Int64?
+  var headcountFiredAt: Int64?
+  var headcountAtFiring: Int64?
+  var departmentsAdded = 0
+  var departmentFiredAt: Int64?
+  var useCasesAdded = 0
+  var useCaseFiredAt: Int64?
+
+  /// The earliest of the organizational firings.
+  var firedAt: Int64? {
+    [headcountFiredAt, departmentFiredAt, useCaseFiredAt].compactMap { $0 }.min()
+  }
+}
+
+/// An expansion offer as applied.
+struct OfferRecord: Hashable, Sendable, Codable {
+  var at: Int64
+  var to: String
+  var by: String
+  var trigger: String?
+  /// The tier epoch at the offer; a later landing or tier change closes it.
+  var epoch: Int
+}
+
+/// The zone calendar and the local day of the latest instant looked up.
+///
+/// It is derived data: it takes no part in equality, hashing or coding, so a state folded
+/// incrementally equals one folded from scratch.
+struct CalendarCache: Hashable, Sendable, Codable {
+  var calendar: ZoneCalendar?
+  var window = LocalDayWindow.empty
+  var month = UsageMonth(index: 0)
+
+  init() {}
+
+  init(from decoder: any Decoder) throws {}
+
+  func encode(to encoder: any Encoder) throws {}
+
+  static func == (lhs: CalendarCache, rhs: CalendarCache) -> Bool { true }
+
+  func hash(into hasher: inout Hasher) {}
+}

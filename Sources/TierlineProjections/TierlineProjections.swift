@@ -1,1 +1,0 @@
-// The TierlineProjections module.

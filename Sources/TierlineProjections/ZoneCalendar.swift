@@ -1,0 +1,155 @@
+import Foundation
+import TierlineEvents
+
+/// Calendar arithmetic in one IANA time zone: local dates of instants and the first
+/// instant of a local date.
+///
+/// Each call queries Foundation for the zone offset. Hot paths go through `LocalDayWindow`,
+/// which caches the span of instants that share one local date.
+public struct ZoneCalendar: Hashable, Sendable {
+  /// The IANA identifier, such as `America/New_York`.
+  public let identifier: String
+  private let zone: TimeZone
+
+  /// Creates the calendar of a zone; returns nil when Foundation does not know `identifier`.
+  public init?(identifier: String) {
+    guard let zone = TimeZone(identifier: identifier) else { return nil }
+    self.identifier = identifier
+    self.zone = zone
+  }
+
+  /// Coordinated Universal Time, the fallback for a zone that Foundation does not know.
+  public static let utc = ZoneCalendar(
+    identifier: "UTC", zone: TimeZone(secondsFromGMT: 0) ?? TimeZone.current)
+
+  private init(identifier: String, zone: TimeZone) {
+    self.identifier = identifier
+    self.zone = zone
+  }
+
+  public static func == (lhs: ZoneCalendar, rhs: ZoneCalendar) -> Bool {
+    lhs.identifier == rhs.identifier
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(identifier)
+  }
+
+  /// Returns the zone's offset from UTC at `instant`, in seconds (east positive).
+  public func offsetSeconds(at instant: Timestamp) -> Int64 {
+    Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant.epochSeconds))))
+  }
+
+  /// Returns the local calendar date at `instant`: the instant shifted by the zone offset
+  /// in force at that instant.
+  public func localDate(of instant: Timestamp) -> CivilDate {
+    let local = instant.epochSeconds + offsetSeconds(at: instant)
+    return CivilDate(daysSinceEpoch: Int(floorDivide(local, 86_400)))
+  }
+
+  /// Returns the first instant whose local date is `date`, or is later when the zone
+  /// skipped `date` entirely (Pacific/Apia skipped 2011-12-30).
+  ///
+  /// That is local midnight, or the end of the gap when a daylight saving change skips
+  /// midnight. Midnight is tried first; otherwise a bisection over whole seconds finds the
+  /// boundary, so the result is exact for any offset.
+  public func startOfDay(_ date: CivilDate) -> Timestamp {
+    let nominal = Int64(date.daysSinceEpoch) * 86_400
+
+    let guess = nominal - offsetSeconds(at: Timestamp(seconds: nominal))
+    let midnight = Timestamp(seconds: nominal - offsetSeconds(at: Timestamp(seconds: guess)))
+    let secondBefore = Timestamp(seconds: midnight.epochSeconds - 1)
+    if localDate(of: midnight) == date, localDate(of: secondBefore) < date {
+      return midnight
+    }
+
+    // Offsets lie within ±26 hours, so the result lies within two days of nominal midnight.
+    var low = nominal - 2 * 86_400
+    var high = nominal + 2 * 86_400
+    while low < high {
+      let middle = low + (high - low) / 2
+      if localDate(of: Timestamp(seconds: middle)) < date {
+        low = middle + 1
+      } else {
+        high = middle
+      }
+    }
+    return Timestamp(seconds: low)
+  }
+
+  /// Returns the span of instants around `instant` that share its local date.
+  ///
+  /// The span ends at the next local midnight or the next offset change, whichever comes
+  /// first, so the cached date stays right across daylight saving changes.
+  public func dayWindow(containing instant: Timestamp) -> LocalDayWindow {
+    let seconds = instant.epochSeconds
+    let offset = offsetSeconds(at: instant)
+    let local = seconds + offset
+    let day = floorDivide(local, 86_400)
+    let nextMidnight = (day + 1) * 86_400 - offset
+    var end = nextMidnight
+    let moment = Date(timeIntervalSince1970: Double(seconds))
+    if let change = zone.nextDaylightSavingTimeTransition(after: moment) {
+      end = min(end, Int64(change.timeIntervalSince1970.rounded(.up)))
+    }
+    // The window starts at the instant itself: events arrive in time order, so the cache
+    // only has to cover instants from here on.
+    return LocalDayWindow(
+      start: instant.microseconds, end: max(end, seconds + 1) * 1_000_000,
+      daysSinceEpoch: Int(day))
+  }
+}
+
+/// A span of instants `[start, end)` (µs since the epoch) that share one local date.
+public struct LocalDayWindow: Hashable, Sendable, Codable {
+  /// The first instant covered, in µs since the epoch.
+  public var start: Int64
+  /// The first instant no longer covered, in µs since the epoch.
+  public var end: Int64
+  /// The shared local date, as days since 1970-01-01.
+  public var daysSinceEpoch: Int
+
+  /// An empty window that contains no instant.
+  public static let empty = LocalDayWindow(start: 0, end: 0, daysSinceEpoch: 0)
+
+  /// Returns whether `microseconds` lies in the window.
+  @inline(__always)
+  public func contains(_ microseconds: Int64) -> Bool {
+    microseconds >= start && microseconds < end
+  }
+}
+
+/// A calendar month of usage in the account's zone, such as 2024-03.
+public struct UsageMonth: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+  /// The month as `year * 12 + (month - 1)`.
+  public var index: Int
+
+  /// Creates the month that contains `date`.
+  public init(containing date: CivilDate) {
+    index = date.year * 12 + date.month - 1
+  }
+
+  /// Creates a month from its index.
+  public init(index: Int) {
+    self.index = index
+  }
+
+  /// The month as `YYYY-MM`.
+  public var description: String {
+    let year = index / 12
+    let month = index % 12 + 1
+    let yearText = String(year)
+    return String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText
+      + (month < 10 ? "-0" : "-") + String(month)
+  }
+
+  public static func < (lhs: UsageMonth, rhs: UsageMonth) -> Bool {
+    lhs.index < rhs.index
+  }
+}
+
+/// Divides rounding toward negative infinity.
+@inline(__always)
+func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+  value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
+}
