@@ -26,7 +26,12 @@ let package = Package(
         "TierlineStore", "TierlineEvents", "TierlinePlaybook", "TierlineProjections",
       ]
     ),
-    .executableTarget(name: "tierline", dependencies: ["TierlineLedger"]),
+    .executableTarget(
+      name: "tierline",
+      dependencies: [
+        "TierlineLedger", "TierlineEvents", "TierlinePlaybook", "TierlineProjections",
+      ]
+    ),
     .testTarget(name: "TierlineStoreTests", dependencies: ["TierlineStore"]),
     .testTarget(
       name: "TierlineEventsTests", dependencies: ["TierlineEvents"], exclude: ["Fixtures"]),

@@ -9,7 +9,7 @@ extension Playbook {
   public init(json: [UInt8]) throws(PlaybookError) {
     let document: JSONValue
     do {
-      document = try JSONValue(parsing: json)
+      document = try JSONValue.parse(json)
     } catch {
       throw PlaybookError(field: "", reason: error.description)
     }

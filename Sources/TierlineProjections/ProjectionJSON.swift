@@ -1,3 +1,4 @@
+import TierlineEvents
 import TierlinePlaybook
 
 /// The JSON form of an `AccountProjection`.
@@ -94,5 +95,12 @@ public enum ProjectionJSON {
       ("trigger", .string(or: offer.trigger)),
       ("open", .bool(offer.open)),
     ])
+  }
+}
+
+extension JSONValue {
+  /// A string value, or `null` when `text` is nil.
+  fileprivate static func string(or text: String?) -> JSONValue {
+    text.map(JSONValue.string) ?? .null
   }
 }

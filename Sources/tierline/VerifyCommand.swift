@@ -1,3 +1,4 @@
+import TierlineEvents
 import TierlineLedger
 
 /// `tierline verify`: checks the ledger's integrity.

@@ -44,6 +44,7 @@ extension String {
   }
 }
 
+@MainActor
 func runMain() -> ExitCode {
   var arguments = Array(CommandLine.arguments.dropFirst())
   var store = getenv("TIERLINE_STORE").map { String(cString: $0) } ?? "tierline.ledger"

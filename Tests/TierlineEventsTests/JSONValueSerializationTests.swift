@@ -1,17 +1,17 @@
 import Testing
-import TierlinePlaybook
+import TierlineEvents
 
-@Suite("JSON value")
+@Suite("JSON value serialization")
 struct JSONValueTests {
   @Test("numbers keep their source text")
   func numbersAsText() throws {
-    let value = try JSONValue(parsing: Array(#"[0.10, -3, 1e3, 144.20]"#.utf8))
+    let value = try JSONValue.parse(Array(#"[0.10, -3, 1e3, 144.20]"#.utf8))
     #expect(value == .array([.number("0.10"), .number("-3"), .number("1e3"), .number("144.20")]))
   }
 
   @Test("string escapes and surrogate pairs")
   func escapes() throws {
-    let value = try JSONValue(parsing: Array(#""a\"b\\c\n\u00e9\ud83d\ude00""#.utf8))
+    let value = try JSONValue.parse(Array(#""a\"b\\c\n\u00e9\ud83d\ude00""#.utf8))
     #expect(value == .string("a\"b\\c\né😀"))
   }
 
@@ -31,6 +31,6 @@ struct JSONValueTests {
       #"[1] 2"#, "\"tab\there\"",
     ])
   func invalid(text: String) {
-    #expect(throws: JSONParseError.self) { try JSONValue(parsing: Array(text.utf8)) }
+    #expect(throws: JSONSyntaxError.self) { try JSONValue.parse(Array(text.utf8)) }
   }
 }

@@ -1,0 +1,64 @@
+import TierlineEvents
+import TierlineLedger
+
+/// `tierline due`: check-ins due, overdue and upcoming on a date.
+enum DueCommand: Command {
+  static let spec = CommandSpec(
+    name: "due",
+    summary: "List the check-ins due, overdue and upcoming on a date.",
+    usage: "[--on DATE] [--within DAYS] [--json]",
+    options: [
+      OptionSpec(name: "on", valueName: "DATE", help: "the date, YYYY-MM-DD (default: today in UTC)"),
+      OptionSpec(
+        name: "within", valueName: "DAYS",
+        help: "also list check-ins due in the next DAYS days (default 14)"),
+      OptionSpec(name: "json", valueName: nil, help: "print one JSON object per check-in"),
+    ],
+    positionals: [],
+    requiredPositionals: 0,
+    details: """
+      Due dates are calendar dates in each account's time zone. A check-in is due from
+      its due date through the playbook's due window, overdue after that, and upcoming
+      before it. Completed check-ins are not listed.
+      """)
+
+  static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
+    let date: CivilDate
+    if let text = arguments.value("on") {
+      date = try parseDateOption(text, option: "on")
+    } else {
+      let days = Timestamp.now.epochSeconds / 86_400
+      date = CivilDate(daysSinceEpoch: Int(days))
+    }
+    let within = try arguments.value("within").map {
+      try parseIntegerOption($0, option: "within", range: 0...3660)
+    } ?? 14
+    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let checkins = try ledger.checkinsDue(on: date, upcomingDays: within)
+
+    if arguments.flag("json") {
+      for item in checkins {
+        context.output.line(
+          "{\"account\":\(jsonQuoted(item.account)),\"due_on\":\"\(item.dueOn)\","
+            + "\"status\":\"\(item.status)\",\"days_until_due\":\(item.daysUntilDue),"
+            + "\"tier\":\(item.tier.map(jsonQuoted) ?? "null"),"
+            + "\"rules_version\":\(jsonQuoted(item.rulesVersion))}")
+      }
+      return
+    }
+    context.output.line("Check-ins on \(date) (upcoming: the next \(within) days)")
+    context.output.line(
+      "status".rightPadded(9) + " " + "due_on".rightPadded(10) + " " + "days".leftPadded(5)
+        + "  " + "account".rightPadded(24) + " tier")
+    for item in checkins {
+      context.output.line(
+        item.status.rightPadded(9) + " " + item.dueOn.description + " "
+          + String(item.daysUntilDue).leftPadded(5) + "  " + item.account.rightPadded(24) + " "
+          + (item.tier ?? "-"))
+    }
+    let counts = ["overdue", "due", "upcoming"].map { status in
+      "\(checkins.filter { $0.status == status }.count) \(status)"
+    }
+    context.output.line(counts.joined(separator: ", "))
+  }
+}

@@ -1,0 +1,37 @@
+import TierlineEvents
+import TierlineLedger
+import TierlinePlaybook
+
+/// Reads a playbook file given with --rules.
+func playbookOption(_ arguments: ParsedArguments) throws -> Playbook? {
+  guard let path = arguments.value("rules") else { return nil }
+  do {
+    return try Playbook(json: try readFile(path, purpose: "rules"))
+  } catch let error as PlaybookError {
+    throw CommandFailure(message: "invalid playbook (\(path)): \(error)", exitCode: .dataError)
+  }
+}
+
+/// The replay point from a valid-time option (`as-of` or `at`) and --known-at.
+func replayPoint(_ arguments: ParsedArguments, validTimeOption: String) throws -> ReplayPoint {
+  let now = Timestamp.now
+  let asOf = try arguments.value(validTimeOption).map {
+    try parseTimeOption($0, option: validTimeOption)
+  }
+  let knownAt = try arguments.value("known-at").map {
+    try parseTimeOption($0, option: "known-at")
+  }
+  return ReplayPoint(asOf: asOf ?? now, knownAt: knownAt ?? now)
+}
+
+let rulesOptionSpec = OptionSpec(
+  name: "rules", valueName: "FILE",
+  help: "fold the whole history under this playbook instead of the activated rules")
+let knownAtOptionSpec = OptionSpec(
+  name: "known-at", valueName: "K",
+  help: "transaction time: leave out events recorded after K (default: now)")
+let jsonOptionSpec = OptionSpec(name: "json", valueName: nil, help: "print JSON")
+let timeFormatsHelp = """
+  Times are RFC 3339 with an offset (2025-06-30T12:00:00Z) or a date (2025-06-30),
+  which means the last microsecond of that day in UTC.
+  """

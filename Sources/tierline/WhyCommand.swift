@@ -1,0 +1,118 @@
+import TierlineEvents
+import TierlineLedger
+import TierlineProjections
+
+/// `tierline why`: the audit explanation of one account's readiness.
+enum WhyCommand: Command {
+  static let spec = CommandSpec(
+    name: "why",
+    summary: "Explain why an account is or is not ready for the expansion conversation.",
+    usage: "ACCOUNT [--at T] [--known-at K] [--rules FILE] [--json]",
+    options: [
+      OptionSpec(
+        name: "at", valueName: "T",
+        help: "valid time of the decision: events that occurred after T are left out "
+          + "(default: now)"),
+      knownAtOptionSpec,
+      rulesOptionSpec,
+      OptionSpec(name: "json", valueName: nil, help: "print the projection as JSON"),
+    ],
+    positionals: ["ACCOUNT"],
+    requiredPositionals: 1,
+    details: """
+      Lists every trigger and every readiness condition with its actual and required
+      value, the rules version that decided, and the offer and expansion history.
+      """ + "\n" + timeFormatsHelp)
+
+  static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
+    let account = try accountArgument(arguments.positionals[0])
+    let point = try replayPoint(arguments, validTimeOption: "at")
+    let override = try playbookOption(arguments)
+    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let rules = try ledger.replayRules(at: point, override: override)
+    guard let projection = try ledger.projection(of: account, at: point, rules: rules) else {
+      throw CommandFailure(
+        message: "account not found (\(account.value)): no event of it is visible at "
+          + "\(point.asOf.rfc3339), known at \(point.knownAt.rfc3339)",
+        exitCode: .failure)
+    }
+    if arguments.flag("json") {
+      context.output.write(bytes: ProjectionJSON.encode(projection))
+      context.output.line()
+      return
+    }
+    for line in explanation(projection) { context.output.line(line) }
+  }
+
+  /// The human-readable explanation, one line per entry.
+  static func explanation(_ p: AccountProjection) -> [String] {
+    var lines: [String] = []
+    lines.append("Account \(p.account)")
+    lines.append("  as of \(p.asOf), known at \(p.knownAt)")
+    lines.append("  rules \(p.rulesVersion)")
+    var state = "  status \(p.status)"
+    if let tier = p.tier { state += ", tier \(tier)" }
+    if let acv = p.acv { state += ", ACV \(acv) \(p.currency ?? "")" }
+    lines.append(state)
+    if let landed = p.landedAt {
+      let ttfv = p.ttfvDays.map { ", first value after \($0) days" } ?? ", no first value yet"
+      lines.append("  landed \(landed)" + ttfv)
+    }
+    lines.append("")
+
+    var verdict = p.ready ? "READY for the expansion conversation" : "NOT READY for expansion"
+    if let next = p.nextTier {
+      verdict += " to \(next)"
+      if let price = p.price { verdict += " at \(price)" }
+      if let owner = p.owner { verdict += ", owner \(owner)" }
+    }
+    lines.append(verdict)
+    for condition in p.readiness { lines.append(conditionLine(condition, indent: "  ")) }
+    if let proposition = p.valueProposition { lines.append("  value proposition: \(proposition)") }
+    lines.append("")
+
+    lines.append("Triggers")
+    if p.triggers.isEmpty { lines.append("  none evaluated (the account is not active)") }
+    for trigger in p.triggers {
+      let when = trigger.firedAt.map { "fired at \($0)" } ?? "not fired"
+      lines.append("  \(trigger.type): \(trigger.fired ? when : "not fired")")
+      for condition in trigger.conditions { lines.append(conditionLine(condition, indent: "    ")) }
+    }
+
+    if let checkin = p.checkin {
+      lines.append("")
+      var text = "Check-in due on \(checkin.dueOn): \(checkin.status)"
+      if let completed = checkin.completedAt { text += " (completed \(completed))" }
+      lines.append(text)
+    }
+
+    lines.append("")
+    lines.append("Offers")
+    if p.offers.isEmpty { lines.append("  none") }
+    for offer in p.offers {
+      let trigger = offer.trigger.map { " for the \($0) trigger" } ?? ""
+      lines.append(
+        "  \(offer.at) offered \(offer.to) by \(offer.by)\(trigger)"
+          + (offer.open ? " (open)" : " (closed)"))
+    }
+
+    lines.append("")
+    lines.append("Expansions")
+    if p.expansions.isEmpty { lines.append("  none") }
+    for expansion in p.expansions {
+      let attribution =
+        expansion.attributedTo.isEmpty
+        ? "unattributed" : "attributed to " + expansion.attributedTo.joined(separator: ", ")
+      var text = "  \(expansion.at) \(expansion.from) -> \(expansion.to), ACV +\(expansion.acvDelta), "
+      text += attribution
+      if let offer = expansion.offer { text += "; offer of \(offer.at) by \(offer.by)" }
+      lines.append(text)
+    }
+    return lines
+  }
+
+  static func conditionLine(_ condition: Condition, indent: String) -> String {
+    indent + (condition.met ? "[met]     " : "[not met] ") + condition.name + ": actual "
+      + condition.actual + ", required " + condition.required
+  }
+}
