@@ -1,0 +1,108 @@
+import TierlineEvents
+
+/// One simulated account: its hidden traits and the state that decides, day by day,
+/// which events it produces.
+///
+/// Every draw comes from the account's own generator, seeded from the portfolio seed
+/// and the account number, so an account's events do not depend on the others.
+struct SampleAccount {
+  /// The account's lifecycle stage.
+  enum Stage {
+    case waiting
+    case active
+    case churned(reactivationDay: Int?)
+  }
+
+  let account: AccountID
+  let zone: Int
+  var random: SampleRandom
+  var stage = Stage.waiting
+  /// The day of the latest landing, counted from the portfolio's first day.
+  var landingDay: Int
+  var tier = 0
+  var discountPercent = 0
+  /// Events emitted so far; the last part of each event id.
+  var sequence = 0
+
+  /// Share of the current tier's limit used per metric in a month (1.0 is the limit).
+  var utilization: [Double]
+  /// Multiplier applied to utilization once a week.
+  var weeklyGrowth: Double
+  /// Which metrics the account reports, and which of them daily instead of weekly.
+  var tracked: [Bool]
+  var daily: [Bool]
+
+  /// Day on which each milestone is reached, or nil when it never is.
+  var milestoneDays: [Int?]
+  var milestoneReached = [false, false, false, false]
+  var checkinDay: Int?
+  var nextOrgDay: Int
+  var headcount: Int64
+  var headcountAtTierStart: Int64
+
+  var offerDay: Int?
+  var offerTrigger = ""
+  var offerOpenUntil = Int.min
+  var tierChangeDay: Int?
+  /// The last day a usage, milestone or organizational trigger fired.
+  var lastStrongTriggerDay = Int.min
+
+  /// Draws an account's traits; it lands on `landingDay`.
+  init(number: Int, seed: UInt64, landingDay: Int) {
+    var expander = SplitMix64(state: seed ^ (UInt64(number) &* 0xD1B5_4A32_D192_ED03))
+    var random = SampleRandom(seed: expander.next())
+    account = AccountID(normalized: SampleAccount.accountID(number: number))
+    zone = random.pick(weights: SampleCatalog.zoneWeights)
+    self.landingDay = landingDay
+
+    let band = random.pick(weights: [30, 45, 20, 5])
+    let ranges: [Range<Double>] = [0.04..<0.3, 0.3..<0.65, 0.65..<0.95, 0.95..<1.3]
+    let base = random.double(in: ranges[band])
+    utilization = (0..<4).map { _ in base * random.double(in: 0.6..<1.2) }
+    weeklyGrowth = 1 + random.double(in: -0.004..<0.02)
+    tracked = [true, random.chance(0.5), random.chance(0.3), random.chance(0.2)]
+    daily = [random.chance(0.03), false, random.chance(0.02), false]
+
+    milestoneDays = [nil, nil, nil, nil]
+    headcount = 0
+    headcountAtTierStart = 0
+    nextOrgDay = 0
+    self.random = random
+  }
+
+  /// Formats an account id such as `acct-000123`.
+  static func accountID(number: Int) -> String {
+    let digits = String(number)
+    return "acct-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+  }
+
+  /// Appends the account's events of one day to `queue`.
+  /// - Parameters:
+  ///   - day: Days since the portfolio's first day, in the account's local calendar.
+  ///   - dayStart: That local day's midnight as µs since the epoch.
+  mutating func step(day: Int, dayStart: Int64, into queue: inout ArrivalQueue) {
+    var clock = dayStart + Int64(8 * 3600 + random.int(in: 0...3599)) * 1_000_000
+    switch stage {
+    case .waiting:
+      guard day == landingDay else { return }
+      land(day: day, reactivation: false, clock: &clock, into: &queue)
+    case .churned(let reactivationDay):
+      guard day == reactivationDay else { return }
+      land(day: day, reactivation: true, clock: &clock, into: &queue)
+    case .active:
+      stepActive(day: day, clock: &clock, into: &queue)
+    }
+  }
+
+  /// Emits an event at the next moment of the day and advances the clock.
+  mutating func emit(
+    _ payload: Payload, clock: inout Int64, late: Int64 = 0, into queue: inout ArrivalQueue
+  ) {
+    sequence += 1
+    let event = Event(
+      id: "evt-" + account.value + "-" + String(sequence), account: account,
+      occurredAt: Timestamp(microseconds: clock), payload: payload)
+    queue.insert(event, deliveredAt: clock + late)
+    clock += Int64(random.int(in: 60...5400)) * 1_000_000
+  }
+}
