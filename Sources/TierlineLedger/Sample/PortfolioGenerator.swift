@@ -52,18 +52,27 @@ public struct PortfolioGenerator: Sendable {
     var landingRandom = SampleRandom(seed: seed)
     var portfolio: [SampleAccount] = []
     portfolio.reserveCapacity(accounts)
+    // agenda[day] lists the accounts to visit that day. Each account sits in exactly
+    // one entry, so quiet days cost nothing.
+    var agenda = [[Int32]](repeating: [], count: dayCount)
     for number in stride(from: 1, through: accounts, by: 1) {
       let landingDay = 1 + Int(landingRandom.below(UInt64(max(1, dayCount - 1))))
       portfolio.append(SampleAccount(number: number, seed: seed, landingDay: landingDay))
+      if landingDay < dayCount { agenda[landingDay].append(Int32(number - 1)) }
     }
 
     var queue = ArrivalQueue()
     for day in 0..<dayCount {
       let utcMidnight = (firstDay + Int64(day)) * 86_400
-      for index in portfolio.indices {
-        let offset = SampleCatalog.zones[portfolio[index].zone].offsetSeconds
-        let dayStart = (utcMidnight - offset) * 1_000_000
-        portfolio[index].step(day: day, dayStart: dayStart, into: &queue)
+      // Visiting in account order walks `portfolio` front to back, which keeps the
+      // memory access pattern sequential.
+      let visits = agenda[day].sorted()
+      agenda[day] = []
+      for visit in visits {
+        let next = portfolio[Int(visit)].step(day: day, utcMidnight: utcMidnight, into: &queue)
+        if let next, next < dayCount {
+          agenda[next].append(visit)
+        }
       }
       // Local days start at most 14 hours before the UTC day, so no event of a later
       // day can occur before this cutoff.

@@ -62,7 +62,7 @@ extension SampleAccount {
     emit(.expansionOffered(offer), clock: &clock, into: &queue)
 
     offerOpenUntil = day + SampleCatalog.offerValidDays
-    let acceptance = offerTrigger == "usage" || offerTrigger == "milestone" ? 0.5 : 0.3
+    let acceptance = offerTrigger == "usage" || offerTrigger == "milestone" ? 0.45 : 0.25
     if random.chance(acceptance) {
       tierChangeDay = day + random.int(in: 3...60)
     }
@@ -110,7 +110,7 @@ extension SampleAccount {
       changeTier(to: tier + 1, reason: "expansion", day: day, clock: &clock, into: &queue)
       return
     }
-    if tier > 0 && busiest < 0.12 && random.chance(0.03) {
+    if tier > 0 && busiest < 0.1 && random.chance(0.01) {
       changeTier(to: tier - 1, reason: "contraction", day: day, clock: &clock, into: &queue)
       return
     }

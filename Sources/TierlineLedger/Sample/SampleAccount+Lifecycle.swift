@@ -58,6 +58,7 @@ extension SampleAccount {
     if random.chance(0.35) {
       milestoneDays[3] = firstValue + random.int(in: 30...200)
     }
+    nextMilestoneDay = milestoneDays.compactMap { $0 }.min() ?? Int.max
   }
 
   /// Produces one day of an active account: usage first, then the day's other events.
@@ -118,14 +119,19 @@ extension SampleAccount {
   /// Emits the milestones due today and fires the milestone trigger when the
   /// current tier's transition has all it requires.
   mutating func reachMilestones(day: Int, clock: inout Int64, into queue: inout ArrivalQueue) {
-    var reachedToday = false
-    for milestone in milestoneDays.indices where milestoneDays[milestone] == day {
-      milestoneReached[milestone] = true
-      reachedToday = true
-      let reached = MilestoneReached(milestone: SampleCatalog.milestones[milestone])
-      emit(.milestoneReached(reached), clock: &clock, into: &queue)
+    // Milestones whose day passed while the account was churned are never reached.
+    guard day >= nextMilestoneDay else { return }
+    nextMilestoneDay = Int.max
+    for milestone in milestoneDays.indices {
+      guard let milestoneDay = milestoneDays[milestone] else { continue }
+      if milestoneDay == day {
+        milestoneReached[milestone] = true
+        let reached = MilestoneReached(milestone: SampleCatalog.milestones[milestone])
+        emit(.milestoneReached(reached), clock: &clock, into: &queue)
+      } else if milestoneDay > day {
+        nextMilestoneDay = min(nextMilestoneDay, milestoneDay)
+      }
     }
-    guard reachedToday else { return }
     let required = SampleCatalog.transitionMilestones[tier]
     if !required.isEmpty && required.allSatisfy({ milestoneReached[$0] }) {
       fire(trigger: "milestone", day: day + SampleCatalog.transitionWaitDays[tier])

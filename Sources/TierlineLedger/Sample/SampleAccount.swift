@@ -14,6 +14,8 @@ struct SampleAccount {
   }
 
   let account: AccountID
+  /// `evt-<account>-`, the part of every event id before the sequence number.
+  let idPrefix: String
   let zone: Int
   var random: SampleRandom
   var stage = Stage.waiting
@@ -35,6 +37,8 @@ struct SampleAccount {
   /// Day on which each milestone is reached, or nil when it never is.
   var milestoneDays: [Int?]
   var milestoneReached = [false, false, false, false]
+  /// The earliest day in `milestoneDays` still to come, or `Int.max`.
+  var nextMilestoneDay = Int.max
   var checkinDay: Int?
   var nextOrgDay: Int
   var headcount: Int64
@@ -52,6 +56,7 @@ struct SampleAccount {
     var expander = SplitMix64(state: seed ^ (UInt64(number) &* 0xD1B5_4A32_D192_ED03))
     var random = SampleRandom(seed: expander.next())
     account = AccountID(normalized: SampleAccount.accountID(number: number))
+    idPrefix = "evt-" + account.value + "-"
     zone = random.pick(weights: SampleCatalog.zoneWeights)
     self.landingDay = landingDay
 
@@ -60,7 +65,7 @@ struct SampleAccount {
     let base = random.double(in: ranges[band])
     utilization = (0..<4).map { _ in base * random.double(in: 0.6..<1.2) }
     weeklyGrowth = 1 + random.double(in: -0.004..<0.02)
-    tracked = [true, random.chance(0.5), random.chance(0.3), random.chance(0.2)]
+    tracked = [true, random.chance(0.4), random.chance(0.25), random.chance(0.15)]
     daily = [random.chance(0.03), false, random.chance(0.02), false]
 
     milestoneDays = [nil, nil, nil, nil]
@@ -76,21 +81,61 @@ struct SampleAccount {
     return "acct-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
   }
 
-  /// Appends the account's events of one day to `queue`.
+  /// Appends the account's events of one day to `queue` and returns the next day on
+  /// which it may produce events, or nil when it never will again.
   /// - Parameters:
   ///   - day: Days since the portfolio's first day, in the account's local calendar.
-  ///   - dayStart: That local day's midnight as µs since the epoch.
-  mutating func step(day: Int, dayStart: Int64, into queue: inout ArrivalQueue) {
-    var clock = dayStart + Int64(8 * 3600 + random.int(in: 0...3599)) * 1_000_000
+  ///   - utcMidnight: The start of that date in UTC, in seconds since the epoch.
+  mutating func step(day: Int, utcMidnight: Int64, into queue: inout ArrivalQueue) -> Int? {
+    produce(day: day, utcMidnight: utcMidnight, into: &queue)
+    return nextBusyDay(after: day)
+  }
+
+  /// Appends the account's events of one day to `queue`; a day with nothing to do
+  /// appends nothing.
+  mutating func produce(day: Int, utcMidnight: Int64, into queue: inout ArrivalQueue) {
+    let dayStart = (utcMidnight - SampleCatalog.zones[zone].offsetSeconds) * 1_000_000
     switch stage {
     case .waiting:
       guard day == landingDay else { return }
+      var clock = openingTime(dayStart: dayStart)
       land(day: day, reactivation: false, clock: &clock, into: &queue)
     case .churned(let reactivationDay):
       guard day == reactivationDay else { return }
+      var clock = openingTime(dayStart: dayStart)
       land(day: day, reactivation: true, clock: &clock, into: &queue)
     case .active:
+      var clock = openingTime(dayStart: dayStart)
       stepActive(day: day, clock: &clock, into: &queue)
+    }
+  }
+
+  /// Returns the time of the day's first event: between 08:00 and 09:00 local time.
+  mutating func openingTime(dayStart: Int64) -> Int64 {
+    dayStart + Int64(8 * 3600 + random.int(in: 0...3599)) * 1_000_000
+  }
+
+  /// Returns the first day after `day` on which the account may produce an event,
+  /// or nil when it never will again.
+  func nextBusyDay(after day: Int) -> Int? {
+    switch stage {
+    case .waiting:
+      return landingDay > day ? landingDay : nil
+    case .churned(let reactivationDay):
+      guard let reactivationDay, reactivationDay > day else { return nil }
+      return reactivationDay
+    case .active:
+      if daily[0] || daily[2] { return day + 1 }
+      let age = day - landingDay
+      var next = day + 7 - (age % 7 + 7) % 7
+      let candidates = [nextMilestoneDay, checkinDay, nextOrgDay, offerDay, tierChangeDay]
+      for case let candidate? in candidates where candidate > day {
+        next = min(next, candidate)
+      }
+      for offset in SampleCatalog.timeOffsetsDays where landingDay + offset > day {
+        next = min(next, landingDay + offset)
+      }
+      return next
     }
   }
 
@@ -100,7 +145,7 @@ struct SampleAccount {
   ) {
     sequence += 1
     let event = Event(
-      id: "evt-" + account.value + "-" + String(sequence), account: account,
+      id: idPrefix + String(sequence), account: account,
       occurredAt: Timestamp(microseconds: clock), payload: payload)
     queue.insert(event, deliveredAt: clock + late)
     clock += Int64(random.int(in: 60...5400)) * 1_000_000
