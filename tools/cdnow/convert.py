@@ -141,11 +141,11 @@ def customer_events(customer, rows, zone, stats):
 
     purchase_days = 0
     for index, (date, number, cds, dollars, cents) in enumerate(rows):
-        at = noon(date, zone)
+        occurred_at = noon(date, zone)
         prefix = f"{account}-{number}"
         for metric, quantity in (("orders", "1"), ("cds", cds), ("spend", dollars)):
             usage = {"metric": metric, "quantity": quantity}
-            yield event(f"{prefix}-{metric}", "usage.recorded", account, at, usage)
+            yield event(f"{prefix}-{metric}", "usage.recorded", account, occurred_at, usage)
         if cents == 0:
             stats["zero_spend_rows"] += 1
 
@@ -156,7 +156,7 @@ def customer_events(customer, rows, zone, stats):
             if milestone:
                 data = {"milestone": milestone}
                 milestone_id = f"{account}-{milestone}"
-                yield event(milestone_id, "milestone.reached", account, at, data)
+                yield event(milestone_id, "milestone.reached", account, occurred_at, data)
 
 
 def main():

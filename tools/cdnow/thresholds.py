@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Report how often CDNOW customers reach the usage trigger of the CDNOW playbook.
 
-Reads the converter's NDJSON output and playbook.json, sums each account's usage
-per calendar month (in the account's local time, from the occurred_at text), and
-prints, per landing tier and metric, the share of accounts whose monthly total ever
-reaches the usage threshold (limit x threshold). Tier changes are not replayed:
-the converter emits none, so every account stays on its landing tier. Also prints
-each tier's mean spend per account-year between first purchase and 1998-06-30.
+Reads the converter's NDJSON output and playbook.json and sums each account's
+usage per calendar month of its local time, taken from the occurred_at text.
+Prints, per landing tier and metric, the share of accounts whose monthly total
+reaches the usage threshold (limit x threshold) in at least one month. Tier
+changes are not replayed because the converter emits none. Also prints each
+tier's mean spend per account-year between first purchase and 1998-06-30.
 """
 
 import argparse
@@ -59,17 +59,17 @@ def main():
     for tier in limits:
         count = accounts_per_tier[tier]
         years = sum(
-            Decimal((DATA_END - landed_on[a]).days + 1) / 365
-            for a in tiers if tiers[a] == tier)
-        tier_spend = sum(spend[a] for a in tiers if tiers[a] == tier)
+            Decimal((DATA_END - landed_on[account]).days + 1) / 365
+            for account in tiers if tiers[account] == tier)
+        tier_spend = sum(spend[account] for account in tiers if tiers[account] == tier)
         print(f"{tier}: {count} accounts, spend per account-year "
               f"{tier_spend / years:.2f}")
         for metric, limit in limits[tier].items():
-            hits = sum(1 for a in crossed[metric] if tiers[a] == tier)
+            hits = sum(1 for account in crossed[metric] if tiers[account] == tier)
             print(f"  {metric}: limit {limit}, threshold {limit * threshold}, "
                   f"{hits} accounts ({Decimal(100 * hits) / count:.1f}%) ever reach it")
         ever = set().union(*(crossed[m] for m in limits[tier]))
-        hits = sum(1 for a in ever if tiers[a] == tier)
+        hits = sum(1 for account in ever if tiers[account] == tier)
         print(f"  any metric: {hits} accounts ({Decimal(100 * hits) / count:.1f}%)")
 
 
