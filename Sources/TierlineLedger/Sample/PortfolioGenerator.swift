@@ -4,8 +4,8 @@ import TierlineEvents
 /// playbook (tiers `starter`, `growth` and `scale`).
 ///
 /// The same account count, seed, start and length always give the same events in the
-/// same order, in every process. Generation streams: memory holds the state of each
-/// account and about one day of events, never the whole portfolio.
+/// same order, in every process. Generation streams: memory contains the state of
+/// each account and about one day of events, never the whole portfolio.
 public struct PortfolioGenerator: Sendable {
   /// The number of accounts, numbered from `acct-000001`.
   public let accounts: Int

@@ -73,7 +73,7 @@ extension SampleAccount {
     to newTier: Int, reason: String, day: Int, clock: inout Int64,
     into queue: inout ArrivalQueue
   ) {
-    for metric in utilization.indices {
+    for metric in 0..<SampleCatalog.metrics.count {
       let ratio = SampleCatalog.limits[tier][metric] / SampleCatalog.limits[newTier][metric]
       utilization[metric] *= ratio
     }
@@ -89,7 +89,7 @@ extension SampleAccount {
     emit(.tierChanged(change), clock: &clock, into: &queue)
 
     let required = SampleCatalog.transitionMilestones[tier]
-    if !required.isEmpty && required.allSatisfy({ milestoneReached[$0] }) {
+    if !required.isEmpty && required.allSatisfy({ milestoneReached.contains($0) }) {
       fire(trigger: "milestone", day: day + SampleCatalog.transitionWaitDays[tier])
     }
   }
@@ -97,10 +97,7 @@ extension SampleAccount {
   /// Runs the weekly checks: the usage trigger, unprompted expansion, contraction
   /// and churn. Churn is the last event of its day.
   mutating func reviewWeek(day: Int, clock: inout Int64, into queue: inout ArrivalQueue) {
-    var busiest = 0.0
-    for metric in utilization.indices where tracked[metric] {
-      busiest = max(busiest, utilization[metric])
-    }
+    let busiest = busiestUtilization
     if busiest >= SampleCatalog.usageThreshold {
       fire(trigger: "usage", day: day)
     }
@@ -122,5 +119,14 @@ extension SampleAccount {
     emit(.accountChurned(AccountChurned(reason: reason)), clock: &clock, into: &queue)
     let reactivation: Int? = random.chance(0.2) ? day + random.int(in: 60...240) : nil
     stage = .churned(reactivationDay: reactivation)
+  }
+
+  /// The highest utilization among the metrics the account reports.
+  var busiestUtilization: Double {
+    var busiest = 0.0
+    for metric in 0..<SampleCatalog.metrics.count where tracked.contains(metric) {
+      busiest = max(busiest, utilization[metric])
+    }
+    return busiest
   }
 }

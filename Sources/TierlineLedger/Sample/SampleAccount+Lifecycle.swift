@@ -19,7 +19,7 @@ extension SampleAccount {
       }
     } else {
       tier = random.chance(0.7) ? 0 : min(tier, 1)
-      for metric in utilization.indices {
+      for metric in 0..<SampleCatalog.metrics.count {
         utilization[metric] = random.double(in: 0.2..<0.7)
       }
     }
@@ -58,7 +58,7 @@ extension SampleAccount {
     if random.chance(0.35) {
       milestoneDays[3] = firstValue + random.int(in: 30...200)
     }
-    nextMilestoneDay = milestoneDays.compactMap { $0 }.min() ?? Int.max
+    nextMilestoneDay = milestoneDays.min()
   }
 
   /// Produces one day of an active account: usage first, then the day's other events.
@@ -66,13 +66,14 @@ extension SampleAccount {
     let age = day - landingDay
     let weekly = age > 0 && age % 7 == 0
     if weekly {
-      for metric in utilization.indices {
+      for metric in 0..<SampleCatalog.metrics.count {
         utilization[metric] *= weeklyGrowth * random.double(in: 0.98..<1.02)
       }
     }
-    for metric in 0..<SampleCatalog.metrics.count where tracked[metric] {
-      if daily[metric] && age > 0 || weekly && !daily[metric] {
-        recordUsage(metric: metric, daily: daily[metric], clock: &clock, into: &queue)
+    for metric in 0..<SampleCatalog.metrics.count where tracked.contains(metric) {
+      let isDaily = daily.contains(metric)
+      if isDaily && age > 0 || weekly && !isDaily {
+        recordUsage(metric: metric, daily: isDaily, clock: &clock, into: &queue)
       }
     }
 
@@ -122,10 +123,10 @@ extension SampleAccount {
     // Milestones whose day passed while the account was churned are never reached.
     guard day >= nextMilestoneDay else { return }
     nextMilestoneDay = Int.max
-    for milestone in milestoneDays.indices {
-      guard let milestoneDay = milestoneDays[milestone] else { continue }
+    for milestone in 0..<SampleCatalog.milestones.count {
+      let milestoneDay = milestoneDays[milestone]
       if milestoneDay == day {
-        milestoneReached[milestone] = true
+        milestoneReached.insert(milestone)
         let reached = MilestoneReached(milestone: SampleCatalog.milestones[milestone])
         emit(.milestoneReached(reached), clock: &clock, into: &queue)
       } else if milestoneDay > day {
@@ -133,20 +134,16 @@ extension SampleAccount {
       }
     }
     let required = SampleCatalog.transitionMilestones[tier]
-    if !required.isEmpty && required.allSatisfy({ milestoneReached[$0] }) {
+    if !required.isEmpty && required.allSatisfy({ milestoneReached.contains($0) }) {
       fire(trigger: "milestone", day: day + SampleCatalog.transitionWaitDays[tier])
     }
   }
 
-  /// Emits the onboarding check-in with answers that match the account's state.
+  /// Emits the onboarding check-in; its two flags match the account's state.
   mutating func completeCheckin(clock: inout Int64, into queue: inout ArrivalQueue) {
-    var busiest = 0.0
-    for metric in utilization.indices where tracked[metric] {
-      busiest = max(busiest, utilization[metric])
-    }
     let checkin = CheckinCompleted(
-      kind: SampleCatalog.checkinKind, valueDelivered: milestoneReached[0],
-      approachingCapacity: busiest >= 0.7)
+      kind: SampleCatalog.checkinKind, valueDelivered: milestoneReached.contains(0),
+      approachingCapacity: busiestUtilization >= 0.7)
     emit(.checkinCompleted(checkin), clock: &clock, into: &queue)
   }
 }

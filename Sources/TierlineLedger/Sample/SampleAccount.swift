@@ -26,17 +26,19 @@ struct SampleAccount {
   /// Events emitted so far; the last part of each event id.
   var sequence = 0
 
-  /// Share of the current tier's limit used per metric in a month (1.0 is the limit).
-  var utilization: [Double]
+  /// Share of the current tier's limit used per metric in a month (1.0 is the limit),
+  /// indexed like `SampleCatalog.metrics`.
+  var utilization: SIMD4<Double>
   /// Multiplier applied to utilization once a week.
   var weeklyGrowth: Double
-  /// Which metrics the account reports, and which of them daily instead of weekly.
-  var tracked: [Bool]
-  var daily: [Bool]
+  /// The metrics the account reports.
+  var tracked = SmallIndexSet()
+  /// The reported metrics that arrive daily; the others arrive weekly.
+  var daily = SmallIndexSet()
 
-  /// Day on which each milestone is reached, or nil when it never is.
-  var milestoneDays: [Int?]
-  var milestoneReached = [false, false, false, false]
+  /// Day on which each milestone is reached, or `Int.max` when it never is.
+  var milestoneDays = SIMD4<Int>(repeating: Int.max)
+  var milestoneReached = SmallIndexSet()
   /// The earliest day in `milestoneDays` still to come, or `Int.max`.
   var nextMilestoneDay = Int.max
   var checkinDay: Int?
@@ -63,12 +65,25 @@ struct SampleAccount {
     let band = random.pick(weights: [30, 45, 20, 5])
     let ranges: [Range<Double>] = [0.04..<0.3, 0.3..<0.65, 0.65..<0.95, 0.95..<1.3]
     let base = random.double(in: ranges[band])
-    utilization = (0..<4).map { _ in base * random.double(in: 0.6..<1.2) }
+    var utilization = SIMD4<Double>(repeating: 0)
+    for metric in 0..<SampleCatalog.metrics.count {
+      utilization[metric] = base * random.double(in: 0.6..<1.2)
+    }
+    self.utilization = utilization
     weeklyGrowth = 1 + random.double(in: -0.004..<0.02)
-    tracked = [true, random.chance(0.4), random.chance(0.25), random.chance(0.15)]
-    daily = [random.chance(0.03), false, random.chance(0.02), false]
 
-    milestoneDays = [nil, nil, nil, nil]
+    // Every account reports API calls; fewer report the other metrics.
+    let reportShares = [1.0, 0.4, 0.25, 0.15]
+    var tracked = SmallIndexSet()
+    for metric in 0..<SampleCatalog.metrics.count where random.chance(reportShares[metric]) {
+      tracked.insert(metric)
+    }
+    var daily = SmallIndexSet()
+    if random.chance(0.03) { daily.insert(0) }
+    if tracked.contains(2) && random.chance(0.08) { daily.insert(2) }
+    self.tracked = tracked
+    self.daily = daily
+
     headcount = 0
     headcountAtTierStart = 0
     nextOrgDay = 0
@@ -125,11 +140,12 @@ struct SampleAccount {
       guard let reactivationDay, reactivationDay > day else { return nil }
       return reactivationDay
     case .active:
-      if daily[0] || daily[2] { return day + 1 }
+      if !daily.isEmpty { return day + 1 }
       let age = day - landingDay
       var next = day + 7 - (age % 7 + 7) % 7
-      let candidates = [nextMilestoneDay, checkinDay, nextOrgDay, offerDay, tierChangeDay]
-      for case let candidate? in candidates where candidate > day {
+      if nextMilestoneDay > day { next = min(next, nextMilestoneDay) }
+      if nextOrgDay > day { next = min(next, nextOrgDay) }
+      for case let candidate? in [checkinDay, offerDay, tierChangeDay] where candidate > day {
         next = min(next, candidate)
       }
       for offset in SampleCatalog.timeOffsetsDays where landingDay + offset > day {

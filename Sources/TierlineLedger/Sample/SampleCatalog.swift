@@ -12,9 +12,6 @@ enum SampleCatalog {
   /// Usage metric ids, in the order of the per-metric arrays in `SampleAccount`.
   static let metrics = ["api_calls", "seats", "workflow_runs", "data_gb"]
 
-  /// Whether a metric's monthly value is the sum of its records (else their maximum).
-  static let metricIsSum = [true, false, true, false]
-
   /// Monthly limits per metric, one row per tier.
   static let limits: [[Double]] = [
     [100_000, 10, 1_000, 50],
@@ -33,7 +30,7 @@ enum SampleCatalog {
   /// Days between completing a transition's milestones and the conversation.
   static let transitionWaitDays = [7, 14, 0]
 
-  /// Who owns the conversation about the next tier.
+  /// The owner of the conversation about the next tier, per current tier.
   static let transitionOwners = ["cs", "sales", ""]
 
   /// Days after landing at which the time-based trigger fires.
