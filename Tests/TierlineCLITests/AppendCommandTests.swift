@@ -130,6 +130,7 @@ struct AppendCommandTests {
     #expect(landing.status == 0)
     let results = ResultBox()
     let group = DispatchGroup()
+    let store = self.store
     for writer in 0..<2 {
       group.enter()
       Thread {

@@ -50,6 +50,8 @@ enum Tierline {
   static func run(
     _ arguments: [String], inputData: Data?, environment: [String: String] = [:]
   ) throws -> ProcessResult {
+    // A child that exits before reading all of its input must not kill the test runner.
+    signal(SIGPIPE, SIG_IGN)
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments
@@ -68,7 +70,7 @@ enum Tierline {
 
     // Feed standard input on another thread so a large input cannot deadlock with output.
     let writer = Thread {
-      if let inputData { inputPipe.fileHandleForWriting.write(inputData) }
+      if let inputData { try? inputPipe.fileHandleForWriting.write(contentsOf: inputData) }
       try? inputPipe.fileHandleForWriting.close()
     }
     writer.start()
