@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+@Suite("tierline replay and why")
+struct ReplayCommandTests {
+  let directory: TemporaryDirectory
+  let store: String
+
+  init() throws {
+    directory = try TemporaryDirectory()
+    store = directory.path("ledger")
+    let created = try Tierline.run(["--store", store, "init"])
+    #expect(created.status == 0, "\(created.standardError)")
+  }
+
+  func append(_ lines: [String]) throws {
+    let result = try Tierline.run(
+      ["--store", store, "append", "-"], input: lines.joined(separator: "\n"))
+    #expect(result.status == 0, "\(result.standardError)")
+  }
+
+  func projection(_ arguments: [String]) throws -> [String: Any] {
+    let result = try Tierline.run(["--store", store, "replay", "--json"] + arguments)
+    #expect(result.status == 0, "\(result.standardError)")
+    return try #require(try result.jsonLines().first)
+  }
+
+  @Test("late event shows as of, not known before")
+  func lateEventBitemporal() throws {
+    try append([Line.landed("l1", account: "late", at: "2024-01-10T09:00:00Z")])
+    // The cut-off has whole seconds, so it needs a second of room on each side.
+    Thread.sleep(forTimeInterval: 1.05)
+    let beforeArrival = ISO8601DateFormatter().string(from: Date())
+    Thread.sleep(forTimeInterval: 1.05)
+    try append([Line.milestone("m1", account: "late", at: "2024-01-20T09:00:00Z", name: "first_value")])
+
+    let asOf = ["--account", "late", "--as-of", "2024-03-01T00:00:00Z"]
+    let now = try projection(asOf)
+    #expect(now["first_value_at"] as? String == "2024-01-20T09:00:00Z")
+    #expect(now["ttfv_days"] as? Int == 10)
+
+    let known = try projection(asOf + ["--known-at", beforeArrival])
+    #expect(known["first_value_at"] is NSNull)
+    #expect(known["known_at"] as? String == beforeArrival)
+
+    let beforeOccurrence = try projection(["--account", "late", "--as-of", "2024-01-15T00:00:00Z"])
+    #expect(beforeOccurrence["first_value_at"] is NSNull)
+  }
+
+  @Test("money stays exact to the cent")
+  func moneyExact() throws {
+    try append([
+      Line.landed("c1", account: "cents", at: "2024-01-10T09:00:00Z", acv: "144.20"),
+      Line.tierChanged("c2", account: "cents", at: "2024-05-10T09:00:00Z", to: "growth",
+        acv: "1000.05"),
+    ])
+    let early = try projection(["--account", "cents", "--as-of", "2024-02-01"])
+    #expect(early["acv"] as? String == "144.20")
+    let late = try projection(["--account", "cents", "--as-of", "2024-06-01"])
+    #expect(late["acv"] as? String == "1000.05")
+    let expansions = try #require(late["expansions"] as? [[String: Any]])
+    #expect(expansions.first?["acv_delta"] as? String == "855.85")
+
+    let log = try Tierline.run(["--store", store, "log", "cents", "--json"])
+    #expect(log.standardOutput.contains("\"acv\":\"144.20\""))
+  }
+
+  @Test("check-in due date is local across daylight saving")
+  func checkinAcrossDaylightSaving() throws {
+    // 23:30 on 20 February in New York is already 21 February in UTC.
+    try append([
+      Line.landed("d1", account: "ny", at: "2024-02-20T23:30:00-05:00", zone: "America/New_York")
+    ])
+    let view = try projection(["--account", "ny", "--as-of", "2024-03-01"])
+    let checkin = try #require(view["checkin"] as? [String: Any])
+    #expect(checkin["due_on"] as? String == "2024-04-20")
+    #expect(checkin["status"] as? String == "upcoming")
+
+    let due = try Tierline.run(["--store", store, "due", "--on", "2024-04-20", "--json"])
+    #expect(due.status == 0)
+    let rows = try due.jsonLines()
+    #expect(rows.count == 1)
+    #expect(rows.first?["status"] as? String == "due")
+  }
+
+  @Test("why names the rules and every trigger")
+  func whyExplains() throws {
+    try append([
+      Line.landed("w1", account: "why", at: "2024-01-10T09:00:00Z"),
+      Line.usage("w2", account: "why", at: "2024-02-05T09:00:00Z", quantity: "85000"),
+    ])
+    let result = try Tierline.run(["--store", store, "why", "why", "--at", "2024-02-10"])
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(result.standardOutput.contains("rules sha256:"))
+    #expect(result.standardOutput.contains("READY"))
+    for trigger in ["usage", "milestone", "time", "organizational"] {
+      #expect(result.standardOutput.contains("  \(trigger): "), "\(trigger)")
+    }
+    let missing = try Tierline.run(["--store", store, "why", "nobody"])
+    #expect(missing.status == 1)
+    #expect(missing.standardError.contains("nobody"))
+  }
+
+  @Test("usage errors exit 64")
+  func usageErrors() throws {
+    let unknown = try Tierline.run(["--store", store, "replay", "--bogus"])
+    #expect(unknown.status == 64)
+    let badTime = try Tierline.run(["--store", store, "replay", "--as-of", "yesterday"])
+    #expect(badTime.status == 64)
+    #expect(badTime.standardError.contains("yesterday"))
+    let help = try Tierline.run(["replay", "--help"])
+    #expect(help.status == 0)
+    #expect(help.standardOutput.contains("--known-at"))
+  }
+}
