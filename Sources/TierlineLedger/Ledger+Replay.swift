@@ -117,18 +117,19 @@ extension Ledger {
     }
   }
 
-  /// Folds one originator's visible events into a fresh state.
+  /// Folds one originator's visible events into a fresh state, leaving out events stored
+  /// after `lastPosition`.
   /// - Returns: nil when no event is visible at `point`.
   func fold(
     _ originator: [UInt8], account: AccountID, at point: ReplayPoint, rules: ReplayRules,
-    in transaction: borrowing ReadTransaction
+    through lastPosition: UInt64 = .max, in transaction: borrowing ReadTransaction
   ) throws -> AccountState? {
     var state = AccountState(account: account, playbook: rules.playbook)
     var visible = 0
     let knownAt = point.knownAt.microseconds
     try transaction.scan(originator: originator, occurredThrough: point.asOf.microseconds) {
       view in
-      guard view.recordedAt <= knownAt else { return true }
+      guard view.recordedAt <= knownAt, view.position <= lastPosition else { return true }
       state.apply(try EventCodec.decode(view.content), position: view.position)
       visible += 1
       return true
