@@ -77,8 +77,12 @@ public struct PortfolioGenerator: Sendable {
       // Local days start at most 14 hours before the UTC day, so no event of a later
       // day can occur before this cutoff.
       let cutoff = (utcMidnight + 86_400 - 14 * 3_600) * 1_000_000
-      try queue.release(before: cutoff, to: body)
+      try queue.release(before: cutoff) { entry in
+        try body(portfolio[Int(entry.account)].event(for: entry))
+      }
     }
-    try queue.release(before: Int64.max, to: body)
+    try queue.release(before: Int64.max) { entry in
+      try body(portfolio[Int(entry.account)].event(for: entry))
+    }
   }
 }

@@ -74,6 +74,9 @@ enum SampleCatalog {
     "reporting", "billing_automation", "data_sync", "alerting", "onboarding", "forecasting",
   ]
 
+  /// Reasons given on `account.churned`.
+  static let churnReasons = ["budget", "low_adoption", "switched_vendor", "company_closed"]
+
   /// Discounts off list price at landing, in percent; 0 means list price.
   static let landingDiscounts = [0, 5, 10, 15, 20]
 
