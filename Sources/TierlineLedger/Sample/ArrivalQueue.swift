@@ -44,17 +44,17 @@ struct ArrivalQueue {
   /// removes them; pass `Int64.max` to release everything.
   mutating func release(before cutoff: Int64, to body: (Entry) throws -> Void) rethrows {
     ready.removeAll(keepingCapacity: true)
-    var kept = 0
+    var keptCount = 0
     for index in waiting.indices {
       let entry = waiting[index]
       if entry.deliveredAt < cutoff {
         ready.append(entry)
       } else {
-        waiting[kept] = entry
-        kept += 1
+        waiting[keptCount] = entry
+        keptCount += 1
       }
     }
-    waiting.removeLast(waiting.count - kept)
+    waiting.removeLast(waiting.count - keptCount)
 
     ready.sort { left, right in
       if left.deliveredAt != right.deliveredAt { return left.deliveredAt < right.deliveredAt }

@@ -5,7 +5,8 @@ import TierlineEvents
 ///
 /// The same account count, seed, start and length always give the same events in the
 /// same order, in every process. Generation streams: memory contains the state of
-/// each account and about one day of events, never the whole portfolio.
+/// each account, about one day of events and the late events still waiting, never
+/// the whole portfolio.
 public struct PortfolioGenerator: Sendable {
   /// The number of accounts, numbered from `acct-000001`.
   public let accounts: Int

@@ -9,7 +9,7 @@ enum SampleCatalog {
   /// List ACV per tier, in US cents.
   static let listACVCents: [Int64] = [600_000, 1_800_000, 3_600_000]
 
-  /// Usage metric ids, in the order of the per-metric arrays in `SampleAccount`.
+  /// Usage metric ids; a metric's position here is its index everywhere else.
   static let metrics = ["api_calls", "seats", "workflow_runs", "data_gb"]
 
   /// Monthly limits per metric, one row per tier.

@@ -1,7 +1,9 @@
 import TierlineEvents
 
-/// The content of a sample event in a compact form without strings, so queued events
-/// cost no reference counting; `payload(timeZone:)` turns it into a real payload.
+/// The content of a sample event in a compact form without strings.
+///
+/// Queued facts cost no reference counting. `payload(timeZone:)` turns one into the
+/// event payload when the event is delivered.
 enum SampleFact {
   case landed(tier: Int8, discountPercent: Int8)
   case usage(metric: Int8, quantity: Quantity)
