@@ -29,7 +29,7 @@ private func historiesByAccount(_ events: [Event]) -> [AccountID: [Event]] {
 }
 
 private let tierOrder = ["starter", "growth", "scale"]
-private let day: Int64 = 86_400_000_000
+private let microsecondsPerDay: Int64 = 86_400_000_000
 
 @Suite("Portfolio generator")
 struct GeneratorTests {
@@ -109,16 +109,16 @@ struct GeneratorTests {
     let histories = historiesByAccount(collect(accounts: 400, seed: 9))
     var churned = 0
     for (account, history) in histories {
-      var gone = false
+      var isChurned = false
       for event in history {
-        if gone {
+        if isChurned {
           #expect(event.type == .accountLanded, "\(account) has \(event.type) after churn")
         }
         if event.type == .accountChurned {
           churned += 1
-          gone = true
+          isChurned = true
         } else if event.type == .accountLanded {
-          gone = false
+          isChurned = false
         }
       }
     }
@@ -201,7 +201,7 @@ struct GeneratorTests {
   @Test("events stay within the period")
   func eventsWithinPeriod() {
     let generator = PortfolioGenerator(accounts: 100, seed: 37, months: 6)
-    let end = PortfolioGenerator.defaultStart.microseconds + Int64(generator.days + 1) * day
+    let end = PortfolioGenerator.defaultStart.microseconds + Int64(generator.days + 1) * microsecondsPerDay
     var count = 0
     generator.generate { event in
       count += 1
@@ -224,7 +224,7 @@ struct GeneratorTests {
         never += 1
         continue
       }
-      let days = (checkin.occurredAt.microseconds - landing.occurredAt.microseconds) / day
+      let days = (checkin.occurredAt.microseconds - landing.occurredAt.microseconds) / microsecondsPerDay
       if (54...75).contains(days) { inWindow += 1 } else { outside += 1 }
     }
     #expect(inWindow > outside * 2)
