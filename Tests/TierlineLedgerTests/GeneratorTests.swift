@@ -163,7 +163,7 @@ struct GeneratorTests {
     for event in collect(accounts: 300, seed: 21) {
       let occurred = event.occurredAt.microseconds
       if event.type == .usageRecorded { usage += 1 }
-      if occurred < latest - day {
+      if occurred < latest - microsecondsPerDay {
         late += 1
         #expect(event.type == .usageRecorded, "late \(event.type) \(event.id)")
       } else {
