@@ -29,7 +29,7 @@ private func historiesByAccount(_ events: [Event]) -> [AccountID: [Event]] {
 }
 
 private let tierOrder = ["starter", "growth", "scale"]
-private let day: Int64 = 86_400_000_000
+private let microsecondsPerDay: Int64 = 86_400_000_000
 
 @Suite("Portfolio generator")
 struct GeneratorTests {
@@ -109,16 +109,16 @@ struct GeneratorTests {
     let histories = historiesByAccount(collect(accounts: 400, seed: 9))
     var churned = 0
     for (account, history) in histories {
-      var gone = false
+      var isChurned = false
       for event in history {
-        if gone {
+        if isChurned {
           #expect(event.type == .accountLanded, "\(account) has \(event.type) after churn")
         }
         if event.type == .accountChurned {
           churned += 1
-          gone = true
+          isChurned = true
         } else if event.type == .accountLanded {
-          gone = false
+          isChurned = false
         }
       }
     }
@@ -163,7 +163,7 @@ struct GeneratorTests {
     for event in collect(accounts: 300, seed: 21) {
       let occurred = event.occurredAt.microseconds
       if event.type == .usageRecorded { usage += 1 }
-      if occurred < latest - day {
+      if occurred < latest - microsecondsPerDay {
         late += 1
         #expect(event.type == .usageRecorded, "late \(event.type) \(event.id)")
       } else {
@@ -201,7 +201,7 @@ struct GeneratorTests {
   @Test("events stay within the period")
   func eventsWithinPeriod() {
     let generator = PortfolioGenerator(accounts: 100, seed: 37, months: 6)
-    let end = PortfolioGenerator.defaultStart.microseconds + Int64(generator.days + 1) * day
+    let end = PortfolioGenerator.defaultStart.microseconds + Int64(generator.days + 1) * microsecondsPerDay
     var count = 0
     generator.generate { event in
       count += 1
@@ -211,4 +211,61 @@ struct GeneratorTests {
     #expect(generator.days == 182)
     #expect(count > 0)
   }
+
+  @Test("check-ins mostly fall on days 55 to 75")
+  func checkinTiming() throws {
+    let histories = historiesByAccount(collect(accounts: 300, seed: 41))
+    var inWindow = 0
+    var outside = 0
+    var never = 0
+    for history in histories.values {
+      let landing = try #require(history.first)
+      guard let checkin = history.first(where: { $0.type == .checkinCompleted }) else {
+        never += 1
+        continue
+      }
+      let days = (checkin.occurredAt.microseconds - landing.occurredAt.microseconds) / microsecondsPerDay
+      if (54...75).contains(days) { inWindow += 1 } else { outside += 1 }
+    }
+    #expect(inWindow > outside * 2)
+    #expect(outside > 0)
+    #expect(never > 0)
+    #expect(never < inWindow)
+  }
+
+  @Test("API usage spans under and over 80 percent")
+  func usageAgainstLimit() {
+    // Monthly API calls of accounts that stay on `starter`, against its 100,000 limit.
+    var tiers: [AccountID: String] = [:]
+    var movers: Set<AccountID> = []
+    var monthly: [String: Int64] = [:]
+    for event in collect(accounts: 300, seed: 43) {
+      switch event.payload {
+      case .accountLanded(let landed):
+        if let previous = tiers[event.account], previous != landed.tier {
+          movers.insert(event.account)
+        }
+        tiers[event.account] = landed.tier
+      case .tierChanged:
+        movers.insert(event.account)
+      case .usageRecorded(let usage) where usage.metric == "api_calls":
+        let month = String(event.occurredAt.rfc3339.prefix(7))
+        monthly[event.account.value + " " + month, default: 0] += usage.quantity.millionths
+      default:
+        break
+      }
+    }
+    var high: Set<String> = []
+    var low: Set<String> = []
+    for (key, millionths) in monthly {
+      let account = String(key.prefix(while: { $0 != " " }))
+      let id = AccountID(normalized: account)
+      guard tiers[id] == "starter", !movers.contains(id) else { continue }
+      if millionths >= 80_000 * 1_000_000 { high.insert(account) }
+      if millionths < 30_000 * 1_000_000 { low.insert(account) }
+    }
+    #expect(high.count >= 10)
+    #expect(low.count >= 10)
+  }
 }
+

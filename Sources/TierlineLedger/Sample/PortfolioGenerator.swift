@@ -5,7 +5,8 @@ import TierlineEvents
 ///
 /// The same account count, seed, start and length always give the same events in the
 /// same order, in every process. Generation streams: memory contains the state of
-/// each account and about one day of events, never the whole portfolio.
+/// each account, about one day of events and the late events still waiting, never
+/// the whole portfolio.
 public struct PortfolioGenerator: Sendable {
   /// The number of accounts, numbered from `acct-000001`.
   public let accounts: Int
@@ -77,8 +78,12 @@ public struct PortfolioGenerator: Sendable {
       // Local days start at most 14 hours before the UTC day, so no event of a later
       // day can occur before this cutoff.
       let cutoff = (utcMidnight + 86_400 - 14 * 3_600) * 1_000_000
-      try queue.release(before: cutoff, to: body)
+      try queue.release(before: cutoff) { entry in
+        try body(portfolio[Int(entry.account)].event(for: entry))
+      }
     }
-    try queue.release(before: Int64.max, to: body)
+    try queue.release(before: Int64.max) { entry in
+      try body(portfolio[Int(entry.account)].event(for: entry))
+    }
   }
 }

@@ -6,27 +6,23 @@ extension SampleAccount {
   mutating func changeOrganization(
     day: Int, clock: inout Int64, into queue: inout ArrivalQueue
   ) {
-    var change = OrgChanged()
-    var suggestsCapacity = false
+    let change: SampleFact
+    var suggestsCapacity = true
     switch random.pick(weights: [50, 25, 25]) {
     case 0:
       let growthPercent = Int64(random.int(in: 2...45))
       headcount += max(1, headcount * growthPercent / 100)
-      change.headcount = headcount
+      change = .headcount(headcount)
       suggestsCapacity = headcount * 100 >= headcountAtTierStart * 120
     case 1:
-      let index = random.int(in: 0...(SampleCatalog.departments.count - 1))
-      change.departmentAdded = SampleCatalog.departments[index]
-      suggestsCapacity = true
+      change = .departmentAdded(Int8(random.int(in: 0...(SampleCatalog.departments.count - 1))))
     default:
-      let index = random.int(in: 0...(SampleCatalog.useCases.count - 1))
-      change.useCaseAdded = SampleCatalog.useCases[index]
-      suggestsCapacity = true
+      change = .useCaseAdded(Int8(random.int(in: 0...(SampleCatalog.useCases.count - 1))))
     }
-    emit(.orgChanged(change), clock: &clock, into: &queue)
+    emit(change, clock: &clock, into: &queue)
 
     nextOrgDay = day + random.int(in: 60...300)
-    if suggestsCapacity { fire(trigger: "organizational", day: day) }
+    if suggestsCapacity { fire(trigger: .organizational, day: day) }
   }
 
   /// Records that a trigger fired on `day` and, with a probability that depends on
@@ -34,35 +30,32 @@ extension SampleAccount {
   ///
   /// Nothing is scheduled on the top tier, while an offer is open or already
   /// scheduled, or while a tier change is pending.
-  mutating func fire(trigger: String, day: Int) {
-    if trigger != "time" { lastStrongTriggerDay = day }
+  mutating func fire(trigger: SampleTrigger, day: Int) {
+    if trigger != .time { lastStrongTriggerDay = day }
     guard tier < SampleCatalog.tiers.count - 1, offerDay == nil, tierChangeDay == nil,
       offerOpenUntil < day
     else { return }
 
     let probability: Double
     switch trigger {
-    case "usage": probability = 0.45
-    case "milestone": probability = 0.5
-    case "organizational": probability = 0.3
-    default: probability = 0.2
+    case .usage: probability = 0.45
+    case .milestone: probability = 0.5
+    case .organizational: probability = 0.3
+    case .time: probability = 0.2
     }
     guard random.chance(probability) else { return }
     offerTrigger = trigger
-    offerDay = day + (trigger == "milestone" ? 0 : random.int(in: 1...10))
+    offerDay = day + (trigger == .milestone ? 0 : random.int(in: 1...10))
   }
 
   /// Emits `expansion.offered` for the next tier and decides whether it is accepted.
   mutating func makeOffer(day: Int, clock: inout Int64, into queue: inout ArrivalQueue) {
     offerDay = nil
     guard tier < SampleCatalog.tiers.count - 1, tierChangeDay == nil else { return }
-    let offer = ExpansionOffered(
-      to: SampleCatalog.tiers[tier + 1], by: SampleCatalog.transitionOwners[tier],
-      trigger: offerTrigger)
-    emit(.expansionOffered(offer), clock: &clock, into: &queue)
+    emit(.offered(to: Int8(tier + 1), trigger: offerTrigger), clock: &clock, into: &queue)
 
     offerOpenUntil = day + SampleCatalog.offerValidDays
-    let acceptance = offerTrigger == "usage" || offerTrigger == "milestone" ? 0.45 : 0.25
+    let acceptance = offerTrigger == .usage || offerTrigger == .milestone ? 0.45 : 0.25
     if random.chance(acceptance) {
       tierChangeDay = day + random.int(in: 3...60)
     }
@@ -70,9 +63,9 @@ extension SampleAccount {
 
   /// Emits `tier.changed` and rescales utilization to the new tier's limits.
   mutating func changeTier(
-    to newTier: Int, reason: String, day: Int, clock: inout Int64,
-    into queue: inout ArrivalQueue
+    to newTier: Int, day: Int, clock: inout Int64, into queue: inout ArrivalQueue
   ) {
+    let contraction = newTier < tier
     for metric in 0..<SampleCatalog.metrics.count {
       let ratio = SampleCatalog.limits[tier][metric] / SampleCatalog.limits[newTier][metric]
       utilization[metric] *= ratio
@@ -83,14 +76,13 @@ extension SampleAccount {
     offerOpenUntil = Int.min
     headcountAtTierStart = headcount
 
-    let change = TierChanged(
-      to: SampleCatalog.tiers[newTier],
-      acv: SampleCatalog.acv(tier: newTier, discountPercent: discountPercent), reason: reason)
-    emit(.tierChanged(change), clock: &clock, into: &queue)
+    let change = SampleFact.tierChanged(
+      to: Int8(newTier), discountPercent: Int8(discountPercent), contraction: contraction)
+    emit(change, clock: &clock, into: &queue)
 
     let required = SampleCatalog.transitionMilestones[tier]
     if !required.isEmpty && required.allSatisfy({ milestoneReached.contains($0) }) {
-      fire(trigger: "milestone", day: day + SampleCatalog.transitionWaitDays[tier])
+      fire(trigger: .milestone, day: day + SampleCatalog.transitionWaitDays[tier])
     }
   }
 
@@ -99,24 +91,23 @@ extension SampleAccount {
   mutating func reviewWeek(day: Int, clock: inout Int64, into queue: inout ArrivalQueue) {
     let busiest = busiestUtilization
     if busiest >= SampleCatalog.usageThreshold {
-      fire(trigger: "usage", day: day)
+      fire(trigger: .usage, day: day)
     }
 
     let canMoveUp = tier < SampleCatalog.tiers.count - 1 && tierChangeDay == nil
     if canMoveUp && busiest >= 1.1 && random.chance(0.02) {
-      changeTier(to: tier + 1, reason: "expansion", day: day, clock: &clock, into: &queue)
+      changeTier(to: tier + 1, day: day, clock: &clock, into: &queue)
       return
     }
     if tier > 0 && busiest < 0.1 && random.chance(0.01) {
-      changeTier(to: tier - 1, reason: "contraction", day: day, clock: &clock, into: &queue)
+      changeTier(to: tier - 1, day: day, clock: &clock, into: &queue)
       return
     }
 
     let hazard = busiest < 0.2 ? 0.004 : 0.0012
     guard random.chance(hazard) else { return }
-    let reasons = ["budget", "low_adoption", "switched_vendor", "company_closed"]
-    let reason = reasons[random.int(in: 0...(reasons.count - 1))]
-    emit(.accountChurned(AccountChurned(reason: reason)), clock: &clock, into: &queue)
+    let reason = random.int(in: 0...(SampleCatalog.churnReasons.count - 1))
+    emit(.churned(reason: Int8(reason)), clock: &clock, into: &queue)
     let reactivation: Int? = random.chance(0.2) ? day + random.int(in: 60...240) : nil
     stage = .churned(reactivationDay: reactivation)
   }

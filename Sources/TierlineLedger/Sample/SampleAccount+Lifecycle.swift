@@ -33,12 +33,8 @@ extension SampleAccount {
     offerOpenUntil = Int.min
     lastStrongTriggerDay = Int.min
 
-    let landed = AccountLanded(
-      tier: SampleCatalog.tiers[tier],
-      acv: SampleCatalog.acv(tier: tier, discountPercent: discountPercent),
-      timeZone: SampleCatalog.zones[zone].name, owner: "sales",
-      segment: SampleCatalog.segments[tier])
-    emit(.accountLanded(landed), clock: &clock, into: &queue)
+    let landed = SampleFact.landed(tier: Int8(tier), discountPercent: Int8(discountPercent))
+    emit(landed, clock: &clock, into: &queue)
   }
 
   /// Draws the days on which the account reaches each adoption milestone.
@@ -82,11 +78,11 @@ extension SampleAccount {
     if nextOrgDay == day { changeOrganization(day: day, clock: &clock, into: &queue) }
     if offerDay == day { makeOffer(day: day, clock: &clock, into: &queue) }
     if tierChangeDay == day {
-      changeTier(to: tier + 1, reason: "expansion", day: day, clock: &clock, into: &queue)
+      changeTier(to: tier + 1, day: day, clock: &clock, into: &queue)
     }
 
     if SampleCatalog.timeOffsetsDays.contains(age) && lastStrongTriggerDay < landingDay {
-      fire(trigger: "time", day: day)
+      fire(trigger: .time, day: day)
     }
     if weekly { reviewWeek(day: day, clock: &clock, into: &queue) }
   }
@@ -113,8 +109,8 @@ extension SampleAccount {
     if random.chance(0.02) {
       late = Int64(random.int(in: 2 * 86_400...35 * 86_400)) * 1_000_000
     }
-    let usage = UsageRecorded(metric: SampleCatalog.metrics[metric], quantity: quantity)
-    emit(.usageRecorded(usage), clock: &clock, late: late, into: &queue)
+    let usage = SampleFact.usage(metric: Int8(metric), quantity: quantity)
+    emit(usage, clock: &clock, late: late, into: &queue)
   }
 
   /// Emits the milestones due today and fires the milestone trigger when the
@@ -127,23 +123,22 @@ extension SampleAccount {
       let milestoneDay = milestoneDays[milestone]
       if milestoneDay == day {
         milestoneReached.insert(milestone)
-        let reached = MilestoneReached(milestone: SampleCatalog.milestones[milestone])
-        emit(.milestoneReached(reached), clock: &clock, into: &queue)
+        emit(.milestone(Int8(milestone)), clock: &clock, into: &queue)
       } else if milestoneDay > day {
         nextMilestoneDay = min(nextMilestoneDay, milestoneDay)
       }
     }
     let required = SampleCatalog.transitionMilestones[tier]
     if !required.isEmpty && required.allSatisfy({ milestoneReached.contains($0) }) {
-      fire(trigger: "milestone", day: day + SampleCatalog.transitionWaitDays[tier])
+      fire(trigger: .milestone, day: day + SampleCatalog.transitionWaitDays[tier])
     }
   }
 
   /// Emits the onboarding check-in; its two flags match the account's state.
   mutating func completeCheckin(clock: inout Int64, into queue: inout ArrivalQueue) {
-    let checkin = CheckinCompleted(
-      kind: SampleCatalog.checkinKind, valueDelivered: milestoneReached.contains(0),
+    let checkin = SampleFact.checkin(
+      valueDelivered: milestoneReached.contains(0),
       approachingCapacity: busiestUtilization >= 0.7)
-    emit(.checkinCompleted(checkin), clock: &clock, into: &queue)
+    emit(checkin, clock: &clock, into: &queue)
   }
 }

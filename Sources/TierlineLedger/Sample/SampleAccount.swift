@@ -16,6 +16,8 @@ struct SampleAccount {
   let account: AccountID
   /// `evt-<account>-`, the part of every event id before the sequence number.
   let idPrefix: String
+  /// The account's position in the portfolio, from 0.
+  let position: Int32
   let zone: Int
   var random: SampleRandom
   var stage = Stage.waiting
@@ -47,7 +49,7 @@ struct SampleAccount {
   var headcountAtTierStart: Int64
 
   var offerDay: Int?
-  var offerTrigger = ""
+  var offerTrigger = SampleTrigger.time
   var offerOpenUntil = Int.min
   var tierChangeDay: Int?
   /// The last day a usage, milestone or organizational trigger fired.
@@ -59,6 +61,7 @@ struct SampleAccount {
     var random = SampleRandom(seed: expander.next())
     account = AccountID(normalized: SampleAccount.accountID(number: number))
     idPrefix = "evt-" + account.value + "-"
+    position = Int32(truncatingIfNeeded: number - 1)
     zone = random.pick(weights: SampleCatalog.zoneWeights)
     self.landingDay = landingDay
 
@@ -157,13 +160,20 @@ struct SampleAccount {
 
   /// Emits an event at the next moment of the day and advances the clock.
   mutating func emit(
-    _ payload: Payload, clock: inout Int64, late: Int64 = 0, into queue: inout ArrivalQueue
+    _ fact: SampleFact, clock: inout Int64, late: Int64 = 0, into queue: inout ArrivalQueue
   ) {
     sequence += 1
-    let event = Event(
-      id: idPrefix + String(sequence), account: account,
-      occurredAt: Timestamp(microseconds: clock), payload: payload)
-    queue.insert(event, deliveredAt: clock + late)
+    queue.insert(
+      fact, account: position, sequence: Int32(truncatingIfNeeded: sequence),
+      occurredAt: clock, deliveredAt: clock + late)
     clock += Int64(random.int(in: 60...5400)) * 1_000_000
+  }
+
+  /// Builds the event of a queued entry that belongs to this account.
+  func event(for entry: ArrivalQueue.Entry) -> Event {
+    Event(
+      id: idPrefix + String(entry.sequence), account: account,
+      occurredAt: Timestamp(microseconds: entry.occurredAt),
+      payload: entry.fact.payload(timeZone: SampleCatalog.zones[zone].name))
   }
 }

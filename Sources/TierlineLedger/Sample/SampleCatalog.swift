@@ -9,7 +9,7 @@ enum SampleCatalog {
   /// List ACV per tier, in US cents.
   static let listACVCents: [Int64] = [600_000, 1_800_000, 3_600_000]
 
-  /// Usage metric ids, in the order of the per-metric arrays in `SampleAccount`.
+  /// Usage metric ids; a metric's position here is its index everywhere else.
   static let metrics = ["api_calls", "seats", "workflow_runs", "data_gb"]
 
   /// Monthly limits per metric, one row per tier.
@@ -73,6 +73,9 @@ enum SampleCatalog {
   static let useCases = [
     "reporting", "billing_automation", "data_sync", "alerting", "onboarding", "forecasting",
   ]
+
+  /// Reasons given on `account.churned`.
+  static let churnReasons = ["budget", "low_adoption", "switched_vendor", "company_closed"]
 
   /// Discounts off list price at landing, in percent; 0 means list price.
   static let landingDiscounts = [0, 5, 10, 15, 20]
