@@ -6,23 +6,52 @@ enum VerifyCommand: Command {
   static let spec = CommandSpec(
     name: "verify",
     summary: "Check the ledger's integrity; exit 1 and name the damage when any is found.",
-    usage: "[--json]",
-    options: [OptionSpec(name: "json", valueName: nil, help: "print the report as JSON")],
+    usage: "[--projections [--rules FILE]] [--json]",
+    options: [
+      OptionSpec(
+        name: "projections", valueName: nil,
+        help: "also fold the log incrementally in arrival order and compare every "
+          + "account's projection with a full replay, byte for byte"),
+      rulesOptionSpec,
+      OptionSpec(name: "json", valueName: nil, help: "print the report as JSON"),
+    ],
     positionals: [],
-    requiredPositionals: 0)
+    requiredPositionals: 0,
+    details: """
+      Checks every record's checksum and encoding, positions without gaps, recorded_at
+      never decreasing, every event id indexed at its record, and every account's index
+      entries against the log.
+      """)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
     let ledger = try Ledger.open(directory: context.storeDirectory)
-    let report = try ledger.verify()
+    var report = try ledger.verify()
+    var check: ProjectionCheck?
+    if arguments.flag("projections") {
+      let result = try ledger.checkProjections(override: try playbookOption(arguments))
+      for account in result.mismatches {
+        report.problems.append("projection: incremental fold and full replay differ for \(account)")
+      }
+      check = result
+    }
     if arguments.flag("json") {
       let problems = report.problems.map(jsonQuoted).joined(separator: ",")
-      context.output.line(
-        "{\"intact\":\(report.isIntact),\"records\":\(report.records),"
-          + "\"accounts\":\(report.accounts),\"problems\":[\(problems)]}")
+      var text = "{\"intact\":\(report.isIntact),\"records\":\(report.records),"
+        + "\"accounts\":\(report.accounts)"
+      if let check {
+        text += ",\"projections_compared\":\(check.accounts),\"refolds\":\(check.refolds)"
+      }
+      context.output.line(text + ",\"problems\":[\(problems)]}")
     } else {
       context.output.line(
         "Checked \(report.records) records and \(report.accounts) accounts: "
           + (report.isIntact ? "intact." : "\(report.problems.count) problems."))
+      if let check {
+        context.output.line(
+          "Compared \(check.accounts) projections folded incrementally (\(check.events) events "
+            + "in arrival order, \(check.refolds) refolds for late events) with a "
+            + "full replay: \(check.mismatches.isEmpty ? "identical" : "\(check.mismatches.count) differ").")
+      }
       for problem in report.problems { context.output.line("  " + problem) }
     }
     guard report.isIntact else {

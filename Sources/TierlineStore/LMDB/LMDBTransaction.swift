@@ -4,10 +4,15 @@ import CLMDB
 ///
 /// A write transaction must begin, run and end on one thread. Read transactions of an
 /// environment opened with `MDB_NOTLS` may move between threads but not be shared.
-/// The environment must outlive the transaction.
+/// The transaction keeps its environment alive: `mdb_env_close` frees the environment's
+/// transactions, so closing it first would make the later abort a double free.
 struct LMDBTransaction: ~Copyable {
   /// The `MDB_txn` handle.
   let handle: OpaquePointer
+
+  /// The environment, retained until the transaction ends. It is held unmanaged because
+  /// `discard self` needs trivially destroyed stored properties.
+  private let environment: Unmanaged<LMDBEnvironment>
 
   /// Whether the transaction was begun with `MDB_RDONLY`.
   let isReadOnly: Bool
@@ -22,11 +27,13 @@ struct LMDBTransaction: ~Copyable {
     try checkLMDB(mdb_txn_begin(environment.handle, nil, flags, &begun))
     guard let transaction = begun else { throw .invalidParameter }
     handle = transaction
+    self.environment = Unmanaged.passRetained(environment)
     isReadOnly = readOnly
   }
 
   deinit {
     mdb_txn_abort(handle)
+    environment.release()
   }
 
   /// Commits the transaction; the handle is freed even when this fails.
@@ -35,6 +42,7 @@ struct LMDBTransaction: ~Copyable {
   /// `MDB_MAP_FULL` (when saving the free list needs a page).
   consuming func commit() throws(LMDBError) {
     let returnCode = mdb_txn_commit(handle)
+    environment.release()
     discard self
     try checkLMDB(returnCode)
   }
@@ -42,6 +50,7 @@ struct LMDBTransaction: ~Copyable {
   /// Abandons the transaction with `mdb_txn_abort`.
   consuming func abort() {
     mdb_txn_abort(handle)
+    environment.release()
     discard self
   }
 
