@@ -50,6 +50,9 @@ func runMain() -> ExitCode {
   var store = getenv("TIERLINE_STORE").map { String(cString: $0) } ?? "tierline.ledger"
   let output = StandardOutput()
   defer { output.flush() }
+  // A closed pipe (`tierline replay | head`) ends the command quietly with status 0
+  // instead of killing it with SIGPIPE; StandardOutput handles the failed write.
+  signal(SIGPIPE, SIG_IGN)
 
   // The global --store may come before the command; commands also accept it after.
   while let first = arguments.first, first.hasPrefix("--store") {
