@@ -78,7 +78,7 @@ public final class IncrementalProjector {
     states.keys.sorted()
   }
 
-  /// The projection of one account from its current state.
+  /// Returns the projection of one account from its current state.
   public func projection(of account: AccountID, asOf: Timestamp, knownAt: Timestamp)
     -> AccountProjection?
   {

@@ -32,7 +32,7 @@ public struct ReplayRules: Sendable {
 }
 
 extension Ledger {
-  /// The rules a replay at `point` uses: `override` when given, otherwise the rules in
+  /// Returns the rules a replay at `point` uses: `override` when given, otherwise the rules in
   /// force at `point.asOf` as known at `point.knownAt`.
   public func replayRules(at point: ReplayPoint, override: Playbook? = nil) throws(LedgerError)
     -> ReplayRules
@@ -51,7 +51,9 @@ extension Ledger {
         let state = try fold(
           Array(account.value.utf8), account: account, at: point, rules: rules,
           in: transaction)
-        return state.map { $0.projection(asOf: point.asOf, knownAt: point.knownAt, rulesVersion: rules.version) }
+        return state.map {
+          $0.projection(asOf: point.asOf, knownAt: point.knownAt, rulesVersion: rules.version)
+        }
       }
     }
   }
@@ -78,13 +80,14 @@ extension Ledger {
             let state = try fold(
               originator, account: account, at: point, rules: rules, in: transaction)
           else { continue }
-          try body(state.projection(asOf: point.asOf, knownAt: point.knownAt, rulesVersion: rules.version))
+          try body(
+            state.projection(asOf: point.asOf, knownAt: point.knownAt, rulesVersion: rules.version))
         }
       }
     }
   }
 
-  /// Every account with at least one stored event, in id byte order.
+  /// Returns every account with at least one stored event, in id byte order.
   public func accounts() throws(LedgerError) -> [AccountID] {
     try storeCall {
       try store.read { transaction in
@@ -98,7 +101,7 @@ extension Ledger {
     }
   }
 
-  /// One account's events in occurred order (ties by position), with both stamps.
+  /// Returns one account's events in occurred order (ties by position), with both stamps.
   public func log(of account: AccountID) throws(LedgerError) -> [RecordedEvent] {
     try storeCall {
       try store.read { transaction in

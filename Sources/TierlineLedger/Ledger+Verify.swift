@@ -46,7 +46,9 @@ extension Ledger {
               }
               expectedPosition = view.position + 1
               if view.recordedAt < previousRecordedAt {
-                guard problem("log: position \(view.position) has recorded_at before the previous record")
+                guard
+                  problem(
+                    "log: position \(view.position) has recorded_at before the previous record")
                 else { return false }
               }
               previousRecordedAt = view.recordedAt
@@ -64,7 +66,9 @@ extension Ledger {
               let indexed = try transaction.position(ofEventID: id)
               if indexed != view.position {
                 let found = indexed.map { "position \($0)" } ?? "nothing"
-                guard problem("event id index: \"\(event.id)\" points to \(found), not \(view.position)")
+                guard
+                  problem(
+                    "event id index: \"\(event.id)\" points to \(found), not \(view.position)")
                 else { return false }
               }
               countsByAccount[Array(event.account.value.utf8), default: 0] += 1
@@ -85,13 +89,17 @@ extension Ledger {
           let logged = countsByAccount.removeValue(forKey: key) ?? 0
           if logged != version {
             let name = String(decoding: key, as: UTF8.self)
-            return problem("account index: \"\(name)\" has \(version) entries but the log has \(logged) events")
+            return problem(
+              "account index: \"\(name)\" has \(version) entries but the log has \(logged) events")
           }
           return true
         }
-        for (key, count) in countsByAccount.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+        for (key, count) in countsByAccount.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) })
+        {
           let name = String(decoding: key, as: UTF8.self)
-          guard problem("account index: \"\(name)\" is missing; the log has \(count) events") else { break }
+          guard problem("account index: \"\(name)\" is missing; the log has \(count) events") else {
+            break
+          }
         }
         return report
       }

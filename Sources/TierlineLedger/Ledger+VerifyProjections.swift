@@ -36,7 +36,8 @@ extension Ledger {
       check.accounts += 1
       let account = AccountID(normalized: full.account)
       let incremental = projector.projection(of: account, asOf: point.asOf, knownAt: point.knownAt)
-      let same = incremental.map { ProjectionJSON.encode($0) == ProjectionJSON.encode(full) } ?? false
+      let same =
+        incremental.map { ProjectionJSON.encode($0) == ProjectionJSON.encode(full) } ?? false
       if !same, check.mismatches.count < Ledger.maximumListedProblems {
         check.mismatches.append(full.account)
       }
@@ -44,8 +45,8 @@ extension Ledger {
     if projector.accounts.count != check.accounts,
       check.mismatches.count < Ledger.maximumListedProblems
     {
-      check.mismatches.append(
-        "(the incremental fold has \(projector.accounts.count) accounts, the replay \(check.accounts))")
+      let counts = "\(projector.accounts.count) accounts, the replay \(check.accounts)"
+      check.mismatches.append("(the incremental fold has \(counts))")
     }
     return check
   }

@@ -45,7 +45,8 @@ public struct LedgerError: Error, CustomStringConvertible, Sendable {
 extension LedgerError {
   /// Wraps an event input error, keeping its line and field.
   init(_ error: EventInputError) {
-    self.init(.invalidInput, error.description, line: error.line, field: error.field, underlying: error)
+    self.init(
+      .invalidInput, error.description, line: error.line, field: error.field, underlying: error)
   }
 
   /// Wraps a store error, choosing the kind from its code.

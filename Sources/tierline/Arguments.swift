@@ -76,7 +76,8 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
     index += 1
     if optionsEnded || !argument.hasPrefix("--") {
       if argument.hasPrefix("-") && argument != "-" && !optionsEnded {
-        throw UsageError("unknown option \(argument) for \(spec.name); see `tierline \(spec.name) --help`")
+        throw UsageError(
+          "unknown option \(argument) for \(spec.name); see `tierline \(spec.name) --help`")
       }
       parsed.positionals.append(argument)
       continue
@@ -96,7 +97,8 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
       name = String(name[..<equals])
     }
     guard let option = known.first(where: { $0.name == name }) else {
-      throw UsageError("unknown option --\(name) for \(spec.name); see `tierline \(spec.name) --help`")
+      throw UsageError(
+        "unknown option --\(name) for \(spec.name); see `tierline \(spec.name) --help`")
     }
     if option.valueName == nil {
       guard inlineValue == nil else { throw UsageError("option --\(name) takes no value") }
@@ -116,7 +118,8 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
   if parsed.helpRequested { return parsed }
   guard parsed.positionals.count >= spec.requiredPositionals else {
     let missing = spec.positionals[parsed.positionals.count]
-    throw UsageError("missing \(missing) for \(spec.name); usage: tierline \(spec.name) \(spec.usage)")
+    throw UsageError(
+      "missing \(missing) for \(spec.name); usage: tierline \(spec.name) \(spec.usage)")
   }
   guard parsed.positionals.count <= spec.positionals.count else {
     throw UsageError(

@@ -8,7 +8,8 @@ enum DueCommand: Command {
     summary: "List the check-ins due, overdue and upcoming on a date.",
     usage: "[--on DATE] [--within DAYS] [--json]",
     options: [
-      OptionSpec(name: "on", valueName: "DATE", help: "the date, YYYY-MM-DD (default: today in UTC)"),
+      OptionSpec(
+        name: "on", valueName: "DATE", help: "the date, YYYY-MM-DD (default: today in UTC)"),
       OptionSpec(
         name: "within", valueName: "DAYS",
         help: "also list check-ins due in the next DAYS days (default 14)"),
@@ -30,9 +31,10 @@ enum DueCommand: Command {
       let days = Timestamp.now.epochSeconds / 86_400
       date = CivilDate(daysSinceEpoch: Int(days))
     }
-    let within = try arguments.value("within").map {
-      try parseIntegerOption($0, option: "within", range: 0...3660)
-    } ?? 14
+    let within =
+      try arguments.value("within").map {
+        try parseIntegerOption($0, option: "within", range: 0...3660)
+      } ?? 14
     let ledger = try Ledger.open(directory: context.storeDirectory)
     let checkins = try ledger.checkinsDue(on: date, upcomingDays: within)
 

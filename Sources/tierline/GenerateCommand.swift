@@ -20,9 +20,10 @@ enum GenerateCommand: Command {
       """)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
-    let accounts = try arguments.value("accounts").map {
-      try parseIntegerOption($0, option: "accounts", range: 1...10_000_000)
-    } ?? 200
+    let accounts =
+      try arguments.value("accounts").map {
+        try parseIntegerOption($0, option: "accounts", range: 1...10_000_000)
+      } ?? 200
     let seedText = arguments.value("seed") ?? "1"
     guard let seed = UInt64(seedText) else {
       throw UsageError("invalid value for --seed (\(seedText)): use a whole number")

@@ -8,7 +8,8 @@ enum LogCommand: Command {
     summary: "List an account's events in occurred order, with both timestamps.",
     usage: "ACCOUNT [--json]",
     options: [
-      OptionSpec(name: "json", valueName: nil, help: "print NDJSON events with position and recorded_at")
+      OptionSpec(
+        name: "json", valueName: nil, help: "print NDJSON events with position and recorded_at")
     ],
     positionals: ["ACCOUNT"],
     requiredPositionals: 1)

@@ -36,7 +36,8 @@ enum VerifyCommand: Command {
     }
     if arguments.flag("json") {
       let problems = report.problems.map(jsonQuoted).joined(separator: ",")
-      var text = "{\"intact\":\(report.isIntact),\"records\":\(report.records),"
+      var text =
+        "{\"intact\":\(report.isIntact),\"records\":\(report.records),"
         + "\"accounts\":\(report.accounts)"
       if let check {
         text += ",\"projections_compared\":\(check.accounts),\"refolds\":\(check.refolds)"
@@ -47,10 +48,12 @@ enum VerifyCommand: Command {
         "Checked \(report.records) records and \(report.accounts) accounts: "
           + (report.isIntact ? "intact." : "\(report.problems.count) problems."))
       if let check {
+        let verdict =
+          check.mismatches.isEmpty ? "identical" : "\(check.mismatches.count) differ"
         context.output.line(
           "Compared \(check.accounts) projections folded incrementally (\(check.events) events "
             + "in arrival order, \(check.refolds) refolds for late events) with a "
-            + "full replay: \(check.mismatches.isEmpty ? "identical" : "\(check.mismatches.count) differ").")
+            + "full replay: \(verdict).")
       }
       for problem in report.problems { context.output.line("  " + problem) }
     }

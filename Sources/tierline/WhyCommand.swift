@@ -103,7 +103,8 @@ enum WhyCommand: Command {
       let attribution =
         expansion.attributedTo.isEmpty
         ? "unattributed" : "attributed to " + expansion.attributedTo.joined(separator: ", ")
-      var text = "  \(expansion.at) \(expansion.from) -> \(expansion.to), ACV +\(expansion.acvDelta), "
+      var text =
+        "  \(expansion.at) \(expansion.from) -> \(expansion.to), ACV +\(expansion.acvDelta), "
       text += attribution
       if let offer = expansion.offer { text += "; offer of \(offer.at) by \(offer.by)" }
       lines.append(text)
