@@ -17,6 +17,9 @@ struct EventDecoder {
 
   private static let envelopeKeys = [
     "id", "type", "account", "occurred_at", "data", "expected_version",
+    // The ledger's own stamps, present in `tierline log --json` output. They are accepted
+    // so that exported events append again, and ignored: the ledger stamps its own.
+    "position", "recorded_at",
   ]
 
   func fail(_ field: String?, _ reason: String) -> EventInputError {
@@ -47,8 +50,7 @@ struct EventDecoder {
     guard let occurredAt = Timestamp(rfc3339: occurredText) else {
       throw fail(
         "occurred_at",
-        "\(jsonQuoted(occurredText)) is not an RFC 3339 timestamp with an offset, "
-          + "such as 2024-03-01T09:30:00Z")
+        "\(jsonQuoted(occurredText)) \(Timestamp.rfc3339Problem(occurredText))")
     }
     let expectedVersion = try fields.optionalUnsignedInteger("expected_version")
     guard let data = fields.member("data") else { throw fail("data", "is missing") }
@@ -98,7 +100,7 @@ struct EventDecoder {
       let tier = try data.string("tier")
       let acv = try data.money("acv", currencyField: "currency")
       let timeZone = try data.string("timezone")
-      guard TimeZone(identifier: timeZone) != nil else {
+      guard isIANATimeZone(timeZone) else {
         throw fail("data.timezone", "\(jsonQuoted(timeZone)) is not a known IANA time zone")
       }
       return .accountLanded(
@@ -160,4 +162,15 @@ struct EventDecoder {
       return .accountChurned(AccountChurned(reason: try data.optionalString("reason")))
     }
   }
+}
+
+/// Whether `identifier` names an IANA time zone, such as `America/New_York` or `UTC`.
+///
+/// Foundation also accepts offset names such as `GMT+5` and reads them as UTC+5, the
+/// opposite sign of IANA's `Etc/GMT+5`; those are rejected so that no zone is ambiguous.
+func isIANATimeZone(_ identifier: String) -> Bool {
+  for prefix in ["GMT+", "GMT-", "UTC+", "UTC-"] where identifier.hasPrefix(prefix) {
+    return false
+  }
+  return TimeZone(identifier: identifier) != nil
 }

@@ -41,8 +41,16 @@ struct FieldReader {
       throw fail(key, "must be a string, not \(value.typeName)")
     }
     guard !text.isEmpty else { throw fail(key, "must not be empty") }
+    // Free text may span lines; every other string is a name shown in one table cell.
+    let allowed: Set<UInt8> = FieldReader.freeTextKeys.contains(key) ? [0x09, 0x0A, 0x0D] : []
+    if text.utf8.contains(where: { ($0 < 0x20 || $0 == 0x7F) && !allowed.contains($0) }) {
+      throw fail(key, "contains a control character")
+    }
     return text
   }
+
+  /// Fields of free text, where tabs and line breaks are allowed.
+  static let freeTextKeys: Set<String> = ["notes", "reason"]
 
   /// Reads an optional string that must be one of `choices` when present.
   func optionalString(

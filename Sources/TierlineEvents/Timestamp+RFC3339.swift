@@ -13,8 +13,9 @@ extension Timestamp {
       bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
     else { return nil }
     let separator = bytes[10]
-    guard separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t")
-      || separator == UInt8(ascii: " ")
+    guard
+      separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t")
+        || separator == UInt8(ascii: " ")
     else { return nil }
     guard let year = parseDigits(bytes[0..<4]), let month = parseDigits(bytes[5..<7]),
       let day = parseDigits(bytes[8..<10]), let hour = parseDigits(bytes[11..<13]),
@@ -59,7 +60,8 @@ extension Timestamp {
       return nil
     }
 
-    let localSeconds = Int64(date.daysSinceEpoch) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+    let localSeconds =
+      Int64(date.daysSinceEpoch) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
     let instant = Timestamp(
       microseconds: (localSeconds - Int64(offsetSeconds)) * 1_000_000 + fraction)
 
@@ -105,4 +107,41 @@ extension Timestamp {
 private func appendTwoDigits(_ value: Int, to text: inout String) {
   if value < 10 { text += "0" }
   text += String(value)
+}
+
+extension Timestamp {
+  /// Explains why `text` is not accepted by `init(rfc3339:)`, for error messages.
+  public static func rfc3339Problem(_ text: some StringProtocol) -> String {
+    let bytes = Array(text.utf8)
+    let example = "such as 2024-03-01T09:30:00Z"
+    guard bytes.count >= 19 else { return "is not an RFC 3339 timestamp \(example)" }
+    if let year = parseDigits(bytes[0..<4]), let month = parseDigits(bytes[5..<7]),
+      let day = parseDigits(bytes[8..<10]), CivilDate(year: year, month: month, day: day) == nil
+    {
+      return "names a date that does not exist"
+    }
+    if bytes[17..<19].elementsEqual("60".utf8) {
+      return "has a leap second (:60), which the ledger's time line does not have"
+    }
+    var index = 19
+    if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+      index += 1
+      let start = index
+      while index < bytes.count, (48...57).contains(bytes[index]) { index += 1 }
+      if index - start > 6 { return "has more than 6 fractional digits" }
+    }
+    if index == bytes.count { return "has no offset: add Z or an offset such as +02:00" }
+    if Timestamp(rfc3339: text.replacingYear()) != nil {
+      return "lies outside the years 0001 to 9999 once its offset is applied"
+    }
+    return "is not an RFC 3339 timestamp with an offset, \(example)"
+  }
+}
+
+extension StringProtocol {
+  /// The text with its first four characters replaced by `2000`, used to tell a range
+  /// problem from a syntax problem.
+  fileprivate func replacingYear() -> String {
+    "2000" + String(dropFirst(4))
+  }
 }

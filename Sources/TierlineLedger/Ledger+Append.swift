@@ -82,13 +82,16 @@ extension Ledger {
     let event = item.incoming.event
     let tier: String
     let field: String
+    var amount: Money?
     switch event.payload {
     case .accountLanded(let landed):
       tier = landed.tier
       field = "data.tier"
+      amount = landed.acv
     case .tierChanged(let change):
       tier = change.to
       field = "data.to"
+      amount = change.acv
     case .expansionOffered(let offer):
       tier = offer.to
       field = "data.to"
@@ -96,12 +99,22 @@ extension Ledger {
       return
     }
     guard let rules = activationInForce(activations, at: event.occurredAt) else { return }
+    if let amount, amount.currency != rules.playbook.currency {
+      // ACVs of one ledger are compared and subtracted, so they share the rules' currency.
+      throw LedgerError(
+        .invalidInput,
+        "line \(item.line): data.currency: \(amount.currency) differs from the currency "
+          + "\(rules.playbook.currency) of the rules in force at \(event.occurredAt.rfc3339) "
+          + "(\(rules.version)); convert the amount; nothing of this batch was stored",
+        line: item.line, field: "data.currency")
+    }
     guard rules.playbook.tier(tier) == nil else { return }
     let known = rules.playbook.tiers.map(\.id).joined(separator: ", ")
     throw LedgerError(
       .invalidInput,
       "line \(item.line): \(field): unknown tier \"\(tier)\"; the rules in force at "
-        + "\(event.occurredAt.rfc3339) (\(rules.version)) have \(known)",
+        + "\(event.occurredAt.rfc3339) (\(rules.version)) have \(known); "
+        + "nothing of this batch was stored",
       line: item.line, field: field)
   }
 
@@ -114,7 +127,7 @@ extension Ledger {
       return LedgerError(
         .invalidInput,
         linePrefix + "id: event id \"\(id ?? "?")\" is already used by an event with other "
-          + "content; a correction needs a new event with a new id; nothing was stored",
+          + "content; a correction needs a new event with a new id; nothing of this batch was stored",
         line: item?.line, field: "id", underlying: error)
     case .versionConflict:
       let account = item?.incoming.event.account.value ?? "?"
@@ -123,7 +136,7 @@ extension Ledger {
       return LedgerError(
         .conflict,
         linePrefix + "expected_version: account \"\(account)\" is at version \(actual), "
-          + "not \(expected); read the account again and retry; nothing was stored",
+          + "not \(expected); read the account again and retry; nothing of this batch was stored",
         line: item?.line, field: "expected_version", underlying: error)
     default:
       return LedgerError(error)

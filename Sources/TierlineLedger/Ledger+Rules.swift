@@ -63,12 +63,18 @@ extension Ledger {
     }
   }
 
-  /// The activation in force at valid time `asOf`, as known at transaction time `knownAt`.
+  /// Returns the activation in force at valid time `asOf`, as known at transaction time
+  /// `knownAt`.
   ///
   /// When no activation is effective yet at `asOf`, the earliest known one applies, so
-  /// events before the first effective time are still judged by some rules.
+  /// events before the first effective time are still judged by some rules. When
+  /// `knownAt` is before the first activation, when the ledger held no events either,
+  /// the first activation applies, so such a view is empty rather than an error.
   public func rules(asOf: Timestamp, knownAt: Timestamp) throws(LedgerError) -> RulesActivation {
-    let known = try activations().filter { $0.activatedAt <= knownAt }
+    let all = try activations()
+    let activatedFirst = all.min { $0.activatedAt < $1.activatedAt }
+    let known = all.filter { $0.activatedAt <= knownAt }
+    if known.isEmpty, let activatedFirst { return activatedFirst }
     let inForce = known.filter { $0.effectiveAt <= asOf }.max { lhs, rhs in
       (lhs.effectiveAt, lhs.activatedAt) < (rhs.effectiveAt, rhs.activatedAt)
     }
@@ -97,7 +103,7 @@ func decodeOrderedInt64(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Int6
   return Int64(bitPattern: bits ^ (1 << 63))
 }
 
-private func activationKey(effectiveAt: Timestamp, activatedAt: Timestamp) -> [UInt8] {
+func activationKey(effectiveAt: Timestamp, activatedAt: Timestamp) -> [UInt8] {
   var key: [UInt8] = []
   key.reserveCapacity(16)
   encodeOrderedInt64(effectiveAt.microseconds, into: &key)

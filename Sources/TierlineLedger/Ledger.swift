@@ -38,14 +38,17 @@ public final class Ledger {
   /// Creates a ledger and activates its first playbook.
   ///
   /// The first playbook is in force from the earliest representable time unless
-  /// `effectiveAt` says otherwise, so that history imported later has rules.
-  /// - Throws: `LedgerError` when the directory already holds a ledger or cannot be created.
+  /// `effectiveAt` says otherwise, so that history imported later has rules. The check
+  /// that no ledger exists and the activation happen in one write transaction, so of two
+  /// processes creating the same ledger at once exactly one succeeds.
+  /// - Throws: `LedgerError` of kind `.alreadyExists` when the directory holds a ledger,
+  ///   or `.storage` when it cannot be created.
   public static func create(
     directory: String, playbook: Playbook, effectiveAt: Timestamp = .minimum,
     now: Timestamp = .now
   ) throws(LedgerError) -> Ledger {
     guard !EventStore.isLedger(directory: directory) else {
-      throw LedgerError(.invalidInput, "a ledger already exists at \(directory)")
+      throw alreadyExists(directory)
     }
     let ledger: Ledger
     do {
@@ -55,8 +58,28 @@ public final class Ledger {
     } catch {
       throw LedgerError(error)
     }
-    try ledger.activate(playbook, effectiveAt: effectiveAt, now: now)
+    let key = activationKey(effectiveAt: effectiveAt, activatedAt: now)
+    let value = playbook.canonicalJSON()
+    let created = try storeCall {
+      try ledger.store.write { transaction -> Bool in
+        var hasRules = false
+        try transaction.forEachAux(.rules) { _, _ in
+          hasRules = true
+          return false
+        }
+        guard !hasRules else { return false }
+        try transaction.putAux(.rules, key: key, value: value)
+        return true
+      }
+    }
+    guard created else { throw alreadyExists(directory) }
     return ledger
+  }
+
+  private static func alreadyExists(_ directory: String) -> LedgerError {
+    LedgerError(
+      .alreadyExists,
+      "a ledger already exists at \(directory): use it, or choose another --store")
   }
 
   /// The number of events stored.

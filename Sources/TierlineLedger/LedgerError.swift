@@ -12,6 +12,8 @@ public struct LedgerError: Error, CustomStringConvertible, Sendable {
     case conflict
     /// The ledger, an account or a rules version does not exist.
     case notFound
+    /// A ledger already exists where one was to be created.
+    case alreadyExists
     /// Storage failed or is damaged.
     case storage
   }

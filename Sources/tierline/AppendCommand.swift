@@ -55,7 +55,8 @@ enum AppendCommand: Command {
         if start > 0 {
           writeToStandardError(
             "note: \(appended) events of lines 1 to \(events[start - 1].line) were stored "
-              + "in earlier batches; the batch from line \(events[start].line) was not\n")
+              + "in earlier batches; the batch from line \(events[start].line) on stored "
+              + "nothing\n")
         }
         throw error
       }
@@ -76,7 +77,8 @@ enum AppendCommand: Command {
       fields.append("\"last_position\":" + (lastPosition.map(String.init) ?? "null"))
       context.output.line("{" + fields.joined(separator: ",") + "}")
     } else {
-      var text = "Appended \(appended) events, skipped \(duplicates) duplicates"
+      var text =
+        "Appended \(counted(appended, "event")), skipped \(counted(duplicates, "duplicate"))"
       if let firstPosition, let lastPosition {
         text += " (positions \(firstPosition) to \(lastPosition)"
         text += recordedAt.map { ", recorded at \($0.rfc3339))" } ?? ")"
@@ -99,6 +101,12 @@ enum AppendCommand: Command {
       }
     }
     defer { if descriptor != 0 { close(descriptor) } }
+    var status = stat()
+    if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+      throw CommandFailure(
+        message: "the events file is a directory (\(path)): give a file of NDJSON events",
+        exitCode: .failure)
+    }
 
     var reader = NDJSONReader(fileDescriptor: descriptor)
     var events: [NumberedEvent] = []

@@ -21,19 +21,22 @@ struct CommandSpec {
   var requiredPositionals: Int
   /// Further lines for `--help`.
   var details: String = ""
+  /// Whether the command reads or writes a ledger, so that `--store` applies.
+  var usesStore = true
 
   /// The `--help` text.
   var helpText: String {
-    var text = "Usage: tierline [--store DIR] \(name) \(usage)\n\n\(summary)\n"
+    let store = usesStore ? "[--store DIR] " : ""
+    var text = "Usage: tierline \(store)\(name) \(usage)\n\n\(summary)\n"
     if !details.isEmpty { text += "\n\(details)\n" }
     text += "\nOptions:\n"
     let rows =
       options.map { option in
         ("--\(option.name)" + (option.valueName.map { " \($0)" } ?? ""), option.help)
-      } + [
-        ("--store DIR", "ledger directory (default: $TIERLINE_STORE, else ./tierline.ledger)"),
-        ("--help", "show this help"),
-      ]
+      }
+      + (usesStore
+        ? [("--store DIR", "ledger directory (default: $TIERLINE_STORE, else ./tierline.ledger)")]
+        : []) + [("--help", "show this help")]
     let width = rows.map(\.0.count).max() ?? 0
     for (left, right) in rows {
       text += "  " + left + String(repeating: " ", count: width - left.count + 2) + right + "\n"

@@ -6,13 +6,14 @@ enum DueCommand: Command {
   static let spec = CommandSpec(
     name: "due",
     summary: "List the check-ins due, overdue and upcoming on a date.",
-    usage: "[--on DATE] [--within DAYS] [--json]",
+    usage: "[--on DATE] [--within DAYS] [--known-at K] [--json]",
     options: [
       OptionSpec(
         name: "on", valueName: "DATE", help: "the date, YYYY-MM-DD (default: today in UTC)"),
       OptionSpec(
         name: "within", valueName: "DAYS",
         help: "also list check-ins due in the next DAYS days (default 14)"),
+      knownAtOptionSpec,
       OptionSpec(name: "json", valueName: nil, help: "print one JSON object per check-in"),
     ],
     positionals: [],
@@ -36,7 +37,11 @@ enum DueCommand: Command {
         try parseIntegerOption($0, option: "within", range: 0...3660)
       } ?? 14
     let ledger = try Ledger.open(directory: context.storeDirectory)
-    let checkins = try ledger.checkinsDue(on: date, upcomingDays: within)
+    let knownAt = try arguments.value("known-at").map {
+      try parseTimeOption($0, option: "known-at")
+    }
+    let checkins = try ledger.checkinsDue(
+      on: date, upcomingDays: within, knownAt: knownAt ?? .now)
 
     if arguments.flag("json") {
       for item in checkins {
@@ -48,7 +53,9 @@ enum DueCommand: Command {
       }
       return
     }
-    context.output.line("Check-ins on \(date) (upcoming: the next \(within) days)")
+    context.output.line(
+      "Check-ins on \(date) (upcoming: the next \(within) days; days: until the due date, "
+        + "negative when past)")
     context.output.line(
       "status".rightPadded(9) + " " + "due_on".rightPadded(10) + " " + "days".leftPadded(5)
         + "  " + "account".rightPadded(24) + " tier")

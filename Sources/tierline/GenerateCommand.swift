@@ -17,7 +17,8 @@ enum GenerateCommand: Command {
       The same seed and account count always give the same bytes. Events come in arrival
       order, so some usage records arrive after later events (late data). Fill a demo
       ledger with: tierline generate | tierline append -
-      """)
+      """,
+    usesStore: false)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
     let accounts =
@@ -26,7 +27,8 @@ enum GenerateCommand: Command {
       } ?? 200
     let seedText = arguments.value("seed") ?? "1"
     guard let seed = UInt64(seedText) else {
-      throw UsageError("invalid value for --seed (\(seedText)): use a whole number")
+      throw UsageError(
+        "invalid value for --seed (\(seedText)): use an integer from 0 to \(UInt64.max)")
     }
     let generator = PortfolioGenerator(accounts: accounts, seed: seed)
     generator.generate { event in

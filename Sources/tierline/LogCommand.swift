@@ -36,7 +36,7 @@ enum LogCommand: Command {
         String(recorded.position).leftPadded(9) + "  "
           + recorded.event.occurredAt.rfc3339.rightPadded(27) + "  "
           + recorded.recordedAt.rfc3339.rightPadded(27) + "  "
-          + recorded.event.type.name + "  " + summary(of: recorded.event.payload))
+          + recorded.event.type.name + "  " + printable(summary(of: recorded.event.payload)))
     }
   }
 
@@ -86,4 +86,21 @@ extension String {
   func leftPadded(_ width: Int) -> String {
     count >= width ? self : String(repeating: " ", count: width - count) + self
   }
+}
+
+/// Returns `text` with control characters written as escapes (`\n`, `\u{1B}`), so that
+/// free text keeps to one table row and cannot send terminal control sequences.
+func printable(_ text: String) -> String {
+  guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+    return text
+  }
+  var result = ""
+  for scalar in text.unicodeScalars {
+    if scalar.properties.generalCategory == .control {
+      result += scalar.escaped(asASCII: true)
+    } else {
+      result.unicodeScalars.append(scalar)
+    }
+  }
+  return result
 }

@@ -89,7 +89,13 @@ extension LedgerError {
     case .invalidInput: return .dataError
     case .conflict: return .conflict
     case .notFound: return .failure
+    case .alreadyExists: return .failure
     case .storage: return .failure
     }
   }
+}
+
+/// Returns `count` and the noun, with an `s` unless the count is one: "1 event", "2 events".
+func counted(_ count: Int, _ noun: String) -> String {
+  "\(count) \(noun)\(count == 1 ? "" : "s")"
 }

@@ -29,12 +29,20 @@ enum ReplayCommand: Command {
     let rules = try ledger.replayRules(at: point, override: override)
     let json = arguments.flag("json")
 
+    var single: AccountProjection?
+    if let account {
+      guard let projection = try ledger.projection(of: account, at: point, rules: rules) else {
+        throw accountNotFound(account, at: point)
+      }
+      single = projection
+    }
+
     if !json {
       context.output.line(
         "As of \(point.asOf.rfc3339), known at \(point.knownAt.rfc3339), rules \(rules.version)")
       context.output.line(
         "account".rightPadded(24) + " " + "status".rightPadded(10) + " "
-          + "tier".rightPadded(10) + " " + "acv".leftPadded(12) + "  ready  "
+          + "tier".rightPadded(10) + " " + "acv".leftPadded(16) + "  ready  "
           + "next".rightPadded(10) + " " + "check-in".rightPadded(20) + " triggers fired")
     }
     var count = 0
@@ -47,27 +55,30 @@ enum ReplayCommand: Command {
         context.output.line(row(projection))
       }
     }
-
-    if let account {
-      guard let projection = try ledger.projection(of: account, at: point, rules: rules) else {
-        throw CommandFailure(
-          message: "account not found (\(account.value)): no event of it is visible as of "
-            + "\(point.asOf.rfc3339), known at \(point.knownAt.rfc3339)",
-          exitCode: .failure)
-      }
-      emit(projection)
+    if let single {
+      emit(single)
     } else {
       try ledger.forEachProjection(at: point, rules: rules, emit)
     }
-    if !json { context.output.line("\(count) accounts") }
+    if !json {
+      context.output.line(counted(count, "account"))
+      context.output.line(
+        "ready: a trigger fired, its wait elapsed, a higher tier exists and no offer for it "
+          + "is open; `tierline why ACCOUNT` lists each condition")
+    }
   }
 
   static func row(_ projection: AccountProjection) -> String {
     let fired = projection.triggers.filter(\.fired).map(\.type).joined(separator: ",")
-    let checkin = projection.checkin.map { "\($0.status) \($0.dueOn)" } ?? "-"
+    // A done check-in shows the day it was completed, the others their due date.
+    let checkin =
+      projection.checkin.map { checkin in
+        "\(checkin.status) " + (checkin.completedAt.map { String($0.prefix(10)) } ?? checkin.dueOn)
+      } ?? "-"
+    let acv = projection.acv.map { "\($0) \(projection.currency ?? "")" } ?? "-"
     return projection.account.rightPadded(24) + " " + projection.status.rightPadded(10) + " "
       + (projection.tier ?? "-").rightPadded(10) + " "
-      + (projection.acv ?? "-").leftPadded(12) + "  "
+      + acv.leftPadded(16) + "  "
       + (projection.ready ? "yes" : "no").rightPadded(5) + "  "
       + (projection.nextTier ?? "-").rightPadded(10) + " " + checkin.rightPadded(20) + " "
       + (fired.isEmpty ? "-" : fired)

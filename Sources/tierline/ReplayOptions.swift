@@ -8,7 +8,9 @@ func playbookOption(_ arguments: ParsedArguments) throws -> Playbook? {
   do {
     return try Playbook(json: try readFile(path, purpose: "rules"))
   } catch let error as PlaybookError {
-    throw CommandFailure(message: "invalid playbook (\(path)): \(error)", exitCode: .dataError)
+    let field = error.field.isEmpty ? "" : "\(error.field): "
+    throw CommandFailure(
+      message: "invalid playbook (\(path)): \(field)\(error.reason)", exitCode: .dataError)
   }
 }
 
@@ -35,3 +37,12 @@ let timeFormatsHelp = """
   Times are RFC 3339 with an offset (2025-06-30T12:00:00Z) or a date (2025-06-30),
   which means the last microsecond of that day in UTC.
   """
+
+/// The message for an account with no visible event at `point`.
+func accountNotFound(_ account: AccountID, at point: ReplayPoint) -> CommandFailure {
+  CommandFailure(
+    message: "account not found (\(account.value)): no event of it is visible as of "
+      + "\(point.asOf.rfc3339), known at \(point.knownAt.rfc3339); check the id with "
+      + "`tierline log` or use later times",
+    exitCode: .failure)
+}

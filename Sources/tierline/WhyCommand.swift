@@ -31,10 +31,7 @@ enum WhyCommand: Command {
     let ledger = try Ledger.open(directory: context.storeDirectory)
     let rules = try ledger.replayRules(at: point, override: override)
     guard let projection = try ledger.projection(of: account, at: point, rules: rules) else {
-      throw CommandFailure(
-        message: "account not found (\(account.value)): no event of it is visible at "
-          + "\(point.asOf.rfc3339), known at \(point.knownAt.rfc3339)",
-        exitCode: .failure)
+      throw accountNotFound(account, at: point)
     }
     if arguments.flag("json") {
       context.output.write(bytes: ProjectionJSON.encode(projection))
@@ -49,7 +46,7 @@ enum WhyCommand: Command {
     var lines: [String] = []
     lines.append("Account \(p.account)")
     lines.append("  as of \(p.asOf), known at \(p.knownAt)")
-    lines.append("  rules \(p.rulesVersion)")
+    lines.append("  rules \(p.rulesVersion); all times are UTC, due dates are local dates")
     var state = "  status \(p.status)"
     if let tier = p.tier { state += ", tier \(tier)" }
     if let acv = p.acv { state += ", ACV \(acv) \(p.currency ?? "")" }
@@ -63,7 +60,7 @@ enum WhyCommand: Command {
     var verdict = p.ready ? "READY for the expansion conversation" : "NOT READY for expansion"
     if let next = p.nextTier {
       verdict += " to \(next)"
-      if let price = p.price { verdict += " at \(price)" }
+      if let price = p.price { verdict += " at \(price) \(p.currency ?? "")" }
       if let owner = p.owner { verdict += ", owner \(owner)" }
     }
     lines.append(verdict)

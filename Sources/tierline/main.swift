@@ -47,7 +47,8 @@ extension String {
 @MainActor
 func runMain() -> ExitCode {
   var arguments = Array(CommandLine.arguments.dropFirst())
-  var store = getenv("TIERLINE_STORE").map { String(cString: $0) } ?? "tierline.ledger"
+  var store = getenv("TIERLINE_STORE").map { String(cString: $0) } ?? ""
+  if store.isEmpty { store = "tierline.ledger" }
   let output = StandardOutput()
   defer { output.flush() }
   // A closed pipe (`tierline replay | head`) ends the command quietly with status 0
@@ -69,6 +70,7 @@ func runMain() -> ExitCode {
   }
 
   guard let name = arguments.first else {
+    printError("missing command: choose one of the commands below")
     writeToStandardError(generalHelp + "\n")
     return .usage
   }
@@ -92,6 +94,9 @@ func runMain() -> ExitCode {
       return .success
     }
     if let storeOption = parsed.value("store") { store = storeOption }
+    guard !store.isEmpty else {
+      throw UsageError("option --store needs a directory, not an empty value")
+    }
     try command.run(parsed, context: CommandContext(storeDirectory: store, output: output))
     return .success
   } catch let error as UsageError {

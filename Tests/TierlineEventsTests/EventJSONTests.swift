@@ -128,7 +128,17 @@ struct EventJSONTests {
       (
         #"{"id":"x","type":"account.churned","account":"a","occurred_at":"2023-02-29T00:00:00Z","#
           + #""data":{}}"#,
+        "occurred_at", "names a date that does not exist"
+      ),
+      (
+        #"{"id":"x","type":"account.churned","account":"a","occurred_at":"2024-01-01 09:00","#
+          + #""data":{}}"#,
         "occurred_at", "is not an RFC 3339 timestamp"
+      ),
+      (
+        #"{"id":"x","type":"account.churned","account":"a","occurred_at":"2024-06-30T23:59:60Z","#
+          + #""data":{}}"#,
+        "occurred_at", "leap second"
       ),
       (
         #"{"id":"x","type":"milestone.reached","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
