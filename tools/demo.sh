@@ -14,3 +14,5 @@ set -x
 "$tierline" --store "$store" replay --as-of 2025-06-30 | head -n 25
 "$tierline" --store "$store" why acct-000001 --at 2025-06-30
 "$tierline" --store "$store" due --on 2024-06-01 | head -n 20
+set +x
+echo "The demo ledger is $store; try more commands with --store $store, remove it when done."
