@@ -59,6 +59,8 @@ extension LedgerError {
     case .notALedger: kind = .notFound
     default: kind = .storage
     }
-    self.init(kind, error.message, underlying: error)
+    // The LMDB or system cause (for example "Permission denied") tells the user what to fix.
+    let cause = kind == .storage || kind == .notFound ? error.lmdbCode.map { ": \($0)" } : nil
+    self.init(kind, error.message + (cause ?? ""), underlying: error)
   }
 }

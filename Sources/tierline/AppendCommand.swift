@@ -121,7 +121,11 @@ enum AppendCommand: Command {
         errors.append(error)
         break
       }
-      guard let line else { break }
+      guard var line else { break }
+      // Some Windows tools start UTF-8 files with a byte-order mark; it is not part of JSON.
+      if events.isEmpty, errorCount == 0, line.bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+        line.bytes.removeFirst(3)
+      }
       do {
         let incoming = try EventJSON.decode(line.bytes, lineNumber: line.lineNumber)
         events.append(NumberedEvent(line: line.lineNumber, incoming: incoming))
