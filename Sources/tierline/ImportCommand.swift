@@ -1,6 +1,7 @@
 import TierlineEvents
 import TierlineImport
 import TierlineLedger
+import TierlinePlaybook
 
 /// `tierline import`: derives events from CSV, billing, Stripe or Segment exports and
 /// appends them in one batch.
@@ -83,6 +84,17 @@ enum ImportCommand: Command {
         return try CSVImporter.plan(
           try readFile(path, purpose: "CSV"), mapping: mapping,
           decimalSeparator: try decimalSeparator(arguments))
+      case "subscriptions":
+        let currency = try arguments.value("currency").map { code in
+          guard let currency = Currency(code: code) else {
+            throw UsageError("invalid --currency (\(code)): use an ISO 4217 code such as USD")
+          }
+          return currency
+        }
+        return try SubscriptionImporter.plan(
+          try readFile(path, purpose: "subscriptions"), playbook: try currentPlaybook(ledger),
+          currency: currency, timeZone: arguments.value("timezone") ?? "UTC",
+          decimalSeparator: try decimalSeparator(arguments))
       default:
         throw UsageError(
           "unknown import format (\(format)): use csv, subscriptions, stripe or segment")
@@ -90,6 +102,11 @@ enum ImportCommand: Command {
     } catch let error as ImportSetupError {
       throw CommandFailure(message: "\(error.message) (\(path))", exitCode: .dataError)
     }
+  }
+
+  /// The rules in force now, whose tiers imported revenue is mapped to.
+  private static func currentPlaybook(_ ledger: Ledger) throws -> Playbook {
+    try ledger.rules(asOf: .now, knownAt: .now).playbook
   }
 
   private static func requiredMapping(_ arguments: ParsedArguments) throws -> String {
