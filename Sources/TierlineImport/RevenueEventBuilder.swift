@@ -12,6 +12,8 @@ struct RevenueChange {
   var acv: Money
   /// The input record the change came from.
   var line: Int
+  /// The tier named by the source; nil to choose it from the ACV.
+  var tier: String? = nil
 }
 
 /// Turns each account's sequence of revenue changes into lifecycle events.
@@ -32,9 +34,12 @@ struct RevenueEventBuilder {
     self.timeZone = timeZone
   }
 
-  /// Whether the account had revenue at some earlier change.
-  func hasLanded(_ account: String) -> Bool {
-    landedBefore.contains(account)
+  /// Records an account's revenue before the first change seen, without an event, for
+  /// an input that starts after the account landed.
+  mutating func seed(account: String, acv: Money) {
+    guard current[account] == nil, acv.minorUnits > 0 else { return }
+    current[account] = acv.minorUnits
+    landedBefore.insert(account)
   }
 
   /// Applies a change and returns the event draft it implies, or nil when the amount is
@@ -51,7 +56,7 @@ struct RevenueEventBuilder {
       let kind: RevenueMovement = landedBefore.contains(change.account) ? .reactivation : .new
       landedBefore.insert(change.account)
       let data: [(key: String, value: JSONValue)] = [
-        ("tier", .string(tiers.tier(forACV: change.acv))),
+        ("tier", .string(change.tier ?? tiers.tier(forACV: change.acv))),
         ("acv", .string(change.acv.decimalString)), ("currency", .string(currencyCode)),
         ("timezone", .string(timeZone)),
       ]
@@ -67,7 +72,7 @@ struct RevenueEventBuilder {
     }
     let kind: RevenueMovement = next > previous ? .expansion : .contraction
     let data: [(key: String, value: JSONValue)] = [
-      ("to", .string(tiers.tier(forACV: change.acv))),
+      ("to", .string(change.tier ?? tiers.tier(forACV: change.acv))),
       ("acv", .string(change.acv.decimalString)), ("currency", .string(currencyCode)),
       ("reason", .string(kind.rawValue)),
     ]

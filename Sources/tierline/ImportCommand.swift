@@ -95,6 +95,18 @@ enum ImportCommand: Command {
           try readFile(path, purpose: "subscriptions"), playbook: try currentPlaybook(ledger),
           currency: currency, timeZone: arguments.value("timezone") ?? "UTC",
           decimalSeparator: try decimalSeparator(arguments))
+      case "stripe":
+        let prices = try arguments.value("prices").map { file in
+          try PriceMapping.read(try readFile(file, purpose: "price mapping"))
+        }
+        return try StripeImporter.plan(
+          try readFile(path, purpose: "Stripe events"), playbook: try currentPlaybook(ledger),
+          prices: prices ?? [:], timeZone: arguments.value("timezone") ?? "UTC")
+      case "segment":
+        let mapping = try SegmentMapping(
+          json: try readFile(requiredMapping(arguments), purpose: "mapping"))
+        return SegmentImporter.plan(
+          try readFile(path, purpose: "Segment calls"), mapping: mapping)
       default:
         throw UsageError(
           "unknown import format (\(format)): use csv, subscriptions, stripe or segment")
