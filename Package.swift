@@ -50,7 +50,8 @@ let package = Package(
     .testTarget(name: "TierlineCLITests", dependencies: ["TierlineLedger"]),
     .testTarget(
       name: "TierlineImportTests",
-      dependencies: ["TierlineImport", "TierlineLedger", "TierlineEvents", "TierlinePlaybook"]
+      dependencies: ["TierlineImport", "TierlineLedger", "TierlineEvents", "TierlinePlaybook"],
+      exclude: ["Fixtures"]
     ),
   ]
 )

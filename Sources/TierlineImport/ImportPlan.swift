@@ -18,6 +18,7 @@ public struct ImportPlan: Sendable {
   public var unit = "line"
 
   private var indexByID: [String: Int] = [:]
+  private var sourceRecords: [String: (line: Int, value: JSONValue)] = [:]
 
   /// Creates an empty plan.
   public init(unit: String = "line") {
@@ -55,6 +56,30 @@ public struct ImportPlan: Sendable {
       return false
     }
     return add(NumberedEvent(line: line, incoming: incoming))
+  }
+
+  /// Checks a source record's own id, such as a Stripe event id, against the earlier
+  /// records of this input.
+  ///
+  /// A record repeated exactly, as webhook retries deliver them, is counted in
+  /// `repeatedInInput`; the same id with other content is rejected.
+  /// - Returns: true on the first sighting of `key`, when the record should be processed.
+  public mutating func isFirstSighting(
+    of key: String, field: String, record: JSONValue, line: Int
+  ) -> Bool {
+    guard let earlier = sourceRecords[key] else {
+      sourceRecords[key] = (line, record)
+      return true
+    }
+    if earlier.value == record {
+      repeatedInInput += 1
+    } else {
+      reject(
+        line: line, field: field,
+        reason: "\(jsonQuoted(key)) is already used by \(unit) \(earlier.line) with other "
+          + "content")
+    }
+    return false
   }
 
   /// Adds a validated event, checking its id against the earlier events of this input.

@@ -52,6 +52,8 @@ public enum SegmentImporter {
           reason: "is missing, and so is groupId: the call names no account")
         continue
       }
+      guard plan.isFirstSighting(of: messageID, field: "messageId", record: call, line: line)
+      else { continue }
       let id = "segment:" + messageID
       let time = at.rfc3339
 

@@ -49,6 +49,9 @@ public enum StripeImporter {
 
     var state = StripeCustomers(playbook: playbook, timeZone: timeZone)
     for event in events {
+      let id = event.value.string(at: "id") ?? ""
+      guard plan.isFirstSighting(of: id, field: "id", record: event.value, line: event.line)
+      else { continue }
       state.apply(event.value, line: event.line, created: event.created, prices: prices, to: &plan)
     }
     return plan
