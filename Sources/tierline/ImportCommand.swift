@@ -80,10 +80,11 @@ enum ImportCommand: Command {
     do {
       switch format {
       case "csv":
-        let mapping = try CSVMapping(json: try readFile(requiredMapping(arguments), purpose: "mapping"))
+        let separator = try decimalSeparator(arguments)
+        let mapping = try CSVMapping(
+          json: try readFile(requiredMapping(arguments), purpose: "mapping"))
         return try CSVImporter.plan(
-          try readFile(path, purpose: "CSV"), mapping: mapping,
-          decimalSeparator: try decimalSeparator(arguments))
+          try readFile(path, purpose: "CSV"), mapping: mapping, decimalSeparator: separator)
       case "subscriptions":
         let currency = try arguments.value("currency").map { code in
           guard let currency = Currency(code: code) else {
@@ -91,10 +92,11 @@ enum ImportCommand: Command {
           }
           return currency
         }
+        let separator = try decimalSeparator(arguments)
         return try SubscriptionImporter.plan(
           try readFile(path, purpose: "subscriptions"), playbook: try currentPlaybook(ledger),
           currency: currency, timeZone: arguments.value("timezone") ?? "UTC",
-          decimalSeparator: try decimalSeparator(arguments))
+          decimalSeparator: separator)
       case "stripe":
         let prices = try arguments.value("prices").map { file in
           try PriceMapping.read(try readFile(file, purpose: "price mapping"))
