@@ -43,8 +43,19 @@ public struct SegmentMapping: Sendable {
         "the Segment mapping needs \"events\": an object from event name to "
           + "{\"usage\": METRIC} or {\"milestone\": NAME}")
     }
+    if let unknown = root.objectMembers?.first(where: { !["version", "events"].contains($0.key) }) {
+      throw ImportSetupError(
+        "the Segment mapping has an unknown key \(jsonQuoted(unknown.key)); expected version "
+          + "and events")
+    }
     var events: [String: Target] = [:]
     for (name, entry) in members {
+      let keys = entry.objectMembers?.map(\.key) ?? []
+      if let unknown = keys.first(where: { !["usage", "quantity_property", "milestone"].contains($0) }) {
+        throw ImportSetupError(
+          "the Segment mapping's entry \(jsonQuoted(name)) has an unknown key "
+            + "\(jsonQuoted(unknown)); expected usage, quantity_property or milestone")
+      }
       let metric = entry.string(at: "usage")
       let milestone = entry.string(at: "milestone")
       switch (metric, milestone) {

@@ -1,5 +1,6 @@
 import TierlineEvents
 import TierlinePlaybook
+import TierlineProjections
 
 /// Derives landings, tier changes and churn from Stripe event objects.
 ///
@@ -19,11 +20,15 @@ public enum StripeImporter {
   ///   - prices: Tier ids by Stripe price id; a subscription with a mapped price gets the
   ///     highest mapped tier, any other gets the tier chosen from its ACV.
   ///   - timeZone: The IANA time zone given to landed accounts.
-  /// - Throws: `ImportSetupError` when a mapped tier is not in the playbook.
+  /// - Throws: `ImportSetupError` when a mapped tier is not in the playbook or the time
+  ///   zone is unknown.
   public static func plan(
     _ bytes: [UInt8], playbook: Playbook, prices: [String: String] = [:],
     timeZone: String = "UTC"
   ) throws(ImportSetupError) -> ImportPlan {
+    guard ZoneCalendar(identifier: timeZone) != nil else {
+      throw ImportSetupError("\(jsonQuoted(timeZone)) is not a known IANA time zone")
+    }
     for (price, tier) in prices.sorted(by: { $0.key < $1.key }) where playbook.tier(tier) == nil {
       throw ImportSetupError(
         "the price mapping gives \(price) the tier \(jsonQuoted(tier)), which the playbook "

@@ -115,3 +115,34 @@ struct CSVImporterTests {
     #expect(throws: ImportSetupError.self) { try CSVMapping(json: Array(text.utf8)) }
   }
 }
+
+@Suite("CSV importer examples")
+struct CSVImporterExampleTests {
+  @Test("documented example imports with comma decimals")
+  func documentedExample() throws {
+    let mapping = try CSVMapping(json: try ImportFixtures.example("csv-mapping.json"))
+    let plan = try CSVImporter.plan(
+      try ImportFixtures.example("events.csv"), mapping: mapping, decimalSeparator: .comma)
+    #expect(plan.rejections.isEmpty)
+    let events = plan.events.map(\.incoming.event)
+    #expect(events.map(\.type) == [.accountLanded, .usageRecorded, .tierChanged])
+    // Midnight in Berlin on 10 March 2024 (CET, UTC+1) is 23:00 UTC the day before.
+    #expect(events.first?.occurredAt.rfc3339 == "2024-03-09T23:00:00Z")
+    #expect(events.first?.id == "sheet:Müller, GmbH:1")
+    let upgrade = try #require(events.last)
+    #expect(
+      upgrade.payload
+        == .tierChanged(
+          TierChanged(
+            to: "growth", acv: Money(minorUnits: 1_800_000, currency: .usd),
+            reason: "asked for \"more seats\"\r\nafter the 60-day check-in")))
+  }
+
+  @Test("documented example is rejected with point decimals")
+  func exampleNeedsComma() throws {
+    let mapping = try CSVMapping(json: try ImportFixtures.example("csv-mapping.json"))
+    let plan = try CSVImporter.plan(try ImportFixtures.example("events.csv"), mapping: mapping)
+    #expect(plan.rejections.map(\.line) == [2, 4])
+    #expect(plan.events.count == 1)
+  }
+}
