@@ -13,7 +13,7 @@ public enum CSVImporter {
   /// Reads a CSV file and derives one event per row.
   ///
   /// A row that cannot become a valid event is rejected with its line, the event field
-  /// and the column it came from; the other rows are still planned.
+  /// and the column it came from. The other rows are still planned.
   /// - Throws: `ImportSetupError` when the file has no header, repeats a column name,
   ///   lacks a mapped column, or the mapping names an unknown time zone.
   public static func plan(
@@ -171,7 +171,7 @@ private struct RowConverter {
     return .success(.string(text))
   }
 
-  /// Turns a date `YYYY-MM-DD` into the start of that day in the mapping's zone; other
+  /// Turns a date `YYYY-MM-DD` into the start of that day in the mapping's zone. Other
   /// text is left for the event decoder to check as RFC 3339.
   private func normalizeTime(_ text: String) -> String {
     guard let date = CivilDate(iso: text) else { return text }

@@ -1,13 +1,13 @@
 import TierlineEvents
 
-/// How the columns of a CSV file become events: the mapping file of `tierline import csv`.
+/// The mapping file of `tierline import csv`: the rules that turn CSV columns into events.
 ///
 /// Every event field takes its value from a column (`{"column": "calls"}`), from a
 /// constant (`{"value": "api_calls"}`), and optionally through a table that translates
 /// cell values (`"values": {"signup": "account.landed"}`). `docs/importers.md` shows an
 /// example and `schemas/csv-mapping.schema.json` the full format.
 public struct CSVMapping: Sendable {
-  /// Where the value of one event field comes from.
+  /// The origin of one event field's value: a column or a constant.
   public struct Source: Sendable, Hashable {
     /// The column read, or nil for a constant.
     public var column: String?

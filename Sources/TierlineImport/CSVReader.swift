@@ -22,7 +22,7 @@ public struct CSVTable: Sendable {
 /// A UTF-8 byte-order mark at the start is skipped. Blank lines are skipped but counted,
 /// so line numbers match the file even when quoted fields span lines. A quote inside an
 /// unquoted field, text after a closing quote, a CR not followed by LF outside quotes
-/// and invalid UTF-8 make the record an error; reading resumes at the next line.
+/// and invalid UTF-8 make the record an error, and reading resumes at the next line.
 public enum CSVReader {
   /// Reads a whole CSV file.
   /// - Throws: `ImportRejection` when the file has no header record.
@@ -164,8 +164,9 @@ private struct CSVParser {
         index += 1
         continue
       }
-      guard index == bytes.count || bytes[index] == comma || bytes[index] == lineFeed
-        || bytes[index] == carriageReturn
+      guard
+        index == bytes.count || bytes[index] == comma || bytes[index] == lineFeed
+          || bytes[index] == carriageReturn
       else {
         throw CSVSyntaxError(
           reason: "has text after the closing quote of a quoted field; double a quote "

@@ -11,7 +11,7 @@ public enum DecimalSeparator: String, Sendable, CaseIterable {
 /// Only digits, one optional leading `-` and at most one declared decimal separator are
 /// accepted. Digit-group separators are rejected, never guessed: `1,234` could be 1234
 /// or 1.234, and `12.000,50` only makes sense with `,` as the decimal separator. The
-/// rejection says which separator would read the number.
+/// rejection suggests the other separator when that one alone would read the number.
 public enum DecimalText {
   /// Returns `text` as a plain decimal with `.` as the separator.
   /// - Throws: `DecimalTextError` with the reason, such as a group separator.
@@ -58,7 +58,7 @@ public enum DecimalText {
   }
 }
 
-/// Why a number in a spreadsheet cell was rejected.
+/// The reason a number in a spreadsheet cell was rejected.
 public struct DecimalTextError: Error, Hashable, Sendable, CustomStringConvertible {
   /// The problem in plain words, naming the text.
   public var reason: String

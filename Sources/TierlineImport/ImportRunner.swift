@@ -1,7 +1,7 @@
 import TierlineEvents
 import TierlineLedger
 
-/// What an import did, or in a dry run would do.
+/// The outcome of an import, or in a dry run the outcome it would have.
 public struct ImportReport: Sendable {
   /// The events appended, or in a dry run the events that would be appended.
   public var newEvents: [NumberedEvent] = []

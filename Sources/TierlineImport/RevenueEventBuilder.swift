@@ -18,9 +18,9 @@ struct RevenueChange {
 
 /// Turns each account's sequence of revenue changes into lifecycle events.
 ///
-/// From no revenue to some is `account.landed` (a reactivation when the account had
-/// churned before); from some to none is `account.churned`; a higher or lower amount is
-/// `tier.changed` with the reason `expansion` or `contraction`. An unchanged amount
+/// From no revenue to some is `account.landed`, which is a reactivation when the account
+/// had churned before. From some to none is `account.churned`. A higher or lower amount
+/// is `tier.changed` with the reason `expansion` or `contraction`. An unchanged amount
 /// gives no event. Changes must arrive in time order per account.
 struct RevenueEventBuilder {
   let tiers: TierAssignment

@@ -110,7 +110,7 @@ public enum SegmentImporter {
     return plan
   }
 
-  /// A whole number written as a JSON integer or a string of digits.
+  /// Reads a whole number written as a JSON integer or a string of digits.
   private static func wholeNumber(_ value: JSONValue) -> Int64? {
     switch value {
     case .number(let text): return Int64(text)

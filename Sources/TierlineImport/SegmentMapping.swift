@@ -6,7 +6,7 @@ import TierlineEvents
 /// "count"}, "Dashboard Shared": {"milestone": "first_value"}}}`. A usage event records
 /// the named metric with the quantity in the given property, or 1 without one.
 public struct SegmentMapping: Sendable {
-  /// What one `track` event name becomes.
+  /// The event that one `track` event name becomes.
   public enum Target: Sendable, Hashable {
     /// A `usage.recorded` of the metric; the quantity comes from the property, or is 1.
     case usage(metric: String, quantityProperty: String?)
@@ -51,7 +51,9 @@ public struct SegmentMapping: Sendable {
     var events: [String: Target] = [:]
     for (name, entry) in members {
       let keys = entry.objectMembers?.map(\.key) ?? []
-      if let unknown = keys.first(where: { !["usage", "quantity_property", "milestone"].contains($0) }) {
+      if let unknown = keys.first(where: {
+        !["usage", "quantity_property", "milestone"].contains($0)
+      }) {
         throw ImportSetupError(
           "the Segment mapping's entry \(jsonQuoted(name)) has an unknown key "
             + "\(jsonQuoted(unknown)); expected usage, quantity_property or milestone")

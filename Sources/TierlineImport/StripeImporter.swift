@@ -6,7 +6,7 @@ import TierlineProjections
 ///
 /// Events are applied in order of `created`, then input order, whatever order the file
 /// has (Stripe lists events newest first). A customer's ACV is the sum over its paid
-/// subscriptions; each event that changes it becomes one ledger event with the id
+/// subscriptions. Each event that changes it becomes one ledger event with the id
 /// `stripe:` + the Stripe event id, so importing the same events again adds nothing.
 public enum StripeImporter {
   /// The event types that can change a customer's contract value.
@@ -17,8 +17,8 @@ public enum StripeImporter {
 
   /// Reads Stripe events (a JSON list, `{"data": [...]}` or NDJSON) and plans events.
   /// - Parameters:
-  ///   - prices: Tier ids by Stripe price id; a subscription with a mapped price gets the
-  ///     highest mapped tier, any other gets the tier chosen from its ACV.
+  ///   - prices: Tier ids by Stripe price id. A customer with mapped prices gets the
+  ///     highest mapped tier, and any other customer the tier chosen from its ACV.
   ///   - timeZone: The IANA time zone given to landed accounts.
   /// - Throws: `ImportSetupError` when a mapped tier is not in the playbook or the time
   ///   zone is unknown.
@@ -126,8 +126,8 @@ private struct StripeCustomers {
     }
   }
 
-  /// The subscription before an update: `data.object` with `data.previous_attributes`
-  /// laid over it.
+  /// Rebuilds the subscription before an update: `data.object` with
+  /// `data.previous_attributes` laid over it.
   private func previousState(
     _ object: JSONValue, event: JSONValue, prices: [String: String]
   ) -> StripeSubscription? {

@@ -58,7 +58,7 @@ struct StripeSubscription {
     self.mappedTiers = tiers
   }
 
-  /// The yearly amount of one subscription item in minor units.
+  /// Computes the yearly amount of one subscription item in minor units.
   private static func annualAmount(
     _ item: JSONValue, path: String
   ) throws(StripeFieldError) -> Int64 {

@@ -14,7 +14,7 @@ public enum SubscriptionImporter {
   /// Reads a billing export and plans its events.
   ///
   /// A customer with any rejected row gets no events, because the missing row would
-  /// change every later movement; the other rows of that customer are rejected too.
+  /// change every later movement. The other rows of that customer are rejected too.
   /// - Throws: `ImportSetupError` when a column is missing, the currency differs from
   ///   the playbook's, or the time zone is unknown.
   public static func plan(
@@ -91,13 +91,14 @@ public struct SubscriptionSchedule: Sendable {
     return order.map { SubscriptionSchedule(customer: $0, rows: byCustomer[$0] ?? []) }
   }
 
-  /// The customer's MRR on a day: the sum of the rows covering it.
+  /// Sums the monthly amounts of the rows that cover a day: the customer's MRR, in minor
+  /// units.
   public func monthlyRevenue(on date: CivilDate) -> Int64 {
     rows.filter { $0.covers(date) }.reduce(0) { $0 + $1.monthlyAmount.minorUnits }
   }
 
-  /// Every day on which the MRR differs from the day before, with the new MRR and the
-  /// line of a row that starts or ends that day.
+  /// Lists every day on which the MRR differs from the day before, with the new MRR and
+  /// the line of a row that starts or ends that day.
   public func changes() -> [(date: CivilDate, monthly: Money, line: Int)] {
     guard let currency = rows.first?.monthlyAmount.currency else { return [] }
     var boundaries: [CivilDate: Int] = [:]

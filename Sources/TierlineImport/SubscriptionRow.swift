@@ -101,7 +101,8 @@ enum SubscriptionRowReader {
       }
       guard start < date else {
         return reject(
-          "end_date", "\(date) is not after the start date \(start); the end date is the "
+          "end_date",
+          "\(date) is not after the start date \(start); the end date is the "
             + "first day no longer covered")
       }
       end = date

@@ -3,8 +3,9 @@ import TierlinePlaybook
 
 /// Chooses the playbook tier for a contract value found in billing data.
 ///
-/// The tier is the one whose ACV equals the amount; otherwise the highest tier on the
-/// path whose ACV is at most the amount; an amount below every tier gets the first tier.
+/// The tier is the one whose ACV equals the amount. Otherwise it is the highest tier on
+/// the path whose ACV is at most the amount, and an amount below every tier gets the
+/// first tier.
 /// The event keeps the real amount as its ACV in every case, so a custom price stays
 /// exact: $9,000 a year on the default playbook is `starter` at 9000.00.
 public struct TierAssignment: Sendable {

@@ -85,14 +85,18 @@ struct ImportCommandTests {
       "row,kind,customer,date,plan,amount\n1,signup,acme,2024-01-10,starter,6000.00\n"
         + "2,calls,acme,2024-02-01,,\"12.000,50\"\n",
       to: "bad.csv")
-    let failed = try Tierline.run(["--store", store, "import", "csv", csv, "--mapping", mappingPath])
+    let failed = try Tierline.run([
+      "--store", store, "import", "csv", csv, "--mapping", mappingPath,
+    ])
     #expect(failed.status == 65)
     #expect(failed.standardError.contains("line 3: data.quantity (column amount)"))
     #expect(try eventCount() == 0)
 
     let withComma = try Tierline.run(
-      ["--store", store, "import", "csv", csv, "--mapping", mappingPath,
-       "--decimal-separator", ","])
+      [
+        "--store", store, "import", "csv", csv, "--mapping", mappingPath,
+        "--decimal-separator", ",",
+      ])
     #expect(withComma.status == 65)
     #expect(withComma.standardError.contains("line 2: data.acv (column amount)"))
     #expect(try eventCount() == 0)
@@ -118,7 +122,9 @@ struct ImportCommandTests {
     #expect(result.standardOutput.contains("Dry run: would append 1 events"))
     #expect(try eventCount() == 0)
 
-    let skipping = try importJSON(["csv", csv, "--mapping", mappingPath, "--dry-run", "--skip-invalid"])
+    let skipping = try importJSON([
+      "csv", csv, "--mapping", mappingPath, "--dry-run", "--skip-invalid",
+    ])
     #expect(skipping.status == 0)
     #expect(skipping.report["would_append"] as? Int == 1)
     #expect((skipping.report["events"] as? [Any])?.count == 1)
@@ -184,8 +190,10 @@ struct ImportCommandTests {
     let noMapping = try Tierline.run(["--store", store, "import", "csv", "file.csv"])
     #expect(noMapping.status == 64)
     let separator = try Tierline.run(
-      ["--store", store, "import", "csv", "f.csv", "--mapping", mappingPath,
-       "--decimal-separator", ";"])
+      [
+        "--store", store, "import", "csv", "f.csv", "--mapping", mappingPath,
+        "--decimal-separator", ";",
+      ])
     #expect(separator.status == 64)
   }
 }

@@ -47,11 +47,13 @@ struct CSVImporterTests {
       landed.payload
         == .accountLanded(
           AccountLanded(
-            tier: "starter", acv: Money(minorUnits: 600_000, currency: try #require(.init(code: "EUR"))),
+            tier: "starter",
+            acv: Money(minorUnits: 600_000, currency: try #require(.init(code: "EUR"))),
             timeZone: "Europe/Berlin")))
     #expect(
       events[1].payload
-        == .usageRecorded(UsageRecorded(metric: "api_calls", quantity: Quantity(millionths: 1_234_500_000))))
+        == .usageRecorded(
+          UsageRecorded(metric: "api_calls", quantity: Quantity(millionths: 1_234_500_000))))
     #expect(events[1].occurredAt.rfc3339 == "2024-03-11T07:00:00Z")
     #expect(events[2].payload == .orgChanged(OrgChanged(headcount: 250)))
     #expect(plan.events.map(\.line) == [2, 3, 4])
@@ -60,7 +62,8 @@ struct CSVImporterTests {
   @Test("ambiguous number names line and column")
   func ambiguousNumber() throws {
     let plan = try plan(
-      "row,kind,customer,date,plan,amount\n1,calls,acme,2024-03-11,,\"1,234\"\n2,calls,acme,2024-03-12,,9\n")
+      "row,kind,customer,date,plan,amount\n"
+        + "1,calls,acme,2024-03-11,,\"1,234\"\n2,calls,acme,2024-03-12,,9\n")
     #expect(plan.events.count == 1)
     let rejection = try #require(plan.rejections.first)
     #expect(rejection.line == 2)
@@ -88,7 +91,8 @@ struct CSVImporterTests {
 
   @Test("short row and empty id are rejected")
   func shortRow() throws {
-    let plan = try plan("row,kind,customer,date,plan,amount\n1,calls,acme\n,calls,acme,2024-03-11,,1\n")
+    let plan = try plan(
+      "row,kind,customer,date,plan,amount\n1,calls,acme\n,calls,acme,2024-03-11,,1\n")
     #expect(plan.rejections.map(\.line) == [2, 3])
     #expect(plan.rejections[1].field == "id (column row)")
   }
@@ -110,7 +114,8 @@ struct CSVImporterTests {
 
   @Test("mapping without id is invalid")
   func mappingWithoutID() {
-    let text = #"{"version":1,"type":{"value":"usage.recorded"},"account":{"column":"a"},"#
+    let text =
+      #"{"version":1,"type":{"value":"usage.recorded"},"account":{"column":"a"},"#
       + #""occurred_at":{"column":"t"},"data":{"usage.recorded":{}}}"#
     #expect(throws: ImportSetupError.self) { try CSVMapping(json: Array(text.utf8)) }
   }

@@ -38,7 +38,8 @@ struct ImportRunnerTests {
 
   @Test("rejection stores nothing unless skipped")
   func rejectionStoresNothing() throws {
-    let csv = "customer,subscription,start_date,end_date,monthly_amount\n"
+    let csv =
+      "customer,subscription,start_date,end_date,monthly_amount\n"
       + "acme,s1,2024-01-01,,500\nbeta,s2,2024-13-01,,500\n"
     let plan = try SubscriptionImporter.plan(Array(csv.utf8), playbook: .builtInDefault)
     let store = try TemporaryLedger()

@@ -45,7 +45,8 @@ struct SegmentImporterTests {
 
   @Test("repeated message counts once")
   func repeatedMessage() throws {
-    let line = #"{"type":"track","messageId":"m","event":"Account Added User","#
+    let line =
+      #"{"type":"track","messageId":"m","event":"Account Added User","#
       + #""context":{"groupId":"a"},"timestamp":"2024-01-01T00:00:00Z"}"#
     let plan = SegmentImporter.plan(
       Array((line + "\n" + line + "\n").utf8), mapping: SegmentMapping(events: [:]))

@@ -12,7 +12,8 @@ struct StripeImporterTests {
       var text = "\(event.id) \(event.account) \(event.occurredAt.rfc3339) "
       switch event.payload {
       case .accountLanded(let landed): text += "landed \(landed.tier) \(landed.acv.decimalString)"
-      case .tierChanged(let change): text += "\(change.reason ?? "") \(change.to) \(change.acv.decimalString)"
+      case .tierChanged(let change):
+        text += "\(change.reason ?? "") \(change.to) \(change.acv.decimalString)"
       case .accountChurned: text += "churned"
       default: text += "unexpected"
       }
