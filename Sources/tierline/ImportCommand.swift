@@ -74,9 +74,26 @@ enum ImportCommand: Command {
     }
   }
 
+  /// The format-specific options that each format accepts.
+  static let formatOptions: [String: Set<String>] = [
+    "csv": ["mapping", "decimal-separator"],
+    "subscriptions": ["currency", "timezone", "decimal-separator"],
+    "stripe": ["prices", "timezone"],
+    "segment": ["mapping"],
+  ]
+
   private static func makePlan(
     format: String, path: String, arguments: ParsedArguments, ledger: Ledger
   ) throws -> ImportPlan {
+    let formatSpecific = Set(["mapping", "decimal-separator", "prices", "currency", "timezone"])
+    if let accepted = formatOptions[format] {
+      let given = Set(arguments.values.keys).intersection(formatSpecific)
+      if let option = given.subtracting(accepted).sorted().first {
+        throw UsageError(
+          "option --\(option) does not apply to import \(format); it accepts "
+            + accepted.sorted().map { "--" + $0 }.joined(separator: ", "))
+      }
+    }
     do {
       switch format {
       case "csv":

@@ -195,5 +195,9 @@ struct ImportCommandTests {
         "--decimal-separator", ";",
       ])
     #expect(separator.status == 64)
+    let misplaced = try Tierline.run(
+      ["--store", store, "import", "stripe", "f.json", "--mapping", mappingPath])
+    #expect(misplaced.status == 64)
+    #expect(misplaced.standardError.contains("--mapping does not apply"))
   }
 }
