@@ -87,8 +87,8 @@ enum ImportCommand: Command {
   ) throws -> ImportPlan {
     let formatSpecific = Set(["mapping", "decimal-separator", "prices", "currency", "timezone"])
     if let accepted = formatOptions[format] {
-      let given = Set(arguments.values.keys).intersection(formatSpecific)
-      if let option = given.subtracting(accepted).sorted().first {
+      let givenOptions = Set(arguments.values.keys).intersection(formatSpecific)
+      if let option = givenOptions.subtracting(accepted).sorted().first {
         throw UsageError(
           "option --\(option) does not apply to import \(format); it accepts "
             + accepted.sorted().map { "--" + $0 }.joined(separator: ", "))
@@ -135,7 +135,7 @@ enum ImportCommand: Command {
     }
   }
 
-  /// The rules in force now, whose tiers imported revenue is mapped to.
+  /// Returns the playbook in force now, whose tiers imported revenue is mapped to.
   private static func currentPlaybook(_ ledger: Ledger) throws -> Playbook {
     try ledger.rules(asOf: .now, knownAt: .now).playbook
   }
@@ -180,33 +180,5 @@ enum ImportCommand: Command {
     text += "\(report.rejections.count) records, ignored \(report.ignored) records"
     if dryRun { text += "; nothing was stored" }
     context.output.line(text + ".")
-  }
-}
-
-/// The JSON form of an import report.
-enum ImportReportJSON {
-  /// Encodes a report as one JSON object; a dry run also lists the events it would append.
-  static func encode(_ report: ImportReport, dryRun: Bool) -> String {
-    var fields = [
-      "\"dry_run\":\(dryRun)", "\"stored\":\(report.stored)",
-      "\"appended\":\(report.appended)",
-      "\"would_append\":\(dryRun ? report.newEvents.count : report.appended)",
-      "\"duplicates\":\(report.duplicates)", "\"rejected\":\(report.rejections.count)",
-      "\"ignored\":\(report.ignored)",
-    ]
-    fields.append("\"recorded_at\":" + (report.recordedAt.map { jsonQuoted($0.rfc3339) } ?? "null"))
-    let rejections = report.rejections.map { rejection in
-      "{\"\(rejection.unit)\":\(rejection.line),\"field\":"
-        + (rejection.field.map(jsonQuoted) ?? "null")
-        + ",\"reason\":\(jsonQuoted(rejection.reason))}"
-    }
-    fields.append("\"rejections\":[" + rejections.joined(separator: ",") + "]")
-    if dryRun {
-      let events = report.newEvents.map { item in
-        "{\"line\":\(item.line),\"event\":\(EventJSON.encode(item.incoming.event))}"
-      }
-      fields.append("\"events\":[" + events.joined(separator: ",") + "]")
-    }
-    return "{" + fields.joined(separator: ",") + "}"
   }
 }

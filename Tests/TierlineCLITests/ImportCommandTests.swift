@@ -183,6 +183,36 @@ struct ImportCommandTests {
     #expect(try eventCount() == 7)
   }
 
+  @Test("added users fire the organizational trigger")
+  func addedUsersFireTrigger() throws {
+    let landed = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.landed("l1", account: "acme", at: "2024-01-01T00:00:00Z"))
+    #expect(landed.status == 0, "\(landed.standardError)")
+    let calls = try write(
+      """
+      {"type":"group","messageId":"g1","groupId":"acme","traits":{"employees":10},\
+      "timestamp":"2024-02-01T00:00:00Z"}
+      {"type":"track","messageId":"t1","event":"Account Added User",\
+      "context":{"groupId":"acme"},"timestamp":"2024-02-02T00:00:00Z"}
+      {"type":"track","messageId":"t2","event":"Account Added User",\
+      "context":{"groupId":"acme"},"timestamp":"2024-02-03T00:00:00Z"}
+      """, to: "calls.ndjson")
+    let mapping = try write(#"{"version":1,"events":{}}"#, to: "segment.json")
+    let imported = try importJSON(["segment", calls, "--mapping", mapping])
+    #expect(imported.status == 0)
+    #expect(imported.report["appended"] as? Int == 3)
+
+    // The built-in playbook fires at 20% headcount growth: 10 to 12 people.
+    let replay = try Tierline.run(
+      ["--store", store, "replay", "--json", "--account", "acme", "--as-of", "2024-03-01"])
+    let projection = try #require(try replay.jsonLines().first)
+    let triggers = try #require(projection["triggers"] as? [[String: Any]])
+    let organizational = try #require(triggers.first { $0["type"] as? String == "organizational" })
+    #expect(organizational["fired"] as? Bool == true)
+    #expect(organizational["fired_at"] as? String == "2024-02-03T00:00:00Z")
+  }
+
   @Test("bad usage exits with 64")
   func badUsage() throws {
     let unknown = try Tierline.run(["--store", store, "import", "xml", "file.xml"])
