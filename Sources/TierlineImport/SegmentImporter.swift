@@ -97,7 +97,11 @@ public enum SegmentImporter {
             id: id, type: .milestoneReached, account: account, occurredAt: time,
             data: [("milestone", .string(milestone))]), line: line)
       case nil where name == addedUserEvent:
-        let headcount = (headcounts[account] ?? 0) + 1
+        let (headcount, overflow) = (headcounts[account] ?? 0).addingReportingOverflow(1)
+        guard !overflow else {
+          plan.reject(line: line, field: "event", reason: "raises the headcount beyond 2^63 - 1")
+          continue
+        }
         headcounts[account] = headcount
         plan.add(
           eventDraft(

@@ -115,6 +115,12 @@ private struct StripeCustomers {
     }
     subscriptions[customer, default: [:]][subscription.id] = subscription
 
+    guard total(of: customer).minorUnits < Int64.max else {
+      plan.reject(
+        line: line, field: "data.object.items.data",
+        reason: "gives \(jsonQuoted(customer)) an ACV beyond the largest amount the ledger stores")
+      return
+    }
     let change = RevenueChange(
       id: "stripe:" + (event.string(at: "id") ?? ""), account: customer,
       at: Timestamp(seconds: created), acv: total(of: customer), line: line,
@@ -146,7 +152,7 @@ private struct StripeCustomers {
 
   private func total(of customer: String) -> Money {
     let all = subscriptions[customer]?.values.map(\.acv) ?? []
-    let sum = all.reduce(0) { $0 + $1.minorUnits }
+    let sum = all.map(\.minorUnits).saturatingSum()
     return Money(minorUnits: sum, currency: playbook.currency)
   }
 

@@ -43,17 +43,22 @@ struct StripeSubscription {
       throw StripeFieldError(field: "data.object.items.data", reason: "is missing")
     }
 
-    var total: Int64 = 0
+    var annualAmounts: [Int64] = []
     var tiers: [String] = []
     for (index, item) in items.enumerated() {
       let path = "data.object.items.data[\(index)]"
-      let annual = try StripeSubscription.annualAmount(item, path: path)
-      total += annual
+      annualAmounts.append(try StripeSubscription.annualAmount(item, path: path))
       if let price = item.string(at: "price.id"), let tier = prices[price] { tiers.append(tier) }
     }
     self.id = id
     self.customer = customer
     let paid = !deleted && StripeSubscription.paidStatuses.contains(status)
+    let total = annualAmounts.saturatingSum()
+    guard total < Int64.max else {
+      throw StripeFieldError(
+        field: "data.object.items.data",
+        reason: "gives a yearly amount beyond the largest amount the ledger stores")
+    }
     self.acv = Money(minorUnits: paid ? total : 0, currency: currency)
     self.mappedTiers = tiers
   }
@@ -69,6 +74,9 @@ struct StripeSubscription {
           + "prices are not imported")
     }
     let quantity = item.integer(at: "quantity") ?? 1
+    guard quantity >= 0 else {
+      throw StripeFieldError(field: path + ".quantity", reason: "is negative")
+    }
     let interval = item.string(at: "price.recurring.interval") ?? ""
     guard let periods = periodsPerYear[interval] else {
       throw StripeFieldError(
@@ -77,8 +85,15 @@ struct StripeSubscription {
           + "are not recurring revenue")
     }
     let count = item.integer(at: "price.recurring.interval_count") ?? 1
-    let (product, overflow) = unitAmount.multipliedReportingOverflow(by: quantity * periods)
-    guard !overflow, count > 0, product % count == 0 else {
+    let (perPeriod, overflow1) = unitAmount.multipliedReportingOverflow(by: quantity)
+    let (product, overflow2) = perPeriod.multipliedReportingOverflow(by: periods)
+    guard !overflow1, !overflow2 else {
+      throw StripeFieldError(
+        field: path + ".quantity",
+        reason: "gives a yearly amount beyond the largest amount "
+          + "the ledger stores")
+    }
+    guard count > 0, product % count == 0 else {
       throw StripeFieldError(
         field: path + ".price.recurring.interval_count",
         reason: "gives a yearly amount that is not a whole number of minor units")

@@ -47,10 +47,17 @@ public enum SubscriptionImporter {
         continue
       }
       for change in schedule.changes() {
+        let (acv, overflow) = change.monthly.minorUnits.multipliedReportingOverflow(by: 12)
+        guard !overflow else {
+          plan.reject(
+            line: change.line, field: "monthly_amount",
+            reason: "gives \(jsonQuoted(schedule.customer)) an ACV beyond the largest amount "
+              + "the ledger stores")
+          break
+        }
         let revenue = RevenueChange(
           id: "subscriptions:\(schedule.customer):\(change.date)", account: schedule.customer,
-          at: zone.startOfDay(change.date),
-          acv: Money(minorUnits: change.monthly.minorUnits * 12, currency: currency),
+          at: zone.startOfDay(change.date), acv: Money(minorUnits: acv, currency: currency),
           line: change.line)
         if let (draft, _) = builder.apply(revenue) {
           plan.add(draft, line: change.line)
@@ -94,7 +101,7 @@ public struct SubscriptionSchedule: Sendable {
   /// Sums the monthly amounts of the rows that cover a day: the customer's MRR, in minor
   /// units.
   public func monthlyRevenue(on date: CivilDate) -> Int64 {
-    rows.filter { $0.covers(date) }.reduce(0) { $0 + $1.monthlyAmount.minorUnits }
+    rows.filter { $0.covers(date) }.map(\.monthlyAmount.minorUnits).saturatingSum()
   }
 
   /// Lists every day on which the MRR differs from the day before, with the new MRR and

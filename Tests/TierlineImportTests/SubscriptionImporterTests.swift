@@ -102,3 +102,30 @@ struct SubscriptionImporterTests {
     }
   }
 }
+
+@Suite("Importer amount limits")
+struct ImporterAmountLimitTests {
+  @Test("subscription ACV beyond 64 bits is rejected")
+  func subscriptionOverflow() throws {
+    let csv =
+      "customer,subscription,start_date,end_date,monthly_amount\n"
+      + "huge,s1,2024-01-01,,92233720368547758.07\nsmall,s2,2024-01-01,,500\n"
+    let plan = try SubscriptionImporter.plan(Array(csv.utf8), playbook: .builtInDefault)
+    #expect(plan.rejections.map(\.line) == [2])
+    #expect(plan.rejections.first?.field == "monthly_amount")
+    #expect(plan.events.map(\.incoming.event.account.value) == ["small"])
+  }
+
+  @Test("Stripe quantity beyond 64 bits is rejected")
+  func stripeOverflow() throws {
+    let event = """
+      {"id":"evt_big","object":"event","type":"customer.subscription.created","created":1,\
+      "data":{"object":{"id":"sub_1","customer":"cus_1","status":"active","currency":"usd",\
+      "items":{"data":[{"quantity":9223372036854775807,"price":{"id":"p","unit_amount":2,\
+      "recurring":{"interval":"month"}}}]}}}}
+      """
+    let plan = try StripeImporter.plan(Array(event.utf8), playbook: .builtInDefault)
+    #expect(plan.events.isEmpty)
+    #expect(plan.rejections.first?.field == "data.object.items.data[0].quantity")
+  }
+}
