@@ -26,10 +26,17 @@ let package = Package(
         "TierlineStore", "TierlineEvents", "TierlinePlaybook", "TierlineProjections",
       ]
     ),
+    .target(
+      name: "TierlineImport",
+      dependencies: [
+        "TierlineLedger", "TierlineEvents", "TierlinePlaybook", "TierlineProjections",
+      ]
+    ),
     .executableTarget(
       name: "tierline",
       dependencies: [
         "TierlineLedger", "TierlineEvents", "TierlinePlaybook", "TierlineProjections",
+        "TierlineImport",
       ]
     ),
     .testTarget(name: "TierlineStoreTests", dependencies: ["TierlineStore"]),
@@ -41,5 +48,10 @@ let package = Package(
     ),
     .testTarget(name: "TierlineLedgerTests", dependencies: ["TierlineLedger"]),
     .testTarget(name: "TierlineCLITests", dependencies: ["TierlineLedger"]),
+    .testTarget(
+      name: "TierlineImportTests",
+      dependencies: ["TierlineImport", "TierlineLedger", "TierlineEvents", "TierlinePlaybook"],
+      exclude: ["Fixtures"]
+    ),
   ]
 )

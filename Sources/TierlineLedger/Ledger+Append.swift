@@ -76,7 +76,7 @@ extension Ledger {
       recordedAt: Timestamp(microseconds: report.recordedAt), positions: positions)
   }
 
-  private func checkTiers(_ item: NumberedEvent, activations: [RulesActivation])
+  func checkTiers(_ item: NumberedEvent, activations: [RulesActivation])
     throws(LedgerError)
   {
     let event = item.incoming.event

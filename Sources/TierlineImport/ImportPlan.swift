@@ -1,0 +1,104 @@
+import TierlineEvents
+import TierlineLedger
+
+/// The events an importer derived from one input file and the records it rejected.
+///
+/// Nothing is stored yet: `ImportRunner` checks the plan against the ledger and appends
+/// it in one batch.
+public struct ImportPlan: Sendable {
+  /// Events to append, in the order they are appended; `line` is the source record.
+  public private(set) var events: [NumberedEvent] = []
+  /// Records that cannot be imported, in input order.
+  public private(set) var rejections: [ImportRejection] = []
+  /// Events that repeat an earlier event of the same input exactly; they are skipped.
+  public private(set) var repeatedInInput = 0
+  /// Records that carry nothing to import, such as unmapped analytics events.
+  public var ignored = 0
+  /// `line` for text formats, `item` for the elements of a JSON array.
+  public var unit = "line"
+
+  private var indexByID: [String: Int] = [:]
+  private var sourceRecords: [String: (line: Int, value: JSONValue)] = [:]
+
+  /// Creates an empty plan.
+  public init(unit: String = "line") {
+    self.unit = unit
+  }
+
+  /// Records a rejected input record.
+  public mutating func reject(line: Int, field: String?, reason: String) {
+    rejections.append(ImportRejection(line: line, unit: unit, field: field, reason: reason))
+  }
+
+  /// Records a rejection made elsewhere, keeping its unit.
+  public mutating func reject(_ rejection: ImportRejection) {
+    rejections.append(rejection)
+  }
+
+  /// Validates an event written as interchange JSON and adds it to the plan.
+  ///
+  /// The draft goes through the same decoder as `tierline append`, so every rule of
+  /// format v1 applies. An id that repeats an earlier event of this input with the same
+  /// content is counted in `repeatedInInput`; with other content it is rejected.
+  /// - Parameter fieldNames: Maps event field paths such as `data.quantity` to the
+  ///   input's own names, so rejections name what the user can find in the file.
+  /// - Returns: whether the event was added.
+  @discardableResult
+  public mutating func add(
+    _ draft: JSONValue, line: Int, fieldNames: [String: String] = [:]
+  ) -> Bool {
+    let incoming: IncomingEvent
+    do {
+      incoming = try EventJSON.decode(draft.serialized(sortingKeys: false), lineNumber: line)
+    } catch {
+      let field = error.field.map { name in fieldNames[name].map { "\(name) (\($0))" } ?? name }
+      reject(line: line, field: field, reason: error.reason)
+      return false
+    }
+    return add(NumberedEvent(line: line, incoming: incoming))
+  }
+
+  /// Checks a source record's own id, such as a Stripe event id, against the earlier
+  /// records of this input.
+  ///
+  /// A record repeated exactly, as webhook retries deliver them, is counted in
+  /// `repeatedInInput`; the same id with other content is rejected.
+  /// - Returns: true on the first sighting of `key`, when the record should be processed.
+  public mutating func isFirstSighting(
+    of key: String, field: String, record: JSONValue, line: Int
+  ) -> Bool {
+    guard let earlier = sourceRecords[key] else {
+      sourceRecords[key] = (line, record)
+      return true
+    }
+    if earlier.value == record {
+      repeatedInInput += 1
+    } else {
+      reject(
+        line: line, field: field,
+        reason: "\(jsonQuoted(key)) is already used by \(unit) \(earlier.line) with other "
+          + "content")
+    }
+    return false
+  }
+
+  /// Adds a validated event, checking its id against the earlier events of this input.
+  @discardableResult
+  public mutating func add(_ item: NumberedEvent) -> Bool {
+    let event = item.incoming.event
+    if let index = indexByID[event.id] {
+      if events[index].incoming.event == event {
+        repeatedInInput += 1
+      } else {
+        reject(
+          line: item.line, field: "id",
+          reason: "event id \(jsonQuoted(event.id)) is already used by \(unit) "
+            + "\(events[index].line) with other content")
+      }
+      return false
+    }
+    indexByID[event.id] = events.count
+    events.append(item)
+    return true
+  }
+}

@@ -1,0 +1,75 @@
+import TierlineEvents
+import TierlineLedger
+
+/// The outcome of an import, or in a dry run the outcome it would have.
+public struct ImportReport: Sendable {
+  /// The events appended, or in a dry run the events that would be appended.
+  public var newEvents: [NumberedEvent] = []
+  /// Events stored by this import; 0 in a dry run.
+  public var appended = 0
+  /// Events skipped because the ledger or an earlier record of the input has them.
+  public var duplicates = 0
+  /// Records rejected by the importer or by the ledger's checks, ordered by line.
+  public var rejections: [ImportRejection] = []
+  /// Records that carry nothing to import.
+  public var ignored = 0
+  /// Whether the new events were stored: false in a dry run and after rejections
+  /// without `skipInvalid`.
+  public var stored = false
+  /// The transaction time of the appended batch, when one was stored.
+  public var recordedAt: Timestamp?
+}
+
+/// Checks an `ImportPlan` against the ledger and appends it as one atomic batch.
+public enum ImportRunner {
+  /// Runs an import.
+  ///
+  /// Every event is first checked as `Ledger.append` would check it: tiers must exist in
+  /// the rules in force, and an id already stored must carry identical content. When any
+  /// record is rejected and `skipInvalid` is false, nothing is stored. Otherwise the new
+  /// events are appended in one batch, unless `dryRun` is true.
+  /// - Throws: `LedgerError` when the ledger cannot be read or the append fails.
+  public static func run(
+    _ plan: ImportPlan, ledger: Ledger, dryRun: Bool, skipInvalid: Bool,
+    now: Timestamp = .now
+  ) throws(LedgerError) -> ImportReport {
+    var report = ImportReport()
+    report.duplicates = plan.repeatedInInput
+    report.ignored = plan.ignored
+    report.rejections = plan.rejections
+
+    let previews = try ledger.preview(plan.events)
+    for (item, preview) in zip(plan.events, previews) {
+      switch preview {
+      case .new:
+        report.newEvents.append(item)
+      case .duplicate:
+        report.duplicates += 1
+      case .rejected(let error):
+        report.rejections.append(rejection(from: error, item: item, unit: plan.unit))
+      }
+    }
+    report.rejections.sort { $0.line < $1.line }
+
+    guard report.rejections.isEmpty || skipInvalid, !dryRun, !report.newEvents.isEmpty else {
+      return report
+    }
+    let summary = try ledger.append(report.newEvents, now: now)
+    // Another writer may have stored some of these events since the check.
+    report.appended = summary.appended
+    report.duplicates += summary.duplicates
+    report.stored = true
+    report.recordedAt = summary.recordedAt
+    return report
+  }
+
+  /// Turns a ledger check failure into a rejection of the record the event came from.
+  private static func rejection(
+    from error: LedgerError, item: NumberedEvent, unit: String
+  ) -> ImportRejection {
+    var reason = error.message
+    let prefix = "line \(item.line): " + (error.field.map { $0 + ": " } ?? "")
+    if reason.hasPrefix(prefix) { reason.removeFirst(prefix.count) }
+    return ImportRejection(line: item.line, unit: unit, field: error.field, reason: reason)
+  }
+}

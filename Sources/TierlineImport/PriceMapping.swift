@@ -1,0 +1,28 @@
+import TierlineEvents
+
+/// The `--prices` file of the Stripe importer: a JSON object from price id to tier id,
+/// such as `{"price_growth_monthly": "growth"}`.
+public enum PriceMapping {
+  /// Parses a price mapping.
+  /// - Throws: `ImportSetupError` unless the file is an object of strings.
+  public static func read(_ bytes: [UInt8]) throws(ImportSetupError) -> [String: String] {
+    let root: JSONValue
+    do {
+      root = try JSONValue.parse(bytes)
+    } catch {
+      throw ImportSetupError("the price mapping is not valid JSON: \(error)")
+    }
+    guard let members = root.objectMembers else {
+      throw ImportSetupError(
+        "the price mapping must be a JSON object such as {\"price_123\": \"growth\"}")
+    }
+    var prices: [String: String] = [:]
+    for (price, tier) in members {
+      guard let tier = tier.stringValue, !tier.isEmpty else {
+        throw ImportSetupError("the price mapping gives \(price) no tier id string")
+      }
+      prices[price] = tier
+    }
+    return prices
+  }
+}

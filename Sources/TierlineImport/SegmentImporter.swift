@@ -1,0 +1,125 @@
+import TierlineEvents
+
+/// Derives usage, milestones and headcount changes from Segment `track` and `group`
+/// calls, one JSON object per line.
+///
+/// The account is `context.groupId`, else the top-level `groupId`; the time is
+/// `timestamp`, else `originalTimestamp`; the event id is `segment:` + `messageId`.
+/// Headcount comes from `group` traits `employees` and grows by one with each
+/// `Account Added User` track call, counted from the last `employees` trait of the
+/// account in the same file, or from 0.
+public enum SegmentImporter {
+  /// The B2B track event that adds one to the account's headcount.
+  public static let addedUserEvent = "Account Added User"
+
+  /// Reads Segment calls and plans events.
+  ///
+  /// Calls are applied in time order, then input order. `identify`, `page` and other
+  /// call types, and track events that the mapping does not name, are counted as ignored.
+  public static func plan(_ bytes: [UInt8], mapping: SegmentMapping) -> ImportPlan {
+    let input = JSONRecords.read(bytes)
+    var plan = ImportPlan(unit: input.unit)
+    for error in input.errors { plan.reject(error) }
+
+    var calls: [(line: Int, at: Timestamp, call: JSONValue)] = []
+    for (line, call) in input.records {
+      let text = call.string(at: "timestamp") ?? call.string(at: "originalTimestamp")
+      guard let text, let at = Timestamp(rfc3339: text) else {
+        plan.reject(
+          line: line, field: "timestamp",
+          reason: "is missing or not an ISO 8601 time with an offset")
+        continue
+      }
+      calls.append((line, at, call))
+    }
+    calls.sort { ($0.at, $0.line) < ($1.at, $1.line) }
+
+    var headcounts: [String: Int64] = [:]
+    for (line, at, call) in calls {
+      let type = call.string(at: "type") ?? ""
+      guard type == "track" || type == "group" else {
+        plan.ignored += 1
+        continue
+      }
+      guard let messageID = call.string(at: "messageId") else {
+        plan.reject(line: line, field: "messageId", reason: "is missing")
+        continue
+      }
+      guard let account = call.string(at: "context.groupId") ?? call.string(at: "groupId")
+      else {
+        plan.reject(
+          line: line, field: "context.groupId",
+          reason: "is missing, and so is groupId: the call names no account")
+        continue
+      }
+      guard plan.isFirstSighting(of: messageID, field: "messageId", record: call, line: line)
+      else { continue }
+      let id = "segment:" + messageID
+      let time = at.rfc3339
+
+      if type == "group" {
+        guard let employees = call.value(at: "traits.employees") else {
+          plan.ignored += 1
+          continue
+        }
+        guard let count = wholeNumber(employees), count >= 0 else {
+          plan.reject(
+            line: line, field: "traits.employees", reason: "is not a whole number of people")
+          continue
+        }
+        headcounts[account] = count
+        plan.add(
+          eventDraft(
+            id: id, type: .orgChanged, account: account, occurredAt: time,
+            data: [("headcount", .number(String(count)))]), line: line)
+        continue
+      }
+
+      let name = call.string(at: "event") ?? ""
+      switch mapping.events[name] {
+      case .usage(let metric, let property)?:
+        var quantity = JSONValue.number("1")
+        if let property {
+          guard let value = call.value(at: "properties." + property) else {
+            plan.reject(line: line, field: "properties." + property, reason: "is missing")
+            continue
+          }
+          quantity = value
+        }
+        plan.add(
+          eventDraft(
+            id: id, type: .usageRecorded, account: account, occurredAt: time,
+            data: [("metric", .string(metric)), ("quantity", quantity)]), line: line,
+          fieldNames: ["data.quantity": property.map { "properties." + $0 } ?? "1"])
+      case .milestone(let milestone)?:
+        plan.add(
+          eventDraft(
+            id: id, type: .milestoneReached, account: account, occurredAt: time,
+            data: [("milestone", .string(milestone))]), line: line)
+      case nil where name == addedUserEvent:
+        let (headcount, overflow) = (headcounts[account] ?? 0).addingReportingOverflow(1)
+        guard !overflow else {
+          plan.reject(line: line, field: "event", reason: "raises the headcount beyond 2^63 - 1")
+          continue
+        }
+        headcounts[account] = headcount
+        plan.add(
+          eventDraft(
+            id: id, type: .orgChanged, account: account, occurredAt: time,
+            data: [("headcount", .number(String(headcount)))]), line: line)
+      case nil:
+        plan.ignored += 1
+      }
+    }
+    return plan
+  }
+
+  /// Reads a whole number written as a JSON integer or a string of digits.
+  private static func wholeNumber(_ value: JSONValue) -> Int64? {
+    switch value {
+    case .number(let text): return Int64(text)
+    case .string(let text): return Int64(text)
+    default: return nil
+    }
+  }
+}

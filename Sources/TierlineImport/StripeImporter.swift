@@ -1,0 +1,165 @@
+import TierlineEvents
+import TierlinePlaybook
+import TierlineProjections
+
+/// Derives landings, tier changes and churn from Stripe event objects.
+///
+/// Events are applied in order of `created`, then input order, whatever order the file
+/// has (Stripe lists events newest first). A customer's ACV is the sum over its paid
+/// subscriptions. Each event that changes it becomes one ledger event with the id
+/// `stripe:` + the Stripe event id, so importing the same events again adds nothing.
+public enum StripeImporter {
+  /// The event types that can change a customer's contract value.
+  static let subscriptionTypes: Set = [
+    "customer.subscription.created", "customer.subscription.updated",
+    "customer.subscription.deleted",
+  ]
+
+  /// Reads Stripe events (a JSON list, `{"data": [...]}` or NDJSON) and plans events.
+  /// - Parameters:
+  ///   - prices: Tier ids by Stripe price id. A customer with mapped prices gets the
+  ///     highest mapped tier, and any other customer the tier chosen from its ACV.
+  ///   - timeZone: The IANA time zone given to landed accounts.
+  /// - Throws: `ImportSetupError` when a mapped tier is not in the playbook or the time
+  ///   zone is unknown.
+  public static func plan(
+    _ bytes: [UInt8], playbook: Playbook, prices: [String: String] = [:],
+    timeZone: String = "UTC"
+  ) throws(ImportSetupError) -> ImportPlan {
+    guard ZoneCalendar(identifier: timeZone) != nil else {
+      throw ImportSetupError("\(jsonQuoted(timeZone)) is not a known IANA time zone")
+    }
+    for (price, tier) in prices.sorted(by: { $0.key < $1.key }) where playbook.tier(tier) == nil {
+      throw ImportSetupError(
+        "the price mapping gives \(price) the tier \(jsonQuoted(tier)), which the playbook "
+          + "does not have; it has " + playbook.tiers.map(\.id).joined(separator: ", "))
+    }
+    let input = JSONRecords.read(bytes)
+    var plan = ImportPlan(unit: input.unit)
+    for error in input.errors { plan.reject(error) }
+
+    var events: [(line: Int, created: Int64, value: JSONValue)] = []
+    for (line, value) in input.records {
+      guard value.string(at: "object") == "event", value.string(at: "id") != nil else {
+        plan.reject(line: line, field: "object", reason: "is not a Stripe event with an id")
+        continue
+      }
+      guard let created = value.integer(at: "created") else {
+        plan.reject(line: line, field: "created", reason: "is missing or not unix seconds")
+        continue
+      }
+      events.append((line, created, value))
+    }
+    events.sort { ($0.created, $0.line) < ($1.created, $1.line) }
+
+    var state = StripeCustomers(playbook: playbook, timeZone: timeZone)
+    for event in events {
+      let id = event.value.string(at: "id") ?? ""
+      guard plan.isFirstSighting(of: id, field: "id", record: event.value, line: event.line)
+      else { continue }
+      state.apply(event.value, line: event.line, created: event.created, prices: prices, to: &plan)
+    }
+    return plan
+  }
+}
+
+/// The subscriptions of every customer seen so far, and the events they imply.
+private struct StripeCustomers {
+  let playbook: Playbook
+  var builder: RevenueEventBuilder
+  var subscriptions: [String: [String: StripeSubscription]] = [:]
+
+  init(playbook: Playbook, timeZone: String) {
+    self.playbook = playbook
+    builder = RevenueEventBuilder(tiers: TierAssignment(playbook: playbook), timeZone: timeZone)
+  }
+
+  mutating func apply(
+    _ event: JSONValue, line: Int, created: Int64, prices: [String: String],
+    to plan: inout ImportPlan
+  ) {
+    let type = event.string(at: "type") ?? ""
+    guard StripeImporter.subscriptionTypes.contains(type) else {
+      // invoice.paid and other types repeat what the subscription events state.
+      plan.ignored += 1
+      return
+    }
+    guard let object = event.value(at: "data.object") else {
+      plan.reject(line: line, field: "data.object", reason: "is missing")
+      return
+    }
+    let subscription: StripeSubscription
+    do {
+      subscription = try StripeSubscription(
+        object, deleted: type.hasSuffix(".deleted"), prices: prices)
+    } catch {
+      plan.reject(line: line, field: error.field, reason: error.reason)
+      return
+    }
+    guard subscription.acv.currency == playbook.currency else {
+      plan.reject(
+        line: line, field: "data.object.currency",
+        reason: "is \(subscription.acv.currency) but the playbook's tiers are priced in "
+          + "\(playbook.currency)")
+      return
+    }
+
+    let customer = subscription.customer
+    if subscriptions[customer]?[subscription.id] == nil, type.hasSuffix(".updated"),
+      let previous = previousState(object, event: event, prices: prices)
+    {
+      // The input starts after this subscription was created: its previous state is
+      // taken as already in the ledger.
+      subscriptions[customer, default: [:]][subscription.id] = previous
+      builder.seed(account: customer, acv: total(of: customer))
+    }
+    subscriptions[customer, default: [:]][subscription.id] = subscription
+
+    guard total(of: customer).minorUnits < Int64.max else {
+      plan.reject(
+        line: line, field: "data.object.items.data",
+        reason: "gives \(jsonQuoted(customer)) an ACV beyond the largest amount the ledger stores")
+      return
+    }
+    let change = RevenueChange(
+      id: "stripe:" + (event.string(at: "id") ?? ""), account: customer,
+      at: Timestamp(seconds: created), acv: total(of: customer), line: line,
+      tier: highestMappedTier(of: customer))
+    if let (draft, _) = builder.apply(change) {
+      plan.add(draft, line: line)
+    } else {
+      plan.ignored += 1
+    }
+  }
+
+  /// Rebuilds the subscription before an update: `data.object` with
+  /// `data.previous_attributes` laid over it.
+  private func previousState(
+    _ object: JSONValue, event: JSONValue, prices: [String: String]
+  ) -> StripeSubscription? {
+    guard let changed = event.value(at: "data.previous_attributes")?.objectMembers,
+      var members = object.objectMembers
+    else { return nil }
+    for (key, value) in changed {
+      if let index = members.firstIndex(where: { $0.key == key }) {
+        members[index].value = value
+      } else {
+        members.append((key, value))
+      }
+    }
+    return try? StripeSubscription(.object(members), deleted: false, prices: prices)
+  }
+
+  private func total(of customer: String) -> Money {
+    let all = subscriptions[customer]?.values.map(\.acv) ?? []
+    let sum = all.map(\.minorUnits).saturatingSum()
+    return Money(minorUnits: sum, currency: playbook.currency)
+  }
+
+  private func highestMappedTier(of customer: String) -> String? {
+    let all = subscriptions[customer].map { Array($0.values) } ?? []
+    let paid = all.filter { $0.acv.minorUnits > 0 }
+    let tiers = paid.flatMap(\.mappedTiers)
+    return tiers.max { (playbook.tierIndex($0) ?? 0) < (playbook.tierIndex($1) ?? 0) }
+  }
+}

@@ -1,0 +1,109 @@
+import TierlineEvents
+
+/// The billing state of one Stripe subscription object that matters to the ledger.
+struct StripeSubscription {
+  /// The subscription id, `sub_…`.
+  var id: String
+  /// The customer id, `cus_…`, which becomes the account id.
+  var customer: String
+  /// The annual contract value: 0 unless the status is `active` or `past_due`.
+  var acv: Money
+  /// The tiers that `--prices` gives the subscription's prices, in item order.
+  var mappedTiers: [String]
+
+  /// Statuses in which a subscription is paid for; a trial is not a landing.
+  static let paidStatuses: Set = ["active", "past_due"]
+
+  /// Periods of each `recurring.interval` in one year.
+  static let periodsPerYear: [String: Int64] = ["day": 365, "week": 52, "month": 12, "year": 1]
+
+  /// Reads a subscription object, such as `data.object` of a subscription event.
+  /// - Parameters:
+  ///   - deleted: Whether the event ended the subscription, so its ACV is 0.
+  ///   - prices: Tier ids by Stripe price id.
+  /// - Throws: `StripeFieldError` naming the field at fault.
+  init(
+    _ object: JSONValue, deleted: Bool, prices: [String: String]
+  ) throws(StripeFieldError) {
+    guard let id = object.string(at: "id") else {
+      throw StripeFieldError(field: "data.object.id", reason: "is missing")
+    }
+    let customer = object.string(at: "customer") ?? object.string(at: "customer.id")
+    guard let customer else {
+      throw StripeFieldError(field: "data.object.customer", reason: "is missing")
+    }
+    guard let currencyText = object.string(at: "currency"),
+      let currency = Currency(code: currencyText.uppercased())
+    else {
+      throw StripeFieldError(
+        field: "data.object.currency", reason: "is missing or not an ISO 4217 code")
+    }
+    let status = object.string(at: "status") ?? ""
+    guard let items = object.value(at: "items.data")?.arrayElements else {
+      throw StripeFieldError(field: "data.object.items.data", reason: "is missing")
+    }
+
+    var annualAmounts: [Int64] = []
+    var tiers: [String] = []
+    for (index, item) in items.enumerated() {
+      let path = "data.object.items.data[\(index)]"
+      annualAmounts.append(try StripeSubscription.annualAmount(item, path: path))
+      if let price = item.string(at: "price.id"), let tier = prices[price] { tiers.append(tier) }
+    }
+    self.id = id
+    self.customer = customer
+    let paid = !deleted && StripeSubscription.paidStatuses.contains(status)
+    let total = annualAmounts.saturatingSum()
+    guard total < Int64.max else {
+      throw StripeFieldError(
+        field: "data.object.items.data",
+        reason: "gives a yearly amount beyond the largest amount the ledger stores")
+    }
+    self.acv = Money(minorUnits: paid ? total : 0, currency: currency)
+    self.mappedTiers = tiers
+  }
+
+  /// Computes the yearly amount of one subscription item in minor units.
+  private static func annualAmount(
+    _ item: JSONValue, path: String
+  ) throws(StripeFieldError) -> Int64 {
+    guard let unitAmount = item.integer(at: "price.unit_amount"), unitAmount >= 0 else {
+      throw StripeFieldError(
+        field: path + ".price.unit_amount",
+        reason: "is missing or not a whole number of minor units; tiered and decimal "
+          + "prices are not imported")
+    }
+    let quantity = item.integer(at: "quantity") ?? 1
+    guard quantity >= 0 else {
+      throw StripeFieldError(field: path + ".quantity", reason: "is negative")
+    }
+    let interval = item.string(at: "price.recurring.interval") ?? ""
+    guard let periods = periodsPerYear[interval] else {
+      throw StripeFieldError(
+        field: path + ".price.recurring.interval",
+        reason: "\(jsonQuoted(interval)) is not day, week, month or year; one-time prices "
+          + "are not recurring revenue")
+    }
+    let count = item.integer(at: "price.recurring.interval_count") ?? 1
+    let (perPeriod, overflow1) = unitAmount.multipliedReportingOverflow(by: quantity)
+    let (product, overflow2) = perPeriod.multipliedReportingOverflow(by: periods)
+    guard !overflow1, !overflow2 else {
+      throw StripeFieldError(
+        field: path + ".quantity",
+        reason: "gives a yearly amount beyond the largest amount "
+          + "the ledger stores")
+    }
+    guard count > 0, product % count == 0 else {
+      throw StripeFieldError(
+        field: path + ".price.recurring.interval_count",
+        reason: "gives a yearly amount that is not a whole number of minor units")
+    }
+    return product / count
+  }
+}
+
+/// A Stripe object field that cannot be read.
+struct StripeFieldError: Error {
+  var field: String
+  var reason: String
+}

@@ -1,0 +1,126 @@
+import TierlineEvents
+import TierlinePlaybook
+import TierlineProjections
+
+/// Derives landings, expansions, contractions, churn and reactivations from a billing
+/// export with one row per subscription period.
+///
+/// A customer's MRR on a day is the sum of the monthly amounts of the rows that cover
+/// that day, and its ACV is 12 × MRR. Each day on which that sum changes becomes one
+/// event at the start of the day in the given time zone, with the id
+/// `subscriptions:CUSTOMER:YYYY-MM-DD`, so a longer export re-imports the earlier
+/// events as duplicates.
+public enum SubscriptionImporter {
+  /// Reads a billing export and plans its events.
+  ///
+  /// A customer with any rejected row gets no events, because the missing row would
+  /// change every later movement. The other rows of that customer are rejected too.
+  /// - Throws: `ImportSetupError` when a column is missing, the currency differs from
+  ///   the playbook's, or the time zone is unknown.
+  public static func plan(
+    _ bytes: [UInt8], playbook: Playbook, currency: Currency? = nil,
+    timeZone: String = "UTC", decimalSeparator: DecimalSeparator = .point
+  ) throws(ImportSetupError) -> ImportPlan {
+    let currency = currency ?? playbook.currency
+    guard currency == playbook.currency else {
+      throw ImportSetupError(
+        "the amounts are in \(currency) but the playbook's tiers are priced in "
+          + "\(playbook.currency); tiers can only be chosen in one currency")
+    }
+    guard let zone = ZoneCalendar(identifier: timeZone) else {
+      throw ImportSetupError("\(jsonQuoted(timeZone)) is not a known IANA time zone")
+    }
+    var plan = ImportPlan()
+    let (rows, rejectedCustomers) = try SubscriptionRowReader.read(
+      bytes, currency: currency, decimalSeparator: decimalSeparator, plan: &plan)
+
+    var builder = RevenueEventBuilder(
+      tiers: TierAssignment(playbook: playbook), timeZone: timeZone)
+    for schedule in SubscriptionSchedule.group(rows) {
+      if rejectedCustomers.contains(schedule.customer) {
+        for row in schedule.rows {
+          plan.reject(
+            line: row.line, field: "customer",
+            reason: "\(jsonQuoted(schedule.customer)) has a rejected row, so none of its "
+              + "rows are imported")
+        }
+        continue
+      }
+      for change in schedule.changes() {
+        let (acv, overflow) = change.monthly.minorUnits.multipliedReportingOverflow(by: 12)
+        guard !overflow else {
+          plan.reject(
+            line: change.line, field: "monthly_amount",
+            reason: "gives \(jsonQuoted(schedule.customer)) an ACV beyond the largest amount "
+              + "the ledger stores")
+          break
+        }
+        let revenue = RevenueChange(
+          id: "subscriptions:\(schedule.customer):\(change.date)", account: schedule.customer,
+          at: zone.startOfDay(change.date), acv: Money(minorUnits: acv, currency: currency),
+          line: change.line)
+        if let (draft, _) = builder.apply(revenue) {
+          plan.add(draft, line: change.line)
+        }
+      }
+    }
+    return plan
+  }
+
+  /// Reads a billing export into one schedule per customer, for MRR movement reports.
+  /// - Throws: `ImportSetupError` when a column is missing, or the first rejected row.
+  public static func schedules(
+    _ bytes: [UInt8], currency: Currency, decimalSeparator: DecimalSeparator = .point
+  ) throws -> [SubscriptionSchedule] {
+    var plan = ImportPlan()
+    let (rows, _) = try SubscriptionRowReader.read(
+      bytes, currency: currency, decimalSeparator: decimalSeparator, plan: &plan)
+    if let rejection = plan.rejections.first { throw rejection }
+    return SubscriptionSchedule.group(rows)
+  }
+}
+
+/// All subscription rows of one customer, and the days on which its MRR changes.
+public struct SubscriptionSchedule: Sendable {
+  /// The customer.
+  public var customer: String
+  /// The customer's rows in input order.
+  public var rows: [SubscriptionRow]
+
+  /// Groups rows by customer, in order of each customer's first row.
+  public static func group(_ rows: [SubscriptionRow]) -> [SubscriptionSchedule] {
+    var order: [String] = []
+    var byCustomer: [String: [SubscriptionRow]] = [:]
+    for row in rows {
+      if byCustomer[row.customer] == nil { order.append(row.customer) }
+      byCustomer[row.customer, default: []].append(row)
+    }
+    return order.map { SubscriptionSchedule(customer: $0, rows: byCustomer[$0] ?? []) }
+  }
+
+  /// Sums the monthly amounts of the rows that cover a day: the customer's MRR, in minor
+  /// units.
+  public func monthlyRevenue(on date: CivilDate) -> Int64 {
+    rows.filter { $0.covers(date) }.map(\.monthlyAmount.minorUnits).saturatingSum()
+  }
+
+  /// Lists every day on which the MRR differs from the day before, with the new MRR and
+  /// the line of a row that starts or ends that day.
+  public func changes() -> [(date: CivilDate, monthly: Money, line: Int)] {
+    guard let currency = rows.first?.monthlyAmount.currency else { return [] }
+    var boundaries: [CivilDate: Int] = [:]
+    for row in rows {
+      boundaries[row.start] = min(boundaries[row.start] ?? row.line, row.line)
+      if let end = row.end { boundaries[end] = min(boundaries[end] ?? row.line, row.line) }
+    }
+    var result: [(date: CivilDate, monthly: Money, line: Int)] = []
+    var previous: Int64 = 0
+    for (date, line) in boundaries.sorted(by: { $0.key < $1.key }) {
+      let revenue = monthlyRevenue(on: date)
+      guard revenue != previous else { continue }
+      result.append((date, Money(minorUnits: revenue, currency: currency), line))
+      previous = revenue
+    }
+    return result
+  }
+}

@@ -1,0 +1,184 @@
+import TierlineEvents
+import TierlineImport
+import TierlineLedger
+import TierlinePlaybook
+
+/// `tierline import`: derives events from CSV, billing, Stripe or Segment exports and
+/// appends them in one batch.
+enum ImportCommand: Command {
+  static let spec = CommandSpec(
+    name: "import",
+    summary: "Import events from CSV, subscription, Stripe or Segment exports.",
+    usage: "<csv|subscriptions|stripe|segment> FILE [options]",
+    options: [
+      OptionSpec(
+        name: "mapping", valueName: "FILE",
+        help: "column mapping (csv) or event-name mapping (segment), JSON"),
+      OptionSpec(
+        name: "decimal-separator", valueName: "C",
+        help: "decimal separator of numbers in CSV cells: . (default) or ,"),
+      OptionSpec(
+        name: "prices", valueName: "FILE",
+        help: "stripe: JSON object from Stripe price id to tier id"),
+      OptionSpec(
+        name: "currency", valueName: "CODE",
+        help: "subscriptions: ISO 4217 currency of the amounts (default: the playbook's)"),
+      OptionSpec(
+        name: "timezone", valueName: "ZONE",
+        help: "subscriptions, stripe: IANA time zone of new accounts (default: UTC)"),
+      OptionSpec(
+        name: "dry-run", valueName: nil,
+        help: "print what would be appended and rejected; store nothing"),
+      OptionSpec(
+        name: "skip-invalid", valueName: nil,
+        help: "append the valid records even when others are rejected"),
+      OptionSpec(name: "json", valueName: nil, help: "print the report as JSON"),
+    ],
+    positionals: ["FORMAT", "FILE"],
+    requiredPositionals: 2,
+    details: """
+      Formats: csv (needs --mapping), subscriptions, stripe, segment (needs --mapping).
+      docs/importers.md describes each format and how it becomes events.
+
+      The whole file is read and checked before anything is stored, and the new events
+      are appended in one batch. By default any rejected record fails the import with
+      exit code 65 and nothing is stored; --skip-invalid stores the valid records and
+      lists the rejected ones. Events already in the ledger are counted as duplicates,
+      so importing the same file again appends nothing.
+      """)
+
+  /// How many rejected records are listed before the rest are only counted.
+  static let listedRejectionLimit = 50
+
+  static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
+    let format = arguments.positionals[0]
+    let path = arguments.positionals[1]
+    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let plan = try makePlan(format: format, path: path, arguments: arguments, ledger: ledger)
+    let dryRun = arguments.flag("dry-run")
+    let skipInvalid = arguments.flag("skip-invalid")
+    let report = try ImportRunner.run(
+      plan, ledger: ledger, dryRun: dryRun, skipInvalid: skipInvalid)
+
+    if arguments.flag("json") {
+      context.output.line(ImportReportJSON.encode(report, dryRun: dryRun))
+    } else {
+      printText(report, dryRun: dryRun, skipInvalid: skipInvalid, context: context)
+    }
+    if !report.rejections.isEmpty, !skipInvalid {
+      let count = report.rejections.count
+      throw CommandFailure(
+        message: "\(count) record\(count == 1 ? " was" : "s were") rejected (\(path)); "
+          + "nothing was stored: fix the input, or import with --skip-invalid",
+        exitCode: .dataError)
+    }
+  }
+
+  /// The format-specific options that each format accepts.
+  static let formatOptions: [String: Set<String>] = [
+    "csv": ["mapping", "decimal-separator"],
+    "subscriptions": ["currency", "timezone", "decimal-separator"],
+    "stripe": ["prices", "timezone"],
+    "segment": ["mapping"],
+  ]
+
+  private static func makePlan(
+    format: String, path: String, arguments: ParsedArguments, ledger: Ledger
+  ) throws -> ImportPlan {
+    let formatSpecific = Set(["mapping", "decimal-separator", "prices", "currency", "timezone"])
+    if let accepted = formatOptions[format] {
+      let givenOptions = Set(arguments.values.keys).intersection(formatSpecific)
+      if let option = givenOptions.subtracting(accepted).sorted().first {
+        throw UsageError(
+          "option --\(option) does not apply to import \(format); it accepts "
+            + accepted.sorted().map { "--" + $0 }.joined(separator: ", "))
+      }
+    }
+    do {
+      switch format {
+      case "csv":
+        let separator = try decimalSeparator(arguments)
+        let mapping = try CSVMapping(
+          json: try readFile(requiredMapping(arguments), purpose: "mapping"))
+        return try CSVImporter.plan(
+          try readFile(path, purpose: "CSV"), mapping: mapping, decimalSeparator: separator)
+      case "subscriptions":
+        let currency = try arguments.value("currency").map { code in
+          guard let currency = Currency(code: code) else {
+            throw UsageError("invalid --currency (\(code)): use an ISO 4217 code such as USD")
+          }
+          return currency
+        }
+        let separator = try decimalSeparator(arguments)
+        return try SubscriptionImporter.plan(
+          try readFile(path, purpose: "subscriptions"), playbook: try currentPlaybook(ledger),
+          currency: currency, timeZone: arguments.value("timezone") ?? "UTC",
+          decimalSeparator: separator)
+      case "stripe":
+        let prices = try arguments.value("prices").map { file in
+          try PriceMapping.read(try readFile(file, purpose: "price mapping"))
+        }
+        return try StripeImporter.plan(
+          try readFile(path, purpose: "Stripe events"), playbook: try currentPlaybook(ledger),
+          prices: prices ?? [:], timeZone: arguments.value("timezone") ?? "UTC")
+      case "segment":
+        let mapping = try SegmentMapping(
+          json: try readFile(requiredMapping(arguments), purpose: "mapping"))
+        return SegmentImporter.plan(
+          try readFile(path, purpose: "Segment calls"), mapping: mapping)
+      default:
+        throw UsageError(
+          "unknown import format (\(format)): use csv, subscriptions, stripe or segment")
+      }
+    } catch let error as ImportSetupError {
+      throw CommandFailure(message: "\(error.message) (\(path))", exitCode: .dataError)
+    }
+  }
+
+  /// Returns the playbook in force now, whose tiers imported revenue is mapped to.
+  private static func currentPlaybook(_ ledger: Ledger) throws -> Playbook {
+    try ledger.rules(asOf: .now, knownAt: .now).playbook
+  }
+
+  private static func requiredMapping(_ arguments: ParsedArguments) throws -> String {
+    guard let path = arguments.value("mapping") else {
+      throw UsageError(
+        "import \(arguments.positionals[0]) needs --mapping FILE; see docs/importers.md")
+    }
+    return path
+  }
+
+  private static func decimalSeparator(_ arguments: ParsedArguments) throws -> DecimalSeparator {
+    guard let text = arguments.value("decimal-separator") else { return .point }
+    guard let separator = DecimalSeparator(rawValue: text) else {
+      throw UsageError("invalid --decimal-separator (\(text)): use . or ,")
+    }
+    return separator
+  }
+
+  private static func printText(
+    _ report: ImportReport, dryRun: Bool, skipInvalid: Bool, context: CommandContext
+  ) {
+    if dryRun {
+      for item in report.newEvents {
+        context.output.line("append line \(item.line): " + EventJSON.encode(item.incoming.event))
+      }
+      for rejection in report.rejections {
+        context.output.line("reject " + rejection.description)
+      }
+    } else {
+      let label = skipInvalid ? "skipped" : "rejected"
+      for rejection in report.rejections.prefix(listedRejectionLimit) {
+        writeToStandardError("\(label): \(rejection)\n")
+      }
+      let more = report.rejections.count - listedRejectionLimit
+      if more > 0 { writeToStandardError("\(label): \(more) more records\n") }
+    }
+    let appended = dryRun ? report.newEvents.count : report.appended
+    var text = dryRun ? "Dry run: would append \(appended)" : "Appended \(appended)"
+    text += " events, skipped \(report.duplicates) duplicates, rejected "
+    text += "\(report.rejections.count) records, ignored \(report.ignored) records"
+    if dryRun { text += "; nothing was stored" }
+    context.output.line(text + ".")
+  }
+}

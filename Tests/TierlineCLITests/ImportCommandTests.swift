@@ -1,0 +1,233 @@
+import Foundation
+import Testing
+
+@Suite("tierline import")
+struct ImportCommandTests {
+  let directory: TemporaryDirectory
+  let store: String
+
+  static let repository = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+  static func repositoryPath(_ relative: String) -> String {
+    repository.appendingPathComponent(relative).path
+  }
+
+  static let mapping = """
+    {"version": 1,
+     "type": {"column": "kind", "values": {"signup": "account.landed", "calls": "usage.recorded"}},
+     "id": {"column": "row"}, "account": {"column": "customer"},
+     "occurred_at": {"column": "date"},
+     "data": {
+       "account.landed": {"tier": {"column": "plan"}, "acv": {"column": "amount"},
+         "currency": {"value": "USD"}, "timezone": {"value": "UTC"}},
+       "usage.recorded": {"metric": {"value": "api_calls"}, "quantity": {"column": "amount"}}}}
+    """
+
+  /// A CSV file with a byte-order mark, CRLF line ends, a quoted comma, a quoted line
+  /// break in an unmapped column and doubled quotes.
+  static let goodCSV =
+    "\u{FEFF}row,kind,customer,date,plan,amount,note\r\n"
+    + "1,signup,\"Acme, \"\"West\"\"\",2024-01-10,starter,6000.00,\"first\nsecond\"\r\n"
+    + "2,calls,\"Acme, \"\"West\"\"\",2024-02-01T10:00:00Z,,1200,\r\n"
+    + "\"3\",calls,\"Acme, \"\"West\"\"\",2024-02-02,\"\",\"40\",\"a, b\"\r\n"
+
+  init() throws {
+    directory = try TemporaryDirectory()
+    store = directory.path("ledger")
+    let created = try Tierline.run(["--store", store, "init"])
+    #expect(created.status == 0, "\(created.standardError)")
+    try Data(ImportCommandTests.mapping.utf8).write(to: URL(fileURLWithPath: mappingPath))
+  }
+
+  var mappingPath: String { directory.path("mapping.json") }
+
+  func write(_ text: String, to name: String) throws -> String {
+    let path = directory.path(name)
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    return path
+  }
+
+  func eventCount() throws -> Int {
+    let result = try Tierline.run(["--store", store, "verify", "--json"])
+    #expect(result.status == 0, "\(result.standardError)")
+    let report = try #require(try result.jsonLines().first)
+    return try #require(report["records"] as? Int)
+  }
+
+  func importJSON(_ arguments: [String]) throws -> (status: Int32, report: [String: Any]) {
+    let result = try Tierline.run(["--store", store, "import"] + arguments + ["--json"])
+    let report = try #require(try result.jsonLines().first, "\(result.standardError)")
+    return (result.status, report)
+  }
+
+  @Test("csv import twice appends once")
+  func csvReimport() throws {
+    let csv = try write(ImportCommandTests.goodCSV, to: "good.csv")
+    let first = try importJSON(["csv", csv, "--mapping", mappingPath])
+    #expect(first.status == 0)
+    #expect(first.report["appended"] as? Int == 3)
+    #expect(first.report["rejected"] as? Int == 0)
+    let second = try importJSON(["csv", csv, "--mapping", mappingPath])
+    #expect(second.status == 0)
+    #expect(second.report["appended"] as? Int == 0)
+    #expect(second.report["duplicates"] as? Int == 3)
+    #expect(try eventCount() == 3)
+
+    let log = try Tierline.run(["--store", store, "log", "Acme, \"West\""])
+    #expect(log.status == 0, "\(log.standardError)")
+    #expect(log.standardOutput.contains("usage.recorded"))
+  }
+
+  @Test("csv ambiguous number fails with 65 and stores nothing")
+  func csvRejection() throws {
+    let csv = try write(
+      "row,kind,customer,date,plan,amount\n1,signup,acme,2024-01-10,starter,6000.00\n"
+        + "2,calls,acme,2024-02-01,,\"12.000,50\"\n",
+      to: "bad.csv")
+    let failed = try Tierline.run([
+      "--store", store, "import", "csv", csv, "--mapping", mappingPath,
+    ])
+    #expect(failed.status == 65)
+    #expect(failed.standardError.contains("line 3: data.quantity (column amount)"))
+    #expect(try eventCount() == 0)
+
+    let withComma = try Tierline.run(
+      [
+        "--store", store, "import", "csv", csv, "--mapping", mappingPath,
+        "--decimal-separator", ",",
+      ])
+    #expect(withComma.status == 65)
+    #expect(withComma.standardError.contains("line 2: data.acv (column amount)"))
+    #expect(try eventCount() == 0)
+
+    let skipped = try importJSON(["csv", csv, "--mapping", mappingPath, "--skip-invalid"])
+    #expect(skipped.status == 0)
+    #expect(skipped.report["appended"] as? Int == 1)
+    #expect(skipped.report["rejected"] as? Int == 1)
+    #expect(try eventCount() == 1)
+  }
+
+  @Test("dry run lists events and rejections")
+  func dryRun() throws {
+    let csv = try write(
+      "row,kind,customer,date,plan,amount\n1,signup,acme,2024-01-10,starter,6000.00\n"
+        + "2,calls,acme,2024-02-01,,\"9,99\"\n",
+      to: "dry.csv")
+    let result = try Tierline.run(
+      ["--store", store, "import", "csv", csv, "--mapping", mappingPath, "--dry-run"])
+    #expect(result.status == 65)
+    #expect(result.lines.first?.hasPrefix("append line 2: {\"id\":\"csv:1\"") == true)
+    #expect(result.lines.contains { $0.hasPrefix("reject line 3: data.quantity (column amount)") })
+    #expect(result.standardOutput.contains("Dry run: would append 1 events"))
+    #expect(try eventCount() == 0)
+
+    let skipping = try importJSON([
+      "csv", csv, "--mapping", mappingPath, "--dry-run", "--skip-invalid",
+    ])
+    #expect(skipping.status == 0)
+    #expect(skipping.report["would_append"] as? Int == 1)
+    #expect((skipping.report["events"] as? [Any])?.count == 1)
+    let rejections = try #require(skipping.report["rejections"] as? [[String: Any]])
+    #expect(rejections.first?["line"] as? Int == 3)
+    #expect(try eventCount() == 0)
+  }
+
+  @Test("subscriptions example lands and expands")
+  func subscriptions() throws {
+    let path = ImportCommandTests.repositoryPath("examples/subscriptions.csv")
+    let first = try importJSON(["subscriptions", path])
+    #expect(first.status == 0)
+    #expect(first.report["appended"] as? Int == 12)
+    let second = try importJSON(["subscriptions", path])
+    #expect(second.report["appended"] as? Int == 0)
+    #expect(second.report["duplicates"] as? Int == 12)
+
+    let replay = try Tierline.run(
+      ["--store", store, "replay", "--json", "--account", "acme", "--as-of", "2024-12-31"])
+    #expect(replay.status == 0, "\(replay.standardError)")
+    let projection = try #require(try replay.jsonLines().first)
+    #expect(projection["tier"] as? String == "growth")
+    #expect(projection["acv"] as? String == "18000.00")
+  }
+
+  @Test("stripe NDJSON needs skip-invalid for its bad line")
+  func stripe() throws {
+    let path = ImportCommandTests.repositoryPath(
+      "Tests/TierlineImportTests/Fixtures/stripe-events.ndjson")
+    let failed = try Tierline.run(["--store", store, "import", "stripe", path])
+    #expect(failed.status == 65)
+    #expect(failed.standardError.contains("line 9: data.object.customer"))
+    #expect(try eventCount() == 0)
+
+    let first = try importJSON(["stripe", path, "--skip-invalid"])
+    #expect(first.status == 0)
+    #expect(first.report["appended"] as? Int == 5)
+    #expect(first.report["ignored"] as? Int == 2)
+    let second = try importJSON(["stripe", path, "--skip-invalid"])
+    #expect(second.report["appended"] as? Int == 0)
+    #expect(second.report["duplicates"] as? Int == 6)
+    #expect(try eventCount() == 5)
+  }
+
+  @Test("segment calls import with headcount")
+  func segment() throws {
+    let fixtures = "Tests/TierlineImportTests/Fixtures/"
+    let calls = ImportCommandTests.repositoryPath(fixtures + "segment-calls.ndjson")
+    let mapping = ImportCommandTests.repositoryPath(fixtures + "segment-mapping.json")
+    let first = try importJSON(["segment", calls, "--mapping", mapping, "--skip-invalid"])
+    #expect(first.status == 0)
+    #expect(first.report["appended"] as? Int == 7)
+    let second = try importJSON(["segment", calls, "--mapping", mapping, "--skip-invalid"])
+    #expect(second.report["appended"] as? Int == 0)
+    #expect(try eventCount() == 7)
+  }
+
+  @Test("added users fire the organizational trigger")
+  func addedUsersFireTrigger() throws {
+    let landed = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.landed("l1", account: "acme", at: "2024-01-01T00:00:00Z"))
+    #expect(landed.status == 0, "\(landed.standardError)")
+    let calls = try write(
+      """
+      {"type":"group","messageId":"g1","groupId":"acme","traits":{"employees":10},\
+      "timestamp":"2024-02-01T00:00:00Z"}
+      {"type":"track","messageId":"t1","event":"Account Added User",\
+      "context":{"groupId":"acme"},"timestamp":"2024-02-02T00:00:00Z"}
+      {"type":"track","messageId":"t2","event":"Account Added User",\
+      "context":{"groupId":"acme"},"timestamp":"2024-02-03T00:00:00Z"}
+      """, to: "calls.ndjson")
+    let mapping = try write(#"{"version":1,"events":{}}"#, to: "segment.json")
+    let imported = try importJSON(["segment", calls, "--mapping", mapping])
+    #expect(imported.status == 0)
+    #expect(imported.report["appended"] as? Int == 3)
+
+    // The built-in playbook fires at 20% headcount growth: 10 to 12 people.
+    let replay = try Tierline.run(
+      ["--store", store, "replay", "--json", "--account", "acme", "--as-of", "2024-03-01"])
+    let projection = try #require(try replay.jsonLines().first)
+    let triggers = try #require(projection["triggers"] as? [[String: Any]])
+    let organizational = try #require(triggers.first { $0["type"] as? String == "organizational" })
+    #expect(organizational["fired"] as? Bool == true)
+    #expect(organizational["fired_at"] as? String == "2024-02-03T00:00:00Z")
+  }
+
+  @Test("bad usage exits with 64")
+  func badUsage() throws {
+    let unknown = try Tierline.run(["--store", store, "import", "xml", "file.xml"])
+    #expect(unknown.status == 64)
+    let noMapping = try Tierline.run(["--store", store, "import", "csv", "file.csv"])
+    #expect(noMapping.status == 64)
+    let separator = try Tierline.run(
+      [
+        "--store", store, "import", "csv", "f.csv", "--mapping", mappingPath,
+        "--decimal-separator", ";",
+      ])
+    #expect(separator.status == 64)
+    let misplaced = try Tierline.run(
+      ["--store", store, "import", "stripe", "f.json", "--mapping", mappingPath])
+    #expect(misplaced.status == 64)
+    #expect(misplaced.standardError.contains("--mapping does not apply"))
+  }
+}

@@ -1,0 +1,62 @@
+import Testing
+import TierlineEvents
+import TierlineImport
+
+@Suite("Segment importer")
+struct SegmentImporterTests {
+  func plan() throws -> ImportPlan {
+    let mapping = try SegmentMapping(json: try ImportFixtures.bytes("segment-mapping.json"))
+    return SegmentImporter.plan(try ImportFixtures.bytes("segment-calls.ndjson"), mapping: mapping)
+  }
+
+  @Test("calls become usage, milestones and headcount in time order")
+  func calls() throws {
+    let plan = try plan()
+    let events = plan.events.map(\.incoming.event)
+    #expect(
+      events.map(\.id) == [
+        "segment:m-1", "segment:m-2", "segment:m-5", "segment:m-4", "segment:m-6",
+        "segment:m-9", "segment:m-10",
+      ])
+    #expect(events[0].payload == .orgChanged(OrgChanged(headcount: 40)))
+    #expect(
+      events[1].payload
+        == .usageRecorded(UsageRecorded(metric: "api_calls", quantity: Quantity(units: 1200))))
+    #expect(events[1].occurredAt.rfc3339 == "2024-03-02T10:00:00.123Z")
+    #expect(events[2].payload == .milestoneReached(MilestoneReached(milestone: "first_value")))
+    #expect(events[2].occurredAt.rfc3339 == "2024-03-04T11:00:00Z")
+    #expect(events[3].payload == .orgChanged(OrgChanged(headcount: 41)))
+    #expect(events[4].payload == .orgChanged(OrgChanged(headcount: 42)))
+    #expect(events[5].account.value == "beta")
+    #expect(
+      events[5].payload
+        == .usageRecorded(
+          UsageRecorded(metric: "api_calls", quantity: Quantity(millionths: 12_500_000))))
+    #expect(events[6].payload == .orgChanged(OrgChanged(headcount: 1)))
+  }
+
+  @Test("unmapped calls are ignored and a call without group is rejected")
+  func ignoredAndRejected() throws {
+    let plan = try plan()
+    #expect(plan.ignored == 2)
+    #expect(plan.rejections.map(\.line) == [8])
+    #expect(plan.rejections.first?.field == "context.groupId")
+  }
+
+  @Test("repeated message counts once")
+  func repeatedMessage() throws {
+    let line =
+      #"{"type":"track","messageId":"m","event":"Account Added User","#
+      + #""context":{"groupId":"a"},"timestamp":"2024-01-01T00:00:00Z"}"#
+    let plan = SegmentImporter.plan(
+      Array((line + "\n" + line + "\n").utf8), mapping: SegmentMapping(events: [:]))
+    #expect(plan.events.count == 1)
+    #expect(plan.repeatedInInput == 1)
+  }
+
+  @Test("mapping entry needs usage or milestone")
+  func invalidMapping() {
+    let text = #"{"version":1,"events":{"X":{"usage":"a","milestone":"b"}}}"#
+    #expect(throws: ImportSetupError.self) { try SegmentMapping(json: Array(text.utf8)) }
+  }
+}

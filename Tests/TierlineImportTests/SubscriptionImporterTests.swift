@@ -1,0 +1,131 @@
+import Testing
+import TierlineEvents
+import TierlineImport
+import TierlinePlaybook
+
+@Suite("Subscription importer")
+struct SubscriptionImporterTests {
+  /// The month-by-month movements of examples/subscriptions.csv, checked by hand: MRR on
+  /// the last day of each month against the last day of the month before.
+  static let expectedMovements = [
+    "2024-01 acme new 0 -> 50000",
+    "2024-04 acme expansion 50000 -> 150000",
+    "2024-02 beta new 0 -> 150000",
+    "2024-05 beta contraction 150000 -> 50000",
+    "2024-07 beta churn 50000 -> 0",
+    "2024-09 beta reactivation 0 -> 50000",
+    "2024-03 gamma new 0 -> 50000",
+    "2024-06 gamma expansion 50000 -> 75000",
+    "2024-01 Omega, Ltd. new 0 -> 350000",
+    "2024-08 Omega, Ltd. contraction 350000 -> 250000",
+  ]
+
+  @Test("example file's months match the hand-checked movements")
+  func monthlyMovements() throws {
+    let schedules = try SubscriptionImporter.schedules(
+      try ImportFixtures.example("subscriptions.csv"), currency: .usd)
+    let first = try #require(CivilDate(year: 2024, month: 1, day: 1))
+    let last = try #require(CivilDate(year: 2024, month: 12, day: 1))
+    let movements = schedules.flatMap { $0.monthlyMovements(from: first, through: last) }
+    #expect(movements.map(\.description) == SubscriptionImporterTests.expectedMovements)
+  }
+
+  @Test("example file's events follow the amount changes")
+  func events() throws {
+    let plan = try SubscriptionImporter.plan(
+      try ImportFixtures.example("subscriptions.csv"), playbook: .builtInDefault)
+    #expect(plan.rejections.isEmpty)
+    let summary = plan.events.map { item -> String in
+      let event = item.incoming.event
+      let date = String(event.occurredAt.rfc3339.prefix(10))
+      switch event.payload {
+      case .accountLanded(let landed):
+        return "\(event.account) \(date) landed \(landed.tier) \(landed.acv.decimalString)"
+      case .tierChanged(let change):
+        return "\(event.account) \(date) \(change.reason ?? "") \(change.to) "
+          + change.acv.decimalString
+      case .accountChurned:
+        return "\(event.account) \(date) churned"
+      default:
+        return "unexpected \(event.type)"
+      }
+    }
+    #expect(
+      summary == [
+        "acme 2024-01-15 landed starter 6000.00",
+        "acme 2024-04-01 expansion growth 18000.00",
+        "beta 2024-02-01 landed growth 18000.00",
+        "beta 2024-05-01 contraction starter 6000.00",
+        "beta 2024-07-01 churned",
+        "beta 2024-09-10 landed starter 6000.00",
+        "gamma 2024-03-01 landed starter 6000.00",
+        "gamma 2024-06-01 expansion starter 9000.00",
+        "delta 2024-02-10 landed starter 6000.00",
+        "delta 2024-02-20 churned",
+        "Omega, Ltd. 2024-01-01 landed scale 42000.00",
+        "Omega, Ltd. 2024-08-01 contraction growth 30000.00",
+      ])
+    #expect(plan.events.first?.incoming.event.id == "subscriptions:acme:2024-01-15")
+  }
+
+  @Test("tier rule: exact, highest below, and below every tier")
+  func tierRule() throws {
+    let tiers = TierAssignment(playbook: .builtInDefault)
+    #expect(tiers.tier(forACV: Money(minorUnits: 1_800_000, currency: .usd)) == "growth")
+    #expect(tiers.tier(forACV: Money(minorUnits: 3_599_999, currency: .usd)) == "growth")
+    #expect(tiers.tier(forACV: Money(minorUnits: 9_000_000, currency: .usd)) == "scale")
+    #expect(tiers.tier(forACV: Money(minorUnits: 120_000, currency: .usd)) == "starter")
+  }
+
+  @Test("bad row rejects every row of its customer")
+  func badRowRejectsCustomer() throws {
+    let csv = """
+      Customer,Subscription,Start Date,End Date,Monthly Amount
+      acme,s1,2024-01-01,2024-03-01,500
+      acme,s2,2024-03-01,,"1,500"
+      beta,s3,2024-01-01,,500
+      gamma,s4,2024-05-01,2024-04-01,500
+      """
+    let plan = try SubscriptionImporter.plan(Array(csv.utf8), playbook: .builtInDefault)
+    #expect(plan.events.map(\.incoming.event.account.value) == ["beta"])
+    #expect(plan.rejections.map(\.line).sorted() == [2, 3, 5])
+    #expect(plan.rejections.contains { $0.line == 3 && $0.field == "monthly_amount" })
+    #expect(plan.rejections.contains { $0.line == 5 && $0.field == "end_date" })
+  }
+
+  @Test("currency other than the playbook's fails")
+  func currencyMismatch() throws {
+    let csv = Array("customer,subscription,start_date,end_date,monthly_amount\n".utf8)
+    #expect(throws: ImportSetupError.self) {
+      try SubscriptionImporter.plan(
+        csv, playbook: .builtInDefault, currency: try #require(Currency(code: "EUR")))
+    }
+  }
+}
+
+@Suite("Importer amount limits")
+struct ImporterAmountLimitTests {
+  @Test("subscription ACV beyond 64 bits is rejected")
+  func subscriptionOverflow() throws {
+    let csv =
+      "customer,subscription,start_date,end_date,monthly_amount\n"
+      + "huge,s1,2024-01-01,,92233720368547758.07\nsmall,s2,2024-01-01,,500\n"
+    let plan = try SubscriptionImporter.plan(Array(csv.utf8), playbook: .builtInDefault)
+    #expect(plan.rejections.map(\.line) == [2])
+    #expect(plan.rejections.first?.field == "monthly_amount")
+    #expect(plan.events.map(\.incoming.event.account.value) == ["small"])
+  }
+
+  @Test("Stripe quantity beyond 64 bits is rejected")
+  func stripeOverflow() throws {
+    let event = """
+      {"id":"evt_big","object":"event","type":"customer.subscription.created","created":1,\
+      "data":{"object":{"id":"sub_1","customer":"cus_1","status":"active","currency":"usd",\
+      "items":{"data":[{"quantity":9223372036854775807,"price":{"id":"p","unit_amount":2,\
+      "recurring":{"interval":"month"}}}]}}}}
+      """
+    let plan = try StripeImporter.plan(Array(event.utf8), playbook: .builtInDefault)
+    #expect(plan.events.isEmpty)
+    #expect(plan.rejections.first?.field == "data.object.items.data[0].quantity")
+  }
+}
