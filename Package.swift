@@ -26,10 +26,17 @@ let package = Package(
         "TierlineStore", "TierlineEvents", "TierlinePlaybook", "TierlineProjections",
       ]
     ),
+    .target(
+      name: "TierlineMetrics",
+      dependencies: [
+        "TierlineLedger", "TierlineEvents", "TierlinePlaybook", "TierlineProjections",
+      ]
+    ),
     .executableTarget(
       name: "tierline",
       dependencies: [
         "TierlineLedger", "TierlineEvents", "TierlinePlaybook", "TierlineProjections",
+        "TierlineMetrics",
       ]
     ),
     .testTarget(name: "TierlineStoreTests", dependencies: ["TierlineStore"]),
@@ -41,5 +48,12 @@ let package = Package(
     ),
     .testTarget(name: "TierlineLedgerTests", dependencies: ["TierlineLedger"]),
     .testTarget(name: "TierlineCLITests", dependencies: ["TierlineLedger"]),
+    .testTarget(
+      name: "TierlineMetricsTests",
+      dependencies: [
+        "TierlineMetrics", "TierlineLedger", "TierlineEvents", "TierlinePlaybook",
+        "TierlineProjections",
+      ]
+    ),
   ]
 )
