@@ -97,7 +97,7 @@ public enum HTMLReport {
     html += "<p>Share of each landing cohort that had expanded, by months since landing.</p>"
     html += SVGChart.lines(
       title: "Cumulative share expanded by months since landing", series: series,
-      maximumY: max(0.05, (highest * 10).rounded(.up) / 10), xLabel: "months since landing")
+      maximumY: max(0.2, (highest * 5).rounded(.up) / 5), xLabel: "months since landing")
     html += "<table><tr><th>cohort</th><th>accounts</th><th>expected ACV</th>"
     html += "<th>expansion rate 12m</th><th>NRR</th></tr>"
     for cohort in metrics.cohorts {

@@ -63,7 +63,9 @@ enum SVGChart {
     let bottom = 40.0
     let plotWidth = width - left - 16
     let plotHeight = height - top - bottom
-    let maximum = Double(max(1, bars.map(\.value).max() ?? 1))
+    // Round the axis up to a multiple of 4 so that the four grid steps are whole numbers.
+    let highest = max(1, bars.map(\.value).max() ?? 1)
+    let maximum = Double((highest + 3) / 4 * 4)
     let slot = plotWidth / Double(max(1, bars.count))
 
     var svg = header(title: title, width: width, height: height)
