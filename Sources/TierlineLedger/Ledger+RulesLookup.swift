@@ -17,9 +17,10 @@ extension Ledger {
     }
     let versions = Set(matching.map(\.version))
     guard versions.count <= 1 else {
+      let listed = versions.sorted().joined(separator: ", ")
       throw LedgerError(
         .invalidInput,
-        "rules version \(version) is ambiguous: it matches \(versions.sorted().joined(separator: ", "))")
+        "rules version \(version) is ambiguous (it matches \(listed)): give more hex digits")
     }
     guard let found = matching.max(by: { $0.activatedAt < $1.activatedAt }) else {
       throw LedgerError(

@@ -74,12 +74,13 @@ public struct AccountHistory: Sendable {
     self.standings = standings
   }
 
-  /// The ACV in minor units in force at `instant`; 0 before landing and while churned.
+  /// Returns the ACV in minor units in force at `instant`: 0 before landing and while
+  /// churned.
   public func acvMinorUnits(at instant: Timestamp) -> Int64 {
     standings.last { $0.at <= instant.microseconds }?.acvMinorUnits ?? 0
   }
 
-  /// The tier in force at `instant`; nil before landing and while churned.
+  /// Returns the tier in force at `instant`: nil before landing and while churned.
   public func tier(at instant: Timestamp) -> String? {
     standings.last { $0.at <= instant.microseconds }?.tier
   }
@@ -89,23 +90,23 @@ public struct AccountHistory: Sendable {
     firstLandedAt.map { zone.localDate(of: $0) }
   }
 
-  /// Whether `instant` lies within `months` calendar months of the first landing: its
-  /// local date comes before the landing's local date plus `months` months.
+  /// Returns whether `instant` lies within `months` calendar months of the first landing,
+  /// which means its local date comes before the landing's local date plus `months`.
   public func isWithin(months: Int, of instant: Timestamp) -> Bool {
     guard let landingDate else { return false }
     return zone.localDate(of: instant) < landingDate.adding(months: months)
   }
 
-  /// The highest position on the tier path held within `months` calendar months of the
-  /// first landing; nil when the account never landed or holds no tier of `playbook`.
+  /// Returns the highest position on the tier path within `months` calendar months of
+  /// the first landing, or nil when the account never had a tier of `playbook`.
   public func highestTierIndex(withinMonths months: Int, playbook: Playbook) -> Int? {
     standings.filter { isWithin(months: months, of: Timestamp(microseconds: $0.at)) }
       .compactMap { $0.tier.flatMap(playbook.tierIndex) }
       .max()
   }
 
-  /// The calendar months from the first landing to the first expansion: the smallest
-  /// `m` such that the expansion lies within `m` months; nil without an expansion.
+  /// The calendar months from the first landing to the first expansion, nil without one.
+  /// It is the smallest `m` such that the expansion lies within `m` months.
   public var monthsToFirstExpansion: Int? {
     guard let landingDate, let expansion = firstExpansionAt else { return nil }
     let expansionDate = zone.localDate(of: expansion)

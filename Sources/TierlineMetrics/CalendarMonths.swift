@@ -1,9 +1,9 @@
 import TierlineEvents
 
 extension CivilDate {
-  /// The date `count` calendar months later (earlier when negative); a day past the end
-  /// of the target month becomes its last day, so 31 January plus one month is 28 or 29
-  /// February.
+  /// Returns the date `count` calendar months later, or earlier when `count` is negative.
+  /// A day past the end of the target month becomes its last day, so 31 January plus one
+  /// month is 28 or 29 February.
   public func adding(months count: Int) -> CivilDate {
     let index = year * 12 + (month - 1) + count
     let newYear = index >= 0 ? index / 12 : (index - 11) / 12

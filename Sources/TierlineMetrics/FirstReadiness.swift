@@ -11,8 +11,8 @@ import TierlineProjections
 /// every interval and, in the first interval where the account is ready there, bisects
 /// over microseconds for the first ready instant.
 public enum FirstReadiness {
-  /// The first instant, at or before `asOf`, at which the account was ready under
-  /// `playbook`; nil when it never was.
+  /// Returns the first instant, at or before `asOf`, at which the account was ready
+  /// under `playbook`, or nil when it never was.
   /// - Parameter events: one account's events in (occurred_at, position) order, already
   ///   cut at the view's valid and transaction time.
   public static func instant(

@@ -50,7 +50,7 @@ public struct Fraction: Hashable, Comparable, Sendable, CustomStringConvertible 
   /// Whether the value is zero.
   public var isZero: Bool { numerator == 0 }
 
-  /// The value scaled by 10^`digits` and rounded half to even to an integer.
+  /// Returns the value scaled by 10^`digits` and rounded half to even to an integer.
   public func scaled(toDigits digits: Int) -> Int128 {
     var scale: Int128 = 1
     for _ in 0..<digits { scale *= 10 }
@@ -70,7 +70,7 @@ public struct Fraction: Hashable, Comparable, Sendable, CustomStringConvertible 
     return quotient
   }
 
-  /// The value as a decimal string with exactly `digits` decimals, rounded half to even.
+  /// Formats the value with exactly `digits` decimals, rounded half to even.
   public func decimalString(digits: Int) -> String {
     let scaled = scaled(toDigits: digits)
     let negative = scaled < 0

@@ -9,7 +9,7 @@ import TierlineLedger
 /// `<script type="application/json" id="metrics">`, so a reader or a test can compare the
 /// page with the command's output.
 public enum HTMLReport {
-  /// The most table rows of permanently small accounts and check-ins shown.
+  /// The maximum number of rows shown in each table of accounts and check-ins.
   public static let maximumTableRows = 500
 
   /// Renders the page.
@@ -60,7 +60,10 @@ public enum HTMLReport {
       ),
       ("NRR, last 12 months", "nrr", metrics.ratioText(metrics.retention.nrr)),
       ("TTFV median, days", "ttfv_days_median", medianText(metrics.ttfv.median)),
-      ("TTFV 90th percentile, days", "ttfv_days_p90", metrics.ttfv.percentile90.map(String.init) ?? "-"),
+      (
+        "TTFV 90th percentile, days", "ttfv_days_p90",
+        metrics.ttfv.percentile90.map(String.init) ?? "-"
+      ),
       ("Maximum CAC", "max_cac", metrics.moneyText(metrics.maximumCAC)),
       (
         "CAC payback on landing ACV, months", "cac_payback_months.landing_acv",
@@ -83,7 +86,8 @@ public enum HTMLReport {
     var html = "<h2>Headline figures (\(escapeHTML(metrics.currency)))</h2><dl>"
     for (label, key, value) in figures {
       html +=
-        "<div><dt>\(escapeHTML(label))</dt><dd data-metric=\"\(key)\">\(escapeHTML(value))</dd></div>"
+        "<div><dt>\(escapeHTML(label))</dt>"
+        + "<dd data-metric=\"\(key)\">\(escapeHTML(value))</dd></div>"
     }
     return html + "</dl>\n"
   }
@@ -118,10 +122,8 @@ public enum HTMLReport {
       counts[min(lastBin, max(0, days) / width)] += 1
     }
     let bars = counts.enumerated().map { index, count in
-      (
-        label: index == lastBin ? "\(lastBin * width)+" : "\(index * width)-\(index * width + width - 1)",
-        value: count
-      )
+      let low = index * width
+      return (label: index == lastBin ? "\(low)+" : "\(low)-\(low + width - 1)", value: count)
     }
     var html = "<h2>Time to first value</h2>"
     html +=
@@ -203,7 +205,7 @@ public enum HTMLReport {
     return value.denominator == 1 ? "\(value.numerator)" : value.decimalString(digits: 1)
   }
 
-  /// A fraction as a binary floating-point value, for chart geometry only.
+  /// Converts a fraction to binary floating point, for chart geometry only.
   static func double(_ value: Fraction) -> Double {
     Double(value.numerator) / Double(value.denominator)
   }

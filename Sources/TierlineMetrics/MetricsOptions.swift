@@ -1,13 +1,13 @@
 import TierlineEvents
 
-/// How landing cohorts are grouped.
+/// The calendar period that groups landings into cohorts.
 public enum CohortPeriod: String, Sendable, CaseIterable {
   /// Calendar month of the first landing, such as `2024-03`.
   case month
   /// Calendar quarter of the first landing, such as `2024-Q1`.
   case quarter
 
-  /// The cohort label of a local landing date.
+  /// Returns the cohort label of a local landing date.
   public func label(of date: CivilDate) -> String {
     switch self {
     case .month:
@@ -24,7 +24,7 @@ public struct MetricsOptions: Sendable {
   public var asOf: Timestamp
   /// Transaction time of the view.
   public var knownAt: Timestamp
-  /// How landing cohorts are grouped.
+  /// The calendar period of the landing cohorts.
   public var cohortPeriod: CohortPeriod
   /// The customer acquisition cost per account in major units; nil means the maximum CAC.
   public var cac: Fraction?

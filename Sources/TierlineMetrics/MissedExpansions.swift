@@ -93,7 +93,7 @@ extension MissedExpansions {
     self.silent = silent.sorted { ($0.landedAt, $0.account) < ($1.landedAt, $1.account) }
   }
 
-  /// The missed expansions of every account at `point` under `rules`.
+  /// Finds the missed expansions of every account at `point` under `rules`.
   public static func find(
     in ledger: Ledger, at point: ReplayPoint, rules: ReplayRules, days: Int
   ) throws(LedgerError) -> MissedExpansions {
@@ -103,7 +103,7 @@ extension MissedExpansions {
       projections: projections, asOf: point.asOf, days: days, rulesVersion: rules.version)
   }
 
-  /// The result as a JSON object with a fixed key order.
+  /// Encodes the result as a JSON object with a fixed key order.
   public func json(asOf: Timestamp) -> JSONValue {
     let optional: (String?) -> JSONValue = { $0.map { .string($0) } ?? .null }
     return .object([

@@ -50,8 +50,8 @@ extension PortfolioMetrics {
     attribution = Self.attribution(of: landed, playbook: playbook)
   }
 
-  /// The start of the NRR period: `asOf` moved back 12 calendar months on its UTC date,
-  /// keeping the time of day.
+  /// Returns the start of the NRR period: `asOf` moved back 12 calendar months on its UTC
+  /// date, keeping the time of day.
   static func retentionPeriodStart(_ asOf: Timestamp) -> Timestamp {
     let day = Int(floorDivision(asOf.microseconds, 86_400_000_000))
     let date = CivilDate(daysSinceEpoch: day)
@@ -60,13 +60,13 @@ extension PortfolioMetrics {
     return Timestamp(microseconds: asOf.microseconds - shift)
   }
 
-  /// Whether the account's first expansion came within 12 months of its first landing.
+  /// Returns whether the first expansion came within 12 months of the first landing.
   static func expandedWithin12Months(_ history: AccountHistory) -> Bool {
     guard let months = history.monthsToFirstExpansion else { return false }
     return months <= MetricsOptions.expansionWindowMonths
   }
 
-  /// The share of `histories` by the highest tier held within 24 months of landing.
+  /// Counts `histories` by the highest tier held within 24 months of landing.
   static func outcomes(of histories: [AccountHistory], playbook: Playbook) -> [TierOutcome] {
     var counts = Array(repeating: 0, count: playbook.tiers.count)
     for history in histories {

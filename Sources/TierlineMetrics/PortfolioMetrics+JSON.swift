@@ -6,7 +6,7 @@ extension PortfolioMetrics {
   /// Decimals of month counts in the output, rounded half to even.
   public static let monthDigits = 2
 
-  /// The metrics as a JSON object with a fixed key order.
+  /// Encodes the metrics as a JSON object with a fixed key order.
   ///
   /// Money is a decimal string with the currency's decimals, shares and ratios are decimal
   /// strings with four decimals, and counts and days are JSON numbers.
@@ -46,28 +46,28 @@ extension PortfolioMetrics {
     ])
   }
 
-  /// The metrics as compact UTF-8 JSON text.
+  /// Encodes the metrics as compact UTF-8 JSON text.
   public func jsonText() -> String {
     String(decoding: json().serialized(sortingKeys: false), as: UTF8.self)
   }
 
-  /// Money as text with the currency's decimals, rounded half to even.
+  /// Formats money with the currency's decimals, rounded half to even.
   public func moneyText(_ value: Fraction) -> String {
     value.decimalString(digits: currencyDigits)
   }
 
-  /// A share or ratio as text with four decimals, rounded half to even; `-` for nil.
+  /// Formats a share or ratio with four decimals, rounded half to even; nil gives `-`.
   public func ratioText(_ value: Fraction?) -> String {
     value?.decimalString(digits: Self.ratioDigits) ?? "-"
   }
 
-  /// A share as a percentage with one decimal, rounded half to even; `-` for nil.
+  /// Formats a share as a percentage with one decimal, rounded half to even; nil gives `-`.
   public func percentText(_ value: Fraction?) -> String {
     guard let value else { return "-" }
     return (value * Fraction(100)).decimalString(digits: 1) + "%"
   }
 
-  /// Months as text with two decimals, rounded half to even; `-` for nil.
+  /// Formats months with two decimals, rounded half to even; nil gives `-`.
   public func monthsText(_ value: Fraction?) -> String {
     value?.decimalString(digits: Self.monthDigits) ?? "-"
   }
@@ -86,7 +86,7 @@ extension PortfolioMetrics {
 
   func number(_ value: Int) -> JSONValue { .number(String(value)) }
 
-  /// A median of whole days is a whole or a half number of days, written as such.
+  /// Writes a median of whole days, which is a whole or a half number of days.
   func median(_ value: Fraction?) -> JSONValue {
     guard let value else { return .null }
     return .number(value.denominator == 1 ? "\(value.numerator)" : value.decimalString(digits: 1))

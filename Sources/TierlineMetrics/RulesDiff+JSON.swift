@@ -1,8 +1,8 @@
 import TierlineEvents
 
 extension RulesDiff {
-  /// The comparison as a JSON object with a fixed key order; `metrics` holds the full
-  /// `metrics --json` object of each side.
+  /// Encodes the comparison as a JSON object with a fixed key order. Its `metrics`
+  /// member contains the full `metrics --json` object of each side.
   public func json() -> JSONValue {
     let instant: (Timestamp?) -> JSONValue = { $0.map { .string($0.rfc3339) } ?? .null }
     let types: ([String]) -> JSONValue = { .array($0.map { .string($0) }) }

@@ -110,8 +110,8 @@ extension Ledger {
 }
 
 extension RulesDiff {
-  /// The expansions of one account credited differently, matched by instant; an
-  /// expansion present under one rule set only is listed with an empty other side.
+  /// Lists the expansions of one account that are credited differently, matched by
+  /// instant and tier. An expansion under one rule set only gets an empty other side.
   static func attributionChanges(_ old: AccountHistory, _ new: AccountHistory)
     -> [AttributionChange]
   {
@@ -130,7 +130,8 @@ extension RulesDiff {
             before: expansion.attributedTo, after: after))
       }
     }
-    for expansion in new.projection.expansions where !seen.contains("\(expansion.at) \(expansion.to)") {
+    let added = new.projection.expansions.filter { !seen.contains("\($0.at) \($0.to)") }
+    for expansion in added {
       changes.append(
         AttributionChange(
           account: new.account, at: expansion.at, to: expansion.to, before: [],

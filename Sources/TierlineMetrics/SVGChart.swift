@@ -6,7 +6,7 @@ enum SVGChart {
     "#7f7f7f", "#bcbd22", "#17becf",
   ]
 
-  /// A line chart of `series` (label, y values at x = 0, 1, 2, …) with y from 0 to
+  /// Draws a line chart of `series` (label, y values at x = 0, 1, 2, …) with y from 0 to
   /// `maximumY`; y values are fractions of 1 shown as percentages.
   static func lines(
     title: String, series: [(label: String, values: [Double])], maximumY: Double,
@@ -52,7 +52,7 @@ enum SVGChart {
     return svg + "</svg>"
   }
 
-  /// A vertical bar chart of `bars` (label, value) with values from 0 to their maximum.
+  /// Draws a vertical bar chart of `bars` (label, value) with values from 0 to their maximum.
   static func columns(title: String, bars: [(label: String, value: Int)], xLabel: String)
     -> String
   {
@@ -88,7 +88,7 @@ enum SVGChart {
     return svg + "</svg>"
   }
 
-  /// A horizontal bar chart of `bars` (label, value, value text).
+  /// Draws a horizontal bar chart of `bars` (label, value, value text).
   static func rows(title: String, bars: [(label: String, value: Double, text: String)])
     -> String
   {
@@ -132,7 +132,7 @@ enum SVGChart {
       + "font-size=\"\(size)\">\(escapeHTML(content))</text>"
   }
 
-  /// Chart coordinates with one decimal; geometry only, never a reported figure.
+  /// Formats a chart coordinate with one decimal. It serves geometry only, never a figure.
   static func format(_ value: Double) -> String {
     let tenths = (value * 10).rounded()
     let whole = Int(tenths) / 10

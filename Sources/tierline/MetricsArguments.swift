@@ -15,7 +15,7 @@ func parseDecimalOption(_ text: String, option: String, atMostOne: Bool = false)
   return value
 }
 
-/// The metrics options from the command line; times default to now.
+/// Reads the metrics options from the command line; the times come from `point`.
 func metricsOptions(_ arguments: ParsedArguments, point: ReplayPoint) throws -> MetricsOptions {
   var options = MetricsOptions(asOf: point.asOf, knownAt: point.knownAt)
   if let text = arguments.value("cohort") {

@@ -2,6 +2,8 @@ import TierlineMetrics
 
 /// The human-readable layout of `tierline metrics`.
 enum MetricsText {
+  /// Lays out the metrics as lines of text. The last column tells which windows have
+  /// ended for every account of the cohort: `24m`, `12m` or `no`.
   static func lines(_ metrics: PortfolioMetrics) -> [String] {
     let options = metrics.options
     var lines = [
@@ -59,12 +61,17 @@ enum MetricsText {
         + "exp_12m".leftPadded(9) + "nrr".leftPadded(9) + "  complete",
     ]
     for cohort in metrics.cohorts {
+      var complete = "no"
+      if cohort.outcomeWindowComplete {
+        complete = "24m"
+      } else if cohort.expansionWindowComplete {
+        complete = "12m"
+      }
       lines.append(
         cohort.label.rightPadded(9) + String(cohort.accounts).leftPadded(9)
           + metrics.moneyText(cohort.expectedACV).leftPadded(14)
           + metrics.percentText(cohort.expansionRate12Months).leftPadded(9)
-          + metrics.percentText(cohort.retention.nrr).leftPadded(9) + "  "
-          + (cohort.outcomeWindowComplete ? "24m" : cohort.expansionWindowComplete ? "12m" : "no"))
+          + metrics.percentText(cohort.retention.nrr).leftPadded(9) + "  " + complete)
     }
     return lines
   }

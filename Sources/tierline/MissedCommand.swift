@@ -39,12 +39,13 @@ enum MissedCommand: Command {
     let missed = try MissedExpansions.find(in: ledger, at: point, rules: rules, days: days)
 
     if arguments.flag("json") {
-      context.output.line(
-        String(decoding: missed.json(asOf: point.asOf).serialized(sortingKeys: false), as: UTF8.self))
+      let bytes = missed.json(asOf: point.asOf).serialized(sortingKeys: false)
+      context.output.line(String(decoding: bytes, as: UTF8.self))
       return
     }
     let output = context.output
-    output.line("As of \(point.asOf.rfc3339), rules \(rules.version), offers due within \(days) days")
+    output.line(
+      "As of \(point.asOf.rfc3339), rules \(rules.version), offers due within \(days) days")
     output.line("Triggers with no offer in time: \(missed.unanswered.count)")
     output.line(
       "  " + "account".rightPadded(24) + " " + "tier".rightPadded(10) + " "

@@ -21,7 +21,8 @@ enum RulesDiffCommand {
     let diff = try ledger.rulesDiff(baseline: baseline, candidate: candidate, options: options)
 
     if arguments.flag("json") {
-      context.output.line(String(decoding: diff.json().serialized(sortingKeys: false), as: UTF8.self))
+      let bytes = diff.json().serialized(sortingKeys: false)
+      context.output.line(String(decoding: bytes, as: UTF8.self))
       return
     }
     let output = context.output

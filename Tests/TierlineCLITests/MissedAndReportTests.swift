@@ -72,7 +72,7 @@ struct MissedAndReportTests {
     #expect(html.contains("s1"))
   }
 
-  /// The text of the element marked `data-metric="KEY"`.
+  /// Returns the text of the element marked `data-metric="KEY"`.
   func visibleFigure(_ key: String, in html: String) -> String? {
     guard let marker = html.range(of: "data-metric=\"\(key)\">") else { return nil }
     guard let close = html.range(of: "</", range: marker.upperBound..<html.endIndex) else {

@@ -1,14 +1,15 @@
 import Foundation
 import Testing
 
-/// The built-in playbook with a lower usage threshold and a shorter milestone wait, so
-/// that more accounts become ready, and earlier.
+/// Writes the built-in playbook with a usage threshold of 0.50 and a milestone wait of
+/// 2 days, so that more accounts become ready, and earlier.
 func candidatePlaybook(in directory: TemporaryDirectory) throws -> String {
   let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
   let text = try String(
     contentsOf: root.appendingPathComponent("playbooks/default.json"), encoding: .utf8)
-  let candidate = text.replacingOccurrences(of: "\"threshold\": \"0.80\"", with: "\"threshold\": \"0.50\"")
+  let candidate = text
+    .replacingOccurrences(of: "\"threshold\": \"0.80\"", with: "\"threshold\": \"0.50\"")
     .replacingOccurrences(of: "\"wait_days\": 14", with: "\"wait_days\": 2")
   #expect(candidate != text)
   let path = directory.path("candidate.json")

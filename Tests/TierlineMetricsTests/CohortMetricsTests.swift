@@ -4,8 +4,8 @@ import Testing
 
 @testable import TierlineMetrics
 
-/// A January 2024 cohort of ten accounts on the built-in playbook ($6K, $18K, $36K):
-/// seven stay on starter, two reach growth and one reaches scale within 24 months.
+/// Builds a January 2024 cohort of ten accounts on the built-in playbook ($6K, $18K,
+/// $36K): seven stay on starter, two reach growth and one reaches scale in 24 months.
 ///
 /// - `g1` crosses 80% of the api_calls limit, then expands to growth in March 2024;
 /// - `g2` expands to growth in March 2024 and contracts to starter in October 2024;
