@@ -115,6 +115,16 @@ public struct AccountHistory: Sendable {
     return months
   }
 
+  /// Returns the whole calendar months from the first landing to `instant` in the
+  /// account's zone, or 0 when the account never landed.
+  public func monthsObserved(at instant: Timestamp) -> Int {
+    guard let landingDate else { return 0 }
+    let today = zone.localDate(of: instant)
+    var months = 0
+    while landingDate.adding(months: months + 1) <= today { months += 1 }
+    return months
+  }
+
   /// The instant of the first expansion to a higher tier, as the fold recorded it.
   public var firstExpansionAt: Timestamp? {
     projection.expansions.first.flatMap { Timestamp(rfc3339: $0.at) }

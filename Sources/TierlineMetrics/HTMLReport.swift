@@ -93,12 +93,18 @@ public enum HTMLReport {
   }
 
   static func cohortSection(_ metrics: PortfolioMetrics) -> String {
+    // Each curve stops at the months observed for all of its accounts.
     let series = metrics.cohorts.map { cohort in
-      (label: cohort.label, values: cohort.expansionCurve.map(double))
+      (
+        label: cohort.label,
+        values: cohort.expansionCurve.prefix(cohort.observedMonths + 1).map(double)
+      )
     }
     let highest = series.flatMap(\.values).max() ?? 0
     var html = "<h2>Cohort expansion curves</h2>"
-    html += "<p>Share of each landing cohort that had expanded, by months since landing.</p>"
+    html +=
+      "<p>Share of each landing cohort that had expanded, by months since landing, up "
+      + "to the months observed for every account of the cohort.</p>"
     html += SVGChart.lines(
       title: "Cumulative share expanded by months since landing", series: series,
       maximumY: max(0.2, (highest * 5).rounded(.up) / 5), xLabel: "months since landing")

@@ -42,22 +42,22 @@ extension PortfolioMetrics {
       percentile90: percentile90, days: days, bands: bands)
   }
 
-  /// Active accounts on their landing tier, never expanded, at least
-  /// `options.smallAfterMonths` calendar months after landing; oldest landing first.
+  /// Lists active accounts on their landing tier below the top tier, never expanded, at
+  /// least `options.smallAfterMonths` calendar months after landing; oldest first.
   static func permanentlySmall(in histories: [AccountHistory], options: MetricsOptions)
     -> [SmallAccount]
   {
     var found: [(landed: Int64, account: SmallAccount)] = []
     for history in histories {
       let projection = history.projection
+      // An account that landed on the top tier has nowhere to expand, so it is not small.
       guard projection.status == "active", projection.expansions.isEmpty,
+        projection.nextTier != nil,
         let tier = projection.tier, tier == history.landingTier,
-        let landedAt = history.firstLandedAt, let landingDate = history.landingDate,
+        let landedAt = history.firstLandedAt,
         !history.isWithin(months: options.smallAfterMonths, of: options.asOf)
       else { continue }
-      let today = history.zone.localDate(of: options.asOf)
-      var months = options.smallAfterMonths
-      while landingDate.adding(months: months + 1) <= today { months += 1 }
+      let months = history.monthsObserved(at: options.asOf)
 
       let fired = projection.triggers.filter(\.fired)
       let firstFiring = fired.compactMap { $0.firedAt.flatMap(Timestamp.init(rfc3339:)) }.min()

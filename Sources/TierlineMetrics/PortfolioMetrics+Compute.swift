@@ -129,7 +129,8 @@ extension PortfolioMetrics {
           $0.isWithin(months: MetricsOptions.expansionWindowMonths, of: options.asOf)
         },
         retention: retention(of: members, from: periodStart, to: options.asOf, digits: digits),
-        expansionCurve: curve)
+        expansionCurve: curve,
+        observedMonths: members.map { $0.monthsObserved(at: options.asOf) }.min() ?? 0)
     }
   }
 }

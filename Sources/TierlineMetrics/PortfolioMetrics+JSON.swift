@@ -189,6 +189,7 @@ extension PortfolioMetrics {
       ("nrr", ratio(cohort.retention.nrr)),
       ("retention", retentionJSON(cohort.retention)),
       ("expansion_curve", .array(cohort.expansionCurve.map { ratio($0) })),
+      ("observed_months", number(cohort.observedMonths)),
     ])
   }
 }

@@ -80,6 +80,9 @@ public struct CohortMetrics: Sendable {
   public var retention: RetentionFigures
   /// The cumulative share of the cohort that had expanded within m months, m = 0...24.
   public var expansionCurve: [Fraction]
+  /// Whole calendar months that every account of the cohort has been observed since
+  /// landing; curve points beyond it can still rise.
+  public var observedMonths: Int
 }
 
 /// ARR movements of the accounts active at the start of a period.

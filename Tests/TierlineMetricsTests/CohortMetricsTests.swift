@@ -87,6 +87,8 @@ struct CohortMetricsTests {
     #expect(cohort.expansionCurve[1] == .zero)
     #expect(cohort.expansionCurve[2] == Fraction(3, 10))
     #expect(cohort.expansionCurve[24] == Fraction(3, 10))
+    // The last landing, 8 January 2024, is 18 whole months before 1 August 2025.
+    #expect(cohort.observedMonths == 18)
   }
 
   @Test("NRR with contraction and churn")
@@ -146,6 +148,20 @@ struct CohortMetricsTests {
 
     let earlier = try metrics(asOf: "2025-07-07T00:00:00Z")
     #expect(earlier.permanentlySmall.isEmpty)
+  }
+
+  @Test("top-tier landing is not small")
+  func topTierLanding() throws {
+    let asOf = try instant("2025-08-01T00:00:00Z")
+    var top = AccountEvents("top")
+    top.land("2024-01-05T10:00:00Z", tier: "scale", acv: 3_600_000)
+    var small = AccountEvents("small")
+    small.land("2024-01-05T10:00:00Z")
+    let result = PortfolioMetrics(
+      histories: [top, small].map { $0.history(playbook: playbook, asOf: asOf) },
+      playbook: playbook, rulesVersion: playbook.version,
+      options: MetricsOptions(asOf: asOf, knownAt: asOf))
+    #expect(result.permanentlySmall.map(\.account) == ["small"])
   }
 
   @Test("attribution by trigger and owner")
