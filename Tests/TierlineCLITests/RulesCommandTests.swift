@@ -75,6 +75,21 @@ struct RulesCommandTests {
     #expect(list.count == 1)
   }
 
+  @Test("diff against the same rules is empty")
+  func diffAgainstItself() throws {
+    let ledger = try CLILedger(januaryCohortLines + whatIfLines)
+    let candidate = try candidatePlaybook(in: ledger.directory)
+    let activated = try ledger.json(
+      ["rules", "activate", candidate, "--effective", "2030-01-01T00:00:00Z"])
+    let version = try #require(activated["rules_version"] as? String)
+    let diff = try ledger.json(
+      ["rules", "diff", candidate, "--against", version, "--as-of", "2024-04-01"])
+    #expect(diff["baseline"] as? String == version)
+    #expect(diff["candidate"] as? String == version)
+    #expect(diff["accounts_changed"] as? Int == 0)
+    #expect((diff["attribution_changes"] as? [Any])?.isEmpty == true)
+  }
+
   @Test("diff agrees with replay under each rule set")
   func diffMatchesReplay() throws {
     let ledger = try CLILedger(januaryCohortLines + whatIfLines)
