@@ -12,4 +12,3 @@ extension CivilDate {
     return CivilDate(year: newYear, month: newMonth, day: newDay) ?? self
   }
 }
-

@@ -31,8 +31,10 @@ struct MetricsCommandTests {
   func options() throws {
     let ledger = try CLILedger(januaryCohortLines)
     let metrics = try ledger.json(
-      ["metrics", "--cac", "3800", "--gross-margin", "0.5", "--payback-months", "12",
-        "--cohort", "quarter", "--small-after-months", "24"] + asOf)
+      [
+        "metrics", "--cac", "3800", "--gross-margin", "0.5", "--payback-months", "12",
+        "--cohort", "quarter", "--small-after-months", "24",
+      ] + asOf)
     #expect(metrics["max_cac"] as? String == "3000.00")
     #expect(metrics["cac"] as? String == "3800.00")
     let payback = try #require(metrics["cac_payback_months"] as? [String: Any])

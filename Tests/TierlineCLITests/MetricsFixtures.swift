@@ -25,18 +25,23 @@ let januaryCohortLines: [String] = {
   var lines = [
     Line.landed("g1-l", account: "g1", at: "2024-01-05T10:00:00Z"),
     Line.usage("g1-u", account: "g1", at: "2024-02-20T10:00:00Z", quantity: "90000"),
-    Line.tierChanged("g1-t", account: "g1", at: "2024-03-01T10:00:00Z", to: "growth",
+    Line.tierChanged(
+      "g1-t", account: "g1", at: "2024-03-01T10:00:00Z", to: "growth",
       acv: "18000.00"),
     Line.landed("g2-l", account: "g2", at: "2024-01-06T10:00:00Z"),
-    Line.tierChanged("g2-t", account: "g2", at: "2024-03-02T10:00:00Z", to: "growth",
+    Line.tierChanged(
+      "g2-t", account: "g2", at: "2024-03-02T10:00:00Z", to: "growth",
       acv: "18000.00"),
-    Line.tierChanged("g2-c", account: "g2", at: "2024-10-02T10:00:00Z", to: "starter",
+    Line.tierChanged(
+      "g2-c", account: "g2", at: "2024-10-02T10:00:00Z", to: "starter",
       acv: "6000.00"),
     Line.landed("t1-l", account: "t1", at: "2024-01-07T10:00:00Z"),
-    Line.tierChanged("t1-g", account: "t1", at: "2024-03-03T10:00:00Z", to: "growth",
+    Line.tierChanged(
+      "t1-g", account: "t1", at: "2024-03-03T10:00:00Z", to: "growth",
       acv: "18000.00"),
     Line.offered("t1-o", account: "t1", at: "2024-04-20T10:00:00Z", to: "scale", by: "sales"),
-    Line.tierChanged("t1-s", account: "t1", at: "2024-05-03T10:00:00Z", to: "scale",
+    Line.tierChanged(
+      "t1-s", account: "t1", at: "2024-05-03T10:00:00Z", to: "scale",
       acv: "36000.00"),
   ]
   for index in 1...7 {

@@ -8,13 +8,15 @@ struct MissedAndReportTests {
     let ledger = try CLILedger([
       Line.landed("a-l", account: "answered", at: "2024-03-01T10:00:00Z"),
       Line.usage("a-u", account: "answered", at: "2024-03-10T10:00:00Z", quantity: "90000"),
-      Line.offered("a-o", account: "answered", at: "2024-03-15T10:00:00Z", to: "growth",
+      Line.offered(
+        "a-o", account: "answered", at: "2024-03-15T10:00:00Z", to: "growth",
         by: "cs"),
       Line.landed("n-l", account: "unanswered", at: "2024-03-01T10:00:00Z"),
       Line.usage("n-u", account: "unanswered", at: "2024-03-11T10:00:00Z", quantity: "90000"),
       Line.landed("late-l", account: "late", at: "2024-03-01T10:00:00Z"),
       Line.usage("late-u", account: "late", at: "2024-03-09T10:00:00Z", quantity: "90000"),
-      Line.offered("late-o", account: "late", at: "2024-03-30T10:00:00Z", to: "growth",
+      Line.offered(
+        "late-o", account: "late", at: "2024-03-30T10:00:00Z", to: "growth",
         by: "cs"),
       Line.landed("q-l", account: "quiet", at: "2024-02-15T10:00:00Z"),
       Line.landed("q2-l", account: "quieter", at: "2024-02-10T10:00:00Z"),

@@ -8,7 +8,8 @@ func candidatePlaybook(in directory: TemporaryDirectory) throws -> String {
     .deletingLastPathComponent().deletingLastPathComponent()
   let text = try String(
     contentsOf: root.appendingPathComponent("playbooks/default.json"), encoding: .utf8)
-  let candidate = text
+  let candidate =
+    text
     .replacingOccurrences(of: "\"threshold\": \"0.80\"", with: "\"threshold\": \"0.50\"")
     .replacingOccurrences(of: "\"wait_days\": 14", with: "\"wait_days\": 2")
   #expect(candidate != text)

@@ -33,8 +33,10 @@ func januaryCohort() -> [AccountEvents] {
   t1.change("2024-05-03T10:00:00Z", to: "scale", acv: 3_600_000)
   accounts.append(t1)
 
-  let firstValues = ["s1": "2024-01-18T09:00:00Z", "s2": "2024-02-22T09:00:00Z",
-    "s3": "2024-03-18T09:00:00Z"]
+  let firstValues = [
+    "s1": "2024-01-18T09:00:00Z", "s2": "2024-02-22T09:00:00Z",
+    "s3": "2024-03-18T09:00:00Z",
+  ]
   for index in 1...7 {
     var small = AccountEvents("s\(index)")
     small.land("2024-01-08T10:00:00Z")
