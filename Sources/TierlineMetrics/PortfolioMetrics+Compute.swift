@@ -20,9 +20,13 @@ extension PortfolioMetrics {
 
     outcomes = Self.outcomes(of: landed, playbook: playbook)
     expectedACV = UnitEconomics.expectedACV(outcomes.map { ($0.share, $0.acv) })
-    let landingTotal = landed.reduce(Int128(0)) { $0 + Int128($1.landingACVMinorUnits) }
+    // NOTE: sums of ACV assume every account uses the playbook's currency; amounts in
+    // other currencies are added at face value, without conversion.
+    let landingTotal = landed.reduce(Fraction.zero) { sum, history in
+      sum + Fraction(Int128(history.landingACVMinorUnits), scale(history.currencyDigits))
+    }
     landingACV =
-      landed.isEmpty ? .zero : Fraction(landingTotal, Int128(landed.count) * scale(digits))
+      landingTotal.divided(by: Fraction(Int128(landed.count))) ?? .zero
 
     let expanded = landed.filter { Self.expandedWithin12Months($0) }.count
     expandedWithin12Months = expanded
@@ -34,7 +38,7 @@ extension PortfolioMetrics {
       }.count
 
     let periodStart = Self.retentionPeriodStart(options.asOf)
-    retention = Self.retention(of: landed, from: periodStart, to: options.asOf, digits: digits)
+    retention = Self.retention(of: landed, from: periodStart, to: options.asOf)
     cohorts = Self.cohorts(of: landed, playbook: playbook, options: options, from: periodStart)
     ttfv = Self.ttfv(of: landed)
 
@@ -85,16 +89,17 @@ extension PortfolioMetrics {
   }
 
   static func retention(
-    of histories: [AccountHistory], from start: Timestamp, to end: Timestamp, digits: Int
+    of histories: [AccountHistory], from start: Timestamp, to end: Timestamp
   ) -> RetentionFigures {
     var figures = RetentionFigures()
     for history in histories {
       let startACV = history.acvMinorUnits(at: start)
       guard startACV > 0 else { continue }
       let endACV = history.acvMinorUnits(at: end)
+      let minorUnits = scale(history.currencyDigits)
       figures.add(
-        start: Fraction(Int128(startACV), scale(digits)),
-        end: Fraction(Int128(endACV), scale(digits)))
+        start: Fraction(Int128(startACV), minorUnits),
+        end: Fraction(Int128(endACV), minorUnits))
     }
     return figures
   }
@@ -108,7 +113,6 @@ extension PortfolioMetrics {
       guard let date = history.landingDate else { continue }
       groups[options.cohortPeriod.label(of: date), default: []].append(history)
     }
-    let digits = playbook.currency.minorUnitDigits
     return groups.keys.sorted().map { label in
       let members = groups[label] ?? []
       let outcomes = Self.outcomes(of: members, playbook: playbook)
@@ -128,7 +132,7 @@ extension PortfolioMetrics {
         expansionWindowComplete: !members.contains {
           $0.isWithin(months: MetricsOptions.expansionWindowMonths, of: options.asOf)
         },
-        retention: retention(of: members, from: periodStart, to: options.asOf, digits: digits),
+        retention: retention(of: members, from: periodStart, to: options.asOf),
         expansionCurve: curve,
         observedMonths: members.map { $0.monthsObserved(at: options.asOf) }.min() ?? 0)
     }
