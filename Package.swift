@@ -32,11 +32,17 @@ let package = Package(
         "TierlineLedger", "TierlineEvents", "TierlinePlaybook", "TierlineProjections",
       ]
     ),
+    .target(
+      name: "TierlineMetrics",
+      dependencies: [
+        "TierlineLedger", "TierlineEvents", "TierlinePlaybook", "TierlineProjections",
+      ]
+    ),
     .executableTarget(
       name: "tierline",
       dependencies: [
         "TierlineLedger", "TierlineEvents", "TierlinePlaybook", "TierlineProjections",
-        "TierlineImport",
+        "TierlineImport", "TierlineMetrics",
       ]
     ),
     .testTarget(name: "TierlineStoreTests", dependencies: ["TierlineStore"]),
@@ -52,6 +58,13 @@ let package = Package(
       name: "TierlineImportTests",
       dependencies: ["TierlineImport", "TierlineLedger", "TierlineEvents", "TierlinePlaybook"],
       exclude: ["Fixtures"]
+    ),
+    .testTarget(
+      name: "TierlineMetricsTests",
+      dependencies: [
+        "TierlineMetrics", "TierlineLedger", "TierlineEvents", "TierlinePlaybook",
+        "TierlineProjections",
+      ]
     ),
   ]
 )

@@ -22,6 +22,7 @@ let commands: [any Command.Type] = [
   InitCommand.self, AppendCommand.self, ReplayCommand.self, WhyCommand.self,
   DueCommand.self, LogCommand.self, GenerateCommand.self, VerifyCommand.self,
   ImportCommand.self,
+  MetricsCommand.self, RulesCommand.self, MissedCommand.self, ReportCommand.self,
 ]
 
 let generalHelp = """

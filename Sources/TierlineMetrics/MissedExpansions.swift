@@ -1,0 +1,142 @@
+import TierlineEvents
+import TierlineLedger
+import TierlinePlaybook
+import TierlineProjections
+
+/// Accounts where an expansion conversation could have started and did not.
+public struct MissedExpansions: Sendable {
+  /// An account whose trigger fired with no offer within the allowed days.
+  public struct Unanswered: Hashable, Sendable {
+    /// The account.
+    public var account: String
+    /// The current tier.
+    public var tier: String
+    /// The tier the conversation would offer.
+    public var nextTier: String?
+    /// The owner of that conversation.
+    public var owner: String?
+    /// The earliest trigger that fired on the current tier.
+    public var trigger: String
+    /// When it fired.
+    public var firedAt: Timestamp
+    /// Whole days from the firing to the view's valid time.
+    public var daysSinceFiring: Int
+    /// The first offer after the firing, made later than allowed; nil when none.
+    public var lateOfferAt: Timestamp?
+  }
+
+  /// An active account below the top tier on which no trigger fired.
+  public struct Silent: Hashable, Sendable {
+    /// The account.
+    public var account: String
+    /// The current tier.
+    public var tier: String
+    /// The latest landing.
+    public var landedAt: Timestamp
+  }
+
+  /// The rules version that evaluated the triggers.
+  public var rulesVersion: String
+  /// The days allowed between a firing and an offer.
+  public var days: Int
+  /// Triggers with no offer in time, oldest firing first.
+  public var unanswered: [Unanswered]
+  /// Accounts with no trigger fired, oldest landing first.
+  public var silent: [Silent]
+}
+
+extension MissedExpansions {
+  /// Classifies projections at one valid time.
+  ///
+  /// Only active accounts below the top tier count. An account's trigger is unanswered
+  /// when its earliest firing on the current tier lies at least `days` days (of 24
+  /// hours) before `asOf` and no offer was made from the firing through `days` days
+  /// later.
+  public init(
+    projections: [AccountProjection], asOf: Timestamp, days: Int, rulesVersion: String
+  ) {
+    let allowed = Int64(days) * 86_400_000_000
+    var unanswered: [Unanswered] = []
+    var silent: [Silent] = []
+    for projection in projections {
+      guard projection.status == "active", projection.nextTier != nil,
+        let tier = projection.tier
+      else { continue }
+      let firings = projection.triggers.compactMap { report -> (String, Timestamp)? in
+        guard report.fired, let at = report.firedAt.flatMap(Timestamp.init(rfc3339:)) else {
+          return nil
+        }
+        return (report.type, at)
+      }
+      guard let earliest = firings.min(by: { $0.1 < $1.1 }) else {
+        if let landed = projection.landedAt.flatMap(Timestamp.init(rfc3339:)) {
+          silent.append(Silent(account: projection.account, tier: tier, landedAt: landed))
+        }
+        continue
+      }
+      let firedAt = earliest.1
+      let deadline = firedAt.microseconds + allowed
+      guard deadline <= asOf.microseconds else { continue }
+      let offers = projection.offers.compactMap { Timestamp(rfc3339: $0.at) }
+        .filter { $0 >= firedAt }.sorted()
+      if let first = offers.first, first.microseconds <= deadline { continue }
+      unanswered.append(
+        Unanswered(
+          account: projection.account, tier: tier, nextTier: projection.nextTier,
+          owner: projection.owner, trigger: earliest.0, firedAt: firedAt,
+          daysSinceFiring: Int((asOf.microseconds - firedAt.microseconds) / 86_400_000_000),
+          lateOfferAt: offers.first))
+    }
+    self.rulesVersion = rulesVersion
+    self.days = days
+    self.unanswered = unanswered.sorted { ($0.firedAt, $0.account) < ($1.firedAt, $1.account) }
+    self.silent = silent.sorted { ($0.landedAt, $0.account) < ($1.landedAt, $1.account) }
+  }
+
+  /// Finds the missed expansions of every account at `point` under `rules`.
+  public static func find(
+    in ledger: Ledger, at point: ReplayPoint, rules: ReplayRules, days: Int
+  ) throws(LedgerError) -> MissedExpansions {
+    var projections: [AccountProjection] = []
+    try ledger.forEachProjection(at: point, rules: rules) { projections.append($0) }
+    return MissedExpansions(
+      projections: projections, asOf: point.asOf, days: days, rulesVersion: rules.version)
+  }
+
+  /// Encodes the result as a JSON object with a fixed key order.
+  public func json(asOf: Timestamp) -> JSONValue {
+    let optional: (String?) -> JSONValue = { $0.map { .string($0) } ?? .null }
+    return .object([
+      ("as_of", .string(asOf.rfc3339)),
+      ("rules_version", .string(rulesVersion)),
+      ("days", .number(String(days))),
+      (
+        "unanswered",
+        .array(
+          unanswered.map { item in
+            .object([
+              ("account", .string(item.account)),
+              ("tier", .string(item.tier)),
+              ("next_tier", optional(item.nextTier)),
+              ("owner", optional(item.owner)),
+              ("trigger", .string(item.trigger)),
+              ("fired_at", .string(item.firedAt.rfc3339)),
+              ("days_since_firing", .number(String(item.daysSinceFiring))),
+              ("late_offer_at", optional(item.lateOfferAt?.rfc3339)),
+            ])
+          })
+      ),
+      (
+        "never_fired",
+        .array(
+          silent.map { item in
+            .object([
+              ("account", .string(item.account)),
+              ("tier", .string(item.tier)),
+              ("landed_at", .string(item.landedAt.rfc3339)),
+            ])
+          })
+      ),
+    ])
+  }
+}

@@ -1,0 +1,142 @@
+import TierlineEvents
+import TierlineLedger
+import TierlinePlaybook
+
+/// The consequences of replacing one playbook with another over the whole history.
+///
+/// Both sides fold every visible event under one playbook from the start, as
+/// `replay --rules` does; the ledger is only read.
+public struct RulesDiff: Sendable {
+  /// One account whose readiness differs between the two rule sets.
+  public struct ReadinessChange: Hashable, Sendable {
+    /// The account.
+    public var account: String
+    /// Ready at the view's valid time under the baseline.
+    public var readyBefore: Bool
+    /// Ready at the view's valid time under the candidate.
+    public var readyAfter: Bool
+    /// The first ready instant under the baseline.
+    public var firstReadyBefore: Timestamp?
+    /// The first ready instant under the candidate.
+    public var firstReadyAfter: Timestamp?
+  }
+
+  /// One expansion credited differently.
+  public struct AttributionChange: Hashable, Sendable {
+    /// The account.
+    public var account: String
+    /// When the tier changed, RFC 3339 UTC.
+    public var at: String
+    /// The tier reached.
+    public var to: String
+    /// Trigger types credited under the baseline.
+    public var before: [String]
+    /// Trigger types credited under the candidate.
+    public var after: [String]
+  }
+
+  /// The baseline rules version.
+  public var baselineVersion: String
+  /// The candidate rules version.
+  public var candidateVersion: String
+  /// Accounts whose readiness or first ready instant differs, in account order.
+  public var readinessChanges: [ReadinessChange]
+  /// Accounts compared.
+  public var accounts: Int
+  /// Accounts with each trigger type fired at the view's valid time, in the order usage,
+  /// milestone, time, organizational: (type, baseline count, candidate count).
+  public var triggerFirings: [(type: String, before: Int, after: Int)]
+  /// Expansions whose credited trigger types differ.
+  public var attributionChanges: [AttributionChange]
+  /// Every metric under the baseline.
+  public var metricsBefore: PortfolioMetrics
+  /// Every metric under the candidate.
+  public var metricsAfter: PortfolioMetrics
+}
+
+extension Ledger {
+  /// Folds the history at `options.asOf` under `baseline` and `candidate` and compares
+  /// readiness, first ready instants, trigger firings, attribution and every metric.
+  public func rulesDiff(
+    baseline: ReplayRules, candidate: ReplayRules, options: MetricsOptions
+  ) throws(LedgerError) -> RulesDiff {
+    let point = ReplayPoint(asOf: options.asOf, knownAt: options.knownAt)
+    var before: [AccountHistory] = []
+    var after: [AccountHistory] = []
+    var changes: [RulesDiff.ReadinessChange] = []
+    var attributionChanges: [RulesDiff.AttributionChange] = []
+    try forEachHistory(at: point) { account, events in
+      let old = AccountHistory(
+        account: account, events: events, playbook: baseline.playbook,
+        rulesVersion: baseline.version, asOf: point.asOf, knownAt: point.knownAt)
+      let new = AccountHistory(
+        account: account, events: events, playbook: candidate.playbook,
+        rulesVersion: candidate.version, asOf: point.asOf, knownAt: point.knownAt)
+      before.append(old)
+      after.append(new)
+
+      let firstBefore = FirstReadiness.instant(
+        account: account, events: events, playbook: baseline.playbook, asOf: point.asOf)
+      let firstAfter = FirstReadiness.instant(
+        account: account, events: events, playbook: candidate.playbook, asOf: point.asOf)
+      if old.projection.ready != new.projection.ready || firstBefore != firstAfter {
+        changes.append(
+          RulesDiff.ReadinessChange(
+            account: account.value, readyBefore: old.projection.ready,
+            readyAfter: new.projection.ready, firstReadyBefore: firstBefore,
+            firstReadyAfter: firstAfter))
+      }
+      attributionChanges += RulesDiff.attributionChanges(old, new)
+    }
+
+    let types = ["usage", "milestone", "time", "organizational"]
+    func fired(_ histories: [AccountHistory], _ type: String) -> Int {
+      histories.filter { history in
+        history.projection.triggers.contains { $0.type == type && $0.fired }
+      }.count
+    }
+    return RulesDiff(
+      baselineVersion: baseline.version, candidateVersion: candidate.version,
+      readinessChanges: changes, accounts: before.count,
+      triggerFirings: types.map { ($0, fired(before, $0), fired(after, $0)) },
+      attributionChanges: attributionChanges,
+      metricsBefore: PortfolioMetrics(
+        histories: before, playbook: baseline.playbook, rulesVersion: baseline.version,
+        options: options),
+      metricsAfter: PortfolioMetrics(
+        histories: after, playbook: candidate.playbook, rulesVersion: candidate.version,
+        options: options))
+  }
+}
+
+extension RulesDiff {
+  /// Lists the expansions of one account that are credited differently, matched by
+  /// instant and tier. An expansion under one rule set only gets an empty other side.
+  static func attributionChanges(_ old: AccountHistory, _ new: AccountHistory)
+    -> [AttributionChange]
+  {
+    var changes: [AttributionChange] = []
+    let newByKey = Dictionary(
+      new.projection.expansions.map { ("\($0.at) \($0.to)", $0) }, uniquingKeysWith: { a, _ in a })
+    var seen: Set<String> = []
+    for expansion in old.projection.expansions {
+      let key = "\(expansion.at) \(expansion.to)"
+      seen.insert(key)
+      let after = newByKey[key]?.attributedTo ?? []
+      if after != expansion.attributedTo || newByKey[key] == nil {
+        changes.append(
+          AttributionChange(
+            account: old.account, at: expansion.at, to: expansion.to,
+            before: expansion.attributedTo, after: after))
+      }
+    }
+    let added = new.projection.expansions.filter { !seen.contains("\($0.at) \($0.to)") }
+    for expansion in added {
+      changes.append(
+        AttributionChange(
+          account: new.account, at: expansion.at, to: expansion.to, before: [],
+          after: expansion.attributedTo))
+    }
+    return changes
+  }
+}

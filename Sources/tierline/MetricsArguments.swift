@@ -1,0 +1,60 @@
+import TierlineEvents
+import TierlineLedger
+import TierlineMetrics
+
+/// Parses a non-negative decimal option such as --cac 7200.00 or --gross-margin 0.8.
+func parseDecimalOption(_ text: String, option: String, atMostOne: Bool = false)
+  throws(UsageError) -> Fraction
+{
+  guard let value = Fraction(decimal: text), !(value < .zero),
+    !atMostOne || !(Fraction(1) < value)
+  else {
+    let range = atMostOne ? "a decimal from 0 to 1 such as 0.8" : "a non-negative decimal"
+    throw UsageError("invalid value for --\(option) (\(text)): use \(range)")
+  }
+  return value
+}
+
+/// Reads the metrics options from the command line; the times come from `point`.
+func metricsOptions(_ arguments: ParsedArguments, point: ReplayPoint) throws -> MetricsOptions {
+  var options = MetricsOptions(asOf: point.asOf, knownAt: point.knownAt)
+  if let text = arguments.value("cohort") {
+    guard let period = CohortPeriod(rawValue: text) else {
+      throw UsageError("invalid value for --cohort (\(text)): use month or quarter")
+    }
+    options.cohortPeriod = period
+  }
+  options.cac = try arguments.value("cac").map { try parseDecimalOption($0, option: "cac") }
+  if let text = arguments.value("gross-margin") {
+    options.grossMargin = try parseDecimalOption(text, option: "gross-margin", atMostOne: true)
+  }
+  if let text = arguments.value("payback-months") {
+    options.paybackMonths = try parseIntegerOption(text, option: "payback-months", range: 1...600)
+  }
+  if let text = arguments.value("small-after-months") {
+    options.smallAfterMonths = try parseIntegerOption(
+      text, option: "small-after-months", range: 1...600)
+  }
+  return options
+}
+
+/// The options shared by `metrics` and `report`.
+let metricsOptionSpecs = [
+  OptionSpec(
+    name: "as-of", valueName: "T",
+    help: "valid time: leave out events that occurred after T (default: now)"),
+  knownAtOptionSpec,
+  OptionSpec(
+    name: "cac", valueName: "AMOUNT",
+    help: "acquisition cost per account in the playbook currency (default: the maximum CAC)"),
+  OptionSpec(name: "gross-margin", valueName: "R", help: "gross margin from 0 to 1 (default 0.8)"),
+  OptionSpec(
+    name: "payback-months", valueName: "N", help: "target CAC payback in months (default 18)"),
+  OptionSpec(
+    name: "cohort", valueName: "month|quarter",
+    help: "group landing cohorts by calendar month or quarter (default month)"),
+  OptionSpec(
+    name: "small-after-months", valueName: "N",
+    help: "months on the landing tier that make an account permanently small (default 18)"),
+  rulesOptionSpec,
+]

@@ -1,0 +1,129 @@
+import TierlineEvents
+import TierlineLedger
+import TierlinePlaybook
+
+/// `tierline rules`: activate, list, show and compare playbook versions.
+enum RulesCommand: Command {
+  static let spec = CommandSpec(
+    name: "rules",
+    summary: "Activate, list, show or compare (diff) versions of the rules.",
+    usage: "activate FILE [--effective T] | list | show VERSION | "
+      + "diff CANDIDATE [--against VERSION] [--as-of T]",
+    options: [
+      OptionSpec(
+        name: "effective", valueName: "T",
+        help: "activate: valid time from which the rules apply (default: now)"),
+      OptionSpec(
+        name: "against", valueName: "VERSION",
+        help: "diff: the stored version to compare with (default: the rules in force)"),
+      OptionSpec(
+        name: "as-of", valueName: "T", help: "diff: valid time of the comparison (default: now)"),
+      knownAtOptionSpec,
+      OptionSpec(name: "json", valueName: nil, help: "print JSON"),
+    ],
+    positionals: ["ACTION", "FILE|VERSION|CANDIDATE"],
+    requiredPositionals: 1,
+    details: """
+      activate FILE   store an activation of the playbook FILE, in force from --effective
+      list            every activation: version, effective time, activation time, name
+      show VERSION    print the stored playbook of VERSION as canonical JSON
+      diff CANDIDATE  fold the whole history under the playbook file CANDIDATE and under
+                      --against, and report what changes; the ledger is only read
+
+      VERSION is `sha256:` and 16 hex digits, or a unique prefix of the hex digits.
+      """ + "\n" + timeFormatsHelp)
+
+  static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
+    let action = arguments.positionals[0]
+    let operand = arguments.positionals.count > 1 ? arguments.positionals[1] : nil
+    switch action {
+    case "activate":
+      try activate(try require(operand, "FILE", action), arguments, context: context)
+    case "list":
+      try list(arguments, context: context)
+    case "show":
+      try show(try require(operand, "VERSION", action), context: context)
+    case "diff":
+      try RulesDiffCommand.run(
+        candidatePath: try require(operand, "CANDIDATE", action), arguments, context: context)
+    default:
+      throw UsageError(
+        "unknown rules action (\(action)): use activate, list, show or diff")
+    }
+  }
+
+  static func require(_ operand: String?, _ name: String, _ action: String) throws(UsageError)
+    -> String
+  {
+    guard let operand else {
+      throw UsageError("missing \(name) for rules \(action); see `tierline rules --help`")
+    }
+    return operand
+  }
+
+  static func activate(_ path: String, _ arguments: ParsedArguments, context: CommandContext)
+    throws
+  {
+    let playbook = try loadPlaybook(path)
+    let now = Timestamp.now
+    let effective =
+      try arguments.value("effective").map { try parseTimeOption($0, option: "effective") }
+      ?? now
+    let ledger = try Ledger.open(directory: context.storeDirectory)
+    try ledger.activate(playbook, effectiveAt: effective, now: now)
+    if arguments.flag("json") {
+      context.output.line(
+        "{\"rules_version\":\(jsonQuoted(playbook.version)),"
+          + "\"effective_at\":\"\(effective.rfc3339)\",\"activated_at\":\"\(now.rfc3339)\"}")
+    } else {
+      context.output.line(
+        "Activated rules \(playbook.version) (\(playbook.name)), effective "
+          + "\(effective.rfc3339).")
+    }
+  }
+
+  static func list(_ arguments: ParsedArguments, context: CommandContext) throws {
+    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let activations = try ledger.activations()
+    let now = Timestamp.now
+    let inForce = try ledger.rules(asOf: now, knownAt: now)
+    if arguments.flag("json") {
+      for activation in activations {
+        let current = activation == inForce
+        context.output.line(
+          "{\"rules_version\":\(jsonQuoted(activation.version)),"
+            + "\"name\":\(jsonQuoted(activation.playbook.name)),"
+            + "\"effective_at\":\"\(activation.effectiveAt.rfc3339)\","
+            + "\"activated_at\":\"\(activation.activatedAt.rfc3339)\","
+            + "\"in_force\":\(current)}")
+      }
+      return
+    }
+    context.output.line(
+      "  " + "version".rightPadded(24) + " " + "effective".rightPadded(30) + " "
+        + "activated".rightPadded(30) + " name")
+    for activation in activations {
+      context.output.line(
+        (activation == inForce ? "* " : "  ") + activation.version.rightPadded(24) + " "
+          + activation.effectiveAt.rfc3339.rightPadded(30) + " "
+          + activation.activatedAt.rfc3339.rightPadded(30) + " " + activation.playbook.name)
+    }
+    context.output.line("* in force now")
+  }
+
+  static func show(_ version: String, context: CommandContext) throws {
+    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let activation = try ledger.activation(version: version)
+    context.output.write(bytes: activation.playbook.canonicalJSON())
+    context.output.line()
+  }
+
+  /// Reads and parses a playbook file.
+  static func loadPlaybook(_ path: String) throws -> Playbook {
+    do {
+      return try Playbook(json: try readFile(path, purpose: "playbook"))
+    } catch let error as PlaybookError {
+      throw CommandFailure(message: "invalid playbook (\(path)): \(error)", exitCode: .dataError)
+    }
+  }
+}

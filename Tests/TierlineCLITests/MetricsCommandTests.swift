@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+@Suite("tierline metrics")
+struct MetricsCommandTests {
+  let asOf = ["--as-of", "2025-08-01T00:00:00Z"]
+
+  @Test("exact figures of a cohort")
+  func exactFigures() throws {
+    let ledger = try CLILedger(januaryCohortLines)
+    let metrics = try ledger.json(["metrics"] + asOf)
+    #expect(metrics["expected_acv"] as? String == "11400.00")
+    #expect(metrics["landing_acv"] as? String == "6000.00")
+    #expect(metrics["max_cac"] as? String == "7200.00")
+    #expect(metrics["expansion_rate_12m"] as? String == "0.3000")
+    #expect(metrics["nrr"] as? String == "0.8421")
+    // First value after 10 and 45 days: the median is their mean.
+    #expect(metrics["ttfv_days_median"] as? Double == 27.5)
+    #expect(metrics["accounts"] as? Int == 10)
+    let payback = try #require(metrics["cac_payback_months"] as? [String: Any])
+    #expect(payback["landing_acv"] as? String == "18.00")
+    #expect(payback["expected_acv"] as? String == "9.47")
+    let small = try #require(metrics["permanently_small"] as? [String: Any])
+    #expect(small["count"] as? Int == 6)
+    #expect((small["accounts"] as? [Any])?.count == 6)
+    let version = try #require(metrics["rules_version"] as? String)
+    #expect(version.hasPrefix("sha256:"))
+  }
+
+  @Test("options change CAC figures")
+  func options() throws {
+    let ledger = try CLILedger(januaryCohortLines)
+    let metrics = try ledger.json(
+      [
+        "metrics", "--cac", "3800", "--gross-margin", "0.5", "--payback-months", "12",
+        "--cohort", "quarter", "--small-after-months", "24",
+      ] + asOf)
+    #expect(metrics["max_cac"] as? String == "3000.00")
+    #expect(metrics["cac"] as? String == "3800.00")
+    let payback = try #require(metrics["cac_payback_months"] as? [String: Any])
+    // 3800 / (6000 × 0.5 / 12) = 15.2 and 3800 / (11400 × 0.5 / 12) = 8.
+    #expect(payback["landing_acv"] as? String == "15.20")
+    #expect(payback["expected_acv"] as? String == "8.00")
+    let cohorts = try #require(metrics["cohorts"] as? [[String: Any]])
+    #expect(cohorts.map { $0["cohort"] as? String } == ["2024-Q1"])
+    let small = try #require(metrics["permanently_small"] as? [String: Any])
+    #expect(small["count"] as? Int == 0)
+  }
+
+  @Test("invalid margin is a usage error")
+  func invalidMargin() throws {
+    let ledger = try CLILedger(januaryCohortLines)
+    let result = try Tierline.run(["--store", ledger.store, "metrics", "--gross-margin", "1.5"])
+    #expect(result.status == 64)
+    #expect(result.standardError.contains("--gross-margin"))
+  }
+
+  @Test("text output names the rules")
+  func textOutput() throws {
+    let ledger = try CLILedger(januaryCohortLines)
+    let result = try ledger.run(["metrics"] + asOf)
+    #expect(result.standardOutput.contains("Expected ACV:        11400.00 USD"))
+    #expect(result.standardOutput.contains("rules sha256:"))
+  }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+
+/// Writes the built-in playbook with a usage threshold of 0.50 and a milestone wait of
+/// 2 days, so that more accounts become ready, and earlier.
+func candidatePlaybook(in directory: TemporaryDirectory) throws -> String {
+  let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+  let text = try String(
+    contentsOf: root.appendingPathComponent("playbooks/default.json"), encoding: .utf8)
+  let candidate =
+    text
+    .replacingOccurrences(of: "\"threshold\": \"0.80\"", with: "\"threshold\": \"0.50\"")
+    .replacingOccurrences(of: "\"wait_days\": 14", with: "\"wait_days\": 2")
+  #expect(candidate != text)
+  let path = directory.path("candidate.json")
+  try candidate.write(toFile: path, atomically: true, encoding: .utf8)
+  return path
+}
+
+/// Accounts that a lower usage threshold or a shorter wait makes ready.
+let whatIfLines = [
+  Line.landed("u1-l", account: "u1", at: "2024-03-01T10:00:00Z"),
+  Line.usage("u1-u", account: "u1", at: "2024-03-10T10:00:00Z", quantity: "60000"),
+  Line.landed("m1-l", account: "m1", at: "2024-03-01T10:00:00Z"),
+  Line.milestone("m1-a", account: "m1", at: "2024-03-05T10:00:00Z", name: "first_value"),
+  Line.milestone("m1-b", account: "m1", at: "2024-03-06T10:00:00Z", name: "integration_live"),
+  Line.landed("q1-l", account: "q1", at: "2024-03-01T10:00:00Z"),
+]
+
+@Suite("tierline rules")
+struct RulesCommandTests {
+  @Test("activate, list and show")
+  func activateListShow() throws {
+    let ledger = try CLILedger(januaryCohortLines)
+    let candidate = try candidatePlaybook(in: ledger.directory)
+    let activated = try ledger.json(
+      ["rules", "activate", candidate, "--effective", "2025-01-01T00:00:00Z"])
+    let version = try #require(activated["rules_version"] as? String)
+    #expect(activated["effective_at"] as? String == "2025-01-01T00:00:00Z")
+
+    let listed = try ledger.run(["rules", "list", "--json"]).jsonLines()
+    #expect(listed.count == 2)
+    #expect(listed.last?["rules_version"] as? String == version)
+    #expect(listed.last?["in_force"] as? Bool == true)
+    #expect(listed.first?["in_force"] as? Bool == false)
+
+    let shown = try ledger.run(["rules", "show", String(version.dropFirst(7).prefix(8))])
+    #expect(shown.standardOutput.contains("\"threshold\":\"0.5\""))
+
+    let before = try ledger.json(["metrics", "--as-of", "2024-12-31"])
+    let after = try ledger.json(["metrics", "--as-of", "2025-02-01"])
+    #expect(before["rules_version"] as? String == listed.first?["rules_version"] as? String)
+    #expect(after["rules_version"] as? String == version)
+  }
+
+  @Test("unknown version is not found")
+  func unknownVersion() throws {
+    let ledger = try CLILedger(januaryCohortLines)
+    let result = try Tierline.run(["--store", ledger.store, "rules", "show", "sha256:0000"])
+    #expect(result.status == 1)
+    #expect(result.standardError.contains("rules list"))
+  }
+
+  @Test("diff leaves data.mdb byte-identical")
+  func diffReadOnly() throws {
+    let ledger = try CLILedger(januaryCohortLines + whatIfLines)
+    let candidate = try candidatePlaybook(in: ledger.directory)
+    let dataFile = URL(fileURLWithPath: ledger.store).appendingPathComponent("data.mdb")
+    let before = try Data(contentsOf: dataFile)
+    let diff = try ledger.json(["rules", "diff", candidate, "--as-of", "2024-04-01"])
+    let after = try Data(contentsOf: dataFile)
+    #expect(before == after)
+    #expect(!(diff["readiness_changes"] as? [Any] ?? []).isEmpty)
+    let list = try ledger.run(["rules", "list", "--json"]).jsonLines()
+    #expect(list.count == 1)
+  }
+
+  @Test("diff against the same rules is empty")
+  func diffAgainstItself() throws {
+    let ledger = try CLILedger(januaryCohortLines + whatIfLines)
+    let candidate = try candidatePlaybook(in: ledger.directory)
+    let activated = try ledger.json(
+      ["rules", "activate", candidate, "--effective", "2030-01-01T00:00:00Z"])
+    let version = try #require(activated["rules_version"] as? String)
+    let diff = try ledger.json(
+      ["rules", "diff", candidate, "--against", version, "--as-of", "2024-04-01"])
+    #expect(diff["baseline"] as? String == version)
+    #expect(diff["candidate"] as? String == version)
+    #expect(diff["accounts_changed"] as? Int == 0)
+    #expect((diff["attribution_changes"] as? [Any])?.isEmpty == true)
+  }
+
+  @Test("diff agrees with replay under each rule set")
+  func diffMatchesReplay() throws {
+    let ledger = try CLILedger(januaryCohortLines + whatIfLines)
+    let candidate = try candidatePlaybook(in: ledger.directory)
+    let baselineVersion = try #require(
+      try ledger.run(["rules", "list", "--json"]).jsonLines().first?["rules_version"] as? String)
+    let baseline = ledger.directory.path("baseline.json")
+    try ledger.run(["rules", "show", baselineVersion]).standardOutput
+      .write(toFile: baseline, atomically: true, encoding: .utf8)
+
+    let asOf = "2024-03-12T00:00:00Z"
+    let diff = try ledger.json(["rules", "diff", candidate, "--as-of", asOf])
+    #expect(diff["baseline"] as? String == baselineVersion)
+    func ready(_ rules: String) throws -> [String: Bool] {
+      let lines = try ledger.run(["replay", "--rules", rules, "--as-of", asOf, "--json"])
+        .jsonLines()
+      var result: [String: Bool] = [:]
+      for line in lines {
+        result[try #require(line["account"] as? String)] = try #require(line["ready"] as? Bool)
+      }
+      return result
+    }
+    let readyBefore = try ready(baseline)
+    let readyAfter = try ready(candidate)
+    let changes = try #require(diff["readiness_changes"] as? [[String: Any]])
+    let changed = Set(changes.compactMap { $0["account"] as? String })
+    for change in changes {
+      let account = try #require(change["account"] as? String)
+      #expect(change["ready_before"] as? Bool == readyBefore[account], "\(account)")
+      #expect(change["ready_after"] as? Bool == readyAfter[account], "\(account)")
+    }
+    for (account, value) in readyBefore where readyAfter[account] != value {
+      #expect(changed.contains(account), "\(account) changed readiness but is not listed")
+    }
+    // u1 crosses 50% of the api_calls limit on 10 March, not 80%.
+    #expect(readyBefore["u1"] == false)
+    #expect(readyAfter["u1"] == true)
+    let u1 = try #require(changes.first { $0["account"] as? String == "u1" })
+    #expect(u1["first_ready_before"] is NSNull)
+    #expect(u1["first_ready_after"] as? String == "2024-03-10T10:00:00Z")
+    // m1's milestones complete on 6 March; the wait ends 8 March instead of 20 March.
+    let m1 = try #require(changes.first { $0["account"] as? String == "m1" })
+    #expect(m1["first_ready_after"] as? String == "2024-03-08T00:00:00Z")
+    #expect(!changed.contains("q1"))
+
+    let firings = try #require(diff["trigger_firings"] as? [String: [String: Int]])
+    #expect(firings["usage"]?["change"] == 1)
+    let metrics = try #require(diff["metrics"] as? [String: [String: Any]])
+    #expect(metrics["before"]?["rules_version"] as? String == baselineVersion)
+    #expect(metrics["after"]?["rules_version"] as? String != baselineVersion)
+  }
+}
