@@ -32,6 +32,11 @@ let package = Package(
         "TierlineLedger", "TierlineEvents", "TierlinePlaybook", "TierlineProjections",
       ]
     ),
+    .executableTarget(
+      name: "tierline-bench",
+      dependencies: ["TierlineLedger", "TierlineStore", "TierlineEvents"],
+      path: "Sources/TierlineBench"
+    ),
     .testTarget(name: "TierlineStoreTests", dependencies: ["TierlineStore"]),
     .testTarget(
       name: "TierlineEventsTests", dependencies: ["TierlineEvents"], exclude: ["Fixtures"]),
