@@ -25,6 +25,27 @@ func peakResidentBytes() -> Int {
   return usage.ru_maxrss * 1024
 }
 
+/// The current anonymous and file-backed resident sizes of this process, in bytes, from
+/// `RssAnon` and `RssFile` in `/proc/self/status`; zero where the file is missing.
+///
+/// LMDB's map is file-backed, so pages of the ledger a fold touched count in `RssFile`
+/// and in the peak RSS, although the kernel can drop them under memory pressure.
+func residentBreakdown() -> (anonymous: Int, file: Int) {
+  guard let file = fopen("/proc/self/status", "r") else { return (0, 0) }
+  defer { fclose(file) }
+  var anonymous = 0
+  var mapped = 0
+  var buffer = [CChar](repeating: 0, count: 256)
+  while fgets(&buffer, Int32(buffer.count), file) != nil {
+    let line = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
+      as: UTF8.self)
+    let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    if line.hasPrefix("RssAnon:") { anonymous = kilobytes * 1024 }
+    if line.hasPrefix("RssFile:") { mapped = kilobytes * 1024 }
+  }
+  return (anonymous, mapped)
+}
+
 /// The value at quantile `q` (0...1) of `sorted`, by the nearest-rank method.
 func quantile(_ sorted: [Double], _ q: Double) -> Double {
   guard !sorted.isEmpty else { return .nan }

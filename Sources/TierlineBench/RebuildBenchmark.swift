@@ -45,6 +45,7 @@ enum RebuildBenchmark {
 
     let sorted = timings.sorted()
     let median = quantile(sorted, 0.5)
+    let resident = residentBreakdown()
     report(
       "rebuild",
       [
@@ -52,7 +53,8 @@ enum RebuildBenchmark {
         "repetitions": repetitions, "median_seconds": median,
         "min_seconds": sorted.first ?? .nan, "max_seconds": sorted.last ?? .nan,
         "events_per_second": Double(eventCount) / median,
-        "peak_rss_bytes": peakResidentBytes(),
+        "peak_rss_bytes": peakResidentBytes(), "rss_anonymous_bytes": resident.anonymous,
+        "rss_file_bytes": resident.file,
       ])
   }
 
