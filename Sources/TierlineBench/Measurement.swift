@@ -4,7 +4,7 @@
   import Darwin
 #endif
 
-/// Wall-clock seconds elapsed while `body` runs, on the monotonic clock.
+/// Runs `body` and returns the wall-clock seconds it took, on the monotonic clock.
 func measureSeconds(_ body: () throws -> Void) rethrows -> Double {
   let clock = ContinuousClock()
   let start = clock.now
@@ -12,21 +12,21 @@ func measureSeconds(_ body: () throws -> Void) rethrows -> Double {
   return seconds(clock.now - start)
 }
 
-/// A duration in seconds.
+/// Converts a duration to seconds.
 func seconds(_ duration: Duration) -> Double {
   let parts = duration.components
   return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
 }
 
-/// The peak resident set size of this process so far, in bytes (`getrusage`).
+/// Returns the peak resident set size of this process so far, in bytes (`getrusage`).
 func peakResidentBytes() -> Int {
   var usage = rusage()
   getrusage(RUSAGE_SELF.rawValue, &usage)
   return usage.ru_maxrss * 1024
 }
 
-/// The current anonymous and file-backed resident sizes of this process, in bytes, from
-/// `RssAnon` and `RssFile` in `/proc/self/status`; zero where the file is missing.
+/// Returns the current anonymous and file-backed resident sizes of this process, in bytes,
+/// from `RssAnon` and `RssFile` in `/proc/self/status`, or zeros when it is missing.
 ///
 /// LMDB's map is file-backed, so pages of the ledger a fold touched count in `RssFile`
 /// and in the peak RSS, although the kernel can drop them under memory pressure.
@@ -46,7 +46,7 @@ func residentBreakdown() -> (anonymous: Int, file: Int) {
   return (anonymous, mapped)
 }
 
-/// The value at quantile `q` (0...1) of `sorted`, by the nearest-rank method.
+/// Returns the value at quantile `q` (0...1) of `sorted`, by the nearest-rank method.
 func quantile(_ sorted: [Double], _ q: Double) -> Double {
   guard !sorted.isEmpty else { return .nan }
   let rank = Int((q * Double(sorted.count)).rounded(.up))
