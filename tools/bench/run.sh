@@ -112,12 +112,15 @@ for accounts in "${sizes[@]}"; do
       log "$accounts accounts: bulk load with --batch-size 100000"
       note_load "$accounts bulk load"
       rm -rf "$ledger" "$ledger.loaded"
+      cut -d' ' -f1-3 /proc/loadavg >"$ledger.load.avg"
       "$tierline" --store "$ledger" init >/dev/null
       /usr/bin/time -v -o "$ledger.load.time" \
         "$tierline" --store "$ledger" append --batch-size 100000 "$events" >/dev/null
       echo "$count" >"$ledger.loaded"
     fi
     cp "$ledger.load.time" "$out/bulk-load.time"
+    printf '%s\t%s\n' "$accounts bulk load (started $(date -u -r "$ledger.load.avg" +%FT%TZ))" \
+      "$(cat "$ledger.load.avg")" >>"$results/load.txt"
   fi
   repeats=5
   [ "$accounts" -gt 10000 ] && repeats=3

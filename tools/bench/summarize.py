@@ -28,11 +28,13 @@ def read_json(path):
         return json.load(source)
 
 
-def read_text(path):
+def read_text(path, strip_leading=True):
+    """Return a file's text without surrounding blank space, or "" when it is missing."""
     if not os.path.exists(path):
         return ""
     with open(path, encoding="utf-8") as source:
-        return source.read().strip()
+        text = source.read()
+    return text.strip() if strip_leading else text.rstrip()
 
 
 def max_rss_bytes(path):
@@ -123,8 +125,8 @@ class Size:
         self.python_append = [r["events_per_second"] for r in python if r["benchmark"] == "eventsourcing_append"]
         self.python_rebuild = [r["events_per_second"] for r in python if r["benchmark"] == "eventsourcing_rebuild"]
         self.python_check = next((r for r in python if r["benchmark"] == "eventsourcing_rebuild"), None)
-        self.profile_dso = read_text(path("profile-dso.txt"))
-        self.profile_symbols = read_text(path("profile-symbols.txt"))
+        self.profile_dso = read_text(path("profile-dso.txt"), strip_leading=False)
+        self.profile_symbols = read_text(path("profile-symbols.txt"), strip_leading=False)
 
     def median(self, values):
         return statistics.median(values) if values else None
