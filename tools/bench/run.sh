@@ -39,6 +39,7 @@ fi
 
 mkdir -p "$work"
 results="$work/results"
+[ "$quick" = 1 ] && results="$work/results-quick"
 rm -rf "$results"
 mkdir -p "$results"
 
