@@ -45,6 +45,11 @@ let package = Package(
         "TierlineImport", "TierlineMetrics",
       ]
     ),
+    .executableTarget(
+      name: "tierline-bench",
+      dependencies: ["TierlineLedger", "TierlineStore", "TierlineEvents"],
+      path: "Sources/TierlineBench"
+    ),
     .testTarget(name: "TierlineStoreTests", dependencies: ["TierlineStore"]),
     .testTarget(
       name: "TierlineEventsTests", dependencies: ["TierlineEvents"], exclude: ["Fixtures"]),

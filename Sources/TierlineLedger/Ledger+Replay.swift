@@ -87,6 +87,32 @@ extension Ledger {
     }
   }
 
+  /// Folds the given accounts at `point` in the order given and hands each projection to
+  /// `body`; accounts with no visible event are skipped.
+  ///
+  /// The accounts are read in one read transaction. Several threads may call this method
+  /// on the same ledger at once, for example each with a share of `accounts()`: each call
+  /// has its own read transaction, and no call changes the ledger.
+  public func forEachProjection(
+    of accounts: some Sequence<AccountID>, at point: ReplayPoint, rules: ReplayRules,
+    _ body: (AccountProjection) throws -> Void
+  ) throws(LedgerError) {
+    try storeCall {
+      try store.read { transaction in
+        for account in accounts {
+          guard
+            let state = try fold(
+              Array(account.value.utf8), account: account, at: point, rules: rules,
+              in: transaction)
+          else { continue }
+          try body(
+            state.projection(
+              asOf: point.asOf, knownAt: point.knownAt, rulesVersion: rules.version))
+        }
+      }
+    }
+  }
+
   /// Returns every account with at least one stored event, in id byte order.
   public func accounts() throws(LedgerError) -> [AccountID] {
     try storeCall {

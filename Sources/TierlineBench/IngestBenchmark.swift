@@ -1,0 +1,54 @@
+import TierlineEvents
+import TierlineLedger
+import TierlinePlaybook
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Appends an NDJSON file to a new ledger through `Ledger.append` in fixed-size batches.
+///
+/// Reading and validating the JSON happens before the clock starts, so the figure is
+/// the append path alone: tier checks, encoding, checksums and LMDB commits.
+enum IngestBenchmark {
+  static func run(_ options: BenchOptions) throws {
+    let path = try options.string("events")
+    let directory = try options.string("store")
+    let batchSize = try options.integer("batch-size", default: 1_000)
+
+    let events = try readEvents(path: path)
+    let ledger = try Ledger.create(directory: directory, playbook: .builtInDefault)
+    var appended = 0
+    let elapsed = try measureSeconds {
+      var start = 0
+      while start < events.count {
+        let end = min(start + batchSize, events.count)
+        appended += try ledger.append(Array(events[start..<end])).appended
+        start = end
+      }
+    }
+    report(
+      "ingest",
+      [
+        "events": appended, "batch_size": batchSize, "seconds": elapsed,
+        "events_per_second": Double(appended) / elapsed,
+      ])
+  }
+
+  /// Reads and decodes every line of an NDJSON file.
+  static func readEvents(path: String) throws -> [NumberedEvent] {
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { throw BenchFailure("cannot open the events file (\(path))") }
+    defer { close(descriptor) }
+
+    var reader = NDJSONReader(fileDescriptor: descriptor)
+    var events: [NumberedEvent] = []
+    while let line = try reader.next() {
+      let incoming = try EventJSON.decode(line.bytes, lineNumber: line.lineNumber)
+      events.append(NumberedEvent(line: line.lineNumber, incoming: incoming))
+    }
+    return events
+  }
+}

@@ -1,0 +1,131 @@
+/*
+ * The physical limit for Tierline's log: raw LMDB appends and cursor scans of
+ * fixed-size records, with nothing else written or decoded.
+ *
+ * Usage: lmdb_limit DIR RECORDS RECORD_BYTES BATCH SCANS
+ *
+ * Creates a fresh environment in DIR (which must exist and be empty), opened
+ * with MDB_NOTLS and full commit sync as Tierline opens its store, and one
+ * named database "log". Appends RECORDS values of RECORD_BYTES bytes under
+ * big-endian u64 keys from 1 with MDB_APPEND, committing every BATCH records.
+ * Then runs SCANS full cursor scans that read the first and last 8 bytes of
+ * every value. Prints one JSON object per measurement on stdout.
+ */
+#include <lmdb.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_seconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void check(int rc, const char *call) {
+  if (rc != MDB_SUCCESS) {
+    fprintf(stderr, "error: %s failed: %s\n", call, mdb_strerror(rc));
+    exit(1);
+  }
+}
+
+static void put_big_endian(unsigned char *out, uint64_t value) {
+  for (int i = 7; i >= 0; i--) {
+    out[i] = (unsigned char)(value & 0xff);
+    value >>= 8;
+  }
+}
+
+static long parse_count(const char *text, const char *name) {
+  char *end = NULL;
+  long value = strtol(text, &end, 10);
+  if (end == text || *end != '\0' || value < 1) {
+    fprintf(stderr, "error: %s must be a positive integer (%s)\n", name, text);
+    exit(64);
+  }
+  return value;
+}
+
+int main(int argc, char **argv) {
+  if (argc != 6) {
+    fprintf(stderr, "usage: lmdb_limit DIR RECORDS RECORD_BYTES BATCH SCANS\n");
+    return 64;
+  }
+  const char *dir = argv[1];
+  long records = parse_count(argv[2], "RECORDS");
+  long record_bytes = parse_count(argv[3], "RECORD_BYTES");
+  long batch = parse_count(argv[4], "BATCH");
+  long scans = parse_count(argv[5], "SCANS");
+
+  MDB_env *env;
+  check(mdb_env_create(&env), "mdb_env_create");
+  check(mdb_env_set_maxdbs(env, 2), "mdb_env_set_maxdbs");
+  size_t map_size = (size_t)records * (size_t)(record_bytes + 64) * 2 + (64u << 20);
+  check(mdb_env_set_mapsize(env, map_size), "mdb_env_set_mapsize");
+  check(mdb_env_open(env, dir, MDB_NOTLS, 0644), "mdb_env_open");
+
+  MDB_txn *txn;
+  MDB_dbi log;
+  check(mdb_txn_begin(env, NULL, 0, &txn), "mdb_txn_begin");
+  check(mdb_dbi_open(txn, "log", MDB_CREATE, &log), "mdb_dbi_open");
+  check(mdb_txn_commit(txn), "mdb_txn_commit");
+
+  /* Values vary by position so that no two records are identical. */
+  unsigned char *value = malloc((size_t)record_bytes);
+  if (value == NULL) {
+    fprintf(stderr, "error: out of memory\n");
+    return 1;
+  }
+  for (long i = 0; i < record_bytes; i++) value[i] = (unsigned char)(i * 31 + 7);
+
+  unsigned char key_bytes[8];
+  MDB_val key = {sizeof key_bytes, key_bytes};
+  MDB_val data = {(size_t)record_bytes, value};
+
+  double start = now_seconds();
+  for (long position = 1; position <= records;) {
+    check(mdb_txn_begin(env, NULL, 0, &txn), "mdb_txn_begin");
+    for (long n = 0; n < batch && position <= records; n++, position++) {
+      put_big_endian(key_bytes, (uint64_t)position);
+      memcpy(value, &position, sizeof position);
+      check(mdb_put(txn, log, &key, &data, MDB_APPEND), "mdb_put");
+    }
+    check(mdb_txn_commit(txn), "mdb_txn_commit");
+  }
+  double append_seconds = now_seconds() - start;
+  printf("{\"benchmark\":\"lmdb_append\",\"records\":%ld,\"record_bytes\":%ld,"
+         "\"batch\":%ld,\"seconds\":%.6f,\"records_per_second\":%.0f}\n",
+         records, record_bytes, batch, append_seconds, (double)records / append_seconds);
+
+  for (long s = 0; s < scans; s++) {
+    uint64_t checksum = 0;
+    long seen = 0;
+    start = now_seconds();
+    MDB_cursor *cursor;
+    check(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), "mdb_txn_begin");
+    check(mdb_cursor_open(txn, log, &cursor), "mdb_cursor_open");
+    int rc = mdb_cursor_get(cursor, &key, &data, MDB_FIRST);
+    while (rc == MDB_SUCCESS) {
+      uint64_t head;
+      uint64_t tail;
+      memcpy(&head, data.mv_data, sizeof head);
+      memcpy(&tail, (unsigned char *)data.mv_data + data.mv_size - sizeof tail, sizeof tail);
+      checksum += head ^ tail;
+      seen++;
+      rc = mdb_cursor_get(cursor, &key, &data, MDB_NEXT);
+    }
+    if (rc != MDB_NOTFOUND) check(rc, "mdb_cursor_get");
+    mdb_cursor_close(cursor);
+    mdb_txn_abort(txn);
+    double scan_seconds = now_seconds() - start;
+    printf("{\"benchmark\":\"lmdb_scan\",\"records\":%ld,\"seconds\":%.6f,"
+           "\"records_per_second\":%.0f,\"checksum\":%llu}\n",
+           seen, scan_seconds, (double)seen / scan_seconds, (unsigned long long)checksum);
+  }
+
+  free(value);
+  mdb_env_close(env);
+  return 0;
+}

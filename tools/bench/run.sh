@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# Measure Tierline against raw LMDB, plain SQLite and the Python eventsourcing library,
+# then write docs/benchmarks.md (tools/bench/work/benchmarks-quick.md with --quick).
+#
+# Usage: tools/bench/run.sh [--quick] [--no-large] [--no-python]
+#   --quick      one size of 1,000 accounts (about 110,000 events), for trying the harness
+#   --no-large   skip the 100,000-account ledger (about 11 million events)
+#   --no-python  skip the eventsourcing peer
+#
+# Scratch data, the peers' venv and raw results go to tools/bench/work/ (git-ignored).
+# Needs: swift, cc, hyperfine, liblmdb-dev, libsqlite3-dev, python3-venv, perf
+# (optional), /usr/bin/time.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bench="$root/tools/bench"
+work="$bench/work"
+quick=0
+large=1
+python_peer=1
+for argument in "$@"; do
+  case "$argument" in
+    --quick) quick=1; large=0 ;;
+    --no-large) large=0 ;;
+    --no-python) python_peer=0 ;;
+    *) echo "error: unknown option $argument; see the usage at the top of $0" >&2; exit 64 ;;
+  esac
+done
+
+batch=1000
+if [ "$quick" = 1 ]; then
+  sizes=(1000)
+  runs=3
+else
+  sizes=(10000)
+  runs=2
+fi
+[ "$large" = 1 ] && sizes+=(100000)
+
+mkdir -p "$work"
+results="$work/results"
+[ "$quick" = 1 ] && results="$work/results-quick"
+rm -rf "$results"
+mkdir -p "$results"
+
+log() { printf '%s  %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+# Appends the step name and the load averages to results/load.txt.
+note_load() { printf '%s\t%s\n' "$1" "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$results/load.txt"; }
+
+log "building (swift build -c release)"
+(cd "$root" && swift build -c release >/dev/null)
+tierline="$root/.build/release/tierline"
+tierline_bench="$root/.build/release/tierline-bench"
+cc -O2 -Wall -Wextra -o "$work/lmdb_limit" "$bench/lmdb_limit.c" -llmdb
+cc -O2 -Wall -Wextra -o "$work/sqlite_peer" "$bench/sqlite_peer.c" -lsqlite3
+if [ "$python_peer" = 1 ] && [ ! -x "$work/venv/bin/python" ]; then
+  log "installing eventsourcing into $work/venv"
+  python3 -m venv "$work/venv"
+  "$work/venv/bin/pip" install --quiet eventsourcing
+fi
+
+{
+  lscpu | grep -E '^(Model name|CPU\(s\)|Thread|Core|Socket)'
+  grep MemTotal /proc/meminfo
+  uname -sr
+  swift --version 2>&1 | head -1
+  echo "LMDB $(pkg-config --modversion lmdb), SQLite $(pkg-config --modversion sqlite3)"
+  echo "hyperfine $(hyperfine --version | cut -d' ' -f2)"
+  if [ -x "$work/venv/bin/python" ]; then
+    echo "eventsourcing $("$work/venv/bin/pip" show eventsourcing | sed -n 's/^Version: //p')," \
+      "$("$work/venv/bin/python" --version)"
+  fi
+  echo "commit $(git -C "$root" rev-parse --short HEAD)"
+} >"$results/machine.txt"
+
+for accounts in "${sizes[@]}"; do
+  out="$results/$accounts"
+  mkdir -p "$out"
+  events="$work/events-$accounts.ndjson"
+  tsv="$work/events-$accounts.tsv"
+  ledger="$work/ledger-$accounts.ledger"
+  if [ ! -s "$events" ]; then
+    log "generating $accounts accounts"
+    "$tierline" generate --accounts "$accounts" --seed 1 >"$events"
+  fi
+  if [ "$accounts" -le 10000 ] && [ ! -s "$tsv" ]; then
+    python3 "$bench/peer_input.py" "$events" "$tsv"
+  fi
+  count=$(wc -l <"$events")
+  echo "$count" >"$out/events.txt"
+
+  if [ "$accounts" -le 10000 ]; then
+    log "$accounts accounts: tierline append --batch-size $batch ($runs runs)"
+    note_load "$accounts append process"
+    hyperfine --runs "$runs" --export-json "$out/append-process.json" \
+      --prepare "rm -rf '$ledger' && '$tierline' --store '$ledger' init" \
+      "'$tierline' --store '$ledger' append --batch-size $batch '$events'" >/dev/null
+
+    log "$accounts accounts: in-process append ($runs runs)"
+    note_load "$accounts append in-process"
+    for run in $(seq "$runs"); do
+      rm -rf "$ledger"
+      "$tierline_bench" ingest --events "$events" --store "$ledger" --batch-size "$batch" \
+        >>"$out/ingest.jsonl"
+    done
+  else
+    # Appending 11 million events in batches of 1,000 takes longer than one sitting on
+    # two shared cores, so the large ledger is bulk-loaded and its load time reported
+    # as such.
+    # A ledger loaded by an earlier run is reused when its marker names the same event
+    # count; the marker's directory keeps the load's timing.
+    if [ "$(cat "$ledger.loaded" 2>/dev/null)" != "$count" ]; then
+      log "$accounts accounts: bulk load with --batch-size 100000"
+      note_load "$accounts bulk load"
+      rm -rf "$ledger" "$ledger.loaded"
+      cut -d' ' -f1-3 /proc/loadavg >"$ledger.load.avg"
+      "$tierline" --store "$ledger" init >/dev/null
+      /usr/bin/time -v -o "$ledger.load.time" \
+        "$tierline" --store "$ledger" append --batch-size 100000 "$events" >/dev/null
+      echo "$count" >"$ledger.loaded"
+    fi
+    cp "$ledger.load.time" "$out/bulk-load.time"
+    printf '%s\t%s\n' "$accounts bulk load (started $(date -u -r "$ledger.load.avg" +%FT%TZ))" \
+      "$(cat "$ledger.load.avg")" >>"$results/load.txt"
+  fi
+  repeats=5
+  [ "$accounts" -gt 10000 ] && repeats=3
+
+  log "$accounts accounts: log scan and record size"
+  note_load "$accounts scan"
+  "$tierline_bench" scan --store "$ledger" --repeat 3 >"$out/scan.json"
+  du -B1 "$ledger/data.mdb" | cut -f1 >"$out/disk-bytes.txt"
+  record_bytes=$(python3 -c "import json,sys; \
+print(round(json.load(open(sys.argv[1]))['mean_record_bytes']))" "$out/scan.json")
+
+  log "$accounts accounts: raw LMDB, $count records of $record_bytes bytes"
+  note_load "$accounts lmdb limit"
+  rm -rf "$work/limit" && mkdir -p "$work/limit"
+  "$work/lmdb_limit" "$work/limit" "$count" "$record_bytes" "$batch" 5 >"$out/limit.jsonl"
+  rm -rf "$work/limit"
+
+  log "$accounts accounts: rebuild on 1 and 2 threads"
+  note_load "$accounts rebuild"
+  for threads in 1 2; do
+    "$tierline_bench" rebuild --store "$ledger" --threads "$threads" --repeat "$repeats" \
+      >>"$out/rebuild.jsonl"
+  done
+  /usr/bin/time -v -o "$out/rebuild-rss.time" \
+    "$tierline_bench" rebuild --store "$ledger" --threads 1 --repeat 1 >/dev/null
+  if [ "$accounts" -le 10000 ]; then
+    /usr/bin/time -v -o "$out/replay-rss.time" \
+      "$tierline" --store "$ledger" replay --json >/dev/null
+  fi
+
+  log "$accounts accounts: point queries"
+  note_load "$accounts query"
+  "$tierline_bench" query --store "$ledger" --samples 2000 >"$out/query.json"
+  account=$(printf 'acct-%06d' $((accounts / 3)))
+  hyperfine --warmup 3 --runs 30 --export-json "$out/query-process.json" \
+    "'$tierline' --store '$ledger' replay --account $account --json" >/dev/null
+
+  if command -v perf >/dev/null; then
+    log "$accounts accounts: profile of one rebuild"
+    perf record -q -o "$work/perf.data" \
+      "$tierline_bench" rebuild --store "$ledger" --threads 1 --repeat 1 >/dev/null 2>&1 || true
+    perf report -i "$work/perf.data" --no-children --sort dso --stdio 2>/dev/null \
+      | grep -E '^ +[0-9]' | head -8 >"$out/profile-dso.txt" || true
+    perf report -i "$work/perf.data" --no-children --sort dso,sym --stdio 2>/dev/null \
+      | grep -E '^ +[0-9]' | head -15 >"$out/profile-symbols.txt" || true
+  fi
+
+  if [ "$accounts" -le 10000 ]; then
+    log "$accounts accounts: plain SQLite peer"
+    note_load "$accounts sqlite"
+    rm -f "$work/sqlite.db" "$work/sqlite.db-wal" "$work/sqlite.db-shm"
+    "$work/sqlite_peer" "$work/sqlite.db" "$tsv" "$batch" 3 >"$out/sqlite.jsonl"
+    rm -f "$work/sqlite.db" "$work/sqlite.db-wal" "$work/sqlite.db-shm"
+
+    if [ "$python_peer" = 1 ]; then
+      log "$accounts accounts: eventsourcing peer"
+      note_load "$accounts eventsourcing"
+      rm -f "$work/eventsourcing.db"*
+      "$work/venv/bin/python" -W ignore "$bench/eventsourcing_peer.py" \
+        "$work/eventsourcing.db" "$tsv" "$batch" >"$out/eventsourcing.jsonl"
+      rm -f "$work/eventsourcing.db"*
+    fi
+  fi
+done
+
+# A quick run only tries the harness, so it leaves the recorded page alone.
+page="$root/docs/benchmarks.md"
+[ "$quick" = 1 ] && page="$work/benchmarks-quick.md"
+log "writing $page"
+python3 "$bench/summarize.py" "$results" "$page" "$@"

@@ -1,0 +1,398 @@
+"""Write docs/benchmarks.md from the raw results of tools/bench/run.sh.
+
+Usage: python3 summarize.py RESULTS_DIR OUTPUT.md [run.sh options]
+"""
+
+import json
+import os
+import re
+import statistics
+import sys
+
+GIB = 1024**3
+TARGET_REBUILD_RATE = 5_000_000
+
+
+def read_lines(path):
+    """Return the JSON objects of a JSON-lines file, or [] when it is missing."""
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as source:
+        return [json.loads(line) for line in source if line.strip()]
+
+
+def read_json(path):
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as source:
+        return json.load(source)
+
+
+def read_text(path, strip_leading=True):
+    """Return a file's text without surrounding blank space, or "" when it is missing."""
+    if not os.path.exists(path):
+        return ""
+    with open(path, encoding="utf-8") as source:
+        text = source.read()
+    return text.strip() if strip_leading else text.rstrip()
+
+
+def max_rss_bytes(path):
+    """Return the maximum resident set size from a `/usr/bin/time -v` report."""
+    match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", read_text(path))
+    return int(match.group(1)) * 1024 if match else None
+
+
+def elapsed_seconds(path):
+    match = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", read_text(path))
+    if not match:
+        return None
+    hours = int(match.group(1) or 0)
+    return hours * 3600 + int(match.group(2)) * 60 + float(match.group(3))
+
+
+def rate(value):
+    """Format events per second."""
+    if value is None:
+        return "n/a"
+    if value >= 1e6:
+        return f"{value / 1e6:.2f} M/s"
+    return f"{value / 1e3:.1f} k/s"
+
+
+def spread(values, unit_rate=True):
+    """Format the median and the range of a list of rates."""
+    if not values:
+        return "n/a", "n/a"
+    return rate(statistics.median(values)), f"{rate(min(values))} to {rate(max(values))}"
+
+
+def ratio(numerator, denominator):
+    if not numerator or not denominator:
+        return None
+    return numerator / denominator
+
+
+def times(value):
+    return "n/a" if value is None else f"{value:.2f}×"
+
+
+def hyperfine_rates(path, events):
+    """Return events per second for each run of a hyperfine export."""
+    data = read_json(path)
+    if not data:
+        return []
+    return [events / t for t in data["results"][0]["times"]]
+
+
+def hyperfine_times(path):
+    data = read_json(path)
+    if not data:
+        return None
+    result = data["results"][0]
+    return result
+
+
+class Size:
+    """The results of one ledger size."""
+
+    def __init__(self, directory):
+        self.accounts = int(os.path.basename(directory))
+        self.events = int(read_text(os.path.join(directory, "events.txt")) or 0)
+        path = lambda name: os.path.join(directory, name)
+        self.process_append = hyperfine_rates(path("append-process.json"), self.events)
+        self.ingest = [r["events_per_second"] for r in read_lines(path("ingest.jsonl"))]
+        self.scan = read_json(path("scan.json")) or {}
+        self.disk_bytes = int(read_text(path("disk-bytes.txt")) or 0)
+        limit = read_lines(path("limit.jsonl"))
+        self.limit_append = [r["records_per_second"] for r in limit if r["benchmark"] == "lmdb_append"]
+        self.limit_scan = [r["records_per_second"] for r in limit if r["benchmark"] == "lmdb_scan"]
+        self.limit_record_bytes = next(
+            (r["record_bytes"] for r in limit if r["benchmark"] == "lmdb_append"), None)
+        self.rebuild = {r["threads"]: r for r in read_lines(path("rebuild.jsonl"))}
+        self.rebuild_rss = max_rss_bytes(path("rebuild-rss.time"))
+        self.replay_rss = max_rss_bytes(path("replay-rss.time"))
+        self.replay_seconds = elapsed_seconds(path("replay-rss.time"))
+        self.bulk_seconds = elapsed_seconds(path("bulk-load.time"))
+        self.bulk_rss = max_rss_bytes(path("bulk-load.time"))
+        self.query = read_json(path("query.json")) or {}
+        self.query_process = hyperfine_times(path("query-process.json"))
+        sqlite = read_lines(path("sqlite.jsonl"))
+        self.sqlite_append = [r["events_per_second"] for r in sqlite if r["benchmark"] == "sqlite_append"]
+        self.sqlite_rebuild = [r["events_per_second"] for r in sqlite if r["benchmark"] == "sqlite_rebuild"]
+        self.sqlite_check = next((r for r in sqlite if r["benchmark"] == "sqlite_rebuild"), None)
+        python = read_lines(path("eventsourcing.jsonl"))
+        self.python_append = [r["events_per_second"] for r in python if r["benchmark"] == "eventsourcing_append"]
+        self.python_rebuild = [r["events_per_second"] for r in python if r["benchmark"] == "eventsourcing_rebuild"]
+        self.python_check = next((r for r in python if r["benchmark"] == "eventsourcing_rebuild"), None)
+        self.profile_dso = read_text(path("profile-dso.txt"), strip_leading=False)
+        self.profile_symbols = read_text(path("profile-symbols.txt"), strip_leading=False)
+
+    def median(self, values):
+        return statistics.median(values) if values else None
+
+    def rebuild_rate(self, threads):
+        entry = self.rebuild.get(threads)
+        return entry["events_per_second"] if entry else None
+
+    def rebuild_range(self, threads):
+        entry = self.rebuild.get(threads)
+        if not entry:
+            return "n/a"
+        fast = entry["events"] / entry["min_seconds"]
+        slow = entry["events"] / entry["max_seconds"]
+        return f"{rate(slow)} to {rate(fast)}"
+
+
+def verdict(met):
+    return "met" if met else "missed"
+
+
+def main():
+    results, output = sys.argv[1], sys.argv[2]
+    options = " ".join(sys.argv[3:])
+    sizes = sorted(
+        (Size(os.path.join(results, name)) for name in os.listdir(results)
+         if name.isdigit()), key=lambda s: s.accounts)
+    machine = read_text(os.path.join(results, "machine.txt"))
+    load = read_text(os.path.join(results, "load.txt"))
+
+    lines = []
+    add = lines.append
+    add("# Benchmarks")
+    add("")
+    add("Tierline measured side by side with raw LMDB (the physical limit for its log), plain")
+    add("SQLite through its C API, and the Python `eventsourcing` library with its SQLite")
+    add("recorder, on the same generated events in one run. Absolute times drift on this")
+    add("shared machine, so the ratios between columns of the same run are the figures to")
+    add("compare. Every number below comes from that run; regenerate this page with:")
+    add("")
+    add("```sh")
+    add(f"tools/bench/run.sh {options}".rstrip())
+    add("```")
+    add("")
+    add("## Machine and load")
+    add("")
+    add("```text")
+    add(machine)
+    add("```")
+    add("")
+    add("Load averages (1, 5, 15 minutes) when each step started. Other developers build on")
+    add("the same two cores, so loads above 1 mean the measurement shared the CPU.")
+    add("")
+    add("```text")
+    add(load)
+    add("```")
+    add("")
+
+    for size in sizes:
+        add(f"## {size.accounts:,} accounts, {size.events:,} events")
+        add("")
+        add("| measurement | median | range over runs | runs |")
+        add("|---|---|---|---|")
+        if size.process_append:
+            median, span = spread(size.process_append)
+            add(f"| `tierline append --batch-size 1000`, whole process | {median} | {span} "
+                f"| {len(size.process_append)} |")
+        if size.ingest:
+            median, span = spread(size.ingest)
+            add(f"| `Ledger.append`, batches of 1,000, in-process | {median} | {span} "
+                f"| {len(size.ingest)} |")
+        if size.bulk_seconds:
+            add(f"| bulk load, `tierline append --batch-size 100000` | "
+                f"{rate(size.events / size.bulk_seconds)} | one run "
+                f"({size.bulk_seconds:.0f} s, max RSS {size.bulk_rss / GIB:.2f} GiB) | 1 |")
+        median, span = spread(size.limit_append)
+        add(f"| raw LMDB `MDB_APPEND`, {size.limit_record_bytes}-byte records, "
+            f"batches of 1,000 | {median} | {span} | {len(size.limit_append)} |")
+        for threads in sorted(size.rebuild):
+            entry = size.rebuild[threads]
+            add(f"| full rebuild, {threads} thread{'s' if threads > 1 else ''} | "
+                f"{rate(entry['events_per_second'])} | {size.rebuild_range(threads)} "
+                f"| {entry['repetitions']} |")
+        if size.scan:
+            add(f"| log scan through the store (cursor, header and CRC-32C checks) | "
+                f"{rate(size.scan['scan_records_per_second'])} | median of 3 | 3 |")
+            add(f"| log scan plus `EventCodec.decode` of each record | "
+                f"{rate(size.scan['decode_records_per_second'])} | median of 3 | 3 |")
+        median, span = spread(size.limit_scan)
+        add(f"| raw LMDB cursor scan | {median} | {span} | {len(size.limit_scan)} |")
+        if size.sqlite_append:
+            median, span = spread(size.sqlite_append)
+            add(f"| plain SQLite append, transactions of 1,000 | {median} | {span} "
+                f"| {len(size.sqlite_append)} |")
+            median, span = spread(size.sqlite_rebuild)
+            add(f"| plain SQLite per-account read and simple fold | {median} | {span} "
+                f"| {len(size.sqlite_rebuild)} |")
+        if size.python_append:
+            median, span = spread(size.python_append)
+            add(f"| eventsourcing append, saves of 1,000 | {median} | {span} "
+                f"| {len(size.python_append)} |")
+            median, span = spread(size.python_rebuild)
+            add(f"| eventsourcing read back and simple fold | {median} | {span} "
+                f"| {len(size.python_rebuild)} |")
+        add("")
+        if size.query:
+            add(f"Point query of one account (mean "
+                f"{size.query['mean_events_per_account']:.0f} events per account), "
+                f"{size.query['samples']} random accounts in-process: p50 "
+                f"{size.query['p50_seconds'] * 1e3:.3f} ms, p99 "
+                f"{size.query['p99_seconds'] * 1e3:.3f} ms, max "
+                f"{size.query['max_seconds'] * 1e3:.3f} ms.")
+        if size.query_process:
+            q = size.query_process
+            add(f"As a whole `tierline replay --account` process: median "
+                f"{q['median'] * 1e3:.1f} ms, range {q['min'] * 1e3:.1f} to "
+                f"{q['max'] * 1e3:.1f} ms over {len(q['times'])} runs.")
+        add("")
+        if size.disk_bytes:
+            add(f"On disk: `data.mdb` takes {size.disk_bytes / 2**20:.0f} MiB, "
+                f"{size.disk_bytes / size.events:.0f} bytes per event; the mean stored "
+                f"record (24-byte header and encoded event) is "
+                f"{size.scan.get('mean_record_bytes', 0):.1f} bytes.")
+        if size.rebuild_rss:
+            add(f"Peak memory (max RSS, `/usr/bin/time -v`) of one single-threaded full "
+                f"rebuild: {size.rebuild_rss / 2**20:.0f} MiB.")
+        single = size.rebuild.get(1)
+        if single and "rss_anonymous_bytes" in single:
+            add(f"At the end of the in-process rebuild, {single['rss_anonymous_bytes'] / 2**20:.0f} "
+                f"MiB of the resident set was anonymous memory and "
+                f"{single['rss_file_bytes'] / 2**20:.0f} MiB file-backed (binaries and the "
+                f"pages of the LMDB map the fold touched, which the kernel may drop).")
+        if size.replay_rss:
+            add(f"`tierline replay --json > /dev/null` over every account took "
+                f"{size.replay_seconds:.1f} s with a max RSS of "
+                f"{size.replay_rss / 2**20:.0f} MiB.")
+        add("")
+        checks = [c for c in (size.sqlite_check, size.python_check) if c]
+        if checks:
+            add("Fold cross-check (the same totals from every peer): " + "; ".join(
+                f"{c['benchmark'].split('_')[0]}: {c['accounts']} accounts, "
+                f"{c['events']} events, {c['month_buckets']} account-months, usage sum "
+                f"{c['usage_sum']}, tiers {c['tiers']}" for c in checks) + ".")
+            add("")
+
+    add("## Ratios and targets")
+    add("")
+    add("| target | size | measured | verdict |")
+    add("|---|---|---|---|")
+    targets = []
+    for size in sizes:
+        label = f"{size.events / 1e6:.1f}M"
+        ingest = size.median(size.ingest) or size.median(size.process_append)
+        limit_append = size.median(size.limit_append)
+        if ingest and limit_append:
+            r = ingest / limit_append
+            targets.append(("ingest ≥ 0.5× raw LMDB append", label,
+                            f"{times(r)} ({rate(ingest)} vs {rate(limit_append)})", r >= 0.5))
+        one = size.rebuild_rate(1)
+        two = size.rebuild_rate(2)
+        if one:
+            targets.append(("rebuild ≥ 5M events/s on one core", label, rate(one),
+                            one >= TARGET_REBUILD_RATE))
+            limit_scan = size.median(size.limit_scan)
+            if limit_scan:
+                r = one / limit_scan
+                targets.append(("rebuild ≥ 0.25× raw cursor scan", label,
+                                f"{times(r)} ({rate(one)} vs {rate(limit_scan)})", r >= 0.25))
+        if one and two:
+            r = two / one
+            targets.append(("near-linear speed-up on 2 cores", label, times(r), r >= 1.8))
+        if size.query:
+            p99 = size.query["p99_seconds"] * 1e3
+            targets.append(("point query p99 < 1 ms in-process", label, f"{p99:.3f} ms",
+                            p99 < 1.0))
+        if size.rebuild_rss:
+            targets.append(("rebuild peak memory < 1 GiB", label,
+                            f"{size.rebuild_rss / 2**20:.0f} MiB", size.rebuild_rss < GIB))
+        python_append = size.median(size.python_append)
+        python_rebuild = size.median(size.python_rebuild)
+        if ingest and python_append:
+            r = ingest / python_append
+            targets.append(("append ≥ 50× eventsourcing", label, times(r), r >= 50))
+        if one and python_rebuild:
+            r = one / python_rebuild
+            targets.append(("rebuild ≥ 50× eventsourcing", label, times(r), r >= 50))
+        sqlite_append = size.median(size.sqlite_append)
+        sqlite_rebuild = size.median(size.sqlite_rebuild)
+        if ingest and sqlite_append:
+            r = ingest / sqlite_append
+            targets.append(("append ahead of plain SQLite", label, times(r), r > 1))
+        if one and sqlite_rebuild:
+            r = one / sqlite_rebuild
+            targets.append(("rebuild ahead of plain SQLite", label, times(r), r > 1))
+    if len(sizes) > 1:
+        small, large = sizes[0], sizes[-1]
+        if small.query and large.query:
+            per_small = small.query["p50_seconds"] / small.query["mean_events_per_account"]
+            per_large = large.query["p50_seconds"] / large.query["mean_events_per_account"]
+            r = per_large / per_small
+            targets.append(("query cost per event flat across sizes",
+                            f"{small.events / 1e6:.1f}M→{large.events / 1e6:.1f}M",
+                            f"p50 per event {per_small * 1e9:.0f} ns → {per_large * 1e9:.0f} ns "
+                            f"({times(r)})", r <= 1.25))
+        if small.rebuild_rate(1) and large.rebuild_rate(1):
+            r = small.rebuild_rate(1) / large.rebuild_rate(1)
+            targets.append(("rebuild cost per event flat across sizes",
+                            f"{small.events / 1e6:.1f}M→{large.events / 1e6:.1f}M",
+                            f"{rate(small.rebuild_rate(1))} → {rate(large.rebuild_rate(1))} "
+                            f"(cost {times(r)})", r <= 1.25))
+    for name, label, measured, met in targets:
+        add(f"| {name} | {label} | {measured} | {verdict(met)} |")
+    add("")
+
+    for size in sizes:
+        if size.profile_dso:
+            add(f"## Profile of one rebuild, {size.events:,} events")
+            add("")
+            add("`perf record` of `tierline-bench rebuild --threads 1 --repeat 1`, samples by")
+            add("library and by symbol (LMDB from Debian has no symbols, so its functions")
+            add("appear as addresses):")
+            add("")
+            add("```text")
+            add(size.profile_dso)
+            add("")
+            add(size.profile_symbols)
+            add("```")
+            add("")
+
+    add("## Commands")
+    add("")
+    add("`tools/bench/run.sh` runs these for each size N (accounts), with `W=tools/bench/work`,")
+    add("`L=$W/ledger-N.ledger` and `E=$W/events-N.ndjson`; `--quick` uses N = 1,000 and")
+    add("three runs, the default N = 10,000 with two runs and N = 100,000.")
+    add("")
+    add("```sh")
+    add("swift build -c release")
+    add("tierline generate --accounts N --seed 1 > $E")
+    add("python3 tools/bench/peer_input.py $E $W/events-N.tsv")
+    add("# N <= 10,000: whole process, then in-process, each into a new ledger")
+    add("hyperfine --runs R --prepare 'rm -rf $L && tierline --store $L init' \\")
+    add("  'tierline --store $L append --batch-size 1000 $E'")
+    add("tierline-bench ingest --events $E --store $L --batch-size 1000")
+    add("# N = 100,000: bulk load instead (reused while the event count is unchanged)")
+    add("/usr/bin/time -v tierline --store $L append --batch-size 100000 $E")
+    add("tierline-bench scan --store $L --repeat 3")
+    add("lmdb_limit $W/limit <events> <mean record bytes> 1000 5")
+    add("tierline-bench rebuild --store $L --threads 1 --repeat 5   # 3 at N = 100,000")
+    add("tierline-bench rebuild --store $L --threads 2 --repeat 5")
+    add("/usr/bin/time -v tierline-bench rebuild --store $L --threads 1 --repeat 1")
+    add("/usr/bin/time -v tierline --store $L replay --json > /dev/null   # N <= 10,000")
+    add("tierline-bench query --store $L --samples 2000")
+    add("hyperfine --warmup 3 --runs 30 'tierline --store $L replay --account acct-<N/3> --json'")
+    add("perf record tierline-bench rebuild --store $L --threads 1 --repeat 1")
+    add("sqlite_peer $W/sqlite.db $W/events-N.tsv 1000 3                # N <= 10,000")
+    add("$W/venv/bin/python tools/bench/eventsourcing_peer.py $W/eventsourcing.db \\")
+    add("  $W/events-N.tsv 1000                                          # N <= 10,000")
+    add("```")
+    add("")
+
+    analysis = os.path.join(os.path.dirname(os.path.abspath(__file__)), "analysis.md")
+    add(read_text(analysis))
+    add("")
+    with open(output, "w", encoding="utf-8") as target:
+        target.write("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
