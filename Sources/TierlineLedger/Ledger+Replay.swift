@@ -69,17 +69,13 @@ extension Ledger {
   ) throws(LedgerError) {
     try storeCall {
       try store.read { transaction in
-        var originators: [[UInt8]] = []
-        try transaction.forEachOriginator { originator, _ in
-          originators.append(Array(originator))
-          return true
-        }
-        for originator in originators {
-          let account = AccountID(normalized: String(decoding: originator, as: UTF8.self))
-          guard
-            let state = try fold(
-              originator, account: account, at: point, rules: rules, in: transaction)
-          else { continue }
+        let groups = try groupVisibleEvents(at: point, in: transaction)
+        for group in groups {
+          let account = AccountID(normalized: String(decoding: group.account, as: UTF8.self))
+          var state = AccountState(account: account, playbook: rules.playbook)
+          for entry in group.sortedEntries() {
+            state.apply(try EventCodec.decode(entry.content), position: entry.position)
+          }
           try body(
             state.projection(asOf: point.asOf, knownAt: point.knownAt, rulesVersion: rules.version))
         }

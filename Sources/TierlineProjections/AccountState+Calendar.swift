@@ -25,7 +25,19 @@ extension AccountState {
     guard !cache.window.contains(microseconds) else { return }
     let calendar = self.calendar
     cache.calendar = calendar
-    cache.window = calendar.dayWindow(containing: Timestamp(microseconds: microseconds))
+    if microseconds < cache.offsetStart || microseconds >= cache.offsetEnd {
+      // Foundation is asked only when the instant leaves the span of the cached offset,
+      // which lasts until the zone's next offset change.
+      let span = calendar.offsetSpan(containing: Timestamp(microseconds: microseconds))
+      cache.offsetStart = span.start
+      cache.offsetEnd = span.end
+      cache.offset = span.offset
+    }
+    let seconds = Timestamp(microseconds: microseconds).epochSeconds
+    let day = floorDivide(seconds + cache.offset, 86_400)
+    let nextMidnight = ((day + 1) * 86_400 - cache.offset) * 1_000_000
+    cache.window = LocalDayWindow(
+      start: microseconds, end: min(nextMidnight, cache.offsetEnd), daysSinceEpoch: Int(day))
     cache.month = UsageMonth(containing: CivilDate(daysSinceEpoch: cache.window.daysSinceEpoch))
   }
 

@@ -100,6 +100,25 @@ public struct ZoneCalendar: Hashable, Sendable {
   }
 }
 
+extension ZoneCalendar {
+  /// Returns the span of instants from `instant` up to the zone's next offset change,
+  /// all with the same offset from UTC (µs since the epoch, offset in seconds).
+  ///
+  /// A zone with no further change gets a span of one year, so that a rule change that
+  /// Foundation reports later is still picked up.
+  public func offsetSpan(containing instant: Timestamp) -> (start: Int64, end: Int64, offset: Int64)
+  {
+    let seconds = instant.epochSeconds
+    let offset = offsetSeconds(at: instant)
+    var end = seconds + 366 * 86_400
+    let moment = Date(timeIntervalSince1970: Double(seconds))
+    if let change = zone.nextDaylightSavingTimeTransition(after: moment) {
+      end = min(end, Int64(change.timeIntervalSince1970.rounded(.up)))
+    }
+    return (instant.microseconds, max(end, seconds + 1) * 1_000_000, offset)
+  }
+}
+
 /// A span of instants `[start, end)` (µs since the epoch) that share one local date.
 public struct LocalDayWindow: Hashable, Sendable, Codable {
   /// The first instant covered, in µs since the epoch.

@@ -41,8 +41,32 @@ struct IncrementalProjectorTests {
     }
     #expect(compared == 120)
 
+    var streamed: [[UInt8]] = []
+    try ledger.forEachProjection(at: point, rules: rules) {
+      streamed.append(ProjectionJSON.encode($0))
+    }
+    for threads in [1, 2, 3] {
+      let parallel = try ledger.projections(at: point, rules: rules, threads: threads)
+      #expect(parallel.map(ProjectionJSON.encode) == streamed, "\(threads) threads")
+    }
+    let byAccount = try ledger.forEachProjectionList(accounts: try ledger.accounts(), point, rules)
+    #expect(byAccount == streamed)
+
     let check = try ledger.checkProjections(step: 999)
     #expect(check.accounts == 120)
     #expect(check.mismatches.isEmpty)
+  }
+}
+
+extension Ledger {
+  /// Folds the accounts one by one through the account index, as a second path to compare.
+  fileprivate func forEachProjectionList(
+    accounts: [AccountID], _ point: ReplayPoint, _ rules: ReplayRules
+  ) throws -> [[UInt8]] {
+    var encoded: [[UInt8]] = []
+    try forEachProjection(of: accounts, at: point, rules: rules) {
+      encoded.append(ProjectionJSON.encode($0))
+    }
+    return encoded
   }
 }
