@@ -37,8 +37,10 @@ extension Ledger {
   public func replayRules(at point: ReplayPoint, override: Playbook? = nil) throws(LedgerError)
     -> ReplayRules
   {
-    if let override { return ReplayRules(playbook: override) }
-    return ReplayRules(playbook: try rules(asOf: point.asOf, knownAt: point.knownAt).playbook)
+    let inForce = try rules(asOf: point.asOf, knownAt: point.knownAt).playbook
+    guard let override else { return ReplayRules(playbook: inForce) }
+    try checkCurrency(of: override, against: inForce)
+    return ReplayRules(playbook: override)
   }
 
   /// Folds one account's events at `point` and returns its projection.

@@ -23,6 +23,9 @@ extension Ledger {
   public func activate(
     _ playbook: Playbook, effectiveAt: Timestamp, now: Timestamp = .now
   ) throws(LedgerError) {
+    if let first = try activations().first {
+      try checkCurrency(of: playbook, against: first.playbook)
+    }
     let key = activationKey(effectiveAt: effectiveAt, activatedAt: now)
     let value = playbook.canonicalJSON()
     try storeCall {
@@ -109,4 +112,18 @@ func activationKey(effectiveAt: Timestamp, activatedAt: Timestamp) -> [UInt8] {
   encodeOrderedInt64(effectiveAt.microseconds, into: &key)
   encodeOrderedInt64(activatedAt.microseconds, into: &key)
   return key
+}
+
+extension Ledger {
+  /// Rejects rules whose currency differs from the ledger's: the ACVs of the events were
+  /// checked against the ledger's currency, and no amount is ever converted.
+  func checkCurrency(of playbook: Playbook, against existing: Playbook) throws(LedgerError) {
+    guard playbook.currency != existing.currency else { return }
+    throw LedgerError(
+      .invalidInput,
+      "the playbook's currency \(playbook.currency) differs from the ledger's currency "
+        + "\(existing.currency): amounts are never converted, so use rules in "
+        + "\(existing.currency)",
+      field: "currency")
+  }
 }

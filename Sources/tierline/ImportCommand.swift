@@ -98,8 +98,10 @@ enum ImportCommand: Command {
       switch format {
       case "csv":
         let separator = try decimalSeparator(arguments)
-        let mapping = try CSVMapping(
-          json: try readFile(requiredMapping(arguments), purpose: "mapping"))
+        let mappingPath = try requiredMapping(arguments)
+        let mapping = try setup(naming: mappingPath) {
+          try CSVMapping(json: try readFile(mappingPath, purpose: "mapping"))
+        }
         return try CSVImporter.plan(
           try readFile(path, purpose: "CSV"), mapping: mapping, decimalSeparator: separator)
       case "subscriptions":
@@ -116,20 +118,33 @@ enum ImportCommand: Command {
           decimalSeparator: separator)
       case "stripe":
         let prices = try arguments.value("prices").map { file in
-          try PriceMapping.read(try readFile(file, purpose: "price mapping"))
+          try setup(naming: file) {
+            try PriceMapping.read(try readFile(file, purpose: "price mapping"))
+          }
         }
         return try StripeImporter.plan(
           try readFile(path, purpose: "Stripe events"), playbook: try currentPlaybook(ledger),
           prices: prices ?? [:], timeZone: arguments.value("timezone") ?? "UTC")
       case "segment":
-        let mapping = try SegmentMapping(
-          json: try readFile(requiredMapping(arguments), purpose: "mapping"))
+        let mappingPath = try requiredMapping(arguments)
+        let mapping = try setup(naming: mappingPath) {
+          try SegmentMapping(json: try readFile(mappingPath, purpose: "mapping"))
+        }
         return SegmentImporter.plan(
           try readFile(path, purpose: "Segment calls"), mapping: mapping)
       default:
         throw UsageError(
           "unknown import format (\(format)): use csv, subscriptions, stripe or segment")
       }
+    } catch let error as ImportSetupError {
+      throw CommandFailure(message: "\(error.message) (\(path))", exitCode: .dataError)
+    }
+  }
+
+  /// Runs `body`, which reads a mapping file, and names that file in its setup errors.
+  private static func setup<T>(naming path: String, _ body: () throws -> T) throws -> T {
+    do {
+      return try body()
     } catch let error as ImportSetupError {
       throw CommandFailure(message: "\(error.message) (\(path))", exitCode: .dataError)
     }

@@ -24,7 +24,15 @@ func metricsOptions(_ arguments: ParsedArguments, point: ReplayPoint) throws -> 
     }
     options.cohortPeriod = period
   }
-  options.cac = try arguments.value("cac").map { try parseDecimalOption($0, option: "cac") }
+  if let text = arguments.value("cac") {
+    // An amount of money is exact to the cent, as in events and playbooks.
+    // NOTE: Currencies with three-digit minor units (KWD, BHD) cannot give a CAC in fils.
+    if let point = text.firstIndex(of: "."), text[text.index(after: point)...].count > 2 {
+      throw UsageError(
+        "invalid value for --cac (\(text)): use an amount with at most 2 decimal places")
+    }
+    options.cac = try parseDecimalOption(text, option: "cac")
+  }
   if let text = arguments.value("gross-margin") {
     options.grossMargin = try parseDecimalOption(text, option: "gross-margin", atMostOne: true)
   }

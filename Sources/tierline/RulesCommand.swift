@@ -123,7 +123,9 @@ enum RulesCommand: Command {
     do {
       return try Playbook(json: try readFile(path, purpose: "playbook"))
     } catch let error as PlaybookError {
-      throw CommandFailure(message: "invalid playbook (\(path)): \(error)", exitCode: .dataError)
+      let field = error.field.isEmpty ? "" : "\(error.field): "
+      throw CommandFailure(
+        message: "invalid playbook (\(path)): \(field)\(error.reason)", exitCode: .dataError)
     }
   }
 }

@@ -9,8 +9,9 @@ enum RulesDiffCommand {
     throws
   {
     let point = try replayPoint(arguments, validTimeOption: "as-of")
-    let candidate = ReplayRules(playbook: try RulesCommand.loadPlaybook(candidatePath))
     let ledger = try Ledger.open(directory: context.storeDirectory)
+    let candidate = try ledger.replayRules(
+      at: point, override: try RulesCommand.loadPlaybook(candidatePath))
     let baseline: ReplayRules
     if let version = arguments.value("against") {
       baseline = ReplayRules(playbook: try ledger.activation(version: version).playbook)
