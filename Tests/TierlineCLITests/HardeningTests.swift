@@ -110,6 +110,24 @@ struct HardeningTests {
     #expect(why.standardError.contains("account not found"))
   }
 
+  @Test("rules in another currency are rejected")
+  func rulesCurrency() throws {
+    try initialize()
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    let usd = try String(
+      contentsOf: root.appendingPathComponent("playbooks/default.json"), encoding: .utf8)
+    let eur = usd.replacingOccurrences(of: "\"currency\": \"USD\"", with: "\"currency\": \"EUR\"")
+    #expect(eur != usd)
+    let path = directory.path("eur.json")
+    try eur.write(toFile: path, atomically: true, encoding: .utf8)
+    for arguments in [["replay", "--rules", path], ["rules", "activate", path]] {
+      let result = try Tierline.run(["--store", store] + arguments)
+      #expect(result.status == 65, "\(arguments)")
+      #expect(result.standardError.contains("EUR"), "\(arguments)")
+    }
+  }
+
   @Test("directory as events file fails")
   func directoryInput() throws {
     try initialize()
