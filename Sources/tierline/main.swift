@@ -21,6 +21,7 @@ protocol Command {
 let commands: [any Command.Type] = [
   InitCommand.self, AppendCommand.self, ReplayCommand.self, WhyCommand.self,
   DueCommand.self, LogCommand.self, GenerateCommand.self, VerifyCommand.self,
+  BackupCommand.self,
 ]
 
 let generalHelp = """
