@@ -4,13 +4,16 @@
 Usage: kill-test.py [--binary PATH] [--kills N] [--batch-events N] [--seed S]
                     [--transaction-events M]
 
-Attempts go on until N of them were killed while running. Each appends one batch of marked events (see ledger_batches.py) and sends
-SIGKILL after a random delay: half of them between 0 and 1.2 times the time a full
-append took in the calibration run, half between 0.7 and 1.05 times it. After every attempt the ledger must open, `tierline verify` must
-pass, every batch whose success was printed must be present in full, and the killed
-batch must be present in full or not at all. With --transaction-events M the append
-runs with `--batch-size M`, so the process commits many transactions and most kills
-land between or inside commits; the killed batch must then hold a multiple of M events.
+Attempts go on until N of them were killed while running. Each appends one batch of
+marked events (see ledger_batches.py) and sends SIGKILL after a random delay. Half of
+the delays fall between 0 and 1.2 times the time a full append took in the calibration
+run, and half between 0.7 and 1.05 times it.
+
+After every attempt the ledger must open and `tierline verify` must pass. Every batch
+whose success was printed must be present in full, and the killed batch must be present
+in full or not at all. With --transaction-events M the append runs with
+`--batch-size M`, so the process commits many transactions and most kills land between
+or inside commits. The killed batch must then hold a multiple of M events.
 Exits 1 on the first violation.
 """
 

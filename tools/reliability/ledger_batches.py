@@ -1,4 +1,4 @@
-"""Batches of marked events and checks of which batches a ledger holds.
+"""Batches of marked events and checks of which batches a ledger contains.
 
 Every batch belongs to one account of its own, named after the batch, and holds one
 `account.landed` event followed by usage events, all with ids that start with the
@@ -39,7 +39,7 @@ def run(binary, store, *arguments, stdin=None):
 
 
 def account_event_count(binary, store, account):
-    """Return how many events the ledger holds for `account`."""
+    """Return how many events the ledger stores for `account`."""
     result = run(binary, store, "log", account, "--json")
     if result.returncode != 0 and "account not found" in result.stderr:
         return 0
