@@ -24,6 +24,7 @@ public struct WriteTransaction: ~Copyable {
   }
 
   /// Traps unless the calling thread began the transaction.
+  // NOTE: No test moves a transaction to another thread to see this trap fire.
   private func checkThread() {
     precondition(
       pthread_equal(ownerThread, pthread_self()) != 0,
