@@ -126,10 +126,14 @@ public struct AccountLanded: Hashable, Sendable {
 public struct UsageRecorded: Hashable, Sendable {
   public var metric: String
   public var quantity: Quantity
+  /// The unit of `quantity`, such as `calls` or `GB`; nil when the source gave none and
+  /// for every record stored in schema version 1.
+  public var unit: String?
 
-  public init(metric: String, quantity: Quantity) {
+  public init(metric: String, quantity: Quantity, unit: String? = nil) {
     self.metric = metric
     self.quantity = quantity
+    self.unit = unit
   }
 }
 

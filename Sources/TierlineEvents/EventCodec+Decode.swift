@@ -17,9 +17,18 @@ extension EventCodec {
       throw EventCodecError(offset: 1, reason: "unknown event type \(typeCode)")
     }
     let schemaVersion = try reader.byte()
-    guard schemaVersion == typeSchemaVersion else {
+    let isKnownVersion =
+      schemaVersion == typeSchemaVersion
+      || (type == .usageRecorded && schemaVersion == usageWithUnitSchemaVersion)
+    guard isKnownVersion else {
+      // The header layout is the same in every schema version, so the id can still be
+      // read to name the event.
+      var idReader = RecordReader(bytes: bytes)
+      idReader.index = 11
+      let id = try? idReader.string(maximumBytes: Event.maximumIDLength)
       throw EventCodecError(
-        offset: 2, reason: "unknown schema version \(schemaVersion) for \(type.name)")
+        offset: 2, reason: "unknown schema version \(schemaVersion) for \(type.name)",
+        eventID: id)
     }
 
     let occurredAt = Timestamp(microseconds: try reader.int64LittleEndian())
@@ -33,7 +42,7 @@ extension EventCodec {
       throw EventCodecError(offset: accountOffset, reason: "empty id or account")
     }
 
-    let payload = try decodePayload(type, &reader)
+    let payload = try decodePayload(type, schemaVersion: schemaVersion, &reader)
     guard reader.index == bytes.count else {
       throw EventCodecError(
         offset: reader.index, reason: "\(bytes.count - reader.index) bytes after the record")
@@ -56,7 +65,7 @@ extension EventCodec {
   }
 
   private static func decodePayload(
-    _ type: EventType, _ reader: inout RecordReader
+    _ type: EventType, schemaVersion: UInt8, _ reader: inout RecordReader
   ) throws(EventCodecError) -> Payload {
     switch type {
     case .accountLanded:
@@ -74,8 +83,13 @@ extension EventCodec {
       guard millionths >= 0 else {
         throw EventCodecError(offset: offset, reason: "negative quantity")
       }
+      // Upcasting: a version 1 record has no unit, which the current model stores as nil.
+      var unit: String?
+      if schemaVersion == usageWithUnitSchemaVersion {
+        unit = try reader.string()
+      }
       return .usageRecorded(
-        UsageRecorded(metric: metric, quantity: Quantity(millionths: millionths)))
+        UsageRecorded(metric: metric, quantity: Quantity(millionths: millionths), unit: unit))
     case .milestoneReached:
       return .milestoneReached(MilestoneReached(milestone: try reader.string()))
     case .checkinCompleted:

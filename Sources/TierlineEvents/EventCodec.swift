@@ -8,8 +8,22 @@ public enum EventCodec {
   /// The record format version, written as the first byte.
   public static let formatVersion: UInt8 = 1
 
-  /// The version of each type's field layout, written as the third byte.
+  /// The version of each type's field layout, written as the third byte, for every
+  /// type except `usage.recorded` with a unit.
   public static let typeSchemaVersion: UInt8 = 1
+
+  /// The schema version of `usage.recorded` records that carry a unit. Records without
+  /// a unit keep version 1, so an event stored before version 2 existed encodes to the
+  /// same bytes today and a repeated append of it is still a duplicate.
+  public static let usageWithUnitSchemaVersion: UInt8 = 2
+
+  /// Returns the schema version that `encode` writes for a payload.
+  static func schemaVersion(of payload: Payload) -> UInt8 {
+    if case .usageRecorded(let usage) = payload, usage.unit != nil {
+      return usageWithUnitSchemaVersion
+    }
+    return typeSchemaVersion
+  }
 
   /// Encodes an event into a new byte array.
   public static func encode(_ event: Event) -> [UInt8] {
@@ -23,7 +37,7 @@ public enum EventCodec {
   public static func encode(_ event: Event, into buffer: inout [UInt8]) {
     buffer.append(formatVersion)
     buffer.append(event.type.rawValue)
-    buffer.append(typeSchemaVersion)
+    buffer.append(schemaVersion(of: event.payload))
     let micros = UInt64(bitPattern: event.occurredAt.microseconds)
     for shift in stride(from: 0, to: 64, by: 8) {
       buffer.append(UInt8(truncatingIfNeeded: micros >> UInt64(shift)))
@@ -41,6 +55,9 @@ public enum EventCodec {
     case .usageRecorded(let usage):
       appendString(usage.metric, to: &buffer)
       appendZigZag(usage.quantity.millionths, to: &buffer)
+      if let unit = usage.unit {
+        appendString(unit, to: &buffer)
+      }
     case .milestoneReached(let milestone):
       appendString(milestone.milestone, to: &buffer)
     case .checkinCompleted(let checkin):

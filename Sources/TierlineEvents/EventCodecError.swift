@@ -4,12 +4,18 @@ public struct EventCodecError: Error, CustomStringConvertible, Sendable, Hashabl
   public var offset: Int
   /// The problem in plain words, such as "unknown event type 9".
   public var reason: String
+  /// The id of the event, when it could be read.
+  public var eventID: String?
 
   /// Creates an error at a byte offset.
-  public init(offset: Int, reason: String) {
+  public init(offset: Int, reason: String, eventID: String? = nil) {
     self.offset = offset
     self.reason = reason
+    self.eventID = eventID
   }
 
-  public var description: String { "invalid event record at byte \(offset): \(reason)" }
+  public var description: String {
+    let event = eventID.map { " of event \"\($0)\"" } ?? ""
+    return "invalid event record\(event) at byte \(offset): \(reason)"
+  }
 }

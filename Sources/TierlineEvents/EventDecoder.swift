@@ -109,9 +109,12 @@ struct EventDecoder {
           owner: try data.optionalString("owner"), segment: try data.optionalString("segment")))
 
     case .usageRecorded:
-      try data.rejectUnknown(allowed: ["metric", "quantity"], context: type.name)
+      try data.rejectUnknown(allowed: ["metric", "quantity", "unit"], context: type.name)
       let metric = try data.string("metric")
-      return .usageRecorded(UsageRecorded(metric: metric, quantity: try data.quantity("quantity")))
+      return .usageRecorded(
+        UsageRecorded(
+          metric: metric, quantity: try data.quantity("quantity"),
+          unit: try data.optionalString("unit")))
 
     case .milestoneReached:
       try data.rejectUnknown(allowed: ["milestone"], context: type.name)

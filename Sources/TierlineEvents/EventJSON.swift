@@ -89,6 +89,7 @@ public enum EventJSON {
     case .usageRecorded(let usage):
       data.string("metric", usage.metric)
       data.raw("quantity", usage.quantity.description)
+      data.optionalString("unit", usage.unit)
     case .milestoneReached(let milestone):
       data.string("milestone", milestone.milestone)
     case .checkinCompleted(let checkin):

@@ -45,7 +45,7 @@ public final class IncrementalProjector {
         var late: Set<AccountID> = []
         try transaction.scan(from: position + 1) { view in
           guard UInt64(read) < limit else { return false }
-          let event = try EventCodec.decode(view.content)
+          let event = try view.decodeEvent()
           read += 1
           position = view.position
           let account = event.account

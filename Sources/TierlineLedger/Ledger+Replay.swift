@@ -132,7 +132,7 @@ extension Ledger {
         var events: [RecordedEvent] = []
         try transaction.scan(originator: Array(account.value.utf8), occurredThrough: .max) {
           view in
-          let event = try EventCodec.decode(view.content)
+          let event = try view.decodeEvent()
           events.append(
             RecordedEvent(
               event: event, position: view.position,
@@ -157,7 +157,7 @@ extension Ledger {
     try transaction.scan(originator: originator, occurredThrough: point.asOf.microseconds) {
       view in
       guard view.recordedAt <= knownAt, view.position <= lastPosition else { return true }
-      state.apply(try EventCodec.decode(view.content), position: view.position)
+      state.apply(try view.decodeEvent(), position: view.position)
       visible += 1
       return true
     }

@@ -23,6 +23,12 @@ public final class Ledger {
   /// - Throws: `LedgerError` of kind `.notFound` when the directory holds no ledger.
   public static func open(directory: String) throws(LedgerError) -> Ledger {
     guard EventStore.isLedger(directory: directory) else {
+      if EventStore.hasDataFile(directory: directory) {
+        throw LedgerError(
+          .storage,
+          "\(directory)/data.mdb is not a readable ledger: it is damaged or not an LMDB "
+            + "file; restore the ledger from a backup")
+      }
       throw LedgerError(
         .notFound,
         "no ledger at \(directory): create one with `tierline init` or pass --store")

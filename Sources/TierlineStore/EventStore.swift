@@ -24,6 +24,8 @@ public final class EventStore: @unchecked Sendable {
   /// Held in shared mode by every transaction and in exclusive mode to change the map
   /// size, because `mdb_env_set_mapsize` requires that no transaction is active.
   let mapLock = ReadWriteLock()
+  /// The number of reader slots of dead processes that opening the store cleared.
+  public let staleReadersCleared: Int
 
   /// The maximum length of an event id, originator or aux key, in bytes (LMDB's default
   /// maximum key size).
@@ -57,8 +59,9 @@ public final class EventStore: @unchecked Sendable {
       }
       throw .failure(error, "could not open the LMDB environment in \(directory)")
     }
+    try Self.checkDataFileLength(environment, directory: directory)
     do throws(LMDBError) {
-      try environment.clearStaleReaders()
+      staleReadersCleared = try environment.clearStaleReaders()
     } catch {
       throw .failure(error, "could not clear stale reader slots in \(directory)")
     }
@@ -71,7 +74,8 @@ public final class EventStore: @unchecked Sendable {
   /// Returns whether `directory` contains a ledger of the current format version.
   ///
   /// Opens the environment read-only without LMDB's lock file, so the check neither
-  /// creates files nor disturbs a store this process has open.
+  /// creates files nor disturbs a store this process has open. A truncated `data.mdb`
+  /// counts as a ledger without reading it, so that opening it reports the damage.
   // NOTE: Without the lock file a concurrent writer could reuse pages this check reads;
   // the check then returns false.
   public static func isLedger(directory: String) -> Bool {
@@ -81,11 +85,19 @@ public final class EventStore: @unchecked Sendable {
         path: directory, flags: UInt32(MDB_RDONLY | MDB_NOLOCK | MDB_NOTLS),
         maximumDatabases: StoreDatabases.count, mapSize: 0)
     else { return false }
+    guard (try? checkDataFileLength(environment, directory: directory)) != nil else {
+      return true
+    }
     guard let transaction = try? LMDBTransaction(environment: environment, readOnly: true),
       let databases = try? StoreDatabases(opening: transaction, create: false),
       let version = try? transaction.metaValue(.formatVersion, in: databases)
     else { return false }
     return version == MetaKey.currentFormatVersion
+  }
+
+  /// Returns whether `directory` contains a file named `data.mdb`, whatever it holds.
+  public static func hasDataFile(directory: String) -> Bool {
+    access(directory + "/data.mdb", F_OK) == 0
   }
 
   /// The current map size in bytes; it grows as the log grows.

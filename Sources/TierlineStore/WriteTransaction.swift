@@ -1,18 +1,39 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// A write transaction on the auxiliary databases, valid inside an `EventStore.write`
 /// closure.
 ///
 /// It runs on the thread that called `write` and commits when the closure returns.
+/// LMDB requires a write transaction to stay on the thread that began it, so every
+/// method traps when called from another thread (the closure could hand the borrowed
+/// transaction to a thread it waits for).
 public struct WriteTransaction: ~Copyable {
   let transaction: LMDBTransaction
   let databases: StoreDatabases
+  /// The thread that began the transaction.
+  private let ownerThread: pthread_t
 
   init(transaction: consuming LMDBTransaction, databases: StoreDatabases) {
     self.transaction = transaction
     self.databases = databases
+    ownerThread = pthread_self()
+  }
+
+  /// Traps unless the calling thread began the transaction.
+  // NOTE: No test moves a transaction to another thread to see this trap fire.
+  private func checkThread() {
+    precondition(
+      pthread_equal(ownerThread, pthread_self()) != 0,
+      "an LMDB write transaction was used on a thread other than the one that began it")
   }
 
   /// Commits the writes.
   consuming func commit() throws(LMDBError) {
+    checkThread()
     try transaction.commit()
   }
 
@@ -25,6 +46,7 @@ public struct WriteTransaction: ~Copyable {
   /// - Throws: `.invalidArgument` for an empty or over-long key; `.mapFull` when the map
   ///   is full (`EventStore.write` then grows it and runs the closure again).
   public func putAux(_ database: AuxDatabase, key: [UInt8], value: [UInt8]) throws(StoreError) {
+    checkThread()
     try EventStore.checkKey(key, named: "\(database.rawValue) key")
     do throws(LMDBError) {
       try KeyLayout.withBytes(key) { keyBytes throws(LMDBError) in
@@ -40,7 +62,8 @@ public struct WriteTransaction: ~Copyable {
 
   /// Returns a copy of the value stored under `key` in an auxiliary database, or nil.
   public func auxValue(_ database: AuxDatabase, key: [UInt8]) throws(StoreError) -> [UInt8]? {
-    try transaction.auxValue(database, key: key, in: databases)
+    checkThread()
+    return try transaction.auxValue(database, key: key, in: databases)
   }
 
   /// Calls `body` with every key and value of an auxiliary database in key order, until
@@ -49,6 +72,7 @@ public struct WriteTransaction: ~Copyable {
     _ database: AuxDatabase,
     _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
   ) throws {
+    checkThread()
     try transaction.forEachAux(database, in: databases, body)
   }
 }

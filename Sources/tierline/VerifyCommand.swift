@@ -36,9 +36,9 @@ enum VerifyCommand: Command {
     }
     if arguments.flag("json") {
       let problems = report.problems.map(jsonQuoted).joined(separator: ",")
-      var text =
-        "{\"intact\":\(report.isIntact),\"records\":\(report.records),"
-        + "\"accounts\":\(report.accounts)"
+      var text = "{\"intact\":\(report.isIntact),\"records\":\(report.records),"
+        + "\"accounts\":\(report.accounts),"
+        + "\"stale_readers_cleared\":\(ledger.staleReadersCleared)"
       if let check {
         text += ",\"projections_compared\":\(check.accounts),\"refolds\":\(check.refolds)"
       }

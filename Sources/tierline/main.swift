@@ -23,6 +23,7 @@ let commands: [any Command.Type] = [
   DueCommand.self, LogCommand.self, GenerateCommand.self, VerifyCommand.self,
   ImportCommand.self,
   MetricsCommand.self, RulesCommand.self, MissedCommand.self, ReportCommand.self,
+  BackupCommand.self,
 ]
 
 let generalHelp = """

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+@Suite("tierline backup")
+struct BackupCommandTests {
+  let directory: TemporaryDirectory
+  let store: String
+
+  init() throws {
+    directory = try TemporaryDirectory()
+    store = directory.path("ledger")
+    let created = try Tierline.run(["--store", store, "init"])
+    #expect(created.status == 0, "\(created.standardError)")
+    let generated = try Tierline.run(["generate", "--accounts", "30", "--seed", "7"])
+    #expect(generated.status == 0, "\(generated.standardError)")
+    let appended = try Tierline.run(
+      ["--store", store, "append", "-"], input: generated.standardOutput)
+    #expect(appended.status == 0, "\(appended.standardError)")
+  }
+
+  /// Returns `replay --json` of a ledger at a fixed point, so two runs are comparable.
+  func replay(_ ledger: String) throws -> String {
+    let result = try Tierline.run([
+      "--store", ledger, "replay", "--json", "--as-of", "2026-06-30", "--known-at",
+      "2100-01-01",
+    ])
+    #expect(result.status == 0, "\(result.standardError)")
+    return result.standardOutput
+  }
+
+  @Test("restored backup replays identically")
+  func restoredBackupReplays() throws {
+    let backup = directory.path("backup")
+    let result = try Tierline.run(["--store", store, "backup", backup, "--json"])
+    #expect(result.status == 0, "\(result.standardError)")
+    let report = try #require(try result.jsonLines().first)
+    #expect((report["events"] as? Int ?? 0) > 0)
+
+    // Restore by copying the backup directory to where a ledger is expected.
+    let restored = directory.path("restored")
+    try FileManager.default.copyItem(atPath: backup, toPath: restored)
+    let original = try replay(store)
+    #expect(!original.isEmpty)
+    #expect(try replay(restored) == original)
+    let verified = try Tierline.run(["--store", restored, "verify", "--projections"])
+    #expect(verified.status == 0, "\(verified.standardOutput)")
+  }
+
+  @Test("backup is smaller after compaction")
+  func backupCompacts() throws {
+    let backup = directory.path("backup")
+    let result = try Tierline.run(["--store", store, "backup", backup])
+    #expect(result.status == 0, "\(result.standardError)")
+    let originalSize = try FileManager.default.attributesOfItem(
+      atPath: store + "/data.mdb")[.size] as? Int
+    let backupSize = try FileManager.default.attributesOfItem(
+      atPath: backup + "/data.mdb")[.size] as? Int
+    let original = try #require(originalSize)
+    let copy = try #require(backupSize)
+    #expect(copy <= original)
+  }
+
+  @Test("existing backup is not overwritten")
+  func existingBackupRejected() throws {
+    let backup = directory.path("backup")
+    let first = try Tierline.run(["--store", store, "backup", backup])
+    #expect(first.status == 0, "\(first.standardError)")
+    let before = try Data(contentsOf: URL(fileURLWithPath: backup + "/data.mdb"))
+
+    let second = try Tierline.run(["--store", store, "backup", backup])
+    #expect(second.status == 64)
+    #expect(second.standardError.contains("already exists"), "\(second.standardError)")
+    let after = try Data(contentsOf: URL(fileURLWithPath: backup + "/data.mdb"))
+    #expect(after == before)
+  }
+
+  @Test("backup during an append holds whole batches")
+  func backupDuringAppend() throws {
+    let before = try eventCount(store)
+    var lines = [Line.landed("bulk-0", account: "bulk", at: "2024-01-10T09:00:00Z")]
+    for index in 1..<20_000 {
+      lines.append(Line.usage("bulk-\(index)", account: "bulk", at: "2024-01-11T09:00:00Z"))
+    }
+    let inputFile = directory.path("bulk.ndjson")
+    try lines.joined(separator: "\n").write(toFile: inputFile, atomically: true, encoding: .utf8)
+    let writer = Process()
+    writer.executableURL = Tierline.binary
+    writer.arguments = ["--store", store, "append", inputFile]
+    writer.standardOutput = FileHandle.nullDevice
+    try writer.run()
+    let backup = directory.path("backup")
+    let result = try Tierline.run(["--store", store, "backup", backup])
+    #expect(result.status == 0, "\(result.standardError)")
+
+    // The copy holds the batch of 20,000 events completely or not at all.
+    let copied = try eventCount(backup)
+    #expect(copied == before || copied == before + 20_000, "\(copied) events")
+    let verified = try Tierline.run(["--store", backup, "verify"])
+    #expect(verified.status == 0, "\(verified.standardOutput)")
+    writer.waitUntilExit()
+    #expect(writer.terminationStatus == 0)
+    #expect(try eventCount(store) == before + 20_000)
+  }
+
+  func eventCount(_ ledger: String) throws -> Int {
+    let result = try Tierline.run(["--store", ledger, "verify", "--json"])
+    #expect(result.status == 0, "\(result.standardError)")
+    let report = try #require(try result.jsonLines().first)
+    return try #require(report["records"] as? Int)
+  }
+}

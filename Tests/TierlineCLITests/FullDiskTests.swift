@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+/// Mounting a 2 MiB tmpfs needs root and `mount`; elsewhere the suite is skipped.
+private let canMountTmpfs: Bool = {
+  guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/bin/mount") else {
+    return false
+  }
+  guard let probe = try? TemporaryDirectory() else { return false }
+  guard TmpfsMount.run("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", probe.url.path])
+  else { return false }
+  return TmpfsMount.run("/bin/umount", [probe.url.path])
+}()
+
+/// A small tmpfs mounted over a temporary directory and unmounted when released.
+final class TmpfsMount {
+  let directory: TemporaryDirectory
+
+  init(bytes: Int) throws {
+    directory = try TemporaryDirectory()
+    let mounted = Self.run(
+      "/bin/mount", ["-t", "tmpfs", "-o", "size=\(bytes)", "tmpfs", directory.url.path])
+    try #require(mounted)
+  }
+
+  deinit {
+    _ = Self.run("/bin/umount", [directory.url.path])
+  }
+
+  /// Runs a program and returns whether it exited with 0.
+  static func run(_ path: String, _ arguments: [String]) -> Bool {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    guard (try? process.run()) != nil else { return false }
+    process.waitUntilExit()
+    return process.terminationStatus == 0
+  }
+}
+
+@Suite("Full disk", .enabled(if: canMountTmpfs, "needs root to mount a tmpfs"))
+struct FullDiskTests {
+  @Test("append that does not fit stores nothing")
+  func appendOnFullDisk() throws {
+    let mount = try TmpfsMount(bytes: 2 << 20)
+    let store = mount.directory.path("ledger")
+    let created = try Tierline.run(["--store", store, "init"])
+    #expect(created.status == 0, "\(created.standardError)")
+    let small = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.landed("first", account: "a", at: "2024-01-10T09:00:00Z"))
+    #expect(small.status == 0, "\(small.standardError)")
+
+    // About 4 MB of records, twice the size of the file system.
+    var lines = [Line.landed("big-0", account: "big", at: "2024-01-10T09:00:00Z")]
+    for index in 1..<30_000 {
+      lines.append(Line.usage("big-\(index)", account: "big", at: "2024-01-11T09:00:00Z"))
+    }
+    let big = try Tierline.run(
+      ["--store", store, "append", "-"], input: lines.joined(separator: "\n"))
+    #expect(big.status == 1, "\(big.standardError)")
+    #expect(big.standardError.contains("full"), "\(big.standardError)")
+
+    let verified = try Tierline.run(["--store", store, "verify", "--json"])
+    #expect(verified.status == 0, "\(verified.standardOutput)")
+    let report = try #require(try verified.jsonLines().first)
+    #expect(report["records"] as? Int == 1)
+
+    // The ledger still takes a batch that fits.
+    let after = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.usage("second", account: "a", at: "2024-01-11T09:00:00Z"))
+    #expect(after.status == 0, "\(after.standardError)")
+  }
+}
