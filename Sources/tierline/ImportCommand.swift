@@ -190,9 +190,11 @@ enum ImportCommand: Command {
       if more > 0 { writeToStandardError("\(label): \(more) more records\n") }
     }
     let appended = dryRun ? report.newEvents.count : report.appended
-    var text = dryRun ? "Dry run: would append \(appended)" : "Appended \(appended)"
-    text += " events, skipped \(report.duplicates) duplicates, rejected "
-    text += "\(report.rejections.count) records, ignored \(report.ignored) records"
+    var text =
+      (dryRun ? "Dry run: would append " : "Appended ") + counted(appended, "event")
+    text += ", skipped \(counted(report.duplicates, "duplicate")), rejected "
+    text += "\(counted(report.rejections.count, "record")), ignored "
+    text += counted(report.ignored, "record")
     if dryRun { text += "; nothing was stored" }
     context.output.line(text + ".")
   }

@@ -8,11 +8,12 @@ enum RulesCommand: Command {
     name: "rules",
     summary: "Activate, list, show or compare (diff) versions of the rules.",
     usage: "activate FILE [--effective T] | list | show VERSION | "
-      + "diff CANDIDATE [--against VERSION] [--as-of T]",
+      + "diff CANDIDATE [--against VERSION] [--as-of T] [--known-at K] [--json]",
     options: [
       OptionSpec(
         name: "effective", valueName: "T",
-        help: "activate: valid time from which the rules apply (default: now)"),
+        help: "activate: valid time from which the rules apply (default: now); for the "
+          + "start of a day give a time, such as 2025-07-01T00:00:00Z"),
       OptionSpec(
         name: "against", valueName: "VERSION",
         help: "diff: the stored version to compare with (default: the rules in force)"),
@@ -30,7 +31,8 @@ enum RulesCommand: Command {
       diff CANDIDATE  fold the whole history under the playbook file CANDIDATE and under
                       --against, and report what changes; the ledger is only read
 
-      VERSION is `sha256:` and 16 hex digits, or a unique prefix of the hex digits.
+      VERSION is `sha256:` and 16 hex digits, or a unique prefix of at least 4 of the hex
+      digits.
       """ + "\n" + timeFormatsHelp)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {

@@ -119,7 +119,7 @@ struct ImportCommandTests {
     #expect(result.status == 65)
     #expect(result.lines.first?.hasPrefix("append line 2: {\"id\":\"csv:1\"") == true)
     #expect(result.lines.contains { $0.hasPrefix("reject line 3: data.quantity (column amount)") })
-    #expect(result.standardOutput.contains("Dry run: would append 1 events"))
+    #expect(result.standardOutput.contains("Dry run: would append 1 event,"))
     #expect(try eventCount() == 0)
 
     let skipping = try importJSON([
