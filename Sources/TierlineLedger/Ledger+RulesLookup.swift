@@ -10,6 +10,14 @@ extension Ledger {
   ///   `.invalidInput` when a prefix matches more than one version.
   public func activation(version: String) throws(LedgerError) -> RulesActivation {
     let digits = version.hasPrefix("sha256:") ? String(version.dropFirst(7)) : version
+    let isHex = digits.unicodeScalars.allSatisfy { "0123456789abcdef".unicodeScalars.contains($0) }
+    guard digits.count >= 4, isHex else {
+      throw LedgerError(
+        .invalidInput,
+        "invalid rules version (\(version)): give `sha256:` and hex digits, or at least 4 "
+          + "lower-case hex digits of it; see `tierline rules list`",
+        field: "version")
+    }
     let all = try activations()
     let matching = all.filter { activation in
       let hex = activation.version.dropFirst(7)
