@@ -1,3 +1,4 @@
+import Foundation
 import TierlineEvents
 import TierlinePlaybook
 import TierlineStore
@@ -49,7 +50,7 @@ extension Ledger {
           let effective = decodeOrderedInt64(key, at: 0)
           let activated = decodeOrderedInt64(key, at: 8)
           do {
-            let playbook = try Playbook(json: Array(value))
+            let playbook = try playbookCache.playbook(json: Array(value))
             found.append(
               RulesActivation(
                 version: playbook.version, effectiveAt: Timestamp(microseconds: effective),
@@ -125,5 +126,19 @@ extension Ledger {
         + "\(existing.currency): amounts are never converted, so use rules in "
         + "\(existing.currency)",
       field: "currency")
+  }
+}
+
+/// Playbooks already parsed, keyed by their canonical JSON; safe to use from any thread.
+final class PlaybookCache: @unchecked Sendable {
+  private var parsed: [[UInt8]: Playbook] = [:]
+  private let lock = NSLock()
+
+  /// Returns the playbook of `json`, parsing it only the first time.
+  func playbook(json: [UInt8]) throws(PlaybookError) -> Playbook {
+    if let found = lock.withLock({ parsed[json] }) { return found }
+    let playbook = try Playbook(json: json)
+    lock.withLock { parsed[json] = playbook }
+    return playbook
   }
 }

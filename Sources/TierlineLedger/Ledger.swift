@@ -14,6 +14,10 @@ public final class Ledger {
 
   let store: EventStore
 
+  /// Parsed playbooks by their stored canonical JSON, so that looking up the rules in
+  /// force does not parse the same playbook on every query.
+  let playbookCache = PlaybookCache()
+
   private init(directory: String, store: EventStore) {
     self.directory = directory
     self.store = store
