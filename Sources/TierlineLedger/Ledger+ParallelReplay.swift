@@ -10,7 +10,7 @@ extension Ledger {
   /// The log is read once, in order, on the calling thread; the accounts are then folded
   /// in parallel. All of it happens inside one read transaction, whose pages stay mapped
   /// until it ends, so the threads read the encoded events in place. Unlike
-  /// `forEachProjection(at:rules:_:)`, which streams, this holds every projection in memory.
+  /// `forEachProjection(at:rules:_:)`, which streams, this keeps every projection in memory.
   public func projections(at point: ReplayPoint, rules: ReplayRules, threads: Int)
     throws(LedgerError) -> [AccountProjection]
   {
