@@ -5,6 +5,8 @@ import TierlineLedger
 public struct ImportReport: Sendable {
   /// The events appended, or in a dry run the events that would be appended.
   public var newEvents: [NumberedEvent] = []
+  /// What a record number counts: `line` for text formats, `item` for a JSON array.
+  public var unit = "line"
   /// Events stored by this import; 0 in a dry run.
   public var appended = 0
   /// Events skipped because the ledger or an earlier record of the input has them.
@@ -34,6 +36,7 @@ public enum ImportRunner {
     now: Timestamp = .now
   ) throws(LedgerError) -> ImportReport {
     var report = ImportReport()
+    report.unit = plan.unit
     report.duplicates = plan.repeatedInInput
     report.ignored = plan.ignored
     report.rejections = plan.rejections

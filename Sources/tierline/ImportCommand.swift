@@ -176,7 +176,8 @@ enum ImportCommand: Command {
   ) {
     if dryRun {
       for item in report.newEvents {
-        context.output.line("append line \(item.line): " + EventJSON.encode(item.incoming.event))
+        context.output.line(
+          "append \(report.unit) \(item.line): " + EventJSON.encode(item.incoming.event))
       }
       for rejection in report.rejections {
         context.output.line("reject " + rejection.description)

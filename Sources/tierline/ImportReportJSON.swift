@@ -21,7 +21,7 @@ enum ImportReportJSON {
     fields.append("\"rejections\":[" + rejections.joined(separator: ",") + "]")
     if dryRun {
       let events = report.newEvents.map { item in
-        "{\"line\":\(item.line),\"event\":\(EventJSON.encode(item.incoming.event))}"
+        "{\"\(report.unit)\":\(item.line),\"event\":\(EventJSON.encode(item.incoming.event))}"
       }
       fields.append("\"events\":[" + events.joined(separator: ",") + "]")
     }
