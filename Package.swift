@@ -57,7 +57,10 @@ let package = Package(
       name: "TierlineProjectionsTests",
       dependencies: ["TierlineEvents", "TierlinePlaybook", "TierlineProjections"]
     ),
-    .testTarget(name: "TierlineLedgerTests", dependencies: ["TierlineLedger"]),
+    .testTarget(
+      name: "TierlineLedgerTests",
+      dependencies: ["TierlineLedger", "TierlinePlaybook", "TierlineProjections"]
+    ),
     .testTarget(name: "TierlineCLITests", dependencies: ["TierlineLedger"]),
     .testTarget(
       name: "TierlineImportTests",

@@ -52,13 +52,24 @@ extension SampleAccount {
   mutating func makeOffer(day: Int, clock: inout Int64, into queue: inout ArrivalQueue) {
     offerDay = nil
     guard tier < SampleCatalog.tiers.count - 1, tierChangeDay == nil else { return }
-    emit(.offered(to: Int8(tier + 1), trigger: offerTrigger), clock: &clock, into: &queue)
+    emit(
+      .offered(to: Int8(tier + 1), trigger: citedTrigger(at: clock)), clock: &clock, into: &queue)
 
     offerOpenUntil = day + SampleCatalog.offerValidDays
     let acceptance = offerTrigger == .usage || offerTrigger == .milestone ? 0.45 : 0.25
     if random.chance(acceptance) {
       tierChangeDay = day + random.int(in: 3...60)
     }
+  }
+
+  /// Returns the trigger an offer made at `clock` cites: the one that prompted it when
+  /// the built-in playbook shows it fired, else another fired one, else none.
+  func citedTrigger(at clock: Int64) -> SampleTrigger? {
+    let projection = audit.projection(
+      asOf: Timestamp(microseconds: clock), knownAt: .maximum, rulesVersion: "")
+    let fired = Set(projection.triggers.filter(\.fired).map(\.type))
+    if fired.contains(offerTrigger.name) { return offerTrigger }
+    return SampleTrigger.allCases.first { fired.contains($0.name) }
   }
 
   /// Emits `tier.changed` and rescales utilization to the new tier's limits.

@@ -1,4 +1,6 @@
 import TierlineEvents
+import TierlinePlaybook
+import TierlineProjections
 
 /// One simulated account: its hidden traits and the state that decides, day by day,
 /// which events it produces.
@@ -54,6 +56,9 @@ struct SampleAccount {
   var tierChangeDay: Int?
   /// The last day a usage, milestone or organizational trigger fired.
   var lastStrongTriggerDay = Int.min
+  /// The account's events folded under the built-in playbook, in occurred order, so that
+  /// an offer cites a trigger that the ledger itself would show as fired.
+  var audit: AccountState
 
   /// Draws an account's traits; it lands on `landingDay`.
   init(number: Int, seed: UInt64, landingDay: Int) {
@@ -61,6 +66,7 @@ struct SampleAccount {
     var random = SampleRandom(seed: expander.next())
     account = AccountID(normalized: SampleAccount.accountID(number: number))
     idPrefix = "evt-" + account.value + "-"
+    audit = AccountState(account: account, playbook: .builtInDefault)
     position = Int32(truncatingIfNeeded: number - 1)
     zone = random.pick(weights: SampleCatalog.zoneWeights)
     self.landingDay = landingDay
@@ -166,6 +172,11 @@ struct SampleAccount {
     queue.insert(
       fact, account: position, sequence: Int32(truncatingIfNeeded: sequence),
       occurredAt: clock, deliveredAt: clock + late)
+    let event = Event(
+      id: idPrefix + String(Int32(truncatingIfNeeded: sequence)), account: account,
+      occurredAt: Timestamp(microseconds: clock),
+      payload: fact.payload(timeZone: SampleCatalog.zones[zone].name))
+    audit.apply(event, position: UInt64(sequence))
     clock += Int64(random.int(in: 60...5400)) * 1_000_000
   }
 

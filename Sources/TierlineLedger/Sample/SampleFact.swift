@@ -13,7 +13,7 @@ enum SampleFact {
   case headcount(Int64)
   case departmentAdded(Int8)
   case useCaseAdded(Int8)
-  case offered(to: Int8, trigger: SampleTrigger)
+  case offered(to: Int8, trigger: SampleTrigger?)
   case churned(reason: Int8)
 
   /// Builds the event payload; `timeZone` is the account's IANA zone for landings.
@@ -52,7 +52,7 @@ enum SampleFact {
       // The owner of the transition into `tier` is listed under the tier below it.
       let offer = ExpansionOffered(
         to: SampleCatalog.tiers[Int(tier)], by: SampleCatalog.transitionOwners[Int(tier) - 1],
-        trigger: trigger.name)
+        trigger: trigger?.name)
       return .expansionOffered(offer)
     case .churned(let reason):
       return .accountChurned(AccountChurned(reason: SampleCatalog.churnReasons[Int(reason)]))
@@ -61,7 +61,7 @@ enum SampleFact {
 }
 
 /// The four expansion trigger types, as the sample accounts record them on offers.
-enum SampleTrigger: UInt8 {
+enum SampleTrigger: UInt8, CaseIterable {
   case usage
   case milestone
   case time
