@@ -20,8 +20,8 @@ extension PortfolioMetrics {
 
     outcomes = Self.outcomes(of: landed, playbook: playbook)
     expectedACV = UnitEconomics.expectedACV(outcomes.map { ($0.share, $0.acv) })
-    // NOTE: sums of ACV assume every account uses the playbook's currency; amounts in
-    // other currencies are added at face value, without conversion.
+    // Every ACV is in the playbook's currency: the ledger rejects events and rules in
+    // another currency, so the sums need no conversion.
     let landingTotal = landed.reduce(Fraction.zero) { sum, history in
       sum + Fraction(Int128(history.landingACVMinorUnits), scale(history.currencyDigits))
     }

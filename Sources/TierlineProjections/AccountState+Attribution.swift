@@ -28,8 +28,8 @@ extension AccountState {
     let offer = offers.last { offer in
       offer.to == newTier && offer.epoch == tierEpoch && inWindow(offer.at)
     }
-    // NOTE: the delta assumes the old and new ACV share a currency; the fold does not
-    // convert between currencies.
+    // The old and new ACV share a currency: `Ledger.append` rejects ACVs in any other
+    // currency than the rules', and the fold itself converts nothing.
     let delta = acv.minorUnits - acvMinorUnits
     return ExpansionReport(
       at: rfc3339(at), from: tier, to: newTier,
