@@ -3,6 +3,10 @@
 # answers. The ledger goes to $1 (default: a new temporary directory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A toolchain unpacked under /opt/swift works even when a login profile did not add it.
+if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
+  export PATH="/opt/swift/usr/bin:$PATH"
+fi
 bash tools/setup.sh
 swift build -c release --product tierline
 tierline=".build/release/tierline"

@@ -15,7 +15,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-command -v swift >/dev/null 2>&1 || {
+command -v swift >/dev/null 2>&1 || [ -x /opt/swift/usr/bin/swift ] || {
   echo "error: swift not found: install a Swift 6 toolchain and put it on PATH" >&2
   exit 1
 }
