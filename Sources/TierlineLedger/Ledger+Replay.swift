@@ -29,6 +29,12 @@ public struct ReplayRules: Sendable {
     self.playbook = playbook
     self.version = playbook.version
   }
+
+  /// Rules whose version is already known, as for stored activations.
+  init(playbook: Playbook, version: String) {
+    self.playbook = playbook
+    self.version = version
+  }
 }
 
 extension Ledger {
@@ -37,9 +43,11 @@ extension Ledger {
   public func replayRules(at point: ReplayPoint, override: Playbook? = nil) throws(LedgerError)
     -> ReplayRules
   {
-    let inForce = try rules(asOf: point.asOf, knownAt: point.knownAt).playbook
-    guard let override else { return ReplayRules(playbook: inForce) }
-    try checkCurrency(of: override, against: inForce)
+    let inForce = try rules(asOf: point.asOf, knownAt: point.knownAt)
+    guard let override else {
+      return ReplayRules(playbook: inForce.playbook, version: inForce.version)
+    }
+    try checkCurrency(of: override, against: inForce.playbook)
     return ReplayRules(playbook: override)
   }
 

@@ -50,10 +50,10 @@ extension Ledger {
           let effective = decodeOrderedInt64(key, at: 0)
           let activated = decodeOrderedInt64(key, at: 8)
           do {
-            let playbook = try playbookCache.playbook(json: Array(value))
+            let (playbook, version) = try playbookCache.playbook(json: Array(value))
             found.append(
               RulesActivation(
-                version: playbook.version, effectiveAt: Timestamp(microseconds: effective),
+                version: version, effectiveAt: Timestamp(microseconds: effective),
                 activatedAt: Timestamp(microseconds: activated), playbook: playbook))
           } catch {
             failure = LedgerError(.storage, "a stored playbook could not be read: \(error)")
@@ -129,16 +129,19 @@ extension Ledger {
   }
 }
 
-/// Playbooks already parsed, keyed by their canonical JSON; safe to use from any thread.
+/// Playbooks already parsed, with their content-hash versions, keyed by their canonical
+/// JSON; safe to use from any thread.
 final class PlaybookCache: @unchecked Sendable {
-  private var parsed: [[UInt8]: Playbook] = [:]
+  private var parsed: [[UInt8]: (playbook: Playbook, version: String)] = [:]
   private let lock = NSLock()
 
-  /// Returns the playbook of `json`, parsing it only the first time.
-  func playbook(json: [UInt8]) throws(PlaybookError) -> Playbook {
+  /// Returns the playbook of `json` and its version, parsing and hashing it only the
+  /// first time.
+  func playbook(json: [UInt8]) throws(PlaybookError) -> (playbook: Playbook, version: String) {
     if let found = lock.withLock({ parsed[json] }) { return found }
     let playbook = try Playbook(json: json)
-    lock.withLock { parsed[json] = playbook }
-    return playbook
+    let entry = (playbook: playbook, version: playbook.version)
+    lock.withLock { parsed[json] = entry }
+    return entry
   }
 }
