@@ -46,6 +46,8 @@ enum AppendCommand: Command {
     var lastPosition: UInt64?
     var recordedAt: Timestamp?
     var start = 0
+    let progress = Progress()
+    defer { progress.finish() }
     while start < events.count {
       let end = min(start + size, events.count)
       let summary: AppendSummary
@@ -68,6 +70,7 @@ enum AppendCommand: Command {
         lastPosition = positions.upperBound
       }
       start = end
+      progress.report("stored \(start) of \(events.count) events")
     }
 
     if arguments.flag("json") {
@@ -112,7 +115,14 @@ enum AppendCommand: Command {
     var events: [NumberedEvent] = []
     var errors: [EventInputError] = []
     var errorCount = 0
+    let progress = Progress()
+    defer { progress.finish() }
+    var nextReport = 100_000
     while true {
+      if events.count >= nextReport {
+        progress.report("read \(events.count) events")
+        nextReport += 100_000
+      }
       let line: (lineNumber: Int, bytes: [UInt8])?
       do {
         line = try reader.next()
