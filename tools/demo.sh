@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds Tierline, fills a ledger with a generated sample portfolio and shows what it
-# answers. The ledger goes to $1 (default: a new temporary directory).
+# Builds Tierline, fills a ledger with a generated sample portfolio and prints what it
+# computes. The ledger goes to $1 (default: a new temporary directory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # A toolchain unpacked under /opt/swift works even when a login profile did not add it.

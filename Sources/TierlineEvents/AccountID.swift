@@ -9,7 +9,7 @@ public struct AccountID: Hashable, Comparable, Sendable, CustomStringConvertible
   /// The NFC-normalized identifier.
   public let value: String
 
-  /// The longest identifier accepted, in UTF-8 bytes after normalization.
+  /// The maximum identifier length, in UTF-8 bytes after normalization.
   public static let maximumUTF8Length = 200
 
   /// Normalizes and validates an identifier.
@@ -41,7 +41,7 @@ public struct AccountID: Hashable, Comparable, Sendable, CustomStringConvertible
   }
 }
 
-/// Why an account identifier was rejected.
+/// The reason an account identifier was rejected.
 public enum AccountIDError: Error, Hashable, Sendable, CustomStringConvertible {
   case empty
   case tooLong(bytes: Int)

@@ -51,12 +51,12 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     other.daysSinceEpoch - daysSinceEpoch
   }
 
-  /// Whether `year` has a 29 February.
+  /// Returns whether `year` has a 29 February.
   public static func isLeapYear(_ year: Int) -> Bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
   }
 
-  /// The number of days in a month of a year.
+  /// Returns the number of days in a month of a year.
   public static func daysInMonth(year: Int, month: Int) -> Int {
     switch month {
     case 2: return isLeapYear(year) ? 29 : 28

@@ -23,7 +23,7 @@ public struct Event: Hashable, Sendable {
   /// The event's type.
   public var type: EventType { payload.type }
 
-  /// The longest event id accepted, in UTF-8 bytes.
+  /// The maximum event id length, in UTF-8 bytes.
   public static let maximumIDLength = 200
 }
 
@@ -146,7 +146,7 @@ public struct MilestoneReached: Hashable, Sendable {
   }
 }
 
-/// `checkin.completed`: a customer-success check-in and its two answers.
+/// `checkin.completed`: a customer-success check-in and its two findings.
 public struct CheckinCompleted: Hashable, Sendable {
   /// The check-in kind, such as `onboarding_60d`.
   public var kind: String
@@ -194,7 +194,7 @@ public struct ExpansionOffered: Hashable, Sendable {
   public var to: String
   /// Who made the offer: `cs`, `sales` or `product`.
   public var by: String
-  /// The trigger type the offer answered, when the source knows it.
+  /// The trigger type that prompted the offer, when the source records it.
   public var trigger: String?
 
   public init(to: String, by: String, trigger: String? = nil) {

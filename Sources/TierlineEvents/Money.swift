@@ -80,7 +80,7 @@ public struct Money: Hashable, Sendable {
   }
 }
 
-/// Why a decimal money string was rejected.
+/// The reason a decimal money string was rejected.
 public enum MoneyError: Error, Hashable, Sendable, CustomStringConvertible {
   /// The text is not a plain decimal number such as `1234.50`.
   case notDecimal

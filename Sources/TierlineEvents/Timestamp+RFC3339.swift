@@ -139,8 +139,8 @@ extension Timestamp {
 }
 
 extension StringProtocol {
-  /// The text with its first four characters replaced by `2000`, used to tell a range
-  /// problem from a syntax problem.
+  /// Returns the text with its first four characters replaced by `2000`, which tells a
+  /// range problem from a syntax problem.
   fileprivate func replacingYear() -> String {
     "2000" + String(dropFirst(4))
   }

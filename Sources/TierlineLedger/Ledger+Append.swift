@@ -16,7 +16,7 @@ public struct NumberedEvent: Sendable {
   }
 }
 
-/// What one append stored.
+/// The outcome of one append: the events stored and skipped.
 public struct AppendSummary: Sendable, Equatable {
   /// Events newly stored.
   public var appended: Int
@@ -29,7 +29,7 @@ public struct AppendSummary: Sendable, Equatable {
 }
 
 extension Ledger {
-  /// The most events one append may carry; larger inputs are split by the caller.
+  /// The maximum number of events in one append. The caller splits larger inputs.
   public static let maximumBatchEvents = 1_000_000
 
   /// Appends a batch of events atomically: all of them are stored, or none.
@@ -144,8 +144,8 @@ extension Ledger {
   }
 }
 
-/// The activation in force at `time` among `activations`, which are ordered by effective
-/// time; the earliest one when none is effective yet.
+/// Returns the activation in force at `time` among `activations`, which are ordered by
+/// effective time. When none is effective yet, it returns the earliest.
 func activationInForce(_ activations: [RulesActivation], at time: Timestamp) -> RulesActivation? {
   activations.last { $0.effectiveAt <= time } ?? activations.first
 }

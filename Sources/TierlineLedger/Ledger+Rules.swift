@@ -36,7 +36,7 @@ extension Ledger {
     }
   }
 
-  /// Every activation, ordered by effective time and then activation time.
+  /// Returns every activation, ordered by effective time and then activation time.
   public func activations() throws(LedgerError) -> [RulesActivation] {
     try storeCall {
       var found: [RulesActivation] = []

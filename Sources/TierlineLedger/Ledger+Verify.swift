@@ -1,7 +1,7 @@
 import TierlineEvents
 import TierlineStore
 
-/// What `verify` checked and every problem it found.
+/// The report of `verify`: what it checked and every problem it found.
 public struct VerifyReport: Sendable {
   /// Records read from the log.
   public var records: UInt64 = 0
@@ -15,7 +15,7 @@ public struct VerifyReport: Sendable {
 }
 
 extension Ledger {
-  /// The most problems listed before verification stops.
+  /// The maximum number of problems listed before verification stops.
   public static let maximumListedProblems = 100
 
   /// Checks the ledger's integrity: every record's checksum and encoding, positions

@@ -24,7 +24,7 @@ public final class Ledger {
   }
 
   /// Opens an existing ledger.
-  /// - Throws: `LedgerError` of kind `.notFound` when the directory holds no ledger.
+  /// - Throws: `LedgerError` of kind `.notFound` when the directory contains no ledger.
   public static func open(directory: String) throws(LedgerError) -> Ledger {
     guard EventStore.isLedger(directory: directory) else {
       if EventStore.hasDataFile(directory: directory) {
@@ -48,7 +48,7 @@ public final class Ledger {
   /// Creates a ledger and activates its first playbook.
   ///
   /// The first playbook is in force from the earliest representable time unless
-  /// `effectiveAt` says otherwise, so that history imported later has rules. The check
+  /// `effectiveAt` sets another time, so that history imported later has rules. The check
   /// that no ledger exists and the activation happen in one write transaction, so of two
   /// processes creating the same ledger at once exactly one succeeds.
   /// - Throws: `LedgerError` of kind `.alreadyExists` when the directory holds a ledger,
@@ -92,7 +92,7 @@ public final class Ledger {
       "a ledger already exists at \(directory): use it, or choose another --store")
   }
 
-  /// The number of events stored.
+  /// Returns the number of events stored.
   public func eventCount() throws(LedgerError) -> UInt64 {
     do {
       return try store.read { transaction in transaction.lastPosition }

@@ -4,7 +4,7 @@ struct OptionSpec {
   var name: String
   /// The placeholder for the value, such as `T`; nil for a flag.
   var valueName: String?
-  /// What the option sets, in one line.
+  /// The help line: what the option sets, and in which unit.
   var help: String
 }
 
@@ -52,10 +52,10 @@ struct ParsedArguments {
   var positionals: [String] = []
   var helpRequested = false
 
-  /// The value of an option, or nil when it was not given.
+  /// Returns the value of an option, or nil when it was not given.
   func value(_ name: String) -> String? { values[name] }
 
-  /// Whether a flag was given.
+  /// Returns whether a flag was given.
   func flag(_ name: String) -> Bool { flags.contains(name) }
 }
 

@@ -77,12 +77,12 @@ func accountArgument(_ text: String) throws(UsageError) -> AccountID {
 }
 
 extension String {
-  /// The string padded with spaces on the right to `width` characters.
+  /// Returns the string padded with spaces on the right to `width` characters.
   func rightPadded(_ width: Int) -> String {
     count >= width ? self : self + String(repeating: " ", count: width - count)
   }
 
-  /// The string padded with spaces on the left to `width` characters.
+  /// Returns the string padded with spaces on the left to `width` characters.
   func leftPadded(_ width: Int) -> String {
     count >= width ? self : String(repeating: " ", count: width - count) + self
   }

@@ -8,19 +8,19 @@
 /// terminal, so piped and logged runs stay quiet.
 final class Progress {
   private let enabled = isatty(2) != 0
-  private var shown = false
+  private var isVisible = false
 
   /// Replaces the progress line with `text`.
   func report(_ text: String) {
     guard enabled else { return }
     writeToStandardError("\r\u{1B}[K" + text)
-    shown = true
+    isVisible = true
   }
 
   /// Clears the progress line.
   func finish() {
-    guard enabled, shown else { return }
+    guard enabled, isVisible else { return }
     writeToStandardError("\r\u{1B}[K")
-    shown = false
+    isVisible = false
   }
 }

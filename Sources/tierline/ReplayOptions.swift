@@ -14,7 +14,7 @@ func playbookOption(_ arguments: ParsedArguments) throws -> Playbook? {
   }
 }
 
-/// The replay point from a valid-time option (`as-of` or `at`) and --known-at.
+/// Returns the replay point from a valid-time option (`as-of` or `at`) and --known-at.
 func replayPoint(_ arguments: ParsedArguments, validTimeOption: String) throws -> ReplayPoint {
   let now = Timestamp.now
   let asOf = try arguments.value(validTimeOption).map {
@@ -38,7 +38,7 @@ let timeFormatsHelp = """
   which means the last microsecond of that day in UTC.
   """
 
-/// The message for an account with no visible event at `point`.
+/// Returns the failure for an account with no visible event at `point`.
 func accountNotFound(_ account: AccountID, at point: ReplayPoint) -> CommandFailure {
   CommandFailure(
     message: "account not found (\(account.value)): no event of it is visible as of "
