@@ -1,4 +1,5 @@
 import TierlineEvents
+import TierlineProjections
 import TierlineStore
 
 /// One visible event of a full replay: where it sorts and where its bytes are.
@@ -13,6 +14,17 @@ struct GroupedEntry {
 struct AccountGroup {
   var account: [UInt8]
   var entries: [GroupedEntry] = []
+
+  /// Folds the entries in occurred order under `rules` and returns the projection at
+  /// `point`. The entries must still be mapped, so this runs inside the read transaction.
+  func projection(at point: ReplayPoint, rules: ReplayRules) throws -> AccountProjection {
+    let id = AccountID(normalized: String(decoding: account, as: UTF8.self))
+    var state = AccountState(account: id, playbook: rules.playbook)
+    for entry in sortedEntries() {
+      state.apply(try EventCodec.decode(entry.content), position: entry.position)
+    }
+    return state.projection(asOf: point.asOf, knownAt: point.knownAt, rulesVersion: rules.version)
+  }
 
   /// Returns the entries in fold order: occurred time, then position. Log order is arrival
   /// order, so only accounts that received a late event need the sort.

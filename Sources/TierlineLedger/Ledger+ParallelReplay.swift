@@ -22,21 +22,12 @@ extension Ledger {
         nonisolated(unsafe) let shared = groups
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
           for index in stride(from: worker, to: shared.count, by: workers) {
-            let group = shared[index]
-            let account = AccountID(normalized: String(decoding: group.account, as: UTF8.self))
-            var state = AccountState(account: account, playbook: rules.playbook)
             do {
-              for entry in group.sortedEntries() {
-                state.apply(try EventCodec.decode(entry.content), position: entry.position)
-              }
+              results.store(try shared[index].projection(at: point, rules: rules), at: index)
             } catch {
               results.fail(error)
               return
             }
-            results.store(
-              state.projection(
-                asOf: point.asOf, knownAt: point.knownAt, rulesVersion: rules.version),
-              at: index)
           }
         }
         return try results.collect()

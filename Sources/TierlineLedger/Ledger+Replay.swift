@@ -81,13 +81,7 @@ extension Ledger {
       try store.read { transaction in
         let groups = try groupVisibleEvents(at: point, in: transaction)
         for group in groups {
-          let account = AccountID(normalized: String(decoding: group.account, as: UTF8.self))
-          var state = AccountState(account: account, playbook: rules.playbook)
-          for entry in group.sortedEntries() {
-            state.apply(try EventCodec.decode(entry.content), position: entry.position)
-          }
-          try body(
-            state.projection(asOf: point.asOf, knownAt: point.knownAt, rulesVersion: rules.version))
+          try body(try group.projection(at: point, rules: rules))
         }
       }
     }
