@@ -13,7 +13,8 @@ let package = Package(
       pkgConfig: "lmdb",
       providers: [.apt(["liblmdb-dev"])]
     ),
-    .target(name: "TierlineStore", dependencies: ["CLMDB"]),
+    .target(name: "CTierlineCRC"),
+    .target(name: "TierlineStore", dependencies: ["CLMDB", "CTierlineCRC"]),
     .target(name: "TierlineEvents"),
     .target(name: "TierlinePlaybook", dependencies: ["TierlineEvents"]),
     .target(

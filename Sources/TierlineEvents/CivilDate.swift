@@ -71,6 +71,13 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
   /// The date as `YYYY-MM-DD`.
   public var description: String {
+    if (0...9999).contains(year) {
+      return String(unsafeUninitializedCapacity: 10) { buffer in
+        var writer = DigitWriter(buffer)
+        writer.date(self)
+        return writer.count
+      }
+    }
     let yearText = String(year)
     let monthText = String(month)
     let dayText = String(day)

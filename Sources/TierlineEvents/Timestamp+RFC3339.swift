@@ -84,29 +84,79 @@ extension Timestamp {
       days -= 1
     }
     let date = CivilDate(daysSinceEpoch: Int(days))
-    var text = date.description + "T"
-    appendTwoDigits(Int(secondOfDay / 3600), to: &text)
-    text += ":"
-    appendTwoDigits(Int(secondOfDay % 3600 / 60), to: &text)
-    text += ":"
-    appendTwoDigits(Int(secondOfDay % 60), to: &text)
     var fraction = subsecondMicroseconds
+    var fractionDigits = 0
     if fraction != 0 {
-      var digits = 6
+      fractionDigits = 6
       while fraction % 10 == 0 {
         fraction /= 10
-        digits -= 1
+        fractionDigits -= 1
       }
-      let fractionText = String(fraction)
-      text += "." + String(repeating: "0", count: digits - fractionText.count) + fractionText
     }
-    return text + "Z"
+    // YYYY-MM-DDTHH:MM:SS, then "." and the digits when there are any, then Z. Only an
+    // instant outside the years a timestamp may hold has a longer date.
+    let longDate = (0...9999).contains(date.year) ? nil : date.description
+    let dateLength = longDate?.utf8.count ?? 10
+    let length = dateLength + 10 + (fractionDigits > 0 ? 1 + fractionDigits : 0)
+    return String(unsafeUninitializedCapacity: length) { buffer in
+      var writer = DigitWriter(buffer)
+      if let longDate {
+        for byte in longDate.utf8 { writer.byte(byte) }
+      } else {
+        writer.date(date)
+      }
+      writer.byte(UInt8(ascii: "T"))
+      writer.digits(Int(secondOfDay / 3600), count: 2)
+      writer.byte(UInt8(ascii: ":"))
+      writer.digits(Int(secondOfDay % 3600 / 60), count: 2)
+      writer.byte(UInt8(ascii: ":"))
+      writer.digits(Int(secondOfDay % 60), count: 2)
+      if fractionDigits > 0 {
+        writer.byte(UInt8(ascii: "."))
+        writer.digits(Int(fraction), count: fractionDigits)
+      }
+      writer.byte(UInt8(ascii: "Z"))
+      return writer.count
+    }
   }
 }
 
-private func appendTwoDigits(_ value: Int, to text: inout String) {
-  if value < 10 { text += "0" }
-  text += String(value)
+/// Writes fixed-width decimal text into a buffer, for formatting without allocations
+/// beyond the final string's.
+struct DigitWriter {
+  private let buffer: UnsafeMutableBufferPointer<UInt8>
+  private(set) var count = 0
+
+  init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+    self.buffer = buffer
+  }
+
+  mutating func byte(_ value: UInt8) {
+    buffer[count] = value
+    count += 1
+  }
+
+  /// Writes `value`, which is not negative, as exactly `width` digits, with leading
+  /// zeros; the caller makes sure it fits.
+  mutating func digits(_ value: Int, count width: Int) {
+    var remaining = value
+    var index = count + width - 1
+    while index >= count {
+      buffer[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
+      remaining /= 10
+      index -= 1
+    }
+    count += width
+  }
+
+  /// Writes `YYYY-MM-DD` for a year from 0 to 9999.
+  mutating func date(_ date: CivilDate) {
+    digits(date.year, count: 4)
+    byte(UInt8(ascii: "-"))
+    digits(date.month, count: 2)
+    byte(UInt8(ascii: "-"))
+    digits(date.day, count: 2)
+  }
 }
 
 extension Timestamp {

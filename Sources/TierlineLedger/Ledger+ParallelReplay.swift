@@ -7,46 +7,55 @@ extension Ledger {
   /// Folds every account at `point` on `threads` threads and returns the projections in
   /// account-id byte order.
   ///
-  /// The log is read once, in order, on the calling thread; the accounts are then folded
-  /// in parallel. All of it happens inside one read transaction, whose pages stay mapped
-  /// until it ends, so the threads read the encoded events in place. Unlike
-  /// `forEachProjection(at:rules:_:)`, which streams, this keeps every projection in memory.
-  public func projections(at point: ReplayPoint, rules: ReplayRules, threads: Int)
+  /// Each thread reads the whole log in order in its own read transaction and folds the
+  /// accounts of its share of the id hash space; see `LogFold`. All threads stop at the
+  /// last position stored when the call began, so they fold one consistent snapshot even
+  /// while other processes append.
+  public func projections(at point: ReplayPoint, rules: ReplayRules, threads: Int = 1)
     throws(LedgerError) -> [AccountProjection]
   {
-    try storeCall {
-      try store.read { transaction in
-        let groups = try groupVisibleEvents(at: point, in: transaction)
-        let results = ProjectionSlots(count: groups.count)
-        let workers = max(1, min(threads, groups.count))
-        nonisolated(unsafe) let shared = groups
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-          for index in stride(from: worker, to: shared.count, by: workers) {
-            do {
-              results.store(try shared[index].projection(at: point, rules: rules), at: index)
-            } catch {
-              results.fail(error)
-              return
-            }
-          }
+    let lastPosition = try storeCall { try self.store.read { $0.lastPosition } }
+    let shares = max(1, threads)
+    let results = ShareResults(count: shares)
+    let store = self.store
+    let foldShare: @Sendable (Int) -> Void = { share in
+      do {
+        let fold = LogFold(
+          point: point, rules: rules, lastPosition: lastPosition, share: share, shares: shares)
+        var projected: [([UInt8], AccountProjection)] = []
+        try store.read { transaction in
+          try fold.run(in: transaction) { id, projection in projected.append((id, projection)) }
         }
-        return try results.collect()
+        results.store(projected, at: share)
+      } catch {
+        results.fail(error)
       }
+    }
+    if shares == 1 {
+      foldShare(0)
+    } else {
+      DispatchQueue.concurrentPerform(iterations: shares, execute: foldShare)
+    }
+    return try storeCall {
+      try results.collect()
+        .sorted { $0.0.lexicographicallyPrecedes($1.0) }
+        .map(\.1)
     }
   }
 }
 
-/// Result slots that parallel folds fill, one per account. Each index is written by
-/// exactly one thread, into separately allocated memory, so writes need no lock; the
-/// lock guards only the first error.
-private final class ProjectionSlots: @unchecked Sendable {
-  private let slots: UnsafeMutableBufferPointer<AccountProjection?>
+/// The results of the shares of a parallel replay. Each share is written by exactly one
+/// thread, into separately allocated memory, so writes need no lock; the lock guards
+/// only the first error.
+private final class ShareResults: @unchecked Sendable {
+  typealias Projected = [([UInt8], AccountProjection)]
+  private let slots: UnsafeMutableBufferPointer<Projected>
   private var error: (any Error)?
   private let lock = NSLock()
 
   init(count: Int) {
     slots = .allocate(capacity: count)
-    slots.initialize(repeating: nil)
+    slots.initialize(repeating: [])
   }
 
   deinit {
@@ -54,16 +63,16 @@ private final class ProjectionSlots: @unchecked Sendable {
     slots.deallocate()
   }
 
-  func store(_ projection: AccountProjection, at index: Int) {
-    slots[index] = projection
+  func store(_ projected: Projected, at share: Int) {
+    slots[share] = projected
   }
 
   func fail(_ failure: any Error) {
     lock.withLock { if error == nil { error = failure } }
   }
 
-  func collect() throws -> [AccountProjection] {
+  func collect() throws -> Projected {
     if let error = lock.withLock({ error }) { throw error }
-    return slots.compactMap { $0 }
+    return Array(slots.joined())
   }
 }

@@ -72,17 +72,19 @@ extension Ledger {
   /// to `body`; accounts with no visible event are skipped.
   ///
   /// All accounts are read in one read transaction, so the result is one consistent
-  /// snapshot even while other processes append.
+  /// snapshot even while other processes append. `body` runs inside that transaction,
+  /// one projection at a time, so no more than one projection is held; see `LogFold` for
+  /// what is. `projections(at:rules:threads:)` folds on several threads instead.
   public func forEachProjection(
     at point: ReplayPoint, rules: ReplayRules,
     _ body: (AccountProjection) throws -> Void
   ) throws(LedgerError) {
     try storeCall {
       try store.read { transaction in
-        let groups = try groupVisibleEvents(at: point, in: transaction)
-        for group in groups {
-          try body(try group.projection(at: point, rules: rules))
-        }
+        let fold = LogFold(
+          point: point, rules: rules, lastPosition: transaction.lastPosition, share: 0,
+          shares: 1)
+        try fold.run(in: transaction) { _, projection in try body(projection) }
       }
     }
   }

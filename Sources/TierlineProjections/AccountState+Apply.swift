@@ -127,18 +127,42 @@ extension AccountState {
     return remainder > 0 ? quotient + 1 : quotient
   }
 
+  /// Applies one `usage.recorded` event given by its fields, as `apply(_:position:)`
+  /// would, without building an `Event`.
+  ///
+  /// A full replay reads usage records with `EventCodec.usageFields(in:)` and calls this.
+  /// - Parameters:
+  ///   - metric: The metric name.
+  ///   - millionths: The quantity in millionths of a unit.
+  ///   - occurredAt: When the usage happened, in µs since the epoch.
+  ///   - position: The event's log position.
+  public mutating func applyUsage(
+    metric: String, millionths: Int64, occurredAt at: Int64, position: UInt64
+  ) {
+    lastOccurredAt = at
+    lastPosition = position
+    guard status == .active else { return countIgnored() }
+    var index = 0
+    while index < usage.count, usage[index].metric != metric { index += 1 }
+    guard index < usage.count else { return }
+    recordUsage(tracker: index, millionths: millionths, at: at)
+  }
+
   private mutating func recordUsage(_ usage: UsageRecorded, at: Int64) {
     var index = 0
     while index < self.usage.count, self.usage[index].metric != usage.metric { index += 1 }
     guard index < self.usage.count else { return }
+    recordUsage(tracker: index, millionths: usage.quantity.millionths, at: at)
+  }
 
+  /// Adds a quantity to the tracker at `index` and notes when it crosses the threshold.
+  private mutating func recordUsage(tracker index: Int, millionths quantity: Int64, at: Int64) {
     let month = localMonth(at)
     if month != usageMonth {
       for other in self.usage.indices { self.usage[other].value = 0 }
       usageMonth = month
     }
 
-    let quantity = usage.quantity.millionths
     switch self.usage[index].aggregation {
     case .sum:
       let (sum, overflow) = self.usage[index].value.addingReportingOverflow(quantity)

@@ -38,26 +38,59 @@ public struct ReadTransaction: ~Copyable {
   /// false.
   /// - Throws: `.corrupt` for a damaged record, or what `body` throws.
   public func scan(from position: UInt64, _ body: (RecordView) throws -> Bool) throws {
-    let cursor = try transaction.openCursor(databases.log, on: StoreDatabases.Name.log)
+    try scanHeaders(from: position, through: .max) { record in
+      try body(try record.checked())
+    }
+  }
 
+  /// Calls `body` with every record from `first` through `last` in log order, until it
+  /// returns false, checking each header but not the checksums.
+  ///
+  /// The caller checks the checksum of every record it uses with
+  /// `StoredRecord.checked()`. Several threads scanning the same log, each using a share
+  /// of the records, check each record once between them this way.
+  ///
+  /// With `releasingPagesEvery`, every that many records the scan lets the kernel take
+  /// back the map pages spanned by the records read since the last time, with
+  /// `madvise(MADV_DONTNEED)`: a pass over a log larger than memory then keeps little of
+  /// it resident. The map is a read-only shared mapping of `data.mdb`, so nothing is
+  /// lost: the pages stay in the page cache and the next access maps them again, and
+  /// views handed out earlier stay valid.
+  /// - Throws: `.corrupt` for a malformed key or header, or what `body` throws.
+  public func scanHeaders(
+    from first: UInt64, through last: UInt64, releasingPagesEvery: Int? = nil,
+    _ body: (StoredRecord) throws -> Bool
+  ) throws {
+    guard first <= last else { return }
+    let cursor = try transaction.openCursor(databases.log, on: StoreDatabases.Name.log)
     var entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
     do throws(LMDBError) {
-      entry = try KeyLayout.withPositionKey(position) { key throws(LMDBError) in
+      entry = try KeyLayout.withPositionKey(first) { key throws(LMDBError) in
         try cursor.get(MDB_SET_RANGE, key: key)
       }
     } catch {
-      throw StoreError.failure(error, "could not read the log from position \(position)")
+      throw StoreError.failure(error, "could not read the log from position \(first)")
     }
 
+    var span = MappedSpan()
+    let releaseInterval = releasingPagesEvery ?? Int.max
+    var sinceRelease = 0
+    defer { span.release() }
     while let current = entry {
-      let recordPosition = try KeyLayout.position(
-        from: current.key, in: StoreDatabases.Name.log)
-      let record = try RecordLayout.decode(current.value, position: recordPosition)
-      guard try body(record) else { return }
+      let position = try KeyLayout.position(from: current.key, in: StoreDatabases.Name.log)
+      guard position <= last else { return }
+      try RecordLayout.checkHeader(current.value, position: position)
+      span.include(current.value)
+      sinceRelease += 1
+      if sinceRelease >= releaseInterval {
+        span.release()
+        sinceRelease = 0
+      }
+      guard try body(StoredRecord(position: position, bytes: current.value)) else { return }
       do throws(LMDBError) {
         entry = try cursor.get(MDB_NEXT)
       } catch {
-        throw StoreError.failure(error, "could not read the log after \(recordPosition)")
+        throw StoreError.failure(error, "could not read the log after \(position)")
       }
     }
   }

@@ -48,6 +48,29 @@ enum RecordLayout {
   static func decode(_ bytes: UnsafeRawBufferPointer, position: UInt64) throws(StoreError)
     -> RecordView
   {
+    try checkHeader(bytes, position: position)
+    let stored = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+    let computed = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[checksummedOffset...]))
+    guard stored == computed else {
+      throw StoreError(
+        .corrupt,
+        "record at position \(position) fails its CRC-32C check (stored \(hex(stored)), "
+          + "computed \(hex(computed)))")
+    }
+
+    return RecordView(
+      position: position,
+      recordedAt: Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: Int64.self)),
+      occurredAt: Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 16, as: Int64.self)),
+      content: UnsafeRawBufferPointer(rebasing: bytes[headerSize...]))
+  }
+
+  /// Checks a stored record's length, format version, flags and reserved bytes.
+  /// - Throws: `.corrupt` naming the position when one of them is wrong.
+  @inline(__always)
+  static func checkHeader(_ bytes: UnsafeRawBufferPointer, position: UInt64)
+    throws(StoreError)
+  {
     guard bytes.count >= headerSize else {
       throw StoreError(
         .corrupt,
@@ -66,21 +89,6 @@ enum RecordLayout {
       throw StoreError(
         .corrupt, "record at position \(position) has non-zero flags or reserved bytes")
     }
-
-    let stored = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
-    let computed = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[checksummedOffset...]))
-    guard stored == computed else {
-      throw StoreError(
-        .corrupt,
-        "record at position \(position) fails its CRC-32C check (stored \(hex(stored)), "
-          + "computed \(hex(computed)))")
-    }
-
-    return RecordView(
-      position: position,
-      recordedAt: Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: Int64.self)),
-      occurredAt: Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 16, as: Int64.self)),
-      content: UnsafeRawBufferPointer(rebasing: bytes[headerSize...]))
   }
 
   private static func hex(_ value: UInt32) -> String {

@@ -1,0 +1,42 @@
+#include "tierline_crc32c.h"
+
+#include <string.h>
+
+#if defined(__x86_64__)
+
+int tierline_crc32c_hardware_available(void) {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("sse4.2") ? 1 : 0;
+}
+
+__attribute__((target("sse4.2")))
+uint32_t tierline_crc32c_hardware(uint32_t crc, const void *bytes, size_t count) {
+  const unsigned char *next = bytes;
+  uint64_t wide = crc;
+  while (count >= 8) {
+    uint64_t word;
+    memcpy(&word, next, sizeof word);
+    wide = __builtin_ia32_crc32di(wide, word);
+    next += 8;
+    count -= 8;
+  }
+  uint32_t narrow = (uint32_t)wide;
+  while (count > 0) {
+    narrow = __builtin_ia32_crc32qi(narrow, *next);
+    next += 1;
+    count -= 1;
+  }
+  return narrow;
+}
+
+#else
+
+int tierline_crc32c_hardware_available(void) { return 0; }
+
+uint32_t tierline_crc32c_hardware(uint32_t crc, const void *bytes, size_t count) {
+  (void)bytes;
+  (void)count;
+  return crc;
+}
+
+#endif

@@ -1,0 +1,100 @@
+/// The fields of a `usage.recorded` record that a fold reads.
+public struct UsageFields {
+  /// When the usage happened, in µs since the epoch.
+  public var occurredAt: Int64
+  /// The metric name's UTF-8 bytes, a slice of the record.
+  public var metric: UnsafeRawBufferPointer
+  /// The quantity in millionths of a unit; never negative.
+  public var millionths: Int64
+}
+
+extension EventCodec {
+  /// Reads a `usage.recorded` record in its common form, with every string ASCII and
+  /// shorter than 128 bytes, without allocating.
+  ///
+  /// It accepts only records that `decode(_:)` accepts too. It returns nil for every
+  /// other record, including malformed ones; the caller then calls `decode(_:)`, which
+  /// decodes the event or throws the precise error. Usage records are most of a ledger,
+  /// so a full replay reads them here and skips building an `Event`.
+  @inline(__always)
+  public static func usageFields(in bytes: UnsafeRawBufferPointer) -> UsageFields? {
+    guard bytes.count > 11, bytes[0] == formatVersion,
+      bytes[1] == EventType.usageRecorded.rawValue
+    else { return nil }
+    let schemaVersion = bytes[2]
+    guard schemaVersion == typeSchemaVersion || schemaVersion == usageWithUnitSchemaVersion
+    else { return nil }
+    let occurredAt = Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 3, as: Int64.self))
+    guard occurredAt >= Timestamp.minimum.microseconds,
+      occurredAt <= Timestamp.maximum.microseconds
+    else { return nil }
+
+    var index = 11
+    guard let id = shortASCII(bytes, &index), id.count > 0,
+      let account = shortASCII(bytes, &index), account.count > 0,
+      let metric = shortASCII(bytes, &index),
+      let raw = canonicalVarint(bytes, &index)
+    else { return nil }
+    // Zig-zag decoding; an odd raw value is a negative quantity, which decode rejects.
+    guard raw & 1 == 0 else { return nil }
+    if schemaVersion == usageWithUnitSchemaVersion {
+      guard shortASCII(bytes, &index) != nil else { return nil }
+    }
+    guard index == bytes.count else { return nil }
+    return UsageFields(
+      occurredAt: occurredAt, metric: metric, millionths: Int64(bitPattern: raw >> 1))
+  }
+
+  /// Reads a string whose one-byte length prefix is under 128 and whose bytes are all
+  /// ASCII, advancing `index`; nil for any other string.
+  @inline(__always)
+  private static func shortASCII(_ bytes: UnsafeRawBufferPointer, _ index: inout Int)
+    -> UnsafeRawBufferPointer?
+  {
+    guard index < bytes.count else { return nil }
+    let length = Int(bytes[index])
+    let start = index + 1
+    guard length < 0x80, bytes.count - start >= length else { return nil }
+    var offset = start
+    let end = start + length
+    var highBits: UInt64 = 0
+    while end - offset >= 8 {
+      highBits |= bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+      offset += 8
+    }
+    while offset < end {
+      highBits |= UInt64(bytes[offset])
+      offset += 1
+    }
+    guard highBits & 0x8080_8080_8080_8080 == 0 else { return nil }
+    index = end
+    return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+  }
+
+  /// Reads a LEB128 varint in its shortest form that fits in 64 bits, advancing
+  /// `index`; nil otherwise.
+  @inline(__always)
+  private static func canonicalVarint(_ bytes: UnsafeRawBufferPointer, _ index: inout Int)
+    -> UInt64?
+  {
+    let start = index
+    var value: UInt64 = 0
+    var shift: UInt64 = 0
+    var offset = index
+    while offset < bytes.count {
+      let byte = bytes[offset]
+      offset += 1
+      let payload = UInt64(byte & 0x7F)
+      if shift == 63, payload > 1 { return nil }
+      value |= payload << shift
+      if byte & 0x80 == 0 {
+        if byte == 0, offset - start > 1 { return nil }
+        index = offset
+        return value
+      }
+      shift += 7
+      if shift > 63 { return nil }
+    }
+    return nil
+  }
+}
