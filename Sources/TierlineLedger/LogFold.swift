@@ -5,30 +5,28 @@ import TierlineEvents
 import TierlineProjections
 import TierlineStore
 
-/// A full replay: every account visible at a point, folded from two reads of the log in
+/// A full replay: every account visible at a point, folded from one read of the log in
 /// position order, with no index lookup per event.
 ///
 /// An account's fold order is (occurred time, position), while the log is in position
 /// order with each account's events scattered through it. Three steps turn one into the
 /// other and keep memory access in order where they can:
 ///
-/// 1. The counting pass reads the log, finds each visible record's account slot, notes
-///    it (4 bytes per record, in log order) and counts each account's records.
-/// 2. The placing pass reads the log again and writes a 32-byte `FoldEntry` per record
-///    into its account's range of one array. A usage record, most of a ledger, is
-///    decoded here while its bytes are in the cache, so the fold reads only the entry.
-///    Other events are copied out of the map.
-/// 3. The fold takes one account at a time, in id byte order. It sorts the account's
-///    entries only when an event arrived late, applies them to a fresh state and hands
-///    over the projection.
+/// 1. The scan reads the log and appends a 32-byte `FoldEntry` per visible record to
+///    one list, in log order. A usage record, most of a ledger, is decoded here while
+///    its bytes are in the cache; other events are copied out of the map.
+/// 2. The accounts are numbered in id byte order, and each entry moves to the group of
+///    its account's number. A group contains a run of consecutive numbers.
+/// 3. Group by group, a counting sort puts each account's entries together, still in
+///    log order. Each account's entries are sorted by time only when an event arrived
+///    late, then applied to a fresh state, and the projection is handed over.
 ///
 /// Each instance folds the accounts of one share of the id hash space. Several threads
 /// can fold the same log at once, each with its own read transaction.
 ///
-/// Memory: 4 bytes per record during the passes, 32 bytes per visible record of the
-/// share and a copy of every event other than usage until the fold ends, and one
-/// projection at a time. The scans release the map pages they read, so the log itself
-/// does not stay resident.
+/// Memory: 32 bytes per visible record of the share and a copy of every event other
+/// than usage, until the fold ends, and one projection at a time. The scan releases the
+/// map pages it reads, so the log itself does not stay resident.
 struct LogFold {
   /// The point the replay describes.
   let point: ReplayPoint
@@ -44,92 +42,102 @@ struct LogFold {
   /// The number of records read between two releases of map pages, about 8 MiB of log.
   static let recordsBetweenReleases = 1 << 16
 
+  /// The largest number of account groups. A group contains a run of accounts in id
+  /// order, few enough that its entries sort within the cache.
+  static let maximumGroupCount = 256
+
   /// Folds this share's accounts and calls `body` with each account's id bytes and
   /// projection, in id byte order.
   func run(
     in transaction: borrowing ReadTransaction,
     _ body: ([UInt8], AccountProjection) throws -> Void
   ) throws {
-    // 1. Count.
+    // 1. Read the log once and append an entry per visible record, in log order.
     var table = AccountTable()
-    var counts: [Int] = []
-    var slotOfRecord: [Int32] = []
-    slotOfRecord.reserveCapacity(Int(clamping: lastPosition))
-    try scan(in: transaction) { record in
-      guard let account = try ownAccount(record) else {
-        slotOfRecord.append(-1)
-        return
-      }
-      _ = try record.checked()
-      let slot = table.slot(for: account.bytes, hash: account.hash)
-      if slot == counts.count { counts.append(0) }
-      counts[slot] += 1
-      slotOfRecord.append(Int32(slot))
-    }
-
-    // 2. Place.
-    var starts = [Int](repeating: 0, count: counts.count + 1)
-    for slot in counts.indices { starts[slot + 1] = starts[slot] + counts[slot] }
-    counts = []
-    var next = starts
     var metrics = MetricNames()
     // Events other than usage are copied out of the map, so the fold reads no map page
-    // and the pages released during the scans stay released.
+    // and the pages released during the scan stay released.
     var copies: [UInt8] = []
-    let entries = UnsafeMutableBufferPointer<FoldEntry>.allocate(capacity: starts.last ?? 0)
-    defer { entries.deallocate() }
-    var recordIndex = 0
+    var arrivals = EntryChunks()
+    defer { arrivals.deallocate() }
+    // Consecutive records often belong to one account, so the previous record's account
+    // is compared first.
+    var previous: (account: UnsafeRawBufferPointer, slot: Int)?
     try scan(in: transaction) { record in
-      guard recordIndex < slotOfRecord.count else {
-        throw LedgerError(
-          .storage, "the log changed between two reads of one replay, at position "
-            + "\(record.position)")
-      }
-      let slot = Int(slotOfRecord[recordIndex])
-      recordIndex += 1
-      guard slot >= 0 else { return }
+      guard let account = try ownAccount(record, previous: previous) else { return }
+      _ = try record.checked()
+      let slot = account.slot ?? table.slot(for: account.bytes, hash: account.hash)
+      previous = (account.bytes, slot)
       let content = record.uncheckedContent
-      var entry = FoldEntry(occurredAt: record.occurredAt, position: record.position)
+      var entry = FoldEntry(
+        occurredAt: record.occurredAt, position: record.position, slot: Int32(slot))
       if let usage = EventCodec.usageFields(in: content) {
-        entry.metric = metrics.index(for: usage.metric)
-        entry.value = usage.millionths
+        entry.setUsage(metric: metrics.index(for: usage.metric), millionths: usage.millionths)
       } else {
-        // Events are at most 64 KiB; a longer record would be cut and fail to decode.
-        let kept = UnsafeRawBufferPointer(rebasing: content.prefix(Int(Int32.max)))
-        entry.value = Int64(copies.count)
-        entry.count = Int32(kept.count)
-        copies.append(contentsOf: kept)
+        entry.setCopy(at: copies.count, count: content.count)
+        copies.append(contentsOf: content)
       }
-      (entries.baseAddress! + next[slot]).initialize(to: entry)
-      next[slot] += 1
+      arrivals.append(entry)
     }
-    slotOfRecord = []
-    next = []
 
-    // 3. Fold.
-    let names = metrics.names
-    let order = table.ids.indices.sorted {
-      table.ids[$0].lexicographicallyPrecedes(table.ids[$1])
+    // 2. Number the accounts in id byte order and move each entry to the group of its
+    // account's number.
+    let accountCount = table.count
+    let (rankOfSlot, slotOfRank) = table.idOrder()
+    var groupShift = 0
+    while (accountCount >> groupShift) > Self.maximumGroupCount { groupShift += 1 }
+    let groupCount = (accountCount + (1 << groupShift) - 1) >> groupShift
+    var groups = [EntryChunks](repeating: EntryChunks(), count: groupCount)
+    defer {
+      for index in groups.indices { groups[index].deallocate() }
     }
-    try copies.withUnsafeBytes { copies in
-      for slot in order {
-        var account = UnsafeMutableBufferPointer(
-          rebasing: entries[starts[slot]..<starts[slot + 1]])
-        if !FoldEntry.isSorted(account) {
-          account.sort { $0.sorts(before: $1) }
-        }
-        var state = AccountState(
-          account: AccountID(normalized: String(decoding: table.ids[slot], as: UTF8.self)),
-          playbook: rules.playbook)
-        for entry in account {
-          try entry.apply(to: &state, metricNames: names, copies: copies)
-        }
-        try body(
-          table.ids[slot],
-          state.projection(
-            asOf: point.asOf, knownAt: point.knownAt, rulesVersion: rules.version))
+    groups.withUnsafeMutableBufferPointer { groups in
+      arrivals.drain { entry in
+        var moved = entry
+        moved.slot = rankOfSlot[Int(entry.slot)]
+        groups[Int(moved.slot) >> groupShift].append(moved)
       }
     }
+
+    // 3. Sort each group by account number, keeping log order within an account, and
+    // fold its accounts in that order.
+    let names = metrics.names
+    let largestGroup = groups.map(\.count).max() ?? 0
+    let scratch = UnsafeMutableBufferPointer<FoldEntry>.allocate(capacity: largestGroup)
+    defer { scratch.deallocate() }
+    try copies.withUnsafeBytes { copies in
+      for group in 0..<groupCount {
+        let firstRank = group << groupShift
+        let rankCount = min(accountCount, firstRank + (1 << groupShift)) - firstRank
+        let bounds = groups[group].sortBySlot(
+          into: scratch, firstSlot: firstRank, slotCount: rankCount)
+        groups[group].deallocate()
+        for local in 0..<rankCount where bounds[local] < bounds[local + 1] {
+          var account = UnsafeMutableBufferPointer(
+            rebasing: scratch[bounds[local]..<bounds[local + 1]])
+          if !FoldEntry.isSorted(account) {
+            account.sort { $0.sorts(before: $1) }
+          }
+          let id = table.id(of: slotOfRank[firstRank + local])
+          var state = AccountState(
+            account: AccountID(normalized: String(decoding: id, as: UTF8.self)),
+            playbook: rules.playbook)
+          for entry in account {
+            try entry.apply(to: &state, metricNames: names, copies: copies)
+          }
+          try body(
+            id,
+            state.projection(
+              asOf: point.asOf, knownAt: point.knownAt, rulesVersion: rules.version))
+        }
+      }
+    }
+  }
+
+  /// Tells whether an account with this id hash belongs to this share.
+  @inline(__always)
+  private func isOwn(_ hash: UInt64) -> Bool {
+    shares == 1 || Int(truncatingIfNeeded: hash >> 32) % shares == share
   }
 
   /// Calls `body` with every record through `lastPosition`, releasing read pages as it
@@ -145,12 +153,13 @@ struct LogFold {
     }
   }
 
-  /// Returns the account id of `record` and its hash, or nil when the record is not
-  /// visible at the point or its account belongs to another share.
+  /// Returns the account id of `record` and its hash, with its slot when it is the
+  /// account of `previous`. Returns nil when the record is not visible at the point or
+  /// its account belongs to another share.
   @inline(__always)
-  private func ownAccount(_ record: StoredRecord) throws
-    -> (bytes: UnsafeRawBufferPointer, hash: UInt64)?
-  {
+  private func ownAccount(
+    _ record: StoredRecord, previous: (account: UnsafeRawBufferPointer, slot: Int)?
+  ) throws -> (bytes: UnsafeRawBufferPointer, hash: UInt64, slot: Int?)? {
     guard record.occurredAt <= point.asOf.microseconds,
       record.recordedAt <= point.knownAt.microseconds
     else { return nil }
@@ -162,11 +171,11 @@ struct LogFold {
       _ = try record.checked()
       throw Self.undecodable(record.position, error)
     }
-    let hash = accountHash(account)
-    guard shares == 1 || Int(truncatingIfNeeded: hash >> 32) % shares == share else {
-      return nil
+    if let previous, equalBytes(previous.account, account) {
+      return (account, 0, previous.slot)
     }
-    return (account, hash)
+    let hash = accountHash(account)
+    return isOwn(hash) ? (account, hash, nil) : nil
   }
 
   static func undecodable(_ position: UInt64, _ error: any Error) -> LedgerError {
@@ -181,17 +190,30 @@ struct LogFold {
 struct FoldEntry {
   var occurredAt: Int64
   var position: UInt64
-  /// The usage quantity in millionths when `metric` is set, otherwise the offset of
-  /// the event's copy.
-  var value: Int64 = 0
-  /// The index of the usage metric's name in `MetricNames`; -1 for other events.
-  var metric: Int32 = -1
-  /// The length of the event's copy, for events other than usage.
-  var count: Int32 = 0
+  /// The usage quantity in millionths, or the offset of the event's copy.
+  private var value: Int64 = 0
+  /// The account's slot in the `AccountTable`.
+  var slot: Int32
+  /// The usage metric's index in `MetricNames` when 0 or more; otherwise minus one
+  /// minus the length of the event's copy.
+  private var tag: Int32 = -1
 
-  init(occurredAt: Int64, position: UInt64) {
+  init(occurredAt: Int64, position: UInt64, slot: Int32) {
     self.occurredAt = occurredAt
     self.position = position
+    self.slot = slot
+  }
+
+  mutating func setUsage(metric: Int32, millionths: Int64) {
+    tag = metric
+    value = millionths
+  }
+
+  /// Points the entry at a copy of the event. Events are at most 64 KiB, so the
+  /// length always fits.
+  mutating func setCopy(at offset: Int, count: Int) {
+    value = Int64(offset)
+    tag = -1 - Int32(clamping: count)
   }
 
   @inline(__always)
@@ -214,19 +236,87 @@ struct FoldEntry {
   func apply(
     to state: inout AccountState, metricNames: [String], copies: UnsafeRawBufferPointer
   ) throws {
-    if metric >= 0 {
+    if tag >= 0 {
       state.applyUsage(
-        metric: metricNames[Int(metric)], millionths: value, occurredAt: occurredAt,
+        metric: metricNames[Int(tag)], millionths: value, occurredAt: occurredAt,
         position: position)
       return
     }
-    let content = UnsafeRawBufferPointer(
-      rebasing: copies[Int(value)..<(Int(value) + Int(count))])
+    let start = Int(value)
+    let content = UnsafeRawBufferPointer(rebasing: copies[start..<(start + Int(-1 - tag))])
     do {
       state.apply(try EventCodec.decode(content), position: position)
     } catch {
       throw LogFold.undecodable(position, error)
     }
+  }
+}
+
+/// The entries of one account group in log order, in chunks of fixed size, so that
+/// appending never copies what is already written.
+struct EntryChunks {
+  /// The number of entries per chunk: 32 KiB.
+  static let chunkSize = 1024
+
+  private var chunks: [UnsafeMutablePointer<FoldEntry>] = []
+  private var countInLast = EntryChunks.chunkSize
+
+  var count: Int {
+    chunks.isEmpty ? 0 : (chunks.count - 1) * Self.chunkSize + countInLast
+  }
+
+  @inline(__always)
+  mutating func append(_ entry: FoldEntry) {
+    if countInLast == Self.chunkSize {
+      chunks.append(.allocate(capacity: Self.chunkSize))
+      countInLast = 0
+    }
+    (chunks[chunks.count - 1] + countInLast).initialize(to: entry)
+    countInLast += 1
+  }
+
+  /// Sorts the entries into `output` by slot with a counting sort, which keeps each
+  /// slot's entries in log order, and returns the bounds: the entries of slot
+  /// `firstSlot + local` are at `bounds[local] ..< bounds[local + 1]`.
+  func sortBySlot(
+    into output: UnsafeMutableBufferPointer<FoldEntry>, firstSlot: Int, slotCount: Int
+  ) -> [Int] {
+    var bounds = [Int](repeating: 0, count: slotCount + 1)
+    forEach { entry in bounds[Int(entry.slot) - firstSlot + 1] += 1 }
+    for local in 0..<slotCount { bounds[local + 1] += bounds[local] }
+    var next = bounds
+    forEach { entry in
+      let local = Int(entry.slot) - firstSlot
+      (output.baseAddress! + next[local]).initialize(to: entry)
+      next[local] += 1
+    }
+    return bounds
+  }
+
+  /// Calls `body` with every entry in order, freeing each chunk once it is read, and
+  /// leaves the list empty.
+  mutating func drain(_ body: (FoldEntry) -> Void) {
+    for (index, chunk) in chunks.enumerated() {
+      let filled = index == chunks.count - 1 ? countInLast : Self.chunkSize
+      for offset in 0..<filled { body(chunk[offset]) }
+      chunk.deallocate()
+    }
+    chunks = []
+    countInLast = Self.chunkSize
+  }
+
+  private func forEach(_ body: (FoldEntry) -> Void) {
+    for (index, chunk) in chunks.enumerated() {
+      let filled = index == chunks.count - 1 ? countInLast : Self.chunkSize
+      for offset in 0..<filled { body(chunk[offset]) }
+    }
+  }
+
+  /// Frees the chunks; the entries are plain values, so none needs deinitializing.
+  mutating func deallocate() {
+    for chunk in chunks { chunk.deallocate() }
+    chunks = []
+    countInLast = Self.chunkSize
   }
 }
 
@@ -259,42 +349,108 @@ struct MetricNames {
 }
 
 /// Slots for account ids, found by their bytes through open addressing.
+///
+/// A bucket contains the id's hash and first 16 bytes beside its slot, so looking up an id
+/// of up to 16 bytes reads one bucket. Longer ids are compared with the full bytes,
+/// which lie end to end in one array.
 struct AccountTable {
-  /// Each slot's account id bytes, in order of first appearance.
-  private(set) var ids: [[UInt8]] = []
-  private var hashes: [UInt64] = []
-  /// Slot numbers, or -1 for an empty bucket; the count is a power of two.
-  private var buckets = [Int32](repeating: -1, count: 1024)
+  private struct Bucket {
+    var hash: UInt64 = 0
+    /// The slot, or -1 for an empty bucket.
+    var slot: Int32 = -1
+    var length: Int32 = 0
+    /// The id's first 16 bytes, zero-padded.
+    var prefix: (UInt64, UInt64) = (0, 0)
+  }
+
+  /// Every id's bytes, end to end, in slot order.
+  private var idBytes: [UInt8] = []
+  /// The offset of each slot's id in `idBytes`, and the end of the last one.
+  private var idStarts: [Int] = [0]
+  private var buckets = [Bucket](repeating: Bucket(), count: 1024)
+
+  /// The number of slots.
+  var count: Int { idStarts.count - 1 }
+
+  /// Returns the id bytes of `slot`.
+  func id(of slot: Int) -> [UInt8] {
+    Array(idBytes[idStarts[slot]..<idStarts[slot + 1]])
+  }
+
+  /// Returns each slot's number in id byte order, and the slot of each number.
+  func idOrder() -> (rankOfSlot: [Int32], slotOfRank: [Int]) {
+    let slotOfRank = idBytes.withUnsafeBytes { bytes in
+      (0..<count).sorted { left, right in
+        let leftID = UnsafeRawBufferPointer(rebasing: bytes[idStarts[left]..<idStarts[left + 1]])
+        let rightID = UnsafeRawBufferPointer(
+          rebasing: bytes[idStarts[right]..<idStarts[right + 1]])
+        return leftID.lexicographicallyPrecedes(rightID)
+      }
+    }
+    var rankOfSlot = [Int32](repeating: 0, count: count)
+    for (rank, slot) in slotOfRank.enumerated() { rankOfSlot[slot] = Int32(rank) }
+    return (rankOfSlot, slotOfRank)
+  }
 
   /// Returns the slot of `id`, adding one when it is new.
   @inline(__always)
   mutating func slot(for id: UnsafeRawBufferPointer, hash: UInt64) -> Int {
+    let prefix = Self.prefix(of: id)
     let mask = buckets.count - 1
-    var bucket = Int(truncatingIfNeeded: hash) & mask
+    var index = Int(truncatingIfNeeded: hash) & mask
     while true {
-      let slot = Int(buckets[bucket])
-      if slot < 0 { break }
-      if hashes[slot] == hash, ids[slot].withUnsafeBytes({ equalBytes($0, id) }) {
-        return slot
+      let bucket = buckets[index]
+      if bucket.slot < 0 { break }
+      if bucket.hash == hash, Int(bucket.length) == id.count, bucket.prefix == prefix,
+        id.count <= 16 || matches(Int(bucket.slot), id)
+      {
+        return Int(bucket.slot)
       }
-      bucket = (bucket + 1) & mask
+      index = (index + 1) & mask
     }
-    let slot = ids.count
-    ids.append(Array(id))
-    hashes.append(hash)
-    buckets[bucket] = Int32(slot)
+    let slot = count
+    idBytes.append(contentsOf: id)
+    idStarts.append(idBytes.count)
+    buckets[index] = Bucket(
+      hash: hash, slot: Int32(slot), length: Int32(id.count), prefix: prefix)
     // Keep the table at most half full, so probes stay short.
-    if ids.count * 2 > buckets.count { grow() }
+    if count * 2 > buckets.count { grow() }
     return slot
   }
 
+  /// Returns the first 16 bytes of `id` as two words, zero-padded.
+  @inline(__always)
+  private static func prefix(of id: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
+    if id.count >= 16 {
+      return (
+        id.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+        id.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+      )
+    }
+    var words: (UInt64, UInt64) = (0, 0)
+    withUnsafeMutableBytes(of: &words) { target in
+      for index in 0..<id.count { target[index] = id[index] }
+    }
+    return words
+  }
+
+  @inline(__always)
+  private func matches(_ slot: Int, _ id: UnsafeRawBufferPointer) -> Bool {
+    let start = idStarts[slot]
+    let end = idStarts[slot + 1]
+    return idBytes.withUnsafeBytes { bytes in
+      equalBytes(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), id)
+    }
+  }
+
   private mutating func grow() {
-    buckets = [Int32](repeating: -1, count: buckets.count * 2)
+    let old = buckets
+    buckets = [Bucket](repeating: Bucket(), count: old.count * 2)
     let mask = buckets.count - 1
-    for slot in ids.indices {
-      var bucket = Int(truncatingIfNeeded: hashes[slot]) & mask
-      while buckets[bucket] >= 0 { bucket = (bucket + 1) & mask }
-      buckets[bucket] = Int32(slot)
+    for bucket in old where bucket.slot >= 0 {
+      var index = Int(truncatingIfNeeded: bucket.hash) & mask
+      while buckets[index].slot >= 0 { index = (index + 1) & mask }
+      buckets[index] = bucket
     }
   }
 }
