@@ -157,11 +157,19 @@ extension Ledger {
   ) throws -> AccountState? {
     var state = AccountState(account: account, playbook: rules.playbook)
     var visible = 0
+    var metrics = MetricNames()
     let knownAt = point.knownAt.microseconds
     try transaction.scan(originator: originator, occurredThrough: point.asOf.microseconds) {
       view in
       guard view.recordedAt <= knownAt, view.position <= lastPosition else { return true }
-      state.apply(try view.decodeEvent(), position: view.position)
+      // Usage records, most of an account, are read without building an `Event`.
+      if let usage = EventCodec.usageFields(in: view.content) {
+        state.applyUsage(
+          metric: metrics.name(for: usage.metric), millionths: usage.millionths,
+          occurredAt: usage.occurredAt, position: view.position)
+      } else {
+        state.apply(try view.decodeEvent(), position: view.position)
+      }
       visible += 1
       return true
     }

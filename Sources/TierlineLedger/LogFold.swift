@@ -346,6 +346,12 @@ struct MetricNames {
     }
     return index
   }
+
+  /// Returns the name of `metric`, adding it when it is new.
+  @inline(__always)
+  mutating func name(for metric: UnsafeRawBufferPointer) -> String {
+    names[Int(index(for: metric))]
+  }
 }
 
 /// Slots for account ids, found by their bytes through open addressing.
