@@ -147,10 +147,8 @@ print(round(json.load(open(sys.argv[1]))['mean_record_bytes']))" "$out/scan.json
   done
   /usr/bin/time -v -o "$out/rebuild-rss.time" \
     "$tierline_bench" rebuild --store "$ledger" --threads 1 --repeat 1 >/dev/null
-  if [ "$accounts" -le 10000 ]; then
-    /usr/bin/time -v -o "$out/replay-rss.time" \
-      "$tierline" --store "$ledger" replay --json >/dev/null
-  fi
+  /usr/bin/time -v -o "$out/replay-rss.time" \
+    "$tierline" --store "$ledger" replay --json >/dev/null
 
   log "$accounts accounts: point queries"
   note_load "$accounts query"

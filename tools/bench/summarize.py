@@ -258,7 +258,7 @@ def main():
             add(f"At the end of the in-process rebuild, {single['rss_anonymous_bytes'] / 2**20:.0f} "
                 f"MiB of the resident set was anonymous memory and "
                 f"{single['rss_file_bytes'] / 2**20:.0f} MiB file-backed (binaries and the "
-                f"pages of the LMDB map the fold touched, which the kernel may drop).")
+                f"pages of the LMDB map read since the last release).")
         if size.replay_rss:
             add(f"`tierline replay --json > /dev/null` over every account took "
                 f"{size.replay_seconds:.1f} s with a max RSS of "
@@ -377,7 +377,7 @@ def main():
     add("tierline-bench rebuild --store $L --threads 1 --repeat 5   # 3 at N = 100,000")
     add("tierline-bench rebuild --store $L --threads 2 --repeat 5")
     add("/usr/bin/time -v tierline-bench rebuild --store $L --threads 1 --repeat 1")
-    add("/usr/bin/time -v tierline --store $L replay --json > /dev/null   # N <= 10,000")
+    add("/usr/bin/time -v tierline --store $L replay --json > /dev/null")
     add("tierline-bench query --store $L --samples 2000")
     add("hyperfine --warmup 3 --runs 30 'tierline --store $L replay --account acct-<N/3> --json'")
     add("perf record tierline-bench rebuild --store $L --threads 1 --repeat 1")
