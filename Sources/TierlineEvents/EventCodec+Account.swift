@@ -10,6 +10,18 @@ extension EventCodec {
   {
     // The id starts after the version, type and schema bytes and the 8-byte occurred_at.
     let idOffset = 11
+    // Ids and account ids are shorter than 128 bytes in most ledgers, so both lengths
+    // are usually one byte each.
+    if bytes.count > idOffset, bytes[idOffset] < 0x80 {
+      let accountOffset = idOffset + 1 + Int(bytes[idOffset])
+      if accountOffset < bytes.count, bytes[accountOffset] < 0x80 {
+        let start = accountOffset + 1
+        let end = start + Int(bytes[accountOffset])
+        if end <= bytes.count {
+          return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+        }
+      }
+    }
     guard bytes.count > idOffset else {
       throw EventCodecError(offset: bytes.count, reason: "record ends before the event id")
     }

@@ -14,8 +14,14 @@ extension AccountState {
   }
 
   /// Returns the local month of an instant in µs, through the cache.
+  ///
+  /// The cached month lasts until the local month or the zone offset changes, so most
+  /// usage events of a month skip the day computation.
   @inline(__always)
   mutating func localMonth(_ microseconds: Int64) -> UsageMonth {
+    if microseconds >= cache.window.start, microseconds < cache.monthEnd {
+      return cache.month
+    }
     refreshCache(microseconds)
     return cache.month
   }
@@ -38,7 +44,14 @@ extension AccountState {
     let nextMidnight = ((day + 1) * 86_400 - cache.offset) * 1_000_000
     cache.window = LocalDayWindow(
       start: microseconds, end: min(nextMidnight, cache.offsetEnd), daysSinceEpoch: Int(day))
-    cache.month = UsageMonth(containing: CivilDate(daysSinceEpoch: cache.window.daysSinceEpoch))
+    let date = CivilDate(daysSinceEpoch: cache.window.daysSinceEpoch)
+    cache.month = UsageMonth(containing: date)
+    let nextMonth = CivilDate(
+      year: date.month == 12 ? date.year + 1 : date.year, month: date.month % 12 + 1, day: 1)
+    let nextMonthStart =
+      nextMonth.map { ((Int64($0.daysSinceEpoch) * 86_400) - cache.offset) * 1_000_000 }
+      ?? cache.window.end
+    cache.monthEnd = min(nextMonthStart, cache.offsetEnd)
   }
 
   /// Returns the local date of an instant in µs without touching the cache.

@@ -129,6 +129,8 @@ struct CalendarCache: Hashable, Sendable, Codable {
   var calendar: ZoneCalendar?
   var window = LocalDayWindow.empty
   var month = UsageMonth(index: 0)
+  /// The first instant (µs) after `window.start` outside `month` or the cached offset.
+  var monthEnd: Int64 = 0
   /// Instants from `offsetStart` up to `offsetEnd` (µs) have the zone offset `offset`.
   var offsetStart: Int64 = 0
   var offsetEnd: Int64 = 0
