@@ -7,55 +7,58 @@ extension Ledger {
   /// Folds every account at `point` on `threads` threads and returns the projections in
   /// account-id byte order.
   ///
-  /// Each thread reads the whole log in order in its own read transaction and folds the
-  /// accounts of its share of the id hash space; see `LogFold`. All threads stop at the
-  /// last position stored when the call began, so they fold one consistent snapshot even
-  /// while other processes append.
+  /// The log is split into `threads` ranges of positions, and each thread reads one
+  /// range in its own read transaction. The accounts are then folded in parallel, group
+  /// by group (see `LogFold`). Every range ends at or before the last position stored
+  /// when the call began, so the threads fold one consistent snapshot even while other
+  /// processes append. Unlike `forEachProjection(at:rules:_:)`, which streams, this keeps
+  /// every projection in memory.
   public func projections(at point: ReplayPoint, rules: ReplayRules, threads: Int = 1)
     throws(LedgerError) -> [AccountProjection]
   {
     let lastPosition = try storeCall { try self.store.read { $0.lastPosition } }
-    let shares = max(1, threads)
-    let results = ShareResults(count: shares)
+    let fold = LogFold(point: point, rules: rules)
+    let count = Int(clamping: max(1, min(UInt64(max(1, threads)), lastPosition)))
+    let parts = PartSlots(count: count)
     let store = self.store
-    let foldShare: @Sendable (Int) -> Void = { share in
+    let scanRange: @Sendable (Int) -> Void = { index in
+      // Ranges of nearly equal length, together covering 1 through lastPosition.
+      let first = lastPosition * UInt64(index) / UInt64(count) + 1
+      let last = lastPosition * UInt64(index + 1) / UInt64(count)
       do {
-        let fold = LogFold(
-          point: point, rules: rules, lastPosition: lastPosition, share: share, shares: shares)
-        var projected: [([UInt8], AccountProjection)] = []
-        try store.read { transaction in
-          try fold.run(in: transaction) { id, projection in projected.append((id, projection)) }
+        let part = try store.read { transaction in
+          try fold.scan(in: transaction, from: first, through: last)
         }
-        results.store(projected, at: share)
+        parts.store(part, at: index)
       } catch {
-        results.fail(error)
+        parts.fail(error)
       }
     }
-    if shares == 1 {
-      foldShare(0)
+    if count == 1 {
+      scanRange(0)
     } else {
-      DispatchQueue.concurrentPerform(iterations: shares, execute: foldShare)
+      DispatchQueue.concurrentPerform(iterations: count, execute: scanRange)
     }
     return try storeCall {
-      try results.collect()
-        .sorted { $0.0.lexicographicallyPrecedes($1.0) }
-        .map(\.1)
+      var projections: [AccountProjection] = []
+      try fold.fold(try parts.collect(), threads: threads) { _, projection in
+        projections.append(projection)
+      }
+      return projections
     }
   }
 }
 
-/// The results of the shares of a parallel replay. Each share is written by exactly one
-/// thread, into separately allocated memory, so writes need no lock; the lock guards
-/// only the first error.
-private final class ShareResults: @unchecked Sendable {
-  typealias Projected = [([UInt8], AccountProjection)]
-  private let slots: UnsafeMutableBufferPointer<Projected>
+/// The parts of a parallel scan, one per range. Each slot is written by exactly one
+/// thread, so writes need no lock; the lock guards only the first error.
+private final class PartSlots: @unchecked Sendable {
+  private let slots: UnsafeMutableBufferPointer<LogPart?>
   private var error: (any Error)?
   private let lock = NSLock()
 
   init(count: Int) {
     slots = .allocate(capacity: count)
-    slots.initialize(repeating: [])
+    slots.initialize(repeating: nil)
   }
 
   deinit {
@@ -63,16 +66,16 @@ private final class ShareResults: @unchecked Sendable {
     slots.deallocate()
   }
 
-  func store(_ projected: Projected, at share: Int) {
-    slots[share] = projected
+  func store(_ part: LogPart, at index: Int) {
+    slots[index] = part
   }
 
   func fail(_ failure: any Error) {
     lock.withLock { if error == nil { error = failure } }
   }
 
-  func collect() throws -> Projected {
+  func collect() throws -> [LogPart] {
     if let error = lock.withLock({ error }) { throw error }
-    return Array(slots.joined())
+    return slots.compactMap { $0 }
   }
 }

@@ -81,10 +81,9 @@ extension Ledger {
   ) throws(LedgerError) {
     try storeCall {
       try store.read { transaction in
-        let fold = LogFold(
-          point: point, rules: rules, lastPosition: transaction.lastPosition, share: 0,
-          shares: 1)
-        try fold.run(in: transaction) { _, projection in try body(projection) }
+        let fold = LogFold(point: point, rules: rules)
+        let part = try fold.scan(in: transaction, from: 1, through: transaction.lastPosition)
+        try fold.fold([part], threads: 1) { _, projection in try body(projection) }
       }
     }
   }

@@ -1,6 +1,8 @@
 #if canImport(Glibc)
   import Glibc
 #endif
+import Dispatch
+import Foundation
 import TierlineEvents
 import TierlineProjections
 import TierlineStore
@@ -21,23 +23,19 @@ import TierlineStore
 ///    log order. Each account's entries are sorted by time only when an event arrived
 ///    late, then applied to a fresh state, and the projection is handed over.
 ///
-/// Each instance folds the accounts of one share of the id hash space. Several threads
-/// can fold the same log at once, each with its own read transaction.
+/// Several threads can scan consecutive ranges of the log at once, each in its own read
+/// transaction, and fold groups of accounts at once; `fold` joins the ranges in order,
+/// so every account's entries stay in log order.
 ///
-/// Memory: 32 bytes per visible record of the share and a copy of every event other
-/// than usage, until the fold ends, and one projection at a time. The scan releases the
-/// map pages it reads, so the log itself does not stay resident.
+/// Memory: 32 bytes per visible record and a copy of every event other than usage,
+/// until the fold ends. A single-threaded fold holds one projection at a time; a
+/// parallel one holds them all. The scan releases the map pages it reads, so the log
+/// itself does not stay resident.
 struct LogFold {
   /// The point the replay describes.
   let point: ReplayPoint
   /// The rules the fold applies.
   let rules: ReplayRules
-  /// The last log position the replay includes, so that every share reads the same
-  /// records whatever was appended since.
-  let lastPosition: UInt64
-  /// This fold's share of the accounts: those whose id hash modulo `shares` is `share`.
-  let share: Int
-  let shares: Int
 
   /// The number of records read between two releases of map pages, about 8 MiB of log.
   static let recordsBetweenReleases = 1 << 16
@@ -46,142 +44,254 @@ struct LogFold {
   /// order, few enough that its entries sort within the cache.
   static let maximumGroupCount = 256
 
-  /// Folds this share's accounts and calls `body` with each account's id bytes and
-  /// projection, in id byte order.
-  func run(
-    in transaction: borrowing ReadTransaction,
-    _ body: ([UInt8], AccountProjection) throws -> Void
-  ) throws {
-    // 1. Read the log once and append an entry per visible record, in log order.
-    var table = AccountTable()
-    var metrics = MetricNames()
-    // Events other than usage are copied out of the map, so the fold reads no map page
-    // and the pages released during the scan stay released.
-    var copies: [UInt8] = []
-    var arrivals = EntryChunks()
-    defer { arrivals.deallocate() }
+  /// Reads the records from `first` through `last` and returns their entries, in log
+  /// order. Several threads may each scan one range of the log in their own read
+  /// transactions; `fold` then joins the parts.
+  func scan(
+    in transaction: borrowing ReadTransaction, from first: UInt64, through last: UInt64
+  ) throws -> LogPart {
+    let part = LogPart()
     // Consecutive records often belong to one account, so the previous record's account
     // is compared first.
     var previous: (account: UnsafeRawBufferPointer, slot: Int)?
-    try scan(in: transaction) { record in
-      guard let account = try ownAccount(record, previous: previous) else { return }
+    try transaction.scanHeaders(
+      from: first, through: last, releasingPagesEvery: Self.recordsBetweenReleases
+    ) { record in
+      guard let account = try visibleAccount(record) else { return true }
       _ = try record.checked()
-      let slot = account.slot ?? table.slot(for: account.bytes, hash: account.hash)
-      previous = (account.bytes, slot)
+      let slot: Int
+      if let previous, equalBytes(previous.account, account) {
+        slot = previous.slot
+      } else {
+        slot = part.table.slot(for: account, hash: accountHash(account))
+      }
+      previous = (account, slot)
       let content = record.uncheckedContent
       var entry = FoldEntry(
         occurredAt: record.occurredAt, position: record.position, slot: Int32(slot))
       if let usage = EventCodec.usageFields(in: content) {
-        entry.setUsage(metric: metrics.index(for: usage.metric), millionths: usage.millionths)
+        entry.setUsage(
+          metric: part.metrics.index(for: usage.metric), millionths: usage.millionths)
       } else {
-        entry.setCopy(at: copies.count, count: content.count)
-        copies.append(contentsOf: content)
+        // Other events are copied out of the map, so the fold reads no map page and
+        // the released pages stay released.
+        entry.setCopy(at: part.copies.count, count: content.count)
+        part.copies.append(contentsOf: content)
       }
-      arrivals.append(entry)
+      part.arrivals.append(entry)
+      return true
+    }
+    return part
+  }
+
+  /// Folds every account of `parts`, which cover consecutive ranges of the log in
+  /// order, and calls `body` with each account's id bytes and projection in id byte
+  /// order.
+  ///
+  /// With more than one thread, the groups are folded in parallel and their projections
+  /// held until every group before them is handed over.
+  func fold(
+    _ parts: [LogPart], threads: Int,
+    _ body: ([UInt8], AccountProjection) throws -> Void
+  ) throws {
+    // 1. Join the parts: one account table, one list of metric names and one copy
+    // buffer, with each part's numbers mapped into them.
+    var table = AccountTable()
+    var metrics = MetricNames()
+    var copies: [UInt8] = []
+    var slotMaps: [[Int32]] = []
+    var metricMaps: [[Int32]] = []
+    var copyBases: [Int] = []
+    for part in parts {
+      slotMaps.append(
+        (0..<part.table.count).map { local in
+          let id = part.table.id(of: local)
+          return id.withUnsafeBytes { Int32(table.slot(for: $0, hash: accountHash($0))) }
+        })
+      metricMaps.append(
+        part.metrics.names.map { name in
+          var name = name
+          return name.withUTF8 { metrics.index(for: UnsafeRawBufferPointer($0)) }
+        })
+      copyBases.append(copies.count)
+      copies.append(contentsOf: part.copies)
     }
 
     // 2. Number the accounts in id byte order and move each entry to the group of its
-    // account's number.
+    // account's number, part by part, so each account's entries stay in log order.
     let accountCount = table.count
     let (rankOfSlot, slotOfRank) = table.idOrder()
     var groupShift = 0
     while (accountCount >> groupShift) > Self.maximumGroupCount { groupShift += 1 }
     let groupCount = (accountCount + (1 << groupShift) - 1) >> groupShift
-    var groups = [EntryChunks](repeating: EntryChunks(), count: groupCount)
+    let groups = UnsafeMutableBufferPointer<EntryChunks>.allocate(capacity: groupCount)
+    groups.initialize(repeating: EntryChunks())
     defer {
       for index in groups.indices { groups[index].deallocate() }
+      groups.deinitialize()
+      groups.deallocate()
     }
-    groups.withUnsafeMutableBufferPointer { groups in
-      arrivals.drain { entry in
+    for (index, part) in parts.enumerated() {
+      let slotMap = slotMaps[index]
+      let metricMap = metricMaps[index]
+      let copyBase = copyBases[index]
+      part.arrivals.drain { entry in
         var moved = entry
-        moved.slot = rankOfSlot[Int(entry.slot)]
+        moved.slot = rankOfSlot[Int(slotMap[Int(entry.slot)])]
+        moved.renumber(metrics: metricMap, copyBase: copyBase)
         groups[Int(moved.slot) >> groupShift].append(moved)
       }
+      part.copies = []
     }
 
     // 3. Sort each group by account number, keeping log order within an account, and
     // fold its accounts in that order.
-    let names = metrics.names
-    let largestGroup = groups.map(\.count).max() ?? 0
-    let scratch = UnsafeMutableBufferPointer<FoldEntry>.allocate(capacity: largestGroup)
-    defer { scratch.deallocate() }
+    let context = GroupContext(
+      point: point, rules: rules, names: metrics.names, table: table,
+      slotOfRank: slotOfRank, accountCount: accountCount, groupShift: groupShift)
+    let largestGroup = (0..<groupCount).map { groups[$0].count }.max() ?? 0
     try copies.withUnsafeBytes { copies in
-      for group in 0..<groupCount {
-        let firstRank = group << groupShift
-        let rankCount = min(accountCount, firstRank + (1 << groupShift)) - firstRank
-        let bounds = groups[group].sortBySlot(
-          into: scratch, firstSlot: firstRank, slotCount: rankCount)
-        groups[group].deallocate()
-        for local in 0..<rankCount where bounds[local] < bounds[local + 1] {
-          var account = UnsafeMutableBufferPointer(
-            rebasing: scratch[bounds[local]..<bounds[local + 1]])
-          if !FoldEntry.isSorted(account) {
-            account.sort { $0.sorts(before: $1) }
-          }
-          let id = table.id(of: slotOfRank[firstRank + local])
-          var state = AccountState(
-            account: AccountID(normalized: String(decoding: id, as: UTF8.self)),
-            playbook: rules.playbook)
-          for entry in account {
-            try entry.apply(to: &state, metricNames: names, copies: copies)
-          }
-          try body(
-            id,
-            state.projection(
-              asOf: point.asOf, knownAt: point.knownAt, rulesVersion: rules.version))
+      let workers = max(1, min(threads, groupCount))
+      if workers == 1 {
+        let scratch = UnsafeMutableBufferPointer<FoldEntry>.allocate(capacity: largestGroup)
+        defer { scratch.deallocate() }
+        for group in 0..<groupCount {
+          try context.fold(group: group, &groups[group], scratch: scratch, copies: copies, body)
         }
+        return
+      }
+      let results = GroupResults(count: groupCount)
+      nonisolated(unsafe) let sharedGroups = groups
+      nonisolated(unsafe) let sharedCopies = copies
+      DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        let scratch = UnsafeMutableBufferPointer<FoldEntry>.allocate(capacity: largestGroup)
+        defer { scratch.deallocate() }
+        for group in stride(from: worker, to: groupCount, by: workers) {
+          var projected: [([UInt8], AccountProjection)] = []
+          do {
+            try context.fold(
+              group: group, &sharedGroups[group], scratch: scratch, copies: sharedCopies
+            ) { projected.append(($0, $1)) }
+          } catch {
+            results.fail(error)
+            return
+          }
+          results.store(projected, at: group)
+        }
+      }
+      for (id, projection) in try results.collect() {
+        try body(id, projection)
       }
     }
   }
 
-  /// Tells whether an account with this id hash belongs to this share.
+  /// Returns the account id of `record`, or nil when the record is not visible at the
+  /// point.
   @inline(__always)
-  private func isOwn(_ hash: UInt64) -> Bool {
-    shares == 1 || Int(truncatingIfNeeded: hash >> 32) % shares == share
-  }
-
-  /// Calls `body` with every record through `lastPosition`, releasing read pages as it
-  /// goes so that a pass over a large log keeps little of it resident.
-  private func scan(
-    in transaction: borrowing ReadTransaction, _ body: (StoredRecord) throws -> Void
-  ) throws {
-    try transaction.scanHeaders(
-      from: 1, through: lastPosition, releasingPagesEvery: Self.recordsBetweenReleases
-    ) { record in
-      try body(record)
-      return true
-    }
-  }
-
-  /// Returns the account id of `record` and its hash, with its slot when it is the
-  /// account of `previous`. Returns nil when the record is not visible at the point or
-  /// its account belongs to another share.
-  @inline(__always)
-  private func ownAccount(
-    _ record: StoredRecord, previous: (account: UnsafeRawBufferPointer, slot: Int)?
-  ) throws -> (bytes: UnsafeRawBufferPointer, hash: UInt64, slot: Int?)? {
+  private func visibleAccount(_ record: StoredRecord) throws -> UnsafeRawBufferPointer? {
     guard record.occurredAt <= point.asOf.microseconds,
       record.recordedAt <= point.knownAt.microseconds
     else { return nil }
-    let account: UnsafeRawBufferPointer
     do {
-      account = try EventCodec.accountBytes(in: record.uncheckedContent)
+      return try EventCodec.accountBytes(in: record.uncheckedContent)
     } catch {
       // A damaged record reports its checksum before the content it garbled.
       _ = try record.checked()
       throw Self.undecodable(record.position, error)
     }
-    if let previous, equalBytes(previous.account, account) {
-      return (account, 0, previous.slot)
-    }
-    let hash = accountHash(account)
-    return isOwn(hash) ? (account, hash, nil) : nil
   }
 
   static func undecodable(_ position: UInt64, _ error: any Error) -> LedgerError {
     LedgerError(
       .storage, "the event at log position \(position) could not be decoded: \(error)",
       underlying: error)
+  }
+}
+
+/// The entries read from one range of the log, with the numbering they use.
+final class LogPart: @unchecked Sendable {
+  var table = AccountTable()
+  var metrics = MetricNames()
+  var copies: [UInt8] = []
+  var arrivals = EntryChunks()
+
+  deinit {
+    arrivals.deallocate()
+  }
+}
+
+/// What folding one group of accounts needs besides the group itself; read-only, so
+/// several threads share it.
+private struct GroupContext: @unchecked Sendable {
+  let point: ReplayPoint
+  let rules: ReplayRules
+  let names: [String]
+  let table: AccountTable
+  let slotOfRank: [Int]
+  let accountCount: Int
+  let groupShift: Int
+
+  /// Sorts the group's entries into `scratch` by account number, folds each account
+  /// and calls `body` with its id bytes and projection, in number order. The group is
+  /// empty afterwards.
+  func fold(
+    group: Int, _ entries: inout EntryChunks, scratch: UnsafeMutableBufferPointer<FoldEntry>,
+    copies: UnsafeRawBufferPointer, _ body: ([UInt8], AccountProjection) throws -> Void
+  ) throws {
+    let firstRank = group << groupShift
+    let rankCount = min(accountCount, firstRank + (1 << groupShift)) - firstRank
+    let bounds = entries.sortBySlot(into: scratch, firstSlot: firstRank, slotCount: rankCount)
+    entries.deallocate()
+    for local in 0..<rankCount where bounds[local] < bounds[local + 1] {
+      var account = UnsafeMutableBufferPointer(
+        rebasing: scratch[bounds[local]..<bounds[local + 1]])
+      if !FoldEntry.isSorted(account) {
+        account.sort { $0.sorts(before: $1) }
+      }
+      let id = table.id(of: slotOfRank[firstRank + local])
+      var state = AccountState(
+        account: AccountID(normalized: String(decoding: id, as: UTF8.self)),
+        playbook: rules.playbook)
+      for entry in account {
+        try entry.apply(to: &state, metricNames: names, copies: copies)
+      }
+      try body(
+        id,
+        state.projection(asOf: point.asOf, knownAt: point.knownAt, rulesVersion: rules.version))
+    }
+  }
+}
+
+/// The projections of each group of a parallel fold. Each group is written by exactly
+/// one thread, into separately allocated memory, so writes need no lock; the lock
+/// guards only the first error.
+private final class GroupResults: @unchecked Sendable {
+  typealias Projected = [([UInt8], AccountProjection)]
+  private let slots: UnsafeMutableBufferPointer<Projected>
+  private var error: (any Error)?
+  private let lock = NSLock()
+
+  init(count: Int) {
+    slots = .allocate(capacity: count)
+    slots.initialize(repeating: [])
+  }
+
+  deinit {
+    slots.deinitialize()
+    slots.deallocate()
+  }
+
+  func store(_ projected: Projected, at group: Int) {
+    slots[group] = projected
+  }
+
+  func fail(_ failure: any Error) {
+    lock.withLock { if error == nil { error = failure } }
+  }
+
+  func collect() throws -> Projected {
+    if let error = lock.withLock({ error }) { throw error }
+    return Array(slots.joined())
   }
 }
 
@@ -214,6 +324,17 @@ struct FoldEntry {
   mutating func setCopy(at offset: Int, count: Int) {
     value = Int64(offset)
     tag = -1 - Int32(clamping: count)
+  }
+
+  /// Maps the entry's metric number, or its copy's offset, from a part's numbering to
+  /// the joined one.
+  @inline(__always)
+  mutating func renumber(metrics: [Int32], copyBase: Int) {
+    if tag >= 0 {
+      tag = metrics[Int(tag)]
+    } else {
+      value += Int64(copyBase)
+    }
   }
 
   @inline(__always)
