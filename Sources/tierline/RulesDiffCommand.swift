@@ -31,7 +31,8 @@ enum RulesDiffCommand {
       "Rules \(diff.baselineVersion) -> \(diff.candidateVersion), as of "
         + "\(point.asOf.rfc3339), known at \(point.knownAt.rfc3339)")
     output.line(
-      "Readiness changes: \(diff.readinessChanges.count) of \(diff.accounts) accounts")
+      "Accounts whose readiness or first ready time changes: "
+        + "\(diff.readinessChanges.count) of \(diff.accounts)")
     for change in diff.readinessChanges {
       output.line(
         "  " + change.account.rightPadded(24) + " ready " + yesNo(change.readyBefore) + " -> "

@@ -96,9 +96,9 @@ struct SubscriptionImporterTests {
   @Test("currency other than the playbook's fails")
   func currencyMismatch() throws {
     let csv = Array("customer,subscription,start_date,end_date,monthly_amount\n".utf8)
+    let euro = try #require(Currency(code: "EUR"))
     #expect(throws: ImportSetupError.self) {
-      try SubscriptionImporter.plan(
-        csv, playbook: .builtInDefault, currency: try #require(Currency(code: "EUR")))
+      try SubscriptionImporter.plan(csv, playbook: .builtInDefault, currency: euro)
     }
   }
 }

@@ -161,9 +161,14 @@ def main():
     add = lines.append
     add("# Benchmarks")
     add("")
-    add("Tierline measured side by side with raw LMDB (the physical limit for its log), plain")
-    add("SQLite through its C API, and the Python `eventsourcing` library with its SQLite")
-    add("recorder, on the same generated events in one run. Absolute times drift on this")
+    if "--no-python" in options:
+        add("Tierline measured side by side with raw LMDB (the physical limit for its log) and")
+        add("plain SQLite through its C API (the `eventsourcing` peer was left out with")
+        add("`--no-python`), on the same generated events in one run. Absolute times drift on this")
+    else:
+        add("Tierline measured side by side with raw LMDB (the physical limit for its log), plain")
+        add("SQLite through its C API, and the Python `eventsourcing` library with its SQLite")
+        add("recorder, on the same generated events in one run. Absolute times drift on this")
     add("shared machine, so the ratios between columns of the same run are the figures to")
     add("compare. Every number below comes from that run; regenerate this page with:")
     add("")
