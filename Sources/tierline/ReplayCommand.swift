@@ -7,7 +7,7 @@ enum ReplayCommand: Command {
   static let spec = CommandSpec(
     name: "replay",
     summary: "Fold the log into each account's projection at a point in time.",
-    usage: "[--as-of T] [--known-at K] [--account ID] [--rules FILE] [--json]",
+    usage: "[--as-of T] [--known-at K] [--account ID] [--rules FILE] [--threads N] [--json]",
     options: [
       OptionSpec(
         name: "as-of", valueName: "T",
@@ -15,6 +15,10 @@ enum ReplayCommand: Command {
       knownAtOptionSpec,
       OptionSpec(name: "account", valueName: "ID", help: "only this account"),
       rulesOptionSpec,
+      OptionSpec(
+        name: "threads", valueName: "N",
+        help: "fold every account on N threads, holding all projections until the end "
+          + "(default 1: one at a time)"),
       OptionSpec(name: "json", valueName: nil, help: "print one JSON projection per line"),
     ],
     positionals: [],
@@ -28,6 +32,9 @@ enum ReplayCommand: Command {
     let ledger = try Ledger.open(directory: context.storeDirectory)
     let rules = try ledger.replayRules(at: point, override: override)
     let json = arguments.flag("json")
+    let threads = try arguments.value("threads").map {
+      try parseIntegerOption($0, option: "threads", range: 1...256)
+    } ?? 1
 
     var single: AccountProjection?
     if let account {
@@ -57,6 +64,8 @@ enum ReplayCommand: Command {
     }
     if let single {
       emit(single)
+    } else if threads > 1 {
+      try ledger.projections(at: point, rules: rules, threads: threads).forEach(emit)
     } else {
       try ledger.forEachProjection(at: point, rules: rules, emit)
     }

@@ -111,5 +111,28 @@ struct ReplayCommandTests {
     let help = try Tierline.run(["replay", "--help"])
     #expect(help.status == 0)
     #expect(help.standardOutput.contains("--known-at"))
+    let noThreads = try Tierline.run(["--store", store, "replay", "--threads", "0"])
+    #expect(noThreads.status == 64)
+    #expect(noThreads.standardError.contains("threads"))
+  }
+
+  @Test("threads give the same lines")
+  func threadsSameOutput() throws {
+    let generated = try Tierline.run(["generate", "--accounts", "30", "--seed", "2"])
+    #expect(generated.status == 0, "\(generated.standardError)")
+    let appended = try Tierline.run(
+      ["--store", store, "append", "-"], input: generated.standardOutput)
+    #expect(appended.status == 0, "\(appended.standardError)")
+
+    let point = ["--as-of", "2030-01-01", "--known-at", "2100-01-01"]
+    let single = try Tierline.run(["--store", store, "replay", "--json"] + point)
+    #expect(single.status == 0, "\(single.standardError)")
+    #expect(single.lines.count == 30)
+    for threads in ["2", "3"] {
+      let parallel = try Tierline.run(
+        ["--store", store, "replay", "--json", "--threads", threads] + point)
+      #expect(parallel.status == 0, "\(parallel.standardError)")
+      #expect(parallel.standardOutput == single.standardOutput, "\(threads) threads")
+    }
   }
 }
