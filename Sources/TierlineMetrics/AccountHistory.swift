@@ -110,19 +110,15 @@ public struct AccountHistory: Sendable {
   public var monthsToFirstExpansion: Int? {
     guard let landingDate, let expansion = firstExpansionAt else { return nil }
     let expansionDate = zone.localDate(of: expansion)
-    var months = 0
-    while expansionDate >= landingDate.adding(months: months) { months += 1 }
-    return months
+    guard expansionDate >= landingDate else { return 0 }
+    return landingDate.wholeMonths(until: expansionDate) + 1
   }
 
   /// Returns the whole calendar months from the first landing to `instant` in the
   /// account's zone, or 0 when the account never landed.
   public func monthsObserved(at instant: Timestamp) -> Int {
     guard let landingDate else { return 0 }
-    let today = zone.localDate(of: instant)
-    var months = 0
-    while landingDate.adding(months: months + 1) <= today { months += 1 }
-    return months
+    return landingDate.wholeMonths(until: zone.localDate(of: instant))
   }
 
   /// The instant of the first expansion to a higher tier, as the fold recorded it.

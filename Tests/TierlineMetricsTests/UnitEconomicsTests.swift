@@ -101,4 +101,30 @@ struct CalendarMonthsTests {
     let march = try #require(CivilDate(year: 2024, month: 3, day: 15))
     #expect(march.adding(months: -15).description == "2022-12-15")
   }
+
+  @Test("stops at the ends of years 1 to 9999")
+  func rangeEnds() throws {
+    let late = try #require(CivilDate(year: 9999, month: 11, day: 15))
+    #expect(late.adding(months: 1).description == "9999-12-15")
+    #expect(late.adding(months: 2).description == "9999-12-31")
+    let early = try #require(CivilDate(year: 1, month: 2, day: 15))
+    #expect(early.adding(months: -2).description == "0001-01-01")
+  }
+
+  @Test("whole months match counting month by month")
+  func wholeMonths() throws {
+    let starts = [(2024, 1, 31), (2024, 2, 29), (2023, 3, 30), (2024, 12, 1), (2025, 6, 15)]
+    for (year, month, day) in starts {
+      let start = try #require(CivilDate(year: year, month: month, day: day))
+      for offset in -40...800 {
+        let end = start.adding(days: offset)
+        var counted = 0
+        while start.adding(months: counted + 1) <= end { counted += 1 }
+        #expect(start.wholeMonths(until: end) == counted, "\(start) to \(end)")
+      }
+    }
+    let start = try #require(CivilDate(year: 2024, month: 1, day: 1))
+    let last = try #require(CivilDate(year: 9999, month: 12, day: 31))
+    #expect(start.wholeMonths(until: last) == (9999 - 2024) * 12 + 11)
+  }
 }
