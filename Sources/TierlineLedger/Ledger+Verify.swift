@@ -20,9 +20,9 @@ extension Ledger {
 
   /// Checks the ledger's integrity: every record's checksum and encoding, positions
   /// without gaps, `recorded_at` never decreasing, every event id indexed at its record,
-  /// and every account's index matching the log.
+  /// every account's index matching the log, and every stored playbook readable.
   public func verify() throws(LedgerError) -> VerifyReport {
-    try storeCall {
+    var report = try storeCall {
       try store.read { transaction in
         var report = VerifyReport()
         var countsByAccount: [[UInt8]: UInt64] = [:]
@@ -104,5 +104,15 @@ extension Ledger {
         return report
       }
     }
+    // Stored playbooks carry no checksum; reading each one at least catches damage that
+    // leaves it unreadable.
+    do {
+      _ = try activations()
+    } catch {
+      if report.problems.count < Ledger.maximumListedProblems {
+        report.problems.append("rules: \(error.message)")
+      }
+    }
+    return report
   }
 }

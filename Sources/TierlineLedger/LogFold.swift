@@ -54,11 +54,17 @@ struct LogFold {
     // Consecutive records often belong to one account, so the previous record's account
     // is compared first.
     var previous: (account: UnsafeRawBufferPointer, slot: Int)?
+    // The log has no gaps, so a missing position means a damaged key; skipping it would
+    // leave events out without a word.
+    var expected = first
     try transaction.scanHeaders(
       from: first, through: last, releasingPagesEvery: Self.recordsBetweenReleases
     ) { record in
-      guard let account = try visibleAccount(record) else { return true }
+      guard record.position == expected else { throw Self.missing(expected) }
+      expected += 1
+      // Every record is checked before its stored times decide whether it is visible.
       _ = try record.checked()
+      guard let account = try visibleAccount(record) else { return true }
       let slot: Int
       if let previous, equalBytes(previous.account, account) {
         slot = previous.slot
@@ -81,7 +87,15 @@ struct LogFold {
       part.arrivals.append(entry)
       return true
     }
+    guard expected > last else { throw Self.missing(expected) }
     return part
+  }
+
+  private static func missing(_ position: UInt64) -> LedgerError {
+    LedgerError(
+      .storage,
+      "the log has no record at position \(position), though its last position is higher; "
+        + "run `tierline verify`")
   }
 
   /// Folds every account of `parts`, which cover consecutive ranges of the log in
@@ -195,8 +209,6 @@ struct LogFold {
     do {
       return try EventCodec.accountBytes(in: record.uncheckedContent)
     } catch {
-      // A damaged record reports its checksum before the content it garbled.
-      _ = try record.checked()
       throw Self.undecodable(record.position, error)
     }
   }

@@ -21,14 +21,22 @@ extension EventStore {
   ///   - batch: The records to append.
   ///   - now: The wall clock, in µs since the epoch.
   /// - Returns: The new positions, the skipped indexes and the recorded time.
-  /// - Throws: `.idConflict`, `.versionConflict` or `.invalidArgument` with the batch
-  ///   index. `.mapFull` at `maximumMapSize` or on a full disk. `.corrupt` when a stored
+  /// - Throws: `.idConflict`, `.versionConflict` or `.invalidArgument` (a key too long or
+  ///   a record larger than `RecordLayout.maximumSize`) with the batch index. `.mapFull` at `maximumMapSize` or on a full disk. `.corrupt` when a stored
   ///   record that a duplicate is compared with fails its checks. A batch that throws
   ///   stores nothing.
   public func append(_ batch: [NewRecord], now: Int64) throws(StoreError) -> AppendReport {
     for (index, record) in batch.enumerated() {
       try Self.checkKey(record.eventID, named: "event id", batchIndex: index)
       try Self.checkKey(record.originator, named: "originator", batchIndex: index)
+      let size = RecordLayout.size(contentCount: record.content.count)
+      guard size <= RecordLayout.maximumSize else {
+        throw StoreError(
+          .invalidArgument,
+          "record \(index) of the batch would take \(size) bytes, more than the "
+            + "\(RecordLayout.maximumSize) a record may take",
+          batchIndex: index, eventID: record.eventID, originator: record.originator)
+      }
     }
 
     while true {

@@ -16,6 +16,13 @@ enum RecordLayout {
   static let headerSize = 24
   /// The offset of the first byte covered by the checksum.
   static let checksummedOffset = 8
+  /// The largest record the store writes or reads: 128 KiB, twice what the largest
+  /// event the ledger accepts takes.
+  ///
+  /// A read checks it before the checksum, so a damaged length in an LMDB node is
+  /// reported instead of read past the end of the file, which would end the process
+  /// with SIGBUS.
+  static let maximumSize = 128 * 1024
 
   /// Returns the size of a record holding `contentCount` content bytes.
   static func size(contentCount: Int) -> Int {
@@ -71,6 +78,12 @@ enum RecordLayout {
   static func checkHeader(_ bytes: UnsafeRawBufferPointer, position: UInt64)
     throws(StoreError)
   {
+    guard bytes.count <= maximumSize else {
+      throw StoreError(
+        .corrupt,
+        "record at position \(position) is \(bytes.count) bytes, more than the "
+          + "\(maximumSize) a record may take")
+    }
     guard bytes.count >= headerSize else {
       throw StoreError(
         .corrupt,

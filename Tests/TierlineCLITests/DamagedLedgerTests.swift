@@ -57,6 +57,56 @@ struct DamagedLedgerTests {
     #expect(result.standardError.contains("damaged"), "\(result.standardError)")
   }
 
+  /// Flips `mask` in the byte at `delta` from the start of each copy of a stored record's
+  /// event id, and writes the file back.
+  func flipRecordByte(id: String, delta: Int, mask: UInt8) throws {
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
+    let account = Array("target-account".utf8)
+    let pattern = Array(id.utf8) + [UInt8(account.count)] + account
+    let found = offsets(of: pattern, in: bytes)
+    try #require(!found.isEmpty)
+    for offset in found {
+      bytes[offset + delta] ^= mask
+    }
+    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+  }
+
+  @Test("damaged stored time fails every replay")
+  func damagedHeaderTime() throws {
+    // The record header's occurred_at ends 12 bytes before the event id: 11 bytes of
+    // content header and the id's length byte come in between. Setting its top bit
+    // moves the event far out of any as-of cut unless the checksum is checked first.
+    try flipRecordByte(id: "target-usage-17", delta: -13, mask: 0x40)
+
+    let full = try Tierline.run(["--store", store, "replay", "--json", "--as-of", "2024-02-01"])
+    #expect(full.status == 1)
+    #expect(full.standardError.contains("position 18"), "\(full.standardError)")
+    #expect(full.standardError.contains("CRC-32C"), "\(full.standardError)")
+    let single = try Tierline.run(
+      ["--store", store, "replay", "--account", "target-account", "--as-of", "2024-02-01"])
+    #expect(single.status == 1)
+    #expect(single.standardError.contains("position 18"), "\(single.standardError)")
+  }
+
+  @Test("damaged log key fails the full replay")
+  func damagedLogKey() throws {
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
+    // A log key is the big-endian position, followed in the leaf node by the record,
+    // whose first four bytes are the format version 1 and three zero bytes.
+    let key: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 29]
+    let found = offsets(of: key + [1, 0, 0, 0], in: bytes)
+    try #require(found.count == 1)
+    bytes[found[0]] ^= 0x80
+    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+
+    let full = try Tierline.run(["--store", store, "replay", "--json"])
+    #expect(full.status == 1)
+    #expect(full.standardError.contains("position 29"), "\(full.standardError)")
+    #expect(full.standardOutput.isEmpty)
+    let verified = try Tierline.run(["--store", store, "verify"])
+    #expect(verified.status == 1)
+  }
+
   @Test("truncated data.mdb is named")
   func truncatedDataFile() throws {
     let size = try #require(
