@@ -27,10 +27,14 @@ extension Ledger {
     if let first = try activations().first {
       try checkCurrency(of: playbook, against: first.playbook)
     }
-    let key = activationKey(effectiveAt: effectiveAt, activatedAt: now)
     let value = playbook.canonicalJSON()
     try storeCall {
       try store.write { transaction in
+        // The activation takes its time from the sequence appends use, so a replay known
+        // at the latest stamp includes it.
+        let activatedAt = try transaction.stampTransactionTime(now: now.microseconds)
+        let key = activationKey(
+          effectiveAt: effectiveAt, activatedAt: Timestamp(microseconds: activatedAt))
         try transaction.putAux(.rules, key: key, value: value)
       }
     }

@@ -68,7 +68,6 @@ public final class Ledger {
     } catch {
       throw LedgerError(error)
     }
-    let key = activationKey(effectiveAt: effectiveAt, activatedAt: now)
     let value = playbook.canonicalJSON()
     let created = try storeCall {
       try ledger.store.write { transaction -> Bool in
@@ -78,6 +77,9 @@ public final class Ledger {
           return false
         }
         guard !hasRules else { return false }
+        let activatedAt = try transaction.stampTransactionTime(now: now.microseconds)
+        let key = activationKey(
+          effectiveAt: effectiveAt, activatedAt: Timestamp(microseconds: activatedAt))
         try transaction.putAux(.rules, key: key, value: value)
         return true
       }
@@ -90,6 +92,16 @@ public final class Ledger {
     LedgerError(
       .alreadyExists,
       "a ledger already exists at \(directory): use it, or choose another --store")
+  }
+
+  /// Returns the latest transaction time stamped on an append or a rules activation,
+  /// or nil for a ledger that has neither.
+  ///
+  /// Used as `known_at`, it makes an answer repeatable: every write not yet committed
+  /// when it was read gets a later stamp.
+  public func latestTransactionTime() throws(LedgerError) -> Timestamp? {
+    let latest = try storeCall { try store.read { $0.lastRecordedAt } }
+    return latest > 0 ? Timestamp(microseconds: latest) : nil
   }
 
   /// Returns the number of events stored.

@@ -10,7 +10,8 @@ public struct ReadTransaction: ~Copyable {
 
   /// The position of the newest record; 0 when the log is empty.
   public let lastPosition: UInt64
-  /// The recorded_at of the newest record, in µs; 0 when the log is empty.
+  /// The latest transaction time, in µs: the recorded_at of the newest batch or a later
+  /// `WriteTransaction.stampTransactionTime` stamp; 0 when there is neither.
   public let lastRecordedAt: Int64
 
   init(

@@ -6,7 +6,8 @@ enum MetaKey: String {
   case createdAt = "created_at"
   /// The position of the newest record, u64; 0 when the log is empty.
   case lastPosition = "last_position"
-  /// The recorded_at of the newest batch, i64 µs; 0 when the log is empty.
+  /// The latest transaction time, i64 µs: the newest batch's recorded_at or a later
+  /// stamp taken by another write; 0 when there is neither.
   case lastRecordedAt = "last_recorded_at"
 
   /// The storage format version this code writes.

@@ -60,6 +60,24 @@ public struct WriteTransaction: ~Copyable {
     }
   }
 
+  /// Takes the next transaction time, `max(now, lastRecordedAt + 1)`, and records it as
+  /// the store's latest, as an append does for its batch.
+  ///
+  /// Writes stamped this way and appends share one strictly increasing sequence, in
+  /// commit order, so a reader that uses the latest stamp of its snapshot as its
+  /// transaction time sees exactly the writes stamped up to it.
+  /// - Throws: `.invalidArgument` when the latest stamp is `Int64.max`.
+  public func stampTransactionTime(now: Int64) throws(StoreError) -> Int64 {
+    checkThread()
+    let (_, lastRecordedAt) = try transaction.logHead(in: databases)
+    guard lastRecordedAt < Int64.max else {
+      throw StoreError(.invalidArgument, "the last recorded_at is Int64.max; no later time exists")
+    }
+    let stamp = max(now, lastRecordedAt + 1)
+    try transaction.putMetaValue(.lastRecordedAt, UInt64(bitPattern: stamp), in: databases)
+    return stamp
+  }
+
   /// Returns a copy of the value stored under `key` in an auxiliary database, or nil.
   public func auxValue(_ database: AuxDatabase, key: [UInt8]) throws(StoreError) -> [UInt8]? {
     checkThread()

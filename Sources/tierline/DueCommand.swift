@@ -36,12 +36,13 @@ enum DueCommand: Command {
       try arguments.value("within").map {
         try parseIntegerOption($0, option: "within", range: 0...3660)
       } ?? 14
-    let ledger = try Ledger.open(directory: context.storeDirectory)
     let knownAt = try arguments.value("known-at").map {
       try parseTimeOption($0, option: "known-at")
     }
+    let ledger = try Ledger.open(directory: context.storeDirectory)
     let checkins = try ledger.checkinsDue(
-      on: date, upcomingDays: within, knownAt: knownAt ?? .now)
+      on: date, upcomingDays: within,
+      knownAt: knownAt ?? ledger.latestTransactionTime() ?? .now)
 
     if arguments.flag("json") {
       for item in checkins {

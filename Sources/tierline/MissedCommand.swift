@@ -28,13 +28,14 @@ enum MissedCommand: Command {
       """ + "\n" + timeFormatsHelp)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
-    let point = try replayPoint(arguments, validTimeOption: "as-of")
+    let requested = try requestedPoint(arguments, validTimeOption: "as-of")
     let days =
       try arguments.value("days").map {
         try parseIntegerOption($0, option: "days", range: 0...3660)
       } ?? 14
     let override = try playbookOption(arguments)
     let ledger = try Ledger.open(directory: context.storeDirectory)
+    let point = try requested.resolved(in: ledger)
     let rules = try ledger.replayRules(at: point, override: override)
     let missed = try MissedExpansions.find(in: ledger, at: point, rules: rules, days: days)
 

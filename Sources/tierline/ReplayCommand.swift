@@ -26,10 +26,11 @@ enum ReplayCommand: Command {
     details: timeFormatsHelp)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
-    let point = try replayPoint(arguments, validTimeOption: "as-of")
+    let requested = try requestedPoint(arguments, validTimeOption: "as-of")
     let account = try arguments.value("account").map(accountArgument)
     let override = try playbookOption(arguments)
     let ledger = try Ledger.open(directory: context.storeDirectory)
+    let point = try requested.resolved(in: ledger)
     let rules = try ledger.replayRules(at: point, override: override)
     let json = arguments.flag("json")
     let threads = try arguments.value("threads").map {

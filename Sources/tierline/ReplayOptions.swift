@@ -15,15 +15,39 @@ func playbookOption(_ arguments: ParsedArguments) throws -> Playbook? {
 }
 
 /// Returns the replay point from a valid-time option (`as-of` or `at`) and --known-at.
-func replayPoint(_ arguments: ParsedArguments, validTimeOption: String) throws -> ReplayPoint {
-  let now = Timestamp.now
+func requestedPoint(_ arguments: ParsedArguments, validTimeOption: String) throws
+  -> RequestedPoint
+{
   let asOf = try arguments.value(validTimeOption).map {
     try parseTimeOption($0, option: validTimeOption)
   }
   let knownAt = try arguments.value("known-at").map {
     try parseTimeOption($0, option: "known-at")
   }
-  return ReplayPoint(asOf: asOf ?? now, knownAt: knownAt ?? now)
+  return RequestedPoint(asOf: asOf ?? .now, knownAt: knownAt)
+}
+
+/// The times given on the command line, before the ledger is open.
+struct RequestedPoint {
+  var asOf: Timestamp
+  /// Nil when `--known-at` was not given.
+  var knownAt: Timestamp?
+
+  /// Returns the point, with a missing known-at set to the ledger's latest transaction
+  /// time (now for an empty ledger).
+  ///
+  /// Every write not committed by then gets a later stamp, so the same point gives the
+  /// same answer later, even while other processes append.
+  func resolved(in ledger: Ledger) throws -> ReplayPoint {
+    let knownAt = try self.knownAt ?? ledger.latestTransactionTime() ?? .now
+    return ReplayPoint(asOf: asOf, knownAt: knownAt)
+  }
+
+  /// The point with a missing known-at set to now, for checking other options before
+  /// the ledger is open.
+  var provisional: ReplayPoint {
+    ReplayPoint(asOf: asOf, knownAt: knownAt ?? .now)
+  }
 }
 
 let rulesOptionSpec = OptionSpec(
@@ -31,7 +55,8 @@ let rulesOptionSpec = OptionSpec(
   help: "fold the whole history under this playbook instead of the activated rules")
 let knownAtOptionSpec = OptionSpec(
   name: "known-at", valueName: "K",
-  help: "transaction time: leave out events recorded after K (default: now)")
+  help: "transaction time: leave out events recorded after K (default: the latest "
+    + "append or activation, so the answer can be repeated)")
 let jsonOptionSpec = OptionSpec(name: "json", valueName: nil, help: "print JSON")
 let timeFormatsHelp = """
   Times are RFC 3339 with an offset (2025-06-30T12:00:00Z) or a date (2025-06-30),

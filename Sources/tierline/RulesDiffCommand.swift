@@ -8,8 +8,9 @@ enum RulesDiffCommand {
   static func run(candidatePath: String, _ arguments: ParsedArguments, context: CommandContext)
     throws
   {
-    let point = try replayPoint(arguments, validTimeOption: "as-of")
+    let requested = try requestedPoint(arguments, validTimeOption: "as-of")
     let ledger = try Ledger.open(directory: context.storeDirectory)
+    let point = try requested.resolved(in: ledger)
     let candidate = try ledger.replayRules(
       at: point, override: try RulesCommand.loadPlaybook(candidatePath))
     let baseline: ReplayRules

@@ -26,9 +26,10 @@ enum WhyCommand: Command {
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
     let account = try accountArgument(arguments.positionals[0])
-    let point = try replayPoint(arguments, validTimeOption: "at")
+    let requested = try requestedPoint(arguments, validTimeOption: "at")
     let override = try playbookOption(arguments)
     let ledger = try Ledger.open(directory: context.storeDirectory)
+    let point = try requested.resolved(in: ledger)
     let rules = try ledger.replayRules(at: point, override: override)
     guard let projection = try ledger.projection(of: account, at: point, rules: rules) else {
       throw accountNotFound(account, at: point)

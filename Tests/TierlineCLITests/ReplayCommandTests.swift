@@ -116,6 +116,33 @@ struct ReplayCommandTests {
     #expect(noThreads.standardError.contains("threads"))
   }
 
+  @Test("default known-at is the latest write")
+  func defaultKnownAt() throws {
+    try append([Line.landed("k1", account: "known", at: "2024-01-10T09:00:00Z")])
+    let logged = try Tierline.run(["--store", store, "log", "known", "--json"])
+    #expect(logged.status == 0, "\(logged.standardError)")
+    let recordedAt = try #require(try logged.jsonLines().first?["recorded_at"] as? String)
+
+    let first = try Tierline.run(["--store", store, "replay", "--json", "--as-of", "2024-06-01"])
+    #expect(first.status == 0, "\(first.standardError)")
+    let projection = try #require(try first.jsonLines().first)
+    #expect(projection["known_at"] as? String == recordedAt)
+    // Asked again at the time it printed, the replay gives the same bytes.
+    let again = try Tierline.run(
+      ["--store", store, "replay", "--json", "--as-of", "2024-06-01", "--known-at", recordedAt])
+    #expect(again.standardOutput == first.standardOutput)
+
+    // A rules activation after the append takes a later stamp, and the default includes it.
+    let playbook = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("playbooks/default.json").path
+    let activated = try Tierline.run(["--store", store, "rules", "activate", playbook])
+    #expect(activated.status == 0, "\(activated.standardError)")
+    let later = try Tierline.run(["--store", store, "replay", "--json", "--as-of", "2024-06-01"])
+    let laterKnownAt = try #require(try later.jsonLines().first?["known_at"] as? String)
+    #expect(laterKnownAt > recordedAt)
+  }
+
   @Test("threads give the same lines")
   func threadsSameOutput() throws {
     let generated = try Tierline.run(["generate", "--accounts", "30", "--seed", "2"])
