@@ -97,7 +97,7 @@ public final class Ledger {
   /// Returns the latest transaction time stamped on an append or a rules activation,
   /// or nil for a ledger that has neither.
   ///
-  /// Used as `known_at`, it makes an answer repeatable: every write not yet committed
+  /// Used as `known_at`, it makes a replay repeatable: every write not yet committed
   /// when it was read gets a later stamp.
   public func latestTransactionTime() throws(LedgerError) -> Timestamp? {
     let latest = try storeCall { try store.read { $0.lastRecordedAt } }

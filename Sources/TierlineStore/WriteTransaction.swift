@@ -65,7 +65,7 @@ public struct WriteTransaction: ~Copyable {
   ///
   /// Writes stamped this way and appends share one strictly increasing sequence, in
   /// commit order, so a reader that uses the latest stamp of its snapshot as its
-  /// transaction time sees exactly the writes stamped up to it.
+  /// transaction time reads exactly the writes stamped up to it.
   /// - Throws: `.invalidArgument` when the latest stamp is `Int64.max`.
   public func stampTransactionTime(now: Int64) throws(StoreError) -> Int64 {
     checkThread()

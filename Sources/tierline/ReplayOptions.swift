@@ -37,7 +37,7 @@ struct RequestedPoint {
   /// time (now for an empty ledger).
   ///
   /// Every write not committed by then gets a later stamp, so the same point gives the
-  /// same answer later, even while other processes append.
+  /// same projections later, even while other processes append.
   func resolved(in ledger: Ledger) throws -> ReplayPoint {
     let knownAt = try self.knownAt ?? ledger.latestTransactionTime() ?? .now
     return ReplayPoint(asOf: asOf, knownAt: knownAt)
