@@ -28,14 +28,18 @@ enum ReplayCommand: Command {
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
     let requested = try requestedPoint(arguments, validTimeOption: "as-of")
     let account = try arguments.value("account").map(accountArgument)
+    let threads = try arguments.value("threads").map {
+      try parseIntegerOption($0, option: "threads", range: 1...256)
+    } ?? 1
+    if account != nil, threads > 1 {
+      throw UsageError(
+        "--threads applies to a replay of every account; leave it out with --account")
+    }
     let override = try playbookOption(arguments)
     let ledger = try Ledger.open(directory: context.storeDirectory)
     let point = try requested.resolved(in: ledger)
     let rules = try ledger.replayRules(at: point, override: override)
     let json = arguments.flag("json")
-    let threads = try arguments.value("threads").map {
-      try parseIntegerOption($0, option: "threads", range: 1...256)
-    } ?? 1
 
     var single: AccountProjection?
     if let account {

@@ -114,6 +114,10 @@ struct ReplayCommandTests {
     let noThreads = try Tierline.run(["--store", store, "replay", "--threads", "0"])
     #expect(noThreads.status == 64)
     #expect(noThreads.standardError.contains("threads"))
+    let threadsForOne = try Tierline.run(
+      ["--store", store, "replay", "--account", "a", "--threads", "2"])
+    #expect(threadsForOne.status == 64)
+    #expect(threadsForOne.standardError.contains("--account"))
   }
 
   @Test("default known-at is the latest write")
