@@ -19,7 +19,7 @@ extension Ledger {
     let lastPosition = try storeCall { try self.store.read { $0.lastPosition } }
     let fold = LogFold(point: point, rules: rules)
     let count = Int(clamping: max(1, min(UInt64(max(1, threads)), lastPosition)))
-    let parts = PartSlots(count: count)
+    let parts = ThreadResults<LogPart>(count: count)
     let store = self.store
     let scanRange: @Sendable (Int) -> Void = { index in
       // Ranges of nearly equal length, together covering 1 through lastPosition.
@@ -46,36 +46,5 @@ extension Ledger {
       }
       return projections
     }
-  }
-}
-
-/// The parts of a parallel scan, one per range. Each slot is written by exactly one
-/// thread, so writes need no lock; the lock guards only the first error.
-private final class PartSlots: @unchecked Sendable {
-  private let slots: UnsafeMutableBufferPointer<LogPart?>
-  private var error: (any Error)?
-  private let lock = NSLock()
-
-  init(count: Int) {
-    slots = .allocate(capacity: count)
-    slots.initialize(repeating: nil)
-  }
-
-  deinit {
-    slots.deinitialize()
-    slots.deallocate()
-  }
-
-  func store(_ part: LogPart, at index: Int) {
-    slots[index] = part
-  }
-
-  func fail(_ failure: any Error) {
-    lock.withLock { if error == nil { error = failure } }
-  }
-
-  func collect() throws -> [LogPart] {
-    if let error = lock.withLock({ error }) { throw error }
-    return slots.compactMap { $0 }
   }
 }

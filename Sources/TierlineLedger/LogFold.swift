@@ -174,7 +174,7 @@ struct LogFold {
         }
         return
       }
-      let results = GroupResults(count: groupCount)
+      let results = ThreadResults<[([UInt8], AccountProjection)]>(count: groupCount)
       nonisolated(unsafe) let sharedGroups = groups
       nonisolated(unsafe) let sharedCopies = copies
       DispatchQueue.concurrentPerform(iterations: workers) { worker in
@@ -193,7 +193,7 @@ struct LogFold {
           results.store(projected, at: group)
         }
       }
-      for (id, projection) in try results.collect() {
+      for (id, projection) in try results.collect().joined() {
         try body(id, projection)
       }
     }
@@ -271,39 +271,6 @@ private struct GroupContext: @unchecked Sendable {
         id,
         state.projection(asOf: point.asOf, knownAt: point.knownAt, rulesVersion: rules.version))
     }
-  }
-}
-
-/// The projections of each group of a parallel fold. Each group is written by exactly
-/// one thread, into separately allocated memory, so writes need no lock; the lock
-/// guards only the first error.
-private final class GroupResults: @unchecked Sendable {
-  typealias Projected = [([UInt8], AccountProjection)]
-  private let slots: UnsafeMutableBufferPointer<Projected>
-  private var error: (any Error)?
-  private let lock = NSLock()
-
-  init(count: Int) {
-    slots = .allocate(capacity: count)
-    slots.initialize(repeating: [])
-  }
-
-  deinit {
-    slots.deinitialize()
-    slots.deallocate()
-  }
-
-  func store(_ projected: Projected, at group: Int) {
-    slots[group] = projected
-  }
-
-  func fail(_ failure: any Error) {
-    lock.withLock { if error == nil { error = failure } }
-  }
-
-  func collect() throws -> Projected {
-    if let error = lock.withLock({ error }) { throw error }
-    return Array(slots.joined())
   }
 }
 
