@@ -2,7 +2,6 @@
   import Glibc
 #endif
 import Dispatch
-import Foundation
 import TierlineEvents
 import TierlineProjections
 import TierlineStore
