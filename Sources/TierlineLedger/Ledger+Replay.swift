@@ -74,7 +74,7 @@ extension Ledger {
   /// All accounts are read in one read transaction, so the result is one consistent
   /// snapshot even while other processes append. `body` runs inside that transaction,
   /// one projection at a time, so no more than one projection is held; see `LogFold` for
-  /// what is. `projections(at:rules:threads:)` folds on several threads instead.
+  /// what is. `forEachProjection(at:rules:threads:_:)` folds on several threads instead.
   public func forEachProjection(
     at point: ReplayPoint, rules: ReplayRules,
     _ body: (AccountProjection) throws -> Void

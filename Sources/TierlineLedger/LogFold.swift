@@ -28,7 +28,7 @@ import TierlineStore
 ///
 /// Memory: 32 bytes per visible record and a copy of every event other than usage,
 /// until the fold ends. A single-threaded fold holds one projection at a time; a
-/// parallel one holds them all. The scan releases the map pages it reads, so the log
+/// parallel one holds the groups that finished ahead of their turn. The scan releases the map pages it reads, so the log
 /// itself does not stay resident.
 struct LogFold {
   /// The point the replay describes.
@@ -101,8 +101,8 @@ struct LogFold {
   /// order, and calls `body` with each account's id bytes and projection in id byte
   /// order.
   ///
-  /// With more than one thread, the groups are folded in parallel and their projections
-  /// held until every group before them is handed over.
+  /// With more than one thread, the groups are folded in parallel, and a group's
+  /// projections are held only until every group before it has been handed over.
   func fold(
     _ parts: [LogPart], threads: Int,
     _ body: ([UInt8], AccountProjection) throws -> Void
@@ -173,27 +173,52 @@ struct LogFold {
         }
         return
       }
+      // Workers fold the groups in turn; this thread hands each group's projections over
+      // as soon as that group and every one before it are done, so few are held at once.
       let results = ThreadResults<[([UInt8], AccountProjection)]>(count: groupCount)
+      let ready = (0..<groupCount).map { _ in DispatchSemaphore(value: 0) }
+      let finished = DispatchGroup()
       nonisolated(unsafe) let sharedGroups = groups
       nonisolated(unsafe) let sharedCopies = copies
-      DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        let scratch = UnsafeMutableBufferPointer<FoldEntry>.allocate(capacity: largestGroup)
-        defer { scratch.deallocate() }
-        for group in stride(from: worker, to: groupCount, by: workers) {
-          var projected: [([UInt8], AccountProjection)] = []
-          do {
-            try context.fold(
-              group: group, &sharedGroups[group], scratch: scratch, copies: sharedCopies
-            ) { projected.append(($0, $1)) }
-          } catch {
-            results.fail(error)
-            return
+      finished.enter()
+      DispatchQueue.global().async {
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+          let scratch = UnsafeMutableBufferPointer<FoldEntry>.allocate(capacity: largestGroup)
+          defer { scratch.deallocate() }
+          for group in stride(from: worker, to: groupCount, by: workers) {
+            // After a failure the remaining groups are skipped, but still signalled, so
+            // the waiting thread always wakes.
+            if !results.hasFailed {
+              var projected: [([UInt8], AccountProjection)] = []
+              do {
+                try context.fold(
+                  group: group, &sharedGroups[group], scratch: scratch, copies: sharedCopies
+                ) { projected.append(($0, $1)) }
+                results.store(projected, at: group)
+              } catch {
+                results.fail(error)
+              }
+            }
+            ready[group].signal()
           }
-          results.store(projected, at: group)
         }
+        finished.leave()
       }
-      for (id, projection) in try results.collect().joined() {
-        try body(id, projection)
+      // The workers read `groups` and `copies`, which are freed on return, so every exit
+      // waits for them.
+      defer { finished.wait() }
+      do {
+        for group in 0..<groupCount {
+          ready[group].wait()
+          try results.checkError()
+          for (id, projection) in results.take(at: group) ?? [] {
+            try body(id, projection)
+          }
+        }
+      } catch {
+        // Tells the workers to stop early.
+        results.fail(error)
+        throw error
       }
     }
   }

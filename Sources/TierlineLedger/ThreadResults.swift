@@ -27,6 +27,23 @@ final class ThreadResults<Value>: @unchecked Sendable {
     lock.withLock { if error == nil { error = failure } }
   }
 
+  /// Whether a task has failed.
+  var hasFailed: Bool {
+    lock.withLock { error != nil }
+  }
+
+  /// Throws the first error a task threw, if any.
+  func checkError() throws {
+    if let error = lock.withLock({ error }) { throw error }
+  }
+
+  /// Returns the value of slot `index` and empties the slot. The caller must know that
+  /// the slot's task has ended, for example from a semaphore it signalled.
+  func take(at index: Int) -> Value? {
+    defer { slots[index] = nil }
+    return slots[index]
+  }
+
   /// Returns the stored values in slot order, or throws the first error.
   func collect() throws -> [Value] {
     if let error = lock.withLock({ error }) { throw error }

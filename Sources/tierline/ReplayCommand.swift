@@ -17,8 +17,8 @@ enum ReplayCommand: Command {
       rulesOptionSpec,
       OptionSpec(
         name: "threads", valueName: "N",
-        help: "fold every account on N threads, holding all projections until the end "
-          + "(default 1: one at a time)"),
+        help: "fold every account on N threads (default 1); more threads hold more "
+          + "projections in memory at once"),
       OptionSpec(name: "json", valueName: nil, help: "print one JSON projection per line"),
     ],
     positionals: [],
@@ -69,10 +69,8 @@ enum ReplayCommand: Command {
     }
     if let single {
       emit(single)
-    } else if threads > 1 {
-      try ledger.projections(at: point, rules: rules, threads: threads).forEach(emit)
     } else {
-      try ledger.forEachProjection(at: point, rules: rules, emit)
+      try ledger.forEachProjection(at: point, rules: rules, threads: threads, emit)
     }
     if !json {
       context.output.line(counted(count, "account"))
