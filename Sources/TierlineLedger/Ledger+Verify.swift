@@ -20,12 +20,16 @@ extension Ledger {
 
   /// Checks the ledger's integrity: every record's checksum and encoding, positions
   /// without gaps, `recorded_at` never decreasing, every event id indexed at its record,
-  /// every account's index matching the log, and every stored playbook readable.
+  /// every account's index entries matching its events in the log, and every stored
+  /// playbook readable.
   public func verify() throws(LedgerError) -> VerifyReport {
     var report = try storeCall {
       try store.read { transaction in
         var report = VerifyReport()
         var countsByAccount: [[UInt8]: UInt64] = [:]
+        // A sum of one hash per (occurred time, position), per account, so the index
+        // entries can be compared with the log without holding them all.
+        var digestsByAccount: [[UInt8]: UInt64] = [:]
         var previousRecordedAt = Int64.min
         var expectedPosition: UInt64 = 1
         let last = transaction.lastPosition
@@ -71,7 +75,10 @@ extension Ledger {
                     "event id index: \"\(event.id)\" points to \(found), not \(view.position)")
                 else { return false }
               }
-              countsByAccount[Array(event.account.value.utf8), default: 0] += 1
+              let account = Array(event.account.value.utf8)
+              countsByAccount[account, default: 0] += 1
+              digestsByAccount[account, default: 0] &+= entryDigest(
+                occurredAt: view.occurredAt, position: view.position)
               return true
             }
           } catch let error as StoreError where error.code == .corrupt {
@@ -87,12 +94,39 @@ extension Ledger {
           report.accounts += 1
           let key = Array(originator)
           let logged = countsByAccount.removeValue(forKey: key) ?? 0
+          let name = String(decoding: key, as: UTF8.self)
           if logged != version {
-            let name = String(decoding: key, as: UTF8.self)
             return problem(
               "account index: \"\(name)\" has \(version) entries but the log has \(logged) events")
           }
-          return true
+          var indexed: UInt64 = 0
+          try transaction.forEachIndexEntry(of: key) { occurredAt, position in
+            indexed &+= entryDigest(occurredAt: occurredAt, position: position)
+            return true
+          }
+          guard indexed != digestsByAccount[key] ?? 0 else { return true }
+          // Find the entries that disagree with the log, to name them.
+          var named = false
+          var keepGoing = true
+          try transaction.forEachIndexEntry(of: key) { occurredAt, position in
+            let record = try transaction.record(at: position)
+            let recordAccount = try record.map { try EventCodec.accountBytes(in: $0.content) }
+            guard let record, recordAccount.map({ Array($0) }) == key,
+              record.occurredAt == occurredAt
+            else {
+              named = true
+              keepGoing = problem(
+                "account index: \"\(name)\" has an entry (occurred \(occurredAt) µs, "
+                  + "position \(position)) that does not match the log")
+              return keepGoing
+            }
+            return true
+          }
+          if !named {
+            keepGoing = problem(
+              "account index: \"\(name)\" has entries that do not match its events in the log")
+          }
+          return keepGoing
         }
         for (key, count) in countsByAccount.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) })
         {
@@ -115,4 +149,12 @@ extension Ledger {
     }
     return report
   }
+}
+
+/// Returns a 64-bit hash of one account-index entry; `verify` sums them per account.
+private func entryDigest(occurredAt: Int64, position: UInt64) -> UInt64 {
+  var mixed = UInt64(bitPattern: occurredAt) &* 0x9E37_79B9_7F4A_7C15 ^ position
+  mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+  mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+  return mixed ^ (mixed >> 31)
 }

@@ -104,10 +104,11 @@ extension MissedExpansions {
   }
 
   /// Encodes the result as a JSON object with a fixed key order.
-  public func json(asOf: Timestamp) -> JSONValue {
+  public func json(asOf: Timestamp, knownAt: Timestamp) -> JSONValue {
     let optional: (String?) -> JSONValue = { $0.map { .string($0) } ?? .null }
     return .object([
       ("as_of", .string(asOf.rfc3339)),
+      ("known_at", .string(knownAt.rfc3339)),
       ("rules_version", .string(rulesVersion)),
       ("days", .number(String(days))),
       (

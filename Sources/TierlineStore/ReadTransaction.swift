@@ -104,6 +104,32 @@ public struct ReadTransaction: ~Copyable {
   public func scan(
     originator: [UInt8], occurredThrough: Int64, _ body: (RecordView) throws -> Bool
   ) throws {
+    try forEachIndexEntry(of: originator) { occurredAt, position in
+      guard occurredAt <= occurredThrough else { return false }
+      guard let record = try transaction.record(at: position, in: databases) else {
+        throw StoreError(
+          .corrupt,
+          "originator \(describeKey(originator)) lists position \(position), "
+            + "which the log does not hold")
+      }
+      guard record.occurredAt == occurredAt else {
+        throw StoreError(
+          .corrupt,
+          "the index of originator \(describeKey(originator)) has occurred time "
+            + "\(occurredAt) for position \(position), but the record has "
+            + "\(record.occurredAt)")
+      }
+      return try body(record)
+    }
+  }
+
+  /// Calls `body` with the occurred time and position of each of one originator's index
+  /// entries, in that order, until it returns false. It reads the index only.
+  /// - Throws: `.invalidArgument` for an empty or over-long originator, `.corrupt` for a
+  ///   damaged index, or what `body` throws.
+  public func forEachIndexEntry(
+    of originator: [UInt8], _ body: (Int64, UInt64) throws -> Bool
+  ) throws {
     try EventStore.checkKey(originator, named: "originator")
     let cursor = try transaction.openCursor(
       databases.originators, on: StoreDatabases.Name.originators)
@@ -134,14 +160,7 @@ public struct ReadTransaction: ~Copyable {
       }
       for offset in stride(from: 0, to: entries.count, by: KeyLayout.originatorEntrySize) {
         let entry = KeyLayout.originatorEntry(in: entries, at: offset)
-        guard entry.occurredAt <= occurredThrough else { return }
-        guard let record = try transaction.record(at: entry.position, in: databases) else {
-          throw StoreError(
-            .corrupt,
-            "originator \(describeKey(originator)) lists position \(entry.position), "
-              + "which the log does not hold")
-        }
-        guard try body(record) else { return }
+        guard try body(entry.occurredAt, entry.position) else { return }
       }
       guard !isSingleEntry else { return }
       do throws(LMDBError) {

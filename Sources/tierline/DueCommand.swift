@@ -40,9 +40,9 @@ enum DueCommand: Command {
       try parseTimeOption($0, option: "known-at")
     }
     let ledger = try Ledger.open(directory: context.storeDirectory)
+    let resolvedKnownAt = try knownAt ?? ledger.latestTransactionTime() ?? .now
     let checkins = try ledger.checkinsDue(
-      on: date, upcomingDays: within,
-      knownAt: knownAt ?? ledger.latestTransactionTime() ?? .now)
+      on: date, upcomingDays: within, knownAt: resolvedKnownAt)
 
     if arguments.flag("json") {
       for item in checkins {
@@ -50,13 +50,14 @@ enum DueCommand: Command {
           "{\"account\":\(jsonQuoted(item.account)),\"due_on\":\"\(item.dueOn)\","
             + "\"status\":\"\(item.status)\",\"days_until_due\":\(item.daysUntilDue),"
             + "\"tier\":\(item.tier.map(jsonQuoted) ?? "null"),"
-            + "\"rules_version\":\(jsonQuoted(item.rulesVersion))}")
+            + "\"rules_version\":\(jsonQuoted(item.rulesVersion)),"
+            + "\"known_at\":\"\(resolvedKnownAt.rfc3339)\"}")
       }
       return
     }
     context.output.line(
-      "Check-ins on \(date) (upcoming: the next \(within) days; days: until the due date, "
-        + "negative when past)")
+      "Check-ins on \(date), known at \(resolvedKnownAt.rfc3339) (upcoming: the next "
+        + "\(within) days; days: until the due date, negative when past)")
     context.output.line(
       "status".rightPadded(9) + " " + "due_on".rightPadded(10) + " " + "days".leftPadded(5)
         + "  " + "account".rightPadded(24) + " tier")

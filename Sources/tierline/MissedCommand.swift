@@ -40,13 +40,15 @@ enum MissedCommand: Command {
     let missed = try MissedExpansions.find(in: ledger, at: point, rules: rules, days: days)
 
     if arguments.flag("json") {
-      let bytes = missed.json(asOf: point.asOf).serialized(sortingKeys: false)
+      let bytes = missed.json(asOf: point.asOf, knownAt: point.knownAt)
+        .serialized(sortingKeys: false)
       context.output.line(String(decoding: bytes, as: UTF8.self))
       return
     }
     let output = context.output
     output.line(
-      "As of \(point.asOf.rfc3339), rules \(rules.version), offers due within \(days) days")
+      "As of \(point.asOf.rfc3339), known at \(point.knownAt.rfc3339), rules \(rules.version), "
+        + "offers due within \(days) days")
     output.line("Triggers with no offer in time: \(missed.unanswered.count)")
     output.line(
       "  " + "account".rightPadded(24) + " " + "tier".rightPadded(10) + " "

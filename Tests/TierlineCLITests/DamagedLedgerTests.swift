@@ -107,6 +107,31 @@ struct DamagedLedgerTests {
     #expect(verified.status == 1)
   }
 
+  @Test("damaged account index entry is named")
+  func damagedIndexEntry() throws {
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
+    // An account-index entry is the occurred time with its sign bit flipped, then the
+    // position, both big-endian. Position 29 is a usage event at 2024-01-11T09:00:00Z.
+    let occurred: Int64 = 1_704_963_600_000_000
+    let time = UInt64(bitPattern: occurred) ^ (1 << 63)
+    let entry = withUnsafeBytes(of: time.bigEndian) { Array($0) }
+      + withUnsafeBytes(of: UInt64(29).bigEndian) { Array($0) }
+    let found = offsets(of: entry, in: bytes)
+    try #require(found.count == 1)
+    // Moves the indexed time 256 µs, so an as-of cut still reaches the entry. An entry
+    // moved past the cut is left out of a point query unseen; `verify` names both.
+    bytes[found[0] + 6] ^= 0x01
+    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+
+    let verified = try Tierline.run(["--store", store, "verify"])
+    #expect(verified.status == 1)
+    #expect(verified.standardOutput.contains("position 29"), "\(verified.standardOutput)")
+    let single = try Tierline.run(
+      ["--store", store, "replay", "--account", "target-account", "--as-of", "2030-01-01"])
+    #expect(single.status == 1)
+    #expect(single.standardError.contains("position 29"), "\(single.standardError)")
+  }
+
   @Test("truncated data.mdb is named")
   func truncatedDataFile() throws {
     let size = try #require(
