@@ -6,7 +6,7 @@ extension Ledger {
   /// Folds every account at `point` on `threads` threads and hands each projection to
   /// `body` in account-id byte order, on the calling thread.
   ///
-  /// The log is split into `threads` ranges of positions, and each thread reads one
+  /// It splits the log into `threads` ranges of positions, and each thread reads one
   /// range in its own read transaction. The accounts are then folded in parallel, group
   /// by group (see `LogFold`), and each group's projections are handed over once every
   /// group before it has been. Every range ends at or before the last position stored

@@ -53,7 +53,7 @@ public struct ReadTransaction: ~Copyable {
   ///
   /// With `releasingPagesEvery`, every that many records the scan lets the kernel take
   /// back the map pages spanned by the records read since the last time, with
-  /// `madvise(MADV_DONTNEED)`: a pass over a log larger than memory then keeps little of
+  /// `madvise(MADV_DONTNEED)`. A pass over a log larger than memory then keeps little of
   /// it resident. The map is a read-only shared mapping of `data.mdb`, so nothing is
   /// lost: the pages stay in the page cache and the next access maps them again, and
   /// views handed out earlier stay valid.

@@ -57,6 +57,13 @@ struct DamagedLedgerTests {
     #expect(result.standardError.contains("damaged"), "\(result.standardError)")
   }
 
+  /// Runs `tierline` on the ledger and checks that it exits 1 with `text` in its error.
+  func expectFailure(_ arguments: [String], naming text: String) throws {
+    let result = try Tierline.run(["--store", store] + arguments)
+    #expect(result.status == 1, "\(arguments)")
+    #expect(result.standardError.contains(text), "\(arguments): \(result.standardError)")
+  }
+
   /// Flips `mask` in the byte at `delta` from the start of each copy of a stored record's
   /// event id, and writes the file back.
   func flipRecordByte(id: String, delta: Int, mask: UInt8) throws {
@@ -78,14 +85,10 @@ struct DamagedLedgerTests {
     // moves the event far out of any as-of cut unless the checksum is checked first.
     try flipRecordByte(id: "target-usage-17", delta: -13, mask: 0x40)
 
-    let full = try Tierline.run(["--store", store, "replay", "--json", "--as-of", "2024-02-01"])
-    #expect(full.status == 1)
-    #expect(full.standardError.contains("position 18"), "\(full.standardError)")
-    #expect(full.standardError.contains("CRC-32C"), "\(full.standardError)")
-    let single = try Tierline.run(
-      ["--store", store, "replay", "--account", "target-account", "--as-of", "2024-02-01"])
-    #expect(single.status == 1)
-    #expect(single.standardError.contains("position 18"), "\(single.standardError)")
+    try expectFailure(["replay", "--json", "--as-of", "2024-02-01"], naming: "position 18")
+    try expectFailure(["replay", "--json", "--as-of", "2024-02-01"], naming: "CRC-32C")
+    try expectFailure(
+      ["replay", "--account", "target-account", "--as-of", "2024-02-01"], naming: "position 18")
   }
 
   @Test("damaged log key fails the full replay")
@@ -126,10 +129,8 @@ struct DamagedLedgerTests {
     let verified = try Tierline.run(["--store", store, "verify"])
     #expect(verified.status == 1)
     #expect(verified.standardOutput.contains("position 29"), "\(verified.standardOutput)")
-    let single = try Tierline.run(
-      ["--store", store, "replay", "--account", "target-account", "--as-of", "2030-01-01"])
-    #expect(single.status == 1)
-    #expect(single.standardError.contains("position 29"), "\(single.standardError)")
+    try expectFailure(
+      ["replay", "--account", "target-account", "--as-of", "2030-01-01"], naming: "position 29")
   }
 
   @Test("truncated data.mdb is named")
