@@ -100,9 +100,13 @@ extension Ledger {
               "account index: \"\(name)\" has \(version) entries but the log has \(logged) events")
           }
           var indexed: UInt64 = 0
-          try transaction.forEachIndexEntry(of: key) { occurredAt, position in
-            indexed &+= entryDigest(occurredAt: occurredAt, position: position)
-            return true
+          do {
+            try transaction.forEachIndexEntry(of: key) { occurredAt, position in
+              indexed &+= entryDigest(occurredAt: occurredAt, position: position)
+              return true
+            }
+          } catch let error as StoreError where error.code == .corrupt {
+            return problem("account index: \(error.message)")
           }
           guard indexed != digestsByAccount[key] ?? 0 else { return true }
           // Find the entries that disagree with the log, to name them.

@@ -126,7 +126,7 @@ public struct ReadTransaction: ~Copyable {
   /// Calls `body` with the occurred time and position of each of one originator's index
   /// entries, in that order, until it returns false. It reads the index only.
   /// - Throws: `.invalidArgument` for an empty or over-long originator, `.corrupt` for a
-  ///   damaged index, or what `body` throws.
+  ///   damaged index, such as entries out of order or repeated, or what `body` throws.
   public func forEachIndexEntry(
     of originator: [UInt8], _ body: (Int64, UInt64) throws -> Bool
   ) throws {
@@ -151,6 +151,7 @@ public struct ReadTransaction: ~Copyable {
     }
 
     // GET_MULTIPLE returns up to a page of 16-byte entries at a time, in sorted order.
+    var previous: (Int64, UInt64)?
     while let entries = page {
       guard entries.count % KeyLayout.originatorEntrySize == 0 else {
         throw StoreError(
@@ -160,6 +161,15 @@ public struct ReadTransaction: ~Copyable {
       }
       for offset in stride(from: 0, to: entries.count, by: KeyLayout.originatorEntrySize) {
         let entry = KeyLayout.originatorEntry(in: entries, at: offset)
+        // LMDB keeps duplicates sorted and unique, so only damage breaks the order.
+        if let previous, (entry.occurredAt, entry.position) <= previous {
+          throw StoreError(
+            .corrupt,
+            "the index of originator \(describeKey(originator)) has an entry for position "
+              + "\(entry.position) that repeats or comes before the entry for position "
+              + "\(previous.1)")
+        }
+        previous = (entry.occurredAt, entry.position)
         guard try body(entry.occurredAt, entry.position) else { return }
       }
       guard !isSingleEntry else { return }

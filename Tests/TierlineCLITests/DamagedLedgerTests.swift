@@ -133,6 +133,27 @@ struct DamagedLedgerTests {
       ["replay", "--account", "target-account", "--as-of", "2030-01-01"], naming: "position 29")
   }
 
+  @Test("repeated account index entry is named")
+  func repeatedIndexEntry() throws {
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
+    // Positions 28 and 29 are usage events at the same time; turning 28 into 29 makes
+    // the index list position 29 twice and position 28 never.
+    let occurred: Int64 = 1_704_963_600_000_000
+    let time = UInt64(bitPattern: occurred) ^ (1 << 63)
+    let entry = withUnsafeBytes(of: time.bigEndian) { Array($0) }
+      + withUnsafeBytes(of: UInt64(28).bigEndian) { Array($0) }
+    let found = offsets(of: entry, in: bytes)
+    try #require(found.count == 1)
+    bytes[found[0] + 15] ^= 0x01
+    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+
+    let verified = try Tierline.run(["--store", store, "verify"])
+    #expect(verified.status == 1)
+    #expect(verified.standardOutput.contains("position 29"), "\(verified.standardOutput)")
+    try expectFailure(["replay", "--account", "target-account"], naming: "position 29")
+    try expectFailure(["log", "target-account"], naming: "position 29")
+  }
+
   @Test("truncated data.mdb is named")
   func truncatedDataFile() throws {
     let size = try #require(
