@@ -42,6 +42,9 @@ extension JSONValue {
   }
 
   private static func writeString(_ text: String, to output: inout [UInt8]) {
-    output.append(contentsOf: jsonQuoted(text).utf8)
+    output.append(UInt8(ascii: "\""))
+    var text = text
+    text.withUTF8 { appendJSONEscaped($0, to: &output) }
+    output.append(UInt8(ascii: "\""))
   }
 }

@@ -11,28 +11,45 @@ public func jsonQuoted(_ text: String) -> String {
 
 /// Appends the escaped content of `text`, without quotes, to `output`.
 func appendJSONQuoted(_ text: String, to output: inout String) {
+  var text = text
+  let needsEscape = text.withUTF8 { bytes in bytes.contains(where: needsJSONEscape) }
   // Fast path: most strings need no escape and are appended whole.
-  guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+  guard needsEscape else {
     output += text
     return
   }
   var bytes: [UInt8] = []
   bytes.reserveCapacity(text.utf8.count + 16)
-  for byte in text.utf8 {
-    switch byte {
-    case 0x22: bytes += [0x5C, 0x22]
-    case 0x5C: bytes += [0x5C, 0x5C]
-    case 0x08: bytes += [0x5C, UInt8(ascii: "b")]
-    case 0x0C: bytes += [0x5C, UInt8(ascii: "f")]
-    case 0x0A: bytes += [0x5C, UInt8(ascii: "n")]
-    case 0x0D: bytes += [0x5C, UInt8(ascii: "r")]
-    case 0x09: bytes += [0x5C, UInt8(ascii: "t")]
-    case 0..<0x20: bytes += Array("\\u00".utf8) + Array(hexByte(byte).utf8)
-    default: bytes.append(byte)
-    }
-  }
+  text.withUTF8 { appendJSONEscaped($0, to: &bytes) }
   // Only ASCII bytes were inserted into valid UTF-8, so the result is valid UTF-8.
   output += String(decoding: bytes, as: UTF8.self)
+}
+
+/// Appends the escaped form of the UTF-8 `text`, without quotes, to `output`.
+func appendJSONEscaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+  guard text.contains(where: needsJSONEscape) else {
+    output.append(contentsOf: text)
+    return
+  }
+  for byte in text {
+    switch byte {
+    case 0x22: output += [0x5C, 0x22]
+    case 0x5C: output += [0x5C, 0x5C]
+    case 0x08: output += [0x5C, UInt8(ascii: "b")]
+    case 0x0C: output += [0x5C, UInt8(ascii: "f")]
+    case 0x0A: output += [0x5C, UInt8(ascii: "n")]
+    case 0x0D: output += [0x5C, UInt8(ascii: "r")]
+    case 0x09: output += [0x5C, UInt8(ascii: "t")]
+    case 0..<0x20: output += Array("\\u00".utf8) + Array(hexByte(byte).utf8)
+    default: output.append(byte)
+    }
+  }
+}
+
+/// Tells whether a byte must be escaped inside a JSON string.
+@inline(__always)
+private func needsJSONEscape(_ byte: UInt8) -> Bool {
+  byte < 0x20 || byte == 0x22 || byte == 0x5C
 }
 
 private func hexByte(_ byte: UInt8) -> String {

@@ -106,16 +106,83 @@ extension ZoneCalendar {
   ///
   /// A zone with no further change gets a span of one year, so that a rule change that
   /// Foundation reports later is still picked up.
+  ///
+  /// Spans are kept per zone for the whole process, because Foundation's transition
+  /// lookup is slow (ICU copies the zone's rules on each call) and a replay asks for the
+  /// same spans once per account.
   public func offsetSpan(containing instant: Timestamp) -> (start: Int64, end: Int64, offset: Int64)
   {
     let seconds = instant.epochSeconds
+    if let known = Self.spans.span(of: identifier, containing: seconds) {
+      return (instant.microseconds, known.end * 1_000_000, known.offset)
+    }
     let offset = offsetSeconds(at: instant)
-    var end = seconds + 366 * 86_400
+    // Without a further change, the span ends at the next multiple of 366 days since the
+    // epoch, so that queries in one such period share one cached span.
+    let period: Int64 = 366 * 86_400
+    var end = (floorDivide(seconds, period) + 1) * period
     let moment = Date(timeIntervalSince1970: Double(seconds))
     if let change = zone.nextDaylightSavingTimeTransition(after: moment) {
       end = min(end, Int64(change.timeIntervalSince1970.rounded(.up)))
     }
-    return (instant.microseconds, max(end, seconds + 1) * 1_000_000, offset)
+    end = max(end, seconds + 1)
+    Self.spans.insert(identifier, start: seconds, end: end, offset: offset)
+    return (instant.microseconds, end * 1_000_000, offset)
+  }
+
+  private static let spans = OffsetSpans()
+}
+
+/// Spans of seconds with one zone offset, per zone, shared by every thread.
+///
+/// A span runs from the earliest instant asked about up to the zone's next offset change,
+/// so two spans that end at the same change merge into one.
+private final class OffsetSpans: @unchecked Sendable {
+  private struct Span {
+    var start: Int64
+    var end: Int64
+    var offset: Int64
+  }
+
+  private let lock = NSLock()
+  /// Each zone's spans, sorted by end.
+  private var byZone: [String: [Span]] = [:]
+
+  func span(of zone: String, containing seconds: Int64) -> (end: Int64, offset: Int64)? {
+    lock.withLock {
+      guard let spans = byZone[zone] else { return nil }
+      let index = firstIndex(in: spans, endingAfter: seconds)
+      guard index < spans.count, spans[index].start <= seconds else { return nil }
+      return (spans[index].end, spans[index].offset)
+    }
+  }
+
+  func insert(_ zone: String, start: Int64, end: Int64, offset: Int64) {
+    lock.withLock {
+      var spans = byZone[zone, default: []]
+      let index = firstIndex(in: spans, endingAfter: end - 1)
+      if index < spans.count, spans[index].end == end, spans[index].offset == offset {
+        spans[index].start = min(spans[index].start, start)
+      } else {
+        spans.insert(Span(start: start, end: end, offset: offset), at: index)
+      }
+      byZone[zone] = spans
+    }
+  }
+
+  /// Returns the index of the first span whose end is after `seconds`.
+  private func firstIndex(in spans: [Span], endingAfter seconds: Int64) -> Int {
+    var low = 0
+    var high = spans.count
+    while low < high {
+      let middle = (low + high) / 2
+      if spans[middle].end <= seconds {
+        low = middle + 1
+      } else {
+        high = middle
+      }
+    }
+    return low
   }
 }
 
