@@ -127,7 +127,13 @@ struct LogFold {
           return name.withUTF8 { metrics.index(for: UnsafeRawBufferPointer($0)) }
         })
       copyBases.append(copies.count)
-      copies.append(contentsOf: part.copies)
+      // The first part's copies are taken over rather than copied.
+      if copies.isEmpty {
+        swap(&copies, &part.copies)
+      } else {
+        copies.append(contentsOf: part.copies)
+        part.copies = []
+      }
     }
 
     // 2. Number the accounts in id byte order and move each entry to the group of its
@@ -154,7 +160,6 @@ struct LogFold {
         moved.renumber(metrics: metricMap, copyBase: copyBase)
         groups[Int(moved.slot) >> groupShift].append(moved)
       }
-      part.copies = []
     }
 
     // 3. Sort each group by account number, keeping log order within an account, and
