@@ -50,15 +50,15 @@ public final class IncrementalProjector {
           position = view.position
           let account = event.account
           if late.contains(account) { return true }
-          var state = states[account] ?? AccountState(account: account, playbook: rules.playbook)
-          if let last = state.lastApplied,
+          if let last = states[account]?.lastApplied,
             (event.occurredAt, view.position) < (last.occurredAt, last.position)
           {
             late.insert(account)
             return true
           }
-          state.apply(event, position: view.position)
-          states[account] = state
+          // Applied in place, so the state's arrays are not copied for every event.
+          states[account, default: AccountState(account: account, playbook: rules.playbook)]
+            .apply(event, position: view.position)
           return true
         }
         let everything = ReplayPoint(asOf: .maximum, knownAt: .maximum)
