@@ -20,7 +20,8 @@ enum VerifyCommand: Command {
     details: """
       Checks every record's checksum and encoding, positions without gaps, recorded_at
       never decreasing, every event id indexed at its record, and every account's index
-      entries against the log.
+      entries (count, times and positions) against the log, and that every stored
+      playbook can be read.
       """)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
