@@ -9,18 +9,14 @@ extension AccountState {
   /// Foundation calls and no allocations unless its instant falls outside the cached local
   /// day, which happens at a new local day or a zone offset change.
   public mutating func apply(_ event: Event, position: UInt64) {
+    if case .usageRecorded(let usage) = event.payload {
+      return applyUsage(
+        metric: usage.metric, millionths: usage.quantity.millionths,
+        occurredAt: event.occurredAt.microseconds, position: position)
+    }
     let at = event.occurredAt.microseconds
     lastOccurredAt = at
     lastPosition = position
-
-    if case .usageRecorded(let usage) = event.payload {
-      if status == .active {
-        recordUsage(usage, at: at)
-      } else {
-        countIgnored()
-      }
-      return
-    }
 
     switch event.payload {
     case .accountLanded(let landed):
@@ -146,13 +142,6 @@ extension AccountState {
     while index < usage.count, usage[index].metric != metric { index += 1 }
     guard index < usage.count else { return }
     recordUsage(tracker: index, millionths: millionths, at: at)
-  }
-
-  private mutating func recordUsage(_ usage: UsageRecorded, at: Int64) {
-    var index = 0
-    while index < self.usage.count, self.usage[index].metric != usage.metric { index += 1 }
-    guard index < self.usage.count else { return }
-    recordUsage(tracker: index, millionths: usage.quantity.millionths, at: at)
   }
 
   /// Adds a quantity to the tracker at `index` and notes when it crosses the threshold.

@@ -40,9 +40,8 @@ enum DueCommand: Command {
       try parseTimeOption($0, option: "known-at")
     }
     let ledger = try Ledger.open(directory: context.storeDirectory)
-    let resolvedKnownAt = try knownAt ?? ledger.latestTransactionTime() ?? .now
-    let checkins = try ledger.checkinsDue(
-      on: date, upcomingDays: within, knownAt: resolvedKnownAt)
+    let knownAtUsed = try resolvedKnownAt(knownAt, in: ledger)
+    let checkins = try ledger.checkinsDue(on: date, upcomingDays: within, knownAt: knownAtUsed)
 
     if arguments.flag("json") {
       for item in checkins {
@@ -51,12 +50,12 @@ enum DueCommand: Command {
             + "\"status\":\"\(item.status)\",\"days_until_due\":\(item.daysUntilDue),"
             + "\"tier\":\(item.tier.map(jsonQuoted) ?? "null"),"
             + "\"rules_version\":\(jsonQuoted(item.rulesVersion)),"
-            + "\"known_at\":\"\(resolvedKnownAt.rfc3339)\"}")
+            + "\"known_at\":\"\(knownAtUsed.rfc3339)\"}")
       }
       return
     }
     context.output.line(
-      "Check-ins on \(date), known at \(resolvedKnownAt.rfc3339) (upcoming: the next "
+      "Check-ins on \(date), known at \(knownAtUsed.rfc3339) (upcoming: the next "
         + "\(within) days; days: until the due date, negative when past)")
     context.output.line(
       "status".rightPadded(9) + " " + "due_on".rightPadded(10) + " " + "days".leftPadded(5)

@@ -27,6 +27,12 @@ func requestedPoint(_ arguments: ParsedArguments, validTimeOption: String) throw
   return RequestedPoint(asOf: asOf ?? .now, knownAt: knownAt)
 }
 
+/// Returns `knownAt`, or when it is nil the ledger's latest transaction time (now for an
+/// empty ledger). Every write not committed by then gets a later stamp.
+func resolvedKnownAt(_ knownAt: Timestamp?, in ledger: Ledger) throws -> Timestamp {
+  try knownAt ?? ledger.latestTransactionTime() ?? .now
+}
+
 /// The times given on the command line, before the ledger is open.
 struct RequestedPoint {
   var asOf: Timestamp
@@ -39,8 +45,7 @@ struct RequestedPoint {
   /// Every write not committed by then gets a later stamp, so the same point gives the
   /// same projections later, even while other processes append.
   func resolved(in ledger: Ledger) throws -> ReplayPoint {
-    let knownAt = try self.knownAt ?? ledger.latestTransactionTime() ?? .now
-    return ReplayPoint(asOf: asOf, knownAt: knownAt)
+    ReplayPoint(asOf: asOf, knownAt: try resolvedKnownAt(knownAt, in: ledger))
   }
 
   /// The point with a missing known-at set to now, for checking other options before

@@ -57,6 +57,15 @@ struct DamagedLedgerTests {
     #expect(result.standardError.contains("damaged"), "\(result.standardError)")
   }
 
+  /// Returns the account-index entry of a usage event at 2024-01-11T09:00:00Z: the
+  /// occurred time with its sign bit flipped, then the position, both big-endian.
+  func indexEntry(position: UInt64) -> [UInt8] {
+    let occurred: Int64 = 1_704_963_600_000_000
+    let time = UInt64(bitPattern: occurred) ^ (1 << 63)
+    return withUnsafeBytes(of: time.bigEndian) { Array($0) }
+      + withUnsafeBytes(of: position.bigEndian) { Array($0) }
+  }
+
   /// Runs `tierline` on the ledger and checks that it exits 1 with `text` in its error.
   func expectFailure(_ arguments: [String], naming text: String) throws {
     let result = try Tierline.run(["--store", store] + arguments)
@@ -115,11 +124,7 @@ struct DamagedLedgerTests {
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
     // An account-index entry is the occurred time with its sign bit flipped, then the
     // position, both big-endian. Position 29 is a usage event at 2024-01-11T09:00:00Z.
-    let occurred: Int64 = 1_704_963_600_000_000
-    let time = UInt64(bitPattern: occurred) ^ (1 << 63)
-    let entry = withUnsafeBytes(of: time.bigEndian) { Array($0) }
-      + withUnsafeBytes(of: UInt64(29).bigEndian) { Array($0) }
-    let found = offsets(of: entry, in: bytes)
+    let found = offsets(of: indexEntry(position: 29), in: bytes)
     try #require(found.count == 1)
     // Moves the indexed time 256 µs, so an as-of cut still reaches the entry. An entry
     // moved past the cut is left out of a point query unseen; `verify` names both.
@@ -136,13 +141,9 @@ struct DamagedLedgerTests {
   @Test("repeated account index entry is named")
   func repeatedIndexEntry() throws {
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
-    // Positions 28 and 29 are usage events at the same time; turning 28 into 29 makes
+    // Positions 28 and 29 are usage events at the same time. Turning 28 into 29 makes
     // the index list position 29 twice and position 28 never.
-    let occurred: Int64 = 1_704_963_600_000_000
-    let time = UInt64(bitPattern: occurred) ^ (1 << 63)
-    let entry = withUnsafeBytes(of: time.bigEndian) { Array($0) }
-      + withUnsafeBytes(of: UInt64(28).bigEndian) { Array($0) }
-    let found = offsets(of: entry, in: bytes)
+    let found = offsets(of: indexEntry(position: 28), in: bytes)
     try #require(found.count == 1)
     bytes[found[0] + 15] ^= 0x01
     try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
