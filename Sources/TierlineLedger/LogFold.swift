@@ -23,7 +23,7 @@ import TierlineStore
 ///    late, then applied to a fresh state, and the projection is handed over.
 ///
 /// Several threads can scan consecutive ranges of the log at once, each in its own read
-/// transaction, and fold groups of accounts at once; `fold` joins the ranges in order,
+/// transaction, and fold groups of accounts at once. `fold` joins the ranges in order,
 /// so every account's entries stay in log order.
 ///
 /// Memory: 32 bytes per visible record and a copy of every event other than usage,
@@ -178,8 +178,8 @@ struct LogFold {
         }
         return
       }
-      // Workers fold the groups in turn; this thread hands each group's projections over
-      // as soon as that group and every one before it are done, so few are held at once.
+      // Workers fold the groups in turn. This thread hands a group's projections over once
+      // that group and every one before it are done, so few are held at once.
       let results = ThreadResults<[([UInt8], AccountProjection)]>(count: groupCount)
       let ready = (0..<groupCount).map { _ in DispatchSemaphore(value: 0) }
       let finished = DispatchGroup()
@@ -261,8 +261,8 @@ final class LogPart: @unchecked Sendable {
   }
 }
 
-/// What folding one group of accounts needs besides the group itself; read-only, so
-/// several threads share it.
+/// The read-only inputs that folding a group of accounts needs besides the group, shared
+/// by the folding threads.
 private struct GroupContext: @unchecked Sendable {
   let point: ReplayPoint
   let rules: ReplayRules
@@ -597,7 +597,7 @@ private func equalBytes(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPoi
   return memcmp(left, right, lhs.count) == 0
 }
 
-/// A 64-bit hash of an account id, eight bytes at a time.
+/// Returns a 64-bit hash of an account id, mixing eight bytes at a time.
 @inline(__always)
 func accountHash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
   var hash = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)

@@ -104,12 +104,12 @@ extension ZoneCalendar {
   /// Returns the span of instants from `instant` up to the zone's next offset change,
   /// all with the same offset from UTC (µs since the epoch, offset in seconds).
   ///
-  /// A zone with no further change gets a span of one year, so that a rule change that
-  /// Foundation reports later is still picked up.
+  /// A zone with no further change gets a span up to the next multiple of 366 days since
+  /// the epoch, so that a rule change that Foundation reports later is still picked up.
   ///
   /// Spans are kept per zone for the whole process, because Foundation's transition
-  /// lookup is slow (ICU copies the zone's rules on each call) and a replay asks for the
-  /// same spans once per account.
+  /// lookup is slow (in a profile, ICU copied the zone's rules on each call) and a replay
+  /// looks up the same spans again for every account.
   public func offsetSpan(containing instant: Timestamp) -> (start: Int64, end: Int64, offset: Int64)
   {
     let seconds = instant.epochSeconds
@@ -117,8 +117,7 @@ extension ZoneCalendar {
       return (instant.microseconds, known.end * 1_000_000, known.offset)
     }
     let offset = offsetSeconds(at: instant)
-    // Without a further change, the span ends at the next multiple of 366 days since the
-    // epoch, so that queries in one such period share one cached span.
+    // Queries in one 366-day period share one cached span when no change comes first.
     let period: Int64 = 366 * 86_400
     var end = (floorDivide(seconds, period) + 1) * period
     let moment = Date(timeIntervalSince1970: Double(seconds))
