@@ -8,9 +8,7 @@ struct AppendCommandTests {
 
   init() throws {
     directory = try TemporaryDirectory()
-    store = directory.path("ledger")
-    let created = try Tierline.run(["--store", store, "init"])
-    #expect(created.status == 0, "\(created.standardError)")
+    store = try Tierline.initializedStore(in: directory)
   }
 
   func eventCount() throws -> Int {

@@ -8,9 +8,7 @@ struct BackupCommandTests {
 
   init() throws {
     directory = try TemporaryDirectory()
-    store = directory.path("ledger")
-    let created = try Tierline.run(["--store", store, "init"])
-    #expect(created.status == 0, "\(created.standardError)")
+    store = try Tierline.initializedStore(in: directory)
     let generated = try Tierline.run(["generate", "--accounts", "30", "--seed", "7"])
     #expect(generated.status == 0, "\(generated.standardError)")
     let appended = try Tierline.run(

@@ -34,9 +34,7 @@ struct ImportCommandTests {
 
   init() throws {
     directory = try TemporaryDirectory()
-    store = directory.path("ledger")
-    let created = try Tierline.run(["--store", store, "init"])
-    #expect(created.status == 0, "\(created.standardError)")
+    store = try Tierline.initializedStore(in: directory)
     try Data(ImportCommandTests.mapping.utf8).write(to: URL(fileURLWithPath: mappingPath))
   }
 

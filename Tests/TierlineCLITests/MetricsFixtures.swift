@@ -62,9 +62,7 @@ struct CLILedger {
 
   init(_ lines: [String]) throws {
     directory = try TemporaryDirectory()
-    store = directory.path("ledger")
-    let created = try Tierline.run(["--store", store, "init"])
-    #expect(created.status == 0, "\(created.standardError)")
+    store = try Tierline.initializedStore(in: directory)
     let appended = try Tierline.run(
       ["--store", store, "append", "-"], input: lines.joined(separator: "\n"))
     #expect(appended.status == 0, "\(appended.standardError)")

@@ -39,6 +39,15 @@ enum Tierline {
     return executable.deletingLastPathComponent().appendingPathComponent("tierline")
   }()
 
+  /// Creates a ledger named `ledger` in `directory` with `tierline init` and returns its
+  /// path.
+  static func initializedStore(in directory: TemporaryDirectory) throws -> String {
+    let store = directory.path("ledger")
+    let created = try run(["--store", store, "init"])
+    #expect(created.status == 0, "\(created.standardError)")
+    return store
+  }
+
   /// Runs `tierline ARGUMENTS` with `input` on standard input and waits for it.
   static func run(
     _ arguments: [String], input: String? = nil, environment: [String: String] = [:]
