@@ -10,7 +10,8 @@ enum QueryBenchmark {
     let directory = try options.string("store")
     let samples = try options.integer("samples", default: 2_000)
     let warmUp = try options.integer("warm-up", default: 200)
-    var random = SplitMix64(seed: UInt64(try options.integer("seed", default: 1)))
+    // A seeded generator, so every run queries the same accounts.
+    var random = SplitMix64(state: UInt64(try options.integer("seed", default: 1)))
 
     let ledger = try Ledger.open(directory: directory)
     let eventCount = try ledger.eventCount()
@@ -40,22 +41,5 @@ enum QueryBenchmark {
         "max_seconds": sorted.last ?? .nan,
         "mean_events_per_account": Double(eventCount) / Double(accounts.count),
       ])
-  }
-}
-
-/// A small seeded generator (SplitMix64), so every run queries the same accounts.
-struct SplitMix64 {
-  private var state: UInt64
-
-  init(seed: UInt64) {
-    state = seed
-  }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var mixed = state
-    mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-    return mixed ^ (mixed >> 31)
   }
 }

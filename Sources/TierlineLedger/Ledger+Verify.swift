@@ -157,8 +157,7 @@ extension Ledger {
 
 /// Returns a 64-bit hash of one account-index entry; `verify` sums them per account.
 private func entryDigest(occurredAt: Int64, position: UInt64) -> UInt64 {
-  var mixed = UInt64(bitPattern: occurredAt) &* 0x9E37_79B9_7F4A_7C15 ^ position
-  mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-  mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-  return mixed ^ (mixed >> 31)
+  let combined = UInt64(bitPattern: occurredAt) &* 0x9E37_79B9_7F4A_7C15 ^ position
+  var mixer = SplitMix64(state: combined)
+  return mixer.next()
 }

@@ -16,6 +16,21 @@ func parseDecimalOption(_ text: String, option: String, atMostOne: Bool = false)
 }
 
 /// Reads the metrics options from the command line; the times come from `point`.
+/// Opens the ledger and computes the metrics that `metrics` and `report` print, after
+/// checking every option, so that bad options are usage errors before a missing ledger.
+func computeMetrics(_ arguments: ParsedArguments, context: CommandContext) throws
+  -> (ledger: Ledger, point: ReplayPoint, metrics: PortfolioMetrics)
+{
+  let requested = try requestedPoint(arguments, validTimeOption: "as-of")
+  _ = try metricsOptions(arguments, point: requested.provisional)
+  let override = try playbookOption(arguments)
+  let ledger = try Ledger.open(directory: context.storeDirectory)
+  let point = try requested.resolved(in: ledger)
+  let options = try metricsOptions(arguments, point: point)
+  let rules = try ledger.replayRules(at: point, override: override)
+  return (ledger, point, try ledger.metrics(options: options, rules: rules))
+}
+
 func metricsOptions(_ arguments: ParsedArguments, point: ReplayPoint) throws -> MetricsOptions {
   var options = MetricsOptions(asOf: point.asOf, knownAt: point.knownAt)
   if let text = arguments.value("cohort") {

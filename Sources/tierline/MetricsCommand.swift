@@ -21,15 +21,7 @@ enum MetricsCommand: Command {
       """)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
-    let requested = try requestedPoint(arguments, validTimeOption: "as-of")
-    // Checked before the ledger opens, so bad options are usage errors first.
-    _ = try metricsOptions(arguments, point: requested.provisional)
-    let override = try playbookOption(arguments)
-    let ledger = try Ledger.open(directory: context.storeDirectory)
-    let point = try requested.resolved(in: ledger)
-    let options = try metricsOptions(arguments, point: point)
-    let rules = try ledger.replayRules(at: point, override: override)
-    let metrics = try ledger.metrics(options: options, rules: rules)
+    let metrics = try computeMetrics(arguments, context: context).metrics
 
     if arguments.flag("json") {
       context.output.line(metrics.jsonText())

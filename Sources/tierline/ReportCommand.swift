@@ -24,15 +24,7 @@ enum ReportCommand: Command {
     guard let path = arguments.value("html") else {
       throw UsageError("missing --html FILE for report; see `tierline report --help`")
     }
-    let requested = try requestedPoint(arguments, validTimeOption: "as-of")
-    // Checked before the ledger opens, so bad options are usage errors first.
-    _ = try metricsOptions(arguments, point: requested.provisional)
-    let override = try playbookOption(arguments)
-    let ledger = try Ledger.open(directory: context.storeDirectory)
-    let point = try requested.resolved(in: ledger)
-    let options = try metricsOptions(arguments, point: point)
-    let rules = try ledger.replayRules(at: point, override: override)
-    let metrics = try ledger.metrics(options: options, rules: rules)
+    let (ledger, point, metrics) = try computeMetrics(arguments, context: context)
     let date = CivilDate(
       daysSinceEpoch: Int(floorDivision(point.asOf.microseconds, 86_400_000_000)))
     let checkins = try ledger.checkinsDue(on: date, upcomingDays: 14, knownAt: point.knownAt)

@@ -1,11 +1,17 @@
-/// A SplitMix64 generator, used only to expand one 64-bit seed into the state of
-/// `SampleRandom`, because xoshiro256** must not start from an all-zero state.
-struct SplitMix64 {
+/// A SplitMix64 generator. It expands one 64-bit seed into the state of `SampleRandom`,
+/// because xoshiro256** must not start from an all-zero state, and serves wherever a
+/// small seeded sequence or a 64-bit mix is enough.
+public struct SplitMix64 {
   /// The running state; advanced by the golden-ratio increment on every draw.
-  var state: UInt64
+  public var state: UInt64
+
+  /// Creates a generator whose first draw mixes `state` plus the increment.
+  public init(state: UInt64) {
+    self.state = state
+  }
 
   /// Returns the next 64 pseudo-random bits.
-  mutating func next() -> UInt64 {
+  public mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var mixed = state
     mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
