@@ -36,8 +36,12 @@ struct LogFold {
   /// The rules the fold applies.
   let rules: ReplayRules
 
-  /// The number of records read between two releases of map pages, about 8 MiB of log.
-  static let recordsBetweenReleases = 1 << 16
+  /// The number of records read between two releases of map pages, about 1 MiB of log.
+  ///
+  /// A page fault maps the cached pages around the faulting one too, and the log's pages
+  /// lie between index pages in `data.mdb`, so the resident set grows by several times
+  /// the log bytes read; releasing often keeps it small.
+  static let recordsBetweenReleases = 1 << 13
 
   /// The largest number of account groups. A group contains a run of accounts in id
   /// order, few enough that its entries sort within the cache.
@@ -150,17 +154,22 @@ struct LogFold {
       groups.deinitialize()
       groups.deallocate()
     }
+    // The chunks each part's list gives up are filled again by the groups. Scanning
+    // threads allocate from their own malloc arenas, which the joining thread would
+    // not reuse, so without the pool the entries would briefly take twice the memory.
+    let pool = ChunkPool()
     for (index, part) in parts.enumerated() {
       let slotMap = slotMaps[index]
       let metricMap = metricMaps[index]
       let copyBase = copyBases[index]
-      part.arrivals.drain { entry in
+      part.arrivals.drain(into: pool) { entry in
         var moved = entry
         moved.slot = rankOfSlot[Int(slotMap[Int(entry.slot)])]
         moved.renumber(metrics: metricMap, copyBase: copyBase)
-        groups[Int(moved.slot) >> groupShift].append(moved)
+        groups[Int(moved.slot) >> groupShift].append(moved, reusing: pool)
       }
     }
+    pool.deallocate()
 
     // 3. Sort each group by account number, keeping log order within an account, and
     // fold its accounts in that order.
@@ -394,10 +403,12 @@ struct EntryChunks {
     chunks.isEmpty ? 0 : (chunks.count - 1) * Self.chunkSize + countInLast
   }
 
+  /// Appends `entry`, taking a new chunk from `pool` when one is needed and the pool
+  /// has one.
   @inline(__always)
-  mutating func append(_ entry: FoldEntry) {
+  mutating func append(_ entry: FoldEntry, reusing pool: ChunkPool? = nil) {
     if countInLast == Self.chunkSize {
-      chunks.append(.allocate(capacity: Self.chunkSize))
+      chunks.append(pool?.take() ?? .allocate(capacity: Self.chunkSize))
       countInLast = 0
     }
     (chunks[chunks.count - 1] + countInLast).initialize(to: entry)
@@ -422,13 +433,13 @@ struct EntryChunks {
     return bounds
   }
 
-  /// Calls `body` with every entry in order, freeing each chunk once it is read, and
-  /// leaves the list empty.
-  mutating func drain(_ body: (FoldEntry) -> Void) {
+  /// Calls `body` with every entry in order, handing each chunk to `pool` once it is
+  /// read, and leaves the list empty.
+  mutating func drain(into pool: ChunkPool, _ body: (FoldEntry) -> Void) {
     for (index, chunk) in chunks.enumerated() {
       let filled = index == chunks.count - 1 ? countInLast : Self.chunkSize
       for offset in 0..<filled { body(chunk[offset]) }
-      chunk.deallocate()
+      pool.give(chunk)
     }
     chunks = []
     countInLast = Self.chunkSize
@@ -446,6 +457,32 @@ struct EntryChunks {
     for chunk in chunks { chunk.deallocate() }
     chunks = []
     countInLast = Self.chunkSize
+  }
+}
+
+/// Chunks of `EntryChunks` that were read and may be filled again.
+final class ChunkPool {
+  private var chunks: [UnsafeMutablePointer<FoldEntry>] = []
+
+  /// Returns a chunk that was handed back, or nil when there is none.
+  @inline(__always)
+  func take() -> UnsafeMutablePointer<FoldEntry>? {
+    chunks.popLast()
+  }
+
+  /// Hands back a chunk whose entries are no longer needed.
+  func give(_ chunk: UnsafeMutablePointer<FoldEntry>) {
+    chunks.append(chunk)
+  }
+
+  /// Frees the chunks still in the pool.
+  func deallocate() {
+    for chunk in chunks { chunk.deallocate() }
+    chunks = []
+  }
+
+  deinit {
+    deallocate()
   }
 }
 
