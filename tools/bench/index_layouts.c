@@ -1,0 +1,786 @@
+/*
+ * Compares account-index layouts for Tierline's LMDB store: what each costs in
+ * batched appends and in reading one account's records.
+ *
+ * Usage: index_layouts LAYOUT EVENTS.ndjson DIR
+ *
+ * LAYOUT is one of:
+ *   log       only the log: big-endian u64 position -> 166-byte record
+ *             (16-byte header, 150-byte body), written with MDB_APPEND
+ *   none      log, plus event_ids: event id -> big-endian position, written
+ *             after an mdb_get duplicate check with MDB_NOOVERWRITE
+ *   dupsort   log, event_ids, plus originators (MDB_DUPSORT|MDB_DUPFIXED):
+ *             account -> 16-byte value (sortable occurred time, position)
+ *   flat      log, event_ids, plus streams: key (account length byte, account,
+ *             sortable occurred time, position) -> empty value
+ *   covering  like flat, but the streams value is the 166-byte record
+ *
+ * Reads every event of EVENTS.ndjson into memory first. Then creates a fresh
+ * environment in DIR, which must not exist yet. The environment is opened with
+ * MDB_NOTLS and full commit sync, as Tierline opens its store. Every event is
+ * written in write transactions of 1,000 events. The load is measured by wall
+ * clock and by three write counters:
+ *   write_bytes        from /proc/self/io. NOTE: on Linux 6.18 with ext4 it
+ *                      read 1.6 to 16 times wchar, likely because the kernel
+ *                      counts whole page-cache folios as they become dirty.
+ *   wchar              from /proc/self/io: bytes passed to write system calls.
+ *   device_bytes       sectors written to the block device of DIR, from
+ *                      /sys/dev/block. This counts every process and the file
+ *                      system journal, so it is only meaningful on an idle
+ *                      machine.
+ *
+ * For dupsort, flat and covering it then times 2,000 one-account reads, after
+ * 200 warm-up reads, of accounts chosen by a fixed-seed SplitMix64. Each read
+ * is its own read transaction that walks the account's index entries in order
+ * and sums every byte of each record. Dupsort and flat fetch each record from
+ * log by position. The page cache contains the environment during the reads, so
+ * they measure hot reads.
+ *
+ * Prints one JSON object per measurement on stdout. Any LMDB error is printed
+ * on stderr and ends the run with exit status 1.
+ *
+ * Build: cc -O2 -Wall -Wextra -o index_layouts index_layouts.c -llmdb
+ */
+#include <errno.h>
+#include <lmdb.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+
+enum { BATCH_EVENTS = 1000 };
+enum { RECORD_HEADER_BYTES = 16, RECORD_BODY_BYTES = 150 };
+enum { RECORD_BYTES = RECORD_HEADER_BYTES + RECORD_BODY_BYTES };
+enum { MAX_DATABASES = 8 };
+enum { QUERY_COUNT = 2000, WARMUP_COUNT = 200 };
+static const size_t MAP_SIZE = (size_t)64 << 30;
+static const uint64_t QUERY_SEED = 0x1d5a0c3e9b7f2468ULL;
+
+enum Layout { LAYOUT_LOG, LAYOUT_NONE, LAYOUT_DUPSORT, LAYOUT_FLAT, LAYOUT_COVERING };
+static const char *const LAYOUT_NAMES[] = {"log", "none", "dupsort", "flat", "covering"};
+
+/* One parsed event. Offsets point into the text arena. */
+struct Event {
+  uint64_t id_offset;
+  uint64_t account_offset;
+  int64_t occurred_us;
+  uint8_t id_length;
+  uint8_t account_length;
+};
+
+/* One distinct account: its first event and its number of events. */
+struct Account {
+  uint32_t first_event;
+  uint32_t event_count;
+};
+
+struct Input {
+  struct Event *events;
+  size_t event_count;
+  char *arena;
+  size_t arena_length;
+  struct Account *accounts;
+  size_t account_count;
+};
+
+struct Store {
+  MDB_env *env;
+  MDB_dbi log;
+  MDB_dbi event_ids;
+  MDB_dbi index;
+};
+
+static double now_seconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void check(int rc, const char *call) {
+  if (rc != MDB_SUCCESS) {
+    fprintf(stderr, "error: %s failed: %s\n", call, mdb_strerror(rc));
+    exit(1);
+  }
+}
+
+static void check_at(int rc, const char *call, uint64_t position) {
+  if (rc != MDB_SUCCESS) {
+    fprintf(stderr, "error: %s failed at position %llu: %s\n", call,
+            (unsigned long long)position, mdb_strerror(rc));
+    exit(1);
+  }
+}
+
+static void *allocate(size_t bytes) {
+  void *memory = malloc(bytes);
+  if (memory == NULL) {
+    fprintf(stderr, "error: could not allocate %zu bytes\n", bytes);
+    exit(1);
+  }
+  return memory;
+}
+
+static void put_big_endian(unsigned char *out, uint64_t value) {
+  for (int i = 7; i >= 0; i--) {
+    out[i] = (unsigned char)(value & 0xff);
+    value >>= 8;
+  }
+}
+
+static uint64_t get_big_endian(const unsigned char *in) {
+  uint64_t value = 0;
+  for (int i = 0; i < 8; i++) {
+    value = (value << 8) | in[i];
+  }
+  return value;
+}
+
+/* Writes a signed time so that unsigned byte order matches numeric order. */
+static void put_sortable_time(unsigned char *out, int64_t microseconds) {
+  put_big_endian(out, (uint64_t)microseconds ^ (UINT64_C(1) << 63));
+}
+
+static uint64_t next_splitmix64(uint64_t *state) {
+  uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+/* Returns days since 1970-01-01 of a proleptic Gregorian date. */
+static int64_t days_from_civil(int64_t year, int64_t month, int64_t day) {
+  year -= month <= 2;
+  int64_t era = (year >= 0 ? year : year - 399) / 400;
+  int64_t year_of_era = year - era * 400;
+  int64_t day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146097 + day_of_era - 719468;
+}
+
+static int parse_digits(const char *text, int count, int64_t *value) {
+  *value = 0;
+  for (int i = 0; i < count; i++) {
+    if (text[i] < '0' || text[i] > '9') {
+      return 0;
+    }
+    *value = *value * 10 + (text[i] - '0');
+  }
+  return 1;
+}
+
+/*
+ * Parses "YYYY-MM-DDTHH:MM:SSZ" into microseconds since the Unix epoch.
+ * Returns 0 on any other form, including fractional seconds and offsets.
+ */
+static int parse_utc_time(const char *text, size_t length, int64_t *microseconds) {
+  int64_t year, month, day, hour, minute, second;
+  if (length != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
+      text[13] != ':' || text[16] != ':' || text[19] != 'Z') {
+    return 0;
+  }
+  if (!parse_digits(text, 4, &year) || !parse_digits(text + 5, 2, &month) ||
+      !parse_digits(text + 8, 2, &day) || !parse_digits(text + 11, 2, &hour) ||
+      !parse_digits(text + 14, 2, &minute) || !parse_digits(text + 17, 2, &second)) {
+    return 0;
+  }
+  int64_t days = days_from_civil(year, month, day);
+  int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second;
+  *microseconds = seconds * 1000000;
+  return 1;
+}
+
+/*
+ * Finds the string value of the first `"name":"` in line. The first match is
+ * the top-level field because the input writes id, type, account and
+ * occurred_at before data. Rejects values with escapes, which these fields
+ * never contain.
+ */
+static int find_string_field(const char *line, const char *pattern, const char **value,
+                             size_t *length) {
+  const char *start = strstr(line, pattern);
+  if (start == NULL) {
+    return 0;
+  }
+  start += strlen(pattern);
+  const char *end = start;
+  while (*end != '"' && *end != '\0') {
+    if (*end == '\\') {
+      return 0;
+    }
+    end++;
+  }
+  if (*end != '"') {
+    return 0;
+  }
+  *value = start;
+  *length = (size_t)(end - start);
+  return 1;
+}
+
+static uint64_t hash_bytes(const char *bytes, size_t length) {
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  for (size_t i = 0; i < length; i++) {
+    hash = (hash ^ (unsigned char)bytes[i]) * 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+/*
+ * Groups events by account with an open-addressing table of account indexes.
+ * The table has at least twice as many slots as events, so it never fills.
+ */
+static void collect_accounts(struct Input *input) {
+  size_t slot_count = 1;
+  while (slot_count < input->event_count * 2) {
+    slot_count <<= 1;
+  }
+  uint32_t *slots = allocate(slot_count * sizeof(uint32_t));
+  memset(slots, 0xff, slot_count * sizeof(uint32_t));
+  input->accounts = allocate(input->event_count * sizeof(struct Account));
+  input->account_count = 0;
+
+  for (size_t i = 0; i < input->event_count; i++) {
+    const struct Event *event = &input->events[i];
+    const char *account = input->arena + event->account_offset;
+    size_t slot = hash_bytes(account, event->account_length) & (slot_count - 1);
+    for (;;) {
+      uint32_t found = slots[slot];
+      if (found == UINT32_MAX) {
+        slots[slot] = (uint32_t)input->account_count;
+        input->accounts[input->account_count].first_event = (uint32_t)i;
+        input->accounts[input->account_count].event_count = 1;
+        input->account_count++;
+        break;
+      }
+      const struct Event *first = &input->events[input->accounts[found].first_event];
+      if (first->account_length == event->account_length &&
+          memcmp(input->arena + first->account_offset, account, event->account_length) == 0) {
+        input->accounts[found].event_count++;
+        break;
+      }
+      slot = (slot + 1) & (slot_count - 1);
+    }
+  }
+  free(slots);
+}
+
+static void append_to_arena(struct Input *input, size_t *capacity, const char *bytes,
+                            size_t length) {
+  if (input->arena_length + length > *capacity) {
+    while (input->arena_length + length > *capacity) {
+      *capacity *= 2;
+    }
+    char *grown = realloc(input->arena, *capacity);
+    if (grown == NULL) {
+      fprintf(stderr, "error: could not grow the text arena to %zu bytes\n", *capacity);
+      exit(1);
+    }
+    input->arena = grown;
+  }
+  memcpy(input->arena + input->arena_length, bytes, length);
+  input->arena_length += length;
+}
+
+/* Reads the id, account and occurred time of every line of the NDJSON file. */
+static void read_events(const char *path, struct Input *input) {
+  FILE *file = fopen(path, "r");
+  if (file == NULL) {
+    fprintf(stderr, "error: could not open %s: %s\n", path, strerror(errno));
+    exit(1);
+  }
+  size_t event_capacity = 1 << 20;
+  size_t arena_capacity = (size_t)1 << 24;
+  input->events = allocate(event_capacity * sizeof(struct Event));
+  input->arena = allocate(arena_capacity);
+  input->event_count = 0;
+  input->arena_length = 0;
+
+  char *line = NULL;
+  size_t line_capacity = 0;
+  size_t line_number = 0;
+  while (getline(&line, &line_capacity, file) != -1) {
+    line_number++;
+    const char *id, *account, *occurred_at;
+    size_t id_length, account_length, occurred_at_length;
+    struct Event event;
+    if (!find_string_field(line, "\"id\":\"", &id, &id_length) ||
+        !find_string_field(line, "\"account\":\"", &account, &account_length) ||
+        !find_string_field(line, "\"occurred_at\":\"", &occurred_at, &occurred_at_length) ||
+        !parse_utc_time(occurred_at, occurred_at_length, &event.occurred_us)) {
+      fprintf(stderr, "error: %s line %zu: missing or invalid id, account or occurred_at\n",
+              path, line_number);
+      exit(1);
+    }
+    if (id_length == 0 || id_length > 255 || account_length == 0 || account_length > 255) {
+      fprintf(stderr, "error: %s line %zu: id and account must be 1 to 255 bytes\n", path,
+              line_number);
+      exit(1);
+    }
+    if (input->event_count == UINT32_MAX) {
+      fprintf(stderr, "error: %s has more than %u events\n", path, UINT32_MAX);
+      exit(1);
+    }
+    if (input->event_count == event_capacity) {
+      event_capacity *= 2;
+      struct Event *grown = realloc(input->events, event_capacity * sizeof(struct Event));
+      if (grown == NULL) {
+        fprintf(stderr, "error: could not grow the event array to %zu events\n",
+                event_capacity);
+        exit(1);
+      }
+      input->events = grown;
+    }
+    event.id_offset = input->arena_length;
+    event.id_length = (uint8_t)id_length;
+    append_to_arena(input, &arena_capacity, id, id_length);
+    event.account_offset = input->arena_length;
+    event.account_length = (uint8_t)account_length;
+    append_to_arena(input, &arena_capacity, account, account_length);
+    input->events[input->event_count++] = event;
+  }
+  if (ferror(file)) {
+    fprintf(stderr, "error: could not read %s: %s\n", path, strerror(errno));
+    exit(1);
+  }
+  free(line);
+  fclose(file);
+  if (input->event_count == 0) {
+    fprintf(stderr, "error: %s has no events\n", path);
+    exit(1);
+  }
+  collect_accounts(input);
+}
+
+/* Returns the counter called name ("write_bytes" or "wchar") from /proc/self/io. */
+static uint64_t read_io_counter(const char *name) {
+  FILE *file = fopen("/proc/self/io", "r");
+  if (file == NULL) {
+    fprintf(stderr, "error: could not open /proc/self/io: %s\n", strerror(errno));
+    exit(1);
+  }
+  char line[256];
+  size_t name_length = strlen(name);
+  unsigned long long value = 0;
+  int found = 0;
+  while (fgets(line, sizeof line, file) != NULL) {
+    if (strncmp(line, name, name_length) == 0 && line[name_length] == ':' &&
+        sscanf(line + name_length + 1, "%llu", &value) == 1) {
+      found = 1;
+      break;
+    }
+  }
+  fclose(file);
+  if (!found) {
+    fprintf(stderr, "error: /proc/self/io has no %s line\n", name);
+    exit(1);
+  }
+  return value;
+}
+
+/*
+ * Reads into *bytes the total written so far to the block device of dir.
+ * Returns 0 when the device has no /sys/dev/block entry, as for tmpfs.
+ */
+static int read_device_bytes(const char *dir, uint64_t *bytes) {
+  struct stat info;
+  if (stat(dir, &info) != 0) {
+    fprintf(stderr, "error: could not stat %s: %s\n", dir, strerror(errno));
+    exit(1);
+  }
+  char path[128];
+  snprintf(path, sizeof path, "/sys/dev/block/%u:%u/stat", major(info.st_dev),
+           minor(info.st_dev));
+  FILE *file = fopen(path, "r");
+  if (file == NULL) {
+    return 0;
+  }
+  /* The seventh field of a block device's stat file is sectors written, in 512-byte units. */
+  unsigned long long fields[7];
+  int parsed = fscanf(file, "%llu %llu %llu %llu %llu %llu %llu", &fields[0], &fields[1],
+                      &fields[2], &fields[3], &fields[4], &fields[5], &fields[6]);
+  fclose(file);
+  if (parsed != 7) {
+    fprintf(stderr, "error: %s has fewer than 7 fields\n", path);
+    exit(1);
+  }
+  *bytes = (uint64_t)fields[6] * 512;
+  return 1;
+}
+
+static void read_load_average(char *out, size_t size) {
+  FILE *file = fopen("/proc/loadavg", "r");
+  if (file == NULL || fgets(out, (int)size, file) == NULL) {
+    fprintf(stderr, "error: could not read /proc/loadavg\n");
+    exit(1);
+  }
+  fclose(file);
+  out[strcspn(out, "\n")] = '\0';
+}
+
+/* Fills a log record: position and sortable time, then a body from the line number. */
+static void fill_record(unsigned char *record, uint64_t position, int64_t occurred_us) {
+  put_big_endian(record, position);
+  put_sortable_time(record + 8, occurred_us);
+  for (int i = 0; i < RECORD_BODY_BYTES; i++) {
+    record[RECORD_HEADER_BYTES + i] = (unsigned char)((position * 131 + (uint64_t)i * 7) >> 1);
+  }
+}
+
+/* Writes the flat or covering index key and returns its length. */
+static size_t fill_stream_key(unsigned char *key, const char *account, uint8_t account_length,
+                              int64_t occurred_us, uint64_t position) {
+  key[0] = account_length;
+  memcpy(key + 1, account, account_length);
+  put_sortable_time(key + 1 + account_length, occurred_us);
+  put_big_endian(key + 9 + account_length, position);
+  return (size_t)account_length + 17;
+}
+
+static struct Store open_store(const char *dir, enum Layout layout) {
+  struct Store store = {NULL, 0, 0, 0};
+  if (mkdir(dir, 0755) != 0) {
+    fprintf(stderr, "error: could not create %s: %s (remove it or choose a new directory)\n",
+            dir, strerror(errno));
+    exit(1);
+  }
+  check(mdb_env_create(&store.env), "mdb_env_create");
+  check(mdb_env_set_maxdbs(store.env, MAX_DATABASES), "mdb_env_set_maxdbs");
+  check(mdb_env_set_mapsize(store.env, MAP_SIZE), "mdb_env_set_mapsize");
+  check(mdb_env_open(store.env, dir, MDB_NOTLS, 0644), "mdb_env_open");
+
+  MDB_txn *txn;
+  check(mdb_txn_begin(store.env, NULL, 0, &txn), "mdb_txn_begin");
+  check(mdb_dbi_open(txn, "log", MDB_CREATE, &store.log), "mdb_dbi_open log");
+  if (layout != LAYOUT_LOG) {
+    check(mdb_dbi_open(txn, "event_ids", MDB_CREATE, &store.event_ids),
+          "mdb_dbi_open event_ids");
+  }
+  if (layout == LAYOUT_DUPSORT) {
+    check(mdb_dbi_open(txn, "originators", MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED,
+                       &store.index),
+          "mdb_dbi_open originators");
+  } else if (layout == LAYOUT_FLAT || layout == LAYOUT_COVERING) {
+    check(mdb_dbi_open(txn, "streams", MDB_CREATE, &store.index), "mdb_dbi_open streams");
+  }
+  check(mdb_txn_commit(txn), "mdb_txn_commit");
+  return store;
+}
+
+/* Writes the event at position into every database of the layout. */
+static void write_event(MDB_txn *txn, const struct Store *store, enum Layout layout,
+                        const struct Input *input, const struct Event *event,
+                        uint64_t position) {
+  unsigned char record[RECORD_BYTES];
+  unsigned char position_bytes[8];
+  unsigned char entry[16];
+  unsigned char stream_key[1 + 255 + 16];
+  fill_record(record, position, event->occurred_us);
+  put_big_endian(position_bytes, position);
+
+  MDB_val key = {sizeof position_bytes, position_bytes};
+  MDB_val value = {sizeof record, record};
+  check_at(mdb_put(txn, store->log, &key, &value, MDB_APPEND), "mdb_put log", position);
+  if (layout == LAYOUT_LOG) {
+    return;
+  }
+
+  const char *account = input->arena + event->account_offset;
+  MDB_val id = {event->id_length, input->arena + event->id_offset};
+  MDB_val stored;
+  int rc = mdb_get(txn, store->event_ids, &id, &stored);
+  if (rc == MDB_SUCCESS) {
+    fprintf(stderr, "error: event id %.*s at position %llu is a duplicate\n",
+            (int)event->id_length, input->arena + event->id_offset,
+            (unsigned long long)position);
+    exit(1);
+  }
+  if (rc != MDB_NOTFOUND) {
+    check_at(rc, "mdb_get event_ids", position);
+  }
+  MDB_val position_value = {sizeof position_bytes, position_bytes};
+  check_at(mdb_put(txn, store->event_ids, &id, &position_value, MDB_NOOVERWRITE),
+           "mdb_put event_ids", position);
+
+  if (layout == LAYOUT_DUPSORT) {
+    put_sortable_time(entry, event->occurred_us);
+    put_big_endian(entry + 8, position);
+    MDB_val account_key = {event->account_length, (void *)account};
+    MDB_val entry_value = {sizeof entry, entry};
+    check_at(mdb_put(txn, store->index, &account_key, &entry_value, 0),
+             "mdb_put originators", position);
+  } else if (layout == LAYOUT_FLAT || layout == LAYOUT_COVERING) {
+    size_t key_length =
+        fill_stream_key(stream_key, account, event->account_length, event->occurred_us, position);
+    MDB_val stream = {key_length, stream_key};
+    MDB_val stream_value = {0, NULL};
+    if (layout == LAYOUT_COVERING) {
+      stream_value = value;
+    }
+    check_at(mdb_put(txn, store->index, &stream, &stream_value, 0), "mdb_put streams",
+             position);
+  }
+}
+
+static void print_database_stats(const struct Store *store, enum Layout layout) {
+  MDB_txn *txn;
+  check(mdb_txn_begin(store->env, NULL, MDB_RDONLY, &txn), "mdb_txn_begin");
+  const char *names[3] = {"log", "event_ids", NULL};
+  MDB_dbi handles[3] = {store->log, store->event_ids, store->index};
+  int count = layout == LAYOUT_LOG ? 1 : 2;
+  if (layout == LAYOUT_DUPSORT) {
+    names[count++] = "originators";
+  } else if (layout == LAYOUT_FLAT || layout == LAYOUT_COVERING) {
+    names[count++] = "streams";
+  }
+  for (int i = 0; i < count; i++) {
+    MDB_stat stat;
+    check(mdb_stat(txn, handles[i], &stat), "mdb_stat");
+    size_t pages = stat.ms_branch_pages + stat.ms_leaf_pages + stat.ms_overflow_pages;
+    printf("{\"measurement\":\"database\",\"layout\":\"%s\",\"database\":\"%s\","
+           "\"entries\":%zu,\"depth\":%u,\"branch_pages\":%zu,\"leaf_pages\":%zu,"
+           "\"overflow_pages\":%zu,\"bytes\":%zu}\n",
+           LAYOUT_NAMES[layout], names[i], stat.ms_entries, stat.ms_depth,
+           stat.ms_branch_pages, stat.ms_leaf_pages, stat.ms_overflow_pages,
+           pages * stat.ms_psize);
+  }
+  mdb_txn_abort(txn);
+}
+
+static void load(const struct Store *store, enum Layout layout, const struct Input *input,
+                 const char *dir, const char *input_path) {
+  char load_average[128];
+  read_load_average(load_average, sizeof load_average);
+  uint64_t write_bytes_before = read_io_counter("write_bytes");
+  uint64_t wchar_before = read_io_counter("wchar");
+  uint64_t device_bytes_before = 0;
+  int has_device = read_device_bytes(dir, &device_bytes_before);
+  double start = now_seconds();
+
+  MDB_txn *txn = NULL;
+  for (size_t i = 0; i < input->event_count; i++) {
+    if (txn == NULL) {
+      check(mdb_txn_begin(store->env, NULL, 0, &txn), "mdb_txn_begin");
+    }
+    write_event(txn, store, layout, input, &input->events[i], (uint64_t)i + 1);
+    if ((i + 1) % BATCH_EVENTS == 0 || i + 1 == input->event_count) {
+      check_at(mdb_txn_commit(txn), "mdb_txn_commit", (uint64_t)i + 1);
+      txn = NULL;
+    }
+  }
+
+  double seconds = now_seconds() - start;
+  uint64_t write_bytes = read_io_counter("write_bytes") - write_bytes_before;
+  uint64_t wchar = read_io_counter("wchar") - wchar_before;
+  char device_per_event[32] = "null";
+  uint64_t device_bytes_after = 0;
+  if (has_device && read_device_bytes(dir, &device_bytes_after)) {
+    snprintf(device_per_event, sizeof device_per_event, "%.1f",
+             (double)(device_bytes_after - device_bytes_before) / (double)input->event_count);
+  }
+  char data_path[4096];
+  snprintf(data_path, sizeof data_path, "%s/data.mdb", dir);
+  struct stat file;
+  if (stat(data_path, &file) != 0) {
+    fprintf(stderr, "error: could not stat %s: %s\n", data_path, strerror(errno));
+    exit(1);
+  }
+  double events = (double)input->event_count;
+  printf("{\"measurement\":\"load\",\"layout\":\"%s\",\"input\":\"%s\",\"events\":%zu,"
+         "\"accounts\":%zu,\"batch\":%d,\"seconds\":%.3f,\"events_per_second\":%.0f,"
+         "\"write_bytes\":%llu,\"write_bytes_per_event\":%.1f,\"wchar_per_event\":%.1f,"
+         "\"device_bytes_per_event\":%s,\"file_bytes\":%lld,"
+         "\"file_bytes_per_event\":%.1f,\"loadavg_before\":\"%s\"}\n",
+         LAYOUT_NAMES[layout], input_path, input->event_count, input->account_count,
+         BATCH_EVENTS, seconds, events / seconds, (unsigned long long)write_bytes,
+         (double)write_bytes / events, (double)wchar / events, device_per_event,
+         (long long)file.st_size, (double)file.st_size / events,
+         load_average);
+  fflush(stdout);
+}
+
+static uint64_t sum_bytes(const unsigned char *bytes, size_t length) {
+  uint64_t sum = 0;
+  for (size_t i = 0; i < length; i++) {
+    sum += bytes[i];
+  }
+  return sum;
+}
+
+/* Fetches the record at position from log and returns the sum of its bytes. */
+static uint64_t sum_log_record(MDB_txn *txn, const struct Store *store, uint64_t position) {
+  unsigned char position_bytes[8];
+  put_big_endian(position_bytes, position);
+  MDB_val key = {sizeof position_bytes, position_bytes};
+  MDB_val record;
+  check_at(mdb_get(txn, store->log, &key, &record), "mdb_get log", position);
+  return sum_bytes(record.mv_data, record.mv_size);
+}
+
+/* Walks one account's originators entries with MDB_GET_MULTIPLE, as Tierline does. */
+static size_t read_dupsort_account(MDB_cursor *cursor, MDB_txn *txn, const struct Store *store,
+                                   MDB_val *account, uint64_t *checksum) {
+  MDB_val value;
+  check(mdb_cursor_get(cursor, account, &value, MDB_SET_KEY), "mdb_cursor_get MDB_SET_KEY");
+  size_t count;
+  check(mdb_cursor_count(cursor, &count), "mdb_cursor_count");
+  if (count > 1) {
+    /* A key with one value has no duplicate subtree, so GET_MULTIPLE would not fill value. */
+    check(mdb_cursor_get(cursor, account, &value, MDB_GET_MULTIPLE),
+          "mdb_cursor_get MDB_GET_MULTIPLE");
+  }
+  size_t entries = 0;
+  for (;;) {
+    const unsigned char *page = value.mv_data;
+    for (size_t offset = 0; offset + 16 <= value.mv_size; offset += 16) {
+      *checksum += sum_log_record(txn, store, get_big_endian(page + offset + 8));
+      entries++;
+    }
+    if (count == 1) {
+      break;
+    }
+    int rc = mdb_cursor_get(cursor, account, &value, MDB_NEXT_MULTIPLE);
+    if (rc == MDB_NOTFOUND) {
+      break;
+    }
+    check(rc, "mdb_cursor_get MDB_NEXT_MULTIPLE");
+  }
+  return entries;
+}
+
+/* Walks one account's streams keys from its prefix with MDB_SET_RANGE and MDB_NEXT. */
+static size_t read_stream_account(MDB_cursor *cursor, MDB_txn *txn, const struct Store *store,
+                                  enum Layout layout, const unsigned char *prefix,
+                                  size_t prefix_length, uint64_t *checksum) {
+  MDB_val key = {prefix_length, (void *)prefix};
+  MDB_val value;
+  size_t entries = 0;
+  int rc = mdb_cursor_get(cursor, &key, &value, MDB_SET_RANGE);
+  while (rc == MDB_SUCCESS && key.mv_size == prefix_length + 16 &&
+         memcmp(key.mv_data, prefix, prefix_length) == 0) {
+    if (layout == LAYOUT_COVERING) {
+      *checksum += sum_bytes(value.mv_data, value.mv_size);
+    } else {
+      const unsigned char *bytes = key.mv_data;
+      *checksum += sum_log_record(txn, store, get_big_endian(bytes + prefix_length + 8));
+    }
+    entries++;
+    rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT);
+  }
+  if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
+    check(rc, "mdb_cursor_get MDB_NEXT");
+  }
+  return entries;
+}
+
+static int compare_doubles(const void *left, const void *right) {
+  double a = *(const double *)left;
+  double b = *(const double *)right;
+  return (a > b) - (a < b);
+}
+
+/* Returns the nearest-rank percentile of sorted values. */
+static double percentile(const double *sorted, size_t count, double percent) {
+  size_t rank = (size_t)((percent / 100.0) * (double)count + 0.999999);
+  if (rank < 1) {
+    rank = 1;
+  }
+  return sorted[rank - 1];
+}
+
+static void query(const struct Store *store, enum Layout layout, const struct Input *input) {
+  double *latencies = allocate(QUERY_COUNT * sizeof(double));
+  uint64_t state = QUERY_SEED;
+  uint64_t checksum = 0;
+  uint64_t measured_entries = 0;
+  unsigned char prefix[256];
+
+  for (int q = 0; q < WARMUP_COUNT + QUERY_COUNT; q++) {
+    const struct Account *account = &input->accounts[next_splitmix64(&state) % input->account_count];
+    const struct Event *first = &input->events[account->first_event];
+    const char *account_bytes = input->arena + first->account_offset;
+    prefix[0] = first->account_length;
+    memcpy(prefix + 1, account_bytes, first->account_length);
+    MDB_val account_key = {first->account_length, (void *)account_bytes};
+
+    double start = now_seconds();
+    MDB_txn *txn;
+    MDB_cursor *cursor;
+    check(mdb_txn_begin(store->env, NULL, MDB_RDONLY, &txn), "mdb_txn_begin");
+    check(mdb_cursor_open(txn, store->index, &cursor), "mdb_cursor_open");
+    size_t entries;
+    if (layout == LAYOUT_DUPSORT) {
+      entries = read_dupsort_account(cursor, txn, store, &account_key, &checksum);
+    } else {
+      entries = read_stream_account(cursor, txn, store, layout, prefix,
+                                    (size_t)first->account_length + 1, &checksum);
+    }
+    mdb_cursor_close(cursor);
+    mdb_txn_abort(txn);
+    double elapsed = now_seconds() - start;
+
+    if (entries != account->event_count) {
+      fprintf(stderr, "error: account %.*s returned %zu index entries, expected %u\n",
+              (int)first->account_length, account_bytes, entries, account->event_count);
+      exit(1);
+    }
+    if (q >= WARMUP_COUNT) {
+      latencies[q - WARMUP_COUNT] = elapsed * 1e6;
+      measured_entries += entries;
+    }
+  }
+
+  qsort(latencies, QUERY_COUNT, sizeof(double), compare_doubles);
+  double total = 0;
+  for (int i = 0; i < QUERY_COUNT; i++) {
+    total += latencies[i];
+  }
+  printf("{\"measurement\":\"query\",\"layout\":\"%s\",\"queries\":%d,\"warmup\":%d,"
+         "\"mean_entries\":%.1f,\"p50_us\":%.1f,\"p99_us\":%.1f,\"mean_us\":%.1f,"
+         "\"max_us\":%.1f,\"checksum\":%llu}\n",
+         LAYOUT_NAMES[layout], QUERY_COUNT, WARMUP_COUNT,
+         (double)measured_entries / QUERY_COUNT, percentile(latencies, QUERY_COUNT, 50),
+         percentile(latencies, QUERY_COUNT, 99), total / QUERY_COUNT,
+         latencies[QUERY_COUNT - 1], (unsigned long long)checksum);
+  fflush(stdout);
+  free(latencies);
+}
+
+static int parse_layout(const char *name, enum Layout *layout) {
+  for (int i = 0; i < (int)(sizeof LAYOUT_NAMES / sizeof LAYOUT_NAMES[0]); i++) {
+    if (strcmp(name, LAYOUT_NAMES[i]) == 0) {
+      *layout = (enum Layout)i;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  enum Layout layout;
+  if (argc != 4 || !parse_layout(argv[1], &layout)) {
+    fprintf(stderr,
+            "usage: index_layouts LAYOUT EVENTS.ndjson DIR\n"
+            "  LAYOUT is log, none, dupsort, flat or covering; DIR must not exist\n");
+    return 64;
+  }
+  const char *input_path = argv[2];
+  const char *dir = argv[3];
+
+  struct Input input;
+  double parse_start = now_seconds();
+  read_events(input_path, &input);
+  fprintf(stderr, "read %zu events of %zu accounts from %s in %.1f s\n", input.event_count,
+          input.account_count, input_path, now_seconds() - parse_start);
+
+  struct Store store = open_store(dir, layout);
+  load(&store, layout, &input, dir, input_path);
+  print_database_stats(&store, layout);
+  if (layout == LAYOUT_DUPSORT || layout == LAYOUT_FLAT || layout == LAYOUT_COVERING) {
+    query(&store, layout, &input);
+  }
+  mdb_env_close(store.env);
+  return 0;
+}
