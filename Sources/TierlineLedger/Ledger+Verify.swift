@@ -78,7 +78,8 @@ extension Ledger {
               let account = Array(event.account.value.utf8)
               countsByAccount[account, default: 0] += 1
               digestsByAccount[account, default: 0] &+= entryDigest(
-                occurredAt: view.occurredAt, position: view.position)
+                occurredAt: view.occurredAt, position: view.position,
+                copyChecksum: transaction.indexCopies(view) ? view.checksum : nil)
               return true
             }
           } catch let error as StoreError where error.code == .corrupt {
@@ -101,8 +102,12 @@ extension Ledger {
           }
           var indexed: UInt64 = 0
           do {
-            try transaction.forEachIndexEntry(of: key) { occurredAt, position in
-              indexed &+= entryDigest(occurredAt: occurredAt, position: position)
+            try transaction.forEachIndexValue(of: key) { occurredAt, position, copy in
+              indexed &+= entryDigest(
+                occurredAt: occurredAt, position: position,
+                copyChecksum: try copy.map { copy throws(StoreError) in
+                  try transaction.decodeCopy(copy, position: position).checksum
+                })
               return true
             }
           } catch let error as StoreError where error.code == .corrupt {
@@ -112,11 +117,15 @@ extension Ledger {
           // Find the entries that disagree with the log, to name them.
           var named = false
           var keepGoing = true
-          try transaction.forEachIndexEntry(of: key) { occurredAt, position in
+          try transaction.forEachIndexValue(of: key) { occurredAt, position, copy in
             let record = try transaction.record(at: position)
             let recordAccount = try record.map { try EventCodec.accountBytes(in: $0.content) }
+            let copyChecksum = try copy.map { copy throws(StoreError) in
+              try transaction.decodeCopy(copy, position: position).checksum
+            }
             guard let record, recordAccount.map({ Array($0) }) == key,
-              record.occurredAt == occurredAt
+              record.occurredAt == occurredAt,
+              copyChecksum == (transaction.indexCopies(record) ? record.checksum : nil)
             else {
               named = true
               keepGoing = problem(
@@ -155,9 +164,15 @@ extension Ledger {
   }
 }
 
-/// Returns a 64-bit hash of one account-index entry; `verify` sums them per account.
-private func entryDigest(occurredAt: Int64, position: UInt64) -> UInt64 {
-  let combined = UInt64(bitPattern: occurredAt) &* 0x9E37_79B9_7F4A_7C15 ^ position
+/// Returns a 64-bit hash of one account-index entry and the checksum of its record
+/// copy, when it has one; `verify` sums them per account.
+private func entryDigest(occurredAt: Int64, position: UInt64, copyChecksum: UInt32?)
+  -> UInt64
+{
+  var combined = UInt64(bitPattern: occurredAt) &* 0x9E37_79B9_7F4A_7C15 ^ position
+  if let copyChecksum {
+    combined = (combined &* 0xBF58_476D_1CE4_E5B9) ^ (UInt64(copyChecksum) | 1 << 32)
+  }
   var mixer = SplitMix64(state: combined)
   return mixer.next()
 }

@@ -97,9 +97,11 @@ extension EventStore {
     var fileSystem = statvfs()
     guard statvfs(directory, &fileSystem) == 0 else { return nil }
     let freeBytes = Int(fileSystem.f_bavail) * Int(fileSystem.f_frsize)
+    // From format 2 on, the account index stores a second copy of each record.
+    let copies = databases.copiesRecords ? 2 : 1
     let batchBytes = batch.reduce(0) { total, record in
-      total + RecordLayout.size(contentCount: record.content.count) + record.eventID.count
-        + record.originator.count + 2 * KeyLayout.originatorEntrySize
+      total + copies * RecordLayout.size(contentCount: record.content.count)
+        + record.eventID.count + record.originator.count + 2 * KeyLayout.originatorEntrySize
     }
     guard cause == .noSpace || freeBytes < batchBytes else { return nil }
 
@@ -212,16 +214,29 @@ extension EventStore {
     in transaction: borrowing LMDBTransaction
   ) throws(StoreError) {
     do throws(LMDBError) {
+      // The account index keeps its own copy of the record when it fits, so one
+      // account's records lie together and a point query reads no log page.
+      let size = RecordLayout.size(contentCount: record.content.count)
+      var copy: [UInt8]?
       try KeyLayout.withPositionKey(position) { key throws(LMDBError) in
         let space = try transaction.reserve(
-          in: databases.log, key: key,
-          count: RecordLayout.size(contentCount: record.content.count),
-          flags: UInt32(MDB_APPEND))
+          in: databases.log, key: key, count: size, flags: UInt32(MDB_APPEND))
         RecordLayout.write(
           into: space, recordedAt: recordedAt, occurredAt: record.occurredAt,
           content: record.content)
+        if databases.copiesRecords && KeyLayout.copyFits(recordSize: size) {
+          copy = KeyLayout.originatorValue(
+            occurredAt: record.occurredAt, position: position,
+            record: UnsafeRawBufferPointer(space))
+        }
       }
       try KeyLayout.withBytes(record.originator) { key throws(LMDBError) in
+        if let copy {
+          try KeyLayout.withBytes(copy) { value throws(LMDBError) in
+            try transaction.put(in: databases.originators, key: key, value: value)
+          }
+          return
+        }
         try KeyLayout.withOriginatorEntry(occurredAt: record.occurredAt, position: position) {
           entry throws(LMDBError) in
           try transaction.put(in: databases.originators, key: key, value: entry)

@@ -68,10 +68,11 @@ public final class EventStore: @unchecked Sendable {
     try Self.adoptStoredMapSize(environment, minimum: options.initialMapSize, directory: directory)
 
     databases = try Self.openDatabases(
-      environment, directory: directory, create: options.createIfMissing)
+      environment, directory: directory, create: options.createIfMissing,
+      newFormatVersion: options.newFormatVersion)
   }
 
-  /// Returns whether `directory` contains a ledger of the current format version.
+  /// Returns whether `directory` contains a ledger of a format version this code reads.
   ///
   /// Opens the environment read-only without LMDB's lock file, so the check neither
   /// creates files nor disturbs a store this process has open. A truncated `data.mdb`
@@ -92,7 +93,7 @@ public final class EventStore: @unchecked Sendable {
       let databases = try? StoreDatabases(opening: transaction, create: false),
       let version = try? transaction.metaValue(.formatVersion, in: databases)
     else { return false }
-    return version == MetaKey.currentFormatVersion
+    return MetaKey.supportedFormatVersions.contains(version)
   }
 
   /// Returns whether `directory` contains a file named `data.mdb`, whatever it holds.
@@ -154,10 +155,11 @@ public final class EventStore: @unchecked Sendable {
   /// Opens the named databases, creating the ledger first in an empty environment when
   /// `create` is set, and checks the format version.
   private static func openDatabases(
-    _ environment: LMDBEnvironment, directory: String, create: Bool
+    _ environment: LMDBEnvironment, directory: String, create: Bool, newFormatVersion: UInt64
   ) throws(StoreError) -> StoreDatabases {
     let transaction = try beginSetup(environment, directory: directory)
-    let databases = try setUpDatabases(transaction, directory: directory, create: create)
+    let databases = try setUpDatabases(
+      transaction, directory: directory, create: create, newFormatVersion: newFormatVersion)
     do throws(LMDBError) {
       try transaction.commit()
     } catch {
@@ -177,11 +179,13 @@ public final class EventStore: @unchecked Sendable {
   }
 
   private static func setUpDatabases(
-    _ transaction: borrowing LMDBTransaction, directory: String, create: Bool
+    _ transaction: borrowing LMDBTransaction, directory: String, create: Bool,
+    newFormatVersion: UInt64
   ) throws(StoreError) -> StoreDatabases {
     var databases: StoreDatabases?
     do throws(LMDBError) {
-      databases = try StoreDatabases(opening: transaction, create: false)
+      databases = try StoreDatabases(
+        opening: transaction, create: false, newFormatVersion: newFormatVersion)
     } catch {
       guard error == .notFound || error == .incompatible else {
         throw .failure(error, "could not open the databases of \(directory)")
@@ -194,7 +198,8 @@ public final class EventStore: @unchecked Sendable {
       guard create else { throw notALedger }
       do throws(LMDBError) {
         guard try isEmpty(transaction) else { throw .incompatible }
-        databases = try StoreDatabases(opening: transaction, create: true)
+        databases = try StoreDatabases(
+          opening: transaction, create: true, newFormatVersion: newFormatVersion)
       } catch {
         throw error == .incompatible
           ? notALedger : .failure(error, "could not create the databases of \(directory)")
@@ -205,7 +210,7 @@ public final class EventStore: @unchecked Sendable {
     }
 
     if try transaction.metaValue(.formatVersion, in: databases) == nil, create {
-      try initializeMeta(transaction, databases)
+      try initializeMeta(transaction, databases, formatVersion: newFormatVersion)
     }
     try checkFormatVersion(transaction, databases, directory: directory)
     return databases
@@ -222,13 +227,14 @@ public final class EventStore: @unchecked Sendable {
 
   /// Writes the meta entries of a new, empty ledger.
   private static func initializeMeta(
-    _ transaction: borrowing LMDBTransaction, _ databases: StoreDatabases
+    _ transaction: borrowing LMDBTransaction, _ databases: StoreDatabases,
+    formatVersion: UInt64
   ) throws(StoreError) {
     var now = timespec()
     clock_gettime(CLOCK_REALTIME, &now)
     let createdAt = Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1_000
 
-    try transaction.putMetaValue(.formatVersion, MetaKey.currentFormatVersion, in: databases)
+    try transaction.putMetaValue(.formatVersion, formatVersion, in: databases)
     try transaction.putMetaValue(.createdAt, UInt64(bitPattern: createdAt), in: databases)
     try transaction.putMetaValue(.lastPosition, 0, in: databases)
     try transaction.putMetaValue(.lastRecordedAt, 0, in: databases)
@@ -240,11 +246,12 @@ public final class EventStore: @unchecked Sendable {
     guard let version = try transaction.metaValue(.formatVersion, in: databases) else {
       throw StoreError(.notALedger, "\(directory) has no format version in its meta database")
     }
-    guard version == MetaKey.currentFormatVersion else {
+    guard MetaKey.supportedFormatVersions.contains(version) else {
       throw StoreError(
         .notALedger,
-        "\(directory) has storage format version \(version); this build reads version "
-          + "\(MetaKey.currentFormatVersion)")
+        "\(directory) has storage format version \(version); this build reads versions "
+          + "\(MetaKey.supportedFormatVersions.lowerBound) to "
+          + "\(MetaKey.supportedFormatVersions.upperBound)")
     }
   }
 }

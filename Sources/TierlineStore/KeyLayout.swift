@@ -1,7 +1,17 @@
 /// The byte layouts of keys and index values; big-endian so byte order is numeric order.
 enum KeyLayout {
-  /// The size of an `originators` value: sortable occurred time, then position.
+  /// The size of an `originators` entry: sortable occurred time, then position.
   static let originatorEntrySize = 16
+
+  /// The largest `originators` value, entry and record copy together. LMDB stores
+  /// sorted duplicates as keys of a nested tree, so they share its 511-byte key limit.
+  static let maximumOriginatorValueSize = 511
+
+  /// Returns whether an `originators` value can carry a copy of a record of `recordSize`
+  /// bytes.
+  static func copyFits(recordSize: Int) -> Bool {
+    originatorEntrySize + recordSize <= maximumOriginatorValueSize
+  }
 
   /// Calls `body` with the bytes of `array`, keeping `body`'s error type.
   static func withBytes<T, E: Error>(
@@ -48,6 +58,22 @@ enum KeyLayout {
   ) throws(E) -> T {
     var entry = (sortableTime(occurredAt).bigEndian, position.bigEndian)
     return try withUnsafeBytes(of: &entry) { bytes throws(E) in try body(bytes) }
+  }
+
+  /// Returns an `originators` value: the entry for a record, followed by `record`.
+  static func originatorValue(
+    occurredAt: Int64, position: UInt64, record: UnsafeRawBufferPointer
+  ) -> [UInt8] {
+    var value = [UInt8](repeating: 0, count: originatorEntrySize + record.count)
+    value.withUnsafeMutableBytes { target in
+      target.storeBytes(
+        of: sortableTime(occurredAt).bigEndian, toByteOffset: 0, as: UInt64.self)
+      target.storeBytes(of: position.bigEndian, toByteOffset: 8, as: UInt64.self)
+      if let source = record.baseAddress, let base = target.baseAddress {
+        (base + originatorEntrySize).copyMemory(from: source, byteCount: record.count)
+      }
+    }
+    return value
   }
 
   /// Reads the occurred time and position of the `originators` value at `offset`.

@@ -53,7 +53,8 @@ extension LMDBTransaction {
     }
   }
 
-  /// Returns whether the originator index contains `originator` with the given entry.
+  /// Returns whether the originator index contains `originator` with the given entry,
+  /// with or without a record copy after it.
   func hasOriginatorEntry(
     _ originator: [UInt8], occurredAt: Int64, position: UInt64, in databases: StoreDatabases
   ) throws(StoreError) -> Bool {
@@ -62,7 +63,12 @@ extension LMDBTransaction {
       return try KeyLayout.withBytes(originator) { key throws(LMDBError) in
         try KeyLayout.withOriginatorEntry(occurredAt: occurredAt, position: position) {
           entry throws(LMDBError) in
-          try cursor.get(MDB_GET_BOTH, key: key, value: entry) != nil
+          // The first value at or after the entry starts with the entry when it is stored.
+          guard let found = try cursor.get(MDB_GET_BOTH_RANGE, key: key, value: entry) else {
+            return false
+          }
+          return found.value.count >= entry.count
+            && found.value.prefix(entry.count).elementsEqual(entry)
         }
       }
     } catch {

@@ -24,6 +24,24 @@ public struct ReadTransaction: ~Copyable {
     lastRecordedAt = head.lastRecordedAt
   }
 
+  /// Whether the account index of this ledger keeps a copy of each record that fits
+  /// (storage format version 2 and later).
+  public var indexCopiesRecords: Bool { databases.copiesRecords }
+
+  /// Returns whether the account index keeps a copy of `record`.
+  public func indexCopies(_ record: RecordView) -> Bool {
+    databases.copiesRecords && KeyLayout.copyFits(recordSize: record.storedSize)
+  }
+
+  /// Checks a record copy from the account index like a log record and returns a view
+  /// of it.
+  /// - Throws: `.corrupt` when the copy fails the checks of a log record.
+  public func decodeCopy(_ copy: UnsafeRawBufferPointer, position: UInt64) throws(StoreError)
+    -> RecordView
+  {
+    try RecordLayout.decode(copy, position: position)
+  }
+
   /// Ends the snapshot.
   consuming func end() {
     transaction.abort()
@@ -99,18 +117,27 @@ public struct ReadTransaction: ~Copyable {
   /// Calls `body` with one originator's records ordered by occurred time, then
   /// position, skipping records that occurred after `occurredThrough`, until it returns
   /// false.
+  ///
+  /// A record copied into the account index is read from there, so one account's
+  /// records come from a few neighbouring pages. Any other is read from the log.
   /// - Throws: `.invalidArgument` for an empty or over-long originator, `.corrupt` for a
   ///   damaged record or index, or what `body` throws.
   public func scan(
     originator: [UInt8], occurredThrough: Int64, _ body: (RecordView) throws -> Bool
   ) throws {
-    try forEachIndexEntry(of: originator) { occurredAt, position in
+    try forEachIndexValue(of: originator) { occurredAt, position, copy in
       guard occurredAt <= occurredThrough else { return false }
-      guard let record = try transaction.record(at: position, in: databases) else {
-        throw StoreError(
-          .corrupt,
-          "originator \(describeKey(originator)) lists position \(position), "
-            + "which the log does not hold")
+      let record: RecordView
+      if let copy {
+        record = try RecordLayout.decode(copy, position: position)
+      } else {
+        guard let stored = try transaction.record(at: position, in: databases) else {
+          throw StoreError(
+            .corrupt,
+            "originator \(describeKey(originator)) lists position \(position), "
+              + "which the log does not hold")
+        }
+        record = stored
       }
       guard record.occurredAt == occurredAt else {
         throw StoreError(
@@ -130,54 +157,68 @@ public struct ReadTransaction: ~Copyable {
   public func forEachIndexEntry(
     of originator: [UInt8], _ body: (Int64, UInt64) throws -> Bool
   ) throws {
+    try forEachIndexValue(of: originator) { occurredAt, position, _ in
+      try body(occurredAt, position)
+    }
+  }
+
+  /// Calls `body` with the occurred time, position and record copy, when there is one,
+  /// of each of one originator's index entries, in that order, until it returns false.
+  ///
+  /// The copy is not checked here; `RecordLayout.decode` checks it like a log record.
+  /// - Throws: `.invalidArgument` for an empty or over-long originator, `.corrupt` for a
+  ///   damaged index, or what `body` throws.
+  public func forEachIndexValue(
+    of originator: [UInt8], _ body: (Int64, UInt64, UnsafeRawBufferPointer?) throws -> Bool
+  ) throws {
     try EventStore.checkKey(originator, named: "originator")
     let cursor = try transaction.openCursor(
       databases.originators, on: StoreDatabases.Name.originators)
-    var page: UnsafeRawBufferPointer?
-    var isSingleEntry = false
-    do throws(LMDBError) {
-      let found = try KeyLayout.withBytes(originator) { key throws(LMDBError) in
-        try cursor.get(MDB_SET, key: key)
-      }
-      if let found {
-        // A key with one value has no duplicate subtree, and MDB_GET_MULTIPLE then
-        // returns success without filling in the value, so use MDB_SET's value.
-        isSingleEntry = try cursor.duplicateCount() == 1
-        page = isSingleEntry ? found.value : try cursor.get(MDB_GET_MULTIPLE)?.value
-      }
-    } catch {
-      throw StoreError.failure(
+    func failure(_ error: LMDBError) -> StoreError {
+      StoreError.failure(
         error, "could not read the index of originator \(describeKey(originator))")
     }
 
-    // GET_MULTIPLE returns up to a page of 16-byte entries at a time, in sorted order.
+    var value: UnsafeRawBufferPointer?
+    do throws(LMDBError) {
+      value = try KeyLayout.withBytes(originator) { key throws(LMDBError) in
+        try cursor.get(MDB_SET, key: key)?.value
+      }
+    } catch {
+      throw failure(error)
+    }
+
+    let entrySize = KeyLayout.originatorEntrySize
     var previous: (Int64, UInt64)?
-    while let entries = page {
-      guard entries.count % KeyLayout.originatorEntrySize == 0 else {
+    while let current = value {
+      // A value is the entry alone, or the entry and a record copy from format 2 on.
+      guard
+        current.count == entrySize
+          || (databases.copiesRecords && current.count > entrySize + RecordLayout.headerSize
+            && current.count <= KeyLayout.maximumOriginatorValueSize)
+      else {
         throw StoreError(
           .corrupt,
-          "the index of originator \(describeKey(originator)) holds entries of "
-            + "unexpected size")
+          "the index of originator \(describeKey(originator)) holds a \(current.count)-byte "
+            + "entry, which no record would produce")
       }
-      for offset in stride(from: 0, to: entries.count, by: KeyLayout.originatorEntrySize) {
-        let entry = KeyLayout.originatorEntry(in: entries, at: offset)
-        // LMDB keeps duplicates sorted and unique, so only damage breaks the order.
-        if let previous, (entry.occurredAt, entry.position) <= previous {
-          throw StoreError(
-            .corrupt,
-            "the index of originator \(describeKey(originator)) has an entry for position "
-              + "\(entry.position) that repeats or comes before the entry for position "
-              + "\(previous.1)")
-        }
-        previous = (entry.occurredAt, entry.position)
-        guard try body(entry.occurredAt, entry.position) else { return }
+      let entry = KeyLayout.originatorEntry(in: current, at: 0)
+      // LMDB keeps duplicates sorted and unique, so only damage breaks the order.
+      if let previous, (entry.occurredAt, entry.position) <= previous {
+        throw StoreError(
+          .corrupt,
+          "the index of originator \(describeKey(originator)) has an entry for position "
+            + "\(entry.position) that repeats or comes before the entry for position "
+            + "\(previous.1)")
       }
-      guard !isSingleEntry else { return }
+      previous = (entry.occurredAt, entry.position)
+      let copy =
+        current.count > entrySize ? UnsafeRawBufferPointer(rebasing: current[entrySize...]) : nil
+      guard try body(entry.occurredAt, entry.position, copy) else { return }
       do throws(LMDBError) {
-        page = try cursor.get(MDB_NEXT_MULTIPLE)?.value
+        value = try cursor.get(MDB_NEXT_DUP)?.value
       } catch {
-        throw StoreError.failure(
-          error, "could not read the index of originator \(describeKey(originator))")
+        throw failure(error)
       }
     }
   }

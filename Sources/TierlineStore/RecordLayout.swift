@@ -69,7 +69,7 @@ enum RecordLayout {
       position: position,
       recordedAt: Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: Int64.self)),
       occurredAt: Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 16, as: Int64.self)),
-      content: UnsafeRawBufferPointer(rebasing: bytes[headerSize...]))
+      content: UnsafeRawBufferPointer(rebasing: bytes[headerSize...]), checksum: stored)
   }
 
   /// Checks a stored record's length, format version, flags and reserved bytes.

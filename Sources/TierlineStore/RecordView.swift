@@ -11,4 +11,9 @@ public struct RecordView {
   public let occurredAt: Int64
   /// The encoded event.
   public let content: UnsafeRawBufferPointer
+  /// The stored CRC-32C, already checked against the record's bytes.
+  public let checksum: UInt32
+
+  /// The number of bytes the record takes, header included.
+  public var storedSize: Int { RecordLayout.size(contentCount: content.count) }
 }

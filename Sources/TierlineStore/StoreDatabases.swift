@@ -12,7 +12,8 @@ struct StoreDatabases: Sendable {
 
   /// position (u64 big-endian) → record.
   let log: MDB_dbi
-  /// originator bytes → sortable occurred time + position, sorted duplicates.
+  /// originator bytes → sortable occurred time + position, sorted duplicates; from
+  /// format version 2 on, followed by a copy of the record when it fits.
   let originators: MDB_dbi
   /// event id bytes → position.
   let eventIDs: MDB_dbi
@@ -23,15 +24,34 @@ struct StoreDatabases: Sendable {
   /// Projection checkpoints owned by the ledger.
   let checkpoints: MDB_dbi
 
+  /// Whether `originators` entries carry record copies (format version 2 and later).
+  /// Version 1 stores fixed 16-byte entries, which LMDB packs with `MDB_DUPFIXED`.
+  let copiesRecords: Bool
+
   /// The number of named databases the environment must allow.
   static let count: UInt32 = 6
 
   /// Opens every database in `transaction`, creating missing ones when `create` is set.
+  ///
+  /// The format version in `meta` decides how `originators` is opened; a ledger without
+  /// one gets the layout of `newFormatVersion`.
   /// - Throws: `LMDBError.notFound` when a database is missing and `create` is false.
-  init(opening transaction: borrowing LMDBTransaction, create: Bool) throws(LMDBError) {
+  init(
+    opening transaction: borrowing LMDBTransaction, create: Bool,
+    newFormatVersion: UInt64 = MetaKey.currentFormatVersion
+  ) throws(LMDBError) {
     let createFlag = create ? UInt32(MDB_CREATE) : 0
-    let sortedDuplicates = UInt32(MDB_DUPSORT | MDB_DUPFIXED)
-    meta = try transaction.openDatabase(Name.meta, flags: createFlag)
+    let metaHandle = try transaction.openDatabase(Name.meta, flags: createFlag)
+    meta = metaHandle
+    let version = try KeyLayout.withBytes(Array(MetaKey.formatVersion.rawValue.utf8)) {
+      name throws(LMDBError) in
+      try transaction.value(in: metaHandle, forKey: name)
+    }
+    // A missing or unreadable version is reported by the format check after opening.
+    copiesRecords =
+      version.map { $0.count != 8 || UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) >= 2 }
+      ?? (newFormatVersion >= 2)
+    let sortedDuplicates = UInt32(MDB_DUPSORT) | (copiesRecords ? 0 : UInt32(MDB_DUPFIXED))
     log = try transaction.openDatabase(Name.log, flags: createFlag)
     originators = try transaction.openDatabase(
       Name.originators, flags: createFlag | sortedDuplicates)

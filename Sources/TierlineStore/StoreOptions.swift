@@ -7,6 +7,9 @@ public struct StoreOptions: Sendable {
   public var maximumMapSize: Int
   /// Whether opening a missing or empty directory creates a ledger in it.
   public var createIfMissing: Bool
+  /// The storage format version of a ledger this open creates. Tests set 1 to check
+  /// that ledgers of that version still work.
+  var newFormatVersion = MetaKey.currentFormatVersion
 
   /// Creates options; the defaults are a 64 MiB initial map, a 1 TiB maximum and no
   /// creation.

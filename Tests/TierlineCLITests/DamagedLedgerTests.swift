@@ -100,15 +100,58 @@ struct DamagedLedgerTests {
       ["replay", "--account", "target-account", "--as-of", "2024-02-01"], naming: "position 18")
   }
 
+  /// Flips one content byte of the record at position 18 ("target-usage-17"): in the
+  /// log when `inLog` is set, otherwise in every copy the account index holds.
+  func flipPosition18Content(inLog: Bool) throws {
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
+    let key: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 18]
+    let header: [UInt8] = [1, 0, 0, 0]
+    // The log's record follows its key and the node's key size 8; the index's copy
+    // follows its entry.
+    let prefix = inLog ? [8, 0] + key : indexEntry(position: 18)
+    let found = offsets(of: prefix + header, in: bytes)
+    try #require(inLog ? found.count == 1 : !found.isEmpty)
+    for offset in found { bytes[offset + prefix.count + 24 + 5] ^= 0x01 }
+    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+  }
+
+  @Test("damaged index copy is named")
+  func damagedIndexCopy() throws {
+    try flipPosition18Content(inLog: false)
+
+    let verified = try Tierline.run(["--store", store, "verify"])
+    #expect(verified.status == 1)
+    #expect(verified.standardOutput.contains("position 18"), "\(verified.standardOutput)")
+    try expectFailure(["replay", "--account", "target-account"], naming: "position 18")
+    // The full replay reads the log, whose record is intact.
+    let full = try Tierline.run(["--store", store, "replay", "--json"])
+    #expect(full.status == 0, "\(full.standardError)")
+  }
+
+  @Test("damaged log record beside its copy is named")
+  func damagedLogRecordWithCopy() throws {
+    try flipPosition18Content(inLog: true)
+
+    let verified = try Tierline.run(["--store", store, "verify"])
+    #expect(verified.status == 1)
+    #expect(verified.standardOutput.contains("position 18"), "\(verified.standardOutput)")
+    try expectFailure(["replay", "--json"], naming: "position 18")
+    // A point query reads the index's intact copy instead.
+    let single = try Tierline.run(["--store", store, "replay", "--account", "target-account"])
+    #expect(single.status == 0, "\(single.standardError)")
+  }
+
   @Test("damaged log key fails the full replay")
   func damagedLogKey() throws {
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
-    // A log key is the big-endian position, followed in the leaf node by the record,
-    // whose first four bytes are the format version 1 and three zero bytes.
+    // A log key is the big-endian position, after the node's 2-byte little-endian key
+    // size 8 and followed in the leaf node by the record, whose first four bytes are
+    // the format version 1 and three zero bytes. The account index's copy of the record
+    // follows the same position, but after an occurred time instead of a key size.
     let key: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 29]
-    let found = offsets(of: key + [1, 0, 0, 0], in: bytes)
+    let found = offsets(of: [8, 0] + key + [1, 0, 0, 0], in: bytes)
     try #require(found.count == 1)
-    bytes[found[0]] ^= 0x80
+    bytes[found[0] + 2] ^= 0x80
     try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
 
     let full = try Tierline.run(["--store", store, "replay", "--json"])
@@ -124,11 +167,13 @@ struct DamagedLedgerTests {
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
     // An account-index entry is the occurred time with its sign bit flipped, then the
     // position, both big-endian. Position 29 is a usage event at 2024-01-11T09:00:00Z.
+    // The entry lies in a leaf page, and again in a branch page when it starts a page
+    // of the account's entries. Every copy is changed.
     let found = offsets(of: indexEntry(position: 29), in: bytes)
-    try #require(found.count == 1)
+    try #require(!found.isEmpty)
     // Moves the indexed time 256 µs, so an as-of cut still reaches the entry. An entry
     // moved past the cut is left out of a point query unseen; `verify` names both.
-    bytes[found[0] + 6] ^= 0x01
+    for offset in found { bytes[offset + 6] ^= 0x01 }
     try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
 
     let verified = try Tierline.run(["--store", store, "verify"])
@@ -144,8 +189,8 @@ struct DamagedLedgerTests {
     // Positions 28 and 29 are usage events at the same time. Turning 28 into 29 makes
     // the index list position 29 twice and position 28 never.
     let found = offsets(of: indexEntry(position: 28), in: bytes)
-    try #require(found.count == 1)
-    bytes[found[0] + 15] ^= 0x01
+    try #require(!found.isEmpty)
+    for offset in found { bytes[offset + 15] ^= 0x01 }
     try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
 
     let verified = try Tierline.run(["--store", store, "verify"])
