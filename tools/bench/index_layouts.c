@@ -2,18 +2,26 @@
  * Compares account-index layouts for Tierline's LMDB store: what each costs in
  * batched appends and in reading one account's records.
  *
- * Usage: index_layouts LAYOUT EVENTS.ndjson DIR
+ * Usage: index_layouts LAYOUT EVENTS.ndjson DIR [RECORD_BYTES]
+ *
+ * RECORD_BYTES is the size of each log record, header included: 17 to 495,
+ * default 166. A record is a 16-byte header (big-endian position, sortable
+ * occurred time) followed by RECORD_BYTES - 16 filler bytes. The maximum keeps
+ * a dupcopy value (16-byte entry and record) within 511 bytes, the limit LMDB
+ * puts on each sorted duplicate when built with the default MDB_MAXKEYSIZE.
  *
  * LAYOUT is one of:
- *   log       only the log: big-endian u64 position -> 166-byte record
- *             (16-byte header, 150-byte body), written with MDB_APPEND
+ *   log       only the log: big-endian u64 position -> record, written with
+ *             MDB_APPEND
  *   none      log, plus event_ids: event id -> big-endian position, written
  *             after an mdb_get duplicate check with MDB_NOOVERWRITE
  *   dupsort   log, event_ids, plus originators (MDB_DUPSORT|MDB_DUPFIXED):
- *             account -> 16-byte value (sortable occurred time, position)
+ *             account -> 16-byte entry (sortable occurred time, position)
+ *   dupcopy   log, event_ids, plus originators (MDB_DUPSORT only): account ->
+ *             the 16-byte entry of dupsort followed by a copy of the record
  *   flat      log, event_ids, plus streams: key (account length byte, account,
  *             sortable occurred time, position) -> empty value
- *   covering  like flat, but the streams value is the 166-byte record
+ *   covering  like flat, but the streams value is a copy of the record
  *
  * Reads every event of EVENTS.ndjson into memory first. Then creates a fresh
  * environment in DIR, which must not exist yet. The environment is opened with
@@ -29,12 +37,13 @@
  *                      system journal, so it is only meaningful on an idle
  *                      machine.
  *
- * For dupsort, flat and covering it then times 2,000 one-account reads, after
- * 200 warm-up reads, of accounts chosen by a fixed-seed SplitMix64. Each read
- * is its own read transaction that walks the account's index entries in order
- * and sums every byte of each record. Dupsort and flat fetch each record from
- * log by position. The page cache contains the environment during the reads, so
- * they measure hot reads.
+ * For every layout but log and none it then times 2,000 one-account reads,
+ * after 200 warm-up reads, of accounts chosen by a fixed-seed SplitMix64. Each
+ * read is its own read transaction that walks the account's index entries in
+ * order and sums every byte of each record. Dupsort and flat fetch each record
+ * from log by position. Dupcopy and covering sum the record copy in the index
+ * and read nothing from log. The page cache contains the environment during
+ * the reads, so they measure hot reads.
  *
  * Prints one JSON object per measurement on stdout. Any LMDB error is printed
  * on stderr and ends the run with exit status 1.
@@ -52,15 +61,23 @@
 #include <time.h>
 
 enum { BATCH_EVENTS = 1000 };
-enum { RECORD_HEADER_BYTES = 16, RECORD_BODY_BYTES = 150 };
-enum { RECORD_BYTES = RECORD_HEADER_BYTES + RECORD_BODY_BYTES };
+enum { RECORD_HEADER_BYTES = 16, ENTRY_BYTES = 16 };
+enum { DEFAULT_RECORD_BYTES = 166, MIN_RECORD_BYTES = 17, MAX_RECORD_BYTES = 495 };
 enum { MAX_DATABASES = 8 };
 enum { QUERY_COUNT = 2000, WARMUP_COUNT = 200 };
 static const size_t MAP_SIZE = (size_t)64 << 30;
 static const uint64_t QUERY_SEED = 0x1d5a0c3e9b7f2468ULL;
 
-enum Layout { LAYOUT_LOG, LAYOUT_NONE, LAYOUT_DUPSORT, LAYOUT_FLAT, LAYOUT_COVERING };
-static const char *const LAYOUT_NAMES[] = {"log", "none", "dupsort", "flat", "covering"};
+enum Layout {
+  LAYOUT_LOG,
+  LAYOUT_NONE,
+  LAYOUT_DUPSORT,
+  LAYOUT_DUPCOPY,
+  LAYOUT_FLAT,
+  LAYOUT_COVERING
+};
+static const char *const LAYOUT_NAMES[] = {"log",     "none", "dupsort",
+                                           "dupcopy", "flat", "covering"};
 
 /* One parsed event. Offsets point into the text arena. */
 struct Event {
@@ -91,6 +108,8 @@ struct Store {
   MDB_dbi log;
   MDB_dbi event_ids;
   MDB_dbi index;
+  /* Size of every log record, header included. */
+  size_t record_bytes;
 };
 
 static double now_seconds(void) {
@@ -420,11 +439,12 @@ static void read_load_average(char *out, size_t size) {
   out[strcspn(out, "\n")] = '\0';
 }
 
-/* Fills a log record: position and sortable time, then a body from the line number. */
-static void fill_record(unsigned char *record, uint64_t position, int64_t occurred_us) {
+/* Fills a log record: position and sortable time, then a body derived from the position. */
+static void fill_record(unsigned char *record, size_t record_bytes, uint64_t position,
+                        int64_t occurred_us) {
   put_big_endian(record, position);
   put_sortable_time(record + 8, occurred_us);
-  for (int i = 0; i < RECORD_BODY_BYTES; i++) {
+  for (size_t i = 0; i < record_bytes - RECORD_HEADER_BYTES; i++) {
     record[RECORD_HEADER_BYTES + i] = (unsigned char)((position * 131 + (uint64_t)i * 7) >> 1);
   }
 }
@@ -439,14 +459,23 @@ static size_t fill_stream_key(unsigned char *key, const char *account, uint8_t a
   return (size_t)account_length + 17;
 }
 
-static struct Store open_store(const char *dir, enum Layout layout) {
-  struct Store store = {NULL, 0, 0, 0};
+static struct Store open_store(const char *dir, enum Layout layout, size_t record_bytes) {
+  struct Store store = {NULL, 0, 0, 0, record_bytes};
+  check(mdb_env_create(&store.env), "mdb_env_create");
+  /* The limit is MDB_MAXKEYSIZE of the linked LMDB build (511 unless changed). */
+  int max_value_bytes = mdb_env_get_maxkeysize(store.env);
+  if (layout == LAYOUT_DUPCOPY && ENTRY_BYTES + record_bytes > (size_t)max_value_bytes) {
+    fprintf(stderr,
+            "error: a dupcopy value of %zu bytes exceeds this LMDB build's limit of %d bytes "
+            "per sorted duplicate. Choose RECORD_BYTES of at most %d\n",
+            ENTRY_BYTES + record_bytes, max_value_bytes, max_value_bytes - ENTRY_BYTES);
+    exit(1);
+  }
   if (mkdir(dir, 0755) != 0) {
     fprintf(stderr, "error: could not create %s: %s (remove it or choose a new directory)\n",
             dir, strerror(errno));
     exit(1);
   }
-  check(mdb_env_create(&store.env), "mdb_env_create");
   check(mdb_env_set_maxdbs(store.env, MAX_DATABASES), "mdb_env_set_maxdbs");
   check(mdb_env_set_mapsize(store.env, MAP_SIZE), "mdb_env_set_mapsize");
   check(mdb_env_open(store.env, dir, MDB_NOTLS, 0644), "mdb_env_open");
@@ -462,6 +491,9 @@ static struct Store open_store(const char *dir, enum Layout layout) {
     check(mdb_dbi_open(txn, "originators", MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED,
                        &store.index),
           "mdb_dbi_open originators");
+  } else if (layout == LAYOUT_DUPCOPY) {
+    check(mdb_dbi_open(txn, "originators", MDB_CREATE | MDB_DUPSORT, &store.index),
+          "mdb_dbi_open originators");
   } else if (layout == LAYOUT_FLAT || layout == LAYOUT_COVERING) {
     check(mdb_dbi_open(txn, "streams", MDB_CREATE, &store.index), "mdb_dbi_open streams");
   }
@@ -473,15 +505,20 @@ static struct Store open_store(const char *dir, enum Layout layout) {
 static void write_event(MDB_txn *txn, const struct Store *store, enum Layout layout,
                         const struct Input *input, const struct Event *event,
                         uint64_t position) {
-  unsigned char record[RECORD_BYTES];
+  /*
+   * The record is filled right after room for the 16-byte index entry, so the
+   * dupcopy value (entry, then record) needs no second copy of the record.
+   */
+  unsigned char entry_and_record[ENTRY_BYTES + MAX_RECORD_BYTES];
+  unsigned char *entry = entry_and_record;
+  unsigned char *record = entry_and_record + ENTRY_BYTES;
   unsigned char position_bytes[8];
-  unsigned char entry[16];
   unsigned char stream_key[1 + 255 + 16];
-  fill_record(record, position, event->occurred_us);
+  fill_record(record, store->record_bytes, position, event->occurred_us);
   put_big_endian(position_bytes, position);
 
   MDB_val key = {sizeof position_bytes, position_bytes};
-  MDB_val value = {sizeof record, record};
+  MDB_val value = {store->record_bytes, record};
   check_at(mdb_put(txn, store->log, &key, &value, MDB_APPEND), "mdb_put log", position);
   if (layout == LAYOUT_LOG) {
     return;
@@ -504,11 +541,15 @@ static void write_event(MDB_txn *txn, const struct Store *store, enum Layout lay
   check_at(mdb_put(txn, store->event_ids, &id, &position_value, MDB_NOOVERWRITE),
            "mdb_put event_ids", position);
 
-  if (layout == LAYOUT_DUPSORT) {
+  if (layout == LAYOUT_DUPSORT || layout == LAYOUT_DUPCOPY) {
     put_sortable_time(entry, event->occurred_us);
     put_big_endian(entry + 8, position);
     MDB_val account_key = {event->account_length, (void *)account};
-    MDB_val entry_value = {sizeof entry, entry};
+    size_t entry_value_bytes = ENTRY_BYTES;
+    if (layout == LAYOUT_DUPCOPY) {
+      entry_value_bytes += store->record_bytes;
+    }
+    MDB_val entry_value = {entry_value_bytes, entry};
     check_at(mdb_put(txn, store->index, &account_key, &entry_value, 0),
              "mdb_put originators", position);
   } else if (layout == LAYOUT_FLAT || layout == LAYOUT_COVERING) {
@@ -524,13 +565,20 @@ static void write_event(MDB_txn *txn, const struct Store *store, enum Layout lay
   }
 }
 
+/*
+ * Prints mdb_stat of each database of the layout.
+ * NOTE: for originators (MDB_DUPSORT), LMDB 0.9.24 counts every duplicate in
+ * entries but only the main tree's pages, not the sub-databases that store an
+ * account's duplicates, so bytes understates that index. The load line's
+ * file_bytes counts every page.
+ */
 static void print_database_stats(const struct Store *store, enum Layout layout) {
   MDB_txn *txn;
   check(mdb_txn_begin(store->env, NULL, MDB_RDONLY, &txn), "mdb_txn_begin");
   const char *names[3] = {"log", "event_ids", NULL};
   MDB_dbi handles[3] = {store->log, store->event_ids, store->index};
   int count = layout == LAYOUT_LOG ? 1 : 2;
-  if (layout == LAYOUT_DUPSORT) {
+  if (layout == LAYOUT_DUPSORT || layout == LAYOUT_DUPCOPY) {
     names[count++] = "originators";
   } else if (layout == LAYOUT_FLAT || layout == LAYOUT_COVERING) {
     names[count++] = "streams";
@@ -589,14 +637,15 @@ static void load(const struct Store *store, enum Layout layout, const struct Inp
   }
   double events = (double)input->event_count;
   printf("{\"measurement\":\"load\",\"layout\":\"%s\",\"input\":\"%s\",\"events\":%zu,"
-         "\"accounts\":%zu,\"batch\":%d,\"seconds\":%.3f,\"events_per_second\":%.0f,"
-         "\"write_bytes\":%llu,\"write_bytes_per_event\":%.1f,\"wchar_per_event\":%.1f,"
+         "\"accounts\":%zu,\"batch\":%d,\"record_bytes\":%zu,\"seconds\":%.3f,"
+         "\"events_per_second\":%.0f,\"write_bytes\":%llu,\"write_bytes_per_event\":%.1f,"
+         "\"wchar_per_event\":%.1f,"
          "\"device_bytes_per_event\":%s,\"file_bytes\":%lld,"
          "\"file_bytes_per_event\":%.1f,\"loadavg_before\":\"%s\"}\n",
          LAYOUT_NAMES[layout], input_path, input->event_count, input->account_count,
-         BATCH_EVENTS, seconds, events / seconds, (unsigned long long)write_bytes,
-         (double)write_bytes / events, (double)wchar / events, device_per_event,
-         (long long)file.st_size, (double)file.st_size / events,
+         BATCH_EVENTS, store->record_bytes, seconds, events / seconds,
+         (unsigned long long)write_bytes, (double)write_bytes / events, (double)wchar / events,
+         device_per_event, (long long)file.st_size, (double)file.st_size / events,
          load_average);
   fflush(stdout);
 }
@@ -619,7 +668,10 @@ static uint64_t sum_log_record(MDB_txn *txn, const struct Store *store, uint64_t
   return sum_bytes(record.mv_data, record.mv_size);
 }
 
-/* Walks one account's originators entries with MDB_GET_MULTIPLE, as Tierline does. */
+/*
+ * Walks one account's originators entries with MDB_GET_MULTIPLE, as Tierline read
+ * its account index before storage format 2.
+ */
 static size_t read_dupsort_account(MDB_cursor *cursor, MDB_txn *txn, const struct Store *store,
                                    MDB_val *account, uint64_t *checksum) {
   MDB_val value;
@@ -646,6 +698,34 @@ static size_t read_dupsort_account(MDB_cursor *cursor, MDB_txn *txn, const struc
       break;
     }
     check(rc, "mdb_cursor_get MDB_NEXT_MULTIPLE");
+  }
+  return entries;
+}
+
+/*
+ * Walks one account's originators values with MDB_SET and MDB_NEXT_DUP, as Tierline
+ * does, and sums the record copy after each 16-byte entry.
+ */
+static size_t read_dupcopy_account(MDB_cursor *cursor, const struct Store *store,
+                                   MDB_val *account, uint64_t *checksum) {
+  /* MDB_SET also returns the account's first duplicate in value. */
+  MDB_val value = {0, NULL};
+  check(mdb_cursor_get(cursor, account, &value, MDB_SET), "mdb_cursor_get MDB_SET");
+  size_t entries = 0;
+  int rc = MDB_SUCCESS;
+  while (rc == MDB_SUCCESS) {
+    if (value.mv_size != ENTRY_BYTES + store->record_bytes) {
+      fprintf(stderr, "error: an originators value is %zu bytes, expected %zu\n",
+              value.mv_size, ENTRY_BYTES + store->record_bytes);
+      exit(1);
+    }
+    const unsigned char *bytes = value.mv_data;
+    *checksum += sum_bytes(bytes + ENTRY_BYTES, value.mv_size - ENTRY_BYTES);
+    entries++;
+    rc = mdb_cursor_get(cursor, account, &value, MDB_NEXT_DUP);
+  }
+  if (rc != MDB_NOTFOUND) {
+    check(rc, "mdb_cursor_get MDB_NEXT_DUP");
   }
   return entries;
 }
@@ -713,6 +793,8 @@ static void query(const struct Store *store, enum Layout layout, const struct In
     size_t entries;
     if (layout == LAYOUT_DUPSORT) {
       entries = read_dupsort_account(cursor, txn, store, &account_key, &checksum);
+    } else if (layout == LAYOUT_DUPCOPY) {
+      entries = read_dupcopy_account(cursor, store, &account_key, &checksum);
     } else {
       entries = read_stream_account(cursor, txn, store, layout, prefix,
                                     (size_t)first->account_length + 1, &checksum);
@@ -758,16 +840,38 @@ static int parse_layout(const char *name, enum Layout *layout) {
   return 0;
 }
 
+/* Parses a decimal RECORD_BYTES argument. Returns 0 unless it is 17 to 495. */
+static int parse_record_bytes(const char *text, size_t *record_bytes) {
+  char *end;
+  errno = 0;
+  unsigned long value = strtoul(text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0' || text[0] == '-' ||
+      value < MIN_RECORD_BYTES || value > MAX_RECORD_BYTES) {
+    return 0;
+  }
+  *record_bytes = (size_t)value;
+  return 1;
+}
+
 int main(int argc, char **argv) {
   enum Layout layout;
-  if (argc != 4 || !parse_layout(argv[1], &layout)) {
+  if ((argc != 4 && argc != 5) || !parse_layout(argv[1], &layout)) {
     fprintf(stderr,
-            "usage: index_layouts LAYOUT EVENTS.ndjson DIR\n"
-            "  LAYOUT is log, none, dupsort, flat or covering; DIR must not exist\n");
+            "usage: index_layouts LAYOUT EVENTS.ndjson DIR [RECORD_BYTES]\n"
+            "  LAYOUT is log, none, dupsort, dupcopy, flat or covering; DIR must not exist\n"
+            "  RECORD_BYTES is the size of each log record in bytes, 16-byte header\n"
+            "  included: %d to %d, default %d\n",
+            MIN_RECORD_BYTES, MAX_RECORD_BYTES, DEFAULT_RECORD_BYTES);
     return 64;
   }
   const char *input_path = argv[2];
   const char *dir = argv[3];
+  size_t record_bytes = DEFAULT_RECORD_BYTES;
+  if (argc == 5 && !parse_record_bytes(argv[4], &record_bytes)) {
+    fprintf(stderr, "error: invalid RECORD_BYTES %s: expected a whole number from %d to %d\n",
+            argv[4], MIN_RECORD_BYTES, MAX_RECORD_BYTES);
+    return 64;
+  }
 
   struct Input input;
   double parse_start = now_seconds();
@@ -775,10 +879,10 @@ int main(int argc, char **argv) {
   fprintf(stderr, "read %zu events of %zu accounts from %s in %.1f s\n", input.event_count,
           input.account_count, input_path, now_seconds() - parse_start);
 
-  struct Store store = open_store(dir, layout);
+  struct Store store = open_store(dir, layout, record_bytes);
   load(&store, layout, &input, dir, input_path);
   print_database_stats(&store, layout);
-  if (layout == LAYOUT_DUPSORT || layout == LAYOUT_FLAT || layout == LAYOUT_COVERING) {
+  if (layout != LAYOUT_LOG && layout != LAYOUT_NONE) {
     query(&store, layout, &input);
   }
   mdb_env_close(store.env);

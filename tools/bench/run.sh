@@ -53,6 +53,7 @@ tierline="$root/.build/release/tierline"
 tierline_bench="$root/.build/release/tierline-bench"
 cc -O2 -Wall -Wextra -o "$work/lmdb_limit" "$bench/lmdb_limit.c" -llmdb
 cc -O2 -Wall -Wextra -o "$work/sqlite_peer" "$bench/sqlite_peer.c" -lsqlite3
+cc -O2 -Wall -Wextra -o "$work/index_layouts" "$bench/index_layouts.c" -llmdb
 if [ "$python_peer" = 1 ] && [ ! -x "$work/venv/bin/python" ]; then
   log "installing eventsourcing into $work/venv"
   python3 -m venv "$work/venv"
@@ -138,6 +139,23 @@ print(round(json.load(open(sys.argv[1]))['mean_record_bytes']))" "$out/scan.json
   rm -rf "$work/limit" && mkdir -p "$work/limit"
   "$work/lmdb_limit" "$work/limit" "$count" "$record_bytes" "$batch" 5 >"$out/limit.jsonl"
   rm -rf "$work/limit"
+
+  # The same events written by C under three account-index layouts: none, the 16-byte
+  # entries of storage format 1 (dupsort) and the entries with a record copy of format 2
+  # (dupcopy). index_layouts accepts records of at most 495 bytes.
+  if [ "$accounts" -le 10000 ] && [ "$record_bytes" -le 495 ]; then
+    log "$accounts accounts: C index layouts none, dupsort and dupcopy, $record_bytes-byte records"
+    note_load "$accounts index layouts"
+    for layout in none dupsort dupcopy; do
+      rm -rf "$work/layouts"
+      "$work/index_layouts" "$layout" "$events" "$work/layouts" "$record_bytes" \
+        >>"$out/layouts.jsonl"
+      rm -rf "$work/layouts"
+    done
+  elif [ "$accounts" -le 10000 ]; then
+    log "$accounts accounts: skipping the C index layouts, because $record_bytes-byte" \
+      "records exceed the 495 bytes index_layouts accepts"
+  fi
 
   # The kernel may have dropped parts of data.mdb from the page cache since the load
   # (this machine runs DAMON-based reclaim), so the file is read once before timing and

@@ -12,6 +12,17 @@ import sys
 GIB = 1024**3
 TARGET_REBUILD_RATE = 5_000_000
 
+# The databases each layout of tools/bench/index_layouts.c writes, in table order.
+LAYOUT_WRITES = {
+    "log": "log only",
+    "none": "log and event-id index",
+    "dupsort": "plus 16-byte account-index entries, the layout of storage format 1",
+    "dupcopy": "plus account-index entries carrying a record copy, the layout of format 2, "
+               "which Tierline writes",
+    "flat": "plus one empty-valued index key (account, time, position) per event",
+    "covering": "like flat, with a record copy as each index value",
+}
+
 
 def read_lines(path):
     """Return the JSON objects of a JSON-lines file, or [] when it is missing."""
@@ -109,6 +120,9 @@ class Size:
         self.limit_scan = [r["records_per_second"] for r in limit if r["benchmark"] == "lmdb_scan"]
         self.limit_record_bytes = next(
             (r["record_bytes"] for r in limit if r["benchmark"] == "lmdb_append"), None)
+        layouts = read_lines(path("layouts.jsonl"))
+        self.layout_loads = {r["layout"]: r for r in layouts if r["measurement"] == "load"}
+        self.layout_queries = {r["layout"]: r for r in layouts if r["measurement"] == "query"}
         self.rebuild = {r["threads"]: r for r in read_lines(path("rebuild.jsonl"))}
         self.rebuild_rss = max_rss_bytes(path("rebuild-rss.time"))
         self.replay_rss = max_rss_bytes(path("replay-rss.time"))
@@ -146,6 +160,59 @@ class Size:
 
 def verdict(met):
     return "met" if met else "missed"
+
+
+def layout_table(size):
+    """Return the lines of a size's table of index_layouts runs, or [] without any."""
+    if not size.layout_loads:
+        return []
+    first = next(iter(size.layout_loads.values()))
+    lines = [
+        "The same writes in C, one run per layout of `tools/bench/index_layouts.c`. Each "
+        f"run loads {first['events']:,} events as {first['record_bytes']}-byte records "
+        f"(Tierline's mean stored record) in transactions of {first['batch']:,}, then "
+        "times 2,000 one-account reads with the page cache warm.",
+        "",
+    ]
+    if first["events"] != size.events:
+        lines += [f"NOTE: these runs loaded {first['events']:,} events, not the "
+                  f"{size.events:,} of the measurements above.", ""]
+    lines += [
+        "| layout | writes | append | `data.mdb` bytes per event | query p50 | query p99 |",
+        "|---|---|---|---|---|---|",
+    ]
+    order = [name for name in LAYOUT_WRITES if name in size.layout_loads]
+    order += [name for name in size.layout_loads if name not in LAYOUT_WRITES]
+    for name in order:
+        load = size.layout_loads[name]
+        query = size.layout_queries.get(name)
+        p50 = f"{query['p50_us'] / 1e3:.3f} ms" if query else "n/a"
+        p99 = f"{query['p99_us'] / 1e3:.3f} ms" if query else "n/a"
+        lines.append(f"| {name} | {LAYOUT_WRITES.get(name, 'not described')} | "
+                     f"{rate(load['events_per_second'])} | "
+                     f"{load['file_bytes_per_event']:.0f} | {p50} | {p99} |")
+    lines.append("")
+    return lines
+
+
+def against_c_rows(sizes):
+    """Return the rows comparing Tierline with the dupcopy layout written in C."""
+    rows = []
+    for size in sizes:
+        label = f"{size.events / 1e6:.1f}M"
+        load = size.layout_loads.get("dupcopy")
+        query = size.layout_queries.get("dupcopy")
+        ingest = size.median(size.ingest)
+        if ingest and load:
+            c_rate = load["events_per_second"]
+            rows.append(("Tierline in-process ingest / C dupcopy append", label,
+                         f"{times(ratio(ingest, c_rate))} ({rate(ingest)} vs {rate(c_rate)})"))
+        if size.query and query:
+            p99 = size.query["p99_seconds"] * 1e3
+            c_p99 = query["p99_us"] / 1e3
+            rows.append(("Tierline query p99 / C dupcopy query p99", label,
+                         f"{times(ratio(p99, c_p99))} ({p99:.3f} ms vs {c_p99:.3f} ms)"))
+    return rows
 
 
 def main():
@@ -276,6 +343,7 @@ def main():
                 f"{c['events']} events, {c['month_buckets']} account-months, usage sum "
                 f"{c['usage_sum']}, tiers {c['tiers']}" for c in checks) + ".")
             add("")
+        lines.extend(layout_table(size))
 
     add("## Ratios and targets")
     add("")
@@ -345,6 +413,16 @@ def main():
     for name, label, measured, met in targets:
         add(f"| {name} | {label} | {measured} | {verdict(met)} |")
     add("")
+    comparisons = against_c_rows(sizes)
+    if comparisons:
+        add("Against the same writes in C (`index_layouts`, dupcopy layout). These ratios")
+        add("are context for the targets above, not targets themselves.")
+        add("")
+        add("| ratio | size | measured |")
+        add("|---|---|---|")
+        for name, label, measured in comparisons:
+            add(f"| {name} | {label} | {measured} |")
+        add("")
 
     for size in sizes:
         if size.profile_dso:
@@ -379,6 +457,8 @@ def main():
     add("/usr/bin/time -v tierline --store $L append --batch-size 100000 $E")
     add("tierline-bench scan --store $L --repeat 3")
     add("lmdb_limit $W/limit <events> <mean record bytes> 1000 5")
+    add("# N <= 10,000: once per LAYOUT of none, dupsort and dupcopy, into a new $W/layouts")
+    add("index_layouts LAYOUT $E $W/layouts <mean record bytes>")
     add("tierline-bench rebuild --store $L --threads 1 --repeat 5   # 3 at N = 100,000")
     add("tierline-bench rebuild --store $L --threads 2 --repeat 5")
     add("/usr/bin/time -v tierline-bench rebuild --store $L --threads 1 --repeat 1")
