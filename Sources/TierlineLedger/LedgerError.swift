@@ -61,6 +61,9 @@ extension LedgerError {
     }
     // The LMDB or system cause (for example "Permission denied") tells the user what to fix.
     let cause = kind == .storage || kind == .notFound ? error.lmdbCode.map { ": \($0)" } : nil
-    self.init(kind, error.message + (cause ?? ""), underlying: error)
+    let advice =
+      error.code == .corrupt
+      ? "; run `tierline verify` to list the damage, then restore the ledger from a backup" : ""
+    self.init(kind, error.message + (cause ?? "") + advice, underlying: error)
   }
 }

@@ -129,7 +129,14 @@ public struct ReadTransaction: ~Copyable {
       guard occurredAt <= occurredThrough else { return false }
       let record: RecordView
       if let copy {
-        record = try RecordLayout.decode(copy, position: position)
+        do throws(StoreError) {
+          record = try RecordLayout.decode(copy, position: position)
+        } catch {
+          throw StoreError(
+            .corrupt,
+            "the account index's copy of a record of originator \(describeKey(originator)) "
+              + "is damaged, though the log may hold it intact: \(error.message)")
+        }
       } else {
         guard let stored = try transaction.record(at: position, in: databases) else {
           throw StoreError(

@@ -27,7 +27,7 @@ enum LogCommand: Command {
       for recorded in events { context.output.line(EventJSON.encode(recorded)) }
       return
     }
-    context.output.line("Account \(account.value): \(events.count) events")
+    context.output.line("Account \(account.value): \(counted(events.count, "event"))")
     context.output.line(
       "position".leftPadded(9) + "  " + "occurred_at".rightPadded(27) + "  "
         + "recorded_at".rightPadded(27) + "  type")

@@ -72,7 +72,7 @@ let timeFormatsHelp = """
 func accountNotFound(_ account: AccountID, at point: ReplayPoint) -> CommandFailure {
   CommandFailure(
     message: "account not found (\(account.value)): no event of it is visible as of "
-      + "\(point.asOf.rfc3339), known at \(point.knownAt.rfc3339); check the id with "
-      + "`tierline log` or use later times",
+      + "\(point.asOf.rfc3339), known at \(point.knownAt.rfc3339); ids are case-sensitive, "
+      + "and `tierline replay` lists every account, or use later times",
     exitCode: .failure)
 }

@@ -47,7 +47,7 @@ enum VerifyCommand: Command {
     } else {
       context.output.line(
         "Checked \(report.records) records and \(report.accounts) accounts: "
-          + (report.isIntact ? "intact." : "\(report.problems.count) problems."))
+          + (report.isIntact ? "intact." : "\(counted(report.problems.count, "problem"))."))
       if let check {
         let verdict =
           check.mismatches.isEmpty ? "identical" : "\(check.mismatches.count) differ"

@@ -123,6 +123,8 @@ struct DamagedLedgerTests {
     #expect(verified.status == 1)
     #expect(verified.standardOutput.contains("position 18"), "\(verified.standardOutput)")
     try expectFailure(["replay", "--account", "target-account"], naming: "position 18")
+    try expectFailure(["log", "target-account"], naming: "account index's copy")
+    try expectFailure(["why", "target-account"], naming: "run `tierline verify`")
     // The full replay reads the log, whose record is intact.
     let full = try Tierline.run(["--store", store, "replay", "--json"])
     #expect(full.status == 0, "\(full.standardError)")
