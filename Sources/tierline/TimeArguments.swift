@@ -8,9 +8,12 @@ func parseTimeOption(_ text: String, option: String) throws(UsageError) -> Times
     let nextDay = Int64(date.daysSinceEpoch + 1) * 86_400 * 1_000_000
     return Timestamp(microseconds: nextDay - 1)
   }
+  // A text of at least a date's length names its problem; anything shorter gets the forms.
+  let problem =
+    text.utf8.count > 10 ? "it " + Timestamp.rfc3339Problem(text) + "; " : ""
   throw UsageError(
-    "invalid time for --\(option) (\(text)): use RFC 3339 such as 2025-03-01T12:00:00Z "
-      + "or a date such as 2025-03-01")
+    "invalid time for --\(option) (\(text)): \(problem)use RFC 3339 such as "
+      + "2025-03-01T12:00:00Z or a date such as 2025-03-01")
 }
 
 /// Parses a date option `YYYY-MM-DD`.

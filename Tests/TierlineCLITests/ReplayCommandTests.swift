@@ -106,6 +106,10 @@ struct ReplayCommandTests {
     let badTime = try Tierline.run(["--store", store, "replay", "--as-of", "yesterday"])
     #expect(badTime.status == 64)
     #expect(badTime.standardError.contains("yesterday"))
+    let noOffset = try Tierline.run(
+      ["--store", store, "replay", "--as-of", "2025-06-30T12:00:00"])
+    #expect(noOffset.status == 64)
+    #expect(noOffset.standardError.contains("has no offset"))
     let help = try Tierline.run(["replay", "--help"])
     #expect(help.status == 0)
     #expect(help.standardOutput.contains("--known-at"))
