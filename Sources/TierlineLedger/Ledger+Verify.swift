@@ -32,6 +32,9 @@ extension Ledger {
         var digestsByAccount: [[UInt8]: UInt64] = [:]
         var previousRecordedAt = Int64.min
         var expectedPosition: UInt64 = 1
+        // Damaged records cannot be attributed to an account, so account counts that
+        // differ from the index may follow from them.
+        var unreadableRecords = 0
         let last = transaction.lastPosition
 
         func problem(_ text: String) -> Bool {
@@ -83,6 +86,7 @@ extension Ledger {
               return true
             }
           } catch let error as StoreError where error.code == .corrupt {
+            unreadableRecords += 1
             guard problem(error.message) else { break }
             // Skip the damaged record and go on with the next one.
             expectedPosition = (resumeAfter ?? expectedPosition - 1) + 2
@@ -97,8 +101,14 @@ extension Ledger {
           let logged = countsByAccount.removeValue(forKey: key) ?? 0
           let name = String(decoding: key, as: UTF8.self)
           if logged != version {
+            let unread =
+              unreadableRecords == 0
+              ? ""
+              : " it can read (\(unreadableRecords) damaged log record"
+                + (unreadableRecords == 1 ? " is" : "s are") + " listed above)"
             return problem(
-              "account index: \"\(name)\" has \(version) entries but the log has \(logged) events")
+              "account index: \"\(name)\" has \(version) entries but the log has \(logged) events"
+                + unread)
           }
           var indexed: UInt64 = 0
           do {
