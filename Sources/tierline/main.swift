@@ -37,7 +37,7 @@ let generalHelp = """
   \(commands.map { "  " + $0.spec.name.padding(10) + $0.spec.summary }.joined(separator: "\n"))
 
   The ledger directory is --store DIR, else $TIERLINE_STORE, else ./tierline.ledger.
-  Run `tierline <command> --help` for a command's options.
+  Run `tierline <command> --help` for a command's options, `tierline --version` for the version.
   Exit codes: 0 ok, 1 failure, 64 bad usage, 65 invalid input data, 75 conflict (retry).
   """
 
