@@ -27,6 +27,14 @@ public final class Ledger {
   /// - Throws: `LedgerError` of kind `.notFound` when the directory contains no ledger.
   public static func open(directory: String) throws(LedgerError) -> Ledger {
     guard EventStore.isLedger(directory: directory) else {
+      if let version = EventStore.storedFormatVersion(directory: directory) {
+        let supported = EventStore.supportedFormatVersions
+        throw LedgerError(
+          .storage,
+          "\(directory) has storage format version \(version), and this build of tierline "
+            + "reads versions \(supported.lowerBound) to \(supported.upperBound): open it with "
+            + "a build that reads version \(version); the ledger itself was not changed")
+      }
       if EventStore.hasDataFile(directory: directory) {
         throw LedgerError(
           .storage,

@@ -96,6 +96,24 @@ public final class EventStore: @unchecked Sendable {
     return MetaKey.supportedFormatVersions.contains(version)
   }
 
+  /// The storage format versions this build reads and writes.
+  public static let supportedFormatVersions = MetaKey.supportedFormatVersions
+
+  /// Returns the storage format version recorded in the ledger in `directory`, or nil
+  /// when none can be read. Like `isLedger(directory:)`, it neither creates files nor
+  /// takes LMDB's lock.
+  public static func storedFormatVersion(directory: String) -> UInt64? {
+    guard access(directory + "/data.mdb", R_OK) == 0,
+      let environment = try? LMDBEnvironment(
+        path: directory, flags: UInt32(MDB_RDONLY | MDB_NOLOCK | MDB_NOTLS),
+        maximumDatabases: StoreDatabases.count, mapSize: 0),
+      (try? checkDataFileLength(environment, directory: directory)) != nil,
+      let transaction = try? LMDBTransaction(environment: environment, readOnly: true),
+      let databases = try? StoreDatabases(opening: transaction, create: false)
+    else { return nil }
+    return try? transaction.metaValue(.formatVersion, in: databases)
+  }
+
   /// Returns whether `directory` contains a file named `data.mdb`, whatever it holds.
   public static func hasDataFile(directory: String) -> Bool {
     access(directory + "/data.mdb", F_OK) == 0
@@ -168,13 +186,25 @@ public final class EventStore: @unchecked Sendable {
     return databases
   }
 
+  /// Begins the write transaction that opens the databases. When another process grew
+  /// the map since this one opened the environment (`MDB_MAP_RESIZED`), adopts the size
+  /// stored in the file and tries again.
   private static func beginSetup(_ environment: LMDBEnvironment, directory: String)
     throws(StoreError) -> LMDBTransaction
   {
-    do throws(LMDBError) {
-      return try LMDBTransaction(environment: environment, readOnly: false)
-    } catch {
-      throw .failure(error, "could not begin a transaction in \(directory)")
+    while true {
+      do throws(LMDBError) {
+        return try LMDBTransaction(environment: environment, readOnly: false)
+      } catch {
+        guard error == .mapResized else {
+          throw .failure(error, "could not begin a transaction in \(directory)")
+        }
+      }
+      do throws(LMDBError) {
+        try environment.setMapSize(0)
+      } catch {
+        throw .failure(error, "could not adopt the grown map size of \(directory)")
+      }
     }
   }
 

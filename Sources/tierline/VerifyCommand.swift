@@ -46,7 +46,8 @@ enum VerifyCommand: Command {
       context.output.line(text + ",\"problems\":[\(problems)]}")
     } else {
       context.output.line(
-        "Checked \(report.records) records and \(report.accounts) accounts: "
+        "Checked \(counted(Int(report.records), "record")) and "
+          + "\(counted(Int(report.accounts), "account")): "
           + (report.isIntact ? "intact." : "\(counted(report.problems.count, "problem"))."))
       if let check {
         let verdict =
