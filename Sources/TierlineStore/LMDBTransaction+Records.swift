@@ -93,21 +93,28 @@ extension LMDBTransaction {
   }
 
   /// Returns a copy of an auxiliary value, or nil when the key is missing.
+  /// - Throws: `.corrupt` when the value fails its checksum (see `AuxLayout`).
   func auxValue(_ database: AuxDatabase, key: [UInt8], in databases: StoreDatabases)
     throws(StoreError) -> [UInt8]?
   {
     try EventStore.checkKey(key, named: "\(database.rawValue) key")
+    let found: UnsafeRawBufferPointer?
     do throws(LMDBError) {
-      let found = try KeyLayout.withBytes(key) { bytes throws(LMDBError) in
+      found = try KeyLayout.withBytes(key) { bytes throws(LMDBError) in
         try value(in: databases.handle(of: database), forKey: bytes)
       }
-      return found.map { Array($0) }
     } catch {
       throw .failure(error, "could not read \(database.rawValue) key \(describeKey(key))")
+    }
+    guard let found else { return nil }
+    return try KeyLayout.withBytes(key) { keyBytes throws(StoreError) in
+      Array(try AuxLayout.unsealed(found, database: database, key: keyBytes))
     }
   }
 
   /// Calls `body` with every auxiliary key and value in key order until it returns false.
+  /// - Throws: `.corrupt` when a value fails its checksum (see `AuxLayout`), or what
+  ///   `body` throws.
   func forEachAux(
     _ database: AuxDatabase, in databases: StoreDatabases,
     _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
@@ -122,7 +129,9 @@ extension LMDBTransaction {
       } catch {
         throw StoreError.failure(error, "could not read \(database.rawValue)")
       }
-      guard let entry, try body(entry.key, entry.value) else { return }
+      guard let entry else { return }
+      let value = try AuxLayout.unsealed(entry.value, database: database, key: entry.key)
+      guard try body(entry.key, value) else { return }
       operation = MDB_NEXT
     }
   }

@@ -50,7 +50,7 @@ public struct WriteTransaction: ~Copyable {
     try EventStore.checkKey(key, named: "\(database.rawValue) key")
     do throws(LMDBError) {
       try KeyLayout.withBytes(key) { keyBytes throws(LMDBError) in
-        try KeyLayout.withBytes(value) { valueBytes throws(LMDBError) in
+        try KeyLayout.withBytes(AuxLayout.sealed(value)) { valueBytes throws(LMDBError) in
           try transaction.put(
             in: databases.handle(of: database), key: keyBytes, value: valueBytes)
         }

@@ -147,6 +147,22 @@ struct DamagedLedgerTests {
     #expect(single.status == 0, "\(single.standardError)")
   }
 
+  @Test("damaged playbook fails its checksum")
+  func damagedPlaybook() throws {
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
+    // The stored playbook is canonical JSON; events are stored in a binary encoding, so
+    // the quoted key occurs only there.
+    let found = offsets(of: Array("\"currency\"".utf8), in: bytes)
+    try #require(!found.isEmpty)
+    for offset in found { bytes[offset + 1] ^= 0x01 }
+    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+
+    let verified = try Tierline.run(["--store", store, "verify"])
+    #expect(verified.status == 1)
+    #expect(verified.standardOutput.contains("CRC-32C"), "\(verified.standardOutput)")
+    try expectFailure(["replay", "--json"], naming: "rules")
+  }
+
   @Test("damaged log key fails the full replay")
   func damagedLogKey() throws {
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))

@@ -33,6 +33,62 @@ struct AuxDatabaseTests {
     }
   }
 
+  /// Stores `bytes` under `key` in `rules` as they are, without a trailer.
+  private func putRaw(_ store: EventStore, key: String, bytes: [UInt8]) throws {
+    let transaction = try LMDBTransaction(environment: store.environment, readOnly: false)
+    try KeyLayout.withBytes(Array(key.utf8)) { keyBytes throws(LMDBError) in
+      try KeyLayout.withBytes(bytes) { valueBytes throws(LMDBError) in
+        try transaction.put(in: store.databases.rules, key: keyBytes, value: valueBytes)
+      }
+    }
+    try transaction.commit()
+  }
+
+  /// Returns the stored bytes under `key` in `rules`, trailer included.
+  private func storedBytes(_ store: EventStore, key: String) throws -> [UInt8] {
+    let transaction = try LMDBTransaction(environment: store.environment, readOnly: true)
+    let found = try KeyLayout.withBytes(Array(key.utf8)) { keyBytes throws(LMDBError) in
+      try transaction.value(in: store.databases.rules, forKey: keyBytes).map { Array($0) }
+    }
+    transaction.abort()
+    return try #require(found)
+  }
+
+  @Test("damaged value fails its checksum")
+  func damagedValueFails() throws {
+    try withNewStore { store, _ throws in
+      try store.write { transaction in
+        try transaction.putAux(.rules, key: Array("a".utf8), value: Array("{\"x\":1}".utf8))
+      }
+      var stored = try storedBytes(store, key: "a")
+      #expect(stored.count == 7 + AuxLayout.trailerSize)
+      stored[3] ^= 0x01
+      try putRaw(store, key: "a", bytes: stored)
+
+      let error = #expect(throws: StoreError.self) {
+        try store.read { try $0.auxValue(.rules, key: Array("a".utf8)) }
+      }
+      #expect(error?.code == .corrupt)
+      #expect(error?.message.contains("CRC-32C") == true)
+      let listed = #expect(throws: StoreError.self) {
+        try store.read { transaction in
+          try transaction.forEachAux(.rules) { _, _ in true }
+        }
+      }
+      #expect(listed?.code == .corrupt)
+    }
+  }
+
+  @Test("value without a trailer reads as stored")
+  func valueWithoutTrailer() throws {
+    try withNewStore { store, _ throws in
+      try putRaw(store, key: "old", bytes: Array("{\"x\":1}".utf8))
+      #expect(
+        try store.read { try $0.auxValue(.rules, key: Array("old".utf8)) }
+          == Array("{\"x\":1}".utf8))
+    }
+  }
+
   @Test("throwing write stores nothing")
   func throwingWriteRollsBack() throws {
     struct Abandon: Error {}
