@@ -43,7 +43,8 @@ public final class Ledger {
       }
       throw LedgerError(
         .notFound,
-        "no ledger at \(directory): create one with `tierline init` or pass --store")
+        "no ledger at \(directory): create one with `tierline init`, or name another with "
+          + "--store or TIERLINE_STORE")
     }
     do {
       let store = try EventStore(directory: directory, options: StoreOptions())
