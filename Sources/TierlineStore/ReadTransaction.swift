@@ -24,10 +24,6 @@ public struct ReadTransaction: ~Copyable {
     lastRecordedAt = head.lastRecordedAt
   }
 
-  /// Whether the account index of this ledger keeps a copy of each record that fits
-  /// (storage format version 2 and later).
-  public var indexCopiesRecords: Bool { databases.copiesRecords }
-
   /// Returns whether the account index keeps a copy of `record`.
   public func indexCopies(_ record: RecordView) -> Bool {
     databases.copiesRecords && KeyLayout.copyFits(recordSize: record.storedSize)
@@ -201,7 +197,7 @@ public struct ReadTransaction: ~Copyable {
       // A value is the entry alone, or the entry and a record copy from format 2 on.
       guard
         current.count == entrySize
-          || (databases.copiesRecords && current.count > entrySize + RecordLayout.headerSize
+          || (databases.copiesRecords && current.count >= entrySize + RecordLayout.headerSize
             && current.count <= KeyLayout.maximumOriginatorValueSize)
       else {
         throw StoreError(

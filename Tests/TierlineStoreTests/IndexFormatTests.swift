@@ -72,4 +72,22 @@ struct IndexFormatTests {
       #expect(conflict?.code == .idConflict)
     }
   }
+
+  @Test("empty content is copied and read")
+  func emptyContentCopied() throws {
+    try withNewStore { store, _ throws in
+      _ = try store.append([newRecord("a", content: "")], now: 1)
+      let records = try store.records(of: "acct-1")
+      #expect(records.map(\.content) == [""])
+      let copyLength = try store.read { transaction in
+        var length: Int?
+        try transaction.forEachIndexValue(of: Array("acct-1".utf8)) { _, _, copy in
+          length = copy?.count
+          return true
+        }
+        return length
+      }
+      #expect(copyLength == RecordLayout.headerSize)
+    }
+  }
 }
