@@ -60,6 +60,8 @@
 #include <sys/sysmacros.h>
 #include <time.h>
 
+#include "lmdb_common.h"
+
 enum { BATCH_EVENTS = 1000 };
 enum { RECORD_HEADER_BYTES = 16, ENTRY_BYTES = 16 };
 enum { DEFAULT_RECORD_BYTES = 166, MIN_RECORD_BYTES = 17, MAX_RECORD_BYTES = 495 };
@@ -112,18 +114,6 @@ struct Store {
   size_t record_bytes;
 };
 
-static double now_seconds(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static void check(int rc, const char *call) {
-  if (rc != MDB_SUCCESS) {
-    fprintf(stderr, "error: %s failed: %s\n", call, mdb_strerror(rc));
-    exit(1);
-  }
-}
 
 static void check_at(int rc, const char *call, uint64_t position) {
   if (rc != MDB_SUCCESS) {

@@ -18,18 +18,8 @@
 #include <string.h>
 #include <time.h>
 
-static double now_seconds(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
+#include "lmdb_common.h"
 
-static void check(int rc, const char *call) {
-  if (rc != MDB_SUCCESS) {
-    fprintf(stderr, "error: %s failed: %s\n", call, mdb_strerror(rc));
-    exit(1);
-  }
-}
 
 static void put_big_endian(unsigned char *out, uint64_t value) {
   for (int i = 7; i >= 0; i--) {
