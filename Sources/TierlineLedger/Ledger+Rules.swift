@@ -60,7 +60,9 @@ extension Ledger {
                 version: version, effectiveAt: Timestamp(microseconds: effective),
                 activatedAt: Timestamp(microseconds: activated), playbook: playbook))
           } catch {
-            failure = LedgerError(.storage, "a stored playbook could not be read: \(error)")
+            failure = LedgerError(
+              .storage,
+              "a stored playbook could not be read: \(error)" + LedgerError.damageAdvice)
             return false
           }
           return true

@@ -112,12 +112,17 @@ extension Ledger {
           }
           var indexed: UInt64 = 0
           do {
-            try transaction.forEachIndexValue(of: key) { occurredAt, position, copy in
+            try transaction.forEachIndexValue(of: key) { value in
+              // A format 2 entry is checked against its record as a point query checks
+              // it, which reads the log only for the rare record without a copy.
+              var copyChecksum: UInt32?
+              if value.isChecked {
+                let record = try transaction.checkedRecord(value, of: key)
+                copyChecksum = value.copy == nil ? nil : record.checksum
+              }
               indexed &+= entryDigest(
-                occurredAt: occurredAt, position: position,
-                copyChecksum: try copy.map { copy throws(StoreError) in
-                  try transaction.decodeCopy(copy, position: position).checksum
-                })
+                occurredAt: value.occurredAt, position: value.position,
+                copyChecksum: copyChecksum)
               return true
             }
           } catch let error as StoreError where error.code == .corrupt {
@@ -127,14 +132,17 @@ extension Ledger {
           // Find the entries that disagree with the log, to name them.
           var named = false
           var keepGoing = true
-          try transaction.forEachIndexValue(of: key) { occurredAt, position, copy in
+          try transaction.forEachIndexValue(of: key) { value in
+            let occurredAt = value.occurredAt
+            let position = value.position
             let record = try transaction.record(at: position)
             let recordAccount = try record.map { try EventCodec.accountBytes(in: $0.content) }
-            let copyChecksum = try copy.map { copy throws(StoreError) in
+            let copyChecksum = try value.copy.map { copy throws(StoreError) in
               try transaction.decodeCopy(copy, position: position).checksum
             }
             guard let record, recordAccount.map({ Array($0) }) == key,
               record.occurredAt == occurredAt,
+              value.matches(recordChecksum: record.checksum),
               copyChecksum == (transaction.indexCopies(record) ? record.checksum : nil)
             else {
               named = true
@@ -161,13 +169,12 @@ extension Ledger {
         return report
       }
     }
-    // Stored playbooks carry no checksum; reading each one at least catches damage that
-    // leaves it unreadable.
+    // Reading every stored playbook checks its checksum (format 2) and that it parses.
     do {
       _ = try activations()
     } catch {
       if report.problems.count < Ledger.maximumListedProblems {
-        report.problems.append("rules: \(error.message)")
+        report.problems.append("rules: \(error.messageWithoutAdvice)")
       }
     }
     return report

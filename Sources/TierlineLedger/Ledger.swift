@@ -1,3 +1,4 @@
+import Foundation
 import TierlineEvents
 import TierlinePlaybook
 import TierlineProjections
@@ -40,6 +41,15 @@ public final class Ledger {
           .storage,
           "\(directory)/data.mdb is not a readable ledger: it is damaged or not an LMDB "
             + "file; restore the ledger from a backup")
+      }
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
+        !isDirectory.boolValue
+      {
+        throw LedgerError(
+          .notFound,
+          "\(directory) is a file, not a ledger directory: name a ledger directory with "
+            + "--store or TIERLINE_STORE")
       }
       throw LedgerError(
         .notFound,

@@ -61,9 +61,17 @@ extension LedgerError {
     }
     // The LMDB or system cause (for example "Permission denied") tells the user what to fix.
     let cause = kind == .storage || kind == .notFound ? error.lmdbCode.map { ": \($0)" } : nil
-    let advice =
-      error.code == .corrupt
-      ? "; run `tierline verify` to list the damage, then restore the ledger from a backup" : ""
+    let advice = error.code == .corrupt ? Self.damageAdvice : ""
     self.init(kind, error.message + (cause ?? "") + advice, underlying: error)
+  }
+
+  /// The end of every message about damage found while reading.
+  static let damageAdvice =
+    "; run `tierline verify` to list the damage, then restore the ledger from a backup"
+
+  /// The message without `damageAdvice`, for `verify`, which lists the damage itself.
+  var messageWithoutAdvice: String {
+    message.hasSuffix(Self.damageAdvice)
+      ? String(message.dropLast(Self.damageAdvice.count)) : message
   }
 }

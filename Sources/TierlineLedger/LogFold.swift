@@ -97,8 +97,8 @@ struct LogFold {
   private static func missing(_ position: UInt64) -> LedgerError {
     LedgerError(
       .storage,
-      "the log has no record at position \(position), though its last position is higher; "
-        + "run `tierline verify`")
+      "the log has no record at position \(position), though its last position is higher"
+        + LedgerError.damageAdvice)
   }
 
   /// Folds every account of `parts`, which cover consecutive ranges of the log in

@@ -214,8 +214,8 @@ extension EventStore {
     in transaction: borrowing LMDBTransaction
   ) throws(StoreError) {
     do throws(LMDBError) {
-      // The account index keeps its own copy of the record when it fits, so one
-      // account's records lie together and a point query reads no log page.
+      // In format 2 the account index keeps its own copy of the record when it fits, so
+      // one account's records lie together and a point query reads no log page.
       let size = RecordLayout.size(contentCount: record.content.count)
       var copy: [UInt8]?
       try KeyLayout.withPositionKey(position) { key throws(LMDBError) in
@@ -224,10 +224,10 @@ extension EventStore {
         RecordLayout.write(
           into: space, recordedAt: recordedAt, occurredAt: record.occurredAt,
           content: record.content)
-        if databases.copiesRecords && KeyLayout.copyFits(recordSize: size) {
+        if databases.copiesRecords {
           copy = KeyLayout.originatorValue(
             occurredAt: record.occurredAt, position: position,
-            record: UnsafeRawBufferPointer(space))
+            record: UnsafeRawBufferPointer(space), copy: KeyLayout.copyFits(recordSize: size))
         }
       }
       try KeyLayout.withBytes(record.originator) { key throws(LMDBError) in

@@ -3,14 +3,26 @@ enum KeyLayout {
   /// The size of an `originators` entry: sortable occurred time, then position.
   static let originatorEntrySize = 16
 
-  /// The largest `originators` value, entry and record copy together. LMDB stores
-  /// sorted duplicates as keys of a nested tree, so they share its 511-byte key limit.
+  /// The size of the checksum after a format 2 entry: CRC-32C of the entry's 16 bytes
+  /// followed by its record's stored CRC-32C, little-endian.
+  static let entryCheckSize = 4
+
+  /// The largest `originators` value, entry, checksum and record copy together. LMDB
+  /// stores sorted duplicates as keys of a nested tree, so they share its 511-byte key
+  /// limit.
   static let maximumOriginatorValueSize = 511
 
-  /// Returns whether an `originators` value can carry a copy of a record of `recordSize`
-  /// bytes.
+  /// Returns whether a format 2 `originators` value can carry a copy of a record of
+  /// `recordSize` bytes.
   static func copyFits(recordSize: Int) -> Bool {
-    originatorEntrySize + recordSize <= maximumOriginatorValueSize
+    originatorEntrySize + entryCheckSize + recordSize <= maximumOriginatorValueSize
+  }
+
+  /// Returns the checksum that binds an entry's 16 bytes to its record's stored CRC-32C.
+  static func entryCheck(entry: UnsafeRawBufferPointer, recordChecksum: UInt32) -> UInt32 {
+    var bytes = [UInt8](entry)
+    withUnsafeBytes(of: recordChecksum.littleEndian) { bytes.append(contentsOf: $0) }
+    return bytes.withUnsafeBytes { CRC32C.checksum($0) }
   }
 
   /// Calls `body` with the bytes of `array`, keeping `body`'s error type.
@@ -60,17 +72,26 @@ enum KeyLayout {
     return try withUnsafeBytes(of: &entry) { bytes throws(E) in try body(bytes) }
   }
 
-  /// Returns an `originators` value: the entry for a record, followed by `record`.
+  /// Returns a format 2 `originators` value: the entry for a stored record, its
+  /// checksum, then a copy of the record when `copy` is set.
   static func originatorValue(
-    occurredAt: Int64, position: UInt64, record: UnsafeRawBufferPointer
+    occurredAt: Int64, position: UInt64, record: UnsafeRawBufferPointer, copy: Bool
   ) -> [UInt8] {
-    var value = [UInt8](repeating: 0, count: originatorEntrySize + record.count)
+    let prefix = originatorEntrySize + entryCheckSize
+    var value = [UInt8](repeating: 0, count: prefix + (copy ? record.count : 0))
     value.withUnsafeMutableBytes { target in
       target.storeBytes(
         of: sortableTime(occurredAt).bigEndian, toByteOffset: 0, as: UInt64.self)
       target.storeBytes(of: position.bigEndian, toByteOffset: 8, as: UInt64.self)
-      if let source = record.baseAddress, let base = target.baseAddress {
-        (base + originatorEntrySize).copyMemory(from: source, byteCount: record.count)
+      let recordChecksum = UInt32(
+        littleEndian: record.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+      let check = entryCheck(
+        entry: UnsafeRawBufferPointer(rebasing: target[..<originatorEntrySize]),
+        recordChecksum: recordChecksum)
+      target.storeBytes(
+        of: check.littleEndian, toByteOffset: originatorEntrySize, as: UInt32.self)
+      if copy, let source = record.baseAddress, let base = target.baseAddress {
+        (base + prefix).copyMemory(from: source, byteCount: record.count)
       }
     }
     return value

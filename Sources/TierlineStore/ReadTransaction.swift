@@ -115,42 +115,61 @@ public struct ReadTransaction: ~Copyable {
   /// false.
   ///
   /// A record copied into the account index is read from there, so one account's
-  /// records come from a few neighbouring pages. Any other is read from the log.
+  /// records come from a few neighbouring pages. Any other is read from the log. Each
+  /// entry is checked against its record before its time decides the cut, so a damaged
+  /// entry fails the scan instead of ending it early.
   /// - Throws: `.invalidArgument` for an empty or over-long originator, `.corrupt` for a
   ///   damaged record or index, or what `body` throws.
   public func scan(
     originator: [UInt8], occurredThrough: Int64, _ body: (RecordView) throws -> Bool
   ) throws {
-    try forEachIndexValue(of: originator) { occurredAt, position, copy in
-      guard occurredAt <= occurredThrough else { return false }
-      let record: RecordView
-      if let copy {
-        do throws(StoreError) {
-          record = try RecordLayout.decode(copy, position: position)
-        } catch {
-          throw StoreError(
-            .corrupt,
-            "the account index's copy of a record of originator \(describeKey(originator)) "
-              + "is damaged, though the log may hold it intact: \(error.message)")
-        }
-      } else {
-        guard let stored = try transaction.record(at: position, in: databases) else {
-          throw StoreError(
-            .corrupt,
-            "originator \(describeKey(originator)) lists position \(position), "
-              + "which the log does not hold")
-        }
-        record = stored
-      }
-      guard record.occurredAt == occurredAt else {
-        throw StoreError(
-          .corrupt,
-          "the index of originator \(describeKey(originator)) has occurred time "
-            + "\(occurredAt) for position \(position), but the record has "
-            + "\(record.occurredAt)")
-      }
+    try forEachIndexValue(of: originator) { value in
+      let record = try checkedRecord(value, of: originator)
+      guard value.occurredAt <= occurredThrough else { return false }
       return try body(record)
     }
+  }
+
+  /// Returns the record of an index entry, from its copy or from the log, after checking
+  /// that the entry matches it: its checksum when it has one, and its occurred time.
+  /// - Throws: `.corrupt` naming the position and originator when they differ, or when
+  ///   the record is missing or damaged.
+  public func checkedRecord(_ value: IndexValue, of originator: [UInt8]) throws(StoreError)
+    -> RecordView
+  {
+    let record: RecordView
+    if let copy = value.copy {
+      do throws(StoreError) {
+        record = try RecordLayout.decode(copy, position: value.position)
+      } catch {
+        throw StoreError(
+          .corrupt,
+          "the account index's copy of a record of originator \(describeKey(originator)) "
+            + "is damaged, though the log may hold it intact: \(error.message)")
+      }
+    } else {
+      guard let stored = try transaction.record(at: value.position, in: databases) else {
+        throw StoreError(
+          .corrupt,
+          "originator \(describeKey(originator)) lists position \(value.position), "
+            + "which the log does not hold")
+      }
+      record = stored
+    }
+    guard value.matches(recordChecksum: record.checksum) else {
+      throw StoreError(
+        .corrupt,
+        "the index entry of originator \(describeKey(originator)) for position "
+          + "\(value.position) fails its CRC-32C check, so its time or position is damaged")
+    }
+    guard record.occurredAt == value.occurredAt else {
+      throw StoreError(
+        .corrupt,
+        "the index of originator \(describeKey(originator)) has occurred time "
+          + "\(value.occurredAt) for position \(value.position), but the record has "
+          + "\(record.occurredAt)")
+    }
+    return record
   }
 
   /// Calls `body` with the occurred time and position of each of one originator's index
@@ -160,19 +179,20 @@ public struct ReadTransaction: ~Copyable {
   public func forEachIndexEntry(
     of originator: [UInt8], _ body: (Int64, UInt64) throws -> Bool
   ) throws {
-    try forEachIndexValue(of: originator) { occurredAt, position, _ in
-      try body(occurredAt, position)
+    try forEachIndexValue(of: originator) { value in
+      try body(value.occurredAt, value.position)
     }
   }
 
-  /// Calls `body` with the occurred time, position and record copy, when there is one,
-  /// of each of one originator's index entries, in that order, until it returns false.
+  /// Calls `body` with each of one originator's index values, in occurred-time and
+  /// position order, until it returns false.
   ///
-  /// The copy is not checked here; `RecordLayout.decode` checks it like a log record.
+  /// Neither the entry checksum nor the copy is checked here; `checkedRecord(_:of:)`
+  /// checks both.
   /// - Throws: `.invalidArgument` for an empty or over-long originator, `.corrupt` for a
-  ///   damaged index, or what `body` throws.
+  ///   damaged index, such as entries out of order or repeated, or what `body` throws.
   public func forEachIndexValue(
-    of originator: [UInt8], _ body: (Int64, UInt64, UnsafeRawBufferPointer?) throws -> Bool
+    of originator: [UInt8], _ body: (IndexValue) throws -> Bool
   ) throws {
     try EventStore.checkKey(originator, named: "originator")
     let cursor = try transaction.openCursor(
@@ -182,44 +202,35 @@ public struct ReadTransaction: ~Copyable {
         error, "could not read the index of originator \(describeKey(originator))")
     }
 
-    var value: UnsafeRawBufferPointer?
+    var stored: UnsafeRawBufferPointer?
     do throws(LMDBError) {
-      value = try KeyLayout.withBytes(originator) { key throws(LMDBError) in
+      stored = try KeyLayout.withBytes(originator) { key throws(LMDBError) in
         try cursor.get(MDB_SET, key: key)?.value
       }
     } catch {
       throw failure(error)
     }
 
-    let entrySize = KeyLayout.originatorEntrySize
     var previous: (Int64, UInt64)?
-    while let current = value {
-      // A value is the entry alone, or the entry and a record copy from format 2 on.
-      guard
-        current.count == entrySize
-          || (databases.copiesRecords && current.count >= entrySize + RecordLayout.headerSize
-            && current.count <= KeyLayout.maximumOriginatorValueSize)
-      else {
+    while let current = stored {
+      guard let value = IndexValue(current, copiesRecords: databases.copiesRecords) else {
         throw StoreError(
           .corrupt,
           "the index of originator \(describeKey(originator)) holds a \(current.count)-byte "
             + "entry, which no record would produce")
       }
-      let entry = KeyLayout.originatorEntry(in: current, at: 0)
       // LMDB keeps duplicates sorted and unique, so only damage breaks the order.
-      if let previous, (entry.occurredAt, entry.position) <= previous {
+      if let previous, (value.occurredAt, value.position) <= previous {
         throw StoreError(
           .corrupt,
           "the index of originator \(describeKey(originator)) has an entry for position "
-            + "\(entry.position) that repeats or comes before the entry for position "
+            + "\(value.position) that repeats or comes before the entry for position "
             + "\(previous.1)")
       }
-      previous = (entry.occurredAt, entry.position)
-      let copy =
-        current.count > entrySize ? UnsafeRawBufferPointer(rebasing: current[entrySize...]) : nil
-      guard try body(entry.occurredAt, entry.position, copy) else { return }
+      previous = (value.occurredAt, value.position)
+      guard try body(value) else { return }
       do throws(LMDBError) {
-        value = try cursor.get(MDB_NEXT_DUP)?.value
+        stored = try cursor.get(MDB_NEXT_DUP)?.value
       } catch {
         throw failure(error)
       }

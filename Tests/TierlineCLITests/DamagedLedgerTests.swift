@@ -106,12 +106,22 @@ struct DamagedLedgerTests {
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
     let key: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 18]
     let header: [UInt8] = [1, 0, 0, 0]
-    // The log's record follows its key and the node's key size 8; the index's copy
-    // follows its entry.
-    let prefix = inLog ? [8, 0] + key : indexEntry(position: 18)
-    let found = offsets(of: prefix + header, in: bytes)
-    try #require(inLog ? found.count == 1 : !found.isEmpty)
-    for offset in found { bytes[offset + prefix.count + 24 + 5] ^= 0x01 }
+    // The log's record follows its key and the node's key size 8. The index's copy
+    // follows its 16-byte entry and the entry's 4-byte checksum.
+    let found: [Int]
+    let recordStart: Int
+    if inLog {
+      found = offsets(of: [8, 0] + key + header, in: bytes)
+      recordStart = 10
+      try #require(found.count == 1)
+    } else {
+      found = offsets(of: indexEntry(position: 18), in: bytes).filter { offset in
+        bytes[(offset + 20)..<(offset + 24)].elementsEqual(header)
+      }
+      recordStart = 20
+      try #require(!found.isEmpty)
+    }
+    for offset in found { bytes[offset + recordStart + 24 + 5] ^= 0x01 }
     try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
   }
 
@@ -203,6 +213,36 @@ struct DamagedLedgerTests {
     #expect(verified.standardOutput.contains("position 29"), "\(verified.standardOutput)")
     try expectFailure(
       ["replay", "--account", "target-account", "--as-of", "2030-01-01"], naming: "position 29")
+  }
+
+  @Test("index entry moved past the cut is named")
+  func indexEntryPastCut() throws {
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
+    // Position 40 is the account's last event. Setting a high bit of its indexed time
+    // moves it years later, past an as-of cut that the true time falls before.
+    let found = offsets(of: indexEntry(position: 40), in: bytes)
+    try #require(!found.isEmpty)
+    for offset in found { bytes[offset + 1] ^= 0x10 }
+    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+
+    try expectFailure(
+      ["replay", "--account", "target-account", "--as-of", "2024-02-01"], naming: "position 40")
+    try expectFailure(["why", "target-account", "--at", "2024-02-01"], naming: "position 40")
+  }
+
+  @Test("index entry with another position is named")
+  func indexEntryPosition() throws {
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
+    // The last entry's position gets its top bit, so the order of entries still holds
+    // and only the entry's checksum shows the damage.
+    let found = offsets(of: indexEntry(position: 40), in: bytes)
+    try #require(!found.isEmpty)
+    for offset in found { bytes[offset + 8] ^= 0x80 }
+    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+
+    try expectFailure(["log", "target-account"], naming: "fails its CRC-32C check")
+    let verified = try Tierline.run(["--store", store, "verify"])
+    #expect(verified.status == 1)
   }
 
   @Test("repeated account index entry is named")

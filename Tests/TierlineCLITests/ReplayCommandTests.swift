@@ -122,6 +122,15 @@ struct ReplayCommandTests {
     #expect(threadsForOne.standardError.contains("--account"))
   }
 
+  @Test("store path naming a file")
+  func storeIsFile() throws {
+    let file = directory.path("not-a-ledger")
+    try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+    let result = try Tierline.run(["--store", file, "replay"])
+    #expect(result.status == 1)
+    #expect(result.standardError.contains("is a file, not a ledger directory"))
+  }
+
   @Test("default known-at is the latest write")
   func defaultKnownAt() throws {
     try append([Line.landed("k1", account: "known", at: "2024-01-10T09:00:00Z")])

@@ -79,6 +79,19 @@ struct AuxDatabaseTests {
     }
   }
 
+  @Test("format 1 stores values without a trailer")
+  func formatOneWithoutTrailer() throws {
+    var options = StoreOptions(createIfMissing: true)
+    options.newFormatVersion = 1
+    try withNewStore(options: options) { store, _ throws in
+      try store.write { transaction in
+        try transaction.putAux(.rules, key: Array("a".utf8), value: Array("{}".utf8))
+      }
+      #expect(try storedBytes(store, key: "a") == Array("{}".utf8))
+      #expect(try store.read { try $0.auxValue(.rules, key: Array("a".utf8)) } == Array("{}".utf8))
+    }
+  }
+
   @Test("value without a trailer reads as stored")
   func valueWithoutTrailer() throws {
     try withNewStore { store, _ throws in

@@ -9,8 +9,8 @@ struct IndexFormatTests {
   private func copyLengths(_ store: EventStore, of originator: String) throws -> [Int?] {
     try store.read { transaction in
       var lengths: [Int?] = []
-      try transaction.forEachIndexValue(of: Array(originator.utf8)) { _, _, copy in
-        lengths.append(copy?.count)
+      try transaction.forEachIndexValue(of: Array(originator.utf8)) { value in
+        lengths.append(value.copy?.count)
         return true
       }
       return lengths
@@ -81,8 +81,8 @@ struct IndexFormatTests {
       #expect(records.map(\.content) == [""])
       let copyLength = try store.read { transaction in
         var length: Int?
-        try transaction.forEachIndexValue(of: Array("acct-1".utf8)) { _, _, copy in
-          length = copy?.count
+        try transaction.forEachIndexValue(of: Array("acct-1".utf8)) { value in
+          length = value.copy?.count
           return true
         }
         return length
