@@ -136,6 +136,14 @@ extension Ledger {
         try transaction.scan(originator: Array(account.value.utf8), occurredThrough: .max) {
           view in
           let event = try view.decodeEvent()
+          // The index of a format 1 ledger has no checksum, so a damaged entry could point
+          // at another account's event.
+          guard event.account == account else {
+            throw LedgerError(
+              .storage,
+              "the account index of \(account.value) lists position \(view.position), which "
+                + "holds an event of \(event.account.value)" + LedgerError.damageAdvice)
+          }
           events.append(
             RecordedEvent(
               event: event, position: view.position,
