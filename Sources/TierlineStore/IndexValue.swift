@@ -19,9 +19,10 @@ public struct IndexValue {
     let entrySize = KeyLayout.originatorEntrySize
     let prefix = entrySize + KeyLayout.entryCheckSize
     if copiesRecords {
-      guard bytes.count == prefix
-        || (bytes.count >= prefix + RecordLayout.headerSize
-          && bytes.count <= KeyLayout.maximumOriginatorValueSize)
+      guard
+        bytes.count == prefix
+          || (bytes.count >= prefix + RecordLayout.headerSize
+            && bytes.count <= KeyLayout.maximumOriginatorValueSize)
       else { return nil }
       check = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: entrySize, as: UInt32.self))
       copy = bytes.count > prefix ? UnsafeRawBufferPointer(rebasing: bytes[prefix...]) : nil

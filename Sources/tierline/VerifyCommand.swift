@@ -37,7 +37,8 @@ enum VerifyCommand: Command {
     }
     if arguments.flag("json") {
       let problems = report.problems.map(jsonQuoted).joined(separator: ",")
-      var text = "{\"intact\":\(report.isIntact),\"records\":\(report.records),"
+      var text =
+        "{\"intact\":\(report.isIntact),\"records\":\(report.records),"
         + "\"accounts\":\(report.accounts),"
         + "\"stale_readers_cleared\":\(ledger.staleReadersCleared)"
       if let check {

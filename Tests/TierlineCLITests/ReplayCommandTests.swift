@@ -30,7 +30,9 @@ struct ReplayCommandTests {
     Thread.sleep(forTimeInterval: 1.05)
     let beforeArrival = ISO8601DateFormatter().string(from: Date())
     Thread.sleep(forTimeInterval: 1.05)
-    try append([Line.milestone("m1", account: "late", at: "2024-01-20T09:00:00Z", name: "first_value")])
+    try append([
+      Line.milestone("m1", account: "late", at: "2024-01-20T09:00:00Z", name: "first_value")
+    ])
 
     let asOf = ["--account", "late", "--as-of", "2024-03-01T00:00:00Z"]
     let now = try projection(asOf)
@@ -49,7 +51,8 @@ struct ReplayCommandTests {
   func moneyExact() throws {
     try append([
       Line.landed("c1", account: "cents", at: "2024-01-10T09:00:00Z", acv: "144.20"),
-      Line.tierChanged("c2", account: "cents", at: "2024-05-10T09:00:00Z", to: "growth",
+      Line.tierChanged(
+        "c2", account: "cents", at: "2024-05-10T09:00:00Z", to: "growth",
         acv: "1000.05"),
     ])
     let early = try projection(["--account", "cents", "--as-of", "2024-02-01"])

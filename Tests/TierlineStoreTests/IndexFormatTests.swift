@@ -35,7 +35,8 @@ struct IndexFormatTests {
       #expect(try copyLengths(store, of: "acct-1") == [small, nil, small])
       #expect(try store.records(of: "acct-1").map(\.position) == [2, 3, 1])
       #expect(
-        try store.records(of: "acct-1") == (try store.allRecords()).filter { $0.position != 4 }
+        try store.records(of: "acct-1")
+          == (try store.allRecords()).filter { $0.position != 4 }
           .sorted { $0.occurredAt < $1.occurredAt })
     }
   }
