@@ -105,17 +105,20 @@ public struct SubscriptionSchedule: Sendable {
   }
 
   /// Lists every day on which the MRR differs from the day before, with the new MRR and
-  /// the line of a row that starts or ends that day.
+  /// the first line of a row that starts that day, or else of a row that ends that day:
+  /// a subscription that replaces another is the row that explains the change.
   public func changes() -> [(date: CivilDate, monthly: Money, line: Int)] {
     guard let currency = rows.first?.monthlyAmount.currency else { return [] }
-    var boundaries: [CivilDate: Int] = [:]
+    var starts: [CivilDate: Int] = [:]
+    var ends: [CivilDate: Int] = [:]
     for row in rows {
-      boundaries[row.start] = min(boundaries[row.start] ?? row.line, row.line)
-      if let end = row.end { boundaries[end] = min(boundaries[end] ?? row.line, row.line) }
+      starts[row.start] = min(starts[row.start] ?? row.line, row.line)
+      if let end = row.end { ends[end] = min(ends[end] ?? row.line, row.line) }
     }
     var result: [(date: CivilDate, monthly: Money, line: Int)] = []
     var previous: Int64 = 0
-    for (date, line) in boundaries.sorted(by: { $0.key < $1.key }) {
+    for date in Set(starts.keys).union(ends.keys).sorted() {
+      guard let line = starts[date] ?? ends[date] else { continue }
       let revenue = monthlyRevenue(on: date)
       guard revenue != previous else { continue }
       result.append((date, Money(minorUnits: revenue, currency: currency), line))

@@ -68,6 +68,26 @@ struct SubscriptionImporterTests {
     #expect(plan.events.first?.incoming.event.id == "subscriptions:acme:2024-01-15")
   }
 
+  @Test("change names the row that starts it")
+  func changeLines() throws {
+    let schedules = try SubscriptionImporter.schedules(
+      try ImportFixtures.example("subscriptions.csv"), currency: .usd)
+    let lines = schedules.map { schedule in
+      schedule.changes().map { "\(schedule.customer) \($0.date) line \($0.line)" }
+    }
+    // A subscription replacing another on the same day is the row behind the change;
+    // a change with no row starting that day names the row that ends.
+    #expect(
+      lines.flatMap { $0 } == [
+        "acme 2024-01-15 line 2", "acme 2024-04-01 line 3",
+        "beta 2024-02-01 line 4", "beta 2024-05-01 line 5", "beta 2024-07-01 line 5",
+        "beta 2024-09-10 line 6",
+        "gamma 2024-03-01 line 7", "gamma 2024-06-01 line 8",
+        "delta 2024-02-10 line 9", "delta 2024-02-20 line 9",
+        "Omega, Ltd. 2024-01-01 line 10", "Omega, Ltd. 2024-08-01 line 11",
+      ])
+  }
+
   @Test("tier rule: exact, highest below, and below every tier")
   func tierRule() throws {
     let tiers = TierAssignment(playbook: .builtInDefault)
