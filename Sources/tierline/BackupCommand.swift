@@ -8,7 +8,10 @@ enum BackupCommand: Command {
     summary: "Write a compacted, consistent copy of the ledger into a directory.",
     usage: "DIR [--json]",
     options: [
-      OptionSpec(name: "json", valueName: nil, help: "print the result as JSON")
+      OptionSpec(
+        name: "no-verify", valueName: nil,
+        help: "skip checking the copy with `tierline verify` afterwards"),
+      OptionSpec(name: "json", valueName: nil, help: "print the result as JSON"),
     ],
     positionals: ["DIR"],
     requiredPositionals: 1,
@@ -17,6 +20,9 @@ enum BackupCommand: Command {
       holds every batch committed before it began and nothing of later ones. DIR is
       created when missing and must not contain data.mdb. To restore, stop the writers
       and copy DIR back in place of the ledger directory, or pass --store DIR.
+
+      The copy is then checked as `tierline verify` checks a ledger, because a copy of a
+      damaged ledger holds the same damage; the command exits 1 when it finds any.
       """)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
@@ -31,12 +37,27 @@ enum BackupCommand: Command {
     case .failure(let error):
       throw error
     }
-    let events = try Ledger.open(directory: target).eventCount()
+    let copy = try Ledger.open(directory: target)
+    let events = try copy.eventCount()
+    let checked = !arguments.flag("no-verify")
+    if checked {
+      let report = try copy.verify()
+      if let first = report.problems.first {
+        throw CommandFailure(
+          message: "the copy in \(target) is damaged, as the ledger must be: "
+            + "\(counted(report.problems.count, "problem")), the first: \(first); run "
+            + "`tierline verify` on the ledger and keep an older backup",
+          exitCode: .failure)
+      }
+    }
     if arguments.flag("json") {
       context.output.line(
-        "{\"backup\":\(jsonQuoted(target)),\"events\":\(events),\"bytes\":\(bytes)}")
+        "{\"backup\":\(jsonQuoted(target)),\"events\":\(events),\"bytes\":\(bytes),"
+          + "\"verified\":\(checked)}")
     } else {
-      context.output.line("Backed up \(events) events to \(target) (\(bytes) bytes).")
+      context.output.line(
+        "Backed up \(events) events to \(target) (\(bytes) bytes)"
+          + (checked ? "; the copy is intact." : "; the copy was not checked."))
     }
   }
 }

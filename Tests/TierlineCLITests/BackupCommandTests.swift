@@ -44,15 +44,42 @@ struct BackupCommandTests {
     #expect(verified.status == 0, "\(verified.standardOutput)")
   }
 
+  @Test("backup of a damaged ledger fails")
+  func damagedLedgerBackup() throws {
+    let dataFile = store + "/data.mdb"
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
+    // Every event id of the generated portfolio starts with "evt-"; the first one found
+    // lies in a log record or its index copy, and both are covered by a checksum.
+    let marker = Array("evt-acct-".utf8)
+    let found = try #require(
+      (0...(bytes.count - marker.count)).first { start in
+        bytes[start..<(start + marker.count)].elementsEqual(marker)
+      })
+    bytes[found + 4] ^= 0x01
+    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+
+    let backup = directory.path("backup")
+    let result = try Tierline.run(["--store", store, "backup", backup])
+    #expect(result.status == 1)
+    #expect(result.standardError.contains("is damaged"), "\(result.standardError)")
+    let unchecked = try Tierline.run([
+      "--store", store, "backup", directory.path("b2"), "--no-verify",
+    ])
+    #expect(unchecked.status == 0, "\(unchecked.standardError)")
+    #expect(unchecked.standardOutput.contains("not checked"))
+  }
+
   @Test("backup is smaller after compaction")
   func backupCompacts() throws {
     let backup = directory.path("backup")
     let result = try Tierline.run(["--store", store, "backup", backup])
     #expect(result.status == 0, "\(result.standardError)")
-    let originalSize = try FileManager.default.attributesOfItem(
-      atPath: store + "/data.mdb")[.size] as? Int
-    let backupSize = try FileManager.default.attributesOfItem(
-      atPath: backup + "/data.mdb")[.size] as? Int
+    let originalSize =
+      try FileManager.default.attributesOfItem(
+        atPath: store + "/data.mdb")[.size] as? Int
+    let backupSize =
+      try FileManager.default.attributesOfItem(
+        atPath: backup + "/data.mdb")[.size] as? Int
     let original = try #require(originalSize)
     let copy = try #require(backupSize)
     #expect(copy <= original)
