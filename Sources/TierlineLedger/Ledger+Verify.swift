@@ -86,6 +86,8 @@ extension Ledger {
               return true
             }
           } catch let error as StoreError where error.code == .corrupt {
+            // The damaged record was checked too, so it counts among the records.
+            report.records += 1
             unreadableRecords += 1
             guard problem(error.message) else { break }
             // Skip the damaged record and go on with the next one.

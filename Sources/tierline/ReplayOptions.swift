@@ -71,8 +71,8 @@ let timeFormatsHelp = """
 /// Returns the failure for an account with no visible event at `point`.
 func accountNotFound(_ account: AccountID, at point: ReplayPoint) -> CommandFailure {
   CommandFailure(
-    message: "account not found (\(account.value)): no event of it is visible as of "
+    message: "account not found (\(account.value)): none of its events is visible as of "
       + "\(point.asOf.rfc3339), known at \(point.knownAt.rfc3339); ids are case-sensitive, "
-      + "and `tierline replay` lists every account, or use later times",
+      + "and `tierline replay` lists every account; an earlier time leaves out later events",
     exitCode: .failure)
 }

@@ -147,6 +147,8 @@ struct DamagedLedgerTests {
     let verified = try Tierline.run(["--store", store, "verify"])
     #expect(verified.status == 1)
     #expect(verified.standardOutput.contains("position 18"), "\(verified.standardOutput)")
+    // The damaged record counts among the records checked.
+    #expect(verified.standardOutput.contains("Checked 40 records"), "\(verified.standardOutput)")
     // The account's count differs only because the damaged record could not be read.
     #expect(
       verified.standardOutput.contains("(1 damaged log record is listed above)"),
