@@ -100,7 +100,9 @@ enum AppendCommand: Command {
       guard descriptor >= 0 else {
         let reason = String(cString: strerror(errno))
         throw CommandFailure(
-          message: "cannot open the events file (\(path)): \(reason)", exitCode: .failure)
+          message: "cannot open the events file (\(path)): \(reason); check the path, or pass - "
+            + "to read events from standard input",
+          exitCode: .failure)
       }
     }
     defer { if descriptor != 0 { close(descriptor) } }
