@@ -74,44 +74,53 @@ public final class EventStore: @unchecked Sendable {
 
   /// Returns whether `directory` contains a ledger of a format version this code reads.
   ///
-  /// Opens the environment read-only without LMDB's lock file, so the check neither
-  /// creates files nor disturbs a store this process has open. A truncated `data.mdb`
-  /// counts as a ledger without reading it, so that opening it reports the damage.
-  // NOTE: Without the lock file a concurrent writer could reuse pages this check reads;
-  // the check then returns false.
+  /// A truncated `data.mdb` counts as a ledger without reading it, so that opening it
+  /// reports the damage.
   public static func isLedger(directory: String) -> Bool {
-    guard access(directory + "/data.mdb", R_OK) == 0 else { return false }
-    guard
-      let environment = try? LMDBEnvironment(
-        path: directory, flags: UInt32(MDB_RDONLY | MDB_NOLOCK | MDB_NOTLS),
-        maximumDatabases: StoreDatabases.count, mapSize: 0)
-    else { return false }
-    guard (try? checkDataFileLength(environment, directory: directory)) != nil else {
-      return true
+    switch probeFormat(directory: directory) {
+    case .unreadable: return false
+    case .truncated: return true
+    case .version(let version): return MetaKey.supportedFormatVersions.contains(version)
     }
-    guard let transaction = try? LMDBTransaction(environment: environment, readOnly: true),
-      let databases = try? StoreDatabases(opening: transaction, create: false),
-      let version = try? transaction.metaValue(.formatVersion, in: databases)
-    else { return false }
-    return MetaKey.supportedFormatVersions.contains(version)
   }
 
   /// The storage format versions this build reads and writes.
   public static let supportedFormatVersions = MetaKey.supportedFormatVersions
 
   /// Returns the storage format version recorded in the ledger in `directory`, or nil
-  /// when none can be read. Like `isLedger(directory:)`, it neither creates files nor
-  /// takes LMDB's lock.
+  /// when none can be read.
   public static func storedFormatVersion(directory: String) -> UInt64? {
+    guard case .version(let version) = probeFormat(directory: directory) else { return nil }
+    return version
+  }
+
+  /// The result of reading a ledger's format version without opening the store.
+  private enum FormatProbe {
+    case unreadable
+    case truncated
+    case version(UInt64)
+  }
+
+  /// Reads the format version of the ledger in `directory`.
+  ///
+  /// Opens the environment read-only without LMDB's lock file, so the look neither
+  /// creates files nor disturbs a store this process has open.
+  // NOTE: Without the lock file a concurrent writer could reuse pages this look reads;
+  // it then finds the ledger unreadable.
+  private static func probeFormat(directory: String) -> FormatProbe {
     guard access(directory + "/data.mdb", R_OK) == 0,
       let environment = try? LMDBEnvironment(
         path: directory, flags: UInt32(MDB_RDONLY | MDB_NOLOCK | MDB_NOTLS),
-        maximumDatabases: StoreDatabases.count, mapSize: 0),
-      (try? checkDataFileLength(environment, directory: directory)) != nil,
-      let transaction = try? LMDBTransaction(environment: environment, readOnly: true),
-      let databases = try? StoreDatabases(opening: transaction, create: false)
-    else { return nil }
-    return try? transaction.metaValue(.formatVersion, in: databases)
+        maximumDatabases: StoreDatabases.count, mapSize: 0)
+    else { return .unreadable }
+    guard (try? checkDataFileLength(environment, directory: directory)) != nil else {
+      return .truncated
+    }
+    guard let transaction = try? LMDBTransaction(environment: environment, readOnly: true),
+      let databases = try? StoreDatabases(opening: transaction, create: false),
+      let version = try? transaction.metaValue(.formatVersion, in: databases)
+    else { return .unreadable }
+    return .version(version)
   }
 
   /// Returns whether `directory` contains a file named `data.mdb`, whatever it holds.

@@ -20,9 +20,15 @@ enum KeyLayout {
 
   /// Returns the checksum that binds an entry's 16 bytes to its record's stored CRC-32C.
   static func entryCheck(entry: UnsafeRawBufferPointer, recordChecksum: UInt32) -> UInt32 {
-    var bytes = [UInt8](entry)
-    withUnsafeBytes(of: recordChecksum.littleEndian) { bytes.append(contentsOf: $0) }
-    return bytes.withUnsafeBytes { CRC32C.checksum($0) }
+    // Point queries check every entry, so the 20 bytes go through a stack buffer.
+    withUnsafeTemporaryAllocation(
+      byteCount: originatorEntrySize + entryCheckSize, alignment: 8
+    ) { buffer in
+      buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: entry[..<originatorEntrySize]))
+      buffer.storeBytes(
+        of: recordChecksum.littleEndian, toByteOffset: originatorEntrySize, as: UInt32.self)
+      return CRC32C.checksum(UnsafeRawBufferPointer(buffer))
+    }
   }
 
   /// Calls `body` with the bytes of `array`, keeping `body`'s error type.

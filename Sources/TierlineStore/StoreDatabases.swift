@@ -24,9 +24,17 @@ struct StoreDatabases: Sendable {
   /// Projection checkpoints owned by the ledger.
   let checkpoints: MDB_dbi
 
-  /// Whether `originators` entries carry record copies (format version 2 and later).
-  /// Version 1 stores fixed 16-byte entries, which LMDB packs with `MDB_DUPFIXED`.
-  let copiesRecords: Bool
+  /// Whether the ledger uses the layouts of format version 2 and later: `originators`
+  /// entries with a checksum and record copies, and auxiliary values with a checksum.
+  /// Version 1 stores fixed 16-byte entries, which LMDB packs with `MDB_DUPFIXED`, and
+  /// auxiliary values as they are.
+  let usesChecksummedLayout: Bool
+
+  /// Whether `originators` entries carry record copies when they fit.
+  var copiesRecords: Bool { usesChecksummedLayout }
+
+  /// Whether auxiliary values end with an `AuxLayout` trailer.
+  var sealsAuxValues: Bool { usesChecksummedLayout }
 
   /// The number of named databases the environment must allow.
   static let count: UInt32 = 6
@@ -48,10 +56,11 @@ struct StoreDatabases: Sendable {
       try transaction.value(in: metaHandle, forKey: name)
     }
     // A missing or unreadable version is reported by the format check after opening.
-    copiesRecords =
+    usesChecksummedLayout =
       version.map { $0.count != 8 || UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) >= 2 }
       ?? (newFormatVersion >= 2)
-    let sortedDuplicates = UInt32(MDB_DUPSORT) | (copiesRecords ? 0 : UInt32(MDB_DUPFIXED))
+    let sortedDuplicates =
+      UInt32(MDB_DUPSORT) | (usesChecksummedLayout ? 0 : UInt32(MDB_DUPFIXED))
     log = try transaction.openDatabase(Name.log, flags: createFlag)
     originators = try transaction.openDatabase(
       Name.originators, flags: createFlag | sortedDuplicates)

@@ -52,7 +52,7 @@ public struct WriteTransaction: ~Copyable {
       try KeyLayout.withBytes(key) { keyBytes throws(LMDBError) in
         // Format 1 ledgers keep values without a trailer, so that older builds, which
         // read only format 1, can still read them.
-        let stored = databases.copiesRecords ? AuxLayout.sealed(value) : value
+        let stored = databases.sealsAuxValues ? AuxLayout.sealed(value) : value
         try KeyLayout.withBytes(stored) { valueBytes throws(LMDBError) in
           try transaction.put(
             in: databases.handle(of: database), key: keyBytes, value: valueBytes)

@@ -66,6 +66,18 @@ struct DamagedLedgerTests {
       + withUnsafeBytes(of: position.bigEndian) { Array($0) }
   }
 
+  /// Flips `mask` in byte `offset` of every copy of the index entry for `position`.
+  ///
+  /// An entry lies in a leaf page, and again in a branch page when it starts a page of
+  /// the account's entries, so every copy is changed.
+  func flipIndexEntry(position: UInt64, byte offset: Int, mask: UInt8) throws {
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
+    let found = offsets(of: indexEntry(position: position), in: bytes)
+    try #require(!found.isEmpty)
+    for start in found { bytes[start + offset] ^= mask }
+    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+  }
+
   /// Runs `tierline` on the ledger and checks that it exits 1 with `text` in its error.
   func expectFailure(_ arguments: [String], naming text: String) throws {
     let result = try Tierline.run(["--store", store] + arguments)
@@ -101,7 +113,7 @@ struct DamagedLedgerTests {
   }
 
   /// Flips one content byte of the record at position 18 ("target-usage-17"): in the
-  /// log when `inLog` is set, otherwise in every copy the account index holds.
+  /// log when `inLog` is set, otherwise in every copy the account index contains.
   func flipPosition18Content(inLog: Bool) throws {
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
     let key: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 18]
@@ -178,9 +190,9 @@ struct DamagedLedgerTests {
   @Test("damaged log key fails the full replay")
   func damagedLogKey() throws {
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
-    // A log key is the big-endian position, after the node's 2-byte little-endian key
-    // size 8 and followed in the leaf node by the record, whose first four bytes are
-    // the format version 1 and three zero bytes. The account index's copy of the record
+    // A log key is the big-endian position. In the leaf node it follows the node's
+    // 2-byte little-endian key size 8, and the record follows it, starting with the
+    // format version 1 and three zero bytes. The account index's copy of the record
     // follows the same position, but after an occurred time instead of a key size.
     let key: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 29]
     let found = offsets(of: [8, 0] + key + [1, 0, 0, 0], in: bytes)
@@ -198,17 +210,9 @@ struct DamagedLedgerTests {
 
   @Test("damaged account index entry is named")
   func damagedIndexEntry() throws {
-    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
-    // An account-index entry is the occurred time with its sign bit flipped, then the
-    // position, both big-endian. Position 29 is a usage event at 2024-01-11T09:00:00Z.
-    // The entry lies in a leaf page, and again in a branch page when it starts a page
-    // of the account's entries. Every copy is changed.
-    let found = offsets(of: indexEntry(position: 29), in: bytes)
-    try #require(!found.isEmpty)
-    // Moves the indexed time 256 µs, so an as-of cut still reaches the entry. An entry
-    // moved past the cut is left out of a point query unseen; `verify` names both.
-    for offset in found { bytes[offset + 6] ^= 0x01 }
-    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+    // Position 29 is a usage event at 2024-01-11T09:00:00Z. The flip moves its indexed
+    // time 256 µs, so an as-of cut still reaches the entry.
+    try flipIndexEntry(position: 29, byte: 6, mask: 0x01)
 
     let verified = try Tierline.run(["--store", store, "verify"])
     #expect(verified.status == 1)
@@ -219,13 +223,9 @@ struct DamagedLedgerTests {
 
   @Test("index entry moved past the cut is named")
   func indexEntryPastCut() throws {
-    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
     // Position 40 is the account's last event. Setting a high bit of its indexed time
     // moves it years later, past an as-of cut that the true time falls before.
-    let found = offsets(of: indexEntry(position: 40), in: bytes)
-    try #require(!found.isEmpty)
-    for offset in found { bytes[offset + 1] ^= 0x10 }
-    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+    try flipIndexEntry(position: 40, byte: 1, mask: 0x10)
 
     try expectFailure(
       ["replay", "--account", "target-account", "--as-of", "2024-02-01"], naming: "position 40")
@@ -234,13 +234,9 @@ struct DamagedLedgerTests {
 
   @Test("index entry with another position is named")
   func indexEntryPosition() throws {
-    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
-    // The last entry's position gets its top bit, so the order of entries still holds
-    // and only the entry's checksum shows the damage.
-    let found = offsets(of: indexEntry(position: 40), in: bytes)
-    try #require(!found.isEmpty)
-    for offset in found { bytes[offset + 8] ^= 0x80 }
-    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+    // The last entry's position gets its top bit. The entries stay in order, so only
+    // the entry's checksum shows the damage.
+    try flipIndexEntry(position: 40, byte: 8, mask: 0x80)
 
     try expectFailure(["log", "target-account"], naming: "fails its CRC-32C check")
     let verified = try Tierline.run(["--store", store, "verify"])
@@ -249,13 +245,9 @@ struct DamagedLedgerTests {
 
   @Test("repeated account index entry is named")
   func repeatedIndexEntry() throws {
-    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
     // Positions 28 and 29 are usage events at the same time. Turning 28 into 29 makes
     // the index list position 29 twice and position 28 never.
-    let found = offsets(of: indexEntry(position: 28), in: bytes)
-    try #require(!found.isEmpty)
-    for offset in found { bytes[offset + 15] ^= 0x01 }
-    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+    try flipIndexEntry(position: 28, byte: 15, mask: 0x01)
 
     let verified = try Tierline.run(["--store", store, "verify"])
     #expect(verified.status == 1)
