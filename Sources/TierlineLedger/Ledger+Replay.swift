@@ -142,7 +142,7 @@ extension Ledger {
             throw LedgerError(
               .storage,
               "the account index of \(account.value) lists position \(view.position), which "
-                + "holds an event of \(event.account.value)" + LedgerError.damageAdvice)
+                + "contains an event of \(event.account.value)" + LedgerError.damageAdvice)
           }
           events.append(
             RecordedEvent(

@@ -38,9 +38,9 @@ struct LogFold {
 
   /// The number of records read between two releases of map pages, about 1 MiB of log.
   ///
-  /// A page fault maps the cached pages around the faulting one too, and the log's pages
-  /// lie between index pages in `data.mdb`, so the resident set grows by several times
-  /// the log bytes read; releasing often keeps it small.
+  /// A page fault maps the cached pages around the faulting one too. The log's pages lie
+  /// between index pages in `data.mdb`, so the resident set grows by several times the
+  /// log bytes read, and releasing often keeps it small.
   static let recordsBetweenReleases = 1 << 13
 
   /// The largest number of account groups. A group contains a run of accounts in id
@@ -154,9 +154,9 @@ struct LogFold {
       groups.deinitialize()
       groups.deallocate()
     }
-    // The chunks each part's list gives up are filled again by the groups. Scanning
-    // threads allocate from their own malloc arenas, which the joining thread would
-    // not reuse, so without the pool the entries would briefly take twice the memory.
+    // The groups fill again the chunks that each part's list gives up. Scanning threads
+    // allocate from their own malloc arenas, which the joining thread does not reuse.
+    // Without the pool the entries would briefly take twice the memory.
     let pool = ChunkPool()
     for (index, part) in parts.enumerated() {
       let slotMap = slotMaps[index]

@@ -44,7 +44,7 @@ enum BackupCommand: Command {
       let report = try copy.verify()
       if let first = report.problems.first {
         throw CommandFailure(
-          message: "the copy in \(target) is damaged, as the ledger must be: "
+          message: "the copy in \(target) is damaged, so the ledger is too: "
             + "\(counted(report.problems.count, "problem")), the first: \(first); run "
             + "`tierline verify` on the ledger and keep an older backup",
           exitCode: .failure)

@@ -48,8 +48,8 @@ struct BackupCommandTests {
   func damagedLedgerBackup() throws {
     let dataFile = store + "/data.mdb"
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
-    // Every event id of the generated portfolio starts with "evt-"; the first one found
-    // lies in a log record or its index copy, and both are covered by a checksum.
+    // Every event id of the generated portfolio starts with "evt-acct-". The first one
+    // found lies in a log record or its index copy, and a checksum covers both.
     let marker = Array("evt-acct-".utf8)
     let found = try #require(
       (0...(bytes.count - marker.count)).first { start in

@@ -75,8 +75,8 @@ struct SubscriptionImporterTests {
     let lines = schedules.map { schedule in
       schedule.changes().map { "\(schedule.customer) \($0.date) line \($0.line)" }
     }
-    // A subscription replacing another on the same day is the row behind the change;
-    // a change with no row starting that day names the row that ends.
+    // A subscription that replaces another on the same day is the row behind the
+    // change. A change with no row starting that day names the row that ends.
     #expect(
       lines.flatMap { $0 } == [
         "acme 2024-01-15 line 2", "acme 2024-04-01 line 3",

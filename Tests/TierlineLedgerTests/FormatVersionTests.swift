@@ -63,6 +63,6 @@ struct FormatVersionTests {
     let error = #expect(throws: LedgerError.self) {
       try Ledger.open(directory: directory).log(of: first)
     }
-    #expect(error?.message.contains("holds an event of \(foreign.account.value)") == true)
+    #expect(error?.message.contains("contains an event of \(foreign.account.value)") == true)
   }
 }
