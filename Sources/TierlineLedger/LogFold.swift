@@ -53,44 +53,59 @@ struct LogFold {
   func scan(
     in transaction: borrowing ReadTransaction, from first: UInt64, through last: UInt64
   ) throws -> LogPart {
-    let part = LogPart()
+    // The scan fills local values and hands them to the part at the end: a class's
+    // stored properties would take a dynamic exclusivity check on every record.
+    var table = AccountTable()
+    var metrics = MetricNames()
+    var copies: [UInt8] = []
+    var arrivals = EntryChunks()
     // Consecutive records often belong to one account, so the previous record's account
     // is compared first.
     var previous: (account: UnsafeRawBufferPointer, slot: Int)?
     // The log has no gaps, so a missing position means a damaged key; skipping it would
     // leave events out without a word.
     var expected = first
-    try transaction.scanHeaders(
-      from: first, through: last, releasingPagesEvery: Self.recordsBetweenReleases
-    ) { record in
-      guard record.position == expected else { throw Self.missing(expected) }
-      expected += 1
-      // Every record is checked before its stored times decide whether it is visible.
-      _ = try record.checked()
-      guard let account = try visibleAccount(record) else { return true }
-      let slot: Int
-      if let previous, equalBytes(previous.account, account) {
-        slot = previous.slot
-      } else {
-        slot = part.table.slot(for: account, hash: accountHash(account))
+    do {
+      try transaction.scanHeaders(
+        from: first, through: last, releasingPagesEvery: Self.recordsBetweenReleases
+      ) { record in
+        guard record.position == expected else { throw Self.missing(expected) }
+        expected += 1
+        // Every record is checked before its stored times decide whether it is visible.
+        _ = try record.checked()
+        guard let account = try visibleAccount(record) else { return true }
+        let slot: Int
+        if let previous, equalBytes(previous.account, account) {
+          slot = previous.slot
+        } else {
+          slot = table.slot(for: account, hash: accountHash(account))
+        }
+        previous = (account, slot)
+        let content = record.uncheckedContent
+        var entry = FoldEntry(
+          occurredAt: record.occurredAt, position: record.position, slot: Int32(slot))
+        if let usage = EventCodec.usageFields(in: content) {
+          entry.setUsage(
+            metric: metrics.index(for: usage.metric), millionths: usage.millionths)
+        } else {
+          // Other events are copied out of the map, so the fold reads no map page and
+          // the released pages stay released.
+          entry.setCopy(at: copies.count, count: content.count)
+          copies.append(contentsOf: content)
+        }
+        arrivals.append(entry)
+        return true
       }
-      previous = (account, slot)
-      let content = record.uncheckedContent
-      var entry = FoldEntry(
-        occurredAt: record.occurredAt, position: record.position, slot: Int32(slot))
-      if let usage = EventCodec.usageFields(in: content) {
-        entry.setUsage(
-          metric: part.metrics.index(for: usage.metric), millionths: usage.millionths)
-      } else {
-        // Other events are copied out of the map, so the fold reads no map page and
-        // the released pages stay released.
-        entry.setCopy(at: part.copies.count, count: content.count)
-        part.copies.append(contentsOf: content)
-      }
-      part.arrivals.append(entry)
-      return true
+      guard expected > last else { throw Self.missing(expected) }
+    } catch {
+      arrivals.deallocate()
+      throw error
     }
-    guard expected > last else { throw Self.missing(expected) }
+    let part = LogPart()
+    part.table = table
+    part.metrics = metrics
+    part.copies = copies
+    part.arrivals = arrivals
     return part
   }
 
