@@ -10,12 +10,13 @@ public struct ZoneCalendar: Hashable, Sendable {
   /// The IANA identifier, such as `America/New_York`.
   public let identifier: String
   private let zone: TimeZone
+  /// The zone's number in the process-wide offset spans, so a lookup hashes no string.
+  private let spansNumber: Int
 
   /// Creates the calendar of a zone; returns nil when Foundation does not know `identifier`.
   public init?(identifier: String) {
     guard let zone = TimeZone(identifier: identifier) else { return nil }
-    self.identifier = identifier
-    self.zone = zone
+    self.init(identifier: identifier, zone: zone)
   }
 
   /// Coordinated Universal Time, the fallback for a zone that Foundation does not know.
@@ -25,6 +26,7 @@ public struct ZoneCalendar: Hashable, Sendable {
   private init(identifier: String, zone: TimeZone) {
     self.identifier = identifier
     self.zone = zone
+    self.spansNumber = Self.spans.number(of: identifier)
   }
 
   public static func == (lhs: ZoneCalendar, rhs: ZoneCalendar) -> Bool {
@@ -36,7 +38,15 @@ public struct ZoneCalendar: Hashable, Sendable {
   }
 
   /// Returns the zone's offset from UTC at `instant`, in seconds (east positive).
+  ///
+  /// The offset comes from the spans that `offsetSpan(containing:)` keeps, so repeated
+  /// queries in one span do not ask Foundation again.
   public func offsetSeconds(at instant: Timestamp) -> Int64 {
+    offsetSpan(containing: instant).offset
+  }
+
+  /// Asks Foundation for the zone's offset from UTC at `instant`, in seconds.
+  private func foundationOffsetSeconds(at instant: Timestamp) -> Int64 {
     Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant.epochSeconds))))
   }
 
@@ -83,15 +93,13 @@ public struct ZoneCalendar: Hashable, Sendable {
   /// first, so the cached date stays right across daylight saving changes.
   public func dayWindow(containing instant: Timestamp) -> LocalDayWindow {
     let seconds = instant.epochSeconds
-    let offset = offsetSeconds(at: instant)
+    let span = offsetSpan(containing: instant)
+    let offset = span.offset
     let local = seconds + offset
     let day = floorDivide(local, 86_400)
     let nextMidnight = (day + 1) * 86_400 - offset
-    var end = nextMidnight
-    let moment = Date(timeIntervalSince1970: Double(seconds))
-    if let change = zone.nextDaylightSavingTimeTransition(after: moment) {
-      end = min(end, Int64(change.timeIntervalSince1970.rounded(.up)))
-    }
+    // A span ends at the next offset change or earlier, never later.
+    let end = min(nextMidnight, span.end / 1_000_000)
     // The window starts at the instant itself: events arrive in time order, so the cache
     // only has to cover instants from here on.
     return LocalDayWindow(
@@ -113,10 +121,10 @@ extension ZoneCalendar {
   public func offsetSpan(containing instant: Timestamp) -> (start: Int64, end: Int64, offset: Int64)
   {
     let seconds = instant.epochSeconds
-    if let known = Self.spans.span(of: identifier, containing: seconds) {
+    if let known = Self.spans.span(of: spansNumber, containing: seconds) {
       return (instant.microseconds, known.end * 1_000_000, known.offset)
     }
-    let offset = offsetSeconds(at: instant)
+    let offset = foundationOffsetSeconds(at: instant)
     // Queries in one 366-day period share one cached span when no change comes first.
     let period: Int64 = 366 * 86_400
     var end = (floorDivide(seconds, period) + 1) * period
@@ -125,7 +133,7 @@ extension ZoneCalendar {
       end = min(end, Int64(change.timeIntervalSince1970.rounded(.up)))
     }
     end = max(end, seconds + 1)
-    Self.spans.insert(identifier, start: seconds, end: end, offset: offset)
+    Self.spans.insert(spansNumber, start: seconds, end: end, offset: offset)
     return (instant.microseconds, end * 1_000_000, offset)
   }
 
@@ -144,28 +152,41 @@ private final class OffsetSpans: @unchecked Sendable {
   }
 
   private let lock = NSLock()
+  /// The number of each zone identifier seen, an index into `byZone`.
+  private var numbers: [String: Int] = [:]
   /// Each zone's spans, sorted by end.
-  private var byZone: [String: [Span]] = [:]
+  private var byZone: [[Span]] = []
 
-  func span(of zone: String, containing seconds: Int64) -> (end: Int64, offset: Int64)? {
+  /// Returns the number of `zone`, giving it the next one when it is new.
+  func number(of zone: String) -> Int {
     lock.withLock {
-      guard let spans = byZone[zone] else { return nil }
-      let index = firstIndex(in: spans, endingAfter: seconds)
-      guard index < spans.count, spans[index].start <= seconds else { return nil }
-      return (spans[index].end, spans[index].offset)
+      if let known = numbers[zone] { return known }
+      numbers[zone] = byZone.count
+      byZone.append([])
+      return byZone.count - 1
     }
   }
 
-  func insert(_ zone: String, start: Int64, end: Int64, offset: Int64) {
+  func span(of zone: Int, containing seconds: Int64) -> (end: Int64, offset: Int64)? {
     lock.withLock {
-      var spans = byZone[zone, default: []]
-      let index = firstIndex(in: spans, endingAfter: end - 1)
-      if index < spans.count, spans[index].end == end, spans[index].offset == offset {
-        spans[index].start = min(spans[index].start, start)
-      } else {
-        spans.insert(Span(start: start, end: end, offset: offset), at: index)
+      let index = firstIndex(in: byZone[zone], endingAfter: seconds)
+      guard index < byZone[zone].count, byZone[zone][index].start <= seconds else {
+        return nil
       }
-      byZone[zone] = spans
+      return (byZone[zone][index].end, byZone[zone][index].offset)
+    }
+  }
+
+  func insert(_ zone: Int, start: Int64, end: Int64, offset: Int64) {
+    lock.withLock {
+      let index = firstIndex(in: byZone[zone], endingAfter: end - 1)
+      if index < byZone[zone].count, byZone[zone][index].end == end,
+        byZone[zone][index].offset == offset
+      {
+        byZone[zone][index].start = min(byZone[zone][index].start, start)
+      } else {
+        byZone[zone].insert(Span(start: start, end: end, offset: offset), at: index)
+      }
     }
   }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TierlineEvents
 import TierlinePlaybook
@@ -100,6 +101,29 @@ struct CheckinTests {
       #expect(calendar.localDate(of: start) >= date, "\(zone) \(date)")
       let before = Timestamp(seconds: start.epochSeconds - 1)
       #expect(calendar.localDate(of: before) < date, "\(zone) \(date)")
+    }
+  }
+
+  @Test(
+    "cached offsets match Foundation",
+    arguments: [
+      "America/New_York", "America/Sao_Paulo", "Australia/Lord_Howe", "Europe/London",
+      "Asia/Kolkata", "Pacific/Apia", "Africa/Casablanca",
+    ])
+  func cachedOffsets(zone: String) throws {
+    let calendar = try #require(ZoneCalendar(identifier: zone))
+    let foundationZone = try #require(TimeZone(identifier: zone))
+    var random = SplitMix(state: 0x0FF5E7)
+    // 1900 to 2100, in random order, so that queries fall before, inside and after the
+    // spans cached so far.
+    let first: Int64 = -2_208_988_800
+    let last: Int64 = 4_102_444_800
+    for _ in 0..<5_000 {
+      let seconds = first + Int64(random.next() % UInt64(last - first))
+      let date = Date(timeIntervalSince1970: Double(seconds))
+      #expect(
+        calendar.offsetSeconds(at: Timestamp(seconds: seconds))
+          == Int64(foundationZone.secondsFromGMT(for: date)), "\(zone) \(seconds)")
     }
   }
 
