@@ -30,18 +30,24 @@ struct TriggerEvaluation {
 extension AccountState {
   /// Evaluates the triggers of the current tier at `now` (µs), counting only what
   /// happened since the last landing or tier change.
-  func evaluateTriggers(at now: Int64) -> TriggerEvaluation {
+  ///
+  /// Without `reports`, only the instants are filled in: readiness checks and
+  /// attribution need no condition text, which allocates strings for every condition.
+  func evaluateTriggers(at now: Int64, reports: Bool = true) -> TriggerEvaluation {
     var evaluation = TriggerEvaluation()
-    evaluation.reports.append(usageReport(at: now, into: &evaluation))
-    evaluation.reports.append(milestoneReport(into: &evaluation))
-    evaluation.reports.append(timeReport(at: now, into: &evaluation))
-    evaluation.reports.append(organizationalReport(into: &evaluation))
+    let usage = usageReport(at: now, into: &evaluation, reports: reports)
+    let milestone = milestoneReport(into: &evaluation, reports: reports)
+    let time = timeReport(at: now, into: &evaluation, reports: reports)
+    let organizational = organizationalReport(into: &evaluation, reports: reports)
+    evaluation.reports = [usage, milestone, time, organizational].compactMap { $0 }
     return evaluation
   }
 
-  private func usageReport(at now: Int64, into evaluation: inout TriggerEvaluation)
-    -> TriggerReport
-  {
+  private func usageReport(
+    at now: Int64, into evaluation: inout TriggerEvaluation, reports: Bool
+  ) -> TriggerReport? {
+    evaluation.usageAt = usageFiredAt
+    guard reports else { return nil }
     let currentMonth = UsageMonth(containing: localDate(now))
     var conditions: [Condition] = []
     for tracker in usage {
@@ -59,14 +65,16 @@ extension AccountState {
             required: quantityText(tracker.required), met: false))
       }
     }
-    evaluation.usageAt = usageFiredAt
     return TriggerReport(
       type: "usage", fired: usageFiredAt != nil, firedAt: usageFiredAt.map(rfc3339),
       conditions: conditions)
   }
 
-  private func milestoneReport(into evaluation: inout TriggerEvaluation) -> TriggerReport {
+  private func milestoneReport(into evaluation: inout TriggerEvaluation, reports: Bool)
+    -> TriggerReport?
+  {
     guard let transition = playbook.transition(from: tier) else {
+      guard reports else { return nil }
       let condition = Condition(
         name: "transition", actual: "none out of \(tier)",
         required: "a transition out of the current tier", met: false)
@@ -76,10 +84,12 @@ extension AccountState {
     var latest: Int64? = tierSince
     for name in transition.milestones {
       let reachedAt = milestones[name]
-      conditions.append(
-        Condition(
-          name: name, actual: reachedAt.map { "reached " + rfc3339($0) } ?? "not reached",
-          required: "reached", met: reachedAt != nil))
+      if reports {
+        conditions.append(
+          Condition(
+            name: name, actual: reachedAt.map { "reached " + rfc3339($0) } ?? "not reached",
+            required: "reached", met: reachedAt != nil))
+      }
       if let reached = reachedAt, let current = latest {
         latest = max(current, reached)
       } else {
@@ -91,18 +101,19 @@ extension AccountState {
       let waitEnd = startOfDay(localDate(firedAt).daysSinceEpoch + transition.waitDays)
       evaluation.milestoneWaitEndsAt = max(firedAt, waitEnd)
     }
+    guard reports else { return nil }
     return TriggerReport(
       type: "milestone", fired: latest != nil, firedAt: latest.map(rfc3339),
       conditions: conditions)
   }
 
-  private func timeReport(at now: Int64, into evaluation: inout TriggerEvaluation)
-    -> TriggerReport
-  {
+  private func timeReport(
+    at now: Int64, into evaluation: inout TriggerEvaluation, reports: Bool
+  ) -> TriggerReport? {
     var conditions: [Condition] = []
     var earliest: Int64?
     var latest: Int64?
-    let window = "from " + rfc3339(tierSince) + " to " + rfc3339(now)
+    let window = reports ? "from " + rfc3339(tierSince) + " to " + rfc3339(now) : ""
     for offset in playbook.triggers.timeOffsetsDays {
       let instant = startOfDay(landedDay + offset)
       let met = instant >= tierSince && instant <= now
@@ -110,18 +121,21 @@ extension AccountState {
         earliest = earliest ?? instant
         latest = instant
       }
-      conditions.append(
-        Condition(
-          name: "day \(offset) after landing", actual: rfc3339(instant), required: window,
-          met: met))
+      if reports {
+        conditions.append(
+          Condition(
+            name: "day \(offset) after landing", actual: rfc3339(instant), required: window,
+            met: met))
+      }
     }
-    conditions.append(fallbackCondition("usage", firedAt: evaluation.usageAt))
-    conditions.append(fallbackCondition("milestone", firedAt: evaluation.milestoneAt))
     let fired = earliest != nil && evaluation.usageAt == nil && evaluation.milestoneAt == nil
     if fired {
       evaluation.timeAt = earliest
       evaluation.latestTimeOffsetAt = latest
     }
+    guard reports else { return nil }
+    conditions.append(fallbackCondition("usage", firedAt: evaluation.usageAt))
+    conditions.append(fallbackCondition("milestone", firedAt: evaluation.milestoneAt))
     return TriggerReport(
       type: "time", fired: fired, firedAt: fired ? earliest.map(rfc3339) : nil,
       conditions: conditions)
@@ -133,7 +147,16 @@ extension AccountState {
       required: "none", met: firedAt == nil)
   }
 
-  private func organizationalReport(into evaluation: inout TriggerEvaluation) -> TriggerReport {
+  private func organizationalReport(
+    into evaluation: inout TriggerEvaluation, reports: Bool
+  ) -> TriggerReport? {
+    let firedAt = organization.firedAt
+    evaluation.organizationalAt = firedAt
+    evaluation.organizationalFirings = [
+      organization.headcountFiredAt, organization.departmentFiredAt,
+      organization.useCaseFiredAt,
+    ].compactMap { $0 }
+    guard reports else { return nil }
     let settings = playbook.triggers
     var conditions: [Condition] = []
 
@@ -160,13 +183,6 @@ extension AccountState {
         name: "use cases added", actual: String(organization.useCasesAdded),
         required: settings.useCaseAdded ? "1" : "disabled",
         met: organization.useCaseFiredAt != nil))
-
-    let firedAt = organization.firedAt
-    evaluation.organizationalAt = firedAt
-    evaluation.organizationalFirings = [
-      organization.headcountFiredAt, organization.departmentFiredAt,
-      organization.useCaseFiredAt,
-    ].compactMap { $0 }
     return TriggerReport(
       type: "organizational", fired: firedAt != nil, firedAt: firedAt.map(rfc3339),
       conditions: conditions)
