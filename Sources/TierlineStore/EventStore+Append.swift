@@ -124,11 +124,14 @@ extension EventStore {
 
     var report = AppendReport(appendedPositions: [], duplicateIndexes: [], recordedAt: recordedAt)
     var position = lastPosition
+    // The batch indexes of the appended records, in position order.
+    var appendedIndexes: [Int] = []
+    var scratch: [UInt8] = []
     for (index, record) in batch.enumerated() {
       if let storedPosition = try transaction.position(ofEventID: record.eventID, in: databases) {
         try checkDuplicate(
           record, index: index, storedPosition: storedPosition, lastPosition: lastPosition,
-          report: report, in: transaction)
+          batch: batch, appendedIndexes: appendedIndexes, in: transaction)
         report.duplicateIndexes.append(index)
         continue
       }
@@ -146,8 +149,16 @@ extension EventStore {
       }
 
       position += 1
-      try write(record, at: position, recordedAt: recordedAt, in: transaction)
+      try writeIndexEntries(
+        record, at: position, recordedAt: recordedAt, scratch: &scratch, in: transaction)
       report.appendedPositions.append(position)
+      appendedIndexes.append(index)
+    }
+    // The log records go in after the batch's index entries, so their pages lie together
+    // in the file, and a full replay maps fewer pages (docs/design.md has the figures).
+    for (appendedPosition, index) in zip(report.appendedPositions, appendedIndexes) {
+      try writeLogRecord(
+        batch[index], at: appendedPosition, recordedAt: recordedAt, in: transaction)
     }
 
     if position != lastPosition {
@@ -160,10 +171,27 @@ extension EventStore {
 
   /// Throws `.idConflict` unless the record stored at `storedPosition` is identical to
   /// `record`: same content, occurred time and originator.
+  ///
+  /// A position after `lastPosition` belongs to this batch, whose log records are
+  /// written last, so it is compared with the batch's record in memory.
   private func checkDuplicate(
     _ record: NewRecord, index: Int, storedPosition: UInt64, lastPosition: UInt64,
-    report: AppendReport, in transaction: borrowing LMDBTransaction
+    batch: [NewRecord], appendedIndexes: [Int], in transaction: borrowing LMDBTransaction
   ) throws(StoreError) {
+    if storedPosition > lastPosition {
+      let earlierIndex = appendedIndexes[Int(storedPosition - lastPosition) - 1]
+      let earlier = batch[earlierIndex]
+      if earlier.content == record.content, earlier.occurredAt == record.occurredAt,
+        earlier.originator == record.originator
+      {
+        return
+      }
+      throw StoreError(
+        .idConflict,
+        "event id \(describeKey(record.eventID)) of record \(index) appears earlier in the "
+          + "batch (index \(earlierIndex)) with other content, occurred time or originator",
+        batchIndex: index, eventID: record.eventID, originator: record.originator)
+    }
     guard let stored = try transaction.record(at: storedPosition, in: databases) else {
       throw StoreError(
         .corrupt,
@@ -182,50 +210,32 @@ extension EventStore {
       if sameOriginator { return }
     }
 
-    let place: String
-    if storedPosition > lastPosition {
-      let earlierIndex =
-        report.appendedPositions.firstIndex(of: storedPosition)
-        .map { String(batchIndexOfAppended($0, report: report)) } ?? "?"
-      place = "appears earlier in the batch (index \(earlierIndex))"
-    } else {
-      place = "is already stored at position \(storedPosition)"
-    }
     throw StoreError(
       .idConflict,
-      "event id \(describeKey(record.eventID)) of record \(index) \(place) with other "
-        + "content, occurred time or originator",
+      "event id \(describeKey(record.eventID)) of record \(index) is already stored at "
+        + "position \(storedPosition) with other content, occurred time or originator",
       batchIndex: index, eventID: record.eventID, originator: record.originator)
   }
 
-  /// Returns the batch index of the `appendedIndex`-th appended record.
-  private func batchIndexOfAppended(_ appendedIndex: Int, report: AppendReport) -> Int {
-    // Batch indexes are appended records and skipped duplicates merged in order.
-    var batchIndex = appendedIndex
-    for duplicate in report.duplicateIndexes where duplicate <= batchIndex {
-      batchIndex += 1
-    }
-    return batchIndex
-  }
-
-  /// Stores one record in the log, the originator index and the event-id index.
-  private func write(
-    _ record: NewRecord, at position: UInt64, recordedAt: Int64,
+  /// Stores the account index entry and the event-id entry of one record.
+  ///
+  /// In format 2 the entry checks the record's CRC, and carries a copy of the record
+  /// when it fits, so `scratch` receives the record as the log will store it.
+  private func writeIndexEntries(
+    _ record: NewRecord, at position: UInt64, recordedAt: Int64, scratch: inout [UInt8],
     in transaction: borrowing LMDBTransaction
   ) throws(StoreError) {
     do throws(LMDBError) {
-      // In format 2 the account index keeps its own copy of the record when it fits, so
-      // one account's records lie together and a point query reads no log page.
-      let size = RecordLayout.size(contentCount: record.content.count)
       var copy: [UInt8]?
-      try KeyLayout.withPositionKey(position) { key throws(LMDBError) in
-        let space = try transaction.reserve(
-          in: databases.log, key: key, count: size, flags: UInt32(MDB_APPEND))
-        RecordLayout.write(
-          into: space, recordedAt: recordedAt, occurredAt: record.occurredAt,
-          content: record.content)
-        if databases.copiesRecords {
-          copy = KeyLayout.originatorValue(
+      if databases.copiesRecords {
+        let size = RecordLayout.size(contentCount: record.content.count)
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: repeatElement(0, count: size))
+        copy = scratch.withUnsafeMutableBytes { space in
+          RecordLayout.write(
+            into: space, recordedAt: recordedAt, occurredAt: record.occurredAt,
+            content: record.content)
+          return KeyLayout.originatorValue(
             occurredAt: record.occurredAt, position: position,
             record: UnsafeRawBufferPointer(space), copy: KeyLayout.copyFits(recordSize: size))
         }
@@ -247,6 +257,26 @@ extension EventStore {
           try transaction.put(
             in: databases.eventIDs, key: key, value: value, flags: UInt32(MDB_NOOVERWRITE))
         }
+      }
+    } catch {
+      throw .failure(
+        error, "could not store event id \(describeKey(record.eventID)) at position \(position)")
+    }
+  }
+
+  /// Stores one record in the log, after the last position.
+  private func writeLogRecord(
+    _ record: NewRecord, at position: UInt64, recordedAt: Int64,
+    in transaction: borrowing LMDBTransaction
+  ) throws(StoreError) {
+    do throws(LMDBError) {
+      let size = RecordLayout.size(contentCount: record.content.count)
+      try KeyLayout.withPositionKey(position) { key throws(LMDBError) in
+        let space = try transaction.reserve(
+          in: databases.log, key: key, count: size, flags: UInt32(MDB_APPEND))
+        RecordLayout.write(
+          into: space, recordedAt: recordedAt, occurredAt: record.occurredAt,
+          content: record.content)
       }
     } catch {
       throw .failure(

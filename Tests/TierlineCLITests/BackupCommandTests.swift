@@ -48,14 +48,16 @@ struct BackupCommandTests {
   func damagedLedgerBackup() throws {
     let dataFile = store + "/data.mdb"
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
-    // Every event id of the generated portfolio starts with "evt-acct-". The first one
-    // found lies in a log record or its index copy, and a checksum covers both.
-    let marker = Array("evt-acct-".utf8)
-    let found = try #require(
-      (0...(bytes.count - marker.count)).first { start in
-        bytes[start..<(start + marker.count)].elementsEqual(marker)
-      })
-    bytes[found + 4] ^= 0x01
+    // A stored record holds the event id, then the account's length and bytes. Free
+    // space in `data.mdb` can keep stale copies too, so every copy is changed, the log's
+    // among them, and the record's checksum no longer matches.
+    let account = Array("acct-000001".utf8)
+    let pattern = Array("evt-acct-000001-1".utf8) + [UInt8(account.count)] + account
+    let found = (0...(bytes.count - pattern.count)).filter { start in
+      bytes[start..<(start + pattern.count)].elementsEqual(pattern)
+    }
+    try #require(!found.isEmpty)
+    for start in found { bytes[start + 4] ^= 0x01 }
     try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
 
     let backup = directory.path("backup")

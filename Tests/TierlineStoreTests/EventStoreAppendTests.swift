@@ -138,6 +138,38 @@ struct EventStoreAppendTests {
     }
   }
 
+  @Test(
+    "in-batch conflict names the earlier index",
+    arguments: [
+      newRecord("e3", at: 2_000), newRecord("e3", originator: "acct-2"),
+      newRecord("e3", content: "other"),
+    ])
+  func conflictAfterSkippedDuplicate(conflicting: NewRecord) throws {
+    try withNewStore { store, _ throws in
+      // The skipped duplicate at index 2 takes no position, so the record at index 3
+      // is the third appended.
+      let batch = [newRecord("e1"), newRecord("e2"), newRecord("e1"), newRecord("e3"), conflicting]
+      let error = #expect(throws: StoreError.self) {
+        try store.append(batch, now: 10)
+      }
+      #expect(error?.code == .idConflict)
+      #expect(error?.batchIndex == 4)
+      #expect(error?.message.contains("earlier in the batch (index 3)") == true)
+      #expect(try store.lastPosition() == 0)
+    }
+  }
+
+  @Test("in-batch duplicate after a skipped one")
+  func duplicateAfterSkippedDuplicate() throws {
+    try withNewStore { store, _ throws in
+      let batch = [newRecord("e1"), newRecord("e1"), newRecord("e2"), newRecord("e2")]
+      let report = try store.append(batch, now: 10)
+      #expect(report.appendedPositions == [1, 2])
+      #expect(report.duplicateIndexes == [1, 3])
+      #expect(try store.allRecords().map(\.content) == ["content of e1", "content of e2"])
+    }
+  }
+
   @Test("expected version matches")
   func expectedVersionMatches() throws {
     try withNewStore { store, _ throws in
