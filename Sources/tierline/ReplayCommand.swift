@@ -28,9 +28,10 @@ enum ReplayCommand: Command {
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
     let requested = try requestedPoint(arguments, validTimeOption: "as-of")
     let account = try arguments.value("account").map(accountArgument)
-    let threads = try arguments.value("threads").map {
-      try parseIntegerOption($0, option: "threads", range: 1...256)
-    } ?? 1
+    let threads =
+      try arguments.value("threads").map {
+        try parseIntegerOption($0, option: "threads", range: 1...256)
+      } ?? 1
     if account != nil, threads > 1 {
       throw UsageError(
         "--threads applies to a replay of every account; leave it out with --account")
@@ -49,7 +50,12 @@ enum ReplayCommand: Command {
       single = projection
     }
 
-    if !json {
+    // The text header waits for the first projection, so a replay that fails on a
+    // damaged record prints nothing on standard output, as with --json.
+    var headerPrinted = json
+    let printHeader = {
+      guard !headerPrinted else { return }
+      headerPrinted = true
       context.output.line(
         "As of \(point.asOf.rfc3339), known at \(point.knownAt.rfc3339), rules \(rules.version)")
       context.output.line(
@@ -64,6 +70,7 @@ enum ReplayCommand: Command {
         context.output.write(bytes: ProjectionJSON.encode(projection))
         context.output.line()
       } else {
+        printHeader()
         context.output.line(row(projection))
       }
     }
@@ -73,6 +80,7 @@ enum ReplayCommand: Command {
       try ledger.forEachProjection(at: point, rules: rules, threads: threads, emit)
     }
     if !json {
+      printHeader()
       context.output.line(counted(count, "account"))
       context.output.line(
         "ready: a trigger fired, its wait elapsed, a higher tier exists and no offer for it "

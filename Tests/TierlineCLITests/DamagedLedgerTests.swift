@@ -166,6 +166,10 @@ struct DamagedLedgerTests {
       verified.standardOutput.contains("(1 damaged log record is listed above)"),
       "\(verified.standardOutput)")
     try expectFailure(["replay", "--json"], naming: "position 18")
+    // Text output starts with its header only once a projection is ready.
+    let text = try Tierline.run(["--store", store, "replay"])
+    #expect(text.status == 1)
+    #expect(text.standardOutput.isEmpty, "\(text.standardOutput)")
     // A point query reads the index's intact copy instead.
     let single = try Tierline.run(["--store", store, "replay", "--account", "target-account"])
     #expect(single.status == 0, "\(single.standardError)")
