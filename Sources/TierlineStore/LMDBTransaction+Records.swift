@@ -49,7 +49,7 @@ extension LMDBTransaction {
       guard found != nil else { return 0 }
       return UInt64(try cursor.duplicateCount())
     } catch {
-      throw .failure(error, "could not count the records of originator \(describeKey(originator))")
+      throw .failure(error, "could not count the records of account \(describeKey(originator))")
     }
   }
 
@@ -72,7 +72,7 @@ extension LMDBTransaction {
         }
       }
     } catch {
-      throw .failure(error, "could not look up originator \(describeKey(originator))")
+      throw .failure(error, "could not look up account \(describeKey(originator))")
     }
   }
 

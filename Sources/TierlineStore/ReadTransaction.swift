@@ -144,14 +144,14 @@ public struct ReadTransaction: ~Copyable {
       } catch {
         throw StoreError(
           .corrupt,
-          "the account index's copy of a record of originator \(describeKey(originator)) "
+          "the account index's copy of a record of account \(describeKey(originator)) "
             + "is damaged, though the log may hold it intact: \(error.message)")
       }
     } else {
       guard let stored = try transaction.record(at: value.position, in: databases) else {
         throw StoreError(
           .corrupt,
-          "originator \(describeKey(originator)) lists position \(value.position), "
+          "the index of account \(describeKey(originator)) lists position \(value.position), "
             + "which the log does not hold")
       }
       record = stored
@@ -159,15 +159,15 @@ public struct ReadTransaction: ~Copyable {
     guard value.matches(recordChecksum: record.checksum) else {
       throw StoreError(
         .corrupt,
-        "the index entry of originator \(describeKey(originator)) for position "
+        "the index entry of account \(describeKey(originator)) for position "
           + "\(value.position) fails its CRC-32C check, so its time or position is damaged")
     }
     guard record.occurredAt == value.occurredAt else {
       throw StoreError(
         .corrupt,
-        "the index of originator \(describeKey(originator)) has occurred time "
-          + "\(value.occurredAt) for position \(value.position), but the record has "
-          + "\(record.occurredAt)")
+        "the index of account \(describeKey(originator)) has occurred time "
+          + "\(value.occurredAt) µs since the epoch for position \(value.position), but "
+          + "the record has \(record.occurredAt) µs")
     }
     return record
   }
@@ -199,7 +199,7 @@ public struct ReadTransaction: ~Copyable {
       databases.originators, on: StoreDatabases.Name.originators)
     func failure(_ error: LMDBError) -> StoreError {
       StoreError.failure(
-        error, "could not read the index of originator \(describeKey(originator))")
+        error, "could not read the index of account \(describeKey(originator))")
     }
 
     var stored: UnsafeRawBufferPointer?
@@ -216,14 +216,14 @@ public struct ReadTransaction: ~Copyable {
       guard let value = IndexValue(current, copiesRecords: databases.copiesRecords) else {
         throw StoreError(
           .corrupt,
-          "the index of originator \(describeKey(originator)) holds a \(current.count)-byte "
+          "the index of account \(describeKey(originator)) holds a \(current.count)-byte "
             + "entry, which no record would produce")
       }
       // LMDB keeps duplicates sorted and unique, so only damage breaks the order.
       if let previous, (value.occurredAt, value.position) <= previous {
         throw StoreError(
           .corrupt,
-          "the index of originator \(describeKey(originator)) has an entry for position "
+          "the index of account \(describeKey(originator)) has an entry for position "
             + "\(value.position) that repeats or comes before the entry for position "
             + "\(previous.1)")
       }
@@ -252,7 +252,7 @@ public struct ReadTransaction: ~Copyable {
         operation = MDB_NEXT_NODUP
       }
     } catch let error as LMDBError {
-      throw StoreError.failure(error, "could not list the originators")
+      throw StoreError.failure(error, "could not list the accounts")
     }
   }
 
