@@ -7,7 +7,10 @@ import TierlineProjections
 ///
 /// Metrics need more than one projection: NRR needs the ACV at the start of a period and
 /// the cohort figures need the highest tier held within a window after landing.
-public struct AccountHistory: Sendable {
+///
+/// It is a class, so the metrics pass histories around without copying each
+/// projection's strings and arrays.
+public final class AccountHistory: Sendable {
   /// The tier and ACV from one instant on.
   public struct Standing: Hashable, Sendable {
     /// The instant of the change, µs since the epoch.
@@ -19,19 +22,19 @@ public struct AccountHistory: Sendable {
   }
 
   /// The projection at the view's valid and transaction time.
-  public var projection: AccountProjection
+  public let projection: AccountProjection
   /// The first landing; nil when the account never landed.
-  public var firstLandedAt: Timestamp?
+  public let firstLandedAt: Timestamp?
   /// The tier of the first landing.
-  public var landingTier: String?
+  public let landingTier: String?
   /// The ACV of the first landing, in minor units.
-  public var landingACVMinorUnits: Int64
+  public let landingACVMinorUnits: Int64
   /// The number of decimals of the account's currency.
-  public var currencyDigits: Int
+  public let currencyDigits: Int
   /// The calendar of the account's time zone.
-  public var zone: ZoneCalendar
+  public let zone: ZoneCalendar
   /// Every change of tier or ACV, oldest first.
-  public var standings: [Standing]
+  public let standings: [Standing]
 
   /// The account identifier.
   public var account: String { projection.account }
