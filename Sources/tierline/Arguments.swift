@@ -100,6 +100,14 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
       name = String(name[..<equals])
     }
     guard let option = known.first(where: { $0.name == name }) else {
+      // `why` names its valid time --at and the other commands --as-of, so a user who
+      // mixes them up is told the other name.
+      let validTime = ["as-of": "at", "at": "as-of"][name]
+      if let validTime, known.contains(where: { $0.name == validTime }) {
+        throw UsageError(
+          "unknown option --\(name) for \(spec.name); \(spec.name) takes the valid time "
+            + "as --\(validTime)")
+      }
       throw UsageError(
         "unknown option --\(name) for \(spec.name); see `tierline \(spec.name) --help`")
     }

@@ -11,8 +11,8 @@ enum WhyCommand: Command {
     options: [
       OptionSpec(
         name: "at", valueName: "T",
-        help: "valid time of the decision: events that occurred after T are left out "
-          + "(default: now)"),
+        help: "valid time of the decision: events that occurred after T are left out, "
+          + "events at T count (default: now)"),
       knownAtOptionSpec,
       rulesOptionSpec,
       OptionSpec(name: "json", valueName: nil, help: "print the projection as JSON"),
@@ -55,6 +55,19 @@ enum WhyCommand: Command {
     if let landed = p.landedAt {
       let ttfv = p.ttfvDays.map { ", first value after \($0) days" } ?? ", no first value yet"
       lines.append("  landed \(landed)" + ttfv)
+    }
+    // Ignored events change nothing, so without this line an account stuck before its
+    // landing would show no reason.
+    if p.eventsBeforeLanding > 0 {
+      lines.append(
+        "  ignored: \(counted(p.eventsBeforeLanding, "event")) before the first landing "
+          + "(`tierline log` lists them)")
+    }
+    if p.eventsIgnored > 0 {
+      lines.append(
+        "  ignored: \(counted(p.eventsIgnored, "event")) that did not apply in the account's "
+          + "status, such as a second landing while active (`tierline log` lists "
+          + "them)")
     }
     lines.append("")
 

@@ -84,6 +84,34 @@ struct ReplayCommandTests {
     #expect(rows.first?["status"] as? String == "due")
   }
 
+  @Test("valid-time option names the other spelling")
+  func validTimeSpelling() throws {
+    let why = try Tierline.run(["--store", store, "why", "acme", "--as-of", "2024-02-01"])
+    #expect(why.status == 64)
+    #expect(why.standardError.contains("why takes the valid time as --at"), "\(why.standardError)")
+    let replay = try Tierline.run(["--store", store, "replay", "--at", "2024-02-01"])
+    #expect(replay.status == 64)
+    #expect(replay.standardError.contains("as --as-of"), "\(replay.standardError)")
+  }
+
+  @Test("why names ignored events")
+  func whyNamesIgnoredEvents() throws {
+    try append([
+      Line.usage("i1", account: "early", at: "2024-01-05T09:00:00Z"),
+      Line.landed("i2", account: "early", at: "2024-01-10T09:00:00Z"),
+      Line.landed("i3", account: "early", at: "2024-01-12T09:00:00Z"),
+      Line.usage("i4", account: "never", at: "2024-01-05T09:00:00Z"),
+    ])
+    let landed = try Tierline.run(["--store", store, "why", "early", "--at", "2024-02-01"])
+    #expect(landed.status == 0, "\(landed.standardError)")
+    #expect(landed.standardOutput.contains("ignored: 1 event before the first landing"))
+    #expect(landed.standardOutput.contains("ignored: 1 event that did not apply"))
+
+    let stuck = try Tierline.run(["--store", store, "why", "never", "--at", "2024-02-01"])
+    #expect(stuck.status == 0, "\(stuck.standardError)")
+    #expect(stuck.standardOutput.contains("ignored: 1 event before the first landing"))
+  }
+
   @Test("why names the rules and every trigger")
   func whyExplains() throws {
     try append([
