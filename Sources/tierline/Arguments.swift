@@ -101,7 +101,7 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
     }
     guard let option = known.first(where: { $0.name == name }) else {
       // `why` names its valid time --at and the other commands --as-of, so a user who
-      // mixes them up is told the other name.
+      // mixes them up gets the other name in the error.
       let validTime = ["as-of": "at", "at": "as-of"][name]
       if let validTime, known.contains(where: { $0.name == validTime }) {
         throw UsageError(
