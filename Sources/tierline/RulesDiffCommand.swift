@@ -55,10 +55,34 @@ enum RulesDiffCommand {
         "  " + change.account.rightPadded(24) + " " + change.at + " to " + change.to + ": "
           + listText(change.before) + " -> " + listText(change.after))
     }
-    output.line("Metrics before:")
-    for line in MetricsText.lines(diff.metricsBefore) { output.line("  " + line) }
-    output.line("Metrics after:")
-    for line in MetricsText.lines(diff.metricsAfter) { output.line("  " + line) }
+    printMetricChanges(
+      before: MetricsText.lines(diff.metricsBefore), after: MetricsText.lines(diff.metricsAfter),
+      to: output)
+  }
+
+  /// Prints the metric lines that differ, each before (`-`) and after (`+`).
+  ///
+  /// Both renderings list the same metrics in the same order, so lines are paired by
+  /// position after the first, which names the rules. When the counts differ, as when a
+  /// cohort appears under one rule set only, both renderings are printed whole.
+  static func printMetricChanges(before: [String], after: [String], to output: StandardOutput) {
+    guard before.count == after.count else {
+      output.line("Metrics before:")
+      for line in before { output.line("  " + line) }
+      output.line("Metrics after:")
+      for line in after { output.line("  " + line) }
+      return
+    }
+    let changed = zip(before, after).dropFirst().filter { $0 != $1 }
+    if changed.isEmpty {
+      output.line("Metrics: no change")
+      return
+    }
+    output.line("Metrics that change (- before, + after; `--json` has them all):")
+    for (old, new) in changed {
+      output.line("  - " + old)
+      output.line("  + " + new)
+    }
   }
 
   static func yesNo(_ value: Bool) -> String { value ? "yes" : "no" }

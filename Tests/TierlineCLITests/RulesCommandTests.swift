@@ -91,6 +91,34 @@ struct RulesCommandTests {
     #expect((diff["attribution_changes"] as? [Any])?.isEmpty == true)
   }
 
+  @Test("diff text lists changed metric lines")
+  func diffText() throws {
+    // Under the candidate the usage trigger fires before x1 expands and earns the credit.
+    let expansion = [
+      Line.landed("x1-l", account: "x1", at: "2024-03-01T10:00:00Z"),
+      Line.usage("x1-u", account: "x1", at: "2024-03-10T10:00:00Z", quantity: "60000"),
+      Line.tierChanged(
+        "x1-t", account: "x1", at: "2024-03-20T10:00:00Z", to: "growth", acv: "18000.00"),
+    ]
+    let ledger = try CLILedger(januaryCohortLines + whatIfLines + expansion)
+    let candidate = try candidatePlaybook(in: ledger.directory)
+    let activated = try ledger.json(
+      ["rules", "activate", candidate, "--effective", "2030-01-01T00:00:00Z"])
+    let version = try #require(activated["rules_version"] as? String)
+    let unchanged = try ledger.run(
+      ["rules", "diff", candidate, "--against", version, "--as-of", "2024-04-01"])
+    #expect(unchanged.standardOutput.contains("Metrics: no change"), "\(unchanged.standardOutput)")
+
+    let changed = try ledger.run(["rules", "diff", candidate, "--as-of", "2024-12-31"])
+    let lines = changed.standardOutput.split(separator: "\n").map(String.init)
+    #expect(!lines.contains("Metrics before:"), "\(changed.standardOutput)")
+    let removed = lines.filter { $0.hasPrefix("  - ") }
+    let added = lines.filter { $0.hasPrefix("  + ") }
+    #expect(!removed.isEmpty, "\(changed.standardOutput)")
+    #expect(removed.count == added.count)
+    #expect(zip(removed, added).allSatisfy { $0.dropFirst(4) != $1.dropFirst(4) })
+  }
+
   @Test("diff agrees with replay under each rule set")
   func diffMatchesReplay() throws {
     let ledger = try CLILedger(januaryCohortLines + whatIfLines)
