@@ -24,6 +24,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   echo "chromium is missing: installing it with apt-get" >&2
   sudo_prefix=""
   if [ "$(id -u)" -ne 0 ]; then sudo_prefix="sudo"; fi
+  $sudo_prefix apt-get update -qq
   $sudo_prefix apt-get install -y --no-install-recommends chromium
 fi
 

@@ -4,13 +4,17 @@ import TierlineLedger
 /// A self-contained HTML page of the portfolio metrics: inline CSS and SVG, no scripts
 /// that run and no external resources.
 ///
-/// Every headline figure carries `data-metric="KEY"` with the text of the same key in
+/// Every headline figure carries `data-metric="KEY"` with the value of the same key in
 /// `metrics --json`, and the whole JSON object is embedded in
 /// `<script type="application/json" id="metrics">`, so a reader or a test can compare the
-/// page with the command's output.
+/// page with the command's output. Shares and ratios show as percentages, with the same
+/// digits as the JSON's four-decimal values.
 public enum HTMLReport {
   /// The maximum number of rows shown in each table of accounts and check-ins.
   public static let maximumTableRows = 500
+
+  /// The decimals of a percentage: a ratio with four decimals is a percentage with two.
+  static let percentDigits = PortfolioMetrics.ratioDigits - 2
 
   /// Renders the page.
   /// - Parameters:
@@ -56,9 +60,12 @@ public enum HTMLReport {
       ("Landing ACV", "landing_acv", metrics.moneyText(metrics.landingACV)),
       (
         "Expansion rate within 12 months", "expansion_rate_12m",
-        metrics.ratioText(metrics.expansionRate12Months)
+        metrics.percentText(metrics.expansionRate12Months, digits: percentDigits)
       ),
-      ("NRR, last 12 months", "nrr", metrics.ratioText(metrics.retention.nrr)),
+      (
+        "NRR, last 12 months", "nrr",
+        metrics.percentText(metrics.retention.nrr, digits: percentDigits)
+      ),
       ("TTFV median, days", "ttfv_days_median", medianText(metrics.ttfv.median)),
       (
         "TTFV 90th percentile, days", "ttfv_days_p90",
@@ -80,7 +87,7 @@ public enum HTMLReport {
       ("Expansion ARR", "attribution.total_arr", metrics.moneyText(metrics.attribution.total)),
       (
         "Unattributed share", "attribution.unattributed_share",
-        metrics.ratioText(metrics.attribution.unattributedShare)
+        metrics.percentText(metrics.attribution.unattributedShare, digits: percentDigits)
       ),
     ]
     var html = "<h2>Headline figures (\(escapeHTML(metrics.currency)))</h2><dl>"
@@ -114,8 +121,8 @@ public enum HTMLReport {
       html +=
         "<tr><td>\(escapeHTML(cohort.label))</td><td class=n>\(cohort.accounts)</td>"
         + "<td class=n>\(metrics.moneyText(cohort.expectedACV))</td>"
-        + "<td class=n>\(metrics.ratioText(cohort.expansionRate12Months))</td>"
-        + "<td class=n>\(metrics.ratioText(cohort.retention.nrr))</td></tr>"
+        + "<td class=n>\(metrics.percentText(cohort.expansionRate12Months, digits: percentDigits))</td>"
+        + "<td class=n>\(metrics.percentText(cohort.retention.nrr, digits: percentDigits))</td></tr>"
     }
     return html + "</table>\n"
   }
@@ -142,7 +149,7 @@ public enum HTMLReport {
     for band in metrics.ttfv.bands {
       html +=
         "<tr><td>\(escapeHTML(band.label))</td><td class=n>\(band.accounts)</td>"
-        + "<td class=n>\(metrics.ratioText(band.expansionRate12Months))</td></tr>"
+        + "<td class=n>\(metrics.percentText(band.expansionRate12Months, digits: percentDigits))</td></tr>"
     }
     return html + "</table>\n"
   }

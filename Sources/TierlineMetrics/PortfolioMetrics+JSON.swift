@@ -61,10 +61,11 @@ extension PortfolioMetrics {
     value?.decimalString(digits: Self.ratioDigits) ?? "-"
   }
 
-  /// Formats a share as a percentage with one decimal, rounded half to even; nil gives `-`.
-  public func percentText(_ value: Fraction?) -> String {
+  /// Formats a share as a percentage with `digits` decimals (one unless given), rounded
+  /// half to even; nil gives `-`.
+  public func percentText(_ value: Fraction?, digits: Int = 1) -> String {
     guard let value else { return "-" }
-    return (value * Fraction(100)).decimalString(digits: 1) + "%"
+    return (value * Fraction(100)).decimalString(digits: digits) + "%"
   }
 
   /// Formats months with two decimals, rounded half to even; nil gives `-`.

@@ -57,6 +57,8 @@ struct MissedAndReportTests {
       "cac_payback_months.expected_acv", "permanently_small.count", "attribution.total_arr",
       "attribution.unattributed_share", "rules_version", "accounts",
     ]
+    // The page shows these as percentages with the JSON's digits.
+    let ratioKeys: Set = ["expansion_rate_12m", "nrr", "attribution.unattributed_share"]
     for key in keys {
       let visible = try #require(visibleFigure(key, in: html), "\(key) is not on the page")
       var value: Any? = metrics
@@ -64,7 +66,11 @@ struct MissedAndReportTests {
         value = (value as? [String: Any])?[String(part)]
       }
       let expected = try #require(value, "\(key) is not in the JSON")
-      #expect(visible == "\(expected)", "\(key)")
+      if ratioKeys.contains(key) {
+        #expect(visible == percentage(of: "\(expected)"), "\(key)")
+      } else {
+        #expect(visible == "\(expected)", "\(key)")
+      }
     }
     #expect(html.contains("<svg"))
     // Nothing is loaded: no external source, stylesheet, import or URL reference.
@@ -82,4 +88,14 @@ struct MissedAndReportTests {
     }
     return String(html[marker.upperBound..<close.lowerBound])
   }
+}
+
+/// Returns a four-decimal ratio such as "0.3000" as the percentage "30.00%", by moving
+/// the decimal point, so no rounding is involved.
+func percentage(of ratio: String) -> String {
+  let parts = ratio.split(separator: ".")
+  guard parts.count == 2, parts[1].count == 4 else { return "not a ratio: \(ratio)" }
+  let digits = String(parts[0]) + parts[1].prefix(2)
+  let whole = digits.drop { $0 == "0" }
+  return (whole.isEmpty ? "0" : String(whole)) + "." + parts[1].suffix(2) + "%"
 }
