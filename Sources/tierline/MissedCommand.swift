@@ -24,7 +24,9 @@ enum MissedCommand: Command {
     details: """
       Only active accounts below the top tier are listed. A trigger counts from its
       earliest firing on the current tier; it is missed when N days (of 24 hours) have
-      passed and no offer was made in them. Both lists are oldest first.
+      passed and no offer was made in them. Both lists are oldest first. The column
+      "days" is the whole days from the firing to --as-of; "late offer" is the first
+      offer made after the N days, if any.
       """ + "\n" + timeFormatsHelp)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
