@@ -24,9 +24,14 @@ extension Ledger {
   public func activate(
     _ playbook: Playbook, effectiveAt: Timestamp, now: Timestamp = .now
   ) throws(LedgerError) {
-    if let first = try activations().first {
+    let existing = try activations()
+    if let first = existing.first {
       try checkCurrency(of: playbook, against: first.playbook)
     }
+    // A replay folds every event before its as-of under the rules in force then, so the
+    // new rules must know every tier named before the next later activation takes over.
+    let nextEffective = existing.map(\.effectiveAt).filter { $0 > effectiveAt }.min()
+    try checkTiers(of: playbook, before: nextEffective, action: "activate these rules")
     let value = playbook.canonicalJSON()
     try storeCall {
       try store.write { transaction in
@@ -124,6 +129,48 @@ func activationKey(effectiveAt: Timestamp, activatedAt: Timestamp) -> [UInt8] {
 extension Ledger {
   /// Rejects rules whose currency differs from the ledger's: the ACVs of the events were
   /// checked against the ledger's currency, and no amount is ever converted.
+  /// Throws `.invalidInput` when an event stored with an occurred time before `before`
+  /// (every event when nil) lands on, changes to or offers a tier that `playbook` lacks.
+  ///
+  /// Folded under such rules, those accounts would sit on a tier without limits or
+  /// transitions, and the metrics would leave them out of the tier shares.
+  public func checkTiers(of playbook: Playbook, before: Timestamp?, action: String)
+    throws(LedgerError)
+  {
+    let limit = before?.microseconds ?? .max
+    var unknown: (event: Event, tier: String)?
+    try storeCall {
+      try store.read { transaction in
+        try transaction.scanHeaders(from: 1, through: .max) { record in
+          guard record.occurredAt < limit else { return true }
+          let content = record.uncheckedContent
+          // Usage records, most of a ledger, name no tier.
+          guard EventCodec.usageFields(in: content) == nil else { return true }
+          let event = try EventCodec.decode(try record.checked().content)
+          let tier: String
+          switch event.payload {
+          case .accountLanded(let landed): tier = landed.tier
+          case .tierChanged(let change): tier = change.to
+          case .expansionOffered(let offer): tier = offer.to
+          default: return true
+          }
+          guard playbook.tier(tier) == nil else { return true }
+          unknown = (event, tier)
+          return false
+        }
+      }
+    }
+    guard let unknown else { return }
+    let known = playbook.tiers.map(\.id).joined(separator: ", ")
+    throw LedgerError(
+      .invalidInput,
+      "cannot \(action): event \"\(unknown.event.id)\" of account "
+        + "\"\(unknown.event.account.value)\" at \(unknown.event.occurredAt.rfc3339) names tier "
+        + "\"\(unknown.tier)\", which the playbook lacks (it has \(known)); keep the tier in "
+        + "the playbook",
+      field: "tiers")
+  }
+
   func checkCurrency(of playbook: Playbook, against existing: Playbook) throws(LedgerError) {
     guard playbook.currency != existing.currency else { return }
     throw LedgerError(

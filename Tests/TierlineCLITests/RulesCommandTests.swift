@@ -54,6 +54,38 @@ struct RulesCommandTests {
     #expect(after["rules_version"] as? String == version)
   }
 
+  @Test("rules lacking a stored tier are rejected")
+  func missingTierRejected() throws {
+    let ledger = try CLILedger([
+      Line.landed("s1", account: "big", at: "2024-01-10T09:00:00Z", tier: "scale", acv: "36000.00")
+    ])
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    let data = try Data(contentsOf: root.appendingPathComponent("playbooks/default.json"))
+    var playbook = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let tiers = try #require(playbook["tiers"] as? [[String: Any]])
+    playbook["tiers"] = tiers.filter { $0["id"] as? String != "scale" }
+    let transitions = try #require(playbook["transitions"] as? [[String: Any]])
+    playbook["transitions"] = transitions.filter { $0["to"] as? String != "scale" }
+    let path = ledger.directory.path("no-scale.json")
+    try JSONSerialization.data(withJSONObject: playbook).write(to: URL(fileURLWithPath: path))
+
+    let activated = try Tierline.run([
+      "--store", ledger.store, "rules", "activate", path, "--effective", "2030-01-01T00:00:00Z",
+    ])
+    #expect(activated.status == 65)
+    #expect(activated.standardError.contains("names tier \"scale\""), "\(activated.standardError)")
+    #expect(try ledger.run(["rules", "list", "--json"]).jsonLines().count == 1)
+
+    let diff = try Tierline.run(["--store", ledger.store, "rules", "diff", path])
+    #expect(diff.status == 65)
+    // Before the landing no stored event names the tier, so the comparison runs.
+    let early = try Tierline.run([
+      "--store", ledger.store, "rules", "diff", path, "--as-of", "2024-01-01",
+    ])
+    #expect(early.status == 0, "\(early.standardError)")
+  }
+
   @Test("unknown version is not found")
   func unknownVersion() throws {
     let ledger = try CLILedger(januaryCohortLines)
