@@ -24,8 +24,9 @@ enum AppendCommand: Command {
       Every line is validated before anything is stored. Without --batch-size the whole
       input is one batch: it is stored completely or not at all. With --batch-size, each
       batch is atomic and a failure leaves the earlier batches stored (the output says
-      which). An event whose id is already stored with identical content is a duplicate
-      and is skipped; the same id with other content is rejected.
+      which). The whole input is held in memory either way. An event whose id is
+      already stored with identical content is a duplicate and is skipped; the same id
+      with other content is rejected.
       """)
 
   /// How many invalid lines are listed before the rest are only counted.
@@ -64,7 +65,8 @@ enum AppendCommand: Command {
       }
       appended += summary.appended
       duplicates += summary.duplicates
-      recordedAt = summary.recordedAt
+      // A batch of duplicates only stores nothing, so its stamp is not one the ledger has.
+      if summary.appended > 0 { recordedAt = summary.recordedAt }
       if let positions = summary.positions {
         firstPosition = firstPosition ?? positions.lowerBound
         lastPosition = positions.upperBound

@@ -31,6 +31,8 @@ struct AppendCommandTests {
     let counts = try #require(try second.jsonLines().first)
     #expect(counts["appended"] as? Int == 0)
     #expect(counts["duplicates"] as? Int == 2)
+    // Nothing was stored, so no recorded time belongs to this append.
+    #expect(counts["recorded_at"] is NSNull)
     #expect(try eventCount() == 2)
   }
 
@@ -66,22 +68,40 @@ struct AppendCommandTests {
     #expect(try eventCount() == 0)
   }
 
-  @Test("invalid inputs exit 65 and store nothing", arguments: [
-    ("malformed JSON", "{\"id\":\"x\",", "line 1"),
-    ("unknown type", """
-      {"id":"x","type":"account.exploded","account":"a","occurred_at":"2024-01-10T09:00:00Z","data":{}}
-      """, "type"),
-    ("bad timestamp", """
-      {"id":"x","type":"milestone.reached","account":"a","occurred_at":"2024-01-10 9am","data":{"milestone":"m"}}
-      """, "occurred_at"),
-    ("money with three decimals", Line.landed("x", account: "a", at: "2024-01-10T09:00:00Z", acv: "6000.001"),
-     "data.acv"),
-    ("unknown tier", Line.landed("x", account: "a", at: "2024-01-10T09:00:00Z", tier: "platinum"),
-     "platinum"),
-    ("over-long account id", Line.landed("x", account: String(repeating: "a", count: 201),
-      at: "2024-01-10T09:00:00Z"), "account"),
-    ("empty file", "", "no events"),
-  ])
+  @Test(
+    "invalid inputs exit 65 and store nothing",
+    arguments: [
+      ("malformed JSON", "{\"id\":\"x\",", "line 1"),
+      (
+        "unknown type",
+        """
+        {"id":"x","type":"account.exploded","account":"a","occurred_at":"2024-01-10T09:00:00Z","data":{}}
+        """, "type"
+      ),
+      (
+        "bad timestamp",
+        """
+        {"id":"x","type":"milestone.reached","account":"a","occurred_at":"2024-01-10 9am","data":{"milestone":"m"}}
+        """, "occurred_at"
+      ),
+      (
+        "money with three decimals",
+        Line.landed("x", account: "a", at: "2024-01-10T09:00:00Z", acv: "6000.001"),
+        "data.acv"
+      ),
+      (
+        "unknown tier",
+        Line.landed("x", account: "a", at: "2024-01-10T09:00:00Z", tier: "platinum"),
+        "platinum"
+      ),
+      (
+        "over-long account id",
+        Line.landed(
+          "x", account: String(repeating: "a", count: 201),
+          at: "2024-01-10T09:00:00Z"), "account"
+      ),
+      ("empty file", "", "no events"),
+    ])
   func invalidInputRejected(name: String, input: String, expectedText: String) throws {
     let result = try Tierline.run(["--store", store, "append", "-"], input: input)
     #expect(result.status == 65, "\(name): \(result.standardError)")
