@@ -6,6 +6,13 @@ extension EventStore {
   /// When another process has grown the map (`MDB_MAP_RESIZED`), adopts its size and
   /// tries again.
   func beginTransaction(readOnly: Bool) throws(StoreError) -> LMDBTransaction {
+    guard readOnly || !isReadOnly else {
+      throw StoreError(
+        .lmdb,
+        "the ledger in \(directory) lies on a read-only file system, so it can only be "
+          + "read; copy it to a writable place to change it",
+        lmdbCode: .readOnlyFileSystem)
+    }
     while true {
       mapLock.lockShared()
       do throws(LMDBError) {

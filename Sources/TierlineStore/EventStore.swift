@@ -26,6 +26,9 @@ public final class EventStore: @unchecked Sendable {
   let mapLock = ReadWriteLock()
   /// The number of reader slots of dead processes that opening the store cleared.
   public let staleReadersCleared: Int
+  /// Whether the store was opened read-only because its file system is read-only; every
+  /// write then fails.
+  public let isReadOnly: Bool
 
   /// The maximum length of an event id, originator or aux key, in bytes (LMDB's default
   /// maximum key size).
@@ -48,10 +51,20 @@ public final class EventStore: @unchecked Sendable {
     self.options = options
 
     try Self.prepareDirectory(directory, create: options.createIfMissing)
+    var readOnly = false
     do throws(LMDBError) {
-      environment = try LMDBEnvironment(
-        path: directory, flags: UInt32(MDB_NOTLS), maximumDatabases: StoreDatabases.count,
-        mapSize: options.initialMapSize)
+      do throws(LMDBError) {
+        environment = try LMDBEnvironment(
+          path: directory, flags: UInt32(MDB_NOTLS), maximumDatabases: StoreDatabases.count,
+          mapSize: options.initialMapSize)
+      } catch LMDBError.readOnlyFileSystem where !options.createIfMissing {
+        // A ledger on read-only media or a read-only snapshot can still be read. No
+        // process can write there, so reading without LMDB's lock file is safe.
+        environment = try LMDBEnvironment(
+          path: directory, flags: UInt32(MDB_NOTLS | MDB_RDONLY),
+          maximumDatabases: StoreDatabases.count, mapSize: options.initialMapSize)
+        readOnly = true
+      }
     } catch {
       if error == .invalid || error == .versionMismatch {
         throw StoreError(
@@ -59,17 +72,22 @@ public final class EventStore: @unchecked Sendable {
       }
       throw .failure(error, "could not open the LMDB environment in \(directory)")
     }
+    isReadOnly = readOnly
     try Self.checkDataFileLength(environment, directory: directory)
-    do throws(LMDBError) {
-      staleReadersCleared = try environment.clearStaleReaders()
-    } catch {
-      throw .failure(error, "could not clear stale reader slots in \(directory)")
+    if readOnly {
+      staleReadersCleared = 0
+    } else {
+      do throws(LMDBError) {
+        staleReadersCleared = try environment.clearStaleReaders()
+      } catch {
+        throw .failure(error, "could not clear stale reader slots in \(directory)")
+      }
     }
     try Self.adoptStoredMapSize(environment, minimum: options.initialMapSize, directory: directory)
 
     databases = try Self.openDatabases(
       environment, directory: directory, create: options.createIfMissing,
-      newFormatVersion: options.newFormatVersion)
+      newFormatVersion: options.newFormatVersion, readOnly: readOnly)
   }
 
   /// Returns whether `directory` contains a ledger of a format version this code reads.
@@ -182,9 +200,10 @@ public final class EventStore: @unchecked Sendable {
   /// Opens the named databases, creating the ledger first in an empty environment when
   /// `create` is set, and checks the format version.
   private static func openDatabases(
-    _ environment: LMDBEnvironment, directory: String, create: Bool, newFormatVersion: UInt64
+    _ environment: LMDBEnvironment, directory: String, create: Bool, newFormatVersion: UInt64,
+    readOnly: Bool
   ) throws(StoreError) -> StoreDatabases {
-    let transaction = try beginSetup(environment, directory: directory)
+    let transaction = try beginSetup(environment, directory: directory, readOnly: readOnly)
     let databases = try setUpDatabases(
       transaction, directory: directory, create: create, newFormatVersion: newFormatVersion)
     do throws(LMDBError) {
@@ -198,12 +217,12 @@ public final class EventStore: @unchecked Sendable {
   /// Begins the write transaction that opens the databases. When another process grew
   /// the map since this one opened the environment (`MDB_MAP_RESIZED`), adopts the size
   /// stored in the file and tries again.
-  private static func beginSetup(_ environment: LMDBEnvironment, directory: String)
-    throws(StoreError) -> LMDBTransaction
-  {
+  private static func beginSetup(
+    _ environment: LMDBEnvironment, directory: String, readOnly: Bool
+  ) throws(StoreError) -> LMDBTransaction {
     while true {
       do throws(LMDBError) {
-        return try LMDBTransaction(environment: environment, readOnly: false)
+        return try LMDBTransaction(environment: environment, readOnly: readOnly)
       } catch {
         guard error == .mapResized else {
           throw .failure(error, "could not begin a transaction in \(directory)")

@@ -72,4 +72,31 @@ struct FullDiskTests {
       input: Line.usage("second", account: "a", at: "2024-01-11T09:00:00Z"))
     #expect(after.status == 0, "\(after.standardError)")
   }
+
+  @Test("read-only file system is read")
+  func readOnlyFileSystem() throws {
+    let mount = try TmpfsMount(bytes: 4 << 20)
+    let store = mount.directory.path("ledger")
+    let created = try Tierline.run(["--store", store, "init"])
+    #expect(created.status == 0, "\(created.standardError)")
+    let appended = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.landed("first", account: "a", at: "2024-01-10T09:00:00Z"))
+    #expect(appended.status == 0, "\(appended.standardError)")
+    let remounted = TmpfsMount.run(
+      "/bin/mount", ["-o", "remount,ro", mount.directory.url.path])
+    try #require(remounted)
+
+    let copies = try TemporaryDirectory()
+    let backup = ["backup", copies.path("backup")]
+    for command in [["replay", "--json"], ["verify"], ["why", "a"], ["log", "a"], backup] {
+      let result = try Tierline.run(["--store", store] + command)
+      #expect(result.status == 0, "\(command): \(result.standardError)")
+    }
+    let write = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.usage("second", account: "a", at: "2024-01-11T09:00:00Z"))
+    #expect(write.status == 1)
+    #expect(write.standardError.contains("read-only"), "\(write.standardError)")
+  }
 }

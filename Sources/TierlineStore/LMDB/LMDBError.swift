@@ -54,6 +54,8 @@ public struct LMDBError: Error, Hashable, Sendable, CustomStringConvertible {
   public static let ioError = LMDBError(code: EIO)
   /// `ENOSPC`: the disk is full.
   public static let noSpace = LMDBError(code: ENOSPC)
+  /// `EROFS`: the file system is mounted read-only.
+  public static let readOnlyFileSystem = LMDBError(code: EROFS)
 
   public var description: String {
     guard let text = mdb_strerror(code) else { return "LMDB error \(code)" }
