@@ -30,7 +30,11 @@ func requestedPoint(_ arguments: ParsedArguments, validTimeOption: String) throw
 /// Returns `knownAt`, or when it is nil the ledger's latest transaction time (now for an
 /// empty ledger). Every write not committed by then gets a later stamp.
 func resolvedKnownAt(_ knownAt: Timestamp?, in ledger: Ledger) throws -> Timestamp {
-  try knownAt ?? ledger.latestTransactionTime() ?? .now
+  let latest = try ledger.latestTransactionTime()
+  // Writes after the latest one could still change an answer known at a later time, so
+  // such a time is taken as the latest write, which the output then prints.
+  if let knownAt, let latest, knownAt > latest { return latest }
+  return knownAt ?? latest ?? .now
 }
 
 /// The times given on the command line, before the ledger is open.
@@ -60,8 +64,8 @@ let rulesOptionSpec = OptionSpec(
   help: "fold the whole history under this playbook instead of the activated rules")
 let knownAtOptionSpec = OptionSpec(
   name: "known-at", valueName: "K",
-  help: "transaction time: leave out events recorded after K (default: the latest "
-    + "append or activation, so the answer can be repeated)")
+  help: "transaction time: leave out events recorded after K (default, and at most: the "
+    + "latest append or activation, so the answer can be repeated)")
 let jsonOptionSpec = OptionSpec(name: "json", valueName: nil, help: "print JSON")
 let timeFormatsHelp = """
   Times are RFC 3339 with an offset (2025-06-30T12:00:00Z) or a date (2025-06-30),

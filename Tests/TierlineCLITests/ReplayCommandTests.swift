@@ -84,6 +84,19 @@ struct ReplayCommandTests {
     #expect(rows.first?["status"] as? String == "due")
   }
 
+  @Test("future known-at is the latest write")
+  func futureKnownAt() throws {
+    try append([Line.landed("k1", account: "k", at: "2024-01-10T09:00:00Z")])
+    let latest = try Tierline.run(["--store", store, "replay", "--json", "--account", "k"])
+    let future = try Tierline.run([
+      "--store", store, "replay", "--json", "--account", "k", "--known-at", "9999-12-31",
+    ])
+    #expect(future.status == 0, "\(future.standardError)")
+    let printed = try #require(try future.jsonLines().first?["known_at"] as? String)
+    #expect(printed == (try latest.jsonLines().first?["known_at"] as? String))
+    #expect(!printed.hasPrefix("9999"))
+  }
+
   @Test("valid-time option names the other spelling")
   func validTimeSpelling() throws {
     let why = try Tierline.run(["--store", store, "why", "acme", "--as-of", "2024-02-01"])
