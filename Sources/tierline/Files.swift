@@ -1,5 +1,12 @@
 import Foundation
 
+/// Reads a playbook file, leaving out a UTF-8 byte order mark at its start, as the
+/// events and CSV readers do.
+func readPlaybookFile(_ path: String, purpose: String) throws -> [UInt8] {
+  let bytes = try readFile(path, purpose: purpose)
+  return bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+}
+
 /// Reads a whole file given on the command line.
 /// - Throws: `CommandFailure` with exit code 1 naming the path when it cannot be read.
 func readFile(_ path: String, purpose: String) throws -> [UInt8] {

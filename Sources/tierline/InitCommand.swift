@@ -26,7 +26,7 @@ enum InitCommand: Command {
     let playbook: Playbook
     if let path = arguments.value("playbook") {
       do {
-        playbook = try Playbook(json: try readFile(path, purpose: "playbook"))
+        playbook = try Playbook(json: try readPlaybookFile(path, purpose: "playbook"))
       } catch let error as PlaybookError {
         let field = error.field.isEmpty ? "" : "\(error.field): "
         throw CommandFailure(

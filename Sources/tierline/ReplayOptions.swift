@@ -6,7 +6,7 @@ import TierlinePlaybook
 func playbookOption(_ arguments: ParsedArguments) throws -> Playbook? {
   guard let path = arguments.value("rules") else { return nil }
   do {
-    return try Playbook(json: try readFile(path, purpose: "rules"))
+    return try Playbook(json: try readPlaybookFile(path, purpose: "rules"))
   } catch let error as PlaybookError {
     let field = error.field.isEmpty ? "" : "\(error.field): "
     throw CommandFailure(

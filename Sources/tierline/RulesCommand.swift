@@ -123,7 +123,7 @@ enum RulesCommand: Command {
   /// Reads and parses a playbook file.
   static func loadPlaybook(_ path: String) throws -> Playbook {
     do {
-      return try Playbook(json: try readFile(path, purpose: "playbook"))
+      return try Playbook(json: try readPlaybookFile(path, purpose: "playbook"))
     } catch let error as PlaybookError {
       let field = error.field.isEmpty ? "" : "\(error.field): "
       throw CommandFailure(

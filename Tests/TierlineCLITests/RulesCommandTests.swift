@@ -86,6 +86,20 @@ struct RulesCommandTests {
     #expect(early.status == 0, "\(early.standardError)")
   }
 
+  @Test("playbook with a byte order mark")
+  func playbookWithByteOrderMark() throws {
+    let ledger = try CLILedger(januaryCohortLines)
+    let candidate = try candidatePlaybook(in: ledger.directory)
+    let marked = ledger.directory.path("marked.json")
+    let bytes =
+      [UInt8]([0xEF, 0xBB, 0xBF]) + [UInt8](try Data(contentsOf: URL(fileURLWithPath: candidate)))
+    try Data(bytes).write(to: URL(fileURLWithPath: marked))
+    let result = try Tierline.run([
+      "--store", ledger.store, "rules", "activate", marked, "--effective", "2030-01-01T00:00:00Z",
+    ])
+    #expect(result.status == 0, "\(result.standardError)")
+  }
+
   @Test("unknown version is not found")
   func unknownVersion() throws {
     let ledger = try CLILedger(januaryCohortLines)
