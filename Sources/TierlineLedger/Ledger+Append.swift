@@ -133,9 +133,17 @@ extension Ledger {
       let account = item?.incoming.event.account.value ?? "?"
       let expected = error.expectedVersion.map(String.init) ?? "?"
       let actual = error.actualVersion.map(String.init) ?? "?"
+      // The version counts the earlier events of this batch too, which a reader of the
+      // stored account alone would not expect.
+      let index = error.batchIndex ?? 0
+      let earlier = batch.prefix(index).filter { $0.incoming.event.account.value == account }
+      let counted =
+        earlier.isEmpty
+        ? ""
+        : " (counting \(earlier.count) earlier line\(earlier.count == 1 ? "" : "s") of this batch)"
       return LedgerError(
         .conflict,
-        linePrefix + "expected_version: account \"\(account)\" is at version \(actual), "
+        linePrefix + "expected_version: account \"\(account)\" is at version \(actual)\(counted), "
           + "not \(expected); read the account again and retry; nothing of this batch was stored",
         line: item?.line, field: "expected_version", underlying: error)
     default:

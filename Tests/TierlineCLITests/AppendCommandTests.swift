@@ -140,6 +140,27 @@ struct AppendCommandTests {
     #expect(report["accounts"] as? Int == 1)
   }
 
+  @Test("version conflict counts the batch's earlier lines")
+  func versionConflictInBatch() throws {
+    let landed = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.landed("v0", account: "acme", at: "2024-01-10T09:00:00Z"))
+    #expect(landed.status == 0, "\(landed.standardError)")
+    let input = [
+      Line.tierChanged(
+        "v1", account: "acme", at: "2024-02-01T09:00:00Z", to: "growth", acv: "18000.00",
+        expectedVersion: 1),
+      Line.tierChanged(
+        "v2", account: "acme", at: "2024-03-01T09:00:00Z", to: "scale", acv: "36000.00",
+        expectedVersion: 1),
+    ].joined(separator: "\n")
+    let result = try Tierline.run(["--store", store, "append", "-"], input: input)
+    #expect(result.status == 75)
+    #expect(
+      result.standardError.contains("at version 2 (counting 1 earlier line of this batch)"),
+      "\(result.standardError)")
+  }
+
   @Test("two writers on one expected version, one wins")
   func racingWriters() throws {
     let landing = try Tierline.run(
