@@ -129,7 +129,13 @@ private struct RowConverter {
     }
 
     let account = mapping.account.read(row) ?? ""
-    let occurredAt = mapping.occurredAt.read(row).map(normalizeTime) ?? ""
+    var occurredAt = ""
+    if let text = mapping.occurredAt.read(row) {
+      switch normalizeTime(text) {
+      case .success(let time): occurredAt = time
+      case .failure(let rejection): return .failure(rejection)
+      }
+    }
     fieldNames["account"] = mapping.account.column.map { "column \($0)" }
     fieldNames["occurred_at"] = mapping.occurredAt.column.map { "column \($0)" }
 
@@ -171,10 +177,27 @@ private struct RowConverter {
     return .success(.string(text))
   }
 
-  /// Turns a date `YYYY-MM-DD` into the start of that day in the mapping's zone. Other
-  /// text is left for the event decoder to check as RFC 3339.
-  private func normalizeTime(_ text: String) -> String {
-    guard let date = CivilDate(iso: text) else { return text }
-    return zone.startOfDay(date).rfc3339
+  /// Turns a date `YYYY-MM-DD` into the start of that day in the mapping's zone, and
+  /// checks other text as RFC 3339.
+  ///
+  /// The check comes before the event decoder's because the decoder calls a time in year
+  /// 0000 a date that does not exist, where the problem is the range of years.
+  private func normalizeTime(_ text: String) -> Result<String, ImportRejection> {
+    let name = label("occurred_at", mapping.occurredAt)
+    guard let date = CivilDate(iso: text) else {
+      guard Timestamp(rfc3339: text) != nil else {
+        return .failure(reject(name, "\(jsonQuoted(text)) \(ImportTime.rfc3339Problem(text))"))
+      }
+      return .success(text)
+    }
+    let start = zone.startOfDay(date)
+    guard ImportTime.isInRange(start) else {
+      return .failure(
+        reject(
+          name,
+          "\(jsonQuoted(text)) begins at \(start.rfc3339) in \(zone.identifier), which "
+            + "\(ImportTime.outsideYears); use a later date"))
+    }
+    return .success(start.rfc3339)
   }
 }

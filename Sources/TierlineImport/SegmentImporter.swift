@@ -23,11 +23,16 @@ public enum SegmentImporter {
 
     var calls: [(line: Int, at: Timestamp, call: JSONValue)] = []
     for (line, call) in input.records {
-      let text = call.string(at: "timestamp") ?? call.string(at: "originalTimestamp")
-      guard let text, let at = Timestamp(rfc3339: text) else {
+      let field = call.string(at: "timestamp") != nil ? "timestamp" : "originalTimestamp"
+      guard let text = call.string(at: field) else {
         plan.reject(
-          line: line, field: "timestamp",
-          reason: "is missing or not an ISO 8601 time with an offset")
+          line: line, field: "timestamp", reason: "is missing, and so is originalTimestamp")
+        continue
+      }
+      guard let at = Timestamp(rfc3339: text) else {
+        plan.reject(
+          line: line, field: field,
+          reason: "\(jsonQuoted(text)) \(ImportTime.rfc3339Problem(text))")
         continue
       }
       calls.append((line, at, call))

@@ -38,14 +38,18 @@ public enum StripeImporter {
     var plan = ImportPlan(unit: input.unit)
     for error in input.errors { plan.reject(error) }
 
-    var events: [(line: Int, created: Int64, value: JSONValue)] = []
+    var events: [(line: Int, created: Timestamp, value: JSONValue)] = []
     for (line, value) in input.records {
       guard value.string(at: "object") == "event", value.string(at: "id") != nil else {
         plan.reject(line: line, field: "object", reason: "is not a Stripe event with an id")
         continue
       }
-      guard let created = value.integer(at: "created") else {
+      guard let seconds = value.integer(at: "created") else {
         plan.reject(line: line, field: "created", reason: "is missing or not unix seconds")
+        continue
+      }
+      guard let created = ImportTime.timestamp(unixSeconds: seconds) else {
+        plan.reject(line: line, field: "created", reason: createdRangeProblem(seconds))
         continue
       }
       events.append((line, created, value))
@@ -61,6 +65,19 @@ public enum StripeImporter {
     }
     return plan
   }
+
+  /// Explains why `created` lies outside the years an event time may have, suggesting
+  /// milliseconds for a value after year 9999 that fits when divided by 1000.
+  static func createdRangeProblem(_ seconds: Int64) -> String {
+    let range = ImportTime.minimumSeconds...ImportTime.maximumSeconds
+    var reason =
+      "\(seconds) is out of range: created must be Unix seconds within the years 0001 to "
+      + "9999 (\(range.lowerBound) to \(range.upperBound))"
+    if seconds > range.upperBound, range.contains(seconds / 1000) {
+      reason += "; a value in milliseconds is the likely cause, so divide it by 1000"
+    }
+    return reason
+  }
 }
 
 /// The subscriptions of every customer seen so far, and the events they imply.
@@ -75,7 +92,7 @@ private struct StripeCustomers {
   }
 
   mutating func apply(
-    _ event: JSONValue, line: Int, created: Int64, prices: [String: String],
+    _ event: JSONValue, line: Int, created: Timestamp, prices: [String: String],
     to plan: inout ImportPlan
   ) {
     let type = event.string(at: "type") ?? ""
@@ -123,7 +140,7 @@ private struct StripeCustomers {
     }
     let change = RevenueChange(
       id: "stripe:" + (event.string(at: "id") ?? ""), account: customer,
-      at: Timestamp(seconds: created), acv: total(of: customer), line: line,
+      at: created, acv: total(of: customer), line: line,
       tier: highestMappedTier(of: customer))
     if let (draft, _) = builder.apply(change) {
       plan.add(draft, line: line)

@@ -31,8 +31,18 @@ public enum SubscriptionImporter {
       throw ImportSetupError("\(jsonQuoted(timeZone)) is not a known IANA time zone")
     }
     var plan = ImportPlan()
-    let (rows, rejectedCustomers) = try SubscriptionRowReader.read(
+    let read = try SubscriptionRowReader.read(
       bytes, currency: currency, decimalSeparator: decimalSeparator, plan: &plan)
+    var rejectedCustomers = read.rejectedCustomers
+    var rows: [SubscriptionRow] = []
+    for row in read.rows {
+      if let rejection = rangeRejection(row, zone: zone) {
+        plan.reject(rejection)
+        rejectedCustomers.insert(row.customer)
+      } else {
+        rows.append(row)
+      }
+    }
 
     var builder = RevenueEventBuilder(
       tiers: TierAssignment(playbook: playbook), timeZone: timeZone)
@@ -65,6 +75,23 @@ public enum SubscriptionImporter {
       }
     }
     return plan
+  }
+
+  /// Returns the rejection of a row whose start or end date begins, in `zone`, outside
+  /// the years that event times may have, as 0001-01-01 does east of UTC.
+  private static func rangeRejection(_ row: SubscriptionRow, zone: ZoneCalendar) -> ImportRejection?
+  {
+    let dates = [("start_date", row.start)] + (row.end.map { [("end_date", $0)] } ?? [])
+    for (field, date) in dates {
+      let start = zone.startOfDay(date)
+      guard ImportTime.isInRange(start) else {
+        return ImportRejection(
+          line: row.line, field: field,
+          reason: "\(date) begins at \(start.rfc3339) in \(zone.identifier), which "
+            + "\(ImportTime.outsideYears); use a later date")
+      }
+    }
+    return nil
   }
 
   /// Reads a billing export into one schedule per customer, for MRR movement reports.

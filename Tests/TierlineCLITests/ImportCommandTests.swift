@@ -168,6 +168,27 @@ struct ImportCommandTests {
     #expect(try eventCount() == 5)
   }
 
+  @Test("stripe created in milliseconds exits with 65")
+  func stripeMilliseconds() throws {
+    let path = try write(
+      """
+      {"id":"evt_1","object":"event","type":"customer.subscription.created",\
+      "created":10000000000000,"data":{"object":{"id":"sub_1","customer":"cus_1",\
+      "status":"active","currency":"usd","items":{"data":[{"quantity":1,\
+      "price":{"id":"p","unit_amount":50000,"recurring":{"interval":"month"}}}]}}}}
+
+      """, to: "milliseconds.ndjson")
+    let failed = try Tierline.run(["--store", store, "import", "stripe", path])
+    #expect(failed.status == 65)
+    #expect(failed.standardError.contains("rejected: line 1: created: 10000000000000"))
+    #expect(failed.standardError.contains("milliseconds"))
+    #expect(try eventCount() == 0)
+
+    let dryRun = try Tierline.run(["--store", store, "import", "stripe", path, "--dry-run"])
+    #expect(dryRun.status == 65)
+    #expect(dryRun.lines.contains { $0.hasPrefix("reject line 1: created: 10000000000000") })
+  }
+
   @Test("segment calls import with headcount")
   func segment() throws {
     let fixtures = "Tests/TierlineImportTests/Fixtures/"
