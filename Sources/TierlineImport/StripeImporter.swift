@@ -4,8 +4,8 @@ import TierlineProjections
 
 /// Derives landings, tier changes and churn from Stripe event objects.
 ///
-/// Events are applied in order of `created`, then input order, whatever order the file
-/// has (Stripe lists events newest first). A customer's ACV is the sum over its paid
+/// Events are applied in the order they happened, as `StripeEventOrder` reads it from
+/// `created` and the file's order. A customer's ACV is the sum over its paid
 /// subscriptions. Each event that changes it becomes one ledger event with the id
 /// `stripe:` + the Stripe event id, so importing the same events again adds nothing.
 public enum StripeImporter {
@@ -54,10 +54,8 @@ public enum StripeImporter {
       }
       events.append((line, created, value))
     }
-    events.sort { ($0.created, $0.line) < ($1.created, $1.line) }
-
     var state = StripeCustomers(playbook: playbook, timeZone: timeZone)
-    for event in events {
+    for event in StripeEventOrder.sorted(events) {
       let id = event.value.string(at: "id") ?? ""
       guard plan.isFirstSighting(of: id, field: "id", record: event.value, line: event.line)
       else { continue }

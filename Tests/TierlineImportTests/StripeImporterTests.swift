@@ -74,6 +74,92 @@ struct StripeImporterTests {
     }
   }
 
+  /// Writes a subscription event of `cus_1` on one line: `quantity` items of $500 a month.
+  static func subscriptionEvent(
+    _ id: String, _ type: String, created: Int, subscription: String = "sub_1",
+    quantity: Int = 1
+  ) -> String {
+    #"{"id":"\#(id)","object":"event","type":"customer.subscription.\#(type)","#
+      + #""created":\#(created),"data":{"object":{"id":"\#(subscription)","customer":"cus_1","#
+      + #""status":"active","currency":"usd","items":{"data":[{"quantity":\#(quantity),"#
+      + #""price":{"id":"p","unit_amount":50000,"recurring":{"interval":"month"}}}]}}}}"#
+  }
+
+  /// Writes events as a list object of the Stripe API, in the given order.
+  static func listObject(_ events: [String]) -> [UInt8] {
+    Array(
+      (#"{"object":"list","has_more":false,"data":["# + events.joined(separator: ",") + "]}")
+        .utf8)
+  }
+
+  /// Writes events as NDJSON, in the given order.
+  static func ndjson(_ events: [String]) -> [UInt8] {
+    Array(events.map { $0 + "\n" }.joined().utf8)
+  }
+
+  @Test("update listed before creation in one second")
+  func updateBeforeCreationSameSecond() throws {
+    let newestFirst = [
+      StripeImporterTests.subscriptionEvent(
+        "evt_up", "updated", created: 1_704_067_200, quantity: 3),
+      StripeImporterTests.subscriptionEvent("evt_new", "created", created: 1_704_067_200),
+    ]
+    let expected = [
+      "stripe:evt_new cus_1 2024-01-01T00:00:00Z landed starter 6000.00",
+      "stripe:evt_up cus_1 2024-01-01T00:00:00Z expansion growth 18000.00",
+    ]
+    for input in [
+      StripeImporterTests.listObject(newestFirst), StripeImporterTests.ndjson(newestFirst),
+    ] {
+      let plan = try StripeImporter.plan(input, playbook: .builtInDefault)
+      #expect(plan.rejections.isEmpty)
+      #expect(summary(plan) == expected)
+    }
+  }
+
+  @Test("deletion in the creation second comes last")
+  func deletionAfterCreationSameSecond() throws {
+    let oldestFirst = [
+      StripeImporterTests.subscriptionEvent("evt_new", "created", created: 1_704_067_200),
+      StripeImporterTests.subscriptionEvent("evt_end", "deleted", created: 1_704_067_200),
+    ]
+    let plan = try StripeImporter.plan(
+      StripeImporterTests.ndjson(oldestFirst), playbook: .builtInDefault)
+    #expect(plan.rejections.isEmpty)
+    #expect(
+      summary(plan) == [
+        "stripe:evt_new cus_1 2024-01-01T00:00:00Z landed starter 6000.00",
+        "stripe:evt_end cus_1 2024-01-01T00:00:00Z churned",
+      ])
+  }
+
+  @Test("tied updates follow the file's direction")
+  func tiedUpdatesFollowFileDirection() throws {
+    let created = StripeImporterTests.subscriptionEvent(
+      "evt_new", "created", created: 1_704_067_200)
+    let first = StripeImporterTests.subscriptionEvent(
+      "evt_a", "updated", created: 1_706_745_600, quantity: 2)
+    let second = StripeImporterTests.subscriptionEvent(
+      "evt_b", "updated", created: 1_706_745_600, quantity: 3)
+    let expected = [
+      "stripe:evt_new cus_1 2024-01-01T00:00:00Z landed starter 6000.00",
+      "stripe:evt_a cus_1 2024-02-01T00:00:00Z expansion starter 12000.00",
+      "stripe:evt_b cus_1 2024-02-01T00:00:00Z expansion growth 18000.00",
+    ]
+
+    // A webhook log lists the oldest first, so its ties keep the file's order.
+    let log = try StripeImporter.plan(
+      StripeImporterTests.ndjson([created, first, second]), playbook: .builtInDefault)
+    #expect(log.rejections.isEmpty)
+    #expect(summary(log) == expected)
+
+    // The events API lists the newest first, so its ties go in reverse.
+    let list = try StripeImporter.plan(
+      StripeImporterTests.listObject([second, first, created]), playbook: .builtInDefault)
+    #expect(list.rejections.isEmpty)
+    #expect(summary(list) == expected)
+  }
+
   @Test("same event id with other content is rejected")
   func conflictingRepeat() throws {
     let first = #"{"id":"evt_1","object":"event","type":"invoice.paid","created":1,"data":{}}"#

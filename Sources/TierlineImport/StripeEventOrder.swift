@@ -1,0 +1,70 @@
+import TierlineEvents
+
+/// The order in which the Stripe importer applies events: the order they happened.
+///
+/// `created` has whole seconds, so ties need a second rule. A subscription's `.created`
+/// event goes before its other events of the same second, and its `.deleted` event after
+/// them. Other ties follow the file's direction, because the events API lists the newest
+/// event first and a log of webhook deliveries usually lists the oldest first.
+enum StripeEventOrder {
+  /// One Stripe event with its line or array position in the file.
+  typealias Entry = (line: Int, created: Timestamp, value: JSONValue)
+
+  /// Sorts events, given in file order, into the order they happened.
+  static func sorted(_ events: [Entry]) -> [Entry] {
+    let newestFirst = listsNewestFirst(events)
+    var ordered = events.sorted { left, right in
+      if left.created != right.created { return left.created < right.created }
+      return newestFirst ? left.line > right.line : left.line < right.line
+    }
+    var start = 0
+    while start < ordered.count {
+      var end = start + 1
+      while end < ordered.count, ordered[end].created == ordered[start].created { end += 1 }
+      placeCreationFirst(&ordered, in: start..<end)
+      start = end
+    }
+    return ordered
+  }
+
+  /// Returns whether the file lists the newest event first, which is true unless its
+  /// first event is older than its last one. A file of one second shows no direction, so
+  /// it is read as Stripe's own lists are ordered, newest first.
+  static func listsNewestFirst(_ events: [Entry]) -> Bool {
+    guard let first = events.first, let last = events.last else { return true }
+    return !(first.created < last.created)
+  }
+
+  /// Reorders the events of each subscription within `range`, one `created` second, so
+  /// that its `.created` event comes first and its `.deleted` event last. The events keep
+  /// the positions that the subscription's events had, so other subscriptions stay put.
+  private static func placeCreationFirst(_ ordered: inout [Entry], in range: Range<Int>) {
+    guard range.count > 1 else { return }
+    var positions: [String: [Int]] = [:]
+    for index in range {
+      let type = ordered[index].value.string(at: "type") ?? ""
+      guard StripeImporter.subscriptionTypes.contains(type),
+        let subscription = ordered[index].value.string(at: "data.object.id")
+      else { continue }
+      positions[subscription, default: []].append(index)
+    }
+    for indices in positions.values where indices.count > 1 {
+      let entries = indices.map { ordered[$0] }
+      let ranked = entries.indices.sorted { left, right in
+        (lifecycleRank(entries[left]), left) < (lifecycleRank(entries[right]), right)
+      }
+      for (position, source) in zip(indices, ranked) {
+        ordered[position] = entries[source]
+      }
+    }
+  }
+
+  /// Returns 0 for a `.created` event, 2 for a `.deleted` event and 1 for any other.
+  private static func lifecycleRank(_ entry: Entry) -> Int {
+    switch entry.value.string(at: "type") {
+    case "customer.subscription.created": return 0
+    case "customer.subscription.deleted": return 2
+    default: return 1
+    }
+  }
+}
