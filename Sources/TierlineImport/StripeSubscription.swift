@@ -47,6 +47,7 @@ struct StripeSubscription {
     var tiers: [String] = []
     for (index, item) in items.enumerated() {
       let path = "data.object.items.data[\(index)]"
+      try StripeSubscription.checkCurrency(item, path: path, subscriptionCurrency: currency)
       annualAmounts.append(try StripeSubscription.annualAmount(item, path: path))
       if let price = item.string(at: "price.id"), let tier = prices[price] { tiers.append(tier) }
     }
@@ -61,6 +62,27 @@ struct StripeSubscription {
     }
     self.acv = Money(minorUnits: paid ? total : 0, currency: currency)
     self.mappedTiers = tiers
+  }
+
+  /// Checks that an item's `price.currency`, when given, is the subscription's currency,
+  /// because amounts in two currencies cannot be added into one ACV.
+  private static func checkCurrency(
+    _ item: JSONValue, path: String, subscriptionCurrency: Currency
+  ) throws(StripeFieldError) {
+    guard let code = item.string(at: "price.currency") else { return }
+    let field = path + ".price.currency"
+    guard let currency = Currency(code: code.uppercased()) else {
+      throw StripeFieldError(
+        field: field, reason: "\(jsonQuoted(code)) is not an ISO 4217 code such as usd")
+    }
+    guard currency == subscriptionCurrency else {
+      let item = item.string(at: "id").map { "item \(jsonQuoted($0))" } ?? "the item"
+      throw StripeFieldError(
+        field: field,
+        reason: "\(item) is priced in \(currency), but the subscription is in "
+          + "\(subscriptionCurrency). Amounts in two currencies cannot be summed, so correct "
+          + "the price or the subscription's currency")
+    }
   }
 
   /// Computes the yearly amount of one subscription item in minor units.

@@ -74,7 +74,7 @@ struct StripeImporterTests {
     }
   }
 
-  /// Writes a subscription event of `cus_1` on one line: `quantity` items of $500 a month.
+  /// Builds a subscription event of `cus_1` on one line: `quantity` items of $500 a month.
   static func subscriptionEvent(
     _ id: String, _ type: String, created: Int, subscription: String = "sub_1",
     quantity: Int = 1
@@ -85,14 +85,14 @@ struct StripeImporterTests {
       + #""price":{"id":"p","unit_amount":50000,"recurring":{"interval":"month"}}}]}}}}"#
   }
 
-  /// Writes events as a list object of the Stripe API, in the given order.
+  /// Builds a list object of the Stripe API, in the given order.
   static func listObject(_ events: [String]) -> [UInt8] {
     Array(
       (#"{"object":"list","has_more":false,"data":["# + events.joined(separator: ",") + "]}")
         .utf8)
   }
 
-  /// Writes events as NDJSON, in the given order.
+  /// Builds NDJSON from events, in the given order.
   static func ndjson(_ events: [String]) -> [UInt8] {
     Array(events.map { $0 + "\n" }.joined().utf8)
   }
@@ -158,6 +158,27 @@ struct StripeImporterTests {
       StripeImporterTests.listObject([second, first, created]), playbook: .builtInDefault)
     #expect(list.rejections.isEmpty)
     #expect(summary(list) == expected)
+  }
+
+  @Test("item in another currency is rejected")
+  func itemCurrencyMismatch() throws {
+    let event = """
+      {"id":"evt_1","object":"event","type":"customer.subscription.created","created":1,\
+      "data":{"object":{"id":"sub_1","customer":"cus_1","status":"active","currency":"usd",\
+      "items":{"data":[\
+      {"id":"si_1","price":{"id":"p_usd","unit_amount":50000,"currency":"usd",\
+      "recurring":{"interval":"month"}}},\
+      {"id":"si_2","price":{"id":"p_eur","unit_amount":50000,"currency":"eur",\
+      "recurring":{"interval":"month"}}}]}}}}
+      """
+    let plan = try StripeImporter.plan(Array(event.utf8), playbook: .builtInDefault)
+    #expect(plan.events.isEmpty)
+    #expect(plan.rejections.count == 1)
+    let rejection = try #require(plan.rejections.first)
+    #expect(rejection.field == "data.object.items.data[1].price.currency")
+    #expect(rejection.reason.contains("\"si_2\""))
+    #expect(rejection.reason.contains("EUR"))
+    #expect(rejection.reason.contains("USD"))
   }
 
   @Test("same event id with other content is rejected")
