@@ -58,6 +58,12 @@ public struct ImportPlan: Sendable {
     return add(NumberedEvent(line: line, incoming: incoming))
   }
 
+  /// Counts a record that repeats an earlier record of this input exactly, so the report
+  /// lists it as a duplicate.
+  public mutating func countRepeatedRecord() {
+    repeatedInInput += 1
+  }
+
   /// Checks a source record's own id, such as a Stripe event id, against the earlier
   /// records of this input.
   ///

@@ -19,6 +19,24 @@ public struct SubscriptionRow: Hashable, Sendable {
   public func covers(_ date: CivilDate) -> Bool {
     start <= date && end.map { date < $0 } ?? true
   }
+
+  /// Returns whether this row and `other` cover at least one common day.
+  func overlaps(_ other: SubscriptionRow) -> Bool {
+    let startsBeforeOtherEnds = other.end.map { start < $0 } ?? true
+    let otherStartsBeforeThisEnds = end.map { other.start < $0 } ?? true
+    return startsBeforeOtherEnds && otherStartsBeforeThisEnds
+  }
+
+  /// The covered days as text: `2024-01-01 to 2024-06-01`, or `2024-01-01 onward`.
+  var periodDescription: String {
+    end.map { "\(start) to \($0)" } ?? "\(start) onward"
+  }
+
+  /// Returns whether `other` has the same customer, subscription, dates and amount.
+  func repeatsContent(of other: SubscriptionRow) -> Bool {
+    customer == other.customer && subscription == other.subscription && start == other.start
+      && end == other.end && monthlyAmount == other.monthlyAmount
+  }
 }
 
 /// Reads the rows of a billing export from CSV.
@@ -79,7 +97,41 @@ enum SubscriptionRowReader {
         rejectedCustomers.insert(cell("customer"))
       }
     }
-    return (rows, rejectedCustomers)
+    return checkRepeats(rows, rejectedCustomers: rejectedCustomers, plan: &plan)
+  }
+
+  /// Drops rows that repeat an earlier row exactly, counting them as duplicates, and
+  /// rejects a row whose period overlaps an earlier row of the same subscription.
+  ///
+  /// Two overlapping periods of one subscription would be summed into one MRR, but a
+  /// subscription bills one amount at a time. Rows without a subscription id are not
+  /// compared.
+  private static func checkRepeats(
+    _ rows: [SubscriptionRow], rejectedCustomers: Set<String>, plan: inout ImportPlan
+  ) -> (rows: [SubscriptionRow], rejectedCustomers: Set<String>) {
+    var rejectedCustomers = rejectedCustomers
+    var uniqueRows: [SubscriptionRow] = []
+    var rowsBySubscription: [String: [SubscriptionRow]] = [:]
+    for row in rows {
+      let key = row.customer + "\u{0}" + row.subscription
+      let earlier = rowsBySubscription[key] ?? []
+      if earlier.contains(where: row.repeatsContent) {
+        plan.countRepeatedRecord()
+        continue
+      }
+      if !row.subscription.isEmpty, let other = earlier.first(where: row.overlaps) {
+        plan.reject(
+          line: row.line, field: "start_date",
+          reason: "subscription \(jsonQuoted(row.subscription)) covers \(row.periodDescription) "
+            + "here and \(other.periodDescription) on line \(other.line), which overlap. End "
+            + "the earlier period on the day the later one starts, or remove one of the rows")
+        rejectedCustomers.insert(row.customer)
+        continue
+      }
+      uniqueRows.append(row)
+      rowsBySubscription[key, default: []].append(row)
+    }
+    return (uniqueRows, rejectedCustomers)
   }
 
   private static func parseRow(

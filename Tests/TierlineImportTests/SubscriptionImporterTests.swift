@@ -113,6 +113,46 @@ struct SubscriptionImporterTests {
     #expect(plan.rejections.contains { $0.line == 5 && $0.field == "end_date" })
   }
 
+  @Test("repeated row counts as a duplicate")
+  func repeatedRow() throws {
+    let csv = """
+      customer,subscription,start_date,end_date,monthly_amount
+      a,s1,2024-01-01,2024-06-01,500.00
+      a,s1,2024-01-01,2024-06-01,500.00
+      a,s1,2024-01-01,2024-06-01,500
+      """
+    let plan = try SubscriptionImporter.plan(Array(csv.utf8), playbook: .builtInDefault)
+    #expect(plan.rejections.isEmpty)
+    #expect(plan.repeatedInInput == 2)
+    let events = plan.events.map(\.incoming.event)
+    #expect(events.map(\.id) == ["subscriptions:a:2024-01-01", "subscriptions:a:2024-06-01"])
+    guard case .accountLanded(let landed)? = events.first?.payload else {
+      Issue.record("the first event is not a landing")
+      return
+    }
+    #expect(landed.acv.decimalString == "6000.00")
+  }
+
+  @Test("overlapping periods of one subscription are rejected")
+  func overlappingPeriods() throws {
+    let csv = """
+      customer,subscription,start_date,end_date,monthly_amount
+      a,s1,2024-01-01,2024-06-01,500.00
+      a,s1,2024-03-01,,700.00
+      b,s2,2024-01-01,2024-03-01,500.00
+      b,s2,2024-03-01,,700.00
+      """
+    let plan = try SubscriptionImporter.plan(Array(csv.utf8), playbook: .builtInDefault)
+    #expect(plan.rejections.map(\.line).sorted() == [2, 3])
+    let overlap = try #require(plan.rejections.first { $0.line == 3 })
+    #expect(overlap.field == "start_date")
+    #expect(overlap.reason.contains("\"s1\""))
+    #expect(overlap.reason.contains("2024-03-01 onward"))
+    #expect(overlap.reason.contains("2024-01-01 to 2024-06-01 on line 2"))
+    // Periods that meet on one day, as a plan change writes them, do not overlap.
+    #expect(plan.events.map(\.incoming.event.account.value) == ["b", "b"])
+  }
+
   @Test("currency other than the playbook's fails")
   func currencyMismatch() throws {
     let csv = Array("customer,subscription,start_date,end_date,monthly_amount\n".utf8)
