@@ -16,6 +16,9 @@ public struct ImportPlan: Sendable {
   public var ignored = 0
   /// `line` for text formats, `item` for the elements of a JSON array.
   public var unit = "line"
+  /// Messages about input that was read but is not imported as written, such as a
+  /// cancellation scheduled after the time of the run. They reject nothing.
+  public var warnings: [String] = []
 
   private var indexByID: [String: Int] = [:]
   private var sourceRecords: [String: (line: Int, value: JSONValue)] = [:]

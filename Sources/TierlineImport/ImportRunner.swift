@@ -15,6 +15,8 @@ public struct ImportReport: Sendable {
   public var rejections: [ImportRejection] = []
   /// Records that carry nothing to import.
   public var ignored = 0
+  /// The importer's messages about input that is not imported as written.
+  public var warnings: [String] = []
   /// Whether the new events were stored: false in a dry run and after rejections
   /// without `skipInvalid`.
   public var stored = false
@@ -39,6 +41,7 @@ public enum ImportRunner {
     report.unit = plan.unit
     report.duplicates = plan.repeatedInInput
     report.ignored = plan.ignored
+    report.warnings = plan.warnings
     report.rejections = plan.rejections
 
     let previews = try ledger.preview(plan.events)

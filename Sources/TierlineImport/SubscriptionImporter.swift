@@ -1,4 +1,5 @@
 import TierlineEvents
+import TierlineLedger
 import TierlinePlaybook
 import TierlineProjections
 
@@ -15,11 +16,15 @@ public enum SubscriptionImporter {
   ///
   /// A customer with any rejected row gets no events, because the missing row would
   /// change every later movement. The other rows of that customer are rejected too.
+  /// - Parameter now: The time of the run. An end date whose day starts later is left
+  ///   out, so its row counts as running. A row that starts later is left out whole.
+  ///   `plan.warnings` gives their numbers.
   /// - Throws: `ImportSetupError` when a column is missing, the currency differs from
   ///   the playbook's, or the time zone is unknown.
   public static func plan(
     _ bytes: [UInt8], playbook: Playbook, currency: Currency? = nil,
-    timeZone: String = "UTC", decimalSeparator: DecimalSeparator = .point
+    timeZone: String = "UTC", decimalSeparator: DecimalSeparator = .point,
+    now: Timestamp = .now
   ) throws(ImportSetupError) -> ImportPlan {
     let currency = currency ?? playbook.currency
     guard currency == playbook.currency else {
@@ -46,6 +51,7 @@ public enum SubscriptionImporter {
 
     var builder = RevenueEventBuilder(
       tiers: TierAssignment(playbook: playbook), timeZone: timeZone)
+    var scheduled = ScheduledDates()
     for schedule in SubscriptionSchedule.group(rows) {
       if rejectedCustomers.contains(schedule.customer) {
         for row in schedule.rows {
@@ -56,7 +62,8 @@ public enum SubscriptionImporter {
         }
         continue
       }
-      for change in schedule.changes() {
+      let current = scheduled.leavingOut(schedule, after: now, in: zone)
+      for change in current.changes() {
         let (acv, overflow) = change.monthly.minorUnits.multipliedReportingOverflow(by: 12)
         guard !overflow else {
           plan.reject(
@@ -74,6 +81,7 @@ public enum SubscriptionImporter {
         }
       }
     }
+    plan.warnings += scheduled.warnings(now: now)
     return plan
   }
 
@@ -152,5 +160,56 @@ public struct SubscriptionSchedule: Sendable {
       previous = revenue
     }
     return result
+  }
+}
+
+/// The dates after the time of the run that the subscription importer leaves out.
+///
+/// An end date in the future is a scheduled cancellation or plan change. Stored as a
+/// churn, it would stay in the ledger even when the customer renews before that day.
+private struct ScheduledDates {
+  /// End dates left out, so that their rows count as running.
+  var endDates = 0
+  /// Rows left out because they start later.
+  var laterRows = 0
+
+  /// Returns the schedule as of `now`: without the rows that start later, and with the
+  /// end dates after `now` removed.
+  mutating func leavingOut(
+    _ schedule: SubscriptionSchedule, after now: Timestamp, in zone: ZoneCalendar
+  ) -> SubscriptionSchedule {
+    var current = schedule
+    current.rows = []
+    for var row in schedule.rows {
+      guard zone.startOfDay(row.start) <= now else {
+        laterRows += 1
+        continue
+      }
+      if let end = row.end, zone.startOfDay(end) > now {
+        row.end = nil
+        endDates += 1
+      }
+      current.rows.append(row)
+    }
+    return current
+  }
+
+  /// Returns one message for each kind of date left out, or none.
+  func warnings(now: Timestamp) -> [String] {
+    var messages: [String] = []
+    if endDates > 0 {
+      let dates = endDates == 1 ? "1 end date" : "\(endDates) end dates"
+      let rows = endDates == 1 ? "its row counts" : "their rows count"
+      messages.append(
+        "left out \(dates) after the time of the run (\(now.rfc3339)) as scheduled, so "
+          + "\(rows) as running. Import a later export after those dates to record them")
+    }
+    if laterRows > 0 {
+      let rows = laterRows == 1 ? "1 row" : "\(laterRows) rows"
+      messages.append(
+        "left out \(rows) that start after the time of the run (\(now.rfc3339)) as "
+          + "scheduled. Import a later export after those dates to record them")
+    }
+    return messages
   }
 }

@@ -60,6 +60,9 @@ enum ImportCommand: Command {
     let report = try ImportRunner.run(
       plan, ledger: ledger, dryRun: dryRun, skipInvalid: skipInvalid)
 
+    for warning in report.warnings {
+      writeToStandardError("warning: \(warning)\n")
+    }
     if arguments.flag("json") {
       context.output.line(ImportReportJSON.encode(report, dryRun: dryRun))
     } else {

@@ -149,6 +149,18 @@ struct ImportCommandTests {
     #expect(projection["acv"] as? String == "18000.00")
   }
 
+  @Test("subscriptions scheduled end warns")
+  func subscriptionsScheduledEnd() throws {
+    let path = try write(
+      "customer,subscription,start_date,end_date,monthly_amount\n"
+        + "acme,s1,2024-01-01,9999-01-01,500\n", to: "scheduled.csv")
+    let imported = try Tierline.run(["--store", store, "import", "subscriptions", path])
+    #expect(imported.status == 0)
+    #expect(imported.standardError.contains("warning: left out 1 end date after the time"))
+    #expect(imported.standardOutput.contains("Appended 1 event,"))
+    #expect(try eventCount() == 1)
+  }
+
   @Test("stripe NDJSON needs skip-invalid for its bad line")
   func stripe() throws {
     let path = ImportCommandTests.repositoryPath(

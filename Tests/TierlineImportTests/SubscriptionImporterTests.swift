@@ -153,6 +153,56 @@ struct SubscriptionImporterTests {
     #expect(plan.events.map(\.incoming.event.account.value) == ["b", "b"])
   }
 
+  @Test("end date after the run is left out")
+  func scheduledEndDates() throws {
+    let csv = """
+      customer,subscription,start_date,end_date,monthly_amount
+      a,s1,2024-01-01,2024-12-01,500
+      b,s2,2024-01-01,2024-09-01,500
+      b,s3,2024-09-01,,200
+      c,s4,2024-01-01,2024-03-01,500
+      """
+    let now = try #require(Timestamp(rfc3339: "2024-06-15T12:00:00Z"))
+    let plan = try SubscriptionImporter.plan(
+      Array(csv.utf8), playbook: .builtInDefault, now: now)
+    #expect(plan.rejections.isEmpty)
+    // The scheduled churn of a, and b's plan change on 1 September, have not happened.
+    #expect(
+      plan.events.map(\.incoming.event.id) == [
+        "subscriptions:a:2024-01-01", "subscriptions:b:2024-01-01",
+        "subscriptions:c:2024-01-01", "subscriptions:c:2024-03-01",
+      ])
+    #expect(plan.warnings.count == 2)
+    #expect(plan.warnings.first?.hasPrefix("left out 2 end dates after") == true)
+    #expect(plan.warnings.first?.contains("2024-06-15T12:00:00Z") == true)
+    #expect(plan.warnings.last?.hasPrefix("left out 1 row that start") == true)
+  }
+
+  @Test("renewal after a scheduled end re-imports cleanly")
+  func renewalAfterScheduledEnd() throws {
+    let store = try TemporaryLedger()
+    let header = "customer,subscription,start_date,end_date,monthly_amount\n"
+    let cancelling = Array((header + "a,s1,2024-01-01,2024-12-01,500\n").utf8)
+    let renewed = Array((header + "a,s1,2024-01-01,,500\n").utf8)
+
+    let june = try #require(Timestamp(rfc3339: "2024-06-15T00:00:00Z"))
+    let first = try ImportRunner.run(
+      try SubscriptionImporter.plan(cancelling, playbook: .builtInDefault, now: june),
+      ledger: store.ledger, dryRun: false, skipInvalid: false)
+    #expect(first.appended == 1)
+    #expect(first.newEvents.map(\.incoming.event.type) == [.accountLanded])
+
+    let january = try #require(Timestamp(rfc3339: "2025-01-15T00:00:00Z"))
+    let second = try ImportRunner.run(
+      try SubscriptionImporter.plan(renewed, playbook: .builtInDefault, now: january),
+      ledger: store.ledger, dryRun: false, skipInvalid: false)
+    #expect(second.rejections.isEmpty)
+    #expect(second.appended == 0)
+    #expect(second.duplicates == 1)
+    #expect(second.warnings.isEmpty)
+    #expect(try store.ledger.eventCount() == 1)
+  }
+
   @Test("currency other than the playbook's fails")
   func currencyMismatch() throws {
     let csv = Array("customer,subscription,start_date,end_date,monthly_amount\n".utf8)
