@@ -7,7 +7,7 @@ import TierlineEvents
 /// `timestamp`, else `originalTimestamp`; the event id is `segment:` + `messageId`.
 /// Headcount comes from `group` traits `employees` and grows by one with each
 /// `Account Added User` track call, counted from the last `employees` trait of the
-/// account in the same file, or from 0.
+/// account in the same file. Such a call before the account's first trait is ignored.
 public enum SegmentImporter {
   /// The B2B track event that adds one to the account's headcount.
   public static let addedUserEvent = "Account Added User"
@@ -40,6 +40,7 @@ public enum SegmentImporter {
     calls.sort { ($0.at, $0.line) < ($1.at, $1.line) }
 
     var headcounts: [String: Int64] = [:]
+    var uncountedAddedUsers = 0
     for (line, at, call) in calls {
       let type = call.string(at: "type") ?? ""
       guard type == "track" || type == "group" else {
@@ -102,7 +103,14 @@ public enum SegmentImporter {
             id: id, type: .milestoneReached, account: account, occurredAt: time,
             data: [("milestone", .string(milestone))]), line: line)
       case nil where name == addedUserEvent:
-        let (headcount, overflow) = (headcounts[account] ?? 0).addingReportingOverflow(1)
+        guard let known = headcounts[account] else {
+          // Counting from 0 would record a headcount of 1, and the account's first
+          // employees trait would then look like growth to the organizational trigger.
+          plan.ignored += 1
+          uncountedAddedUsers += 1
+          continue
+        }
+        let (headcount, overflow) = known.addingReportingOverflow(1)
         guard !overflow else {
           plan.reject(line: line, field: "event", reason: "raises the headcount beyond 2^63 - 1")
           continue
@@ -115,6 +123,13 @@ public enum SegmentImporter {
       case nil:
         plan.ignored += 1
       }
+    }
+    if uncountedAddedUsers > 0 {
+      let calls = uncountedAddedUsers == 1 ? "1 call" : "\(uncountedAddedUsers) calls"
+      plan.warnings.append(
+        "ignored \(calls) of \(jsonQuoted(addedUserEvent)) that came before the first group "
+          + "call with traits.employees of their account, because the headcount they add to "
+          + "is not known. Begin each export with a group call per account")
     }
     return plan
   }

@@ -208,10 +208,10 @@ struct ImportCommandTests {
     let mapping = ImportCommandTests.repositoryPath(fixtures + "segment-mapping.json")
     let first = try importJSON(["segment", calls, "--mapping", mapping, "--skip-invalid"])
     #expect(first.status == 0)
-    #expect(first.report["appended"] as? Int == 7)
+    #expect(first.report["appended"] as? Int == 6)
     let second = try importJSON(["segment", calls, "--mapping", mapping, "--skip-invalid"])
     #expect(second.report["appended"] as? Int == 0)
-    #expect(try eventCount() == 7)
+    #expect(try eventCount() == 6)
   }
 
   @Test("added users fire the organizational trigger")
@@ -242,6 +242,36 @@ struct ImportCommandTests {
     let organizational = try #require(triggers.first { $0["type"] as? String == "organizational" })
     #expect(organizational["fired"] as? Bool == true)
     #expect(organizational["fired_at"] as? String == "2024-02-03T00:00:00Z")
+  }
+
+  @Test("added user before group fires nothing")
+  func addedUserBeforeGroup() throws {
+    let landed = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.landed("l1", account: "acme", at: "2024-01-01T00:00:00Z"))
+    #expect(landed.status == 0, "\(landed.standardError)")
+    let calls = try write(
+      """
+      {"type":"track","messageId":"t1","event":"Account Added User",\
+      "context":{"groupId":"acme"},"timestamp":"2024-02-01T00:00:00Z"}
+      {"type":"group","messageId":"g1","groupId":"acme","traits":{"employees":40},\
+      "timestamp":"2024-02-02T00:00:00Z"}
+      """, to: "calls.ndjson")
+    let mapping = try write(#"{"version":1,"events":{}}"#, to: "segment.json")
+    let imported = try Tierline.run(
+      ["--store", store, "import", "segment", calls, "--mapping", mapping, "--json"])
+    #expect(imported.status == 0)
+    let report = try #require(try imported.jsonLines().first)
+    #expect(report["appended"] as? Int == 1)
+    #expect(report["ignored"] as? Int == 1)
+    #expect(imported.standardError.contains("warning: ignored 1 call of \"Account Added User\""))
+
+    let replay = try Tierline.run(
+      ["--store", store, "replay", "--json", "--account", "acme", "--as-of", "2024-03-01"])
+    let projection = try #require(try replay.jsonLines().first)
+    let triggers = try #require(projection["triggers"] as? [[String: Any]])
+    let organizational = try #require(triggers.first { $0["type"] as? String == "organizational" })
+    #expect(organizational["fired"] as? Bool == false)
   }
 
   @Test("bad usage exits with 64")

@@ -16,7 +16,7 @@ struct SegmentImporterTests {
     #expect(
       events.map(\.id) == [
         "segment:m-1", "segment:m-2", "segment:m-5", "segment:m-4", "segment:m-6",
-        "segment:m-9", "segment:m-10",
+        "segment:m-9",
       ])
     #expect(events[0].payload == .orgChanged(OrgChanged(headcount: 40)))
     #expect(
@@ -32,26 +32,57 @@ struct SegmentImporterTests {
       events[5].payload
         == .usageRecorded(
           UsageRecorded(metric: "api_calls", quantity: Quantity(millionths: 12_500_000))))
-    #expect(events[6].payload == .orgChanged(OrgChanged(headcount: 1)))
+    // beta's added user (m-10) has no employees trait to count from.
+    #expect(plan.warnings.count == 1)
   }
 
   @Test("unmapped calls are ignored and a call without group is rejected")
   func ignoredAndRejected() throws {
     let plan = try plan()
-    #expect(plan.ignored == 2)
+    #expect(plan.ignored == 3)
     #expect(plan.rejections.map(\.line) == [8])
     #expect(plan.rejections.first?.field == "context.groupId")
   }
 
   @Test("repeated message counts once")
   func repeatedMessage() throws {
+    let group =
+      #"{"type":"group","messageId":"g","groupId":"a","traits":{"employees":40},"#
+      + #""timestamp":"2024-01-01T00:00:00Z"}"#
     let line =
       #"{"type":"track","messageId":"m","event":"Account Added User","#
-      + #""context":{"groupId":"a"},"timestamp":"2024-01-01T00:00:00Z"}"#
+      + #""context":{"groupId":"a"},"timestamp":"2024-01-02T00:00:00Z"}"#
     let plan = SegmentImporter.plan(
-      Array((line + "\n" + line + "\n").utf8), mapping: SegmentMapping(events: [:]))
-    #expect(plan.events.count == 1)
+      Array([group, line, line].map { $0 + "\n" }.joined().utf8),
+      mapping: SegmentMapping(events: [:]))
+    #expect(
+      plan.events.map(\.incoming.event.payload) == [
+        .orgChanged(OrgChanged(headcount: 40)), .orgChanged(OrgChanged(headcount: 41)),
+      ])
     #expect(plan.repeatedInInput == 1)
+  }
+
+  @Test("added user before any group trait is ignored")
+  func addedUserBeforeBaseline() throws {
+    let calls = [
+      #"{"type":"track","messageId":"t1","event":"Account Added User","#
+        + #""context":{"groupId":"a"},"timestamp":"2024-01-01T00:00:00Z"}"#,
+      #"{"type":"group","messageId":"g1","groupId":"a","traits":{"employees":40},"#
+        + #""timestamp":"2024-01-02T00:00:00Z"}"#,
+      #"{"type":"track","messageId":"t2","event":"Account Added User","#
+        + #""context":{"groupId":"a"},"timestamp":"2024-01-03T00:00:00Z"}"#,
+    ]
+    let plan = SegmentImporter.plan(
+      Array(calls.map { $0 + "\n" }.joined().utf8), mapping: SegmentMapping(events: [:]))
+    #expect(plan.rejections.isEmpty)
+    #expect(plan.events.map(\.incoming.event.id) == ["segment:g1", "segment:t2"])
+    #expect(
+      plan.events.map(\.incoming.event.payload) == [
+        .orgChanged(OrgChanged(headcount: 40)), .orgChanged(OrgChanged(headcount: 41)),
+      ])
+    #expect(plan.ignored == 1)
+    #expect(plan.warnings.count == 1)
+    #expect(plan.warnings.first?.hasPrefix("ignored 1 call of \"Account Added User\"") == true)
   }
 
   @Test("mapping entry needs usage or milestone")
