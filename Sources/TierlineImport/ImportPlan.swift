@@ -50,15 +50,28 @@ public struct ImportPlan: Sendable {
   public mutating func add(
     _ draft: JSONValue, line: Int, fieldNames: [String: String] = [:]
   ) -> Bool {
-    let incoming: IncomingEvent
-    do {
-      incoming = try EventJSON.decode(draft.serialized(sortingKeys: false), lineNumber: line)
-    } catch {
-      let field = error.field.map { name in fieldNames[name].map { "\(name) (\($0))" } ?? name }
-      reject(line: line, field: field, reason: error.reason)
+    switch validate(draft, line: line, fieldNames: fieldNames) {
+    case .success(let item):
+      return add(item)
+    case .failure(let rejection):
+      reject(rejection)
       return false
     }
-    return add(NumberedEvent(line: line, incoming: incoming))
+  }
+
+  /// Validates an event written as interchange JSON, as `add(_:line:fieldNames:)` does,
+  /// without adding it to the plan.
+  public func validate(
+    _ draft: JSONValue, line: Int, fieldNames: [String: String] = [:]
+  ) -> Result<NumberedEvent, ImportRejection> {
+    do {
+      let incoming = try EventJSON.decode(
+        draft.serialized(sortingKeys: false), lineNumber: line)
+      return .success(NumberedEvent(line: line, incoming: incoming))
+    } catch {
+      let field = error.field.map { name in fieldNames[name].map { "\(name) (\($0))" } ?? name }
+      return .failure(ImportRejection(line: line, unit: unit, field: field, reason: error.reason))
+    }
   }
 
   /// Counts a record that repeats an earlier record of this input exactly, so the report

@@ -1,4 +1,5 @@
 import TierlineEvents
+import TierlineLedger
 
 /// Derives usage, milestones and headcount changes from Segment `track` and `group`
 /// calls, one JSON object per line.
@@ -41,6 +42,7 @@ public enum SegmentImporter {
 
     var headcounts: [String: Int64] = [:]
     var uncountedAddedUsers = 0
+    var effects: [String: (line: Int, effect: SegmentCallEffect)] = [:]
     for (line, at, call) in calls {
       let type = call.string(at: "type") ?? ""
       guard type == "track" || type == "group" else {
@@ -58,51 +60,30 @@ public enum SegmentImporter {
           reason: "is missing, and so is groupId: the call names no account")
         continue
       }
-      guard plan.isFirstSighting(of: messageID, field: "messageId", record: call, line: line)
-      else { continue }
       let id = "segment:" + messageID
-      let time = at.rfc3339
-
-      if type == "group" {
-        guard let employees = call.value(at: "traits.employees") else {
-          plan.ignored += 1
-          continue
-        }
-        guard let count = wholeNumber(employees), count >= 0 else {
+      let effect = effect(
+        of: call, id: id, account: account, at: at, line: line, mapping: mapping, plan: plan)
+      if let earlier = effects[messageID] {
+        if earlier.effect == effect {
+          plan.countRepeatedRecord()
+        } else {
           plan.reject(
-            line: line, field: "traits.employees", reason: "is not a whole number of people")
-          continue
+            line: line, field: "messageId",
+            reason: "\(jsonQuoted(messageID)) is already used by \(plan.unit) \(earlier.line) "
+              + "for a call with another event, account, time or properties. Give each "
+              + "message its own messageId")
         }
-        headcounts[account] = count
-        plan.add(
-          eventDraft(
-            id: id, type: .orgChanged, account: account, occurredAt: time,
-            data: [("headcount", .number(String(count)))]), line: line)
         continue
       }
+      effects[messageID] = (line, effect)
 
-      let name = call.string(at: "event") ?? ""
-      switch mapping.events[name] {
-      case .usage(let metric, let property)?:
-        var quantity = JSONValue.number("1")
-        if let property {
-          guard let value = call.value(at: "properties." + property) else {
-            plan.reject(line: line, field: "properties." + property, reason: "is missing")
-            continue
-          }
-          quantity = value
-        }
-        plan.add(
-          eventDraft(
-            id: id, type: .usageRecorded, account: account, occurredAt: time,
-            data: [("metric", .string(metric)), ("quantity", quantity)]), line: line,
-          fieldNames: ["data.quantity": property.map { "properties." + $0 } ?? "1"])
-      case .milestone(let milestone)?:
-        plan.add(
-          eventDraft(
-            id: id, type: .milestoneReached, account: account, occurredAt: time,
-            data: [("milestone", .string(milestone))]), line: line)
-      case nil where name == addedUserEvent:
+      switch effect {
+      case .event(let incoming):
+        plan.add(NumberedEvent(line: line, incoming: incoming))
+      case .headcount(let incoming, let count):
+        headcounts[account] = count
+        plan.add(NumberedEvent(line: line, incoming: incoming))
+      case .addedUser(let account, let time):
         guard let known = headcounts[account] else {
           // Counting from 0 would record a headcount of 1, and the account's first
           // employees trait would then look like growth to the organizational trigger.
@@ -118,9 +99,11 @@ public enum SegmentImporter {
         headcounts[account] = headcount
         plan.add(
           eventDraft(
-            id: id, type: .orgChanged, account: account, occurredAt: time,
+            id: id, type: .orgChanged, account: account, occurredAt: time.rfc3339,
             data: [("headcount", .number(String(headcount)))]), line: line)
-      case nil:
+      case .rejected(let field, let reason):
+        plan.reject(line: line, field: field, reason: reason)
+      case .ignored:
         plan.ignored += 1
       }
     }
@@ -132,14 +115,5 @@ public enum SegmentImporter {
           + "is not known. Begin each export with a group call per account")
     }
     return plan
-  }
-
-  /// Reads a whole number written as a JSON integer or a string of digits.
-  private static func wholeNumber(_ value: JSONValue) -> Int64? {
-    switch value {
-    case .number(let text): return Int64(text)
-    case .string(let text): return Int64(text)
-    default: return nil
-    }
   }
 }

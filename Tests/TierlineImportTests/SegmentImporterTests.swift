@@ -62,6 +62,49 @@ struct SegmentImporterTests {
     #expect(plan.repeatedInInput == 1)
   }
 
+  @Test("retried message counts as a duplicate")
+  func retriedMessage() throws {
+    let mapping = try SegmentMapping(json: try ImportFixtures.bytes("segment-mapping.json"))
+    let calls = [
+      #"{"type":"group","messageId":"g","groupId":"a","traits":{"employees":40},"#
+        + #""timestamp":"2024-01-01T00:00:00Z"}"#,
+      #"{"type":"track","messageId":"u","event":"API Call","properties":{"count":5},"#
+        + #""context":{"groupId":"a"},"timestamp":"2024-01-02T00:00:00Z","#
+        + #""sentAt":"2024-01-02T00:00:01Z","receivedAt":"2024-01-02T00:00:02Z"}"#,
+      #"{"messageId":"u","type":"track","timestamp":"2024-01-02T00:00:00Z","#
+        + #""context":{"groupId":"a"},"properties":{"count":5},"event":"API Call","#
+        + #""sentAt":"2024-01-02T00:05:00Z","receivedAt":"2024-01-02T00:05:09Z"}"#,
+      #"{"type":"track","messageId":"n","event":"Account Added User","#
+        + #""context":{"groupId":"a"},"timestamp":"2024-01-03T00:00:00Z","#
+        + #""receivedAt":"2024-01-03T00:00:02Z"}"#,
+      #"{"context":{"groupId":"a"},"event":"Account Added User","messageId":"n","#
+        + #""type":"track","timestamp":"2024-01-03T00:00:00Z","#
+        + #""receivedAt":"2024-01-03T01:00:00Z"}"#,
+    ]
+    let plan = SegmentImporter.plan(Array(calls.map { $0 + "\n" }.joined().utf8), mapping: mapping)
+    #expect(plan.rejections.isEmpty)
+    #expect(plan.repeatedInInput == 2)
+    #expect(plan.events.map(\.incoming.event.id) == ["segment:g", "segment:u", "segment:n"])
+    #expect(plan.events.last?.incoming.event.payload == .orgChanged(OrgChanged(headcount: 41)))
+  }
+
+  @Test("message id with another quantity is rejected")
+  func messageWithOtherContent() throws {
+    let mapping = try SegmentMapping(json: try ImportFixtures.bytes("segment-mapping.json"))
+    let calls = [
+      #"{"type":"track","messageId":"u","event":"API Call","properties":{"count":5},"#
+        + #""context":{"groupId":"a"},"timestamp":"2024-01-02T00:00:00Z"}"#,
+      #"{"type":"track","messageId":"u","event":"API Call","properties":{"count":6},"#
+        + #""context":{"groupId":"a"},"timestamp":"2024-01-02T00:00:00Z"}"#,
+    ]
+    let plan = SegmentImporter.plan(Array(calls.map { $0 + "\n" }.joined().utf8), mapping: mapping)
+    #expect(plan.events.count == 1)
+    #expect(plan.repeatedInInput == 0)
+    #expect(plan.rejections.map(\.line) == [2])
+    #expect(plan.rejections.first?.field == "messageId")
+    #expect(plan.rejections.first?.reason.contains("already used by line 1") == true)
+  }
+
   @Test("added user before any group trait is ignored")
   func addedUserBeforeBaseline() throws {
     let calls = [
