@@ -4,10 +4,12 @@ import TierlineEvents
 /// object, or newline-delimited JSON (one object per line).
 enum JSONRecords {
   /// Reads the records with their 1-based line numbers (NDJSON) or array positions.
-  /// - Returns: the records, the lines that are not valid JSON, and the unit name used in
-  ///   rejections (`line` or `item`).
+  /// - Returns: the records, the lines that are not valid JSON, the unit name used in
+  ///   rejections (`line` or `item`), and whether the input is a list object with
+  ///   `"has_more": true`, one page of a longer list.
   static func read(_ bytes: [UInt8]) -> (
-    records: [(line: Int, value: JSONValue)], errors: [ImportRejection], unit: String
+    records: [(line: Int, value: JSONValue)], errors: [ImportRejection], unit: String,
+    hasMore: Bool
   ) {
     var body = bytes[...]
     if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
@@ -16,12 +18,13 @@ enum JSONRecords {
       let document = try? JSONValue.parse(Array(body))
     {
       if let elements = document.arrayElements {
-        return (elements.enumerated().map { ($0.offset + 1, $0.element) }, [], "item")
+        return (elements.enumerated().map { ($0.offset + 1, $0.element) }, [], "item", false)
       }
       if document["type"] == nil, let elements = document["data"]?.arrayElements {
-        return (elements.enumerated().map { ($0.offset + 1, $0.element) }, [], "item")
+        let hasMore = document["has_more"] == .bool(true)
+        return (elements.enumerated().map { ($0.offset + 1, $0.element) }, [], "item", hasMore)
       }
-      if document["type"] != nil { return ([(1, document)], [], "line") }
+      if document["type"] != nil { return ([(1, document)], [], "line", false) }
     }
 
     var records: [(line: Int, value: JSONValue)] = []
@@ -38,6 +41,6 @@ enum JSONRecords {
         errors.append(ImportRejection(line: index + 1, field: nil, reason: error.description))
       }
     }
-    return (records, errors, "line")
+    return (records, errors, "line", false)
   }
 }

@@ -37,6 +37,16 @@ public enum StripeImporter {
     let input = JSONRecords.read(bytes)
     var plan = ImportPlan(unit: input.unit)
     for error in input.errors { plan.reject(error) }
+    if input.hasMore {
+      // The API pages from newest to oldest, so the missing pages hold older events.
+      let last = input.records.last?.value.string(at: "id")
+      plan.warnings.append(
+        "the list has more pages (\"has_more\": true), so only the \(input.records.count) "
+          + "events of this page are read and older events are missing. Fetch the next pages "
+          + "(starting_after=\(last ?? "ID OF THE LAST EVENT")) and import all events in one "
+          + "file, such as a JSON array, because each import derives changes only from the "
+          + "events in its file")
+    }
 
     var events: [(line: Int, created: Timestamp, value: JSONValue)] = []
     for (line, value) in input.records {

@@ -99,14 +99,7 @@ struct StripeSubscription {
     guard quantity >= 0 else {
       throw StripeFieldError(field: path + ".quantity", reason: "is negative")
     }
-    let interval = item.string(at: "price.recurring.interval") ?? ""
-    guard let periods = periodsPerYear[interval] else {
-      throw StripeFieldError(
-        field: path + ".price.recurring.interval",
-        reason: "\(jsonQuoted(interval)) is not day, week, month or year; one-time prices "
-          + "are not recurring revenue")
-    }
-    let count = item.integer(at: "price.recurring.interval_count") ?? 1
+    let (periods, count) = try recurrence(item, path: path)
     let (perPeriod, overflow1) = unitAmount.multipliedReportingOverflow(by: quantity)
     let (product, overflow2) = perPeriod.multipliedReportingOverflow(by: periods)
     guard !overflow1, !overflow2 else {
@@ -115,12 +108,45 @@ struct StripeSubscription {
         reason: "gives a yearly amount beyond the largest amount "
           + "the ledger stores")
     }
-    guard count > 0, product % count == 0 else {
+    guard product % count == 0 else {
       throw StripeFieldError(
         field: path + ".price.recurring.interval_count",
         reason: "gives a yearly amount that is not a whole number of minor units")
     }
     return product / count
+  }
+
+  /// Reads `price.recurring` of one item: the billing periods in a year and
+  /// `interval_count`, the number of periods that one charge covers.
+  private static func recurrence(
+    _ item: JSONValue, path: String
+  ) throws(StripeFieldError) -> (periodsPerYear: Int64, count: Int64) {
+    let field = path + ".price.recurring"
+    guard let recurring = item.value(at: "price.recurring"), recurring != .null else {
+      throw StripeFieldError(
+        field: field,
+        reason: "is missing, so the price is one-time, and one-time prices are not recurring "
+          + "revenue. Import only recurring prices")
+    }
+    guard let interval = recurring.string(at: "interval") else {
+      throw StripeFieldError(
+        field: field + ".interval", reason: "is missing. Expected day, week, month or year")
+    }
+    guard let periods = periodsPerYear[interval] else {
+      throw StripeFieldError(
+        field: field + ".interval",
+        reason: "\(jsonQuoted(interval)) is not day, week, month or year")
+    }
+    guard let countValue = recurring["interval_count"], countValue != .null else {
+      return (periods, 1)
+    }
+    guard let count = recurring.integer(at: "interval_count"), count > 0 else {
+      let text = String(decoding: countValue.serialized(sortingKeys: true), as: UTF8.self)
+      throw StripeFieldError(
+        field: field + ".interval_count",
+        reason: "is \(text), but interval_count must be a positive whole number")
+    }
+    return (periods, count)
   }
 }
 

@@ -201,6 +201,22 @@ struct ImportCommandTests {
     #expect(dryRun.lines.contains { $0.hasPrefix("reject line 1: created: 10000000000000") })
   }
 
+  @Test("stripe page with more pages warns")
+  func stripeMorePages() throws {
+    let path = try write(
+      """
+      {"object":"list","has_more":true,"data":[\
+      {"id":"evt_1","object":"event","type":"customer.subscription.created",\
+      "created":1704067200,"data":{"object":{"id":"sub_1","customer":"cus_1",\
+      "status":"active","currency":"usd","items":{"data":[{"quantity":1,\
+      "price":{"id":"p","unit_amount":50000,"recurring":{"interval":"month"}}}]}}}}]}
+      """, to: "page.json")
+    let imported = try Tierline.run(["--store", store, "import", "stripe", path])
+    #expect(imported.status == 0)
+    #expect(imported.standardError.hasPrefix("warning: the list has more pages"))
+    #expect(try eventCount() == 1)
+  }
+
   @Test("segment calls import with headcount")
   func segment() throws {
     let fixtures = "Tests/TierlineImportTests/Fixtures/"

@@ -85,7 +85,7 @@ struct StripeImporterTests {
       + #""price":{"id":"p","unit_amount":50000,"recurring":{"interval":"month"}}}]}}}}"#
   }
 
-  /// Builds a list object of the Stripe API, in the given order.
+  /// Builds a list object of the Stripe API from events, in the given order.
   static func listObject(_ events: [String]) -> [UInt8] {
     Array(
       (#"{"object":"list","has_more":false,"data":["# + events.joined(separator: ",") + "]}")
@@ -179,6 +179,61 @@ struct StripeImporterTests {
     #expect(rejection.reason.contains("\"si_2\""))
     #expect(rejection.reason.contains("EUR"))
     #expect(rejection.reason.contains("USD"))
+  }
+
+  /// Builds a subscription event, as UTF-8 JSON, whose only item has the given price.
+  static func event(price: String) -> [UInt8] {
+    let event =
+      #"{"id":"evt_1","object":"event","type":"customer.subscription.created","created":1,"#
+      + #""data":{"object":{"id":"sub_1","customer":"cus_1","status":"active","#
+      + #""currency":"usd","items":{"data":[{"id":"si_1","price":\#(price)}]}}}}"#
+    return Array(event.utf8)
+  }
+
+  @Test("invalid interval count is rejected")
+  func invalidIntervalCount() throws {
+    for (count, shown) in [("0", "0"), ("-1", "-1"), ("1.5", "1.5"), (#""2""#, #""2""#)] {
+      let price =
+        #"{"id":"p","unit_amount":50000,"recurring":{"interval":"month","#
+        + #""interval_count":\#(count)}}"#
+      let plan = try StripeImporter.plan(
+        StripeImporterTests.event(price: price), playbook: .builtInDefault)
+      #expect(plan.events.isEmpty)
+      let rejection = try #require(plan.rejections.first)
+      #expect(rejection.field == "data.object.items.data[0].price.recurring.interval_count")
+      #expect(rejection.reason == "is \(shown), but interval_count must be a positive whole number")
+    }
+  }
+
+  @Test("price without recurring is rejected")
+  func priceWithoutRecurring() throws {
+    for price in [
+      #"{"id":"p","unit_amount":50000}"#, #"{"id":"p","unit_amount":50000,"recurring":null}"#,
+    ] {
+      let plan = try StripeImporter.plan(
+        StripeImporterTests.event(price: price), playbook: .builtInDefault)
+      #expect(plan.events.isEmpty)
+      let rejection = try #require(plan.rejections.first)
+      #expect(rejection.field == "data.object.items.data[0].price.recurring")
+      #expect(rejection.reason.hasPrefix("is missing, so the price is one-time"))
+    }
+  }
+
+  @Test("list with more pages warns")
+  func listWithMorePages() throws {
+    let event = StripeImporterTests.subscriptionEvent(
+      "evt_new", "created", created: 1_704_067_200)
+    let page = #"{"object":"list","has_more":true,"data":["# + event + "]}"
+    let plan = try StripeImporter.plan(Array(page.utf8), playbook: .builtInDefault)
+    #expect(plan.rejections.isEmpty)
+    #expect(plan.events.count == 1)
+    #expect(plan.warnings.count == 1)
+    #expect(plan.warnings.first?.contains("\"has_more\": true") == true)
+    #expect(plan.warnings.first?.contains("starting_after=evt_new") == true)
+
+    let lastPage = try StripeImporter.plan(
+      StripeImporterTests.listObject([event]), playbook: .builtInDefault)
+    #expect(lastPage.warnings.isEmpty)
   }
 
   @Test("same event id with other content is rejected")
