@@ -168,7 +168,9 @@ extension Timestamp {
     if let year = parseDigits(bytes[0..<4]), let month = parseDigits(bytes[5..<7]),
       let day = parseDigits(bytes[8..<10]), CivilDate(year: year, month: month, day: day) == nil
     {
-      return "names a date that does not exist"
+      return year == 0
+        ? "lies before the year 0001, the first the ledger stores"
+        : "names a date that does not exist"
     }
     if bytes[17..<19].elementsEqual("60".utf8) {
       return "has a leap second (:60), which the ledger's time line does not have"

@@ -19,6 +19,7 @@ enum ImportReportJSON {
         + ",\"reason\":\(jsonQuoted(rejection.reason))}"
     }
     fields.append("\"rejections\":[" + rejections.joined(separator: ",") + "]")
+    fields.append("\"warnings\":[" + report.warnings.map(jsonQuoted).joined(separator: ",") + "]")
     if dryRun {
       let events = report.newEvents.map { item in
         "{\"\(report.unit)\":\(item.line),\"event\":\(EventJSON.encode(item.incoming.event))}"

@@ -159,6 +159,14 @@ struct ImportCommandTests {
     #expect(imported.standardError.contains("warning: left out 1 end date after the time"))
     #expect(imported.standardOutput.contains("Appended 1 event,"))
     #expect(try eventCount() == 1)
+
+    let again = try Tierline.run([
+      "--store", store, "import", "subscriptions", path, "--json",
+    ])
+    let report = try #require(try again.jsonLines().first)
+    let warnings = try #require(report["warnings"] as? [String])
+    #expect(warnings.count == 1)
+    #expect(warnings.first?.contains("end date") == true)
   }
 
   @Test("stripe NDJSON needs skip-invalid for its bad line")

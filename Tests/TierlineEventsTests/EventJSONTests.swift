@@ -131,6 +131,11 @@ struct EventJSONTests {
         "occurred_at", "names a date that does not exist"
       ),
       (
+        #"{"id":"x","type":"account.churned","account":"a","occurred_at":"0000-12-31T23:59:59Z","#
+          + #""data":{}}"#,
+        "occurred_at", "lies before the year 0001"
+      ),
+      (
         #"{"id":"x","type":"account.churned","account":"a","occurred_at":"2024-01-01 09:00","#
           + #""data":{}}"#,
         "occurred_at", "is not an RFC 3339 timestamp"
