@@ -115,9 +115,19 @@ enum RulesCommand: Command {
 
   static func show(_ version: String, context: CommandContext) throws {
     let ledger = try Ledger.open(directory: context.storeDirectory)
-    let activation = try ledger.activation(version: version)
+    let activation = try activation(version, in: ledger)
     context.output.write(bytes: activation.playbook.canonicalJSON())
     context.output.line()
+  }
+
+  /// Returns the activation of a VERSION given on the command line. A malformed or
+  /// ambiguous VERSION is a usage error, like any other invalid option value.
+  static func activation(_ version: String, in ledger: Ledger) throws -> RulesActivation {
+    do {
+      return try ledger.activation(version: version)
+    } catch  where error.kind == .invalidInput {
+      throw UsageError(error.message)
+    }
   }
 
   /// Reads and parses a playbook file.

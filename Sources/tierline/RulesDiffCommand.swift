@@ -18,7 +18,7 @@ enum RulesDiffCommand {
       action: "compare these rules")
     let baseline: ReplayRules
     if let version = arguments.value("against") {
-      baseline = ReplayRules(playbook: try ledger.activation(version: version).playbook)
+      baseline = ReplayRules(playbook: try RulesCommand.activation(version, in: ledger).playbook)
     } else {
       baseline = try ledger.replayRules(at: point)
     }

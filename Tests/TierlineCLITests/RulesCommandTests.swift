@@ -106,6 +106,9 @@ struct RulesCommandTests {
     let result = try Tierline.run(["--store", ledger.store, "rules", "show", "sha256:0000"])
     #expect(result.status == 1)
     #expect(result.standardError.contains("rules list"))
+
+    let malformed = try Tierline.run(["--store", ledger.store, "rules", "show", "abc"])
+    #expect(malformed.status == 64)
   }
 
   @Test("diff leaves data.mdb byte-identical")
