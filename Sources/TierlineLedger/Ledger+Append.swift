@@ -49,11 +49,9 @@ extension Ledger {
         "batch of \(batch.count) events is larger than the maximum of "
           + "\(Ledger.maximumBatchEvents): split the input with --batch-size")
     }
-    let activations = try self.activations()
     var records: [NewRecord] = []
     records.reserveCapacity(batch.count)
     for item in batch {
-      try checkTiers(item, activations: activations)
       let event = item.incoming.event
       records.append(
         NewRecord(
@@ -62,18 +60,33 @@ extension Ledger {
           expectedVersion: item.incoming.expectedVersion))
     }
 
-    let report: AppendReport
-    do {
-      report = try store.append(records, now: now.microseconds)
-    } catch {
-      throw describeAppendFailure(error, batch: batch)
-    }
+    let report = try storeChecked(records, of: batch, now: now)
     let positions = report.appendedPositions.first.flatMap { first in
       report.appendedPositions.last.map { first...$0 }
     }
     return AppendSummary(
       appended: report.appendedPositions.count, duplicates: report.duplicateIndexes.count,
       recordedAt: Timestamp(microseconds: report.recordedAt), positions: positions)
+  }
+
+  /// Checks the batch's tiers against the stored rules and stores it, but only if no
+  /// activation was added in between, so a concurrent `rules activate` cannot slip a
+  /// tier past either check. After such an activation it checks and tries again.
+  private func storeChecked(_ records: [NewRecord], of batch: [NumberedEvent], now: Timestamp)
+    throws(LedgerError) -> AppendReport
+  {
+    while true {
+      let activations = try self.activations()
+      for item in batch { try checkTiers(item, activations: activations) }
+      do {
+        return try store.append(
+          records, now: now.microseconds, expectingAuxCount: (.rules, activations.count))
+      } catch  where error.code == .auxChanged {
+        continue
+      } catch {
+        throw describeAppendFailure(error, batch: batch)
+      }
+    }
   }
 
   func checkTiers(_ item: NumberedEvent, activations: [RulesActivation])
@@ -99,6 +112,18 @@ extension Ledger {
       return
     }
     guard let rules = activationInForce(activations, at: event.occurredAt) else { return }
+    // A replay folds the event under the rules in force at its as-of, which may be any
+    // later activation too, so each of those must know the tier.
+    for later in activations where later.effectiveAt > event.occurredAt {
+      guard later.playbook.tier(tier) == nil else { continue }
+      let known = later.playbook.tiers.map(\.id).joined(separator: ", ")
+      throw LedgerError(
+        .invalidInput,
+        "line \(item.line): \(field): unknown tier \"\(tier)\" for the rules in force from "
+          + "\(later.effectiveAt.rfc3339) (\(later.version)), which fold every earlier event "
+          + "too; they have \(known); nothing of this batch was stored",
+        line: item.line, field: field)
+    }
     if let amount, amount.currency != rules.playbook.currency {
       // ACVs of one ledger are compared and subtracted, so they share the rules' currency.
       throw LedgerError(

@@ -31,17 +31,28 @@ extension Ledger {
     // A replay folds every event before its as-of under the rules in force then, so the
     // new rules must know every tier named before the next later activation takes over.
     let nextEffective = existing.map(\.effectiveAt).filter { $0 > effectiveAt }.min()
-    try checkTiers(of: playbook, before: nextEffective, action: "activate these rules")
+    var checkedThrough = try checkTiers(
+      of: playbook, before: nextEffective, action: "activate these rules")
     let value = playbook.canonicalJSON()
-    try storeCall {
-      try store.write { transaction in
-        // The activation takes its time from the sequence appends use, so a replay known
-        // at the latest stamp includes it.
-        let activatedAt = try transaction.stampTransactionTime(now: now.microseconds)
-        let key = activationKey(
-          effectiveAt: effectiveAt, activatedAt: Timestamp(microseconds: activatedAt))
-        try transaction.putAux(.rules, key: key, value: value)
+    // The check read the log in its own transaction, so the activation is stored only
+    // if no event was appended since. Otherwise the new events are checked first.
+    while true {
+      let stored = try storeCall {
+        try store.write { transaction in
+          guard try transaction.lastPosition() == checkedThrough else { return false }
+          // The activation takes its time from the sequence appends use, so a replay
+          // known at the latest stamp includes it.
+          let activatedAt = try transaction.stampTransactionTime(now: now.microseconds)
+          let key = activationKey(
+            effectiveAt: effectiveAt, activatedAt: Timestamp(microseconds: activatedAt))
+          try transaction.putAux(.rules, key: key, value: value)
+          return true
+        }
       }
+      if stored { return }
+      checkedThrough = try checkTiers(
+        of: playbook, before: nextEffective, from: checkedThrough + 1,
+        action: "activate these rules")
     }
   }
 
@@ -134,15 +145,24 @@ extension Ledger {
   ///
   /// Folded under such rules, those accounts would sit on a tier without limits or
   /// transitions, and the metrics would leave them out of the tier shares.
-  public func checkTiers(of playbook: Playbook, before: Timestamp?, action: String)
-    throws(LedgerError)
-  {
+  /// - Parameters:
+  ///   - knownAt: leave out events recorded after it; nil checks every stored event.
+  ///   - from: the first log position to check.
+  /// - Returns: the last log position checked.
+  @discardableResult
+  public func checkTiers(
+    of playbook: Playbook, before: Timestamp?, knownAt: Timestamp? = nil, from: UInt64 = 1,
+    action: String
+  ) throws(LedgerError) -> UInt64 {
     let limit = before?.microseconds ?? .max
+    let recordedLimit = knownAt?.microseconds ?? .max
     var unknown: (event: Event, tier: String)?
+    var checkedThrough: UInt64 = from - 1
     try storeCall {
       try store.read { transaction in
-        try transaction.scanHeaders(from: 1, through: .max) { record in
-          guard record.occurredAt < limit else { return true }
+        checkedThrough = transaction.lastPosition
+        try transaction.scanHeaders(from: from, through: checkedThrough) { record in
+          guard record.occurredAt < limit, record.recordedAt <= recordedLimit else { return true }
           let content = record.uncheckedContent
           // Usage records, most of a ledger, name no tier.
           guard EventCodec.usageFields(in: content) == nil else { return true }
@@ -160,7 +180,7 @@ extension Ledger {
         }
       }
     }
-    guard let unknown else { return }
+    guard let unknown else { return checkedThrough }
     let known = playbook.tiers.map(\.id).joined(separator: ", ")
     throw LedgerError(
       .invalidInput,

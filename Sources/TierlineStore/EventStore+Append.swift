@@ -20,12 +20,17 @@ extension EventStore {
   /// - Parameters:
   ///   - batch: The records to append.
   ///   - now: The wall clock, in µs since the epoch.
+  ///   - expectingAuxCount: When given, the batch is stored only if that auxiliary
+  ///     database still has that many entries, and `.auxChanged` is thrown otherwise. A
+  ///     caller that checked the batch against stored rules passes the number it read.
   /// - Returns: The new positions, the skipped indexes and the recorded time.
   /// - Throws: `.idConflict`, `.versionConflict` or `.invalidArgument` (a key too long or
   ///   a record larger than `RecordLayout.maximumSize`) with the batch index. `.mapFull` at `maximumMapSize` or on a full disk. `.corrupt` when a stored
   ///   record that a duplicate is compared with fails its checks. A batch that throws
   ///   stores nothing.
-  public func append(_ batch: [NewRecord], now: Int64) throws(StoreError) -> AppendReport {
+  public func append(
+    _ batch: [NewRecord], now: Int64, expectingAuxCount: (AuxDatabase, Int)? = nil
+  ) throws(StoreError) -> AppendReport {
     for (index, record) in batch.enumerated() {
       try Self.checkKey(record.eventID, named: "event id", batchIndex: index)
       try Self.checkKey(record.originator, named: "originator", batchIndex: index)
@@ -43,7 +48,8 @@ extension EventStore {
       let transaction = try beginTransaction(readOnly: false)
       let observedSize = environment.mapSize
 
-      let outcome = appendAndCommit(batch, now: now, in: transaction)
+      let outcome = appendAndCommit(
+        batch, now: now, expectingAuxCount: expectingAuxCount, in: transaction)
       mapLock.unlock()
 
       switch outcome {
@@ -59,11 +65,15 @@ extension EventStore {
   /// Writes the batch and commits it, or abandons the transaction when nothing is new or
   /// a step fails.
   private func appendAndCommit(
-    _ batch: [NewRecord], now: Int64, in transaction: consuming LMDBTransaction
+    _ batch: [NewRecord], now: Int64, expectingAuxCount: (AuxDatabase, Int)?,
+    in transaction: consuming LMDBTransaction
   ) -> Result<AppendReport, StoreError> {
     let report: AppendReport
     switch Result(catching: { () throws(StoreError) in
-      try appendRecords(batch, now: now, in: transaction)
+      if let (database, expected) = expectingAuxCount {
+        try checkAuxCount(database, expected: expected, in: transaction)
+      }
+      return try appendRecords(batch, now: now, in: transaction)
     }) {
     case .success(let written):
       report = written
@@ -82,6 +92,29 @@ extension EventStore {
     } catch {
       let message = "could not commit a batch of \(batch.count) records to \(directory)"
       return .failure(diskFullError(error, batch: batch) ?? .failure(error, message))
+    }
+  }
+
+  /// Throws `.auxChanged` unless `database` has `expected` entries.
+  private func checkAuxCount(
+    _ database: AuxDatabase, expected: Int, in transaction: borrowing LMDBTransaction
+  ) throws(StoreError) {
+    var count = 0
+    do {
+      try transaction.forEachAux(database, in: databases) { _, _ in
+        count += 1
+        return true
+      }
+    } catch let error as StoreError {
+      throw error
+    } catch {
+      throw StoreError(.lmdb, "could not read \(database.rawValue): \(error)")
+    }
+    guard count == expected else {
+      throw StoreError(
+        .auxChanged,
+        "\(database.rawValue) has \(count) entries, not the \(expected) the batch was checked "
+          + "against")
     }
   }
 

@@ -16,6 +16,9 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     case invalidArgument
     /// Any other LMDB failure.
     case lmdb
+    /// An auxiliary database no longer has the number of entries the caller read, so a
+    /// check made against it is stale; the caller reads again and retries.
+    case auxChanged
   }
 
   /// The kind of failure.

@@ -81,6 +81,12 @@ public struct WriteTransaction: ~Copyable {
     return stamp
   }
 
+  /// Returns the log's last position, 0 for an empty log.
+  public func lastPosition() throws(StoreError) -> UInt64 {
+    checkThread()
+    return try transaction.logHead(in: databases).lastPosition
+  }
+
   /// Returns a copy of the value stored under `key` in an auxiliary database, or nil.
   public func auxValue(_ database: AuxDatabase, key: [UInt8]) throws(StoreError) -> [UInt8]? {
     checkThread()

@@ -13,9 +13,6 @@ enum RulesDiffCommand {
     let point = try requested.resolved(in: ledger)
     let candidate = try ledger.replayRules(
       at: point, override: try RulesCommand.loadPlaybook(candidatePath))
-    try ledger.checkTiers(
-      of: candidate.playbook, before: Timestamp(microseconds: point.asOf.microseconds + 1),
-      action: "compare these rules")
     let baseline: ReplayRules
     if let version = arguments.value("against") {
       baseline = ReplayRules(playbook: try RulesCommand.activation(version, in: ledger).playbook)

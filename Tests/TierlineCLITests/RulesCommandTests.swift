@@ -84,6 +84,30 @@ struct RulesCommandTests {
       "--store", ledger.store, "rules", "diff", path, "--as-of", "2024-01-01",
     ])
     #expect(early.status == 0, "\(early.standardError)")
+    // Nor was the landing known before it was recorded.
+    let unknown = try Tierline.run([
+      "--store", ledger.store, "rules", "diff", path, "--known-at", "2000-01-01",
+    ])
+    #expect(unknown.status == 0, "\(unknown.standardError)")
+    // A what-if under the playbook is rejected the same way.
+    let metrics = try Tierline.run([
+      "--store", ledger.store, "metrics", "--rules", path, "--as-of", "2024-06-30",
+    ])
+    #expect(metrics.status == 65, "\(metrics.standardError)")
+
+    // Rules that lack the tier from 2030 on are fine for the stored landing only if no
+    // event on that tier is appended before 2030 either.
+    let other = try CLILedger([Line.landed("o1", account: "small", at: "2024-01-10T09:00:00Z")])
+    let later = try Tierline.run([
+      "--store", other.store, "rules", "activate", path, "--effective", "2030-01-01T00:00:00Z",
+    ])
+    #expect(later.status == 0, "\(later.standardError)")
+    let appended = try Tierline.run(
+      ["--store", other.store, "append", "-"],
+      input: Line.landed(
+        "o2", account: "big", at: "2024-02-10T09:00:00Z", tier: "scale", acv: "36000.00"))
+    #expect(appended.status == 65)
+    #expect(appended.standardError.contains("in force from 2030"), "\(appended.standardError)")
   }
 
   @Test("playbook with a byte order mark")

@@ -170,6 +170,21 @@ struct EventStoreAppendTests {
     }
   }
 
+  @Test("append checks the rules count")
+  func appendChecksAuxCount() throws {
+    try withNewStore { store, _ throws in
+      try store.write { try $0.putAux(.rules, key: [1], value: [1]) }
+      let stale = #expect(throws: StoreError.self) {
+        try store.append([newRecord("e1")], now: 1, expectingAuxCount: (.rules, 0))
+      }
+      #expect(stale?.code == .auxChanged)
+      #expect(try store.lastPosition() == 0)
+      let report = try store.append(
+        [newRecord("e1")], now: 1, expectingAuxCount: (.rules, 1))
+      #expect(report.appendedPositions == [1])
+    }
+  }
+
   @Test("expected version matches")
   func expectedVersionMatches() throws {
     try withNewStore { store, _ throws in
