@@ -4,8 +4,10 @@ import TierlineEvents
 ///
 /// `created` has whole seconds, so ties need a second rule. A subscription's `.created`
 /// event goes before its other events of the same second, and its `.deleted` event after
-/// them. Other ties follow the file's direction, because the events API lists the newest
-/// event first and a log of webhook deliveries usually lists the oldest first.
+/// them. Its updates of one second go in the order their `previous_attributes` chain
+/// shows, when it shows one. Other ties follow the file's direction, because the events
+/// API lists the newest event first and a log of webhook deliveries usually lists the
+/// oldest first.
 enum StripeEventOrder {
   /// One Stripe event with its line or array position in the file.
   typealias Entry = (line: Int, created: Timestamp, value: JSONValue)
@@ -53,9 +55,52 @@ enum StripeEventOrder {
       let ranked = entries.indices.sorted { left, right in
         (lifecycleRank(entries[left]), left) < (lifecycleRank(entries[right]), right)
       }
-      for (position, source) in zip(indices, ranked) {
-        ordered[position] = entries[source]
+      var sequence = ranked.map { entries[$0] }
+      let updates = sequence.indices.filter { lifecycleRank(sequence[$0]) == 1 }
+      if let chained = chainOrder(updates.map { sequence[$0] }) {
+        for (slot, entry) in zip(updates, chained) { sequence[slot] = entry }
       }
+      for (position, entry) in zip(indices, sequence) {
+        ordered[position] = entry
+      }
+    }
+  }
+
+  /// Returns one subscription's updates of one second in the order their
+  /// `previous_attributes` show, or nil when they show no single order.
+  ///
+  /// An update follows another when every value it lists as previous equals that value
+  /// in the other's resulting subscription, as when a quantity goes from 1 to 3 and then
+  /// from 3 to 5.
+  static func chainOrder(_ updates: [Entry]) -> [Entry]? {
+    guard updates.count > 1 else { return nil }
+    let count = updates.count
+    var follows = [[Bool]](repeating: [Bool](repeating: false, count: count), count: count)
+    for later in 0..<count {
+      for earlier in 0..<count where earlier != later {
+        follows[later][earlier] = isFollowing(updates[later], updates[earlier])
+      }
+    }
+    let starts = (0..<count).filter { index in !(0..<count).contains { follows[index][$0] } }
+    guard starts.count == 1, var current = starts.first else { return nil }
+    var order = [current]
+    while order.count < count {
+      let next = (0..<count).filter { !order.contains($0) && follows[$0][current] }
+      guard next.count == 1, let chosen = next.first else { return nil }
+      order.append(chosen)
+      current = chosen
+    }
+    return order.map { updates[$0] }
+  }
+
+  /// Returns whether `later`'s previous values equal the subscription after `earlier`.
+  private static func isFollowing(_ later: Entry, _ earlier: Entry) -> Bool {
+    guard case .object(let previous)? = later.value.value(at: "data.previous_attributes"),
+      !previous.isEmpty,
+      case .object(let state)? = earlier.value.value(at: "data.object")
+    else { return false }
+    return previous.allSatisfy { member in
+      state.first { $0.key == member.key }?.value == member.value
     }
   }
 

@@ -160,6 +160,35 @@ struct StripeImporterTests {
     #expect(summary(list) == expected)
   }
 
+  @Test("updates of one second follow their previous values")
+  func updatesFollowPreviousAttributes() throws {
+    /// An update from `old` to `new` items, with the old items as previous attributes.
+    func update(_ id: String, from old: Int, to new: Int) -> String {
+      let event = StripeImporterTests.subscriptionEvent(
+        id, "updated", created: 1_704_067_200, quantity: new)
+      let items =
+        #"{"data":[{"quantity":\#(old),"price":{"id":"p","unit_amount":50000,"#
+        + #""recurring":{"interval":"month"}}}]}"#
+      return String(event.dropLast(2)) + #","previous_attributes":{"items":"# + items + "}}}"
+    }
+    let created = StripeImporterTests.subscriptionEvent(
+      "evt_new", "created", created: 1_704_067_200)
+    let toThree = update("evt_3", from: 1, to: 3)
+    let toFive = update("evt_5", from: 3, to: 5)
+    let expected = [
+      "stripe:evt_new cus_1 2024-01-01T00:00:00Z landed starter 6000.00",
+      "stripe:evt_3 cus_1 2024-01-01T00:00:00Z expansion growth 18000.00",
+      "stripe:evt_5 cus_1 2024-01-01T00:00:00Z expansion growth 30000.00",
+    ]
+    // All in one second, so the file shows no direction; either order gives the chain's.
+    for events in [[created, toThree, toFive], [toFive, toThree, created]] {
+      let plan = try StripeImporter.plan(
+        StripeImporterTests.listObject(events), playbook: .builtInDefault)
+      #expect(plan.rejections.isEmpty)
+      #expect(summary(plan) == expected)
+    }
+  }
+
   @Test("item in another currency is rejected")
   func itemCurrencyMismatch() throws {
     let event = """
