@@ -205,9 +205,9 @@ private struct ScheduledDates {
           + "\(rows) as running. Import a later export after those dates to record them")
     }
     if laterRows > 0 {
-      let rows = laterRows == 1 ? "1 row" : "\(laterRows) rows"
+      let rows = laterRows == 1 ? "1 row that starts" : "\(laterRows) rows that start"
       messages.append(
-        "left out \(rows) that start after the time of the run (\(now.rfc3339)) as "
+        "left out \(rows) after the time of the run (\(now.rfc3339)) as "
           + "scheduled. Import a later export after those dates to record them")
     }
     return messages

@@ -85,7 +85,13 @@ enum AppendCommand: Command {
       var text =
         "Appended \(counted(appended, "event")), skipped \(counted(duplicates, "duplicate"))"
       if let firstPosition, let lastPosition {
-        text += " (positions \(firstPosition) to \(lastPosition)"
+        // With --batch-size, other writers can store events between two batches.
+        let contiguous = lastPosition - firstPosition + 1 == UInt64(appended)
+        text +=
+          contiguous
+          ? " (positions \(firstPosition) to \(lastPosition)"
+          : " (first position \(firstPosition), last \(lastPosition), with other writers' "
+            + "events between"
         text += recordedAt.map { ", recorded at \($0.rfc3339))" } ?? ")"
       }
       context.output.line(text + ".")

@@ -73,15 +73,22 @@ enum RulesDiffCommand {
       for line in after { output.line("  " + line) }
       return
     }
-    let changed = zip(before, after).dropFirst().filter { $0 != $1 }
+    let changed = before.indices.dropFirst().filter { before[$0] != after[$0] }
     if changed.isEmpty {
       output.line("Metrics: no change")
       return
     }
     output.line("Metrics that change (- before, + after; `--json` has them all):")
-    for (old, new) in changed {
-      output.line("  - " + old)
-      output.line("  + " + new)
+    // A changed row of the cohort table is shown under the table's header line.
+    let header = before.firstIndex { $0.hasPrefix("cohort ") }
+    var headerShown = false
+    for index in changed {
+      if let header, index > header, !headerShown {
+        output.line("    " + before[header])
+        headerShown = true
+      }
+      output.line("  - " + before[index])
+      output.line("  + " + after[index])
     }
   }
 

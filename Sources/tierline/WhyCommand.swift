@@ -56,18 +56,21 @@ enum WhyCommand: Command {
       let ttfv = p.ttfvDays.map { ", first value after \($0) days" } ?? ", no first value yet"
       lines.append("  landed \(landed)" + ttfv)
     }
+    if !p.reactivations.isEmpty {
+      lines.append("  returned after churn: " + p.reactivations.joined(separator: ", "))
+    }
     // Ignored events change nothing, so without this line an account stuck before its
     // landing would show no reason.
     if p.eventsBeforeLanding > 0 {
       lines.append(
         "  ignored: \(counted(p.eventsBeforeLanding, "event")) before the first landing "
-          + "(`tierline log` lists them)")
+          + "(`tierline log` lists every event)")
     }
     if p.eventsIgnored > 0 {
       lines.append(
         "  ignored: \(counted(p.eventsIgnored, "event")) that did not apply in the account's "
-          + "status, such as a second landing while active (`tierline log` lists "
-          + "them)")
+          + "status, such as a second landing while active (`tierline log` lists every "
+          + "event)")
     }
     lines.append("")
 

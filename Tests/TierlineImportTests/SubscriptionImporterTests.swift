@@ -175,7 +175,7 @@ struct SubscriptionImporterTests {
     #expect(plan.warnings.count == 2)
     #expect(plan.warnings.first?.hasPrefix("left out 2 end dates after") == true)
     #expect(plan.warnings.first?.contains("2024-06-15T12:00:00Z") == true)
-    #expect(plan.warnings.last?.hasPrefix("left out 1 row that start") == true)
+    #expect(plan.warnings.last?.hasPrefix("left out 1 row that starts after") == true)
   }
 
   @Test("renewal after a scheduled end re-imports cleanly")
