@@ -25,11 +25,15 @@ enum ImportTime {
 
   /// Explains why `text` is not an RFC 3339 time that an event may have.
   ///
-  /// `Timestamp.rfc3339Problem` calls year 0000 a date that does not exist. The proleptic
-  /// Gregorian calendar has that year, so such a time is reported as out of range.
+  /// A time or date in year 0000 is reported as out of range, because the proleptic
+  /// Gregorian calendar has that year, only the ledger does not.
   static func rfc3339Problem(_ text: String) -> String {
-    if text.hasPrefix("0000-"), Timestamp(rfc3339: "2000" + text.dropFirst(4)) != nil {
-      return outsideYears
+    if text.hasPrefix("0000-") {
+      let shifted = "2000" + text.dropFirst(4)
+      // A time, or a date as the CSV importer accepts them.
+      if Timestamp(rfc3339: shifted) != nil || CivilDate(iso: shifted) != nil {
+        return outsideYears
+      }
     }
     return Timestamp.rfc3339Problem(text)
   }
