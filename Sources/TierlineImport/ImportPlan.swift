@@ -93,7 +93,7 @@ public struct ImportPlan: Sendable {
       sourceRecords[key] = (line, record)
       return true
     }
-    if earlier.value == record {
+    if Self.sameContent(earlier.value, record) {
       repeatedInInput += 1
     } else {
       reject(
@@ -102,6 +102,26 @@ public struct ImportPlan: Sendable {
           + "content")
     }
     return false
+  }
+
+  /// Returns whether two source records hold the same values, whatever the order of
+  /// their object keys, as a retry serialized again may have another order.
+  static func sameContent(_ left: JSONValue, _ right: JSONValue) -> Bool {
+    switch (left, right) {
+    case (.object(let leftMembers), .object(let rightMembers)):
+      guard leftMembers.count == rightMembers.count else { return false }
+      return leftMembers.allSatisfy { member in
+        guard let other = rightMembers.first(where: { $0.key == member.key }) else {
+          return false
+        }
+        return sameContent(member.value, other.value)
+      }
+    case (.array(let leftElements), .array(let rightElements)):
+      return leftElements.count == rightElements.count
+        && zip(leftElements, rightElements).allSatisfy { sameContent($0, $1) }
+    default:
+      return left == right
+    }
   }
 
   /// Adds a validated event, checking its id against the earlier events of this input.

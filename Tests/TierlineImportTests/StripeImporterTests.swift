@@ -189,6 +189,25 @@ struct StripeImporterTests {
     }
   }
 
+  @Test("retry with other key order is a duplicate")
+  func retryWithOtherKeyOrder() throws {
+    let event = StripeImporterTests.subscriptionEvent("evt_new", "created", created: 1_704_067_200)
+    // The same event serialized again, with its top-level keys in reverse order.
+    let parsed = try JSONValue.parse(Array(event.utf8))
+    guard case .object(let members) = parsed else {
+      Issue.record("the event is not an object")
+      return
+    }
+    let reordered = String(
+      decoding: JSONValue.object(members.reversed()).serialized(sortingKeys: false), as: UTF8.self)
+    #expect(reordered != event)
+    let plan = try StripeImporter.plan(
+      StripeImporterTests.ndjson([event, reordered]), playbook: .builtInDefault)
+    #expect(plan.rejections.isEmpty)
+    #expect(plan.repeatedInInput == 1)
+    #expect(plan.events.count == 1)
+  }
+
   @Test("item in another currency is rejected")
   func itemCurrencyMismatch() throws {
     let event = """
