@@ -29,12 +29,19 @@ enum StripeEventOrder {
     return ordered
   }
 
-  /// Returns whether the file lists the newest event first, which is true unless its
-  /// first event is older than its last one. A file of one second shows no direction, so
-  /// it is read as Stripe's own lists are ordered, newest first.
+  /// Returns whether the file lists the newest event first: true unless more neighbouring
+  /// events go forward in time than back. Counting every pair, not the first and last
+  /// events alone, keeps one stray event from turning the direction around. A file that
+  /// shows no direction, such as one of a single second, is read as Stripe's own lists
+  /// are ordered, newest first.
   static func listsNewestFirst(_ events: [Entry]) -> Bool {
-    guard let first = events.first, let last = events.last else { return true }
-    return !(first.created < last.created)
+    var forward = 0
+    var back = 0
+    for (earlier, later) in zip(events, events.dropFirst()) {
+      if earlier.created < later.created { forward += 1 }
+      if earlier.created > later.created { back += 1 }
+    }
+    return forward <= back
   }
 
   /// Reorders the events of each subscription within `range`, one `created` second, so

@@ -64,11 +64,17 @@ public enum StripeImporter {
       }
       events.append((line, created, value))
     }
-    var state = StripeCustomers(playbook: playbook, timeZone: timeZone)
-    for event in StripeEventOrder.sorted(events) {
+    // Repeats are set aside in file order before the events are ordered, so that a retry
+    // neither breaks a chain of updates nor turns the file's direction around.
+    var firstSightings: [StripeEventOrder.Entry] = []
+    for event in events {
       let id = event.value.string(at: "id") ?? ""
-      guard plan.isFirstSighting(of: id, field: "id", record: event.value, line: event.line)
-      else { continue }
+      if plan.isFirstSighting(of: id, field: "id", record: event.value, line: event.line) {
+        firstSightings.append(event)
+      }
+    }
+    var state = StripeCustomers(playbook: playbook, timeZone: timeZone)
+    for event in StripeEventOrder.sorted(firstSightings) {
       state.apply(event.value, line: event.line, created: event.created, prices: prices, to: &plan)
     }
     return plan

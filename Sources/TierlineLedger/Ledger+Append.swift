@@ -114,7 +114,15 @@ extension Ledger {
     guard let rules = activationInForce(activations, at: event.occurredAt) else { return }
     // A replay folds the event under the rules in force at its as-of, which may be any
     // later activation too, so each of those must know the tier.
-    for later in activations where later.effectiveAt > event.occurredAt {
+    // An activation replaced by a later one with the same effective time applies to no
+    // replay that can see this event, which is recorded after both.
+    let replaced = Set(
+      activations.indices.filter { index in
+        index + 1 < activations.count
+          && activations[index + 1].effectiveAt == activations[index].effectiveAt
+      })
+    for (index, later) in activations.enumerated()
+    where later.effectiveAt > event.occurredAt && !replaced.contains(index) {
       guard later.playbook.tier(tier) == nil else { continue }
       let known = later.playbook.tiers.map(\.id).joined(separator: ", ")
       throw LedgerError(

@@ -15,7 +15,13 @@ enum RulesDiffCommand {
       at: point, override: try RulesCommand.loadPlaybook(candidatePath))
     let baseline: ReplayRules
     if let version = arguments.value("against") {
-      baseline = ReplayRules(playbook: try RulesCommand.activation(version, in: ledger).playbook)
+      let playbook = try RulesCommand.activation(version, in: ledger).playbook
+      // A stored version may be one that lacks a tier of events appended after it was
+      // replaced, so it is checked like a candidate.
+      try ledger.checkTiers(
+        of: playbook, before: Timestamp(microseconds: point.asOf.microseconds &+ 1),
+        knownAt: point.knownAt, action: "compare against these rules")
+      baseline = ReplayRules(playbook: playbook)
     } else {
       baseline = try ledger.replayRules(at: point)
     }

@@ -108,6 +108,33 @@ struct RulesCommandTests {
         "o2", account: "big", at: "2024-02-10T09:00:00Z", tier: "scale", acv: "36000.00"))
     #expect(appended.status == 65)
     #expect(appended.standardError.contains("in force from 2030"), "\(appended.standardError)")
+
+    // Replaced at the same effective time, those rules no longer block the event.
+    let full = try #require(
+      try other.run(["rules", "list", "--json"]).jsonLines().first?["rules_version"] as? String)
+    let fullFile = other.directory.path("full.json")
+    try other.run(["rules", "show", full]).standardOutput.write(
+      toFile: fullFile, atomically: true, encoding: .utf8)
+    let replaced = try Tierline.run([
+      "--store", other.store, "rules", "activate", fullFile, "--effective",
+      "2030-01-01T00:00:00Z",
+    ])
+    #expect(replaced.status == 0, "\(replaced.standardError)")
+    let again = try Tierline.run(
+      ["--store", other.store, "append", "-"],
+      input: Line.landed(
+        "o2", account: "big", at: "2024-02-10T09:00:00Z", tier: "scale", acv: "36000.00"))
+    #expect(again.status == 0, "\(again.standardError)")
+
+    // Now the replaced rules lack a stored tier, so comparing against them is rejected.
+    // Listed by effective time: the first rules, then the two activations of 2030.
+    let listed = try other.run(["rules", "list", "--json"]).jsonLines()
+    try #require(listed.count == 3)
+    let noScaleVersion = try #require(listed[1]["rules_version"] as? String)
+    let against = try Tierline.run([
+      "--store", other.store, "rules", "diff", fullFile, "--against", noScaleVersion,
+    ])
+    #expect(against.status == 65, "\(against.standardError)")
   }
 
   @Test("playbook with a byte order mark")

@@ -181,12 +181,33 @@ struct StripeImporterTests {
       "stripe:evt_5 cus_1 2024-01-01T00:00:00Z expansion growth 30000.00",
     ]
     // All in one second, so the file shows no direction; either order gives the chain's.
-    for events in [[created, toThree, toFive], [toFive, toThree, created]] {
+    // A retry of an update, or of the first event at the end, changes nothing.
+    for events in [
+      [created, toThree, toFive], [toFive, toThree, created], [created, toFive, toThree, toFive],
+      [created, toFive, toThree, created],
+    ] {
       let plan = try StripeImporter.plan(
         StripeImporterTests.listObject(events), playbook: .builtInDefault)
       #expect(plan.rejections.isEmpty)
       #expect(summary(plan) == expected)
     }
+  }
+
+  @Test("a retry at the end keeps the file's direction")
+  func lateRetryKeepsDirection() throws {
+    let created = StripeImporterTests.subscriptionEvent(
+      "evt_new", "created", created: 1_704_067_200)
+    let first = StripeImporterTests.subscriptionEvent(
+      "evt_a", "updated", created: 1_706_745_600, quantity: 2)
+    let second = StripeImporterTests.subscriptionEvent(
+      "evt_b", "updated", created: 1_706_745_600, quantity: 3)
+    // A webhook log, oldest first, whose last line repeats its first event.
+    let plan = try StripeImporter.plan(
+      StripeImporterTests.ndjson([created, first, second, created]), playbook: .builtInDefault)
+    #expect(plan.rejections.isEmpty)
+    #expect(plan.repeatedInInput == 1)
+    #expect(
+      summary(plan).last == "stripe:evt_b cus_1 2024-02-01T00:00:00Z expansion growth 18000.00")
   }
 
   @Test("retry with other key order is a duplicate")
