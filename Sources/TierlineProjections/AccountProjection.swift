@@ -21,6 +21,9 @@ public struct AccountProjection: Hashable, Sendable, Codable {
   public var currency: String?
   /// The latest landing.
   public var landedAt: String?
+  /// The IANA time zone of the latest landing, in which due dates, calendar months and
+  /// TTFV days are counted; nil before landing.
+  public var timeZone: String? = nil
   /// The first time the first-value milestone was reached since the latest landing.
   public var firstValueAt: String?
   /// Calendar days in the account's zone from landing to first value.
@@ -60,6 +63,7 @@ public struct AccountProjection: Hashable, Sendable, Codable {
     case knownAt = "known_at"
     case rulesVersion = "rules_version"
     case landedAt = "landed_at"
+    case timeZone = "timezone"
     case firstValueAt = "first_value_at"
     case ttfvDays = "ttfv_days"
     case nextTier = "next_tier"

@@ -29,6 +29,7 @@ extension AccountState {
       return projection
     }
     projection.landedAt = rfc3339(landedAt)
+    projection.timeZone = calendar.identifier
     projection.firstValueAt = firstValueAt.map(rfc3339)
     projection.ttfvDays = firstValueDay.map { $0 - landedDay }
     projection.checkin = checkinReport(at: now)

@@ -24,6 +24,7 @@ public enum ProjectionJSON {
       ("acv", .string(or: p.acv)),
       ("currency", .string(or: p.currency)),
       ("landed_at", .string(or: p.landedAt)),
+      ("timezone", .string(or: p.timeZone)),
       ("first_value_at", .string(or: p.firstValueAt)),
       ("ttfv_days", p.ttfvDays.map { .number(String($0)) } ?? .null),
       ("triggers", .array(p.triggers.map(value(of:)))),

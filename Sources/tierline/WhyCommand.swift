@@ -54,7 +54,8 @@ enum WhyCommand: Command {
     lines.append(state)
     if let landed = p.landedAt {
       let ttfv = p.ttfvDays.map { ", first value after \($0) days" } ?? ", no first value yet"
-      lines.append("  landed \(landed)" + ttfv)
+      let zone = p.timeZone.map { ", time zone \($0)" } ?? ""
+      lines.append("  landed \(landed)" + zone + ttfv)
     }
     if !p.reactivations.isEmpty {
       lines.append("  returned after churn: " + p.reactivations.joined(separator: ", "))
