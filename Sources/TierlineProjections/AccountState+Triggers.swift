@@ -113,7 +113,10 @@ extension AccountState {
     var conditions: [Condition] = []
     var earliest: Int64?
     var latest: Int64?
-    let window = reports ? "from " + rfc3339(tierSince) + " to " + rfc3339(now) : ""
+    // Offsets count from the landing, but only those since the current tier began fire,
+    // so the window names that start, which is not always the landing.
+    let window =
+      reports ? "from the current tier's start, " + rfc3339(tierSince) + ", to " + rfc3339(now) : ""
     for offset in playbook.triggers.timeOffsetsDays {
       let instant = startOfDay(landedDay + offset)
       let met = instant >= tierSince && instant <= now
