@@ -31,28 +31,32 @@ extension Ledger {
     // A replay folds every event before its as-of under the rules in force then, so the
     // new rules must know every tier named before the next later activation takes over.
     let nextEffective = existing.map(\.effectiveAt).filter { $0 > effectiveAt }.min()
-    var checkedThrough = try checkTiers(
+    let checkedThrough = try checkTiers(
       of: playbook, before: nextEffective, action: "activate these rules")
     let value = playbook.canonicalJSON()
-    // The check read the log in its own transaction, so the activation is stored only
-    // if no event was appended since. Otherwise the new events are checked first.
-    while true {
-      let stored = try storeCall {
-        try store.write { transaction in
-          guard try transaction.lastPosition() == checkedThrough else { return false }
-          // The activation takes its time from the sequence appends use, so a replay
-          // known at the latest stamp includes it.
-          let activatedAt = try transaction.stampTransactionTime(now: now.microseconds)
-          let key = activationKey(
-            effectiveAt: effectiveAt, activatedAt: Timestamp(microseconds: activatedAt))
-          try transaction.putAux(.rules, key: key, value: value)
-          return true
+    try storeCall {
+      try store.write { transaction in
+        // The check above read the log in its own transaction, so the events appended
+        // since are checked here, while this transaction keeps other writers out.
+        var unknown: (event: Event, tier: String)?
+        try transaction.scanHeaders(
+          from: checkedThrough + 1, through: try transaction.lastPosition()
+        ) { record in
+          unknown = try Self.unknownTier(
+            in: record, playbook: playbook, before: nextEffective?.microseconds ?? .max,
+            recordedBy: .max)
+          return unknown == nil
         }
+        if let unknown {
+          throw Self.unknownTierError(unknown, playbook: playbook, action: "activate these rules")
+        }
+        // The activation takes its time from the sequence appends use, so a replay known
+        // at the latest stamp includes it.
+        let activatedAt = try transaction.stampTransactionTime(now: now.microseconds)
+        let key = activationKey(
+          effectiveAt: effectiveAt, activatedAt: Timestamp(microseconds: activatedAt))
+        try transaction.putAux(.rules, key: key, value: value)
       }
-      if stored { return }
-      checkedThrough = try checkTiers(
-        of: playbook, before: nextEffective, from: checkedThrough + 1,
-        action: "activate these rules")
     }
   }
 
@@ -162,27 +166,41 @@ extension Ledger {
       try store.read { transaction in
         checkedThrough = transaction.lastPosition
         try transaction.scanHeaders(from: from, through: checkedThrough) { record in
-          guard record.occurredAt < limit, record.recordedAt <= recordedLimit else { return true }
-          let content = record.uncheckedContent
-          // Usage records, most of a ledger, name no tier.
-          guard EventCodec.usageFields(in: content) == nil else { return true }
-          let event = try EventCodec.decode(try record.checked().content)
-          let tier: String
-          switch event.payload {
-          case .accountLanded(let landed): tier = landed.tier
-          case .tierChanged(let change): tier = change.to
-          case .expansionOffered(let offer): tier = offer.to
-          default: return true
-          }
-          guard playbook.tier(tier) == nil else { return true }
-          unknown = (event, tier)
-          return false
+          unknown = try Self.unknownTier(
+            in: record, playbook: playbook, before: limit, recordedBy: recordedLimit)
+          return unknown == nil
         }
       }
     }
     guard let unknown else { return checkedThrough }
+    throw Self.unknownTierError(unknown, playbook: playbook, action: action)
+  }
+
+  /// Returns the event of `record` and its tier when the record occurred before `before`,
+  /// was recorded by `recordedBy` (both µs) and names a tier that `playbook` lacks.
+  static func unknownTier(
+    in record: StoredRecord, playbook: Playbook, before: Int64, recordedBy: Int64
+  ) throws -> (event: Event, tier: String)? {
+    guard record.occurredAt < before, record.recordedAt <= recordedBy else { return nil }
+    // Usage records, most of a ledger, name no tier.
+    guard EventCodec.usageFields(in: record.uncheckedContent) == nil else { return nil }
+    let event = try EventCodec.decode(try record.checked().content)
+    let tier: String
+    switch event.payload {
+    case .accountLanded(let landed): tier = landed.tier
+    case .tierChanged(let change): tier = change.to
+    case .expansionOffered(let offer): tier = offer.to
+    default: return nil
+    }
+    return playbook.tier(tier) == nil ? (event, tier) : nil
+  }
+
+  /// The error for an event whose tier the playbook lacks.
+  static func unknownTierError(
+    _ unknown: (event: Event, tier: String), playbook: Playbook, action: String
+  ) -> LedgerError {
     let known = playbook.tiers.map(\.id).joined(separator: ", ")
-    throw LedgerError(
+    return LedgerError(
       .invalidInput,
       "cannot \(action): event \"\(unknown.event.id)\" of account "
         + "\"\(unknown.event.account.value)\" at \(unknown.event.occurredAt.rfc3339) names tier "

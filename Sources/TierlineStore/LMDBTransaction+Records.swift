@@ -135,4 +135,45 @@ extension LMDBTransaction {
       operation = MDB_NEXT
     }
   }
+
+  /// Calls `body` with every record from `first` through `last` in log order, until it
+  /// returns false, checking each header but not the checksums; see
+  /// `ReadTransaction.scanHeaders`.
+  func scanLog(
+    from first: UInt64, through last: UInt64, in databases: StoreDatabases,
+    releasingPagesEvery: Int? = nil, _ body: (StoredRecord) throws -> Bool
+  ) throws {
+    guard first <= last else { return }
+    let cursor = try openCursor(databases.log, on: StoreDatabases.Name.log)
+    var entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
+    do throws(LMDBError) {
+      entry = try KeyLayout.withPositionKey(first) { key throws(LMDBError) in
+        try cursor.get(MDB_SET_RANGE, key: key)
+      }
+    } catch {
+      throw StoreError.failure(error, "could not read the log from position \(first)")
+    }
+
+    var span = MappedSpan()
+    let releaseInterval = releasingPagesEvery ?? Int.max
+    var sinceRelease = 0
+    defer { span.release() }
+    while let current = entry {
+      let position = try KeyLayout.position(from: current.key, in: StoreDatabases.Name.log)
+      guard position <= last else { return }
+      try RecordLayout.checkHeader(current.value, position: position)
+      span.include(current.value)
+      sinceRelease += 1
+      if sinceRelease >= releaseInterval {
+        span.release()
+        sinceRelease = 0
+      }
+      guard try body(StoredRecord(position: position, bytes: current.value)) else { return }
+      do throws(LMDBError) {
+        entry = try cursor.get(MDB_NEXT)
+      } catch {
+        throw StoreError.failure(error, "could not read the log after \(position)")
+      }
+    }
+  }
 }

@@ -76,38 +76,9 @@ public struct ReadTransaction: ~Copyable {
     from first: UInt64, through last: UInt64, releasingPagesEvery: Int? = nil,
     _ body: (StoredRecord) throws -> Bool
   ) throws {
-    guard first <= last else { return }
-    let cursor = try transaction.openCursor(databases.log, on: StoreDatabases.Name.log)
-    var entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
-    do throws(LMDBError) {
-      entry = try KeyLayout.withPositionKey(first) { key throws(LMDBError) in
-        try cursor.get(MDB_SET_RANGE, key: key)
-      }
-    } catch {
-      throw StoreError.failure(error, "could not read the log from position \(first)")
-    }
-
-    var span = MappedSpan()
-    let releaseInterval = releasingPagesEvery ?? Int.max
-    var sinceRelease = 0
-    defer { span.release() }
-    while let current = entry {
-      let position = try KeyLayout.position(from: current.key, in: StoreDatabases.Name.log)
-      guard position <= last else { return }
-      try RecordLayout.checkHeader(current.value, position: position)
-      span.include(current.value)
-      sinceRelease += 1
-      if sinceRelease >= releaseInterval {
-        span.release()
-        sinceRelease = 0
-      }
-      guard try body(StoredRecord(position: position, bytes: current.value)) else { return }
-      do throws(LMDBError) {
-        entry = try cursor.get(MDB_NEXT)
-      } catch {
-        throw StoreError.failure(error, "could not read the log after \(position)")
-      }
-    }
+    try transaction.scanLog(
+      from: first, through: last, in: databases, releasingPagesEvery: releasingPagesEvery,
+      body)
   }
 
   /// Calls `body` with one originator's records ordered by occurred time, then

@@ -81,6 +81,16 @@ public struct WriteTransaction: ~Copyable {
     return stamp
   }
 
+  /// Calls `body` with every record from `first` through `last` in log order, until it
+  /// returns false, checking each header but not the checksums, as
+  /// `ReadTransaction.scanHeaders` does.
+  public func scanHeaders(
+    from first: UInt64, through last: UInt64, _ body: (StoredRecord) throws -> Bool
+  ) throws {
+    checkThread()
+    try transaction.scanLog(from: first, through: last, in: databases, body)
+  }
+
   /// Returns the log's last position, 0 for an empty log.
   public func lastPosition() throws(StoreError) -> UInt64 {
     checkThread()
