@@ -195,7 +195,7 @@ extension Ledger {
     return playbook.tier(tier) == nil ? (event, tier) : nil
   }
 
-  /// The error for an event whose tier the playbook lacks.
+  /// Returns the error for an event whose tier the playbook lacks.
   static func unknownTierError(
     _ unknown: (event: Event, tier: String), playbook: Playbook, action: String
   ) -> LedgerError {
