@@ -56,7 +56,7 @@ struct RevenueEventBuilder {
       let kind: RevenueMovement = landedBefore.contains(change.account) ? .reactivation : .new
       landedBefore.insert(change.account)
       let data: [(key: String, value: JSONValue)] = [
-        ("tier", .string(change.tier ?? tiers.tier(forACV: change.acv))),
+        ("tier", .string(change.tier ?? tiers.tier(forACV: change.acv, at: change.at))),
         ("acv", .string(change.acv.decimalString)), ("currency", .string(currencyCode)),
         ("timezone", .string(timeZone)),
       ]
@@ -72,7 +72,7 @@ struct RevenueEventBuilder {
     }
     let kind: RevenueMovement = next > previous ? .expansion : .contraction
     let data: [(key: String, value: JSONValue)] = [
-      ("to", .string(change.tier ?? tiers.tier(forACV: change.acv))),
+      ("to", .string(change.tier ?? tiers.tier(forACV: change.acv, at: change.at))),
       ("acv", .string(change.acv.decimalString)), ("currency", .string(currencyCode)),
       ("reason", .string(kind.rawValue)),
     ]

@@ -24,7 +24,7 @@ public enum StripeImporter {
   ///   zone is unknown.
   public static func plan(
     _ bytes: [UInt8], playbook: Playbook, prices: [String: String] = [:],
-    timeZone: String = "UTC"
+    timeZone: String = "UTC", tiers: TierAssignment? = nil
   ) throws(ImportSetupError) -> ImportPlan {
     guard ZoneCalendar(identifier: timeZone) != nil else {
       throw ImportSetupError("\(jsonQuoted(timeZone)) is not a known IANA time zone")
@@ -73,7 +73,7 @@ public enum StripeImporter {
         firstSightings.append(event)
       }
     }
-    var state = StripeCustomers(playbook: playbook, timeZone: timeZone)
+    var state = StripeCustomers(playbook: playbook, timeZone: timeZone, tiers: tiers)
     for event in StripeEventOrder.sorted(firstSightings) {
       state.apply(event.value, line: event.line, created: event.created, prices: prices, to: &plan)
     }
@@ -100,9 +100,10 @@ private struct StripeCustomers {
   var builder: RevenueEventBuilder
   var subscriptions: [String: [String: StripeSubscription]] = [:]
 
-  init(playbook: Playbook, timeZone: String) {
+  init(playbook: Playbook, timeZone: String, tiers: TierAssignment? = nil) {
     self.playbook = playbook
-    builder = RevenueEventBuilder(tiers: TierAssignment(playbook: playbook), timeZone: timeZone)
+    builder = RevenueEventBuilder(
+      tiers: tiers ?? TierAssignment(playbook: playbook), timeZone: timeZone)
   }
 
   mutating func apply(

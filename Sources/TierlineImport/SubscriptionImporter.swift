@@ -24,7 +24,7 @@ public enum SubscriptionImporter {
   public static func plan(
     _ bytes: [UInt8], playbook: Playbook, currency: Currency? = nil,
     timeZone: String = "UTC", decimalSeparator: DecimalSeparator = .point,
-    now: Timestamp = .now
+    now: Timestamp = .now, tiers: TierAssignment? = nil
   ) throws(ImportSetupError) -> ImportPlan {
     let currency = currency ?? playbook.currency
     guard currency == playbook.currency else {
@@ -50,7 +50,7 @@ public enum SubscriptionImporter {
     }
 
     var builder = RevenueEventBuilder(
-      tiers: TierAssignment(playbook: playbook), timeZone: timeZone)
+      tiers: tiers ?? TierAssignment(playbook: playbook), timeZone: timeZone)
     var scheduled = ScheduledDates()
     for schedule in SubscriptionSchedule.group(rows) {
       if rejectedCustomers.contains(schedule.customer) {

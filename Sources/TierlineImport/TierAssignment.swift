@@ -8,20 +8,33 @@ import TierlinePlaybook
 /// first tier.
 /// The event keeps the real amount as its ACV in every case, so a custom price stays
 /// exact: $9,000 a year on the default playbook is `starter` at 9000.00.
+///
+/// A ledger's rules can change over time, so the tiers may come with the times from
+/// which they apply, and a change is given the tiers in force when it happened.
 public struct TierAssignment: Sendable {
-  /// The tiers in path order, all priced in `currency`.
-  public let tiers: [Tier]
+  /// The tiers in path order of each set of rules, with the time from which they apply,
+  /// in time order.
+  public let schedule: [(from: Timestamp, tiers: [Tier])]
   /// The currency of the playbook's prices.
   public let currency: Currency
 
-  /// Creates the assignment for a playbook.
+  /// Creates the assignment for one playbook, whatever the time.
   public init(playbook: Playbook) {
-    tiers = playbook.tiers
+    schedule = [(.minimum, playbook.tiers)]
     currency = playbook.currency
   }
 
-  /// Returns the tier id for an annual contract value in the playbook's currency.
-  public func tier(forACV acv: Money) -> String {
+  /// Creates the assignment for playbooks that apply from the given times on, in time
+  /// order; before the first time, the first playbook applies. All share `currency`.
+  public init(schedule: [(from: Timestamp, playbook: Playbook)], currency: Currency) {
+    self.schedule = schedule.map { ($0.from, $0.playbook.tiers) }
+    self.currency = currency
+  }
+
+  /// Returns the tier id for an annual contract value in the playbook's currency, with
+  /// the tiers in force at `time`.
+  public func tier(forACV acv: Money, at time: Timestamp) -> String {
+    let tiers = (schedule.last { $0.from <= time } ?? schedule.first)?.tiers ?? []
     if let exact = tiers.first(where: { $0.acv == acv }) { return exact.id }
     let affordable = tiers.last { $0.acv.minorUnits <= acv.minorUnits }
     return (affordable ?? tiers.first)?.id ?? ""

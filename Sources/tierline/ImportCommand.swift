@@ -118,7 +118,7 @@ enum ImportCommand: Command {
         return try SubscriptionImporter.plan(
           try readFile(path, purpose: "subscriptions"), playbook: try currentPlaybook(ledger),
           currency: currency, timeZone: arguments.value("timezone") ?? "UTC",
-          decimalSeparator: separator)
+          decimalSeparator: separator, tiers: try tierSchedule(ledger))
       case "stripe":
         let prices = try arguments.value("prices").map { file in
           try setup(naming: file) {
@@ -127,7 +127,8 @@ enum ImportCommand: Command {
         }
         return try StripeImporter.plan(
           try readFile(path, purpose: "Stripe events"), playbook: try currentPlaybook(ledger),
-          prices: prices ?? [:], timeZone: arguments.value("timezone") ?? "UTC")
+          prices: prices ?? [:], timeZone: arguments.value("timezone") ?? "UTC",
+          tiers: try tierSchedule(ledger))
       case "segment":
         let mappingPath = try requiredMapping(arguments)
         let mapping = try setup(naming: mappingPath) {
@@ -153,9 +154,18 @@ enum ImportCommand: Command {
     }
   }
 
-  /// Returns the playbook in force now, whose tiers imported revenue is mapped to.
+  /// Returns the playbook in force now, whose currency imported revenue must have.
   private static func currentPlaybook(_ ledger: Ledger) throws -> Playbook {
     try ledger.rules(asOf: .now, knownAt: .now).playbook
+  }
+
+  /// Returns the tiers of every activation, so that a revenue change is given a tier of
+  /// the rules in force when it happened, which `append` checks it against.
+  private static func tierSchedule(_ ledger: Ledger) throws -> TierAssignment {
+    let activations = try ledger.activations()
+    let playbook = try currentPlaybook(ledger)
+    return TierAssignment(
+      schedule: activations.map { ($0.effectiveAt, $0.playbook) }, currency: playbook.currency)
   }
 
   private static func requiredMapping(_ arguments: ParsedArguments) throws -> String {

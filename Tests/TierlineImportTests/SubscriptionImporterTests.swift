@@ -91,10 +91,14 @@ struct SubscriptionImporterTests {
   @Test("tier rule: exact, highest below, and below every tier")
   func tierRule() throws {
     let tiers = TierAssignment(playbook: .builtInDefault)
-    #expect(tiers.tier(forACV: Money(minorUnits: 1_800_000, currency: .usd)) == "growth")
-    #expect(tiers.tier(forACV: Money(minorUnits: 3_599_999, currency: .usd)) == "growth")
-    #expect(tiers.tier(forACV: Money(minorUnits: 9_000_000, currency: .usd)) == "scale")
-    #expect(tiers.tier(forACV: Money(minorUnits: 120_000, currency: .usd)) == "starter")
+    #expect(
+      tiers.tier(forACV: Money(minorUnits: 1_800_000, currency: .usd), at: .minimum) == "growth")
+    #expect(
+      tiers.tier(forACV: Money(minorUnits: 3_599_999, currency: .usd), at: .minimum) == "growth")
+    #expect(
+      tiers.tier(forACV: Money(minorUnits: 9_000_000, currency: .usd), at: .minimum) == "scale")
+    #expect(
+      tiers.tier(forACV: Money(minorUnits: 120_000, currency: .usd), at: .minimum) == "starter")
   }
 
   @Test("bad row rejects every row of its customer")
@@ -237,5 +241,49 @@ struct ImporterAmountLimitTests {
     let plan = try StripeImporter.plan(Array(event.utf8), playbook: .builtInDefault)
     #expect(plan.events.isEmpty)
     #expect(plan.rejections.first?.field == "data.object.items.data[0].quantity")
+  }
+}
+
+@Suite("Tiers at the time of a change")
+struct TierScheduleTests {
+  /// The built-in playbook without its top tier and the transition to it.
+  func playbookWithoutScale() throws -> Playbook {
+    let json = try JSONValue.parse(Playbook.builtInDefault.canonicalJSON())
+    guard case .object(var members) = json else {
+      Issue.record("the playbook is not an object")
+      return .builtInDefault
+    }
+    for index in members.indices {
+      guard case .array(let items) = members[index].value else { continue }
+      let kept = items.filter { item in
+        guard case .object(let fields) = item else { return true }
+        return !fields.contains { field in
+          (field.key == "id" || field.key == "to") && field.value == .string("scale")
+        }
+      }
+      members[index].value = .array(kept)
+    }
+    return try Playbook(json: JSONValue.object(members).serialized(sortingKeys: true))
+  }
+
+  @Test("changes get the tiers in force when they happen")
+  func tiersInForce() throws {
+    let withoutScale = try playbookWithoutScale()
+    #expect(withoutScale.tier("scale") == nil)
+    let switchover = try #require(Timestamp(rfc3339: "2025-06-01T00:00:00Z"))
+    let tiers = TierAssignment(
+      schedule: [(.minimum, .builtInDefault), (switchover, withoutScale)], currency: .usd)
+    let csv =
+      "customer,subscription,start_date,end_date,monthly_amount\n"
+      + "early,s1,2025-01-01,,3000\nlate,s2,2025-07-01,,3000\n"
+    let run = try #require(Timestamp(rfc3339: "2026-01-01T00:00:00Z"))
+    let plan = try SubscriptionImporter.plan(
+      Array(csv.utf8), playbook: withoutScale, now: run, tiers: tiers)
+    #expect(plan.rejections.isEmpty)
+    let landed = plan.events.map { item -> String? in
+      guard case .accountLanded(let landing) = item.incoming.event.payload else { return nil }
+      return landing.tier
+    }
+    #expect(landed == ["scale", "growth"])
   }
 }
