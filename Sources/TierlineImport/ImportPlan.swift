@@ -19,6 +19,10 @@ public struct ImportPlan: Sendable {
   /// Messages about input that was read but is not imported as written, such as a
   /// cancellation scheduled after the time of the run. They reject nothing.
   public var warnings: [String] = []
+  /// Whether each account's events build on the earlier ones, as a landing and the tier
+  /// changes after it do. When the ledger rejects one, the account's later events of
+  /// this input are rejected with it rather than stored without it.
+  public var accountEventsChain = false
 
   private var indexByID: [String: Int] = [:]
   private var sourceRecords: [String: (line: Int, value: JSONValue)] = [:]

@@ -45,7 +45,18 @@ public enum ImportRunner {
     report.rejections = plan.rejections
 
     let previews = try ledger.preview(plan.events)
+    // The line of each account's first event that the ledger rejected, when later events
+    // of the account build on it.
+    var rejectedAccounts: [String: Int] = [:]
     for (item, preview) in zip(plan.events, previews) {
+      let account = item.incoming.event.account.value
+      if plan.accountEventsChain, let earlier = rejectedAccounts[account] {
+        report.rejections.append(
+          ImportRejection(
+            line: item.line, unit: plan.unit, field: nil,
+            reason: "follows \(plan.unit) \(earlier) of the same account, which was rejected"))
+        continue
+      }
       switch preview {
       case .new:
         report.newEvents.append(item)
@@ -53,6 +64,7 @@ public enum ImportRunner {
         report.duplicates += 1
       case .rejected(let error):
         report.rejections.append(rejection(from: error, item: item, unit: plan.unit))
+        if rejectedAccounts[account] == nil { rejectedAccounts[account] = item.line }
       }
     }
     report.rejections.sort { $0.line < $1.line }
@@ -76,6 +88,9 @@ public enum ImportRunner {
     var reason = error.message
     let prefix = "line \(item.line): " + (error.field.map { $0 + ": " } ?? "")
     if reason.hasPrefix(prefix) { reason.removeFirst(prefix.count) }
+    // The import reports itself what was stored.
+    let batchNote = "; nothing of this batch was stored"
+    if reason.hasSuffix(batchNote) { reason.removeLast(batchNote.count) }
     return ImportRejection(line: item.line, unit: unit, field: error.field, reason: reason)
   }
 }

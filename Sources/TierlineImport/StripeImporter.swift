@@ -36,6 +36,7 @@ public enum StripeImporter {
     }
     let input = JSONRecords.read(bytes)
     var plan = ImportPlan(unit: input.unit)
+    plan.accountEventsChain = true
     for error in input.errors { plan.reject(error) }
     if input.hasMore {
       // The API pages from newest to oldest, so the missing pages hold older events.

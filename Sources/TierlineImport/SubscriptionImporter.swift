@@ -36,6 +36,7 @@ public enum SubscriptionImporter {
       throw ImportSetupError("\(jsonQuoted(timeZone)) is not a known IANA time zone")
     }
     var plan = ImportPlan()
+    plan.accountEventsChain = true
     let read = try SubscriptionRowReader.read(
       bytes, currency: currency, decimalSeparator: decimalSeparator, plan: &plan)
     var rejectedCustomers = read.rejectedCustomers

@@ -33,8 +33,25 @@ public struct TierAssignment: Sendable {
 
   /// Returns the tier id for an annual contract value in the playbook's currency, with
   /// the tiers in force at `time`.
+  ///
+  /// A replay folds the change under the rules in force at its as-of, which may be any
+  /// later rules too, so only tiers that all of those have are chosen, as `append`
+  /// requires. A later entry with the same start replaces an earlier one.
   public func tier(forACV acv: Money, at time: Timestamp) -> String {
-    let tiers = (schedule.last { $0.from <= time } ?? schedule.first)?.tiers ?? []
+    let inForce =
+      schedule.last { $0.from <= time } ?? schedule.last { $0.from == schedule.first?.from }
+    var tiers = inForce?.tiers ?? []
+    let later = schedule.indices.filter { index in
+      schedule[index].from > time
+        && (index + 1 == schedule.count || schedule[index + 1].from != schedule[index].from)
+    }
+    for index in later {
+      let known = Set(schedule[index].tiers.map(\.id))
+      let kept = tiers.filter { known.contains($0.id) }
+      // With no tier in common, the change keeps the tiers so far, and `append`
+      // rejects it with a message naming the rules that lack its tier.
+      if !kept.isEmpty { tiers = kept }
+    }
     if let exact = tiers.first(where: { $0.acv == acv }) { return exact.id }
     let affordable = tiers.last { $0.acv.minorUnits <= acv.minorUnits }
     return (affordable ?? tiers.first)?.id ?? ""

@@ -188,5 +188,5 @@ extension Ledger {
 /// Returns the activation in force at `time` among `activations`, which are ordered by
 /// effective time. When none is effective yet, it returns the earliest.
 func activationInForce(_ activations: [RulesActivation], at time: Timestamp) -> RulesActivation? {
-  activations.last { $0.effectiveAt <= time } ?? activations.first
+  activations.last { $0.effectiveAt <= time } ?? earliestInForce(activations)
 }

@@ -108,7 +108,7 @@ extension Ledger {
     let inForce = known.filter { $0.effectiveAt <= asOf }.max { lhs, rhs in
       (lhs.effectiveAt, lhs.activatedAt) < (rhs.effectiveAt, rhs.activatedAt)
     }
-    guard let chosen = inForce ?? known.first else {
+    guard let chosen = inForce ?? earliestInForce(known) else {
       throw LedgerError(.notFound, "no rules were activated as known at \(knownAt.rfc3339)")
     }
     return chosen
@@ -235,4 +235,13 @@ final class PlaybookCache: @unchecked Sendable {
     lock.withLock { parsed[json] = entry }
     return entry
   }
+}
+
+/// Returns the activation that applies before every effective time among `activations`,
+/// which are ordered by effective time and then activation time: the last activated of
+/// those with the earliest effective time, because a later activation with the same
+/// effective time replaces an earlier one.
+func earliestInForce(_ activations: [RulesActivation]) -> RulesActivation? {
+  guard let first = activations.first else { return nil }
+  return activations.last { $0.effectiveAt == first.effectiveAt }
 }

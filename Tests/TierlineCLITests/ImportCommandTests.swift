@@ -149,6 +149,35 @@ struct ImportCommandTests {
     #expect(projection["acv"] as? String == "18000.00")
   }
 
+  @Test("rejected landing takes its customer's later rows")
+  func rejectedLandingTakesLaterRows() throws {
+    // Rules from 2030 on whose tiers share no id with the built-in ones, so no tier of
+    // a change in 2024 is known to every rules a replay may fold it under.
+    let builtIn = try String(
+      contentsOfFile: ImportCommandTests.repositoryPath("playbooks/default.json"), encoding: .utf8)
+    let renamed =
+      builtIn
+      .replacingOccurrences(of: "\"starter\"", with: "\"basic\"")
+      .replacingOccurrences(of: "\"growth\"", with: "\"premium\"")
+      .replacingOccurrences(of: "\"scale\"", with: "\"elite\"")
+    let later = try write(renamed, to: "renamed.json")
+    let activated = try Tierline.run([
+      "--store", store, "rules", "activate", later, "--effective", "2030-01-01T00:00:00Z",
+    ])
+    #expect(activated.status == 0, "\(activated.standardError)")
+
+    let path = try write(
+      "customer,subscription,start_date,end_date,monthly_amount\n"
+        + "acme,s1,2024-01-01,2024-06-01,2000\nacme,s2,2024-06-01,,500\n", to: "chain.csv")
+    let imported = try Tierline.run([
+      "--store", store, "import", "subscriptions", path, "--skip-invalid",
+    ])
+    #expect(imported.status == 0, "\(imported.standardError)")
+    #expect(imported.standardError.contains("follows line 2 of the same account"))
+    #expect(!imported.standardError.contains("nothing of this batch was stored"))
+    #expect(try eventCount() == 0)
+  }
+
   @Test("subscriptions scheduled end warns")
   func subscriptionsScheduledEnd() throws {
     let path = try write(

@@ -271,19 +271,37 @@ struct TierScheduleTests {
     let withoutScale = try playbookWithoutScale()
     #expect(withoutScale.tier("scale") == nil)
     let switchover = try #require(Timestamp(rfc3339: "2025-06-01T00:00:00Z"))
+    // The top tier is added at the switchover.
     let tiers = TierAssignment(
-      schedule: [(.minimum, .builtInDefault), (switchover, withoutScale)], currency: .usd)
+      schedule: [(.minimum, withoutScale), (switchover, .builtInDefault)], currency: .usd)
     let csv =
       "customer,subscription,start_date,end_date,monthly_amount\n"
       + "early,s1,2025-01-01,,3000\nlate,s2,2025-07-01,,3000\n"
     let run = try #require(Timestamp(rfc3339: "2026-01-01T00:00:00Z"))
     let plan = try SubscriptionImporter.plan(
-      Array(csv.utf8), playbook: withoutScale, now: run, tiers: tiers)
+      Array(csv.utf8), playbook: .builtInDefault, now: run, tiers: tiers)
     #expect(plan.rejections.isEmpty)
     let landed = plan.events.map { item -> String? in
       guard case .accountLanded(let landing) = item.incoming.event.payload else { return nil }
       return landing.tier
     }
-    #expect(landed == ["scale", "growth"])
+    #expect(landed == ["growth", "scale"])
+  }
+
+  @Test("tiers lacking from later rules are not chosen")
+  func tiersOfLaterRules() throws {
+    let withoutScale = try playbookWithoutScale()
+    let later = try #require(Timestamp(rfc3339: "2030-01-01T00:00:00Z"))
+    let early = try #require(Timestamp(rfc3339: "2025-01-01T00:00:00Z"))
+    let scaleACV = Money(minorUnits: 3_600_000, currency: .usd)
+    let lacking = TierAssignment(
+      schedule: [(.minimum, .builtInDefault), (later, withoutScale)], currency: .usd)
+    #expect(lacking.tier(forACV: scaleACV, at: early) == "growth")
+    // Replaced at the same time by rules that have the tier, the lacking rules no longer
+    // count.
+    let replaced = TierAssignment(
+      schedule: [(.minimum, .builtInDefault), (later, withoutScale), (later, .builtInDefault)],
+      currency: .usd)
+    #expect(replaced.tier(forACV: scaleACV, at: early) == "scale")
   }
 }
