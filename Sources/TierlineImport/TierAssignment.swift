@@ -25,7 +25,8 @@ public struct TierAssignment: Sendable {
   }
 
   /// Creates the assignment for playbooks that apply from the given times on, in time
-  /// order; before the first time, the first playbook applies. All share `currency`.
+  /// order. A later playbook with the same time replaces an earlier one, and before the
+  /// first time the playbooks of that time apply. All share `currency`.
   public init(schedule: [(from: Timestamp, playbook: Playbook)], currency: Currency) {
     self.schedule = schedule.map { ($0.from, $0.playbook.tiers) }
     self.currency = currency

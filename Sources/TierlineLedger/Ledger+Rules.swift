@@ -238,8 +238,8 @@ final class PlaybookCache: @unchecked Sendable {
 }
 
 /// Returns the activation that applies before every effective time among `activations`,
-/// which are ordered by effective time and then activation time: the last activated of
-/// those with the earliest effective time, because a later activation with the same
+/// which are ordered by effective time and then activation time. It is the last activated
+/// of those with the earliest effective time, because a later activation with the same
 /// effective time replaces an earlier one.
 func earliestInForce(_ activations: [RulesActivation]) -> RulesActivation? {
   guard let first = activations.first else { return nil }
