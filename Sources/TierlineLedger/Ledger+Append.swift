@@ -112,26 +112,6 @@ extension Ledger {
       return
     }
     guard let rules = activationInForce(activations, at: event.occurredAt) else { return }
-    // A replay folds the event under the rules in force at its as-of, which may be any
-    // later activation too, so each of those must know the tier.
-    // An activation replaced by a later one with the same effective time applies to no
-    // replay that can see this event, which is recorded after both.
-    let replaced = Set(
-      activations.indices.filter { index in
-        index + 1 < activations.count
-          && activations[index + 1].effectiveAt == activations[index].effectiveAt
-      })
-    for (index, later) in activations.enumerated()
-    where later.effectiveAt > event.occurredAt && !replaced.contains(index) {
-      guard later.playbook.tier(tier) == nil else { continue }
-      let known = later.playbook.tiers.map(\.id).joined(separator: ", ")
-      throw LedgerError(
-        .invalidInput,
-        "line \(item.line): \(field): unknown tier \"\(tier)\" for the rules in force from "
-          + "\(later.effectiveAt.rfc3339) (\(later.version)), which fold every earlier event "
-          + "too; they have \(known); nothing of this batch was stored",
-        line: item.line, field: field)
-    }
     if let amount, amount.currency != rules.playbook.currency {
       // ACVs of one ledger are compared and subtracted, so they share the rules' currency.
       throw LedgerError(
@@ -141,14 +121,41 @@ extension Ledger {
           + "(\(rules.version)); convert the amount; nothing of this batch was stored",
         line: item.line, field: "data.currency")
     }
-    guard rules.playbook.tier(tier) == nil else { return }
-    let known = rules.playbook.tiers.map(\.id).joined(separator: ", ")
-    throw LedgerError(
+    if rules.playbook.tier(tier) == nil {
+      throw unknownTier(
+        tier, item: item, field: field,
+        "; the rules in force at \(event.occurredAt.rfc3339) (\(rules.version)) have "
+          + tierList(rules))
+    }
+    // A replay folds the event under the rules in force at its as-of, which may be any
+    // later activation too, so each of those must know the tier. An activation replaced
+    // by a later one with the same effective time applies to no replay that can see this
+    // event, which is recorded after both.
+    for (index, later) in activations.enumerated() where later.effectiveAt > event.occurredAt {
+      let replaced =
+        index + 1 < activations.count && activations[index + 1].effectiveAt == later.effectiveAt
+      guard !replaced, later.playbook.tier(tier) == nil else { continue }
+      throw unknownTier(
+        tier, item: item, field: field,
+        " for the rules in force from \(later.effectiveAt.rfc3339) (\(later.version)), which "
+          + "fold every earlier event too; they have \(tierList(later))")
+    }
+  }
+
+  /// Returns the error for an event whose tier some rules lack; `rules` names them.
+  private func unknownTier(
+    _ tier: String, item: NumberedEvent, field: String, _ rules: String
+  ) -> LedgerError {
+    LedgerError(
       .invalidInput,
-      "line \(item.line): \(field): unknown tier \"\(tier)\"; the rules in force at "
-        + "\(event.occurredAt.rfc3339) (\(rules.version)) have \(known); "
-        + "nothing of this batch was stored",
+      "line \(item.line): \(field): unknown tier \"\(tier)\"\(rules); nothing of this batch "
+        + "was stored",
       line: item.line, field: field)
+  }
+
+  /// Returns the tier ids of `rules`, joined by commas.
+  private func tierList(_ rules: RulesActivation) -> String {
+    rules.playbook.tiers.map(\.id).joined(separator: ", ")
   }
 
   private func describeAppendFailure(_ error: StoreError, batch: [NumberedEvent]) -> LedgerError {
