@@ -50,9 +50,7 @@ extension Ledger {
     try checkCurrency(of: override, against: inForce.playbook)
     // The fold would put an account on a tier the playbook lacks, without limits or
     // transitions, and the metrics would leave it out of the tier shares.
-    try checkTiers(
-      of: override, before: Timestamp(microseconds: point.asOf.microseconds &+ 1),
-      knownAt: point.knownAt, action: "fold under these rules")
+    try checkTiers(of: override, at: point, action: "fold under these rules")
     return ReplayRules(playbook: override)
   }
 

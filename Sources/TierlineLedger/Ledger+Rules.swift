@@ -176,6 +176,16 @@ extension Ledger {
     throw Self.unknownTierError(unknown, playbook: playbook, action: action)
   }
 
+  /// Throws `.invalidInput` when an event visible at `point` names a tier that
+  /// `playbook` lacks, as for rules that a replay at `point` would fold under.
+  public func checkTiers(of playbook: Playbook, at point: ReplayPoint, action: String)
+    throws(LedgerError)
+  {
+    try checkTiers(
+      of: playbook, before: Timestamp(microseconds: point.asOf.microseconds &+ 1),
+      knownAt: point.knownAt, action: action)
+  }
+
   /// Returns the event of `record` and its tier when the record occurred before `before`,
   /// was recorded by `recordedBy` (both µs) and names a tier that `playbook` lacks.
   static func unknownTier(

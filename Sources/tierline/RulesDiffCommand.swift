@@ -18,9 +18,7 @@ enum RulesDiffCommand {
       let playbook = try RulesCommand.activation(version, in: ledger).playbook
       // A stored version may be one that lacks a tier of events appended after it was
       // replaced, so it is checked like a candidate.
-      try ledger.checkTiers(
-        of: playbook, before: Timestamp(microseconds: point.asOf.microseconds &+ 1),
-        knownAt: point.knownAt, action: "compare against these rules")
+      try ledger.checkTiers(of: playbook, at: point, action: "compare against these rules")
       baseline = ReplayRules(playbook: playbook)
     } else {
       baseline = try ledger.replayRules(at: point)
