@@ -48,10 +48,10 @@ public struct TierAssignment: Sendable {
     }
     for index in later {
       let known = Set(schedule[index].tiers.map(\.id))
-      let kept = tiers.filter { known.contains($0.id) }
+      let shared = tiers.filter { known.contains($0.id) }
       // With no tier in common, the change keeps the tiers so far, and `append`
       // rejects it with a message naming the rules that lack its tier.
-      if !kept.isEmpty { tiers = kept }
+      if !shared.isEmpty { tiers = shared }
     }
     if let exact = tiers.first(where: { $0.acv == acv }) { return exact.id }
     let affordable = tiers.last { $0.acv.minorUnits <= acv.minorUnits }

@@ -17,7 +17,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     /// Any other LMDB failure.
     case lmdb
     /// An auxiliary database no longer has the number of entries the caller read, so a
-    /// check made against it is stale; the caller reads again and retries.
+    /// check made against it is stale. The caller reads again and retries.
     case auxChanged
   }
 

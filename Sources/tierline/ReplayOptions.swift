@@ -31,7 +31,7 @@ func requestedPoint(_ arguments: ParsedArguments, validTimeOption: String) throw
 /// empty ledger). Every write not committed by then gets a later stamp.
 func resolvedKnownAt(_ knownAt: Timestamp?, in ledger: Ledger) throws -> Timestamp {
   let latest = try ledger.latestTransactionTime()
-  // Writes after the latest one could still change an answer known at a later time, so
+  // Writes after the latest one could still change a result known at a later time, so
   // such a time is taken as the latest write, which the output then prints.
   if let knownAt, let latest, knownAt > latest { return latest }
   return knownAt ?? latest ?? .now

@@ -48,7 +48,7 @@ struct BackupCommandTests {
   func damagedLedgerBackup() throws {
     let dataFile = store + "/data.mdb"
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
-    // A stored record holds the event id, then the account's length and bytes. Free
+    // A stored record contains the event id, then the account's length and bytes. Free
     // space in `data.mdb` can keep stale copies too, so every copy is changed, the log's
     // among them, and the record's checksum no longer matches.
     let account = Array("acct-000001".utf8)

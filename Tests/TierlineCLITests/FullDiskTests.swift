@@ -40,16 +40,22 @@ final class TmpfsMount {
 
 @Suite("Full disk", .enabled(if: canMountTmpfs, "needs root to mount a tmpfs"))
 struct FullDiskTests {
-  @Test("append that does not fit stores nothing")
-  func appendOnFullDisk() throws {
-    let mount = try TmpfsMount(bytes: 2 << 20)
+  /// Returns the path of a new ledger on `mount` that contains one landing.
+  func ledgerWithLanding(on mount: TmpfsMount) throws -> String {
     let store = mount.directory.path("ledger")
     let created = try Tierline.run(["--store", store, "init"])
     #expect(created.status == 0, "\(created.standardError)")
-    let small = try Tierline.run(
+    let appended = try Tierline.run(
       ["--store", store, "append", "-"],
       input: Line.landed("first", account: "a", at: "2024-01-10T09:00:00Z"))
-    #expect(small.status == 0, "\(small.standardError)")
+    #expect(appended.status == 0, "\(appended.standardError)")
+    return store
+  }
+
+  @Test("append that does not fit stores nothing")
+  func appendOnFullDisk() throws {
+    let mount = try TmpfsMount(bytes: 2 << 20)
+    let store = try ledgerWithLanding(on: mount)
 
     // About 4 MB of records, twice the size of the file system.
     var lines = [Line.landed("big-0", account: "big", at: "2024-01-10T09:00:00Z")]
@@ -76,13 +82,7 @@ struct FullDiskTests {
   @Test("read-only file system is read")
   func readOnlyFileSystem() throws {
     let mount = try TmpfsMount(bytes: 4 << 20)
-    let store = mount.directory.path("ledger")
-    let created = try Tierline.run(["--store", store, "init"])
-    #expect(created.status == 0, "\(created.standardError)")
-    let appended = try Tierline.run(
-      ["--store", store, "append", "-"],
-      input: Line.landed("first", account: "a", at: "2024-01-10T09:00:00Z"))
-    #expect(appended.status == 0, "\(appended.standardError)")
+    let store = try ledgerWithLanding(on: mount)
     let remounted = TmpfsMount.run(
       "/bin/mount", ["-o", "remount,ro", mount.directory.url.path])
     try #require(remounted)

@@ -99,9 +99,11 @@ struct ReplayCommandTests {
 
   @Test("valid-time option names the other spelling")
   func validTimeSpelling() throws {
-    let why = try Tierline.run(["--store", store, "why", "acme", "--as-of", "2024-02-01"])
-    #expect(why.status == 64)
-    #expect(why.standardError.contains("why takes the valid time as --at"), "\(why.standardError)")
+    let explained = try Tierline.run(["--store", store, "why", "acme", "--as-of", "2024-02-01"])
+    #expect(explained.status == 64)
+    #expect(
+      explained.standardError.contains("why takes the valid time as --at"),
+      "\(explained.standardError)")
     let replay = try Tierline.run(["--store", store, "replay", "--at", "2024-02-01"])
     #expect(replay.status == 64)
     #expect(replay.standardError.contains("as --as-of"), "\(replay.standardError)")

@@ -133,14 +133,16 @@ struct StripeImporterTests {
       ])
   }
 
+  /// A creation, then two updates of one later second that do not chain.
+  static let tiedUpdates = (
+    subscriptionEvent("evt_new", "created", created: 1_704_067_200),
+    subscriptionEvent("evt_a", "updated", created: 1_706_745_600, quantity: 2),
+    subscriptionEvent("evt_b", "updated", created: 1_706_745_600, quantity: 3)
+  )
+
   @Test("tied updates follow the file's direction")
   func tiedUpdatesFollowFileDirection() throws {
-    let created = StripeImporterTests.subscriptionEvent(
-      "evt_new", "created", created: 1_704_067_200)
-    let first = StripeImporterTests.subscriptionEvent(
-      "evt_a", "updated", created: 1_706_745_600, quantity: 2)
-    let second = StripeImporterTests.subscriptionEvent(
-      "evt_b", "updated", created: 1_706_745_600, quantity: 3)
+    let (created, first, second) = StripeImporterTests.tiedUpdates
     let expected = [
       "stripe:evt_new cus_1 2024-01-01T00:00:00Z landed starter 6000.00",
       "stripe:evt_a cus_1 2024-02-01T00:00:00Z expansion starter 12000.00",
@@ -162,7 +164,8 @@ struct StripeImporterTests {
 
   @Test("updates of one second follow their previous values")
   func updatesFollowPreviousAttributes() throws {
-    /// An update from `old` to `new` items, with the old items as previous attributes.
+    /// Returns an update from `old` to `new` items, with the old items as previous
+    /// attributes.
     func update(_ id: String, from old: Int, to new: Int) -> String {
       let event = StripeImporterTests.subscriptionEvent(
         id, "updated", created: 1_704_067_200, quantity: new)
@@ -195,12 +198,7 @@ struct StripeImporterTests {
 
   @Test("a retry at the end keeps the file's direction")
   func lateRetryKeepsDirection() throws {
-    let created = StripeImporterTests.subscriptionEvent(
-      "evt_new", "created", created: 1_704_067_200)
-    let first = StripeImporterTests.subscriptionEvent(
-      "evt_a", "updated", created: 1_706_745_600, quantity: 2)
-    let second = StripeImporterTests.subscriptionEvent(
-      "evt_b", "updated", created: 1_706_745_600, quantity: 3)
+    let (created, first, second) = StripeImporterTests.tiedUpdates
     // A webhook log, oldest first, whose last line repeats its first event.
     let plan = try StripeImporter.plan(
       StripeImporterTests.ndjson([created, first, second, created]), playbook: .builtInDefault)

@@ -246,7 +246,7 @@ struct ImporterAmountLimitTests {
 
 @Suite("Tiers at the time of a change")
 struct TierScheduleTests {
-  /// The built-in playbook without its top tier and the transition to it.
+  /// Returns the built-in playbook without its top tier and the transition to it.
   func playbookWithoutScale() throws -> Playbook {
     let json = try JSONValue.parse(Playbook.builtInDefault.canonicalJSON())
     guard case .object(var members) = json else {
@@ -255,13 +255,13 @@ struct TierScheduleTests {
     }
     for index in members.indices {
       guard case .array(let items) = members[index].value else { continue }
-      let kept = items.filter { item in
+      let remaining = items.filter { item in
         guard case .object(let fields) = item else { return true }
         return !fields.contains { field in
           (field.key == "id" || field.key == "to") && field.value == .string("scale")
         }
       }
-      members[index].value = .array(kept)
+      members[index].value = .array(remaining)
     }
     return try Playbook(json: JSONValue.object(members).serialized(sortingKeys: true))
   }
