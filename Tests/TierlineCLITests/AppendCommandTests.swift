@@ -140,7 +140,7 @@ struct AppendCommandTests {
     #expect(report["accounts"] as? Int == 1)
   }
 
-  @Test("version conflict counts the batch's earlier lines")
+  @Test("version conflict counts batch lines")
   func versionConflictInBatch() throws {
     let landed = try Tierline.run(
       ["--store", store, "append", "-"],

@@ -149,7 +149,7 @@ struct ImportCommandTests {
     #expect(projection["acv"] as? String == "18000.00")
   }
 
-  @Test("rejected landing takes its customer's later rows")
+  @Test("rejected landing rejects later rows")
   func rejectedLandingTakesLaterRows() throws {
     // Rules from 2030 on whose tiers share no id with the built-in ones, so no tier of
     // a change in 2024 is known to every rules a replay may fold it under.

@@ -54,7 +54,7 @@ struct RulesCommandTests {
     #expect(after["rules_version"] as? String == version)
   }
 
-  @Test("rules lacking a stored tier are rejected")
+  @Test("rules lacking stored tier rejected")
   func missingTierRejected() throws {
     let ledger = try CLILedger([
       Line.landed("s1", account: "big", at: "2024-01-10T09:00:00Z", tier: "scale", acv: "36000.00")

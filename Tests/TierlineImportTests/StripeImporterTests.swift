@@ -162,7 +162,7 @@ struct StripeImporterTests {
     #expect(summary(list) == expected)
   }
 
-  @Test("updates of one second follow their previous values")
+  @Test("same-second updates follow previous values")
   func updatesFollowPreviousAttributes() throws {
     /// Returns an update from `old` to `new` items, with the old items as previous
     /// attributes.
@@ -183,7 +183,7 @@ struct StripeImporterTests {
       "stripe:evt_3 cus_1 2024-01-01T00:00:00Z expansion growth 18000.00",
       "stripe:evt_5 cus_1 2024-01-01T00:00:00Z expansion growth 30000.00",
     ]
-    // All in one second, so the file shows no direction; either order gives the chain's.
+    // All in one second, so the file shows no direction, and either order gives the chain's.
     // A retry of an update, or of the first event at the end, changes nothing.
     for events in [
       [created, toThree, toFive], [toFive, toThree, created], [created, toFive, toThree, toFive],
@@ -196,7 +196,7 @@ struct StripeImporterTests {
     }
   }
 
-  @Test("a retry at the end keeps the file's direction")
+  @Test("late retry keeps file direction")
   func lateRetryKeepsDirection() throws {
     let (created, first, second) = StripeImporterTests.tiedUpdates
     // A webhook log, oldest first, whose last line repeats its first event.
@@ -208,7 +208,7 @@ struct StripeImporterTests {
       summary(plan).last == "stripe:evt_b cus_1 2024-02-01T00:00:00Z expansion growth 18000.00")
   }
 
-  @Test("retry with other key order is a duplicate")
+  @Test("reordered retry is duplicate")
   func retryWithOtherKeyOrder() throws {
     let event = StripeImporterTests.subscriptionEvent("evt_new", "created", created: 1_704_067_200)
     // The same event serialized again, with its top-level keys in reverse order.

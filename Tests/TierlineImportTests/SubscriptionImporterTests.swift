@@ -266,7 +266,7 @@ struct TierScheduleTests {
     return try Playbook(json: JSONValue.object(members).serialized(sortingKeys: true))
   }
 
-  @Test("changes get the tiers in force when they happen")
+  @Test("changes get tiers then in force")
   func tiersInForce() throws {
     let withoutScale = try playbookWithoutScale()
     #expect(withoutScale.tier("scale") == nil)
@@ -288,7 +288,7 @@ struct TierScheduleTests {
     #expect(landed == ["growth", "scale"])
   }
 
-  @Test("tiers lacking from later rules are not chosen")
+  @Test("tiers missing later are skipped")
   func tiersOfLaterRules() throws {
     let withoutScale = try playbookWithoutScale()
     let later = try #require(Timestamp(rfc3339: "2030-01-01T00:00:00Z"))
