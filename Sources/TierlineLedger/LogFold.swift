@@ -156,49 +156,68 @@ struct LogFold {
     }
 
     // 2. Number the accounts in id byte order and move each entry to the group of its
-    // account's number, part by part, so each account's entries stay in log order.
+    // account's number. Each part has its own list per group, so the parts move in
+    // parallel, and reading a group's lists part by part keeps each account's entries in
+    // log order. Each part's lists are contiguous, so threads share a cache line only
+    // where two parts' lists meet.
     let accountCount = table.count
     let (rankOfSlot, slotOfRank) = table.idOrder()
     var groupShift = 0
     while (accountCount >> groupShift) > Self.maximumGroupCount { groupShift += 1 }
     let groupCount = (accountCount + (1 << groupShift) - 1) >> groupShift
-    let groups = UnsafeMutableBufferPointer<EntryChunks>.allocate(capacity: groupCount)
-    groups.initialize(repeating: EntryChunks())
+    let lists = UnsafeMutableBufferPointer<EntryChunks>.allocate(
+      capacity: max(1, groupCount * parts.count))
+    lists.initialize(repeating: EntryChunks())
     defer {
-      for index in groups.indices { groups[index].deallocate() }
-      groups.deinitialize()
-      groups.deallocate()
+      for index in lists.indices { lists[index].deallocate() }
+      lists.deinitialize()
+      lists.deallocate()
     }
-    // The groups fill again the chunks that each part's list gives up. Scanning threads
-    // allocate from their own malloc arenas, which the joining thread does not reuse.
-    // Without the pool the entries would briefly take twice the memory.
-    let pool = ChunkPool()
-    for (index, part) in parts.enumerated() {
-      let slotMap = slotMaps[index]
-      let metricMap = metricMaps[index]
-      let copyBase = copyBases[index]
+    nonisolated(unsafe) let sharedLists = lists
+    let shift = groupShift
+    let (slotMapsByPart, metricMapsByPart, copyBasesByPart) = (slotMaps, metricMaps, copyBases)
+    let move = { @Sendable (index: Int, part: LogPart) in
+      let slotMap = slotMapsByPart[index]
+      let metricMap = metricMapsByPart[index]
+      let copyBase = copyBasesByPart[index]
+      let partLists = sharedLists.baseAddress! + index * groupCount
+      // The lists reuse the chunks that the part's own list gives up. Without the pool,
+      // the entries would briefly take twice the memory.
+      let pool = ChunkPool()
       part.arrivals.drain(into: pool) { entry in
         var moved = entry
         moved.slot = rankOfSlot[Int(slotMap[Int(entry.slot)])]
         moved.renumber(metrics: metricMap, copyBase: copyBase)
-        groups[Int(moved.slot) >> groupShift].append(moved, reusing: pool)
+        partLists[Int(moved.slot) >> shift].append(moved, reusing: pool)
       }
+      pool.deallocate()
     }
-    pool.deallocate()
+    if threads > 1, parts.count > 1 {
+      let sharedParts = parts
+      DispatchQueue.concurrentPerform(iterations: parts.count) { index in
+        move(index, sharedParts[index])
+      }
+    } else {
+      for (index, part) in parts.enumerated() { move(index, part) }
+    }
 
     // 3. Sort each group by account number, keeping log order within an account, and
     // fold its accounts in that order.
     let context = GroupContext(
       point: point, rules: rules, names: metrics.names, table: table,
-      slotOfRank: slotOfRank, accountCount: accountCount, groupShift: groupShift)
-    let largestGroup = (0..<groupCount).map { groups[$0].count }.max() ?? 0
+      slotOfRank: slotOfRank, accountCount: accountCount, groupShift: groupShift,
+      partCount: parts.count, groupCount: groupCount)
+    let largestGroup =
+      (0..<groupCount).map { group in
+        (0..<parts.count).reduce(0) { $0 + lists[$1 * groupCount + group].count }
+      }.max() ?? 0
     try copies.withUnsafeBytes { copies in
       let workers = max(1, min(threads, groupCount))
       if workers == 1 {
         let scratch = UnsafeMutableBufferPointer<FoldEntry>.allocate(capacity: largestGroup)
         defer { scratch.deallocate() }
         for group in 0..<groupCount {
-          try context.fold(group: group, &groups[group], scratch: scratch, copies: copies, body)
+          try context.fold(group: group, lists, scratch: scratch, copies: copies, body)
         }
         return
       }
@@ -207,7 +226,6 @@ struct LogFold {
       let results = ThreadResults<[([UInt8], AccountProjection)]>(count: groupCount)
       let ready = (0..<groupCount).map { _ in DispatchSemaphore(value: 0) }
       let finished = DispatchGroup()
-      nonisolated(unsafe) let sharedGroups = groups
       nonisolated(unsafe) let sharedCopies = copies
       finished.enter()
       DispatchQueue.global().async {
@@ -221,7 +239,7 @@ struct LogFold {
               var projected: [([UInt8], AccountProjection)] = []
               do {
                 try context.fold(
-                  group: group, &sharedGroups[group], scratch: scratch, copies: sharedCopies
+                  group: group, sharedLists, scratch: scratch, copies: sharedCopies
                 ) { projected.append(($0, $1)) }
                 results.store(projected, at: group)
               } catch {
@@ -295,18 +313,24 @@ private struct GroupContext: @unchecked Sendable {
   let slotOfRank: [Int]
   let accountCount: Int
   let groupShift: Int
+  /// The number of parts. Each part has one list per group in `lists`.
+  let partCount: Int
+  let groupCount: Int
 
   /// Sorts the group's entries into `scratch` by account number, folds each account
-  /// and calls `body` with its id bytes and projection, in number order. The group is
-  /// empty afterwards.
+  /// and calls `body` with its id bytes and projection, in number order. The group's
+  /// lists, part `p`'s at `p * groupCount + group`, are empty afterwards.
   func fold(
-    group: Int, _ entries: inout EntryChunks, scratch: UnsafeMutableBufferPointer<FoldEntry>,
+    group: Int, _ lists: UnsafeMutableBufferPointer<EntryChunks>,
+    scratch: UnsafeMutableBufferPointer<FoldEntry>,
     copies: UnsafeRawBufferPointer, _ body: ([UInt8], AccountProjection) throws -> Void
   ) throws {
     let firstRank = group << groupShift
     let rankCount = min(accountCount, firstRank + (1 << groupShift)) - firstRank
-    let bounds = entries.sortBySlot(into: scratch, firstSlot: firstRank, slotCount: rankCount)
-    entries.deallocate()
+    let groupLists = (0..<partCount).map { lists.baseAddress! + $0 * groupCount + group }
+    let bounds = EntryChunks.sortBySlot(
+      groupLists, into: scratch, firstSlot: firstRank, slotCount: rankCount)
+    for list in groupLists { list.pointee.deallocate() }
     for local in 0..<rankCount where bounds[local] < bounds[local + 1] {
       var account = UnsafeMutableBufferPointer(
         rebasing: scratch[bounds[local]..<bounds[local + 1]])
@@ -430,20 +454,26 @@ struct EntryChunks {
     countInLast += 1
   }
 
-  /// Sorts the entries into `output` by slot with a counting sort, which keeps each
-  /// slot's entries in log order, and returns the bounds: the entries of slot
-  /// `firstSlot + local` are at `bounds[local] ..< bounds[local + 1]`.
-  func sortBySlot(
+  /// Sorts the entries of `lists`, taken in order, into `output` by slot with a
+  /// counting sort, which keeps each slot's entries in that order, and returns the
+  /// bounds: the entries of slot `firstSlot + local` are at
+  /// `bounds[local] ..< bounds[local + 1]`.
+  static func sortBySlot(
+    _ lists: [UnsafeMutablePointer<EntryChunks>],
     into output: UnsafeMutableBufferPointer<FoldEntry>, firstSlot: Int, slotCount: Int
   ) -> [Int] {
     var bounds = [Int](repeating: 0, count: slotCount + 1)
-    forEach { entry in bounds[Int(entry.slot) - firstSlot + 1] += 1 }
+    for list in lists {
+      list.pointee.forEach { entry in bounds[Int(entry.slot) - firstSlot + 1] += 1 }
+    }
     for local in 0..<slotCount { bounds[local + 1] += bounds[local] }
     var next = bounds
-    forEach { entry in
-      let local = Int(entry.slot) - firstSlot
-      (output.baseAddress! + next[local]).initialize(to: entry)
-      next[local] += 1
+    for list in lists {
+      list.pointee.forEach { entry in
+        let local = Int(entry.slot) - firstSlot
+        (output.baseAddress! + next[local]).initialize(to: entry)
+        next[local] += 1
+      }
     }
     return bounds
   }
