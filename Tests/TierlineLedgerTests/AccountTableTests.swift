@@ -1,0 +1,69 @@
+import Testing
+
+@testable import TierlineLedger
+
+@Suite("Account table")
+struct AccountTableTests {
+  /// Returns a base id of each length from 1 through 40 bytes, and for each byte of it
+  /// an id that differs from the base in that byte only.
+  private func nearIDs() -> [[UInt8]] {
+    var ids: [[UInt8]] = []
+    for length in 1...40 {
+      let base = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+      ids.append(base)
+      for position in 0..<length {
+        var changed = base
+        changed[position] ^= 0x20
+        ids.append(changed)
+      }
+    }
+    return ids
+  }
+
+  @Test("one-byte differences get distinct slots")
+  func distinctSlots() {
+    let ids = nearIDs()
+    // With one hash for every id, only the length, the prefix words and the bytes tell
+    // the ids apart.
+    for hash in [{ (id: UnsafeRawBufferPointer) in accountHash(id) }, { _ in 42 }] {
+      var table = AccountTable()
+      var slots: [Int] = []
+      for id in ids {
+        slots.append(id.withUnsafeBytes { table.slot(for: $0, hash: hash($0)) })
+      }
+      #expect(Set(slots).count == ids.count)
+      #expect(table.count == ids.count)
+      let again = ids.map { id in id.withUnsafeBytes { table.slot(for: $0, hash: hash($0)) } }
+      #expect(again == slots)
+    }
+  }
+
+  @Test("lookups return each id's first slot")
+  func repeatedLookups() {
+    var table = AccountTable()
+    let ids = nearIDs()
+    let first = ids.map { id in
+      id.withUnsafeBytes { table.slot(for: $0, hash: accountHash($0)) }
+    }
+    // The second lookups run in reverse order, after the table has grown several times.
+    for (index, id) in ids.enumerated().reversed() {
+      let again = id.withUnsafeBytes { table.slot(for: $0, hash: accountHash($0)) }
+      #expect(again == first[index], "id of \(id.count) bytes")
+      #expect(table.id(of: again) == id)
+    }
+    #expect(table.count == ids.count)
+  }
+
+  @Test("id order sorts by bytes")
+  func idOrder() {
+    var table = AccountTable()
+    let ids: [[UInt8]] = [Array("b".utf8), Array("ab".utf8), Array("a".utf8), Array("ba".utf8)]
+    for id in ids {
+      _ = id.withUnsafeBytes { table.slot(for: $0, hash: accountHash($0)) }
+    }
+    let order = table.idOrder()
+    #expect(
+      order.slotOfRank.map { table.id(of: $0) } == ids.sorted { $0.lexicographicallyPrecedes($1) })
+    #expect(order.rankOfSlot == [2, 1, 0, 3])
+  }
+}
