@@ -97,3 +97,93 @@ struct JSONObjectWriter {
   /// Returns the finished object text.
   func finished() -> String { text + "}" }
 }
+
+/// Compact JSON written straight into bytes, value by value, with no intermediate tree.
+///
+/// Callers write keys and values in the order they should appear, and the writer puts
+/// the commas and colons between them. It checks no nesting, so a caller must close
+/// every object and array it opens.
+public struct JSONByteWriter {
+  /// The JSON written so far.
+  public private(set) var bytes: [UInt8] = []
+  /// Whether the next value or key follows another one at the same level.
+  private var followsValue = false
+
+  /// Creates a writer whose buffer can take `capacity` bytes before it grows.
+  public init(capacity: Int = 0) {
+    bytes.reserveCapacity(capacity)
+  }
+
+  private mutating func separate() {
+    if followsValue { bytes.append(UInt8(ascii: ",")) }
+  }
+
+  /// Opens an object.
+  public mutating func beginObject() {
+    separate()
+    bytes.append(UInt8(ascii: "{"))
+    followsValue = false
+  }
+
+  /// Closes the innermost open object.
+  public mutating func endObject() {
+    bytes.append(UInt8(ascii: "}"))
+    followsValue = true
+  }
+
+  /// Opens an array.
+  public mutating func beginArray() {
+    separate()
+    bytes.append(UInt8(ascii: "["))
+    followsValue = false
+  }
+
+  /// Closes the innermost open array.
+  public mutating func endArray() {
+    bytes.append(UInt8(ascii: "]"))
+    followsValue = true
+  }
+
+  /// Writes a member's key, which must need no escaping, and the colon after it.
+  public mutating func key(_ name: StaticString) {
+    separate()
+    bytes.append(UInt8(ascii: "\""))
+    name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+    followsValue = false
+  }
+
+  /// Writes a string, escaped as `jsonQuoted` escapes it, or `null` when it is nil.
+  public mutating func string(_ text: String?) {
+    separate()
+    followsValue = true
+    guard var text else {
+      bytes.append(contentsOf: "null".utf8)
+      return
+    }
+    bytes.append(UInt8(ascii: "\""))
+    text.withUTF8 { appendJSONEscaped($0, to: &bytes) }
+    bytes.append(UInt8(ascii: "\""))
+  }
+
+  /// Writes an integer, or `null` when it is nil.
+  public mutating func number(_ value: Int?) {
+    separate()
+    followsValue = true
+    bytes.append(contentsOf: (value.map { String($0) } ?? "null").utf8)
+  }
+
+  /// Writes `true` or `false`.
+  public mutating func bool(_ value: Bool) {
+    separate()
+    followsValue = true
+    bytes.append(contentsOf: (value ? "true" : "false").utf8)
+  }
+
+  /// Writes `null`.
+  public mutating func null() {
+    separate()
+    followsValue = true
+    bytes.append(contentsOf: "null".utf8)
+  }
+}

@@ -8,100 +8,163 @@ import TierlinePlaybook
 /// compact UTF-8, so equal projections always give equal bytes.
 public enum ProjectionJSON {
   /// Encodes a projection as deterministic compact JSON.
+  ///
+  /// The bytes are written directly, with no intermediate JSON value, because a replay
+  /// prints every account's projection.
   public static func encode(_ projection: AccountProjection) -> [UInt8] {
-    value(of: projection).serialized(sortingKeys: false)
+    var json = JSONByteWriter(capacity: 4096)
+    json.beginObject()
+    json.key("account")
+    json.string(projection.account)
+    json.key("as_of")
+    json.string(projection.asOf)
+    json.key("known_at")
+    json.string(projection.knownAt)
+    json.key("rules_version")
+    json.string(projection.rulesVersion)
+    json.key("status")
+    json.string(projection.status)
+    json.key("tier")
+    json.string(projection.tier)
+    json.key("acv")
+    json.string(projection.acv)
+    json.key("currency")
+    json.string(projection.currency)
+    json.key("landed_at")
+    json.string(projection.landedAt)
+    json.key("timezone")
+    json.string(projection.timeZone)
+    json.key("first_value_at")
+    json.string(projection.firstValueAt)
+    json.key("ttfv_days")
+    json.number(projection.ttfvDays)
+
+    json.key("triggers")
+    json.beginArray()
+    for trigger in projection.triggers { write(trigger, to: &json) }
+    json.endArray()
+    json.key("ready")
+    json.bool(projection.ready)
+    json.key("readiness")
+    write(projection.readiness, to: &json)
+
+    json.key("next_tier")
+    json.string(projection.nextTier)
+    json.key("owner")
+    json.string(projection.owner)
+    json.key("price")
+    json.string(projection.price)
+    json.key("value_proposition")
+    json.string(projection.valueProposition)
+
+    json.key("checkin")
+    if let checkin = projection.checkin {
+      json.beginObject()
+      json.key("due_on")
+      json.string(checkin.dueOn)
+      json.key("status")
+      json.string(checkin.status)
+      json.key("completed_at")
+      json.string(checkin.completedAt)
+      json.endObject()
+    } else {
+      json.null()
+    }
+
+    json.key("expansions")
+    json.beginArray()
+    for expansion in projection.expansions { write(expansion, to: &json) }
+    json.endArray()
+    json.key("offers")
+    json.beginArray()
+    for offer in projection.offers { write(offer, to: &json) }
+    json.endArray()
+    json.key("reactivations")
+    write(strings: projection.reactivations, to: &json)
+    json.key("events_before_landing")
+    json.number(projection.eventsBeforeLanding)
+    json.key("events_ignored")
+    json.number(projection.eventsIgnored)
+    json.endObject()
+    return json.bytes
   }
 
-  /// Returns the projection as an ordered JSON value.
-  public static func value(of p: AccountProjection) -> JSONValue {
-    .object([
-      ("account", .string(p.account)),
-      ("as_of", .string(p.asOf)),
-      ("known_at", .string(p.knownAt)),
-      ("rules_version", .string(p.rulesVersion)),
-      ("status", .string(p.status)),
-      ("tier", .string(or: p.tier)),
-      ("acv", .string(or: p.acv)),
-      ("currency", .string(or: p.currency)),
-      ("landed_at", .string(or: p.landedAt)),
-      ("timezone", .string(or: p.timeZone)),
-      ("first_value_at", .string(or: p.firstValueAt)),
-      ("ttfv_days", p.ttfvDays.map { .number(String($0)) } ?? .null),
-      ("triggers", .array(p.triggers.map(value(of:)))),
-      ("ready", .bool(p.ready)),
-      ("readiness", .array(p.readiness.map(value(of:)))),
-      ("next_tier", .string(or: p.nextTier)),
-      ("owner", .string(or: p.owner)),
-      ("price", .string(or: p.price)),
-      ("value_proposition", .string(or: p.valueProposition)),
-      ("checkin", p.checkin.map(value(of:)) ?? .null),
-      ("expansions", .array(p.expansions.map(value(of:)))),
-      ("offers", .array(p.offers.map(value(of:)))),
-      ("reactivations", .array(p.reactivations.map(JSONValue.string))),
-      ("events_before_landing", .number(String(p.eventsBeforeLanding))),
-      ("events_ignored", .number(String(p.eventsIgnored))),
-    ])
+  private static func write(_ trigger: TriggerReport, to json: inout JSONByteWriter) {
+    json.beginObject()
+    json.key("type")
+    json.string(trigger.type)
+    json.key("fired")
+    json.bool(trigger.fired)
+    json.key("fired_at")
+    json.string(trigger.firedAt)
+    json.key("conditions")
+    write(trigger.conditions, to: &json)
+    json.endObject()
   }
 
-  private static func value(of trigger: TriggerReport) -> JSONValue {
-    .object([
-      ("type", .string(trigger.type)),
-      ("fired", .bool(trigger.fired)),
-      ("fired_at", .string(or: trigger.firedAt)),
-      ("conditions", .array(trigger.conditions.map(value(of:)))),
-    ])
+  private static func write(_ conditions: [Condition], to json: inout JSONByteWriter) {
+    json.beginArray()
+    for condition in conditions {
+      json.beginObject()
+      json.key("name")
+      json.string(condition.name)
+      json.key("actual")
+      json.string(condition.actual)
+      json.key("required")
+      json.string(condition.required)
+      json.key("met")
+      json.bool(condition.met)
+      json.endObject()
+    }
+    json.endArray()
   }
 
-  private static func value(of condition: Condition) -> JSONValue {
-    .object([
-      ("name", .string(condition.name)),
-      ("actual", .string(condition.actual)),
-      ("required", .string(condition.required)),
-      ("met", .bool(condition.met)),
-    ])
+  private static func write(_ expansion: ExpansionReport, to json: inout JSONByteWriter) {
+    json.beginObject()
+    json.key("at")
+    json.string(expansion.at)
+    json.key("from")
+    json.string(expansion.from)
+    json.key("to")
+    json.string(expansion.to)
+    json.key("acv_delta")
+    json.string(expansion.acvDelta)
+    json.key("attributed_to")
+    write(strings: expansion.attributedTo, to: &json)
+    json.key("offer")
+    if let offer = expansion.offer {
+      json.beginObject()
+      json.key("at")
+      json.string(offer.at)
+      json.key("by")
+      json.string(offer.by)
+      json.key("trigger")
+      json.string(offer.trigger)
+      json.endObject()
+    } else {
+      json.null()
+    }
+    json.endObject()
   }
 
-  private static func value(of checkin: CheckinReport) -> JSONValue {
-    .object([
-      ("due_on", .string(checkin.dueOn)),
-      ("status", .string(checkin.status)),
-      ("completed_at", .string(or: checkin.completedAt)),
-    ])
+  private static func write(_ offer: OfferReport, to json: inout JSONByteWriter) {
+    json.beginObject()
+    json.key("at")
+    json.string(offer.at)
+    json.key("to")
+    json.string(offer.to)
+    json.key("by")
+    json.string(offer.by)
+    json.key("trigger")
+    json.string(offer.trigger)
+    json.key("open")
+    json.bool(offer.open)
+    json.endObject()
   }
 
-  private static func value(of expansion: ExpansionReport) -> JSONValue {
-    let offer: JSONValue =
-      expansion.offer.map { offer in
-        .object([
-          ("at", .string(offer.at)),
-          ("by", .string(offer.by)),
-          ("trigger", .string(or: offer.trigger)),
-        ])
-      } ?? .null
-    return .object([
-      ("at", .string(expansion.at)),
-      ("from", .string(expansion.from)),
-      ("to", .string(expansion.to)),
-      ("acv_delta", .string(expansion.acvDelta)),
-      ("attributed_to", .array(expansion.attributedTo.map(JSONValue.string))),
-      ("offer", offer),
-    ])
-  }
-
-  private static func value(of offer: OfferReport) -> JSONValue {
-    .object([
-      ("at", .string(offer.at)),
-      ("to", .string(offer.to)),
-      ("by", .string(offer.by)),
-      ("trigger", .string(or: offer.trigger)),
-      ("open", .bool(offer.open)),
-    ])
-  }
-}
-
-extension JSONValue {
-  /// A string value, or `null` when `text` is nil.
-  fileprivate static func string(or text: String?) -> JSONValue {
-    text.map(JSONValue.string) ?? .null
+  private static func write(strings: [String], to json: inout JSONByteWriter) {
+    json.beginArray()
+    for text in strings { json.string(text) }
+    json.endArray()
   }
 }
