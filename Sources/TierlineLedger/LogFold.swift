@@ -36,12 +36,14 @@ struct LogFold {
   /// The rules the fold applies.
   let rules: ReplayRules
 
-  /// The number of records read between two releases of map pages, about 1 MiB of log.
+  /// The span of map addresses read between two releases of map pages, 8 MiB.
   ///
-  /// A page fault maps the cached pages around the faulting one too. The log's pages lie
-  /// between index pages in `data.mdb`, so the resident set grows by several times the
-  /// log bytes read, and releasing often keeps it small.
-  static let recordsBetweenReleases = 1 << 13
+  /// A page fault maps the cached pages around the faulting one too. In a ledger written
+  /// by builds that stored log records between index entries, the log's pages lie
+  /// between index pages, so the span grows several times faster than the log bytes
+  /// read. A limit on the span, not on the record count, bounds the resident set in both
+  /// layouts.
+  static let bytesBetweenReleases = 8 << 20
 
   /// The largest number of account groups. A group contains a run of accounts in id
   /// order, few enough that its entries sort within the cache.
@@ -67,7 +69,7 @@ struct LogFold {
     var expected = first
     do {
       try transaction.scanHeaders(
-        from: first, through: last, releasingPagesEvery: Self.recordsBetweenReleases
+        from: first, through: last, releasingPagesAfter: Self.bytesBetweenReleases
       ) { record in
         guard record.position == expected else { throw Self.missing(expected) }
         expected += 1
@@ -251,7 +253,7 @@ struct LogFold {
         }
         finished.leave()
       }
-      // The workers read `groups` and `copies`, which are freed on return, so every exit
+      // The workers read `lists` and `copies`, which are freed on return, so every exit
       // waits for them.
       defer { finished.wait() }
       do {

@@ -141,7 +141,7 @@ extension LMDBTransaction {
   /// `ReadTransaction.scanHeaders`.
   func scanLog(
     from first: UInt64, through last: UInt64, in databases: StoreDatabases,
-    releasingPagesEvery: Int? = nil, _ body: (StoredRecord) throws -> Bool
+    releasingPagesAfter: Int? = nil, _ body: (StoredRecord) throws -> Bool
   ) throws {
     guard first <= last else { return }
     let cursor = try openCursor(databases.log, on: StoreDatabases.Name.log)
@@ -155,19 +155,14 @@ extension LMDBTransaction {
     }
 
     var span = MappedSpan()
-    let releaseInterval = releasingPagesEvery ?? Int.max
-    var sinceRelease = 0
+    let releaseWidth = UInt(releasingPagesAfter ?? Int.max)
     defer { span.release() }
     while let current = entry {
       let position = try KeyLayout.position(from: current.key, in: StoreDatabases.Name.log)
       guard position <= last else { return }
       try RecordLayout.checkHeader(current.value, position: position)
       span.include(current.value)
-      sinceRelease += 1
-      if sinceRelease >= releaseInterval {
-        span.release()
-        sinceRelease = 0
-      }
+      if span.width >= releaseWidth { span.release() }
       guard try body(StoredRecord(position: position, bytes: current.value)) else { return }
       do throws(LMDBError) {
         entry = try cursor.get(MDB_NEXT)

@@ -8,6 +8,9 @@ struct MappedSpan {
   private var high: UInt = 0
   private var active = false
 
+  /// The number of bytes from the lowest to the highest address read, or 0 when empty.
+  var width: UInt { active ? high - low : 0 }
+
   /// Widens the span to cover `bytes`, which point into the map.
   @inline(__always)
   mutating func include(_ bytes: UnsafeRawBufferPointer) {

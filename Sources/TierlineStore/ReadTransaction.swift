@@ -65,19 +65,19 @@ public struct ReadTransaction: ~Copyable {
   /// `StoredRecord.checked()`. Several threads scanning the same log, each using a share
   /// of the records, check each record once between them this way.
   ///
-  /// With `releasingPagesEvery`, every that many records the scan lets the kernel take
-  /// back the map pages spanned by the records read since the last time, with
-  /// `madvise(MADV_DONTNEED)`. A pass over a log larger than memory then keeps little of
+  /// With `releasingPagesAfter`, whenever the records read since the last release span
+  /// that many bytes of the map, the scan lets the kernel take back the pages they span,
+  /// with `madvise(MADV_DONTNEED)`. A pass over a log larger than memory then keeps little of
   /// it resident. The map is a read-only shared mapping of `data.mdb`, so nothing is
   /// lost: the pages stay in the page cache and the next access maps them again, and
   /// views handed out earlier stay valid.
   /// - Throws: `.corrupt` for a malformed key or header, or what `body` throws.
   public func scanHeaders(
-    from first: UInt64, through last: UInt64, releasingPagesEvery: Int? = nil,
+    from first: UInt64, through last: UInt64, releasingPagesAfter: Int? = nil,
     _ body: (StoredRecord) throws -> Bool
   ) throws {
     try transaction.scanLog(
-      from: first, through: last, in: databases, releasingPagesEvery: releasingPagesEvery,
+      from: first, through: last, in: databases, releasingPagesAfter: releasingPagesAfter,
       body)
   }
 
