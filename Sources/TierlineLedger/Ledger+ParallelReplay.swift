@@ -6,28 +6,52 @@ extension Ledger {
   /// Folds every account at `point` on `threads` threads and hands each projection to
   /// `body` in account-id byte order, on the calling thread.
   ///
-  /// It splits the log into `threads` ranges of positions, and each thread reads one
-  /// range in its own read transaction. The accounts are then folded in parallel, group
-  /// by group (see `LogFold`), and each group's projections are handed over once every
-  /// group before it has been. Every range ends at or before the last position stored
-  /// when the call began, so the threads fold one consistent snapshot even while other
-  /// processes append. With one thread this is `forEachProjection(at:rules:_:)`.
+  /// See `forEachFold(at:threads:with:_:)` for how the threads share the work. With one
+  /// thread this is `forEachProjection(at:rules:_:)`.
   public func forEachProjection(
     at point: ReplayPoint, rules: ReplayRules, threads: Int,
     _ body: (AccountProjection) throws -> Void
   ) throws(LedgerError) {
-    guard threads > 1 else { return try forEachProjection(at: point, rules: rules, body) }
+    try forEachFold(at: point, threads: threads, with: Self.projecting(at: point, rules: rules)) {
+      try body($0)
+    }
+  }
+
+  /// Folds every account at `point` with `folding` on `threads` threads and hands each
+  /// account's output to `body` in account-id byte order, on the calling thread. Accounts
+  /// with no visible event are skipped.
+  ///
+  /// The log is read once, in position order, with no index lookup per event (see
+  /// `LogFold`). With more than one thread, it is split into `threads` ranges of
+  /// positions, each read by one thread in its own read transaction, and the accounts are
+  /// then folded in parallel, group by group, each group's outputs handed over once every
+  /// group before it has been. Every range ends at or before the last position stored
+  /// when the call began, so the threads fold one consistent snapshot even while other
+  /// processes append. With one thread, everything runs in one read transaction on the
+  /// calling thread, and `body` gets each output as soon as it is folded.
+  public func forEachFold<Fold: AccountEventFold, Output>(
+    at point: ReplayPoint, threads: Int, with folding: AccountFolding<Fold, Output>,
+    _ body: (Output) throws -> Void
+  ) throws(LedgerError) {
+    let fold = LogFold(point: point)
+    guard threads > 1 else {
+      return try storeCall {
+        try self.store.read { transaction in
+          let part = try fold.scan(in: transaction, from: 1, through: transaction.lastPosition)
+          try fold.fold([part], threads: 1, with: folding) { _, output in try body(output) }
+        }
+      }
+    }
     let lastPosition = try storeCall { try self.store.read { $0.lastPosition } }
-    let fold = LogFold(point: point, rules: rules)
     let count = Int(clamping: max(1, min(UInt64(threads), lastPosition)))
     let parts = ThreadResults<LogPart>(count: count)
-    let store = self.store
+    let sharedStore = self.store
     DispatchQueue.concurrentPerform(iterations: count) { index in
       // Ranges of nearly equal length, together covering 1 through lastPosition.
       let first = lastPosition * UInt64(index) / UInt64(count) + 1
       let last = lastPosition * UInt64(index + 1) / UInt64(count)
       do {
-        let part = try store.read { transaction in
+        let part = try sharedStore.read { transaction in
           try fold.scan(in: transaction, from: first, through: last)
         }
         parts.store(part, at: index)
@@ -36,9 +60,21 @@ extension Ledger {
       }
     }
     try storeCall {
-      try fold.fold(try parts.collect(), threads: threads) { _, projection in
-        try body(projection)
+      try fold.fold(try parts.collect(), threads: threads, with: folding) { _, output in
+        try body(output)
       }
+    }
+  }
+
+  /// Returns the folding that starts each account from a fresh `AccountState` under
+  /// `rules` and hands over its projection at `point`.
+  static func projecting(at point: ReplayPoint, rules: ReplayRules)
+    -> AccountFolding<AccountState, AccountProjection>
+  {
+    AccountFolding { account in
+      AccountState(account: account, playbook: rules.playbook)
+    } finish: { state in
+      state.projection(asOf: point.asOf, knownAt: point.knownAt, rulesVersion: rules.version)
     }
   }
 

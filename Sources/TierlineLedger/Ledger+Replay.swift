@@ -82,12 +82,8 @@ extension Ledger {
     at point: ReplayPoint, rules: ReplayRules,
     _ body: (AccountProjection) throws -> Void
   ) throws(LedgerError) {
-    try storeCall {
-      try store.read { transaction in
-        let fold = LogFold(point: point, rules: rules)
-        let part = try fold.scan(in: transaction, from: 1, through: transaction.lastPosition)
-        try fold.fold([part], threads: 1) { _, projection in try body(projection) }
-      }
+    try forEachFold(at: point, threads: 1, with: Self.projecting(at: point, rules: rules)) {
+      try body($0)
     }
   }
 

@@ -33,8 +33,6 @@ import TierlineStore
 struct LogFold {
   /// The point the replay describes.
   let point: ReplayPoint
-  /// The rules the fold applies.
-  let rules: ReplayRules
 
   /// The span of map addresses read between two releases of map pages, 8 MiB.
   ///
@@ -119,14 +117,14 @@ struct LogFold {
   }
 
   /// Folds every account of `parts`, which cover consecutive ranges of the log in
-  /// order, and calls `body` with each account's id bytes and projection in id byte
-  /// order.
+  /// order, with `folding`, and calls `body` with each account's id bytes and output in
+  /// id byte order.
   ///
   /// With more than one thread, the groups are folded in parallel, and a group's
-  /// projections are held only until every group before it has been handed over.
-  func fold(
-    _ parts: [LogPart], threads: Int,
-    _ body: ([UInt8], AccountProjection) throws -> Void
+  /// outputs are held only until every group before it has been handed over.
+  func fold<Fold: AccountEventFold, Output>(
+    _ parts: [LogPart], threads: Int, with folding: AccountFolding<Fold, Output>,
+    _ body: ([UInt8], Output) throws -> Void
   ) throws {
     // 1. Join the parts: one account table, one list of metric names and one copy
     // buffer, with each part's numbers mapped into them.
@@ -206,7 +204,7 @@ struct LogFold {
     // 3. Sort each group by account number, keeping log order within an account, and
     // fold its accounts in that order.
     let context = GroupContext(
-      point: point, rules: rules, names: metrics.names, table: table,
+      folding: folding, names: metrics.names, table: table,
       slotOfRank: slotOfRank, accountCount: accountCount, groupShift: groupShift,
       partCount: parts.count, groupCount: groupCount)
     let largestGroup =
@@ -225,7 +223,7 @@ struct LogFold {
       }
       // Workers fold the groups in turn. This thread hands a group's projections over once
       // that group and every one before it are done, so few are held at once.
-      let results = ThreadResults<[([UInt8], AccountProjection)]>(count: groupCount)
+      let results = ThreadResults<[([UInt8], Output)]>(count: groupCount)
       let ready = (0..<groupCount).map { _ in DispatchSemaphore(value: 0) }
       let finished = DispatchGroup()
       nonisolated(unsafe) let sharedCopies = copies
@@ -238,7 +236,7 @@ struct LogFold {
             // After a failure the remaining groups are skipped, but still signalled, so
             // the waiting thread always wakes.
             if !results.hasFailed {
-              var projected: [([UInt8], AccountProjection)] = []
+              var projected: [([UInt8], Output)] = []
               do {
                 try context.fold(
                   group: group, sharedLists, scratch: scratch, copies: sharedCopies
@@ -305,11 +303,28 @@ final class LogPart: @unchecked Sendable {
   }
 }
 
+/// The two steps of a replay's fold of each account: the fold it starts from, and the
+/// output it hands over once the account's last visible event is applied.
+public struct AccountFolding<Fold: AccountEventFold, Output>: Sendable {
+  /// Returns a fold for an account with no events applied yet.
+  let start: @Sendable (AccountID) -> Fold
+  /// Returns what the replay hands over for a folded account.
+  let finish: @Sendable (Fold) -> Output
+
+  /// Creates a folding from its two steps.
+  public init(
+    start: @escaping @Sendable (AccountID) -> Fold,
+    finish: @escaping @Sendable (Fold) -> Output
+  ) {
+    self.start = start
+    self.finish = finish
+  }
+}
+
 /// The read-only inputs that folding a group of accounts needs besides the group, shared
 /// by the folding threads.
-private struct GroupContext: @unchecked Sendable {
-  let point: ReplayPoint
-  let rules: ReplayRules
+private struct GroupContext<Fold: AccountEventFold, Output>: @unchecked Sendable {
+  let folding: AccountFolding<Fold, Output>
   let names: [String]
   let table: AccountTable
   let slotOfRank: [Int]
@@ -320,12 +335,12 @@ private struct GroupContext: @unchecked Sendable {
   let groupCount: Int
 
   /// Sorts the group's entries into `scratch` by account number, folds each account
-  /// and calls `body` with its id bytes and projection, in number order. The group's
-  /// lists, part `p`'s at `p * groupCount + group`, are empty afterwards.
+  /// and calls `body` with its id bytes and output, in number order. The group's lists,
+  /// part `p`'s at `p * groupCount + group`, are empty afterwards.
   func fold(
     group: Int, _ lists: UnsafeMutableBufferPointer<EntryChunks>,
     scratch: UnsafeMutableBufferPointer<FoldEntry>,
-    copies: UnsafeRawBufferPointer, _ body: ([UInt8], AccountProjection) throws -> Void
+    copies: UnsafeRawBufferPointer, _ body: ([UInt8], Output) throws -> Void
   ) throws {
     let firstRank = group << groupShift
     let rankCount = min(accountCount, firstRank + (1 << groupShift)) - firstRank
@@ -340,15 +355,11 @@ private struct GroupContext: @unchecked Sendable {
         account.sort { $0.sorts(before: $1) }
       }
       let id = table.id(of: slotOfRank[firstRank + local])
-      var state = AccountState(
-        account: AccountID(normalized: String(decoding: id, as: UTF8.self)),
-        playbook: rules.playbook)
+      var state = folding.start(AccountID(normalized: String(decoding: id, as: UTF8.self)))
       for entry in account {
         try entry.apply(to: &state, metricNames: names, copies: copies)
       }
-      try body(
-        id,
-        state.projection(asOf: point.asOf, knownAt: point.knownAt, rulesVersion: rules.version))
+      try body(id, folding.finish(state))
     }
   }
 }
@@ -412,8 +423,8 @@ struct FoldEntry {
   }
 
   @inline(__always)
-  func apply(
-    to state: inout AccountState, metricNames: [String], copies: UnsafeRawBufferPointer
+  func apply<Fold: AccountEventFold>(
+    to state: inout Fold, metricNames: [String], copies: UnsafeRawBufferPointer
   ) throws {
     if tag >= 0 {
       state.applyUsage(

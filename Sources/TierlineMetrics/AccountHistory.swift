@@ -44,37 +44,71 @@ public final class AccountHistory: Sendable {
   ///   - events: one account's events in (occurred_at, position) order, already cut at
   ///     the view's valid and transaction time.
   ///   - asOf: the valid time of the projection.
-  public init(
+  public convenience init(
     account: AccountID, events: [RecordedEvent], playbook: Playbook, rulesVersion: String,
     asOf: Timestamp, knownAt: Timestamp
   ) {
-    var state = AccountState(account: account, playbook: playbook)
+    var fold = Fold(account: account, playbook: playbook)
+    for recorded in events {
+      fold.apply(recorded.event, position: recorded.position)
+    }
+    self.init(fold, asOf: asOf, knownAt: knownAt, rulesVersion: rulesVersion)
+  }
+
+  /// Creates the history of a finished fold, with its projection at `asOf`.
+  public init(_ fold: Fold, asOf: Timestamp, knownAt: Timestamp, rulesVersion: String) {
+    let state = fold.state
+    self.projection = state.projection(asOf: asOf, knownAt: knownAt, rulesVersion: rulesVersion)
+    self.firstLandedAt = fold.firstLandedAt.map { Timestamp(microseconds: $0) }
+    self.landingTier = fold.landingTier
+    self.landingACVMinorUnits = fold.landingACV
+    self.currencyDigits = state.currentCurrencyDigits
+    self.zone = ZoneCalendar(identifier: state.timeZoneIdentifier) ?? .utc
+    self.standings = fold.standings
+  }
+
+  /// One account's fold that records each change of tier or ACV, fed one event at a
+  /// time by a replay or by `init(account:events:playbook:rulesVersion:asOf:knownAt:)`.
+  public struct Fold: AccountEventFold, Sendable {
+    /// The folded state.
+    public private(set) var state: AccountState
     var standings: [Standing] = []
-    var firstLandedAt: Timestamp?
+    var firstLandedAt: Int64?
     var landingTier: String?
     var landingACV: Int64 = 0
-    for recorded in events {
-      state.apply(recorded.event, position: recorded.position)
+
+    /// Creates the fold of an account with no events applied yet.
+    public init(account: AccountID, playbook: Playbook) {
+      state = AccountState(account: account, playbook: playbook)
+    }
+
+    public mutating func apply(_ event: Event, position: UInt64) {
+      state.apply(event, position: position)
+      noteStanding(at: event.occurredAt.microseconds)
+    }
+
+    /// Applies a usage event, which changes neither tier nor ACV.
+    public mutating func applyUsage(
+      metric: String, millionths: Int64, occurredAt: Int64, position: UInt64
+    ) {
+      state.applyUsage(
+        metric: metric, millionths: millionths, occurredAt: occurredAt, position: position)
+    }
+
+    /// Records the landing and any change of tier or ACV after an event at `at`.
+    private mutating func noteStanding(at: Int64) {
       let tier = state.currentTier
       let acv = state.currentACVMinorUnits
       if firstLandedAt == nil, let tier {
-        firstLandedAt = recorded.event.occurredAt
+        firstLandedAt = at
         landingTier = tier
         landingACV = acv
       }
       let last = standings.last
       if firstLandedAt != nil, last?.tier != tier || last?.acvMinorUnits != acv {
-        standings.append(
-          Standing(at: recorded.event.occurredAt.microseconds, tier: tier, acvMinorUnits: acv))
+        standings.append(Standing(at: at, tier: tier, acvMinorUnits: acv))
       }
     }
-    self.projection = state.projection(asOf: asOf, knownAt: knownAt, rulesVersion: rulesVersion)
-    self.firstLandedAt = firstLandedAt
-    self.landingTier = landingTier
-    self.landingACVMinorUnits = landingACV
-    self.currencyDigits = state.currentCurrencyDigits
-    self.zone = ZoneCalendar(identifier: state.timeZoneIdentifier) ?? .utc
-    self.standings = standings
   }
 
   /// Returns the ACV in minor units in force at `instant`: 0 before landing and while

@@ -20,22 +20,70 @@ public enum FirstReadiness {
   public static func instant(
     account: AccountID, events: [RecordedEvent], playbook: Playbook, asOf: Timestamp
   ) -> Timestamp? {
-    var state = AccountState(account: account, playbook: playbook)
-    var index = 0
-    while index < events.count {
-      let start = events[index].event.occurredAt
-      while index < events.count, events[index].event.occurredAt == start {
-        state.apply(events[index].event, position: events[index].position)
-        index += 1
+    var fold = Fold(account: account, playbook: playbook)
+    for recorded in events {
+      fold.apply(recorded.event, position: recorded.position)
+    }
+    return fold.instant(asOf: asOf)
+  }
+
+  /// The search as a fold fed one event at a time, in fold order: each interval between
+  /// two event times is checked once the first event after it arrives, and the last one
+  /// by `instant(asOf:)`.
+  public struct Fold: AccountEventFold, Sendable {
+    private var state: AccountState
+    /// The occurred time of the events applied last, which starts the open interval.
+    private var intervalStart: Int64?
+    /// The first ready instant, once found; later events change nothing.
+    private var found: Timestamp?
+
+    /// Creates the search for an account with no events applied yet.
+    public init(account: AccountID, playbook: Playbook) {
+      state = AccountState(account: account, playbook: playbook)
+    }
+
+    public mutating func apply(_ event: Event, position: UInt64) {
+      guard found == nil else { return }
+      advance(to: event.occurredAt.microseconds)
+      state.apply(event, position: position)
+    }
+
+    public mutating func applyUsage(
+      metric: String, millionths: Int64, occurredAt: Int64, position: UInt64
+    ) {
+      guard found == nil else { return }
+      advance(to: occurredAt)
+      state.applyUsage(
+        metric: metric, millionths: millionths, occurredAt: occurredAt, position: position)
+    }
+
+    /// Returns the first ready instant at or before `asOf`, or nil when there is none.
+    public func instant(asOf: Timestamp) -> Timestamp? {
+      if let found { return found }
+      guard let start = intervalStart else { return nil }
+      return Self.firstReady(state, from: Timestamp(microseconds: start), through: asOf)
+    }
+
+    /// Closes the open interval when an event at a later time than its start arrives.
+    private mutating func advance(to time: Int64) {
+      guard let start = intervalStart, time != start else {
+        intervalStart = time
+        return
       }
-      let end =
-        index < events.count
-        ? Timestamp(microseconds: events[index].event.occurredAt.microseconds - 1) : asOf
-      guard end >= start, state.isReady(at: end) else { continue }
+      found = Self.firstReady(
+        state, from: Timestamp(microseconds: start), through: Timestamp(microseconds: time - 1))
+      intervalStart = time
+    }
+
+    /// Returns the first instant in [`start`, `end`] at which `state`, fixed over that
+    /// interval, is ready, or nil when it is not ready at `end`.
+    private static func firstReady(
+      _ state: AccountState, from start: Timestamp, through end: Timestamp
+    ) -> Timestamp? {
+      guard end >= start, state.isReady(at: end) else { return nil }
       if state.isReady(at: start) { return start }
       return firstReadyDayStart(state, after: start, through: end)
     }
-    return nil
   }
 
   /// Returns the start of the first local day in (`start`, `end`] at which `state` is

@@ -6,13 +6,15 @@ extension Ledger {
   public func histories(at point: ReplayPoint, rules: ReplayRules) throws(LedgerError)
     -> [AccountHistory]
   {
-    var histories: [AccountHistory] = []
-    try forEachHistory(at: point) { account, events in
-      histories.append(
-        AccountHistory(
-          account: account, events: events, playbook: rules.playbook,
-          rulesVersion: rules.version, asOf: point.asOf, knownAt: point.knownAt))
+    // The full replay reads the log once and skips building an event for most usage
+    // records, which change neither tier nor ACV.
+    let folding = AccountFolding { account in
+      AccountHistory.Fold(account: account, playbook: rules.playbook)
+    } finish: { fold in
+      AccountHistory(fold, asOf: point.asOf, knownAt: point.knownAt, rulesVersion: rules.version)
     }
+    var histories: [AccountHistory] = []
+    try forEachFold(at: point, threads: 1, with: folding) { histories.append($0) }
     return histories
   }
 

@@ -1,6 +1,7 @@
 import TierlineEvents
 import TierlineLedger
 import TierlinePlaybook
+import TierlineProjections
 
 /// The consequences of replacing one playbook with another over the whole history.
 ///
@@ -65,26 +66,23 @@ extension Ledger {
     var after: [AccountHistory] = []
     var changes: [RulesDiff.ReadinessChange] = []
     var attributionChanges: [RulesDiff.AttributionChange] = []
-    try forEachHistory(at: point) { account, events in
-      let old = AccountHistory(
-        account: account, events: events, playbook: baseline.playbook,
-        rulesVersion: baseline.version, asOf: point.asOf, knownAt: point.knownAt)
-      let new = AccountHistory(
-        account: account, events: events, playbook: candidate.playbook,
-        rulesVersion: candidate.version, asOf: point.asOf, knownAt: point.knownAt)
+    let folding = AccountFolding { account in
+      RulesDiff.Fold(account: account, baseline: baseline, candidate: candidate)
+    } finish: { fold in
+      fold.finish(at: point, baseline: baseline, candidate: candidate)
+    }
+    try forEachFold(at: point, threads: 1, with: folding) { folded in
+      let (old, new) = (folded.before, folded.after)
       before.append(old)
       after.append(new)
-
-      let firstBefore = FirstReadiness.instant(
-        account: account, events: events, playbook: baseline.playbook, asOf: point.asOf)
-      let firstAfter = FirstReadiness.instant(
-        account: account, events: events, playbook: candidate.playbook, asOf: point.asOf)
-      if old.projection.ready != new.projection.ready || firstBefore != firstAfter {
+      if old.projection.ready != new.projection.ready
+        || folded.firstReadyBefore != folded.firstReadyAfter
+      {
         changes.append(
           RulesDiff.ReadinessChange(
-            account: account.value, readyBefore: old.projection.ready,
-            readyAfter: new.projection.ready, firstReadyBefore: firstBefore,
-            firstReadyAfter: firstAfter))
+            account: old.account, readyBefore: old.projection.ready,
+            readyAfter: new.projection.ready, firstReadyBefore: folded.firstReadyBefore,
+            firstReadyAfter: folded.firstReadyAfter))
       }
       attributionChanges += RulesDiff.attributionChanges(old, new)
     }
@@ -138,5 +136,63 @@ extension RulesDiff {
           after: expansion.attributedTo))
     }
     return changes
+  }
+}
+
+extension RulesDiff {
+  /// One account's folds under both playbooks, fed together by one replay.
+  struct Fold: AccountEventFold, Sendable {
+    var before: AccountHistory.Fold
+    var after: AccountHistory.Fold
+    var firstBefore: FirstReadiness.Fold
+    var firstAfter: FirstReadiness.Fold
+
+    init(account: AccountID, baseline: ReplayRules, candidate: ReplayRules) {
+      before = AccountHistory.Fold(account: account, playbook: baseline.playbook)
+      after = AccountHistory.Fold(account: account, playbook: candidate.playbook)
+      firstBefore = FirstReadiness.Fold(account: account, playbook: baseline.playbook)
+      firstAfter = FirstReadiness.Fold(account: account, playbook: candidate.playbook)
+    }
+
+    mutating func apply(_ event: Event, position: UInt64) {
+      before.apply(event, position: position)
+      after.apply(event, position: position)
+      firstBefore.apply(event, position: position)
+      firstAfter.apply(event, position: position)
+    }
+
+    mutating func applyUsage(
+      metric: String, millionths: Int64, occurredAt: Int64, position: UInt64
+    ) {
+      before.applyUsage(
+        metric: metric, millionths: millionths, occurredAt: occurredAt, position: position)
+      after.applyUsage(
+        metric: metric, millionths: millionths, occurredAt: occurredAt, position: position)
+      firstBefore.applyUsage(
+        metric: metric, millionths: millionths, occurredAt: occurredAt, position: position)
+      firstAfter.applyUsage(
+        metric: metric, millionths: millionths, occurredAt: occurredAt, position: position)
+    }
+
+    /// Returns both histories and both first ready instants at `point`.
+    func finish(at point: ReplayPoint, baseline: ReplayRules, candidate: ReplayRules)
+      -> Folded
+    {
+      Folded(
+        before: AccountHistory(
+          before, asOf: point.asOf, knownAt: point.knownAt, rulesVersion: baseline.version),
+        after: AccountHistory(
+          after, asOf: point.asOf, knownAt: point.knownAt, rulesVersion: candidate.version),
+        firstReadyBefore: firstBefore.instant(asOf: point.asOf),
+        firstReadyAfter: firstAfter.instant(asOf: point.asOf))
+    }
+  }
+
+  /// The output of `Fold` for one account.
+  struct Folded: Sendable {
+    var before: AccountHistory
+    var after: AccountHistory
+    var firstReadyBefore: Timestamp?
+    var firstReadyAfter: Timestamp?
   }
 }

@@ -1,0 +1,18 @@
+import TierlineEvents
+import TierlinePlaybook
+
+/// A fold of one account's events, which a replay feeds in fold order: occurred time,
+/// then log position, cut at the replay's valid and transaction time.
+///
+/// A full replay reads most usage records without building an `Event` and hands them to
+/// `applyUsage`. Every other record goes to `apply`, including a usage record that the
+/// replay could not read that way.
+public protocol AccountEventFold {
+  /// Applies one event of any type.
+  mutating func apply(_ event: Event, position: UInt64)
+  /// Applies one `usage.recorded` event given by its fields, as `apply` would apply the
+  /// whole event.
+  mutating func applyUsage(metric: String, millionths: Int64, occurredAt: Int64, position: UInt64)
+}
+
+extension AccountState: AccountEventFold {}
