@@ -56,10 +56,11 @@ public struct RulesDiff: Sendable {
 }
 
 extension Ledger {
-  /// Folds the history at `options.asOf` under `baseline` and `candidate` and compares
-  /// readiness, first ready instants, trigger firings, attribution and every metric.
+  /// Folds the history at `options.asOf` under `baseline` and `candidate`, on `threads`
+  /// threads, and compares readiness, first ready instants, trigger firings, attribution
+  /// and every metric.
   public func rulesDiff(
-    baseline: ReplayRules, candidate: ReplayRules, options: MetricsOptions
+    baseline: ReplayRules, candidate: ReplayRules, options: MetricsOptions, threads: Int = 1
   ) throws(LedgerError) -> RulesDiff {
     let point = ReplayPoint(asOf: options.asOf, knownAt: options.knownAt)
     var before: [AccountHistory] = []
@@ -71,7 +72,7 @@ extension Ledger {
     } finish: { fold in
       fold.finish(at: point, baseline: baseline, candidate: candidate)
     }
-    try forEachFold(at: point, threads: 1, with: folding) { folded in
+    try forEachFold(at: point, threads: threads, with: folding) { folded in
       let (old, new) = (folded.before, folded.after)
       before.append(old)
       after.append(new)

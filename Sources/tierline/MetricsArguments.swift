@@ -23,12 +23,13 @@ func computeMetrics(_ arguments: ParsedArguments, context: CommandContext) throw
 {
   let requested = try requestedPoint(arguments, validTimeOption: "as-of")
   _ = try metricsOptions(arguments, point: requested.provisional)
+  let threads = try threadsOption(arguments)
   let override = try playbookOption(arguments)
   let ledger = try Ledger.open(directory: context.storeDirectory)
   let point = try requested.resolved(in: ledger)
   let options = try metricsOptions(arguments, point: point)
   let rules = try ledger.replayRules(at: point, override: override)
-  return (ledger, point, try ledger.metrics(options: options, rules: rules))
+  return (ledger, point, try ledger.metrics(options: options, rules: rules, threads: threads))
 }
 
 func metricsOptions(_ arguments: ParsedArguments, point: ReplayPoint) throws -> MetricsOptions {
@@ -80,4 +81,5 @@ let metricsOptionSpecs = [
     name: "small-after-months", valueName: "N",
     help: "months on the landing tier that make an account permanently small (default 18)"),
   rulesOptionSpec,
+  threadsOptionSpec,
 ]

@@ -15,10 +15,7 @@ enum ReplayCommand: Command {
       knownAtOptionSpec,
       OptionSpec(name: "account", valueName: "ID", help: "only this account"),
       rulesOptionSpec,
-      OptionSpec(
-        name: "threads", valueName: "N",
-        help: "fold every account on N threads (default 1); more threads hold more "
-          + "projections in memory at once"),
+      threadsOptionSpec,
       OptionSpec(name: "json", valueName: nil, help: "print one JSON projection per line"),
     ],
     positionals: [],
@@ -28,10 +25,7 @@ enum ReplayCommand: Command {
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
     let requested = try requestedPoint(arguments, validTimeOption: "as-of")
     let account = try arguments.value("account").map(accountArgument)
-    let threads =
-      try arguments.value("threads").map {
-        try parseIntegerOption($0, option: "threads", range: 1...256)
-      } ?? 1
+    let threads = try threadsOption(arguments)
     if account != nil, threads > 1 {
       throw UsageError(
         "--threads applies to a replay of every account; leave it out with --account")

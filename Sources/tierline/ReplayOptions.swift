@@ -67,6 +67,16 @@ let knownAtOptionSpec = OptionSpec(
   help: "transaction time: leave out events recorded after K (default, and at most: the "
     + "latest append or activation, so the answer can be repeated)")
 let jsonOptionSpec = OptionSpec(name: "json", valueName: nil, help: "print JSON")
+let threadsOptionSpec = OptionSpec(
+  name: "threads", valueName: "N",
+  help: "fold every account on N threads (default 1); more threads hold more "
+    + "projections in memory at once")
+
+/// Reads --threads, from 1 to 256; 1 when it is absent.
+func threadsOption(_ arguments: ParsedArguments) throws(UsageError) -> Int {
+  guard let text = arguments.value("threads") else { return 1 }
+  return try parseIntegerOption(text, option: "threads", range: 1...256)
+}
 let timeFormatsHelp = """
   Times are RFC 3339 with an offset (2025-06-30T12:00:00Z) or a date (2025-06-30),
   which means the last microsecond of that day in UTC.

@@ -8,7 +8,7 @@ enum RulesCommand: Command {
     name: "rules",
     summary: "Activate, list, show or compare (diff) versions of the rules.",
     usage: "activate FILE [--effective T] | list | show VERSION | "
-      + "diff CANDIDATE [--against VERSION] [--as-of T] [--known-at K] [--json]",
+      + "diff CANDIDATE [--against VERSION] [--as-of T] [--known-at K] [--threads N] [--json]",
     options: [
       OptionSpec(
         name: "effective", valueName: "T",
@@ -20,6 +20,10 @@ enum RulesCommand: Command {
       OptionSpec(
         name: "as-of", valueName: "T", help: "diff: valid time of the comparison (default: now)"),
       knownAtOptionSpec,
+      OptionSpec(
+        name: "threads", valueName: "N",
+        help: "diff: fold every account on N threads (default 1); more threads hold more "
+          + "projections in memory at once"),
       OptionSpec(name: "json", valueName: nil, help: "print JSON"),
     ],
     positionals: ["ACTION", "FILE|VERSION|CANDIDATE"],

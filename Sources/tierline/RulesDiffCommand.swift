@@ -9,6 +9,7 @@ enum RulesDiffCommand {
     throws
   {
     let requested = try requestedPoint(arguments, validTimeOption: "as-of")
+    let threads = try threadsOption(arguments)
     let ledger = try Ledger.open(directory: context.storeDirectory)
     let point = try requested.resolved(in: ledger)
     let candidate = try ledger.replayRules(
@@ -24,7 +25,8 @@ enum RulesDiffCommand {
       baseline = try ledger.replayRules(at: point)
     }
     let options = MetricsOptions(asOf: point.asOf, knownAt: point.knownAt)
-    let diff = try ledger.rulesDiff(baseline: baseline, candidate: candidate, options: options)
+    let diff = try ledger.rulesDiff(
+      baseline: baseline, candidate: candidate, options: options, threads: threads)
 
     if arguments.flag("json") {
       let bytes = diff.json().serialized(sortingKeys: false)

@@ -27,6 +27,42 @@ struct MetricsCommandTests {
     #expect(version.hasPrefix("sha256:"))
   }
 
+  @Test("threads give the same output")
+  func threadsSameOutput() throws {
+    let generated = try Tierline.run(["generate", "--accounts", "40", "--seed", "3"])
+    #expect(generated.status == 0, "\(generated.standardError)")
+    let ledger = try CLILedger(generated.lines)
+
+    // The candidate for `rules diff` lowers the usage threshold of the rules in force.
+    let point = ["--as-of", "2026-01-01", "--known-at", "2100-01-01"]
+    let directory = try TemporaryDirectory()
+    let candidate = directory.path("candidate.json")
+    let listed = try ledger.run(["rules", "list"])
+    let version = try #require(
+      listed.standardOutput.split(separator: " ").first { $0.hasPrefix("sha256:") })
+    let playbook = try ledger.run(["rules", "show", String(version)])
+    #expect(playbook.standardOutput.contains(#""threshold":"0.8""#))
+    try playbook.standardOutput.replacingOccurrences(
+      of: #""threshold":"0.8""#, with: #""threshold":"0.5""#
+    )
+    .write(toFile: candidate, atomically: true, encoding: .utf8)
+    let commands = [
+      ["metrics", "--json"], ["metrics"], ["rules", "diff", candidate, "--json"],
+      ["report", "--html", directory.path("report.html")],
+    ]
+    for command in commands {
+      let single = try ledger.run(command + point)
+      let report = command.first == "report" ? try String(contentsOfFile: command[2]) : ""
+      for threads in ["2", "3"] {
+        let parallel = try ledger.run(command + point + ["--threads", threads])
+        #expect(parallel.standardOutput == single.standardOutput, "\(command) on \(threads)")
+        if command.first == "report" {
+          #expect(try String(contentsOfFile: command[2]) == report, "report on \(threads)")
+        }
+      }
+    }
+  }
+
   @Test("options change CAC figures")
   func options() throws {
     let ledger = try CLILedger(januaryCohortLines)
