@@ -23,6 +23,9 @@ public struct ImportPlan: Sendable {
   /// changes after it do. When the ledger rejects one, the account's later events of
   /// this input are rejected with it rather than stored without it.
   public var accountEventsChain = false
+  /// Accounts whose state before this input is taken as already in the ledger, each with
+  /// the first record that assumes it, in input order.
+  public private(set) var assumedAccounts: [(account: AccountID, line: Int)] = []
 
   private var indexByID: [String: Int] = [:]
   private var sourceRecords: [String: (line: Int, value: JSONValue)] = [:]
@@ -30,6 +33,13 @@ public struct ImportPlan: Sendable {
   /// Creates an empty plan.
   public init(unit: String = "line") {
     self.unit = unit
+  }
+
+  /// Notes that the record at `line` takes the state of `account` before this input as
+  /// already in the ledger.
+  public mutating func assume(account: AccountID, line: Int) {
+    guard !assumedAccounts.contains(where: { $0.account == account }) else { return }
+    assumedAccounts.append((account, line))
   }
 
   /// Records a rejected input record.

@@ -44,6 +44,13 @@ public enum ImportRunner {
     report.warnings = plan.warnings
     report.rejections = plan.rejections
 
+    for (account, line) in plan.assumedAccounts where try ledger.log(of: account).isEmpty {
+      report.warnings.append(
+        "\(plan.unit) \(line): the update takes \(jsonQuoted(account.value))'s earlier "
+          + "subscription state as already in the ledger, but the ledger has no event of that "
+          + "account, so it stays not landed; import the export that starts at the "
+          + "subscription's creation first")
+    }
     let previews = try ledger.preview(plan.events)
     // The line of each account's first event that the ledger rejected, when later events
     // of the account build on it.

@@ -145,6 +145,9 @@ private struct StripeCustomers {
       // taken as already in the ledger.
       subscriptions[customer, default: [:]][subscription.id] = previous
       builder.seed(account: customer, acv: total(of: customer))
+      if previous.acv.minorUnits > 0, let account = try? AccountID(customer) {
+        plan.assume(account: account, line: line)
+      }
     }
     subscriptions[customer, default: [:]][subscription.id] = subscription
 

@@ -238,6 +238,38 @@ struct ImportCommandTests {
     #expect(dryRun.lines.contains { $0.hasPrefix("reject line 1: created: 10000000000000") })
   }
 
+  @Test("stripe update of an unseen subscription warns")
+  func stripeAssumedState() throws {
+    func subscription(_ type: String, id: String, created: Int, quantity: Int) -> String {
+      """
+      {"id":"\(id)","object":"event","type":"customer.subscription.\(type)",\
+      "created":\(created),"data":{"object":{"id":"sub_1","customer":"cus_1",\
+      "status":"active","currency":"usd","items":{"data":[{"id":"si_1","quantity":\(quantity),\
+      "price":{"id":"p","unit_amount":50000,"recurring":{"interval":"month"}}}]}},\
+      "previous_attributes":{"items":{"data":[{"id":"si_1","quantity":1,\
+      "price":{"id":"p","unit_amount":50000,"recurring":{"interval":"month"}}}]}}}}
+      """
+    }
+    let update = try write(
+      subscription("updated", id: "evt_2", created: 1_710_000_000, quantity: 3) + "\n",
+      to: "update.ndjson")
+    let alone = try Tierline.run(["--store", store, "import", "stripe", update, "--dry-run"])
+    #expect(alone.status == 0, "\(alone.standardError)")
+    #expect(alone.standardError.contains(#"takes "cus_1"'s earlier subscription state"#))
+    #expect(alone.standardError.contains("stays not landed"))
+
+    // Once the ledger has the landing, the same update assumes nothing new.
+    let created = try write(
+      subscription("created", id: "evt_1", created: 1_700_000_000, quantity: 1) + "\n",
+      to: "created.ndjson")
+    let landed = try Tierline.run(["--store", store, "import", "stripe", created])
+    #expect(landed.status == 0, "\(landed.standardError)")
+    let after = try Tierline.run(["--store", store, "import", "stripe", update])
+    #expect(after.status == 0, "\(after.standardError)")
+    #expect(!after.standardError.contains("warning"))
+    #expect(after.standardOutput.contains("Appended 1 event,"))
+  }
+
   @Test("stripe page with more pages warns")
   func stripeMorePages() throws {
     let path = try write(

@@ -9,7 +9,8 @@
 #
 # Scratch data, the peers' venv and raw results go to tools/bench/work/ (git-ignored).
 # Needs: swift, cc, hyperfine, liblmdb-dev, libsqlite3-dev, python3-venv, perf
-# (optional), /usr/bin/time.
+# (optional), /usr/bin/time. Missing Debian packages among them are installed with
+# apt-get, except perf, whose package name depends on the kernel.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -44,6 +45,21 @@ rm -rf "$results"
 mkdir -p "$results"
 
 log() { printf '%s  %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+missing=()
+command -v hyperfine >/dev/null 2>&1 || missing+=(hyperfine)
+command -v cc >/dev/null 2>&1 || missing+=(gcc)
+[ -x /usr/bin/time ] || missing+=(time)
+dpkg -s liblmdb-dev >/dev/null 2>&1 || missing+=(liblmdb-dev)
+dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing+=(libsqlite3-dev)
+python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  log "installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
 # Appends the step name and the load averages to results/load.txt.
 note_load() { printf '%s\t%s\n' "$1" "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$results/load.txt"; }
 
@@ -57,7 +73,8 @@ cc -O2 -Wall -Wextra -o "$work/index_layouts" "$bench/index_layouts.c" -llmdb
 if [ "$python_peer" = 1 ] && [ ! -x "$work/venv/bin/python" ]; then
   log "installing eventsourcing into $work/venv"
   python3 -m venv "$work/venv"
-  "$work/venv/bin/pip" install --quiet eventsourcing
+  # The version the recorded runs used; a newer release may change the peer's speed.
+  "$work/venv/bin/pip" install --quiet 'eventsourcing==9.5.6'
 fi
 
 {
