@@ -7,16 +7,28 @@ cd "$(dirname "$0")/.."
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
   export PATH="/opt/swift/usr/bin:$PATH"
 fi
+# The README runs tools/setup.sh first; running it again here costs a check of two
+# packages and lets this script work alone.
 bash tools/setup.sh
 swift build -c release --product tierline
 tierline=".build/release/tierline"
 store="${1:-$(mktemp -d)/demo.ledger}"
 
-set -x
+# Prints each command before its output, on standard output, so the two stay in order.
+show() {
+  echo
+  echo "\$ $*"
+}
+
+show tierline init
 "$tierline" --store "$store" init
+show "tierline generate --accounts 200 --seed 1 | tierline append -"
 "$tierline" generate --accounts 200 --seed 1 | "$tierline" --store "$store" append -
+show "tierline replay --as-of 2025-06-30   (the first 25 lines of 200 accounts)"
 "$tierline" --store "$store" replay --as-of 2025-06-30 | head -n 25
+show tierline why acct-000001 --at 2025-06-30
 "$tierline" --store "$store" why acct-000001 --at 2025-06-30
+show "tierline due --on 2024-06-01   (the first 20 lines)"
 "$tierline" --store "$store" due --on 2024-06-01 | head -n 20
-set +x
+echo
 echo "The demo ledger is $store; try more commands with --store $store, remove it when done."

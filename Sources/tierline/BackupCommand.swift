@@ -6,7 +6,7 @@ enum BackupCommand: Command {
   static let spec = CommandSpec(
     name: "backup",
     summary: "Write a compacted, consistent copy of the ledger into a directory.",
-    usage: "DIR [--json]",
+    usage: "DIR [--no-verify] [--json]",
     options: [
       OptionSpec(
         name: "no-verify", valueName: nil,

@@ -16,8 +16,8 @@ enum MetricsCommand: Command {
     positionals: [],
     requiredPositionals: 0,
     details: timeFormatsHelp + "\n" + """
-      Money is exact and rounded half to even to the cent only when printed. docs/metrics.md
-      defines every figure.
+      Money is exact, and rounded half to even to the currency's decimals only when
+      printed. docs/metrics.md defines every figure.
       """)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {

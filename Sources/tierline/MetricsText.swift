@@ -50,6 +50,9 @@ enum MetricsText {
     for (type, arr) in metrics.attribution.byTrigger {
       lines.append("  trigger " + type.rightPadded(15) + metrics.moneyText(arr).leftPadded(14))
     }
+    if !metrics.attribution.byTrigger.isEmpty {
+      lines.append("  (an expansion credited to several triggers counts in each trigger's line)")
+    }
     for (owner, arr) in metrics.attribution.byOwner {
       lines.append("  owner   " + owner.rightPadded(15) + metrics.moneyText(arr).leftPadded(14))
     }
