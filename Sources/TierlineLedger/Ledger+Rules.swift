@@ -17,6 +17,20 @@ public struct RulesActivation: Hashable, Sendable {
 }
 
 extension Ledger {
+  /// Returns the canonical JSON of `playbook`, which the ledger stores.
+  /// - Throws: `.invalidInput` when it is larger than the store takes.
+  static func storablePlaybook(_ playbook: Playbook) throws(LedgerError) -> [UInt8] {
+    let value = playbook.canonicalJSON()
+    guard value.count <= EventStore.maximumAuxValueSize else {
+      throw LedgerError(
+        .invalidInput,
+        "the playbook takes \(value.count) bytes as canonical JSON, more than the "
+          + "\(EventStore.maximumAuxValueSize) bytes a ledger stores; remove unused tiers, "
+          + "metrics or text")
+    }
+    return value
+  }
+
   /// Stores an activation of `playbook` that is in force from `effectiveAt`.
   ///
   /// Activations are never removed. A later activation with the same effective time
@@ -33,7 +47,7 @@ extension Ledger {
     let nextEffective = existing.map(\.effectiveAt).filter { $0 > effectiveAt }.min()
     let checkedThrough = try checkTiers(
       of: playbook, before: nextEffective, action: "activate these rules")
-    let value = playbook.canonicalJSON()
+    let value = try Self.storablePlaybook(playbook)
     try storeCall {
       try store.write { transaction in
         // The check above read the log in its own transaction, so the events appended

@@ -79,6 +79,7 @@ public final class Ledger {
     guard !EventStore.isLedger(directory: directory) else {
       throw alreadyExists(directory)
     }
+    let value = try storablePlaybook(playbook)
     let ledger: Ledger
     do {
       let store = try EventStore(
@@ -87,7 +88,6 @@ public final class Ledger {
     } catch {
       throw LedgerError(error)
     }
-    let value = playbook.canonicalJSON()
     let created = try storeCall {
       try ledger.store.write { transaction -> Bool in
         var hasRules = false

@@ -43,6 +43,10 @@ struct LogFold {
   /// layouts.
   static let bytesBetweenReleases = 8 << 20
 
+  /// The number of groups each folding thread may run ahead of the group being handed
+  /// over.
+  static let groupsAheadPerThread = 4
+
   /// The largest number of account groups. A group contains a run of accounts in id
   /// order, few enough that its entries sort within the cache.
   static let maximumGroupCount = 256
@@ -221,30 +225,37 @@ struct LogFold {
         }
         return
       }
-      // Workers fold the groups in turn. This thread hands a group's projections over once
-      // that group and every one before it are done, so few are held at once.
+      // Workers take the groups in order and fold them. This thread hands a group's
+      // outputs over once that group and every one before it are done. A worker takes a
+      // group only when fewer than `window` groups are folded or in progress ahead of the
+      // one being handed over. A slow reader of the output, such as a pipe, then slows the
+      // workers down instead of letting every projection pile up in memory.
       let results = ThreadResults<[([UInt8], Output)]>(count: groupCount)
       let ready = (0..<groupCount).map { _ in DispatchSemaphore(value: 0) }
+      let window = WorkWindow(slots: Self.groupsAheadPerThread * workers)
+      let nextGroup = SharedCounter()
       let finished = DispatchGroup()
       nonisolated(unsafe) let sharedCopies = copies
       finished.enter()
       DispatchQueue.global().async {
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
           let scratch = UnsafeMutableBufferPointer<FoldEntry>.allocate(capacity: largestGroup)
           defer { scratch.deallocate() }
-          for group in stride(from: worker, to: groupCount, by: workers) {
-            // After a failure the remaining groups are skipped, but still signalled, so
-            // the waiting thread always wakes.
-            if !results.hasFailed {
-              var projected: [([UInt8], Output)] = []
-              do {
-                try context.fold(
-                  group: group, sharedLists, scratch: scratch, copies: sharedCopies
-                ) { projected.append(($0, $1)) }
-                results.store(projected, at: group)
-              } catch {
-                results.fail(error)
-              }
+          // Taking the slot before the group keeps groups taken in order, so the group
+          // this thread waits for always has a worker.
+          while window.acquire() {
+            guard !results.hasFailed, let group = nextGroup.take(below: groupCount) else {
+              window.release()
+              break
+            }
+            var projected: [([UInt8], Output)] = []
+            do {
+              try context.fold(
+                group: group, sharedLists, scratch: scratch, copies: sharedCopies
+              ) { projected.append(($0, $1)) }
+              results.store(projected, at: group)
+            } catch {
+              results.fail(error)
             }
             ready[group].signal()
           }
@@ -261,10 +272,12 @@ struct LogFold {
           for (id, projection) in results.take(at: group) ?? [] {
             try body(id, projection)
           }
+          window.release()
         }
       } catch {
-        // Tells the workers to stop early.
+        // Stops the workers, including those waiting for a slot.
         results.fail(error)
+        window.cancel()
         throw error
       }
     }
@@ -648,8 +661,8 @@ struct AccountTable {
     return slot
   }
 
-  /// Returns two words that, with the id's length, determine an id of up to 16 bytes;
-  /// for a longer id they are its first 16 bytes.
+  /// Returns two words that, with the id's length, determine an id of up to 16 bytes.
+  /// For a longer id they are its first 16 bytes.
   ///
   /// A shorter id is read with two overlapping loads rather than copied into a zeroed
   /// buffer, because loading a word right after storing its bytes one by one stalls

@@ -50,3 +50,57 @@ final class ThreadResults<Value>: @unchecked Sendable {
     return slots.compactMap { $0 }
   }
 }
+
+/// A counter that threads take consecutive numbers from.
+final class SharedCounter: @unchecked Sendable {
+  private var next = 0
+  private let lock = NSLock()
+
+  /// Returns the next number and counts it, or nil once the numbers reach `limit`.
+  func take(below limit: Int) -> Int? {
+    lock.withLock {
+      guard next < limit else { return nil }
+      defer { next += 1 }
+      return next
+    }
+  }
+}
+
+/// A number of slots that threads take before starting a piece of work and give back
+/// once its result is used, so that work runs at most that far ahead of its use.
+final class WorkWindow: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var available: Int
+  private var cancelled = false
+
+  init(slots: Int) {
+    available = slots
+  }
+
+  /// Waits for a free slot and takes it. Returns false, without a slot, once `cancel()`
+  /// has been called.
+  func acquire() -> Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    while available == 0, !cancelled { condition.wait() }
+    guard !cancelled else { return false }
+    available -= 1
+    return true
+  }
+
+  /// Gives a slot back.
+  func release() {
+    condition.lock()
+    available += 1
+    condition.signal()
+    condition.unlock()
+  }
+
+  /// Wakes every waiting thread and makes every later `acquire()` return false.
+  func cancel() {
+    condition.lock()
+    cancelled = true
+    condition.broadcast()
+    condition.unlock()
+  }
+}

@@ -16,6 +16,11 @@ enum AuxLayout {
   static let marker: [UInt8] = [0x00, 0x54, 0x4C, 0x43]
   /// The size of the checksum and the marker.
   static let trailerSize = 8
+  /// The largest value a caller may store, 1 MiB: a playbook takes a few KiB.
+  ///
+  /// A read checks the size LMDB reports against it before touching the bytes, because
+  /// a damaged page can report any size, and reading past the file would crash.
+  static let maximumValueSize = 1 << 20
 
   /// Returns `value` followed by its trailer.
   static func sealed(_ value: [UInt8]) -> [UInt8] {
@@ -33,6 +38,12 @@ enum AuxLayout {
   static func unsealed(
     _ stored: UnsafeRawBufferPointer, database: AuxDatabase, key: UnsafeRawBufferPointer
   ) throws(StoreError) -> UnsafeRawBufferPointer {
+    guard stored.count <= maximumValueSize + trailerSize else {
+      throw StoreError(
+        .corrupt,
+        "the \(database.rawValue) value under key \(describeKey(Array(key))) reports "
+          + "\(stored.count) bytes, more than any value stored there, so its page is damaged")
+    }
     guard stored.count >= trailerSize,
       stored[(stored.count - marker.count)...].elementsEqual(marker)
     else { return stored }

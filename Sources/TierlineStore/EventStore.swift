@@ -33,6 +33,8 @@ public final class EventStore: @unchecked Sendable {
   /// The maximum length of an event id, originator or aux key, in bytes (LMDB's default
   /// maximum key size).
   public static let maximumKeyLength = 511
+  /// The largest value an auxiliary database stores, such as a playbook: 1 MiB.
+  public static let maximumAuxValueSize = AuxLayout.maximumValueSize
 
   /// Opens the ledger in `directory`, creating it when `options.createIfMissing` is set.
   ///

@@ -19,6 +19,9 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     /// An auxiliary database no longer has the number of entries the caller read, so a
     /// check made against it is stale. The caller reads again and retries.
     case auxChanged
+    /// Every reader slot of the environment is taken by open read transactions, so a
+    /// retry after some of them end may succeed.
+    case readersFull
   }
 
   /// The kind of failure.
@@ -66,6 +69,11 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
       return StoreError(.mapFull, message, lmdbCode: cause)
     case .corrupted, .pageNotFound:
       return StoreError(.corrupt, message, lmdbCode: cause)
+    case .readersFull:
+      return StoreError(
+        .readersFull,
+        message + ": every reader slot of the ledger is taken by other processes reading "
+          + "it; retry when some of them finish", lmdbCode: cause)
     default:
       return StoreError(.lmdb, message, lmdbCode: cause)
     }

@@ -43,11 +43,18 @@ public struct WriteTransaction: ~Copyable {
   }
 
   /// Stores `value` under `key` in an auxiliary database, replacing any earlier value.
-  /// - Throws: `.invalidArgument` for an empty or over-long key; `.mapFull` when the map
+  /// - Throws: `.invalidArgument` for an empty or over-long key or a value larger than
+  ///   `AuxLayout.maximumValueSize`; `.mapFull` when the map
   ///   is full (`EventStore.write` then grows it and runs the closure again).
   public func putAux(_ database: AuxDatabase, key: [UInt8], value: [UInt8]) throws(StoreError) {
     checkThread()
     try EventStore.checkKey(key, named: "\(database.rawValue) key")
+    guard value.count <= AuxLayout.maximumValueSize else {
+      throw StoreError(
+        .invalidArgument,
+        "a \(database.rawValue) value of \(value.count) bytes is larger than the "
+          + "\(AuxLayout.maximumValueSize) bytes allowed")
+    }
     do throws(LMDBError) {
       try KeyLayout.withBytes(key) { keyBytes throws(LMDBError) in
         // Format 1 ledgers keep values without a trailer, so that older builds, which

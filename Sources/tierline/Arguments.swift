@@ -116,10 +116,15 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
       parsed.flags.insert(name)
       continue
     }
+    guard parsed.values[name] == nil else {
+      throw UsageError("option --\(name) is given twice; give it once")
+    }
     if let inlineValue {
       parsed.values[name] = inlineValue
     } else {
-      guard index < arguments.endIndex else {
+      // The next argument is another option when it looks like one; a value that starts
+      // with `--` can still be given as --name=VALUE.
+      guard index < arguments.endIndex, !arguments[index].hasPrefix("--") else {
         throw UsageError("option --\(name) needs a value (\(option.valueName ?? "VALUE"))")
       }
       parsed.values[name] = arguments[index]

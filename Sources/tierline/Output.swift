@@ -24,6 +24,9 @@ struct CommandFailure: Error {
 }
 
 /// Buffered writing to standard output; flushed when full and at exit.
+///
+/// Text goes out with every control character but the newline escaped, so text from a
+/// playbook or an event cannot send terminal control sequences. Bytes go out as given.
 final class StandardOutput {
   private var buffer: [UInt8] = []
 
@@ -33,6 +36,21 @@ final class StandardOutput {
 
   /// Appends text without a newline.
   func write(_ text: String) {
+    // Most text has no control character, which a scan of its bytes shows cheaply: each
+    // is a byte under 0x20, 0x7F, or 0xC2 followed by 0x80 to 0x9F.
+    var text = text
+    let hasControl = text.withUTF8 { bytes in
+      bytes.indices.contains { index in
+        let byte = bytes[index]
+        if byte == 0x0A { return false }
+        return byte < 0x20 || byte == 0x7F
+          || (byte == 0xC2 && index + 1 < bytes.count && (0x80...0x9F).contains(bytes[index + 1]))
+      }
+    }
+    if hasControl {
+      text = text.split(separator: "\n", omittingEmptySubsequences: false)
+        .map { printable(String($0)) }.joined(separator: "\n")
+    }
     buffer.append(contentsOf: text.utf8)
     if buffer.count >= 1 << 16 { flush() }
   }
@@ -59,9 +77,15 @@ final class StandardOutput {
       while offset < bytes.count {
         let written = Glibc.write(1, base + offset, bytes.count - offset)
         if written < 0 {
-          if errno == EINTR { continue }
+          let code = errno
+          if code == EINTR { continue }
           // The reader went away (for example `| head`): stop quietly, as other tools do.
-          exit(ExitCode.success.rawValue)
+          if code == EPIPE { exit(ExitCode.success.rawValue) }
+          // Any other failure, such as a full disk, leaves the output cut short.
+          printError(
+            "could not write standard output: \(String(cString: strerror(code))); the output "
+              + "is incomplete")
+          exit(ExitCode.failure.rawValue)
         }
         offset += written
       }

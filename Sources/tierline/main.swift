@@ -58,6 +58,16 @@ func runMain() -> ExitCode {
   // instead of killing it with SIGPIPE; StandardOutput handles the failed write.
   signal(SIGPIPE, SIG_IGN)
 
+  // `CommandLine.arguments` repairs invalid UTF-8 with U+FFFD, which would turn a mistyped
+  // account id into another account's, so the raw bytes are checked first.
+  for index in 1..<Int(CommandLine.argc) {
+    guard let raw = CommandLine.unsafeArgv[index],
+      String(validatingCString: raw) == nil
+    else { continue }
+    printError("argument \(index) is not valid UTF-8: pass ids, paths and times as UTF-8 text")
+    return .usage
+  }
+
   // The global --store may come before the command; commands also accept it after.
   while let first = arguments.first, first.hasPrefix("--store") {
     if first == "--store", arguments.count >= 2 {

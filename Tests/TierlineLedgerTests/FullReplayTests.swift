@@ -92,6 +92,28 @@ struct FullReplayTests {
     }
   }
 
+  @Test("failing consumer stops the threads")
+  func consumerFailure() throws {
+    let directory = temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let ledger = try makeLedger(accounts: 300, batches: 2, in: directory).ledger
+    let point = ReplayPoint(asOf: .maximum, knownAt: .maximum)
+    let rules = try ledger.replayRules(at: point)
+    // The consumer fails while workers are folding groups ahead of it and others wait
+    // for a slot; the call must return the error, not hang.
+    for threads in [2, 3, 8] {
+      var handed = 0
+      let error = #expect(throws: LedgerError.self) {
+        try ledger.forEachProjection(at: point, rules: rules, threads: threads) { _ in
+          handed += 1
+          if handed == 5 { throw LedgerError(.notFound, "consumer stopped") }
+        }
+      }
+      #expect(error?.message == "consumer stopped", "\(threads) threads")
+      #expect(handed == 5, "\(threads) threads")
+    }
+  }
+
   @Test("empty ledger replays to nothing")
   func emptyLedger() throws {
     let directory = temporaryDirectory()

@@ -140,6 +140,51 @@ struct AuxDatabaseTests {
       #expect(error?.code == .invalidArgument)
     }
   }
+
+  @Test("oversized aux value is rejected")
+  func oversizedValue() throws {
+    try withNewStore { store, _ throws in
+      let largest = [UInt8](repeating: 7, count: AuxLayout.maximumValueSize)
+      try store.write { transaction in
+        try transaction.putAux(.rules, key: Array("a".utf8), value: largest)
+      }
+      let error = #expect(throws: StoreError.self) {
+        try store.write { transaction in
+          try transaction.putAux(.rules, key: Array("b".utf8), value: largest + [7])
+        }
+      }
+      #expect(error?.code == .invalidArgument)
+      try store.read { transaction throws in
+        #expect(try transaction.auxValue(.rules, key: Array("a".utf8)) == largest)
+      }
+    }
+  }
+
+  @Test("damaged aux size is rejected unread")
+  func damagedSize() throws {
+    // A size beyond any stored value must be rejected before its last bytes are read,
+    // so the buffer here is only as long as the check needs.
+    let size = AuxLayout.maximumValueSize + AuxLayout.trailerSize + 1
+    let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 1)
+    defer { bytes.deallocate() }
+    bytes.initializeMemory(as: UInt8.self, repeating: 0)
+    let key: [UInt8] = Array("v".utf8)
+    let error = #expect(throws: StoreError.self) {
+      try key.withUnsafeBytes { keyBytes in
+        _ = try AuxLayout.unsealed(
+          UnsafeRawBufferPointer(bytes), database: .rules, key: keyBytes)
+      }
+    }
+    #expect(error?.code == .corrupt)
+    #expect(error?.message.contains("reports \(size) bytes") == true)
+  }
+
+  @Test("full reader table is a retryable error")
+  func readersFull() {
+    let error = StoreError.failure(.readersFull, "could not begin a transaction")
+    #expect(error.code == .readersFull)
+    #expect(error.message.contains("retry when some of them finish"))
+  }
 }
 
 @Suite("Write transaction results")

@@ -10,8 +10,8 @@ final class LMDBEnvironment: @unchecked Sendable {
 
   /// Creates and opens an environment.
   ///
-  /// Calls `mdb_env_create`, `mdb_env_set_maxdbs`, `mdb_env_set_mapsize` and
-  /// `mdb_env_open`, which can return `MDB_VERSION_MISMATCH`, `MDB_INVALID`, `ENOENT`,
+  /// Calls `mdb_env_create`, `mdb_env_set_maxdbs`, `mdb_env_set_maxreaders`,
+  /// `mdb_env_set_mapsize` and `mdb_env_open`, which can return `MDB_VERSION_MISMATCH`, `MDB_INVALID`, `ENOENT`,
   /// `EACCES` and `EAGAIN`.
   /// - Parameters:
   ///   - path: The directory holding `data.mdb` and `lock.mdb`.
@@ -25,6 +25,7 @@ final class LMDBEnvironment: @unchecked Sendable {
 
     do throws(LMDBError) {
       try checkLMDB(mdb_env_set_maxdbs(environment, maximumDatabases))
+      try checkLMDB(mdb_env_set_maxreaders(environment, Self.readerSlots))
       try checkLMDB(mdb_env_set_mapsize(environment, mapSize))
       try checkLMDB(mdb_env_open(environment, path, flags, 0o644))
     } catch {
@@ -37,6 +38,11 @@ final class LMDBEnvironment: @unchecked Sendable {
   deinit {
     mdb_env_close(handle)
   }
+
+  /// The number of read transactions that all processes together can hold at once,
+  /// against LMDB's default of 126. The process that creates `lock.mdb` sets it; each
+  /// slot takes 64 bytes of the lock file.
+  static let readerSlots: UInt32 = 1024
 
   /// The current map size in bytes, from `mdb_env_info`.
   var mapSize: Int {

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// Runs `command` with /bin/sh, so that it can redirect output and pass raw bytes.
+private func shell(_ command: String) throws -> ProcessResult {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/bin/sh")
+  process.arguments = ["-c", command]
+  process.environment = ["TIERLINE": Tierline.binary.path, "PATH": "/usr/bin:/bin"]
+  let output = Pipe()
+  let error = Pipe()
+  process.standardOutput = output
+  process.standardError = error
+  try process.run()
+  let outputData = output.fileHandleForReading.readDataToEndOfFile()
+  let errorData = error.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return ProcessResult(
+    status: process.terminationStatus,
+    standardOutput: String(decoding: outputData, as: UTF8.self),
+    standardError: String(decoding: errorData, as: UTF8.self))
+}
+
+@Suite("tierline output and arguments")
+struct OutputAndArgumentTests {
+  @Test("write failure exits 1")
+  func writeFailure() throws {
+    let full = try shell(#""$TIERLINE" generate --accounts 50 --seed 1 > /dev/full"#)
+    #expect(full.status == 1)
+    #expect(full.standardError.contains("could not write standard output"))
+    #expect(full.standardError.contains("incomplete"))
+
+    // A reader that goes away still ends the command quietly.
+    let closed = try shell(#""$TIERLINE" generate --accounts 50 --seed 1 | head -n 1"#)
+    #expect(closed.status == 0)
+    #expect(closed.lines.count == 1)
+  }
+
+  @Test("invalid UTF-8 argument exits 64")
+  func invalidUTF8() throws {
+    let directory = try TemporaryDirectory()
+    let store = try Tierline.initializedStore(in: directory)
+    let result = try shell(#""$TIERLINE" --store '\#(store)' why "$(printf '\377\376')""#)
+    #expect(result.status == 64)
+    #expect(result.standardError.contains("argument 4 is not valid UTF-8"))
+  }
+
+  @Test("option value that is an option")
+  func missingValue() throws {
+    let missing = try Tierline.run(["replay", "--threads", "--json"])
+    #expect(missing.status == 64)
+    #expect(missing.standardError.contains("option --threads needs a value (N)"))
+
+    let twice = try Tierline.run(["replay", "--threads", "2", "--threads", "3"])
+    #expect(twice.status == 64)
+    #expect(twice.standardError.contains("option --threads is given twice"))
+  }
+
+  @Test("control characters in text are escaped")
+  func controlCharacters() throws {
+    let directory = try TemporaryDirectory()
+    let store = try Tierline.initializedStore(in: directory)
+    let landed = """
+      {"id":"c1","type":"account.landed","account":"c","occurred_at":"2025-01-01T00:00:00Z",\
+      "data":{"tier":"starter","acv":"6000.00","currency":"USD","timezone":"UTC"}}
+      """
+    let appended = try Tierline.run(["--store", store, "append", "-"], input: landed)
+    #expect(appended.status == 0, "\(appended.standardError)")
+    let listed = try Tierline.run(["--store", store, "rules", "list"])
+    let version = try #require(
+      listed.standardOutput.split(separator: " ").first { $0.hasPrefix("sha256:") })
+    let stored = try Tierline.run(["--store", store, "rules", "show", String(version)])
+    let playbook = stored.standardOutput.replacingOccurrences(
+      of: #""value_proposition":""#, with: #""value_proposition":"\u001b[31mRED\u0007 "#)
+    #expect(playbook != stored.standardOutput)
+    let path = directory.path("escape.json")
+    try playbook.write(toFile: path, atomically: true, encoding: .utf8)
+
+    let text = try Tierline.run(["--store", store, "why", "c", "--rules", path])
+    #expect(text.status == 0, "\(text.standardError)")
+    #expect(!text.standardOutput.unicodeScalars.contains { $0.value == 0x1B || $0.value == 7 })
+    #expect(text.standardOutput.contains(#"\u{1B}[31mRED"#))
+    // JSON output escapes the same text as JSON does.
+    let json = try Tierline.run(["--store", store, "why", "c", "--rules", path, "--json"])
+    #expect(json.standardOutput.contains(#"\u001b[31mRED\u0007"#))
+  }
+}
