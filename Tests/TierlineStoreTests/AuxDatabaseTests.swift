@@ -179,6 +179,15 @@ struct AuxDatabaseTests {
     #expect(error?.message.contains("reports \(size) bytes") == true)
   }
 
+  @Test("damaged long key is shortened in messages")
+  func longKeyDescription() {
+    let damaged = [UInt8](repeating: 0x9F, count: 14_000)
+    let text = describeKey(damaged)
+    #expect(text.hasSuffix("… (14000 bytes)"))
+    #expect(text.count < 200)
+    #expect(describeKey(Array("acct-1".utf8)) == #""acct-1""#)
+  }
+
   @Test("full reader table is a retryable error")
   func readersFull() {
     let error = StoreError.failure(.readersFull, "could not begin a transaction")
