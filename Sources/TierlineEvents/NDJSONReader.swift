@@ -64,7 +64,7 @@ public struct NDJSONReader {
         let line = Array(buffer[start..<contentEnd])
         consume(upTo: lineEnd + 1)
         if wasDiscarding { continue }
-        if length > maximumLineBytes { throw overLong(length) }
+        if length > maximumLineBytes { throw overLong() }
         if isBlank(line) { continue }
         return (lineNumber, line)
       }
@@ -76,7 +76,7 @@ public struct NDJSONReader {
         lineNumber += 1
         discarding = true
         consume(upTo: buffer.count)
-        throw overLong(pending)
+        throw overLong()
       }
       if discarding { consume(upTo: buffer.count) }
 
@@ -90,7 +90,7 @@ public struct NDJSONReader {
         if buffer[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
         let line = Array(buffer[start..<contentEnd])
         consume(upTo: buffer.count)
-        if line.count > maximumLineBytes { throw overLong(line.count) }
+        if line.count > maximumLineBytes { throw overLong() }
         if isBlank(line) { return nil }
         return (lineNumber, line)
       }
@@ -98,10 +98,10 @@ public struct NDJSONReader {
     }
   }
 
-  private func overLong(_ length: Int) -> EventInputError {
+  private func overLong() -> EventInputError {
     EventInputError(
       line: lineNumber, field: nil,
-      reason: "is \(length) bytes or more; the maximum event size is \(maximumLineBytes) bytes")
+      reason: "the line is longer than the maximum event size of \(maximumLineBytes) bytes")
   }
 
   private mutating func findNewline() -> Int? {
