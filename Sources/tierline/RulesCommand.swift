@@ -22,8 +22,7 @@ enum RulesCommand: Command {
       knownAtOptionSpec,
       OptionSpec(
         name: "threads", valueName: "N",
-        help: "diff: fold every account on N threads (default 1); more threads hold more "
-          + "projections in memory at once"),
+        help: "diff: fold every account on N threads (default 1)"),
       OptionSpec(name: "json", valueName: nil, help: "print JSON"),
     ],
     positionals: ["ACTION", "FILE|VERSION|CANDIDATE"],
