@@ -144,6 +144,10 @@ struct LogFold {
           let id = part.table.id(of: local)
           return id.withUnsafeBytes { Int32(table.slot(for: $0, hash: accountHash($0))) }
         })
+      // The joined table has every id now, so the part's own table goes, instead of
+      // staying until the fold ends: with several parts, each would hold its accounts'
+      // ids and buckets again.
+      part.table = AccountTable()
       metricMaps.append(
         part.metrics.names.map { name in
           var name = name

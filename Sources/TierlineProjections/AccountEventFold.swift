@@ -7,7 +7,7 @@ import TierlinePlaybook
 /// A full replay reads most usage records without building an `Event` and hands them to
 /// `applyUsage`. Every other record goes to `apply`, including a usage record that the
 /// replay could not read that way.
-public protocol AccountEventFold {
+public protocol AccountEventFold: SendableMetatype {
   /// Applies one event of any type.
   mutating func apply(_ event: Event, position: UInt64)
   /// Applies one `usage.recorded` event given by its fields, as `apply` would apply the

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Reads a playbook file, leaving out a UTF-8 byte order mark at its start, as the
 /// events and CSV readers do.
 func readPlaybookFile(_ path: String, purpose: String) throws -> [UInt8] {
@@ -7,26 +11,46 @@ func readPlaybookFile(_ path: String, purpose: String) throws -> [UInt8] {
   return bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
 }
 
-/// Reads a whole file given on the command line.
-/// - Throws: `CommandFailure` with exit code 1 naming the path when it cannot be read.
+/// Reads a whole file given on the command line; `-` is standard input.
+///
+/// The file is read to its end with `read(2)`, so pipes, `/dev/stdin` and process
+/// substitutions work as regular files do.
+/// - Throws: `CommandFailure` with exit code 1 naming the path when it cannot be read, is
+///   a directory or is empty.
 func readFile(_ path: String, purpose: String) throws -> [UInt8] {
   var isDirectory: ObjCBool = false
-  let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+  let exists =
+    path == "-" || FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
   if exists, isDirectory.boolValue {
     throw CommandFailure(
       message: "\(purpose) file is a directory (\(path)): give the path of a file",
       exitCode: .failure)
   }
-  guard let data = FileManager.default.contents(atPath: path) else {
-    let reason = exists ? "cannot be read" : "does not exist"
+  let descriptor = path == "-" ? 0 : open(path, O_RDONLY)
+  guard descriptor >= 0 else {
+    let reason = exists ? "cannot be read (\(String(cString: strerror(errno))))" : "does not exist"
     throw CommandFailure(
       message: "\(purpose) file \(reason) (\(path)): check the path and its permissions",
       exitCode: .failure)
   }
-  guard !data.isEmpty else {
+  defer { if descriptor != 0 { close(descriptor) } }
+  var bytes: [UInt8] = []
+  var chunk = [UInt8](repeating: 0, count: 1 << 16)
+  while true {
+    let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+    if count < 0 {
+      if errno == EINTR { continue }
+      throw CommandFailure(
+        message: "\(purpose) file cannot be read (\(path)): \(String(cString: strerror(errno)))",
+        exitCode: .failure)
+    }
+    if count == 0 { break }
+    bytes.append(contentsOf: chunk[..<count])
+  }
+  guard !bytes.isEmpty else {
     throw CommandFailure(
       message: "\(purpose) file is empty (\(path)): give a file with content",
       exitCode: .failure)
   }
-  return [UInt8](data)
+  return bytes
 }

@@ -61,7 +61,7 @@ enum ImportCommand: Command {
       plan, ledger: ledger, dryRun: dryRun, skipInvalid: skipInvalid)
 
     for warning in report.warnings {
-      writeToStandardError("warning: \(warning)\n")
+      writeToStandardError("warning: \(terminalSafe(warning))\n")
     }
     if arguments.flag("json") {
       context.output.line(ImportReportJSON.encode(report, dryRun: dryRun))

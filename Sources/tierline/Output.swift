@@ -36,22 +36,7 @@ final class StandardOutput {
 
   /// Appends text without a newline.
   func write(_ text: String) {
-    // Most text has no control character, which a scan of its bytes shows cheaply: each
-    // is a byte under 0x20, 0x7F, or 0xC2 followed by 0x80 to 0x9F.
-    var text = text
-    let hasControl = text.withUTF8 { bytes in
-      bytes.indices.contains { index in
-        let byte = bytes[index]
-        if byte == 0x0A { return false }
-        return byte < 0x20 || byte == 0x7F
-          || (byte == 0xC2 && index + 1 < bytes.count && (0x80...0x9F).contains(bytes[index + 1]))
-      }
-    }
-    if hasControl {
-      text = text.split(separator: "\n", omittingEmptySubsequences: false)
-        .map { printable(String($0)) }.joined(separator: "\n")
-    }
-    buffer.append(contentsOf: text.utf8)
+    buffer.append(contentsOf: terminalSafe(text).utf8)
     if buffer.count >= 1 << 16 { flush() }
   }
 
@@ -94,10 +79,43 @@ final class StandardOutput {
   }
 }
 
+/// Returns `text` with every control character but the newline, and every bidirectional
+/// override, written as an escape (see `printable`), so that text from a playbook, an
+/// event or an argument cannot send terminal control sequences or reorder a line.
+func terminalSafe(_ text: String) -> String {
+  // Most text has none of them, which a scan of its bytes shows cheaply: a byte under
+  // 0x20 but the newline, 0x7F, 0xC2 before 0x80 to 0x9F, or E2 80 AA to AE and
+  // E2 81 A6 to A9.
+  var text = text
+  let suspect = text.withUTF8 { bytes in
+    bytes.indices.contains { index in
+      let byte = bytes[index]
+      if byte == 0x0A { return false }
+      if byte < 0x20 || byte == 0x7F { return true }
+      guard index + 1 < bytes.count else { return false }
+      if byte == 0xC2 { return (0x80...0x9F).contains(bytes[index + 1]) }
+      return byte == 0xE2 && (bytes[index + 1] == 0x80 || bytes[index + 1] == 0x81)
+    }
+  }
+  guard suspect else { return text }
+  var result = ""
+  for scalar in text.unicodeScalars {
+    let isBidiOverride =
+      (0x202A...0x202E).contains(scalar.value)
+      || (0x2066...0x2069).contains(scalar.value)
+    if scalar != "\n", scalar.properties.generalCategory == .control || isBidiOverride {
+      result += scalar.escaped(asASCII: true)
+    } else {
+      result.unicodeScalars.append(scalar)
+    }
+  }
+  return result
+}
+
 /// Writes `error: MESSAGE` to standard error, in red when standard error is a terminal.
 func printError(_ message: String) {
   let prefix = isatty(2) != 0 ? "\u{1B}[31merror:\u{1B}[0m " : "error: "
-  writeToStandardError(prefix + message + "\n")
+  writeToStandardError(prefix + terminalSafe(message) + "\n")
 }
 
 /// Writes a line of progress or a note to standard error.

@@ -45,6 +45,33 @@ struct OutputAndArgumentTests {
     #expect(result.standardError.contains("argument 4 is not valid UTF-8"))
   }
 
+  @Test("input files from pipes and devices")
+  func inputFiles() throws {
+    let directory = try TemporaryDirectory()
+    let store = try Tierline.initializedStore(in: directory)
+    let empty = try Tierline.run(["--store", store, "replay", "--rules", "/dev/null"])
+    #expect(empty.status == 1)
+    #expect(empty.standardError.contains("rules file is empty (/dev/null)"))
+    let folder = try Tierline.run(["--store", store, "replay", "--rules", directory.path("")])
+    #expect(folder.status == 1)
+    #expect(folder.standardError.contains("rules file is a directory"))
+
+    // A playbook read from a pipe, as a process substitution passes it.
+    let piped = try shell(
+      #"cat '\#(ImportCommandTests.repositoryPath("playbooks/default.json"))' | "#
+        + #""$TIERLINE" --store '\#(store)' replay --rules /dev/stdin"#)
+    #expect(piped.status == 0, "\(piped.standardError)")
+    #expect(piped.standardOutput.contains("rules sha256:"))
+  }
+
+  @Test("control characters in errors are escaped")
+  func errorControlCharacters() throws {
+    let result = try shell(#""$TIERLINE" why "$(printf 'x\033]0;title\007')""#)
+    #expect(result.status == 64)
+    #expect(!result.standardError.unicodeScalars.contains { $0.value == 0x1B || $0.value == 7 })
+    #expect(result.standardError.contains(#"x\u{1B}]0;title"#))
+  }
+
   @Test("option value that is an option")
   func missingValue() throws {
     let missing = try Tierline.run(["replay", "--threads", "--json"])
