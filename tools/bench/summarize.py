@@ -341,7 +341,9 @@ def main():
                 f"rebuild: {size.rebuild_rss / 2**20:.0f} MiB.")
         single = size.rebuild.get(1)
         if single and "rss_anonymous_bytes" in single:
-            add(f"At the end of the in-process rebuild, {single['rss_anonymous_bytes'] / 2**20:.0f} "
+            add(f"At the end of the timed single-threaded rebuilds, a separate process that "
+                f"ran {single['repetitions']} of them and kept its allocator's free memory, "
+                f"{single['rss_anonymous_bytes'] / 2**20:.0f} "
                 f"MiB of the resident set was anonymous memory and "
                 f"{single['rss_file_bytes'] / 2**20:.0f} MiB file-backed (binaries and the "
                 f"pages of the LMDB map read since the last release).")
