@@ -175,6 +175,11 @@ extension Timestamp {
     if bytes[17..<19].elementsEqual("60".utf8) {
       return "has a leap second (:60), which the ledger's time line does not have"
     }
+    if let hour = parseDigits(bytes[11..<13]), let minute = parseDigits(bytes[14..<16]),
+      let second = parseDigits(bytes[17..<19]), hour > 23 || minute > 59 || second > 59
+    {
+      return "has a time of day out of range: hours go to 23, minutes and seconds to 59"
+    }
     var index = 19
     if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
       index += 1
@@ -183,6 +188,13 @@ extension Timestamp {
       if index - start > 6 { return "has more than 6 fractional digits" }
     }
     if index == bytes.count { return "has no offset: add Z or an offset such as +02:00" }
+    if index + 6 == bytes.count,
+      bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-"),
+      let hours = parseDigits(bytes[(index + 1)..<(index + 3)]),
+      let minutes = parseDigits(bytes[(index + 4)..<(index + 6)]), hours > 23 || minutes > 59
+    {
+      return "has an offset out of range: hours go to 23 and minutes to 59"
+    }
     if Timestamp(rfc3339: text.replacingYear()) != nil {
       return "lies outside the years 0001 to 9999 once its offset is applied"
     }

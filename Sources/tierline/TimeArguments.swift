@@ -28,7 +28,8 @@ func parseDateOption(_ text: String, option: String) throws(UsageError) -> Civil
 func parseIntegerOption(_ text: String, option: String, range: ClosedRange<Int>)
   throws(UsageError) -> Int
 {
-  guard let value = Int(text), range.contains(value) else {
+  // Int("+2") is 2, but a sign is not part of a count.
+  guard text.first != "+", let value = Int(text), range.contains(value) else {
     throw UsageError(
       "invalid value for --\(option) (\(text)): use a whole number from "
         + "\(range.lowerBound) to \(range.upperBound)")

@@ -78,6 +78,10 @@ struct OutputAndArgumentTests {
     #expect(missing.status == 64)
     #expect(missing.standardError.contains("option --threads needs a value (N)"))
 
+    let signed = try Tierline.run(["replay", "--threads", "+2"])
+    #expect(signed.status == 64)
+    #expect(signed.standardError.contains("invalid value for --threads (+2)"))
+
     let twice = try Tierline.run(["replay", "--threads", "2", "--threads", "3"])
     #expect(twice.status == 64)
     #expect(twice.standardError.contains("option --threads is given twice"))

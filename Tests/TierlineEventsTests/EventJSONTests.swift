@@ -146,6 +146,16 @@ struct EventJSONTests {
         "occurred_at", "leap second"
       ),
       (
+        #"{"id":"x","type":"account.churned","account":"a","occurred_at":"2024-06-30T25:00:00Z","#
+          + #""data":{}}"#,
+        "occurred_at", "has a time of day out of range"
+      ),
+      (
+        #"{"id":"x","type":"account.churned","account":"a","#
+          + #""occurred_at":"2024-06-30T12:00:00+24:00","data":{}}"#,
+        "occurred_at", "has an offset out of range"
+      ),
+      (
         #"{"id":"x","type":"milestone.reached","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
           + #""data":{}}"#,
         "data.milestone", "is missing"
