@@ -54,3 +54,25 @@ func readFile(_ path: String, purpose: String) throws -> [UInt8] {
   }
   return bytes
 }
+
+/// Writes `bytes` to `path`, replacing the file, and returns the system's reason when it
+/// fails, or nil.
+func writeWholeFile(_ path: String, bytes: [UInt8]) -> String? {
+  let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+  guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+  var offset = 0
+  while offset < bytes.count {
+    let written = bytes.withUnsafeBytes { buffer in
+      write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+    }
+    if written < 0 {
+      if errno == EINTR { continue }
+      let reason = String(cString: strerror(errno))
+      close(descriptor)
+      return reason
+    }
+    offset += written
+  }
+  guard close(descriptor) == 0 else { return String(cString: strerror(errno)) }
+  return nil
+}

@@ -29,10 +29,11 @@ enum ReportCommand: Command {
       daysSinceEpoch: Int(floorDivision(point.asOf.microseconds, 86_400_000_000)))
     let checkins = try ledger.checkinsDue(on: date, upcomingDays: 14, knownAt: point.knownAt)
     let html = HTMLReport.render(metrics: metrics, checkins: checkins)
-    guard FileManager.default.createFile(atPath: path, contents: Data(html.utf8)) else {
+    if let failure = writeWholeFile(path, bytes: Array(html.utf8)) {
+      // The system's reason, such as a full disk or a missing directory, says what to fix.
       throw CommandFailure(
-        message: "report file cannot be written (\(path)): check the directory and its "
-          + "permissions",
+        message: "report file cannot be written (\(path)): \(failure); check the directory, "
+          + "its permissions and the free disk space",
         exitCode: .failure)
     }
     context.output.line(

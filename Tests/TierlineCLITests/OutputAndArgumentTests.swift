@@ -30,6 +30,13 @@ struct OutputAndArgumentTests {
     #expect(full.standardError.contains("could not write standard output"))
     #expect(full.standardError.contains("incomplete"))
 
+    // A report file on a full device names the system's reason.
+    let directory = try TemporaryDirectory()
+    let store = try Tierline.initializedStore(in: directory)
+    let report = try Tierline.run(["--store", store, "report", "--html", "/dev/full"])
+    #expect(report.status == 1)
+    #expect(report.standardError.contains("(/dev/full): No space left on device"))
+
     // A reader that goes away still ends the command quietly.
     let closed = try shell(#""$TIERLINE" generate --accounts 50 --seed 1 | head -n 1"#)
     #expect(closed.status == 0)
