@@ -47,15 +47,18 @@ public enum AccountIDError: Error, Hashable, Sendable, CustomStringConvertible {
   case tooLong(bytes: Int)
   case controlCharacter
 
-  public var description: String {
+  public var description: String { "account id " + reason }
+
+  /// The problem without its subject, for a message that names the field already.
+  public var reason: String {
     switch self {
     case .empty:
-      return "account id is empty"
+      return "is empty"
     case .tooLong(let bytes):
-      return "account id is \(bytes) bytes of UTF-8, more than the maximum of "
+      return "is \(bytes) bytes of UTF-8, more than the maximum of "
         + "\(AccountID.maximumUTF8Length)"
     case .controlCharacter:
-      return "account id contains a control character"
+      return "contains a control character"
     }
   }
 }

@@ -74,7 +74,7 @@ struct EventDecoder {
     do {
       return try AccountID(text)
     } catch {
-      throw fail("account", error.description)
+      throw fail("account", error.reason)
     }
   }
 

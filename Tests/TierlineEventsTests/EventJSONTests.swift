@@ -49,6 +49,16 @@ struct EventJSONTests {
     }
   }
 
+  @Test("account errors name the field once")
+  func accountErrorWording() throws {
+    let error = try #require(
+      rejection(
+        #"{"id":"x","type":"account.churned","account":"a\u0085","#
+          + #""occurred_at":"2024-01-01T00:00:00Z","data":{}}"#))
+    #expect(error.field == "account")
+    #expect(error.reason == "contains a control character")
+  }
+
   @Test("fixture values decode exactly")
   func fixtureValues() throws {
     let lines = try FixtureFiles.lines("valid-v1.ndjson")
