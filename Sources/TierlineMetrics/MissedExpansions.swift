@@ -93,12 +93,15 @@ extension MissedExpansions {
     self.silent = silent.sorted { ($0.landedAt, $0.account) < ($1.landedAt, $1.account) }
   }
 
-  /// Finds the missed expansions of every account at `point` under `rules`.
+  /// Finds the missed expansions of every account at `point` under `rules`, folding the
+  /// accounts on `threads` threads.
   public static func find(
-    in ledger: Ledger, at point: ReplayPoint, rules: ReplayRules, days: Int
+    in ledger: Ledger, at point: ReplayPoint, rules: ReplayRules, days: Int, threads: Int = 1
   ) throws(LedgerError) -> MissedExpansions {
     var projections: [AccountProjection] = []
-    try ledger.forEachProjection(at: point, rules: rules) { projections.append($0) }
+    try ledger.forEachProjection(at: point, rules: rules, threads: threads) {
+      projections.append($0)
+    }
     return MissedExpansions(
       projections: projections, asOf: point.asOf, days: days, rulesVersion: rules.version)
   }

@@ -7,7 +7,7 @@ enum MissedCommand: Command {
   static let spec = CommandSpec(
     name: "missed",
     summary: "List fired triggers with no offer in time and accounts where none fired.",
-    usage: "[--as-of T] [--known-at K] [--days N] [--rules FILE] [--json]",
+    usage: "[--as-of T] [--known-at K] [--days N] [--rules FILE] [--threads N] [--json]",
     options: [
       OptionSpec(
         name: "as-of", valueName: "T",
@@ -17,6 +17,7 @@ enum MissedCommand: Command {
         name: "days", valueName: "N",
         help: "days after a firing by which an offer must follow (default 14)"),
       rulesOptionSpec,
+      threadsOptionSpec,
       OptionSpec(name: "json", valueName: nil, help: "print one JSON object"),
     ],
     positionals: [],
@@ -35,11 +36,13 @@ enum MissedCommand: Command {
       try arguments.value("days").map {
         try parseIntegerOption($0, option: "days", range: 0...3660)
       } ?? 14
+    let threads = try threadsOption(arguments)
     let override = try playbookOption(arguments)
     let ledger = try Ledger.open(directory: context.storeDirectory)
     let point = try requested.resolved(in: ledger)
     let rules = try ledger.replayRules(at: point, override: override)
-    let missed = try MissedExpansions.find(in: ledger, at: point, rules: rules, days: days)
+    let missed = try MissedExpansions.find(
+      in: ledger, at: point, rules: rules, days: days, threads: threads)
 
     if arguments.flag("json") {
       let bytes = missed.json(asOf: point.asOf, knownAt: point.knownAt)

@@ -48,6 +48,7 @@ struct MetricsCommandTests {
     .write(toFile: candidate, atomically: true, encoding: .utf8)
     let commands = [
       ["metrics", "--json"], ["metrics"], ["rules", "diff", candidate, "--json"],
+      ["missed", "--json"],
       ["report", "--html", directory.path("report.html")],
     ]
     for command in commands {
