@@ -7,7 +7,9 @@ import Foundation
 /// Reads a playbook file, leaving out a UTF-8 byte order mark at its start, as the
 /// events and CSV readers do.
 func readPlaybookFile(_ path: String, purpose: String) throws -> [UInt8] {
-  let bytes = try readFile(path, purpose: purpose)
+  // A ledger stores playbooks of up to 1 MiB as canonical JSON; the file may be laid
+  // out more loosely.
+  let bytes = try readFile(path, purpose: purpose, maximumBytes: 16 << 20)
   return bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
 }
 
@@ -15,9 +17,12 @@ func readPlaybookFile(_ path: String, purpose: String) throws -> [UInt8] {
 ///
 /// The file is read to its end with `read(2)`, so pipes, `/dev/stdin` and process
 /// substitutions work as regular files do.
+/// A file larger than `maximumBytes` is rejected as soon as that many bytes are read,
+/// so an endless source such as `/dev/zero` ends with an error instead of exhausting
+/// memory.
 /// - Throws: `CommandFailure` with exit code 1 naming the path when it cannot be read, is
-///   a directory or is empty.
-func readFile(_ path: String, purpose: String) throws -> [UInt8] {
+///   a directory, is empty or is too large.
+func readFile(_ path: String, purpose: String, maximumBytes: Int = 1 << 30) throws -> [UInt8] {
   var isDirectory: ObjCBool = false
   let exists =
     path == "-" || FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -46,6 +51,12 @@ func readFile(_ path: String, purpose: String) throws -> [UInt8] {
     }
     if count == 0 { break }
     bytes.append(contentsOf: chunk[..<count])
+    guard bytes.count <= maximumBytes else {
+      throw CommandFailure(
+        message: "\(purpose) file is larger than \(maximumBytes) bytes (\(path)): give a "
+          + "smaller file",
+        exitCode: .failure)
+    }
   }
   guard !bytes.isEmpty else {
     throw CommandFailure(

@@ -53,6 +53,12 @@ enum ImportCommand: Command {
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
     let format = arguments.positionals[0]
     let path = arguments.positionals[1]
+    // Standard input can be read once, so at most one input may be `-`.
+    let fromStandardInput = [path, arguments.value("mapping"), arguments.value("prices")]
+      .filter { $0 == "-" }
+    guard fromStandardInput.count <= 1 else {
+      throw UsageError("only one input can be - (standard input); give the others as files")
+    }
     let ledger = try Ledger.open(directory: context.storeDirectory)
     let plan = try makePlan(format: format, path: path, arguments: arguments, ledger: ledger)
     let dryRun = arguments.flag("dry-run")
@@ -198,7 +204,7 @@ enum ImportCommand: Command {
     } else {
       let label = skipInvalid ? "skipped" : "rejected"
       for rejection in report.rejections.prefix(listedRejectionLimit) {
-        writeToStandardError("\(label): \(rejection)\n")
+        writeToStandardError("\(label): \(printable(terminalSafe("\(rejection)")))\n")
       }
       let more = report.rejections.count - listedRejectionLimit
       if more > 0 { writeToStandardError("\(label): \(more) more records\n") }

@@ -9,7 +9,7 @@ enum MetricsCommand: Command {
     summary: "Compute expected ACV, expansion rate, NRR, TTFV and CAC payback.",
     usage: "[--as-of T] [--known-at K] [--cac AMOUNT] [--gross-margin R] "
       + "[--payback-months N] [--cohort month|quarter] [--small-after-months N] "
-      + "[--rules FILE] [--json]",
+      + "[--rules FILE] [--threads N] [--json]",
     options: metricsOptionSpecs + [
       OptionSpec(name: "json", valueName: nil, help: "print one JSON object")
     ],

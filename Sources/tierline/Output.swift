@@ -69,7 +69,7 @@ final class StandardOutput {
           // Any other failure, such as a full disk, leaves the output cut short.
           printError(
             "could not write standard output: \(String(cString: strerror(code))); the output "
-              + "is incomplete")
+              + "is incomplete, but anything the command stored in the ledger stays stored")
           exit(ExitCode.failure.rawValue)
         }
         offset += written
@@ -115,7 +115,8 @@ func terminalSafe(_ text: String) -> String {
 /// Writes `error: MESSAGE` to standard error, in red when standard error is a terminal.
 func printError(_ message: String) {
   let prefix = isatty(2) != 0 ? "\u{1B}[31merror:\u{1B}[0m " : "error: "
-  writeToStandardError(prefix + terminalSafe(message) + "\n")
+  // A message is one line, so a newline in it, as from an argument, is escaped too.
+  writeToStandardError(prefix + printable(terminalSafe(message)) + "\n")
 }
 
 /// Writes a line of progress or a note to standard error.

@@ -83,7 +83,9 @@ enum WhyCommand: Command {
     }
     lines.append(verdict)
     for condition in p.readiness { lines.append(conditionLine(condition, indent: "  ")) }
-    if let proposition = p.valueProposition { lines.append("  value proposition: \(proposition)") }
+    if let proposition = p.valueProposition {
+      lines.append("  value proposition: \(printable(proposition))")
+    }
     lines.append("")
 
     lines.append("Triggers")

@@ -63,6 +63,17 @@ struct OutputAndArgumentTests {
     #expect(folder.status == 1)
     #expect(folder.standardError.contains("rules file is a directory"))
 
+    // An endless source ends with an error instead of exhausting memory.
+    let endless = try Tierline.run(["--store", store, "replay", "--rules", "/dev/zero"])
+    #expect(endless.status == 1)
+    #expect(endless.standardError.contains("rules file is larger than 16777216 bytes"))
+
+    // Standard input can serve one input only.
+    let twice = try Tierline.run(
+      ["--store", store, "import", "csv", "-", "--mapping", "-"], input: "a\n")
+    #expect(twice.status == 64)
+    #expect(twice.standardError.contains("only one input can be -"))
+
     // A playbook read from a pipe, as a process substitution passes it.
     let piped = try shell(
       #"cat '\#(ImportCommandTests.repositoryPath("playbooks/default.json"))' | "#
@@ -77,6 +88,12 @@ struct OutputAndArgumentTests {
     #expect(result.status == 64)
     #expect(!result.standardError.unicodeScalars.contains { $0.value == 0x1B || $0.value == 7 })
     #expect(result.standardError.contains(#"x\u{1B}]0;title"#))
+
+    // A newline in an argument cannot start a forged line of its own.
+    let forged = try shell(#""$TIERLINE" why "$(printf 'x\nerror: forged')""#)
+    #expect(forged.status == 64)
+    #expect(forged.standardError.split(separator: "\n").count == 1)
+    #expect(forged.standardError.contains(#"x\nerror: forged"#))
   }
 
   @Test("option value that is an option")
