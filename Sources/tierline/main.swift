@@ -68,8 +68,15 @@ func runMain() -> ExitCode {
     return .usage
   }
 
-  // The global --store may come before the command; commands also accept it after.
+  // The global --store may come before the command; commands also accept it after. It
+  // may be given once: with two directories, which one a write goes to would be a guess.
+  var storeGiven = false
   while let first = arguments.first, first.hasPrefix("--store") {
+    guard !storeGiven else {
+      printError("option --store is given twice; give it once")
+      return .usage
+    }
+    storeGiven = true
     if first == "--store", arguments.count >= 2 {
       store = arguments[1]
       arguments.removeFirst(2)
@@ -106,7 +113,13 @@ func runMain() -> ExitCode {
       output.write(command.spec.helpText)
       return .success
     }
-    if let storeOption = parsed.value("store") { store = storeOption }
+    if let storeOption = parsed.value("store") {
+      guard !storeGiven else {
+        printError("option --store is given twice; give it once")
+        return .usage
+      }
+      store = storeOption
+    }
     guard !store.isEmpty else {
       throw UsageError("option --store needs a directory, not an empty value")
     }

@@ -106,6 +106,14 @@ struct OutputAndArgumentTests {
     #expect(signed.status == 64)
     #expect(signed.standardError.contains("invalid value for --threads (+2)"))
 
+    for arguments in [
+      ["--store", "a", "--store", "b", "replay"], ["--store", "a", "replay", "--store", "b"],
+    ] {
+      let stores = try Tierline.run(arguments)
+      #expect(stores.status == 64, "\(arguments)")
+      #expect(stores.standardError.contains("option --store is given twice"), "\(arguments)")
+    }
+
     let twice = try Tierline.run(["replay", "--threads", "2", "--threads", "3"])
     #expect(twice.status == 64)
     #expect(twice.standardError.contains("option --threads is given twice"))
