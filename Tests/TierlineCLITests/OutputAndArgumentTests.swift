@@ -89,6 +89,15 @@ struct OutputAndArgumentTests {
     #expect(!result.standardError.unicodeScalars.contains { $0.value == 0x1B || $0.value == 7 })
     #expect(result.standardError.contains(#"x\u{1B}]0;title"#))
 
+    // A right-to-left override, which an account id may hold, cannot reorder the line.
+    let directory = try TemporaryDirectory()
+    let store = try Tierline.initializedStore(in: directory)
+    let reordered = try shell(
+      #""$TIERLINE" --store '\#(store)' why "$(printf 'x\342\200\256y')""#)
+    #expect(reordered.status == 1)
+    #expect(!reordered.standardError.unicodeScalars.contains { $0.value == 0x202E })
+    #expect(reordered.standardError.contains(#"account not found (x\u{202E}y)"#))
+
     // A newline in an argument cannot start a forged line of its own.
     let forged = try shell(#""$TIERLINE" why "$(printf 'x\nerror: forged')""#)
     #expect(forged.status == 64)
