@@ -204,7 +204,7 @@ enum ImportCommand: Command {
     } else {
       let label = skipInvalid ? "skipped" : "rejected"
       for rejection in report.rejections.prefix(listedRejectionLimit) {
-        writeToStandardError("\(label): \(printable(terminalSafe("\(rejection)")))\n")
+        writeToStandardError("\(label): \(oneLine("\(rejection)"))\n")
       }
       let more = report.rejections.count - listedRejectionLimit
       if more > 0 { writeToStandardError("\(label): \(more) more records\n") }

@@ -91,16 +91,5 @@ extension String {
 /// Returns `text` with control characters written as escapes (`\n`, `\u{1B}`), so that
 /// free text keeps to one table row and cannot send terminal control sequences.
 func printable(_ text: String) -> String {
-  guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-    return text
-  }
-  var result = ""
-  for scalar in text.unicodeScalars {
-    if scalar.properties.generalCategory == .control {
-      result += scalar.escaped(asASCII: true)
-    } else {
-      result.unicodeScalars.append(scalar)
-    }
-  }
-  return result
+  escapingScalars(text) { $0.properties.generalCategory == .control }
 }

@@ -98,12 +98,26 @@ func terminalSafe(_ text: String) -> String {
     }
   }
   guard suspect else { return text }
+  return escapingScalars(text) { scalar in
+    scalar != "\n" && (scalar.properties.generalCategory == .control || isBidiOverride(scalar))
+  }
+}
+
+/// Returns `text` as one line: every control character, the newline included, and every
+/// bidirectional override escaped.
+func oneLine(_ text: String) -> String {
+  escapingScalars(text) { scalar in
+    scalar.properties.generalCategory == .control || isBidiOverride(scalar)
+  }
+}
+
+/// Returns `text` with each scalar that `escapes` selects written as an escape, such as
+/// `\n` or `\u{1B}`.
+func escapingScalars(_ text: String, where escapes: (Unicode.Scalar) -> Bool) -> String {
+  guard text.unicodeScalars.contains(where: escapes) else { return text }
   var result = ""
   for scalar in text.unicodeScalars {
-    let isBidiOverride =
-      (0x202A...0x202E).contains(scalar.value)
-      || (0x2066...0x2069).contains(scalar.value)
-    if scalar != "\n", scalar.properties.generalCategory == .control || isBidiOverride {
+    if escapes(scalar) {
       result += scalar.escaped(asASCII: true)
     } else {
       result.unicodeScalars.append(scalar)
@@ -112,11 +126,17 @@ func terminalSafe(_ text: String) -> String {
   return result
 }
 
+/// Tells whether `scalar` is one of the bidirectional embedding, override or isolate
+/// controls, which reorder the text after them.
+func isBidiOverride(_ scalar: Unicode.Scalar) -> Bool {
+  (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+}
+
 /// Writes `error: MESSAGE` to standard error, in red when standard error is a terminal.
 func printError(_ message: String) {
   let prefix = isatty(2) != 0 ? "\u{1B}[31merror:\u{1B}[0m " : "error: "
   // A message is one line, so a newline in it, as from an argument, is escaped too.
-  writeToStandardError(prefix + printable(terminalSafe(message)) + "\n")
+  writeToStandardError(prefix + oneLine(message) + "\n")
 }
 
 /// Writes a line of progress or a note to standard error.
