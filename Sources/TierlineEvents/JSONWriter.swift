@@ -180,6 +180,24 @@ public struct JSONByteWriter {
     bytes.append(contentsOf: (value ? "true" : "false").utf8)
   }
 
+  /// Writes a member whose value is a string, or `null` when it is nil.
+  public mutating func string(_ name: StaticString, _ text: String?) {
+    key(name)
+    string(text)
+  }
+
+  /// Writes a member whose value is an integer, or `null` when it is nil.
+  public mutating func number(_ name: StaticString, _ value: Int?) {
+    key(name)
+    number(value)
+  }
+
+  /// Writes a member whose value is `true` or `false`.
+  public mutating func bool(_ name: StaticString, _ value: Bool) {
+    key(name)
+    bool(value)
+  }
+
   /// Writes `null`.
   public mutating func null() {
     separate()
