@@ -23,9 +23,9 @@ extension Ledger {
   ///
   /// The log is read once, in position order, with no index lookup per event (see
   /// `LogFold`). With more than one thread, it is split into `threads` ranges of
-  /// positions, each read by one thread in its own read transaction, and the accounts are
-  /// then folded in parallel, group by group, each group's outputs handed over once every
-  /// group before it has been. Every range ends at or before the last position stored
+  /// positions, each read by one thread in its own read transaction. The accounts are
+  /// then folded in parallel, group by group, and each group's outputs are handed over
+  /// once every group before it has been. Every range ends at or before the last position stored
   /// when the call began, so the threads fold one consistent snapshot even while other
   /// processes append. With one thread, everything runs in one read transaction on the
   /// calling thread, and `body` gets each output as soon as it is folded.

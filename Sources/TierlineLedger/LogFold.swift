@@ -669,8 +669,8 @@ struct AccountTable {
   /// For a longer id they are its first 16 bytes.
   ///
   /// A shorter id is read with two overlapping loads rather than copied into a zeroed
-  /// buffer, because loading a word right after storing its bytes one by one stalls
-  /// until the stores are done: that stall was a fifth of the scan loop's own time.
+  /// buffer. Loading a word right after storing its bytes one by one stalls until the
+  /// stores are done, and that stall was a fifth of the scan loop's own time.
   @inline(__always)
   private static func prefix(of id: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
     let count = id.count

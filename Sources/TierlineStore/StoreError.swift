@@ -89,9 +89,9 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 func describeKey(_ bytes: some Collection<UInt8>) -> String {
   // No valid key is longer than `EventStore.maximumKeyLength`. A longer one comes from a
   // damaged page and could run to megabytes, so only its start is shown.
-  let shown = 64
+  let prefixLength = 64
   guard bytes.count <= EventStore.maximumKeyLength else {
-    return describeKey(bytes.prefix(shown)) + "… (\(bytes.count) bytes)"
+    return describeKey(bytes.prefix(prefixLength)) + "… (\(bytes.count) bytes)"
   }
   if let text = String(validating: Array(bytes), as: UTF8.self),
     !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })

@@ -30,7 +30,7 @@ enum ReportCommand: Command {
     let checkins = try ledger.checkinsDue(on: date, upcomingDays: 14, knownAt: point.knownAt)
     let html = HTMLReport.render(metrics: metrics, checkins: checkins)
     if let failure = writeWholeFile(path, bytes: Array(html.utf8)) {
-      // The system's reason, such as a full disk or a missing directory, tells what to fix.
+      // The system's reason, such as a full disk or a missing directory, shows what to fix.
       throw CommandFailure(
         message: "report file cannot be written (\(path)): \(failure); check the directory, "
           + "its permissions and the free disk space",

@@ -89,7 +89,7 @@ struct OutputAndArgumentTests {
     #expect(!result.standardError.unicodeScalars.contains { $0.value == 0x1B || $0.value == 7 })
     #expect(result.standardError.contains(#"x\u{1B}]0;title"#))
 
-    // A right-to-left override, which an account id may hold, cannot reorder the line.
+    // A right-to-left override, which an account id may contain, cannot reorder the line.
     let directory = try TemporaryDirectory()
     let store = try Tierline.initializedStore(in: directory)
     let reordered = try shell(

@@ -341,8 +341,8 @@ def main():
                 f"rebuild: {size.rebuild_rss / 2**20:.0f} MiB.")
         single = size.rebuild.get(1)
         if single and "rss_anonymous_bytes" in single:
-            add(f"At the end of the timed single-threaded rebuilds, a separate process that "
-                f"ran {single['repetitions']} of them and kept its allocator's free memory, "
+            add(f"The timed single-threaded rebuilds ran {single['repetitions']} times in one "
+                f"separate process, which kept its allocator's free memory. At their end, "
                 f"{single['rss_anonymous_bytes'] / 2**20:.0f} "
                 f"MiB of the resident set was anonymous memory and "
                 f"{single['rss_file_bytes'] / 2**20:.0f} MiB file-backed (binaries and the "
