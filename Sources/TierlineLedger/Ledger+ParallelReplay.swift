@@ -1,3 +1,4 @@
+import Glibc
 import Dispatch
 import TierlineEvents
 import TierlineProjections
@@ -71,10 +72,14 @@ extension Ledger {
   static func projecting(at point: ReplayPoint, rules: ReplayRules)
     -> AccountFolding<AccountState, AccountProjection>
   {
-    AccountFolding { account in
+    let projectionPoint = ProjectionPoint(
+      asOf: point.asOf, knownAt: point.knownAt, playbook: rules.playbook)
+    return AccountFolding { account in
       AccountState(account: account, playbook: rules.playbook)
     } finish: { state in
-      state.projection(asOf: point.asOf, knownAt: point.knownAt, rulesVersion: rules.version)
+      if getenv("TL_TWICE") != nil { _ = state.projection(at: projectionPoint, rulesVersion: rules.version) }
+      if getenv("TL_EVAL") != nil { _ = state.isReady(at: point.asOf) }
+      return state.projection(at: projectionPoint, rulesVersion: rules.version)
     }
   }
 

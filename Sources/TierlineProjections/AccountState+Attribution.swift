@@ -10,7 +10,7 @@ extension AccountState {
   /// offer for the new tier in the same span. The time trigger is credited only when no
   /// usage or milestone trigger fired.
   func expansion(to newTier: String, acv: Money, at: Int64) -> ExpansionReport {
-    let evaluation = evaluateTriggers(at: at, reports: false)
+    let evaluation = evaluateTriggers(at: at)
     let windowStartDay = localDate(at).daysSinceEpoch - playbook.attributionWindowDays
     func inWindow(_ instant: Int64?) -> Bool {
       guard let instant else { return false }

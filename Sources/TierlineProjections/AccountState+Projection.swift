@@ -10,9 +10,16 @@ extension AccountState {
   public func projection(asOf: Timestamp, knownAt: Timestamp, rulesVersion: String)
     -> AccountProjection
   {
-    let now = asOf.microseconds
+    projection(at: ProjectionPoint(asOf: asOf, knownAt: knownAt), rulesVersion: rulesVersion)
+  }
+
+  /// Evaluates the folded state at `point`, as `projection(asOf:knownAt:rulesVersion:)`
+  /// does, with the point's texts formatted beforehand. A replay of many accounts to one
+  /// point uses this.
+  public func projection(at point: ProjectionPoint, rulesVersion: String) -> AccountProjection {
+    let now = point.asOf.microseconds
     var projection = AccountProjection(
-      account: account, asOf: asOf.rfc3339, knownAt: knownAt.rfc3339,
+      account: account, asOf: point.asOfText, knownAt: point.knownAtText,
       rulesVersion: rulesVersion, status: status.rawValue, tier: nil, acv: nil, currency: nil,
       landedAt: nil, firstValueAt: nil, ttfvDays: nil, triggers: [], ready: false,
       readiness: [], nextTier: nil, owner: nil, price: nil, valueProposition: nil,
@@ -42,7 +49,7 @@ extension AccountState {
     projection.acv = Money.format(minorUnits: acvMinorUnits, digits: currencyDigits)
     projection.currency = currencyCode
 
-    let evaluation = evaluateTriggers(at: now)
+    let evaluation = evaluateTriggers(at: now, reportingWith: point)
     projection.triggers = evaluation.reports
     let transition = playbook.transition(from: tier)
     if let transition {
@@ -51,7 +58,7 @@ extension AccountState {
       projection.price = transition.price.decimalString
       projection.valueProposition = transition.valueProposition
     }
-    projection.readiness = readiness(evaluation, transition: transition, at: now)
+    projection.readiness = readiness(evaluation, transition: transition, at: point)
     projection.ready = projection.readiness.allSatisfy(\.met)
     return projection
   }
@@ -63,9 +70,12 @@ extension AccountState {
   /// Builds the readiness conditions: active, a trigger fired, its wait elapsed, a next
   /// tier exists, and no offer for the next tier is open.
   private func readiness(
-    _ evaluation: TriggerEvaluation, transition: Transition?, at now: Int64
+    _ evaluation: TriggerEvaluation, transition: Transition?, at point: ProjectionPoint
   ) -> [Condition] {
-    var conditions = [statusCondition()]
+    let now = point.asOf.microseconds
+    var conditions: [Condition] = []
+    conditions.reserveCapacity(5)
+    conditions.append(statusCondition())
 
     let actionable = evaluation.actionable
     let firedTypes = actionable.map(\.type).joined(separator: ",")
@@ -78,7 +88,7 @@ extension AccountState {
     conditions.append(
       Condition(
         name: "wait elapsed", actual: waitEnd.map { "ends " + rfc3339($0) } ?? "no trigger",
-        required: "ends by " + rfc3339(now), met: waitEnd.map { $0 <= now } ?? false))
+        required: point.waitRequirement, met: waitEnd.map { $0 <= now } ?? false))
 
     conditions.append(
       Condition(

@@ -10,7 +10,7 @@ extension AccountState {
       return false
     }
     let now = instant.microseconds
-    let evaluation = evaluateTriggers(at: now, reports: false)
+    let evaluation = evaluateTriggers(at: now)
     guard let waitEnd = evaluation.actionable.map(\.at).min(), waitEnd <= now else {
       return false
     }

@@ -31,37 +31,57 @@ extension AccountState {
   /// Evaluates the triggers of the current tier at `now` (µs), counting only what
   /// happened since the last landing or tier change.
   ///
-  /// Without `reports`, only the instants are filled in: readiness checks and
-  /// attribution need no condition text, which allocates strings for every condition.
-  func evaluateTriggers(at now: Int64, reports: Bool = true) -> TriggerEvaluation {
+  /// Only the instants are filled in: readiness checks and attribution need no
+  /// condition text, which allocates strings for every condition.
+  func evaluateTriggers(at now: Int64) -> TriggerEvaluation {
+    evaluateTriggers(at: now, texts: nil)
+  }
+
+  /// Evaluates the triggers at `point`'s valid time, as `evaluateTriggers(at:)` does,
+  /// and reports every condition with its text.
+  func evaluateTriggers(at now: Int64, reportingWith point: ProjectionPoint)
+    -> TriggerEvaluation
+  {
+    evaluateTriggers(at: now, texts: point)
+  }
+
+  /// Evaluates the triggers, with condition reports when `texts` is given.
+  private func evaluateTriggers(at now: Int64, texts: ProjectionPoint?) -> TriggerEvaluation {
+    let reports = texts != nil
     var evaluation = TriggerEvaluation()
-    let usage = usageReport(at: now, into: &evaluation, reports: reports)
+    let usage = usageReport(at: now, into: &evaluation, texts: texts)
     let milestone = milestoneReport(into: &evaluation, reports: reports)
-    let time = timeReport(at: now, into: &evaluation, reports: reports)
+    let time = timeReport(at: now, into: &evaluation, texts: texts)
     let organizational = organizationalReport(into: &evaluation, reports: reports)
-    evaluation.reports = [usage, milestone, time, organizational].compactMap { $0 }
+    // Arrays here are sized up front: growing them one append at a time would allocate
+    // several times for each projection.
+    if reports { evaluation.reports.reserveCapacity(4) }
+    for report in [usage, milestone, time, organizational] {
+      if let report { evaluation.reports.append(report) }
+    }
     return evaluation
   }
 
   private func usageReport(
-    at now: Int64, into evaluation: inout TriggerEvaluation, reports: Bool
+    at now: Int64, into evaluation: inout TriggerEvaluation, texts: ProjectionPoint?
   ) -> TriggerReport? {
     evaluation.usageAt = usageFiredAt
-    guard reports else { return nil }
+    guard let texts else { return nil }
     let currentMonth = UsageMonth(containing: localDate(now))
     var conditions: [Condition] = []
+    conditions.reserveCapacity(usage.count)
     for tracker in usage {
       if let crossedMonth = tracker.crossedMonth {
         conditions.append(
           Condition(
-            name: "\(tracker.metric) in \(crossedMonth)",
+            name: texts.usageName(tracker.metric, in: crossedMonth),
             actual: quantityText(tracker.crossedValue), required: quantityText(tracker.required),
             met: true))
       } else {
         let value = usageMonth == currentMonth ? tracker.value : 0
         conditions.append(
           Condition(
-            name: "\(tracker.metric) in \(currentMonth)", actual: quantityText(value),
+            name: texts.usageName(tracker.metric, in: currentMonth), actual: quantityText(value),
             required: quantityText(tracker.required), met: false))
       }
     }
@@ -81,6 +101,7 @@ extension AccountState {
       return TriggerReport(type: "milestone", fired: false, firedAt: nil, conditions: [condition])
     }
     var conditions: [Condition] = []
+    if reports { conditions.reserveCapacity(transition.milestones.count) }
     var latest: Int64? = tierSince
     for name in transition.milestones {
       let reachedAt = milestones[name]
@@ -107,16 +128,20 @@ extension AccountState {
       conditions: conditions)
   }
 
+  /// Evaluates the time trigger, and reports it when `texts` is given.
   private func timeReport(
-    at now: Int64, into evaluation: inout TriggerEvaluation, reports: Bool
+    at now: Int64, into evaluation: inout TriggerEvaluation, texts: ProjectionPoint?
   ) -> TriggerReport? {
+    let reports = texts != nil
     var conditions: [Condition] = []
+    // One condition per offset, then one for each other trigger that takes precedence.
+    if reports { conditions.reserveCapacity(playbook.triggers.timeOffsetsDays.count + 2) }
     var earliest: Int64?
     var latest: Int64?
     // Offsets count from the landing, but only those since the current tier began fire,
     // so the window names that start, which is not always the landing.
     let window =
-      reports ? "from the current tier's start, " + rfc3339(tierSince) + ", to " + rfc3339(now) : ""
+      texts.map { "from the current tier's start, " + rfc3339(tierSince) + $0.windowEnd } ?? ""
     for offset in playbook.triggers.timeOffsetsDays {
       let instant = startOfDay(landedDay + offset)
       let met = instant >= tierSince && instant <= now
@@ -124,10 +149,11 @@ extension AccountState {
         earliest = earliest ?? instant
         latest = instant
       }
-      if reports {
+      if let texts {
         conditions.append(
           Condition(
-            name: "day \(offset) after landing", actual: rfc3339(instant), required: window,
+            name: texts.offsetName(offset), actual: rfc3339(instant),
+            required: window,
             met: met))
       }
     }
@@ -137,16 +163,17 @@ extension AccountState {
       evaluation.latestTimeOffsetAt = latest
     }
     guard reports else { return nil }
-    conditions.append(fallbackCondition("usage", firedAt: evaluation.usageAt))
-    conditions.append(fallbackCondition("milestone", firedAt: evaluation.milestoneAt))
+    conditions.append(fallbackCondition("no usage trigger fired", firedAt: evaluation.usageAt))
+    conditions.append(
+      fallbackCondition("no milestone trigger fired", firedAt: evaluation.milestoneAt))
     return TriggerReport(
       type: "time", fired: fired, firedAt: fired ? earliest.map(rfc3339) : nil,
       conditions: conditions)
   }
 
-  private func fallbackCondition(_ type: String, firedAt: Int64?) -> Condition {
+  private func fallbackCondition(_ name: String, firedAt: Int64?) -> Condition {
     Condition(
-      name: "no \(type) trigger fired", actual: firedAt.map { "fired " + rfc3339($0) } ?? "none",
+      name: name, actual: firedAt.map { "fired " + rfc3339($0) } ?? "none",
       required: "none", met: firedAt == nil)
   }
 
@@ -162,6 +189,7 @@ extension AccountState {
     guard reports else { return nil }
     let settings = playbook.triggers
     var conditions: [Condition] = []
+    conditions.reserveCapacity(3)
 
     let headcountActual =
       (organization.headcountAtFiring ?? organization.latestHeadcount)
