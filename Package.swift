@@ -14,7 +14,8 @@ let package = Package(
       providers: [.apt(["liblmdb-dev"])]
     ),
     .target(name: "CTierlineCRC"),
-    .target(name: "TierlineStore", dependencies: ["CLMDB", "CTierlineCRC"]),
+    .target(name: "CTierlinePrefetch"),
+    .target(name: "TierlineStore", dependencies: ["CLMDB", "CTierlineCRC", "CTierlinePrefetch"]),
     .target(name: "TierlineEvents"),
     .target(name: "TierlinePlaybook", dependencies: ["TierlineEvents"]),
     .target(

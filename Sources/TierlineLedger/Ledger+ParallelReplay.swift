@@ -77,7 +77,9 @@ extension Ledger {
     return AccountFolding { account in
       AccountState(account: account, playbook: rules.playbook)
     } finish: { state in
-      if getenv("TL_TWICE") != nil { _ = state.projection(at: projectionPoint, rulesVersion: rules.version) }
+      if getenv("TL_TWICE") != nil {
+        _ = state.projection(at: projectionPoint, rulesVersion: rules.version)
+      }
       if getenv("TL_EVAL") != nil { _ = state.isReady(at: point.asOf) }
       return state.projection(at: projectionPoint, rulesVersion: rules.version)
     }

@@ -15,7 +15,7 @@ public struct ProjectionPoint: Sendable {
   let asOfText: String
   /// `knownAt` in RFC 3339.
   let knownAtText: String
-  /// What the wait condition requires: its end by `asOf`.
+  /// The requirement of the wait condition: its end by `asOf`.
   let waitRequirement: String
   /// The end of the time trigger's window text: ", to " and `asOf`.
   let windowEnd: String

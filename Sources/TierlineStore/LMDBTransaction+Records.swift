@@ -157,11 +157,13 @@ extension LMDBTransaction {
     var span = MappedSpan()
     let releaseWidth = UInt(releasingPagesAfter ?? Int.max)
     defer { span.release() }
+    var prefetcher = PagePrefetcher()
     while let current = entry {
       let position = try KeyLayout.position(from: current.key, in: StoreDatabases.Name.log)
       guard position <= last else { return }
       try RecordLayout.checkHeader(current.value, position: position)
       span.include(current.value)
+      prefetcher.record(at: current.value)
       if span.width >= releaseWidth { span.release() }
       guard try body(StoredRecord(position: position, bytes: current.value)) else { return }
       do throws(LMDBError) {
