@@ -13,6 +13,11 @@ public struct Timestamp: Hashable, Comparable, Sendable {
   }
 
   /// Creates a timestamp from whole seconds since the Unix epoch.
+  ///
+  /// - Precondition: `seconds` lies within about ±292,000 years of the epoch
+  ///   (`Int64.max / 1_000_000`), so the microseconds fit. The multiplication traps
+  ///   beyond that. Callers that take seconds from input check them against `minimum`
+  ///   and `maximum` first.
   public init(seconds: Int64) {
     self.microseconds = seconds * 1_000_000
   }

@@ -69,6 +69,19 @@ extension LedgerError {
   static let damageAdvice =
     "; run `tierline verify` to list the damage, then restore the ledger from a backup"
 
+  /// The advice for damage that makes the ledger impossible to open, so that `verify`
+  /// cannot list more of it.
+  public static let restoreAdvice = "; restore the ledger from a backup"
+
+  /// The error with `restoreAdvice` in place of `damageAdvice`, for `verify`, which
+  /// would otherwise tell the user to run itself.
+  public var withRestoreAdvice: LedgerError {
+    guard message.hasSuffix(Self.damageAdvice) else { return self }
+    var error = self
+    error.message = messageWithoutAdvice + Self.restoreAdvice
+    return error
+  }
+
   /// The message without `damageAdvice`, for `verify`, which lists the damage itself.
   var messageWithoutAdvice: String {
     message.hasSuffix(Self.damageAdvice)

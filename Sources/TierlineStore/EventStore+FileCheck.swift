@@ -27,7 +27,7 @@ extension EventStore {
       throw StoreError(
         .corrupt,
         "\(path) is truncated: it has \(status.st_size) bytes but its meta page refers to "
-          + "\(used) bytes; restore the ledger from a backup")
+          + "\(used) bytes")
     }
   }
 }

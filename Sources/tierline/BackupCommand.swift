@@ -46,7 +46,7 @@ enum BackupCommand: Command {
         throw CommandFailure(
           message: "the copy in \(target) is damaged, so the ledger is too: "
             + "\(counted(report.problems.count, "problem")), the first: \(first); run "
-            + "`tierline verify` on the ledger and keep an older backup",
+            + "`tierline verify` on the ledger, keep an older backup and remove \(target)",
           exitCode: .failure)
       }
     }

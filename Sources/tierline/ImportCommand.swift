@@ -2,6 +2,7 @@ import TierlineEvents
 import TierlineImport
 import TierlineLedger
 import TierlinePlaybook
+import TierlineProjections
 
 /// `tierline import`: derives events from CSV, billing, Stripe or Segment exports and
 /// appends them in one batch.
@@ -121,9 +122,15 @@ enum ImportCommand: Command {
           return currency
         }
         let separator = try decimalSeparator(arguments)
+        let playbook = try currentPlaybook(ledger)
+        if let currency, currency != playbook.currency {
+          throw UsageError(
+            "invalid --currency (\(currency.code)): the tiers of the rules in force are priced in "
+              + "\(playbook.currency), and tiers are chosen from amounts in that currency")
+        }
         return try SubscriptionImporter.plan(
-          try readFile(path, purpose: "subscriptions"), playbook: try currentPlaybook(ledger),
-          currency: currency, timeZone: arguments.value("timezone") ?? "UTC",
+          try readFile(path, purpose: "subscriptions"), playbook: playbook,
+          currency: currency, timeZone: try timeZone(arguments),
           decimalSeparator: separator, tiers: try tierSchedule(ledger))
       case "stripe":
         let prices = try arguments.value("prices").map { file in
@@ -133,7 +140,7 @@ enum ImportCommand: Command {
         }
         return try StripeImporter.plan(
           try readFile(path, purpose: "Stripe events"), playbook: try currentPlaybook(ledger),
-          prices: prices ?? [:], timeZone: arguments.value("timezone") ?? "UTC",
+          prices: prices ?? [:], timeZone: try timeZone(arguments),
           tiers: try tierSchedule(ledger))
       case "segment":
         let mappingPath = try requiredMapping(arguments)
@@ -149,6 +156,17 @@ enum ImportCommand: Command {
     } catch let error as ImportSetupError {
       throw CommandFailure(message: "\(error.message) (\(path))", exitCode: .dataError)
     }
+  }
+
+  /// Returns the `--timezone` value, UTC by default.
+  /// - Throws: `UsageError` when the value is not an IANA time zone name.
+  private static func timeZone(_ arguments: ParsedArguments) throws -> String {
+    let zone = arguments.value("timezone") ?? "UTC"
+    guard ZoneCalendar(identifier: zone) != nil else {
+      throw UsageError(
+        "invalid --timezone (\(zone)): use an IANA time zone name such as Europe/Berlin")
+    }
+    return zone
   }
 
   /// Runs `body`, which reads a mapping file, and names that file in its setup errors.

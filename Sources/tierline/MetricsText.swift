@@ -17,7 +17,7 @@ enum MetricsText {
     for outcome in metrics.outcomes {
       lines.append(
         "  " + outcome.tier.rightPadded(12) + metrics.percentText(outcome.share).leftPadded(7)
-          + "  \(outcome.accounts) accounts at \(metrics.moneyText(outcome.acv))")
+          + "  " + counted(outcome.accounts, "account") + " at \(metrics.moneyText(outcome.acv))")
     }
     lines += [
       "Expansion rate 12m:  \(metrics.percentText(metrics.expansionRate12Months))"
@@ -29,11 +29,12 @@ enum MetricsText {
         + "\(metrics.moneyText(metrics.retention.churn))",
       "TTFV days:           median \(medianText(metrics.ttfv.median)), p90 "
         + "\(metrics.ttfv.percentile90.map(String.init) ?? "-")"
-        + " (\(metrics.ttfv.accounts) accounts with first value)",
+        + " (" + counted(metrics.ttfv.accounts, "account") + " with first value)",
     ]
     for band in metrics.ttfv.bands {
       lines.append(
-        "  TTFV " + band.label.rightPadded(7) + "\(band.accounts) accounts, expansion rate 12m "
+        "  TTFV " + band.label.rightPadded(7) + counted(band.accounts, "account")
+          + ", expansion rate 12m "
           + metrics.percentText(band.expansionRate12Months))
     }
     lines += [
@@ -43,7 +44,7 @@ enum MetricsText {
         + "ACV, \(metrics.monthsText(metrics.paybackMonthsOnExpectedACV)) on expected ACV "
         + "(CAC \(metrics.moneyText(metrics.cac)))",
       "Expansion ARR:       \(metrics.moneyText(metrics.attribution.total)) from "
-        + "\(metrics.attribution.expansions) expansions, unattributed "
+        + counted(metrics.attribution.expansions, "expansion") + ", unattributed "
         + "\(metrics.moneyText(metrics.attribution.unattributed)) "
         + "(\(metrics.percentText(metrics.attribution.unattributedShare)))",
     ]
@@ -57,7 +58,8 @@ enum MetricsText {
       lines.append("  owner   " + owner.rightPadded(15) + metrics.moneyText(arr).leftPadded(14))
     }
     lines += [
-      "Permanently small:   \(metrics.permanentlySmall.count) accounts on their landing tier "
+      "Permanently small:   " + counted(metrics.permanentlySmall.count, "account")
+        + " on their landing tier "
         + "\(options.smallAfterMonths)+ months after landing",
       "",
       "cohort".rightPadded(9) + "accounts".leftPadded(9) + "expected_acv".leftPadded(14)

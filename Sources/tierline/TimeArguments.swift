@@ -8,9 +8,15 @@ func parseTimeOption(_ text: String, option: String) throws(UsageError) -> Times
     let nextDay = Int64(date.daysSinceEpoch + 1) * 86_400 * 1_000_000
     return Timestamp(microseconds: nextDay - 1)
   }
-  // A text of at least a date's length names its problem; anything shorter gets the forms.
-  let problem =
-    text.utf8.count > 10 ? "it " + Timestamp.rfc3339Problem(text) + "; " : ""
+  // A date that does not exist, or a longer text with a specific problem, gets that
+  // problem named. Anything else gets only the accepted forms, which show examples.
+  var problem = ""
+  if hasDateShape(text) {
+    problem = "it names a date that does not exist; "
+  } else if text.utf8.count > 10 {
+    let reason = Timestamp.rfc3339Problem(text)
+    if !reason.hasPrefix("is not an RFC 3339 timestamp") { problem = "it " + reason + "; " }
+  }
   throw UsageError(
     "invalid time for --\(option) (\(text)): \(problem)use RFC 3339 such as "
       + "2025-03-01T12:00:00Z or a date such as 2025-03-01")
@@ -19,9 +25,19 @@ func parseTimeOption(_ text: String, option: String) throws(UsageError) -> Times
 /// Parses a date option `YYYY-MM-DD`.
 func parseDateOption(_ text: String, option: String) throws(UsageError) -> CivilDate {
   guard let date = CivilDate(iso: text) else {
-    throw UsageError("invalid date for --\(option) (\(text)): use YYYY-MM-DD")
+    let problem = hasDateShape(text) ? "it names a date that does not exist; " : ""
+    throw UsageError("invalid date for --\(option) (\(text)): \(problem)use YYYY-MM-DD")
   }
   return date
+}
+
+/// Returns whether `text` has the form `YYYY-MM-DD` in ASCII digits, whatever the values.
+private func hasDateShape(_ text: String) -> Bool {
+  let bytes = Array(text.utf8)
+  guard bytes.count == 10 else { return false }
+  return bytes.indices.allSatisfy { index in
+    index == 4 || index == 7 ? bytes[index] == UInt8(ascii: "-") : (48...57).contains(bytes[index])
+  }
 }
 
 /// Parses a non-negative integer option within `range`.

@@ -25,7 +25,12 @@ enum VerifyCommand: Command {
       """)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
-    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let ledger: Ledger
+    do {
+      ledger = try Ledger.open(directory: context.storeDirectory)
+    } catch {
+      throw error.withRestoreAdvice
+    }
     var report = try ledger.verify()
     var check: ProjectionCheck?
     if arguments.flag("projections") {

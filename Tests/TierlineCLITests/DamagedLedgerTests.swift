@@ -270,6 +270,15 @@ struct DamagedLedgerTests {
     let result = try Tierline.run(["--store", store, "verify"])
     #expect(result.status == 1, "\(result.standardError)")
     #expect(result.standardError.contains("data.mdb is truncated"), "\(result.standardError)")
+    // `verify` cannot list more damage, so it gives the restore advice once and does not
+    // point at itself.
+    #expect(result.standardError.hasSuffix("; restore the ledger from a backup\n"))
+    #expect(!result.standardError.contains("run `tierline verify`"))
+
+    let replay = try Tierline.run(["--store", store, "replay"])
+    #expect(replay.status == 1)
+    #expect(replay.standardError.contains("run `tierline verify` to list the damage"))
+    #expect(replay.standardError.components(separatedBy: "restore the ledger").count == 2)
   }
 
   @Test("data.mdb cut to one page is named")

@@ -376,4 +376,28 @@ struct ImportCommandTests {
     #expect(misplaced.status == 64)
     #expect(misplaced.standardError.contains("--mapping does not apply"))
   }
+
+  @Test("unknown time zone option exits with 64")
+  func unknownTimeZone() throws {
+    for format in ["stripe", "subscriptions"] {
+      let path = ImportCommandTests.repositoryPath(
+        format == "stripe" ? "examples/stripe-events.json" : "examples/subscriptions.csv")
+      let result = try Tierline.run(
+        ["--store", store, "import", format, path, "--timezone", "Nowhere"])
+      #expect(result.status == 64, "\(format): \(result.standardError)")
+      #expect(result.standardError.contains("invalid --timezone (Nowhere)"), "\(format)")
+    }
+    #expect(try eventCount() == 0)
+  }
+
+  @Test("currency unlike the playbook's exits with 64")
+  func currencyMismatch() throws {
+    let path = ImportCommandTests.repositoryPath("examples/subscriptions.csv")
+    let result = try Tierline.run(
+      ["--store", store, "import", "subscriptions", path, "--currency", "EUR"])
+    #expect(result.status == 64, "\(result.standardError)")
+    #expect(result.standardError.contains("invalid --currency (EUR)"))
+    #expect(result.standardError.contains("priced in USD"))
+    #expect(try eventCount() == 0)
+  }
 }

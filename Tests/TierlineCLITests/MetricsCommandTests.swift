@@ -53,12 +53,15 @@ struct MetricsCommandTests {
     ]
     for command in commands {
       let single = try ledger.run(command + point)
-      let report = command.first == "report" ? try String(contentsOfFile: command[2]) : ""
+      let report =
+        command.first == "report" ? try String(contentsOfFile: command[2], encoding: .utf8) : ""
       for threads in ["2", "3"] {
         let parallel = try ledger.run(command + point + ["--threads", threads])
         #expect(parallel.standardOutput == single.standardOutput, "\(command) on \(threads)")
         if command.first == "report" {
-          #expect(try String(contentsOfFile: command[2]) == report, "report on \(threads)")
+          #expect(
+            try String(contentsOfFile: command[2], encoding: .utf8) == report,
+            "report on \(threads)")
         }
       }
     }
@@ -98,5 +101,15 @@ struct MetricsCommandTests {
     let result = try ledger.run(["metrics"] + asOf)
     #expect(result.standardOutput.contains("Expected ACV:        11400.00 USD"))
     #expect(result.standardOutput.contains("rules sha256:"))
+  }
+
+  @Test("text output counts one account singly")
+  func singularCounts() throws {
+    let ledger = try CLILedger([Line.landed("a-l", account: "a", at: "2024-01-05T10:00:00Z")])
+    let text = try ledger.run(["metrics"] + asOf).standardOutput
+    #expect(text.contains("100.0%  1 account at 6000.00"), "\(text)")
+    #expect(text.contains("TTFV none   1 account,"), "\(text)")
+    #expect(text.contains("from 0 expansions,"), "\(text)")
+    #expect(!text.contains(" 1 accounts"), "\(text)")
   }
 }

@@ -128,6 +128,27 @@ struct OutputAndArgumentTests {
     #expect(twice.standardError.contains("option --threads is given twice"))
   }
 
+  @Test("time and date option messages")
+  func timeOptionMessages() throws {
+    let noSuchDay = try Tierline.run(["replay", "--as-of", "2025-02-30"])
+    #expect(noSuchDay.status == 64)
+    #expect(noSuchDay.standardError.contains("(2025-02-30): it names a date that does not exist"))
+
+    let noSuchMonth = try Tierline.run(["due", "--on", "2025-13-01"])
+    #expect(noSuchMonth.status == 64)
+    #expect(noSuchMonth.standardError.contains("(2025-13-01): it names a date that does not exist"))
+
+    // A text that is simply not a time gets the accepted forms, with one set of examples.
+    let partial = try Tierline.run(["replay", "--as-of", "2025-06-30T12:00"])
+    #expect(partial.status == 64)
+    #expect(partial.standardError.components(separatedBy: "such as").count == 3)
+    #expect(!partial.standardError.contains("2024-03-01T09:30:00Z"))
+
+    let hour = try Tierline.run(["replay", "--as-of", "2025-06-30T25:00:00Z"])
+    #expect(hour.status == 64)
+    #expect(hour.standardError.contains("time of day out of range"))
+  }
+
   @Test("control characters in text are escaped")
   func controlCharacters() throws {
     let directory = try TemporaryDirectory()
