@@ -76,6 +76,11 @@ enum ReplayCommand: Command {
     if !json {
       printHeader()
       context.output.line(counted(count, "account"))
+      if count == 0 {
+        context.output.line(
+          "no event is visible: none had both occurred by the as-of time and been recorded "
+            + "by the known-at time above")
+      }
       context.output.line(
         "ready: a trigger fired, its wait elapsed, a higher tier exists and no offer for it "
           + "is open; `tierline why ACCOUNT` lists each condition")

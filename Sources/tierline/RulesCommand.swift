@@ -75,7 +75,15 @@ enum RulesCommand: Command {
       try arguments.value("effective").map { try parseTimeOption($0, option: "effective") }
       ?? now
     let ledger = try Ledger.open(directory: context.storeDirectory)
+    // Activations are never removed, so activating the rules already in force adds a row
+    // to `rules list` that changes no query result. The row is stored with a warning.
+    let inForce = try ledger.rules(asOf: effective, knownAt: now)
     try ledger.activate(playbook, effectiveAt: effective, now: now)
+    if inForce.version == playbook.version {
+      writeToStandardError(
+        "warning: rules \(playbook.version) were already in force at \(effective.rfc3339); "
+          + "the new activation changes no query result\n")
+    }
     if arguments.flag("json") {
       context.output.line(
         "{\"rules_version\":\(jsonQuoted(playbook.version)),"

@@ -177,6 +177,18 @@ struct ReplayCommandTests {
     #expect(result.standardError.contains("is a file, not a ledger directory"))
   }
 
+  @Test("empty replay says nothing is visible")
+  func emptyReplayHint() throws {
+    try append([Line.landed("e1", account: "early", at: "2024-01-10T09:00:00Z")])
+    let before = try Tierline.run(["--store", store, "replay", "--as-of", "2024-01-01"])
+    #expect(before.status == 0, "\(before.standardError)")
+    #expect(before.standardOutput.contains("0 accounts\nno event is visible"))
+
+    let after = try Tierline.run(["--store", store, "replay", "--as-of", "2024-02-01"])
+    #expect(after.standardOutput.contains("1 account\n"))
+    #expect(!after.standardOutput.contains("no event is visible"))
+  }
+
   @Test("default known-at is the latest write")
   func defaultKnownAt() throws {
     try append([Line.landed("k1", account: "known", at: "2024-01-10T09:00:00Z")])

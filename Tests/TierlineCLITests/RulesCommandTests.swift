@@ -54,6 +54,25 @@ struct RulesCommandTests {
     #expect(after["rules_version"] as? String == version)
   }
 
+  @Test("activating the rules in force warns")
+  func activateSameRulesWarns() throws {
+    let ledger = try CLILedger(januaryCohortLines)
+    let candidate = try candidatePlaybook(in: ledger.directory)
+    let first = try ledger.run(["rules", "activate", candidate, "--effective", "2025-01-01"])
+    #expect(first.status == 0, "\(first.standardError)")
+    #expect(first.standardError.isEmpty)
+
+    let again = try ledger.run(["rules", "activate", candidate, "--effective", "2025-02-01"])
+    #expect(again.status == 0, "\(again.standardError)")
+    #expect(again.standardError.contains("were already in force at 2025-02-01T23:59:59.999999Z"))
+    #expect(try ledger.run(["rules", "list", "--json"]).jsonLines().count == 3)
+
+    // Before the first activation the built-in rules were in force, so no warning here.
+    let earlier = try ledger.run(["rules", "activate", candidate, "--effective", "2024-06-01"])
+    #expect(earlier.status == 0, "\(earlier.standardError)")
+    #expect(earlier.standardError.isEmpty)
+  }
+
   @Test("rules lacking stored tier rejected")
   func missingTierRejected() throws {
     let ledger = try CLILedger([
