@@ -1,4 +1,3 @@
-import Glibc
 import Dispatch
 import TierlineEvents
 import TierlineProjections
@@ -77,11 +76,7 @@ extension Ledger {
     return AccountFolding { account in
       AccountState(account: account, playbook: rules.playbook)
     } finish: { state in
-      if getenv("TL_TWICE") != nil {
-        _ = state.projection(at: projectionPoint, rulesVersion: rules.version)
-      }
-      if getenv("TL_EVAL") != nil { _ = state.isReady(at: point.asOf) }
-      return state.projection(at: projectionPoint, rulesVersion: rules.version)
+      state.projection(at: projectionPoint, rulesVersion: rules.version)
     }
   }
 

@@ -37,9 +37,11 @@ public struct ProjectionPoint: Sendable {
     windowEnd = ", to " + asOfText
     offsetNames = (playbook?.triggers.timeOffsetsDays ?? []).map { ($0, Self.offsetName($0)) }
     month = UsageMonth(containing: ZoneCalendar.utc.localDate(of: asOf))
+    // Names are compared by their bytes, as the playbook stores them. String equality
+    // would take "café" in NFC and in NFD for one name and print the other's bytes.
     var metrics: [String] = []
     for tier in playbook?.tiers ?? [] {
-      for limit in tier.limits where !metrics.contains(limit.metric) {
+      for limit in tier.limits where !metrics.contains(where: { sameBytes($0, limit.metric) }) {
         metrics.append(limit.metric)
       }
     }
@@ -53,7 +55,8 @@ public struct ProjectionPoint: Sendable {
 
   /// Returns the name of the usage condition for `metric` in `month`.
   func usageName(_ metric: String, in month: UsageMonth) -> String {
-    guard month == self.month, let known = metricNames.first(where: { $0.metric == metric })
+    guard month == self.month,
+      let known = metricNames.first(where: { sameBytes($0.metric, metric) })
     else { return Self.usageName(metric, month) }
     return known.name
   }
@@ -65,4 +68,10 @@ public struct ProjectionPoint: Sendable {
   private static func usageName(_ metric: String, _ month: UsageMonth) -> String {
     metric + " in " + month.description
   }
+}
+
+/// Returns whether two strings have the same UTF-8 bytes, unlike `==`, which compares
+/// canonical equivalence.
+private func sameBytes(_ lhs: String, _ rhs: String) -> Bool {
+  lhs.utf8.elementsEqual(rhs.utf8)
 }

@@ -209,3 +209,51 @@ struct TriggerTests {
     #expect(required == "400000")
   }
 }
+
+@Suite("Projection point texts")
+struct ProjectionPointTests {
+  /// Returns the built-in playbook with a metric spelled in NFC for the starter tier and
+  /// in NFD for the growth tier, which are equal as Swift strings and differ as bytes.
+  func playbookWithTwoSpellings() throws -> Playbook {
+    var playbook = Playbook.builtInDefault
+    playbook.tiers[0].limits[0].metric = "caf\u{E9}"
+    playbook.tiers[1].limits[0].metric = "cafe\u{301}"
+    try #require(playbook.tiers[1].id == "growth")
+    return playbook
+  }
+
+  @Test("usage names keep each tier's bytes")
+  func usageNameBytes() throws {
+    let playbook = try playbookWithTwoSpellings()
+    var timeline = try Timeline("g")
+    try timeline.land("2025-03-10T00:00:00Z", tier: "growth", acv: "18000.00")
+    let asOf = try instant("2025-03-31T00:00:00Z")
+    let point = ProjectionPoint(asOf: asOf, knownAt: asOf, playbook: playbook)
+    let projection = timeline.fold(playbook).projection(at: point, rulesVersion: "")
+    let names = try projection.trigger("usage").conditions.map { Array($0.name.utf8) }
+    #expect(names.contains(Array("cafe\u{301} in 2025-03".utf8)))
+    #expect(!names.contains(Array("caf\u{E9} in 2025-03".utf8)))
+  }
+
+  @Test("shared texts give the same bytes as a single projection")
+  func sameBytesAsSingleProjection() throws {
+    let playbook = try playbookWithTwoSpellings()
+    for zone in ["UTC", "Pacific/Kiritimati", "America/St_Johns"] {
+      var timeline = try Timeline("a")
+      try timeline.land("2025-01-31T20:00:00Z", zone: zone)
+      try timeline.use("2025-03-31T23:00:00Z", "caf\u{E9}", 500)
+      try timeline.change("2025-04-01T00:30:00Z", to: "growth", acv: "18000.00")
+      try timeline.use("2025-04-30T22:00:00Z", "cafe\u{301}", 700)
+      let state = timeline.fold(playbook)
+      for text in ["2025-03-31T23:30:00Z", "2025-04-30T23:00:00Z", "2025-06-01T00:00:00Z"] {
+        let asOf = try instant(text)
+        let shared = state.projection(
+          at: ProjectionPoint(asOf: asOf, knownAt: asOf, playbook: playbook), rulesVersion: "v")
+        let single = state.projection(asOf: asOf, knownAt: asOf, rulesVersion: "v")
+        // Byte arrays, not strings, because string equality would accept NFC for NFD.
+        let sameBytes = ProjectionJSON.encode(shared) == ProjectionJSON.encode(single)
+        #expect(sameBytes, "\(zone) at \(text)")
+      }
+    }
+  }
+}
