@@ -95,6 +95,16 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     else { return nil }
     self.init(year: year, month: month, day: day)
   }
+
+  /// Returns whether `text` has the form `YYYY-MM-DD` in ASCII digits, whether or not the
+  /// date exists. Error messages use it to tell 2025-02-30 from text of another form.
+  public static func hasISOForm(_ text: some StringProtocol) -> Bool {
+    let bytes = Array(text.utf8)
+    guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-")
+    else { return false }
+    return parseDigits(bytes[0..<4]) != nil && parseDigits(bytes[5..<7]) != nil
+      && parseDigits(bytes[8..<10]) != nil
+  }
 }
 
 /// Parses a run of ASCII digits; returns nil when any byte is not a digit.

@@ -144,12 +144,12 @@ enum SubscriptionRowReader {
     guard !customer.isEmpty else { return reject("customer", "is empty") }
     let subscription = cell("subscription")
     guard let start = CivilDate(iso: cell("start_date")) else {
-      return reject("start_date", "\(jsonQuoted(cell("start_date"))) is not a date YYYY-MM-DD")
+      return reject("start_date", dateProblem(cell("start_date")))
     }
     var end: CivilDate?
     if !cell("end_date").isEmpty {
       guard let date = CivilDate(iso: cell("end_date")) else {
-        return reject("end_date", "\(jsonQuoted(cell("end_date"))) is not a date YYYY-MM-DD")
+        return reject("end_date", dateProblem(cell("end_date")))
       }
       guard start < date else {
         return reject(
@@ -176,4 +176,12 @@ enum SubscriptionRowReader {
         line: line, customer: customer, subscription: subscription, start: start, end: end,
         monthlyAmount: amount))
   }
+}
+
+/// Explains why `text` is not a date `YYYY-MM-DD`. It is either a date that does not
+/// exist, such as 2024-02-30, or text of another form.
+private func dateProblem(_ text: String) -> String {
+  CivilDate.hasISOForm(text)
+    ? "\(jsonQuoted(text)) names a date that does not exist"
+    : "\(jsonQuoted(text)) is not a date YYYY-MM-DD"
 }

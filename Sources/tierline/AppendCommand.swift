@@ -103,6 +103,11 @@ enum AppendCommand: Command {
     let descriptor: Int32
     if path == "-" {
       descriptor = 0
+      // On a terminal, say why the command waits and how to end the input.
+      if isatty(0) != 0 {
+        writeToStandardError(
+          "reading events from standard input, one JSON object per line; end with Ctrl-D\n")
+      }
     } else {
       descriptor = open(path, O_RDONLY)
       guard descriptor >= 0 else {

@@ -11,8 +11,8 @@ func parseTimeOption(_ text: String, option: String) throws(UsageError) -> Times
   // A date that does not exist, or a longer text with a specific problem, gets that
   // problem named. Anything else gets only the accepted forms, which show examples.
   var problem = ""
-  if hasDateShape(text) {
-    problem = "it names a date that does not exist; "
+  if CivilDate.hasISOForm(text) {
+    problem = "it " + Timestamp.rfc3339Problem(text + "T00:00:00Z") + "; "
   } else if text.utf8.count > 10 {
     let reason = Timestamp.rfc3339Problem(text)
     if !reason.hasPrefix("is not an RFC 3339 timestamp") { problem = "it " + reason + "; " }
@@ -25,19 +25,11 @@ func parseTimeOption(_ text: String, option: String) throws(UsageError) -> Times
 /// Parses a date option `YYYY-MM-DD`.
 func parseDateOption(_ text: String, option: String) throws(UsageError) -> CivilDate {
   guard let date = CivilDate(iso: text) else {
-    let problem = hasDateShape(text) ? "it names a date that does not exist; " : ""
+    let problem =
+      CivilDate.hasISOForm(text) ? "it " + Timestamp.rfc3339Problem(text + "T00:00:00Z") + "; " : ""
     throw UsageError("invalid date for --\(option) (\(text)): \(problem)use YYYY-MM-DD")
   }
   return date
-}
-
-/// Returns whether `text` has the form `YYYY-MM-DD` in ASCII digits, whatever the values.
-private func hasDateShape(_ text: String) -> Bool {
-  let bytes = Array(text.utf8)
-  guard bytes.count == 10 else { return false }
-  return bytes.indices.allSatisfy { index in
-    index == 4 || index == 7 ? bytes[index] == UInt8(ascii: "-") : (48...57).contains(bytes[index])
-  }
 }
 
 /// Parses a non-negative integer option within `range`.

@@ -144,6 +144,10 @@ struct OutputAndArgumentTests {
     #expect(partial.standardError.components(separatedBy: "such as").count == 3)
     #expect(!partial.standardError.contains("2024-03-01T09:30:00Z"))
 
+    let yearZero = try Tierline.run(["due", "--on", "0000-01-01"])
+    #expect(yearZero.status == 64)
+    #expect(yearZero.standardError.contains("(0000-01-01): it lies before the year 0001"))
+
     let hour = try Tierline.run(["replay", "--as-of", "2025-06-30T25:00:00Z"])
     #expect(hour.status == 64)
     #expect(hour.standardError.contains("time of day out of range"))

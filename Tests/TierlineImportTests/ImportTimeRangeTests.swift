@@ -99,6 +99,19 @@ struct ImportTimeRangeTests {
     #expect(plan.events.map(\.incoming.event.account.value) == ["new"])
   }
 
+  @Test("subscription dates that do not exist are named")
+  func subscriptionDateThatDoesNotExist() throws {
+    let csv =
+      "customer,subscription,start_date,end_date,monthly_amount\n"
+      + "a,s1,2024-02-30,,500\nb,s2,2024-02-01,2024-13-01,500\nc,s3,1 Feb 2024,,500\n"
+    let plan = try SubscriptionImporter.plan(Array(csv.utf8), playbook: .builtInDefault)
+    let reasons = plan.rejections.map { "\($0.line) \($0.field ?? "") \($0.reason)" }
+    #expect(reasons.count == 3)
+    #expect(reasons.contains(#"2 start_date "2024-02-30" names a date that does not exist"#))
+    #expect(reasons.contains(#"3 end_date "2024-13-01" names a date that does not exist"#))
+    #expect(reasons.contains(#"4 start_date "1 Feb 2024" is not a date YYYY-MM-DD"#))
+  }
+
   @Test("Segment timestamp in year 0 is out of range")
   func segmentYearZero() throws {
     let call =
