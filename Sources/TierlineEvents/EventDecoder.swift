@@ -171,7 +171,7 @@ struct EventDecoder {
 ///
 /// Foundation also accepts offset names such as `GMT+5` and reads them as UTC+5, the
 /// opposite sign of IANA's `Etc/GMT+5`. They are rejected so that no zone is ambiguous.
-func isIANATimeZone(_ identifier: String) -> Bool {
+public func isIANATimeZone(_ identifier: String) -> Bool {
   for prefix in ["GMT+", "GMT-", "UTC+", "UTC-"] where identifier.hasPrefix(prefix) {
     return false
   }

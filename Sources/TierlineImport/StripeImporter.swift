@@ -26,7 +26,7 @@ public enum StripeImporter {
     _ bytes: [UInt8], playbook: Playbook, prices: [String: String] = [:],
     timeZone: String = "UTC", tiers: TierAssignment? = nil
   ) throws(ImportSetupError) -> ImportPlan {
-    guard ZoneCalendar(identifier: timeZone) != nil else {
+    guard isIANATimeZone(timeZone), ZoneCalendar(identifier: timeZone) != nil else {
       throw ImportSetupError("\(jsonQuoted(timeZone)) is not a known IANA time zone")
     }
     for (price, tier) in prices.sorted(by: { $0.key < $1.key }) where playbook.tier(tier) == nil {

@@ -32,7 +32,7 @@ public enum SubscriptionImporter {
         "the amounts are in \(currency) but the playbook's tiers are priced in "
           + "\(playbook.currency); tiers can only be chosen in one currency")
     }
-    guard let zone = ZoneCalendar(identifier: timeZone) else {
+    guard isIANATimeZone(timeZone), let zone = ZoneCalendar(identifier: timeZone) else {
       throw ImportSetupError("\(jsonQuoted(timeZone)) is not a known IANA time zone")
     }
     var plan = ImportPlan()

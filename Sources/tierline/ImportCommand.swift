@@ -162,7 +162,8 @@ enum ImportCommand: Command {
   /// - Throws: `UsageError` when the value is not an IANA time zone name.
   private static func timeZone(_ arguments: ParsedArguments) throws -> String {
     let zone = arguments.value("timezone") ?? "UTC"
-    guard ZoneCalendar(identifier: zone) != nil else {
+    // The same check as for event time zones, which also rejects offset names such as GMT+3.
+    guard isIANATimeZone(zone), ZoneCalendar(identifier: zone) != nil else {
       throw UsageError(
         "invalid --timezone (\(zone)): use an IANA time zone name such as Europe/Berlin")
     }

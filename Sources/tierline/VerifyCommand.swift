@@ -31,14 +31,26 @@ enum VerifyCommand: Command {
     } catch {
       throw error.withRestoreAdvice
     }
-    var report = try ledger.verify()
+    var report: VerifyReport
     var check: ProjectionCheck?
-    if arguments.flag("projections") {
-      let result = try ledger.checkProjections(override: try playbookOption(arguments))
-      for account in result.mismatches {
-        report.problems.append("projection: incremental fold and full replay differ for \(account)")
+    do {
+      report = try ledger.verify()
+      if arguments.flag("projections") {
+        // Folding a damaged log fails on its first bad record, which the report above
+        // already lists, so the projections are compared only on an intact ledger.
+        if report.isIntact {
+          let result = try ledger.checkProjections(override: try playbookOption(arguments))
+          for account in result.mismatches {
+            report.problems.append(
+              "projection: incremental fold and full replay differ for \(account)")
+          }
+          check = result
+        } else {
+          report.problems.append("projections: not compared, because the ledger is damaged")
+        }
       }
-      check = result
+    } catch let error as LedgerError {
+      throw error.withRestoreAdvice
     }
     if arguments.flag("json") {
       let problems = report.problems.map(jsonQuoted).joined(separator: ",")

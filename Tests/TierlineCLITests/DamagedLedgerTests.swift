@@ -165,6 +165,13 @@ struct DamagedLedgerTests {
     #expect(
       verified.standardOutput.contains("(1 damaged log record is listed above)"),
       "\(verified.standardOutput)")
+    // The projection check would stop at the damaged record, so verify skips it and
+    // reports that it did.
+    let projections = try Tierline.run(["--store", store, "verify", "--projections"])
+    #expect(projections.status == 1)
+    #expect(projections.standardOutput.contains("position 18"), "\(projections.standardOutput)")
+    #expect(projections.standardOutput.contains("projections: not compared"))
+    #expect(!projections.standardError.contains("run `tierline verify`"))
     try expectFailure(["replay", "--json"], naming: "position 18")
     // Text output starts with its header only once a projection is ready.
     let text = try Tierline.run(["--store", store, "replay"])
