@@ -123,6 +123,16 @@ public final class Ledger {
     return latest > 0 ? Timestamp(microseconds: latest) : nil
   }
 
+  /// Returns the accounts of `accounts` that have no event stored, in the order given,
+  /// read in one transaction.
+  public func accountsWithoutEvents(_ accounts: [AccountID]) throws(LedgerError) -> [AccountID] {
+    try storeCall {
+      try store.read { transaction in
+        try accounts.filter { try transaction.version(of: Array($0.value.utf8)) == 0 }
+      }
+    }
+  }
+
   /// Returns the number of events stored.
   public func eventCount() throws(LedgerError) -> UInt64 {
     do {

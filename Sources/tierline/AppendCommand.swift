@@ -39,6 +39,7 @@ enum AppendCommand: Command {
     let path = arguments.positionals.first ?? "-"
     let events = try readEvents(path: path)
     let ledger = try Ledger.open(directory: context.storeDirectory)
+    let unlanded = try newAccountsWithoutLanding(events, in: ledger)
 
     let size = batchSize ?? max(events.count, 1)
     var appended = 0
@@ -96,6 +97,36 @@ enum AppendCommand: Command {
       }
       context.output.line(text + ".")
     }
+    if appended > 0, !unlanded.isEmpty {
+      let listed = unlanded.prefix(5).map { terminalSafe($0.value) }.joined(separator: ", ")
+      let more = unlanded.count > 5 ? " and \(unlanded.count - 5) more" : ""
+      let (pronoun, verb, ids) =
+        unlanded.count == 1 ? ("it", "shows", "id") : ("they", "show", "ids")
+      writeToStandardError(
+        "warning: \(counted(unlanded.count, "new account")) without a landing: \(listed)\(more); "
+          + "\(pronoun) \(verb) as not_landed until an account.landed event arrives, so check "
+          + "the account \(ids)\n")
+    }
+  }
+
+  /// Returns the accounts of `events` that have no landing among them and no event in the
+  /// ledger yet, in order of first appearance. A mistyped account id shows up here.
+  private static func newAccountsWithoutLanding(_ events: [NumberedEvent], in ledger: Ledger)
+    throws -> [AccountID]
+  {
+    var landed: Set<AccountID> = []
+    for numbered in events {
+      if case .accountLanded = numbered.incoming.event.payload {
+        landed.insert(numbered.incoming.event.account)
+      }
+    }
+    var seen: Set<AccountID> = []
+    var candidates: [AccountID] = []
+    for numbered in events {
+      let account = numbered.incoming.event.account
+      if !landed.contains(account), seen.insert(account).inserted { candidates.append(account) }
+    }
+    return candidates.isEmpty ? [] : try ledger.accountsWithoutEvents(candidates)
   }
 
   /// Reads and decodes every line, listing all invalid lines before failing.

@@ -36,6 +36,27 @@ struct AppendCommandTests {
     #expect(try eventCount() == 2)
   }
 
+  @Test("new account without landing warns")
+  func unlandedAccountWarns() throws {
+    let typo = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.usage("u1", account: "acme-typo", at: "2024-01-11T09:00:00Z"))
+    #expect(typo.status == 0, "\(typo.standardError)")
+    #expect(typo.standardError.contains("warning: 1 new account without a landing: acme-typo;"))
+    #expect(try eventCount() == 1)
+
+    // Landed in the same input, or already holding events: no warning.
+    let landed = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: [
+        Line.usage("u2", account: "acme", at: "2024-01-11T09:00:00Z"),
+        Line.landed("l1", account: "acme", at: "2024-01-10T09:00:00Z"),
+        Line.usage("u3", account: "acme-typo", at: "2024-01-12T09:00:00Z"),
+      ].joined(separator: "\n"))
+    #expect(landed.status == 0, "\(landed.standardError)")
+    #expect(landed.standardError.isEmpty, "\(landed.standardError)")
+  }
+
   @Test("reused id with other content stores nothing")
   func reusedIDRejected() throws {
     let first = try Tierline.run(
