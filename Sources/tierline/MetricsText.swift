@@ -78,6 +78,11 @@ enum MetricsText {
           + metrics.percentText(cohort.expansionRate12Months).leftPadded(9)
           + metrics.percentText(cohort.retention.nrr).leftPadded(9) + "  " + complete)
     }
+    if !metrics.cohorts.isEmpty {
+      lines.append(
+        "complete: 24m when every account of the cohort is 24 months past landing, 12m when "
+          + "12 months, no otherwise (figures of younger accounts can still rise)")
+    }
     return lines
   }
 

@@ -101,6 +101,7 @@ struct MetricsCommandTests {
     let result = try ledger.run(["metrics"] + asOf)
     #expect(result.standardOutput.contains("Expected ACV:        11400.00 USD"))
     #expect(result.standardOutput.contains("rules sha256:"))
+    #expect(result.standardOutput.contains("\ncomplete: 24m when every account of the cohort"))
   }
 
   @Test("text output counts one account singly")
