@@ -123,12 +123,12 @@ public final class Ledger {
     return latest > 0 ? Timestamp(microseconds: latest) : nil
   }
 
-  /// Returns the accounts of `accounts` that have no event stored, in the order given,
+  /// Returns the number of events stored for each of `accounts`, in the order given,
   /// read in one transaction.
-  public func accountsWithoutEvents(_ accounts: [AccountID]) throws(LedgerError) -> [AccountID] {
+  public func eventCounts(of accounts: [AccountID]) throws(LedgerError) -> [UInt64] {
     try storeCall {
       try store.read { transaction in
-        try accounts.filter { try transaction.version(of: Array($0.value.utf8)) == 0 }
+        try accounts.map { try transaction.version(of: Array($0.value.utf8)) }
       }
     }
   }

@@ -39,7 +39,7 @@ enum AppendCommand: Command {
     let path = arguments.positionals.first ?? "-"
     let events = try readEvents(path: path)
     let ledger = try Ledger.open(directory: context.storeDirectory)
-    let unlanded = try newAccountsWithoutLanding(events, in: ledger)
+    let unlanded = try UnlandedAccounts(events, in: ledger)
 
     let size = batchSize ?? max(events.count, 1)
     var appended = 0
@@ -61,6 +61,7 @@ enum AppendCommand: Command {
             "note: \(appended) events of lines 1 to \(events[start - 1].line) were stored "
               + "in earlier batches; the batch from line \(events[start].line) on stored "
               + "nothing\n")
+          try? unlanded.warn(in: ledger)
         }
         throw error
       }
@@ -97,36 +98,7 @@ enum AppendCommand: Command {
       }
       context.output.line(text + ".")
     }
-    if appended > 0, !unlanded.isEmpty {
-      let listed = unlanded.prefix(5).map { terminalSafe($0.value) }.joined(separator: ", ")
-      let more = unlanded.count > 5 ? " and \(unlanded.count - 5) more" : ""
-      let (pronoun, verb, ids) =
-        unlanded.count == 1 ? ("it", "shows", "id") : ("they", "show", "ids")
-      writeToStandardError(
-        "warning: \(counted(unlanded.count, "new account")) without a landing: \(listed)\(more); "
-          + "\(pronoun) \(verb) as not_landed until an account.landed event arrives, so check "
-          + "the account \(ids)\n")
-    }
-  }
-
-  /// Returns the accounts of `events` that have no landing among them and no event in the
-  /// ledger yet, in order of first appearance. A mistyped account id shows up here.
-  private static func newAccountsWithoutLanding(_ events: [NumberedEvent], in ledger: Ledger)
-    throws -> [AccountID]
-  {
-    var landed: Set<AccountID> = []
-    for numbered in events {
-      if case .accountLanded = numbered.incoming.event.payload {
-        landed.insert(numbered.incoming.event.account)
-      }
-    }
-    var seen: Set<AccountID> = []
-    var candidates: [AccountID] = []
-    for numbered in events {
-      let account = numbered.incoming.event.account
-      if !landed.contains(account), seen.insert(account).inserted { candidates.append(account) }
-    }
-    return candidates.isEmpty ? [] : try ledger.accountsWithoutEvents(candidates)
+    if appended > 0 { try unlanded.warn(in: ledger) }
   }
 
   /// Reads and decodes every line, listing all invalid lines before failing.
@@ -208,4 +180,70 @@ enum AppendCommand: Command {
     }
     return events
   }
+}
+
+/// The accounts that an input gives their first events without an `account.landed`
+/// event for them. A mistyped account id looks like this.
+struct UnlandedAccounts {
+  /// Accounts with no landing in the input and no event in the ledger before it, in order
+  /// of first appearance, with their number of events in the input.
+  private var candidates: [(account: AccountID, events: UInt64)] = []
+
+  /// Finds the candidates of `events`, reading the ledger before anything is appended.
+  init(_ events: [NumberedEvent], in ledger: Ledger) throws {
+    var landed: Set<AccountID> = []
+    for numbered in events {
+      if case .accountLanded = numbered.incoming.event.payload {
+        landed.insert(numbered.incoming.event.account)
+      }
+    }
+    var counts: [AccountID: UInt64] = [:]
+    var order: [AccountID] = []
+    for numbered in events where !landed.contains(numbered.incoming.event.account) {
+      let account = numbered.incoming.event.account
+      if counts[account] == nil { order.append(account) }
+      counts[account, default: 0] += 1
+    }
+    guard !order.isEmpty else { return }
+    let stored = try ledger.eventCounts(of: order)
+    candidates = zip(order, stored).filter { $0.1 == 0 }.map { ($0.0, counts[$0.0] ?? 0) }
+  }
+
+  /// Warns on standard error about the candidates that now have events, all of them from
+  /// this input. An account that another process gave events in the meantime, such as
+  /// its landing, is left out.
+  func warn(in ledger: Ledger) throws {
+    guard !candidates.isEmpty else { return }
+    let stored = try ledger.eventCounts(of: candidates.map(\.account))
+    let found = zip(candidates, stored).filter { $0.1 > 0 && $0.1 <= $0.0.events }.map(\.0.account)
+    guard !found.isEmpty else { return }
+    // Quoted, with every invisible or control character escaped, so that "acme" followed
+    // by a zero-width space does not read as "acme".
+    let listed = found.prefix(5).map { quotedVisibly($0.value) }.joined(separator: ", ")
+    let more = found.count > 5 ? " and \(found.count - 5) more" : ""
+    let (subject, verb) = found.count == 1 ? ("It", "shows") : ("They", "show")
+    writeToStandardError(
+      "warning: \(counted(found.count, "new account")) got events but no account.landed "
+        + "event: \(listed)\(more). \(subject) \(verb) as not_landed until one arrives, so "
+        + "check the account \(found.count == 1 ? "id" : "ids").\n")
+  }
+}
+
+/// Returns `text` in double quotes, with quotes, backslashes and every scalar that does
+/// not show as a visible character escaped. Those are controls, format characters such as
+/// zero-width spaces and bidirectional marks, separators other than the space, and
+/// private-use, surrogate and unassigned code points.
+func quotedVisibly(_ text: String) -> String {
+  let escaped = escapingScalars(text) { scalar in
+    switch scalar.properties.generalCategory {
+    case .control, .format, .lineSeparator, .paragraphSeparator, .unassigned, .privateUse,
+      .surrogate:
+      return true
+    case .spaceSeparator:
+      return scalar != " "
+    default:
+      return scalar == "\"" || scalar == "\\"
+    }
+  }
+  return "\"" + escaped + "\""
 }

@@ -42,8 +42,21 @@ struct AppendCommandTests {
       ["--store", store, "append", "-"],
       input: Line.usage("u1", account: "acme-typo", at: "2024-01-11T09:00:00Z"))
     #expect(typo.status == 0, "\(typo.standardError)")
-    #expect(typo.standardError.contains("warning: 1 new account without a landing: acme-typo;"))
+    #expect(
+      typo.standardError.contains(
+        #"warning: 1 new account got events but no account.landed event: "acme-typo". It"#))
     #expect(try eventCount() == 1)
+
+    // An invisible character and a quote in an id are escaped, so the id cannot read as
+    // another one.
+    let invisible = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.usage("u4", account: "acme\u{200B}", at: "2024-01-11T09:00:00Z") + "\n"
+        + Line.usage("u5", account: #"a \"b"#, at: "2024-01-11T09:00:00Z"))
+    #expect(invisible.status == 0, "\(invisible.standardError)")
+    #expect(
+      invisible.standardError.contains(#"2 new accounts got events"#), "\(invisible.standardError)")
+    #expect(invisible.standardError.contains(#""acme\u{200B}", "a \"b""#))
 
     // Landed in the same input, or already holding events: no warning.
     let landed = try Tierline.run(
@@ -55,6 +68,17 @@ struct AppendCommandTests {
       ].joined(separator: "\n"))
     #expect(landed.status == 0, "\(landed.standardError)")
     #expect(landed.standardError.isEmpty, "\(landed.standardError)")
+
+    // A later batch that fails still leaves the earlier batches' accounts to warn about.
+    let partial = try Tierline.run(
+      ["--store", store, "append", "--batch-size", "1", "-"],
+      input: [
+        Line.usage("u6", account: "ghost", at: "2024-01-11T09:00:00Z"),
+        Line.usage("u1", account: "acme", at: "2024-01-12T09:00:00Z"),
+      ].joined(separator: "\n"))
+    #expect(partial.status == 65, "\(partial.standardError)")
+    #expect(partial.standardError.contains(#"1 new account got events"#))
+    #expect(partial.standardError.contains(#""ghost""#))
   }
 
   @Test("reused id with other content stores nothing")
