@@ -213,9 +213,18 @@ enum ImportCommand: Command {
     _ report: ImportReport, dryRun: Bool, skipInvalid: Bool, context: CommandContext
   ) {
     if dryRun {
+      // One record can give several events, which then share its line number, so each
+      // of them is numbered within its record.
+      var eventsPerLine: [Int: Int] = [:]
+      for item in report.newEvents { eventsPerLine[item.line, default: 0] += 1 }
+      var listedPerLine: [Int: Int] = [:]
       for item in report.newEvents {
-        context.output.line(
-          "append \(report.unit) \(item.line): " + EventJSON.encode(item.incoming.event))
+        var label = "append \(report.unit) \(item.line)"
+        if let total = eventsPerLine[item.line], total > 1 {
+          listedPerLine[item.line, default: 0] += 1
+          label += " (event \(listedPerLine[item.line] ?? 1) of \(total))"
+        }
+        context.output.line(label + ": " + EventJSON.encode(item.incoming.event))
       }
       for rejection in report.rejections {
         context.output.line("reject " + rejection.description)

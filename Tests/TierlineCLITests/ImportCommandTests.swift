@@ -131,6 +131,21 @@ struct ImportCommandTests {
     #expect(try eventCount() == 0)
   }
 
+  @Test("dry run numbers events of one record")
+  func dryRunNumbersEventsOfOneRecord() throws {
+    let path = ImportCommandTests.repositoryPath("examples/subscriptions.csv")
+    let result = try Tierline.run(
+      ["--store", store, "import", "subscriptions", path, "--dry-run"])
+    #expect(result.status == 0, "\(result.standardError)")
+    let labels = result.lines.compactMap { line in
+      line.hasPrefix("append ") ? line.prefix { $0 != "{" } : nil
+    }
+    #expect(labels.count == 12)
+    #expect(labels.contains("append line 5 (event 1 of 2): "))
+    #expect(labels.contains("append line 5 (event 2 of 2): "))
+    #expect(labels.contains("append line 2: "))
+  }
+
   @Test("subscriptions example lands and expands")
   func subscriptions() throws {
     let path = ImportCommandTests.repositoryPath("examples/subscriptions.csv")
