@@ -228,22 +228,3 @@ struct UnlandedAccounts {
         + "check the account \(found.count == 1 ? "id" : "ids").\n")
   }
 }
-
-/// Returns `text` in double quotes, with quotes, backslashes and every scalar that does
-/// not show as a visible character escaped. Those are controls, format characters such as
-/// zero-width spaces and bidirectional marks, separators other than the space, and
-/// private-use, surrogate and unassigned code points.
-func quotedVisibly(_ text: String) -> String {
-  let escaped = escapingScalars(text) { scalar in
-    switch scalar.properties.generalCategory {
-    case .control, .format, .lineSeparator, .paragraphSeparator, .unassigned, .privateUse,
-      .surrogate:
-      return true
-    case .spaceSeparator:
-      return scalar != " "
-    default:
-      return scalar == "\"" || scalar == "\\"
-    }
-  }
-  return "\"" + escaped + "\""
-}

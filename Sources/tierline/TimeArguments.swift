@@ -10,10 +10,8 @@ func parseTimeOption(_ text: String, option: String) throws(UsageError) -> Times
   }
   // A date that does not exist, or a longer text with a specific problem, gets that
   // problem named. Anything else gets only the accepted forms, which show examples.
-  var problem = ""
-  if CivilDate.hasISOForm(text) {
-    problem = "it " + Timestamp.rfc3339Problem(text + "T00:00:00Z") + "; "
-  } else if text.utf8.count > 10 {
+  var problem = impossibleDateProblem(text)
+  if problem.isEmpty, text.utf8.count > 10 {
     let reason = Timestamp.rfc3339Problem(text)
     if !reason.hasPrefix("is not an RFC 3339 timestamp") { problem = "it " + reason + "; " }
   }
@@ -25,11 +23,18 @@ func parseTimeOption(_ text: String, option: String) throws(UsageError) -> Times
 /// Parses a date option `YYYY-MM-DD`.
 func parseDateOption(_ text: String, option: String) throws(UsageError) -> CivilDate {
   guard let date = CivilDate(iso: text) else {
-    let problem =
-      CivilDate.hasISOForm(text) ? "it " + Timestamp.rfc3339Problem(text + "T00:00:00Z") + "; " : ""
+    let problem = impossibleDateProblem(text)
     throw UsageError("invalid date for --\(option) (\(text)): \(problem)use YYYY-MM-DD")
   }
   return date
+}
+
+/// Returns why `text`, in the form `YYYY-MM-DD`, names no date the ledger stores, as the
+/// start of a message ("it names a date that does not exist; "), or "" for other text.
+private func impossibleDateProblem(_ text: String) -> String {
+  guard CivilDate.hasISOForm(text) else { return "" }
+  // The timestamp check names the problem: a day or month that does not exist, or year 0.
+  return "it " + Timestamp.rfc3339Problem(text + "T00:00:00Z") + "; "
 }
 
 /// Parses a non-negative integer option within `range`.

@@ -26,14 +26,10 @@ enum VerifyCommand: Command {
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
     let ledger: Ledger
-    do {
-      ledger = try Ledger.open(directory: context.storeDirectory)
-    } catch {
-      throw error.withRestoreAdvice
-    }
     var report: VerifyReport
     var check: ProjectionCheck?
     do {
+      ledger = try Ledger.open(directory: context.storeDirectory)
       report = try ledger.verify()
       if arguments.flag("projections") {
         // Folding a damaged log fails on its first bad record, which the report above
