@@ -26,6 +26,7 @@ let package = Package(
       name: "TierlineLedger",
       dependencies: [
         "TierlineStore", "TierlineEvents", "TierlinePlaybook", "TierlineProjections",
+        "CTierlinePrefetch",
       ]
     ),
     .target(

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
   import Glibc
 #endif
+import CTierlinePrefetch
 import Dispatch
 import TierlineEvents
 import TierlineProjections
@@ -365,6 +366,12 @@ private struct GroupContext<Fold: AccountEventFold, Output>: @unchecked Sendable
     let bounds = EntryChunks.sortBySlot(
       groupLists, into: scratch, firstSlot: firstRank, slotCount: rankCount)
     for list in groupLists { list.pointee.deallocate() }
+    // The fold reads the copies of events other than usage in account order, far from
+    // the log order they were written in, so each copy's first load would wait on
+    // memory. Asking for them all here lets those loads overlap.
+    if let base = copies.baseAddress {
+      for entry in scratch[0..<bounds[rankCount]] { entry.prefetchCopy(from: base) }
+    }
     for local in 0..<rankCount where bounds[local] < bounds[local + 1] {
       var account = UnsafeMutableBufferPointer(
         rebasing: scratch[bounds[local]..<bounds[local + 1]])
@@ -421,6 +428,14 @@ struct FoldEntry {
     } else {
       value += Int64(copyBase)
     }
+  }
+
+  /// Asks the processor to load the entry's copy, if it has one, from the copies at
+  /// `base`.
+  @inline(__always)
+  func prefetchCopy(from base: UnsafeRawPointer) {
+    guard tag < 0 else { return }
+    tierline_prefetch_to_keep(base + Int(value), Int(-1 - tag))
   }
 
   @inline(__always)
