@@ -230,49 +230,71 @@ struct LogFold {
         }
         return
       }
-      // Workers take the groups in order and fold them. This thread hands a group's
-      // outputs over once that group and every one before it are done. A worker takes a
-      // group only when fewer than `window` groups are folded or in progress ahead of the
-      // one being handed over. A slow reader of the output, such as a pipe, then slows the
-      // workers down instead of letting every projection pile up in memory.
+      // Threads take the groups in order and fold them: `workers - 1` helper threads, and
+      // this thread whenever the next group to hand over is not done yet. This thread
+      // hands a group's outputs over once that group and every one before it are done, so
+      // the fold keeps `workers` threads busy rather than waking one more per group.
+      // A thread takes a group only when fewer than `window` groups are folded or in
+      // progress ahead of the one being handed over. A slow reader of the output, such as
+      // a pipe, then slows the folding down instead of letting every projection pile up
+      // in memory.
       let results = ThreadResults<[([UInt8], Output)]>(count: groupCount)
       let ready = (0..<groupCount).map { _ in DispatchSemaphore(value: 0) }
       let window = WorkWindow(slots: Self.groupsAheadPerThread * workers)
       let nextGroup = SharedCounter()
       let finished = DispatchGroup()
       nonisolated(unsafe) let sharedCopies = copies
+      // Folds `group` and stores its outputs, or the error, for the hand-over.
+      let foldGroup = { @Sendable (group: Int, scratch: UnsafeMutableBufferPointer<FoldEntry>) in
+        var projected: [([UInt8], Output)] = []
+        do {
+          try context.fold(group: group, sharedLists, scratch: scratch, copies: sharedCopies) {
+            projected.append(($0, $1))
+          }
+          results.store(projected, at: group)
+        } catch {
+          results.fail(error)
+        }
+        ready[group].signal()
+      }
       finished.enter()
       DispatchQueue.global().async {
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        DispatchQueue.concurrentPerform(iterations: workers - 1) { _ in
           let scratch = UnsafeMutableBufferPointer<FoldEntry>.allocate(capacity: largestGroup)
           defer { scratch.deallocate() }
           // Taking the slot before the group keeps groups taken in order, so the group
-          // this thread waits for always has a worker.
+          // being handed over has always been taken by a thread that is folding it.
           while window.acquire() {
             guard !results.hasFailed, let group = nextGroup.take(below: groupCount) else {
               window.release()
               break
             }
-            var projected: [([UInt8], Output)] = []
-            do {
-              try context.fold(
-                group: group, sharedLists, scratch: scratch, copies: sharedCopies
-              ) { projected.append(($0, $1)) }
-              results.store(projected, at: group)
-            } catch {
-              results.fail(error)
-            }
-            ready[group].signal()
+            foldGroup(group, scratch)
           }
         }
         finished.leave()
       }
-      // The workers read `lists` and `copies`, which are freed on return, so every exit
+      // The helpers read `lists` and `copies`, which are freed on return, so every exit
       // waits for them.
       defer { finished.wait() }
+      let scratch = UnsafeMutableBufferPointer<FoldEntry>.allocate(capacity: largestGroup)
+      defer { scratch.deallocate() }
       do {
         for group in 0..<groupCount {
-          ready[group].wait()
+          // While the group is not done, this thread folds a later one if the window has
+          // room. Otherwise a helper has taken the group, and this thread waits for it.
+          while ready[group].wait(timeout: .now()) == .timedOut {
+            guard window.tryAcquire() else {
+              ready[group].wait()
+              break
+            }
+            guard !results.hasFailed, let taken = nextGroup.take(below: groupCount) else {
+              window.release()
+              ready[group].wait()
+              break
+            }
+            foldGroup(taken, scratch)
+          }
           try results.checkError()
           for (id, projection) in results.take(at: group) ?? [] {
             try body(id, projection)
@@ -280,7 +302,7 @@ struct LogFold {
           window.release()
         }
       } catch {
-        // Stops the workers, including those waiting for a slot.
+        // Stops the helpers, including those waiting for a slot.
         results.fail(error)
         window.cancel()
         throw error
@@ -430,8 +452,7 @@ struct FoldEntry {
     }
   }
 
-  /// Asks the processor to load the entry's copy, if it has one, from the copies at
-  /// `base`.
+  /// Prefetches the entry's copy, if it has one, from the copies at `base`.
   @inline(__always)
   func prefetchCopy(from base: UnsafeRawPointer) {
     guard tag < 0 else { return }

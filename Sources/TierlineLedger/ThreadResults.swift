@@ -88,6 +88,16 @@ final class WorkWindow: @unchecked Sendable {
     return true
   }
 
+  /// Takes a free slot if there is one, without waiting. Returns false when there is
+  /// none or `cancel()` has been called.
+  func tryAcquire() -> Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    guard available > 0, !cancelled else { return false }
+    available -= 1
+    return true
+  }
+
   /// Gives a slot back.
   func release() {
     condition.lock()
