@@ -152,19 +152,23 @@ extension AccountState {
       usageMonth = month
     }
 
+    // The fields are read and written one by one: copying the whole tracker right after
+    // storing its value made the load wait for the store.
+    let previous = self.usage[index].value
+    let value: Int64
     switch self.usage[index].aggregation {
     case .sum:
-      let (sum, overflow) = self.usage[index].value.addingReportingOverflow(quantity)
-      self.usage[index].value = overflow ? Int64.max : sum
+      let (sum, overflow) = previous.addingReportingOverflow(quantity)
+      value = overflow ? Int64.max : sum
     case .max:
-      self.usage[index].value = max(self.usage[index].value, quantity)
+      value = max(previous, quantity)
     }
+    self.usage[index].value = value
 
-    let tracker = self.usage[index]
-    if tracker.crossedAt == nil, tracker.value >= tracker.required {
+    if value >= self.usage[index].required, self.usage[index].crossedAt == nil {
       self.usage[index].crossedAt = at
       self.usage[index].crossedMonth = month
-      self.usage[index].crossedValue = tracker.value
+      self.usage[index].crossedValue = value
       if usageFiredAt == nil { usageFiredAt = at }
     }
   }
