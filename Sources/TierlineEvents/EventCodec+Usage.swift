@@ -55,16 +55,22 @@ extension EventCodec {
     let length = Int(bytes[index])
     let start = index + 1
     guard length < 0x80, bytes.count - start >= length else { return nil }
-    var offset = start
     let end = start + length
     var highBits: UInt64 = 0
-    while end - offset >= 8 {
-      highBits |= bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-      offset += 8
-    }
-    while offset < end {
-      highBits |= UInt64(bytes[offset])
-      offset += 1
+    if length >= 8 {
+      // Whole words, then one word that ends at the end and may overlap the last one,
+      // so that no loop runs byte by byte.
+      var offset = start
+      while end - offset > 8 {
+        highBits |= bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        offset += 8
+      }
+      highBits |= bytes.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self)
+    } else if length >= 4 {
+      highBits = UInt64(bytes.loadUnaligned(fromByteOffset: start, as: UInt32.self))
+      highBits |= UInt64(bytes.loadUnaligned(fromByteOffset: end - 4, as: UInt32.self))
+    } else {
+      for offset in start..<end { highBits |= UInt64(bytes[offset]) }
     }
     guard highBits & 0x8080_8080_8080_8080 == 0 else { return nil }
     index = end

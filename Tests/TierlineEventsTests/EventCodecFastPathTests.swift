@@ -53,9 +53,12 @@ struct EventCodecFastPathTests {
     ]
     for event in events {
       let bytes = EventCodec.encode(event)
-      let fields = try #require(bytes.withUnsafeBytes { buffer in
-        EventCodec.usageFields(in: buffer).map { ($0.occurredAt, Array($0.metric), $0.millionths) }
-      })
+      let fields = try #require(
+        bytes.withUnsafeBytes { buffer in
+          EventCodec.usageFields(in: buffer).map {
+            ($0.occurredAt, Array($0.metric), $0.millionths)
+          }
+        })
       guard case .usageRecorded(let decoded) = try EventCodec.decode(bytes).payload else {
         Issue.record("not a usage event")
         continue
@@ -82,5 +85,32 @@ struct EventCodecFastPathTests {
     var trailing = EventCodec.encode(usage(id: "e4", account: "acme", metric: "calls"))
     trailing.append(0)
     #expect(trailing.withUnsafeBytes { EventCodec.usageFields(in: $0) } == nil)
+  }
+
+  @Test("usage fields check every byte of a name")
+  func usageFieldsEveryByte() throws {
+    // Names of every length up to 20 bytes, ASCII, and with one two-byte character at
+    // each place: the fast path takes the first and declines the others.
+    for length in 0...20 {
+      let ascii = String(repeating: "m", count: length)
+      let bytes = EventCodec.encode(usage(id: "e1", account: "acme", metric: ascii))
+      let metric = bytes.withUnsafeBytes { EventCodec.usageFields(in: $0).map { Array($0.metric) } }
+      #expect(metric == Array(ascii.utf8), "\(length) ASCII bytes")
+      guard length >= 2 else { continue }
+      for place in 0...(length - 2) {
+        let name =
+          String(repeating: "m", count: place) + "é"
+          + String(repeating: "m", count: length - 2 - place)
+        let encoded = EventCodec.encode(usage(id: "e1", account: "acme", metric: name))
+        #expect(
+          encoded.withUnsafeBytes { EventCodec.usageFields(in: $0) } == nil,
+          "\(length) bytes, é at \(place)")
+        // The id and the account go through the same check.
+        let id = EventCodec.encode(usage(id: name, account: "acme", metric: "calls"))
+        #expect(
+          id.withUnsafeBytes { EventCodec.usageFields(in: $0) } == nil,
+          "id of \(length) bytes, é at \(place)")
+      }
+    }
   }
 }
