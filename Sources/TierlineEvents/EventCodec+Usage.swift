@@ -58,8 +58,8 @@ extension EventCodec {
     let end = start + length
     var highBits: UInt64 = 0
     if length >= 8 {
-      // Whole words, then one word that ends at the end and may overlap the last one,
-      // so that no loop runs byte by byte.
+      // Whole 8-byte words, then one word ending at the name's end, which may overlap the
+      // previous one, so no loop runs byte by byte.
       var offset = start
       while end - offset > 8 {
         highBits |= bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)

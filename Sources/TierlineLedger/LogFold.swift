@@ -230,14 +230,11 @@ struct LogFold {
         }
         return
       }
-      // Threads take the groups in order and fold them: `workers - 1` helper threads, and
-      // this thread whenever the next group to hand over is not done yet. This thread
-      // hands a group's outputs over once that group and every one before it are done, so
-      // the fold keeps `workers` threads busy rather than waking one more per group.
-      // A thread takes a group only when fewer than `window` groups are folded or in
-      // progress ahead of the one being handed over. A slow reader of the output, such as
-      // a pipe, then slows the folding down instead of letting every projection pile up
-      // in memory.
+      // `workers - 1` helpers take the groups in order and fold them, and so does this
+      // thread while the next group to hand over is not done, so `workers` threads stay
+      // busy. This thread hands groups over in order. A thread takes a group only while
+      // fewer than `window` groups are ahead of the hand-over, so a slow reader of the
+      // output, such as a pipe, slows the folding instead of piling up projections.
       let results = ThreadResults<[([UInt8], Output)]>(count: groupCount)
       let ready = (0..<groupCount).map { _ in DispatchSemaphore(value: 0) }
       let window = WorkWindow(slots: Self.groupsAheadPerThread * workers)
@@ -390,7 +387,7 @@ private struct GroupContext<Fold: AccountEventFold, Output>: @unchecked Sendable
     for list in groupLists { list.pointee.deallocate() }
     // The fold reads the copies of events other than usage in account order, far from
     // the log order they were written in, so each copy's first load would wait on
-    // memory. Asking for them all here lets those loads overlap.
+    // memory. Prefetching them all here lets those loads overlap.
     if let base = copies.baseAddress {
       for entry in scratch[0..<bounds[rankCount]] { entry.prefetchCopy(from: base) }
     }

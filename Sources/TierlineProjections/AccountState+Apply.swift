@@ -152,8 +152,8 @@ extension AccountState {
       usageMonth = month
     }
 
-    // The fields are read and written one by one: copying the whole tracker right after
-    // storing its value made the load wait for the store.
+    // The fields are read and written one by one, because copying the whole tracker
+    // right after storing its value made that load wait for the store.
     let previous = self.usage[index].value
     let value: Int64
     switch self.usage[index].aggregation {

@@ -4,8 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// Asks the processor to load the `count` bytes at `start` into its caches for reading
-/// once, one 64-byte line at a time. The range may reach past mapped memory, because a
+/// Requests that the processor load the `count` bytes at `start` into its caches for
+/// reading once, one 64-byte line at a time. The range may reach past mapped memory, because a
 /// data prefetch of an invalid address does not fault (GCC's `__builtin_prefetch`
 /// documentation).
 static inline void tierline_prefetch(const void *start, size_t count) {
@@ -16,7 +16,7 @@ static inline void tierline_prefetch(const void *start, size_t count) {
   }
 }
 
-/// Like `tierline_prefetch`, but asks for the lines to stay in every cache level, for
+/// Like `tierline_prefetch`, but requests that the lines stay in every cache level, for
 /// bytes read some time after the request rather than right away.
 static inline void tierline_prefetch_to_keep(const void *start, size_t count) {
   const char *line = (const char *)((uintptr_t)start & ~(uintptr_t)63);
