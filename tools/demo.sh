@@ -24,7 +24,7 @@ show tierline init
 "$tierline" --store "$store" init
 show "tierline generate --accounts 200 --seed 1 | tierline append -"
 "$tierline" generate --accounts 200 --seed 1 | "$tierline" --store "$store" append -
-show "tierline replay --as-of 2025-06-30   (the first 25 lines of 200 accounts)"
+show "tierline replay --as-of 2025-06-30   (the first 25 lines; accounts that land later are left out)"
 "$tierline" --store "$store" replay --as-of 2025-06-30 | head -n 25
 show tierline why acct-000001 --at 2025-06-30
 "$tierline" --store "$store" why acct-000001 --at 2025-06-30

@@ -14,6 +14,11 @@ let usage = """
   """
 
 let arguments = CommandLine.arguments.dropFirst()
+if arguments.contains("--help") || arguments.contains("-h") {
+  let text = usage + "\n"
+  _ = text.withCString { write(1, $0, strlen($0)) }
+  exit(0)
+}
 do {
   guard let command = arguments.first else { throw BenchFailure("missing command") }
   let options = try BenchOptions(arguments.dropFirst())

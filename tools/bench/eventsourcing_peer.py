@@ -80,6 +80,8 @@ def read_events(path: str, limit: int | None) -> list[tuple[str, str, int, str, 
 
 
 def main() -> None:
+    if len(sys.argv) not in (4, 5):
+        sys.exit(__doc__.strip())
     database, source, batch = sys.argv[1], sys.argv[2], int(sys.argv[3])
     limit = int(sys.argv[4]) if len(sys.argv) > 4 else None
     events = read_events(source, limit)

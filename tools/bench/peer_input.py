@@ -20,6 +20,8 @@ def microseconds(text: str) -> int:
 
 
 def main() -> None:
+    if len(sys.argv) != 3:
+        sys.exit(__doc__.strip())
     source, target = sys.argv[1], sys.argv[2]
     with open(source, encoding="utf-8") as events, open(target, "w", encoding="utf-8") as out:
         for line in events:

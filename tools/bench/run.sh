@@ -24,7 +24,11 @@ for argument in "$@"; do
     --quick) quick=1; large=0 ;;
     --no-large) large=0 ;;
     --no-python) python_peer=0 ;;
-    *) echo "error: unknown option $argument; see the usage at the top of $0" >&2; exit 64 ;;
+    -h|--help)
+      # Prints the comment block at the top of this script, without its leading "# ".
+      sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"
+      exit 0 ;;
+    *) echo "error: unknown option $argument; run $0 --help for the options" >&2; exit 64 ;;
   esac
 done
 
