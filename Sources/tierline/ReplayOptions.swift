@@ -69,8 +69,8 @@ let knownAtOptionSpec = OptionSpec(
 let jsonOptionSpec = OptionSpec(name: "json", valueName: nil, help: "print JSON")
 let threadsOptionSpec = OptionSpec(
   name: "threads", valueName: "N",
-  help: "fold every account on N threads (default 1); each thread keeps the projections "
-    + "of at most 4 groups of accounts until they are printed")
+  help: "fold every account on N threads (default 1); each thread runs at most 4 groups "
+    + "of accounts ahead of the output")
 
 /// Reads --threads, from 1 to 256; 1 when it is absent.
 func threadsOption(_ arguments: ParsedArguments) throws(UsageError) -> Int {
