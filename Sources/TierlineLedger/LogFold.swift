@@ -387,11 +387,14 @@ private struct GroupContext<Fold: AccountEventFold, Output>: @unchecked Sendable
     for list in groupLists { list.pointee.deallocate() }
     // The fold reads the copies of events other than usage in account order, far from
     // the log order they were written in, so each copy's first load would wait on
-    // memory. Prefetching them all here lets those loads overlap.
-    if let base = copies.baseAddress {
-      for entry in scratch[0..<bounds[rankCount]] { entry.prefetchCopy(from: base) }
+    // memory. The copies of the next account are prefetched while one account folds.
+    let prefetchCopies = { (local: Int) in
+      guard local < rankCount, let base = copies.baseAddress else { return }
+      for entry in scratch[bounds[local]..<bounds[local + 1]] { entry.prefetchCopy(from: base) }
     }
+    prefetchCopies(0)
     for local in 0..<rankCount where bounds[local] < bounds[local + 1] {
+      prefetchCopies(local + 1)
       var account = UnsafeMutableBufferPointer(
         rebasing: scratch[bounds[local]..<bounds[local + 1]])
       if !FoldEntry.isSorted(account) {
