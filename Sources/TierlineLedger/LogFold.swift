@@ -260,7 +260,7 @@ struct LogFold {
           let scratch = UnsafeMutableBufferPointer<FoldEntry>.allocate(capacity: largestGroup)
           defer { scratch.deallocate() }
           // Taking the slot before the group keeps groups taken in order, so the group
-          // being handed over has always been taken by a thread that is folding it.
+          // being handed over has always been taken by a thread, which will finish it.
           while window.acquire() {
             guard !results.hasFailed, let group = nextGroup.take(below: groupCount) else {
               window.release()

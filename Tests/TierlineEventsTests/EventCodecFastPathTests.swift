@@ -110,6 +110,10 @@ struct EventCodecFastPathTests {
         #expect(
           id.withUnsafeBytes { EventCodec.usageFields(in: $0) } == nil,
           "id of \(length) bytes, é at \(place)")
+        let account = EventCodec.encode(usage(id: "e1", account: name, metric: "calls"))
+        #expect(
+          account.withUnsafeBytes { EventCodec.usageFields(in: $0) } == nil,
+          "account of \(length) bytes, é at \(place)")
       }
     }
   }
