@@ -33,7 +33,14 @@ extension Ledger {
     at point: ReplayPoint, threads: Int, with folding: AccountFolding<Fold, Output>,
     _ body: (Output) throws -> Void
   ) throws(LedgerError) {
-    let fold = LogFold(point: point)
+    try forEachFold(using: LogFold(point: point), threads: threads, with: folding, body)
+  }
+
+  /// Folds like `forEachFold(at:threads:with:_:)`, with the settings of `fold`.
+  func forEachFold<Fold: AccountEventFold, Output>(
+    using fold: LogFold, threads: Int, with folding: AccountFolding<Fold, Output>,
+    _ body: (Output) throws -> Void
+  ) throws(LedgerError) {
     guard threads > 1 else {
       return try storeCall {
         try self.store.read { transaction in

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+import TierlineEvents
+import TierlinePlaybook
+import TierlineProjections
+
+@testable import TierlineLedger
+
+@Suite("Log fold with the account table prefetched")
+struct LogFoldPrefetchTests {
+  @Test("table outgrows cache past size")
+  func outgrowsCache() {
+    var table = AccountTable(prefetchingAbove: 64 * 1024)
+    #expect(!table.outgrowsCache)
+    var count = 0
+    while !table.outgrowsCache {
+      let id = Array("account-\(count)".utf8)
+      _ = id.withUnsafeBytes { table.slot(for: $0, hash: accountHash($0)) }
+      count += 1
+    }
+    // The buckets are 32 bytes and at most half full, so 64 KiB has room for 2,048 buckets, and
+    // the table doubles to 4,096 when the 1,025th id arrives.
+    #expect(count == 1_025)
+    #expect(AccountTable(prefetchingAbove: 0).outgrowsCache)
+  }
+
+  @Test("held-back records give same projections")
+  func sameProjections() throws {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("tierline-prefetch-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let ledger = try Ledger.create(directory: directory.path, playbook: .builtInDefault)
+    var events: [NumberedEvent] = []
+    PortfolioGenerator(accounts: 300, seed: 11).generate { event in
+      events.append(NumberedEvent(line: events.count + 1, incoming: IncomingEvent(event: event)))
+    }
+    var stamps: [Timestamp] = []
+    for (index, start) in stride(from: 0, to: events.count, by: 2_000).enumerated() {
+      let batch = Array(events[start..<min(start + 2_000, events.count)])
+      let now = Timestamp(microseconds: 1_900_000_000_000_000 + Int64(index) * 1_000_000)
+      stamps.append(try ledger.append(batch, now: now).recordedAt)
+    }
+    #expect(stamps.count >= 3)
+
+    let middleOf2024 = try #require(Timestamp(rfc3339: "2024-07-01T00:00:00Z"))
+    let points = [
+      ReplayPoint(asOf: .maximum, knownAt: .maximum),
+      ReplayPoint(asOf: middleOf2024, knownAt: .maximum),
+      ReplayPoint(asOf: .maximum, knownAt: stamps[1]),
+    ]
+    for point in points {
+      let rules = try ledger.replayRules(at: point)
+      let folding = Ledger.projecting(at: point, rules: rules)
+      var expected: [[UInt8]] = []
+      try ledger.forEachProjection(of: try ledger.accounts(), at: point, rules: rules) {
+        expected.append(ProjectionJSON.encode($0))
+      }
+      #expect(expected.count > 50)
+      for threads in [1, 3] {
+        for prefetchBytes in [0, AccountTable.cachedBucketBytes] {
+          var fold = LogFold(point: point)
+          fold.tablePrefetchBytes = prefetchBytes
+          var found: [[UInt8]] = []
+          try ledger.forEachFold(using: fold, threads: threads, with: folding) {
+            found.append(ProjectionJSON.encode($0))
+          }
+          #expect(found == expected, "\(point), \(threads) threads, \(prefetchBytes) bytes")
+        }
+      }
+    }
+  }
+}
