@@ -29,11 +29,12 @@ extension AccountState {
   @inline(__always)
   private mutating func refreshCache(_ microseconds: Int64) {
     guard !cache.window.contains(microseconds) else { return }
-    let calendar = self.calendar
-    cache.calendar = calendar
     if microseconds < cache.offsetStart || microseconds >= cache.offsetEnd {
       // Foundation is asked only when the instant leaves the span of the cached offset,
-      // which lasts until the zone's next offset change.
+      // which lasts until the zone's next offset change. The calendar is copied only
+      // here: every copy retains its zone, which all accounts in that zone share.
+      let calendar = self.calendar
+      cache.calendar = calendar
       let span = calendar.offsetSpan(containing: Timestamp(microseconds: microseconds))
       cache.offsetStart = span.start
       cache.offsetEnd = span.end

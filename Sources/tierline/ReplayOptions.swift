@@ -69,7 +69,7 @@ let knownAtOptionSpec = OptionSpec(
 let jsonOptionSpec = OptionSpec(name: "json", valueName: nil, help: "print JSON")
 let threadsOptionSpec = OptionSpec(
   name: "threads", valueName: "N",
-  help: "fold every account on N threads (default 1); each thread runs at most 4 groups "
+  help: "fold every account on N threads, 1 to 256 (default 1); each thread runs at most 4 groups "
     + "of accounts ahead of the output")
 
 /// Reads --threads, from 1 to 256; 1 when it is absent.
