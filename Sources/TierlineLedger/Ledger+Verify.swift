@@ -63,6 +63,7 @@ extension Ledger {
               do {
                 event = try EventCodec.decode(view.content)
               } catch {
+                unreadableRecords += 1
                 return problem("log: position \(view.position) does not decode: \(error)")
               }
               if event.occurredAt.microseconds != view.occurredAt {

@@ -15,7 +15,8 @@ enum AppendCommand: Command {
     options: [
       OptionSpec(
         name: "batch-size", valueName: "N",
-        help: "store every N events in their own transaction (default: all in one)"),
+        help: "store every N events in their own transaction, at most 1000000 (default: all in "
+          + "one, which then holds at most 1000000 events)"),
       OptionSpec(name: "json", valueName: nil, help: "print the counts as JSON"),
     ],
     positionals: ["FILE"],

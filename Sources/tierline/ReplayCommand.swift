@@ -44,8 +44,11 @@ enum ReplayCommand: Command {
       single = projection
     }
 
-    // The text header waits for the first projection, so a replay that fails on a
-    // damaged record prints nothing on standard output, as with --json.
+    // The text header waits for the first projection. A damaged record fails its
+    // checksum while the log is read, before any projection is printed, so such a
+    // replay prints nothing on standard output, as with --json. A record that passes its
+    // checksum but does not decode is found only when its account folds. The accounts
+    // before it are printed by then, and the exit status is 1 then too.
     var headerPrinted = json
     let printHeader = {
       guard !headerPrinted else { return }

@@ -137,6 +137,46 @@ struct DamagedLedgerTests {
     try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
   }
 
+  @Test("undecodable record with valid checksum")
+  func undecodableRecord() throws {
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
+    let key: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 18]
+    let found = offsets(of: [8, 0] + key + [1, 0, 0, 0], in: bytes)
+    try #require(found.count == 1)
+    // The LMDB node before the key stores the record's size in two 16-bit halves.
+    let node = found[0] - 6
+    let size =
+      Int(bytes[node]) | Int(bytes[node + 1]) << 8 | Int(bytes[node + 2]) << 16
+      | Int(bytes[node + 3]) << 24
+    let start = found[0] + 10
+    // An unknown content format version, with the record's checksum made to match.
+    bytes[start + 24] = 9
+    let checksum = crc32c(bytes[(start + 8)..<(start + size)])
+    for index in 0..<4 {
+      bytes[start + 4 + index] = UInt8(truncatingIfNeeded: checksum >> (8 * index))
+    }
+    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+
+    let verified = try Tierline.run(["--store", store, "verify"])
+    #expect(verified.status == 1)
+    #expect(
+      verified.standardOutput.contains("position 18 does not decode"), "\(verified.standardOutput)")
+    #expect(
+      verified.standardOutput.contains("1 damaged log record is listed above"),
+      "\(verified.standardOutput)")
+    try expectFailure(["replay", "--json"], naming: "position 18")
+  }
+
+  /// Returns the CRC-32C (Castagnoli) of `bytes`, as the store computes it.
+  func crc32c(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+    var crc: UInt32 = 0xFFFF_FFFF
+    for byte in bytes {
+      crc ^= UInt32(byte)
+      for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0x82F6_3B78 : crc >> 1 }
+    }
+    return crc ^ 0xFFFF_FFFF
+  }
+
   @Test("damaged index copy is named")
   func damagedIndexCopy() throws {
     try flipPosition18Content(inLog: false)
