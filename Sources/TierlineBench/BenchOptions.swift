@@ -29,6 +29,22 @@ struct BenchOptions {
   }
 }
 
+extension BenchOptions {
+  /// Returns the positive integers of a comma-separated option, such as `1,2`, or
+  /// `defaultValue` when it is absent.
+  func integers(_ name: String, default defaultValue: [Int]) throws(BenchFailure) -> [Int] {
+    guard let text = try? string(name) else { return defaultValue }
+    var values: [Int] = []
+    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+      guard let value = Int(part), value > 0 else {
+        throw BenchFailure("--\(name) must be positive integers separated by commas, got \(text)")
+      }
+      values.append(value)
+    }
+    return values
+  }
+}
+
 /// A benchmark that could not run, with the reason.
 struct BenchFailure: Error, CustomStringConvertible {
   /// What failed and on which value.

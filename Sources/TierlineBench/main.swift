@@ -8,7 +8,7 @@
 /// each printed as one JSON object per line. `tools/bench/run.sh` drives it.
 let usage = """
   usage: tierline-bench ingest --events FILE --store DIR [--batch-size N]
-         tierline-bench rebuild --store DIR [--threads N] [--repeat N]
+         tierline-bench rebuild --store DIR [--threads N[,N...]] [--repeat N]
          tierline-bench query --store DIR [--samples N] [--warm-up N] [--seed N]
          tierline-bench scan --store DIR [--repeat N]
   """

@@ -350,7 +350,15 @@ def main():
             add(f"Peak memory (max RSS, `/usr/bin/time -v`) of one single-threaded full "
                 f"rebuild: {size.rebuild_rss / 2**20:.0f} MiB.")
         single = size.rebuild.get(1)
-        if single and "rss_anonymous_bytes" in single:
+        if single and "rss_anonymous_bytes" in single and single.get("thread_counts_alternated", 1) > 1:
+            add(f"The timed rebuilds ran {single['repetitions']} times on each thread count, "
+                f"alternating between the counts, in one separate process, which kept its "
+                f"allocator's free memory. At their end, "
+                f"{single['rss_anonymous_bytes'] / 2**20:.0f} "
+                f"MiB of the resident set was anonymous memory and "
+                f"{single['rss_file_bytes'] / 2**20:.0f} MiB file-backed (binaries and the "
+                f"pages of the LMDB map read since the last release).")
+        elif single and "rss_anonymous_bytes" in single:
             add(f"The timed single-threaded rebuilds ran {single['repetitions']} times in one "
                 f"separate process, which kept its allocator's free memory. At their end, "
                 f"{single['rss_anonymous_bytes'] / 2**20:.0f} "
