@@ -190,8 +190,10 @@ struct UnlandedAccounts {
   /// of first appearance, with their number of events in the input.
   private var candidates: [(account: AccountID, events: UInt64)] = []
 
-  /// Finds the candidates of `events`, reading the ledger before anything is appended.
-  init(_ events: [NumberedEvent], in ledger: Ledger) throws {
+  /// Finds the candidates of `events`. With `appended` unset, the ledger is read before
+  /// anything is appended, and a candidate has no stored event. With `appended` set, it
+  /// is read after `events` were stored, and a candidate has only the events of the input.
+  init(_ events: [NumberedEvent], in ledger: Ledger, appended: Bool = false) throws {
     var landed: Set<AccountID> = []
     for numbered in events {
       if case .accountLanded = numbered.incoming.event.payload {
@@ -207,7 +209,9 @@ struct UnlandedAccounts {
     }
     guard !order.isEmpty else { return }
     let stored = try ledger.eventCounts(of: order)
-    candidates = zip(order, stored).filter { $0.1 == 0 }.map { ($0.0, counts[$0.0] ?? 0) }
+    candidates = zip(order, stored).filter { account, count in
+      count == (appended ? counts[account] ?? 0 : 0)
+    }.map { ($0.0, counts[$0.0] ?? 0) }
   }
 
   /// Warns on standard error about the candidates that now have events, all of them from

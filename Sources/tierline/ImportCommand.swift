@@ -70,6 +70,11 @@ enum ImportCommand: Command {
     for warning in report.warnings {
       writeToStandardError("warning: \(terminalSafe(warning))\n")
     }
+    if report.stored {
+      // As `append` does: an account that got its first events from this import without
+      // a landing may have a mistyped id in the input or the mapping.
+      try UnlandedAccounts(report.newEvents, in: ledger, appended: true).warn(in: ledger)
+    }
     if arguments.flag("json") {
       context.output.line(ImportReportJSON.encode(report, dryRun: dryRun))
     } else {

@@ -77,6 +77,36 @@ struct ImportCommandTests {
     #expect(log.standardOutput.contains("usage.recorded"))
   }
 
+  @Test("import warns about unlanded accounts")
+  func unlandedAccountWarning() throws {
+    let landed = try Tierline.run(
+      [
+        "--store", store, "import", "csv", try write(ImportCommandTests.goodCSV, to: "good.csv"),
+        "--mapping", mappingPath,
+      ])
+    #expect(landed.status == 0, "\(landed.standardError)")
+    #expect(!landed.standardError.contains("warning"), "\(landed.standardError)")
+
+    // Usage of a known account and of one whose id differs by a letter, with no landing.
+    let csv = try write(
+      "row,kind,customer,date,plan,amount\n"
+        + "10,calls,\"Acme, \"\"West\"\"\",2024-03-01,,5\n"
+        + "11,calls,\"Acme, \"\"Wesst\"\"\",2024-03-01,,7\n", to: "usage.csv")
+    let dryRun = try Tierline.run(
+      ["--store", store, "import", "csv", csv, "--mapping", mappingPath, "--dry-run"])
+    #expect(dryRun.status == 0, "\(dryRun.standardError)")
+    #expect(!dryRun.standardError.contains("warning"), "\(dryRun.standardError)")
+
+    let imported = try Tierline.run(
+      ["--store", store, "import", "csv", csv, "--mapping", mappingPath])
+    #expect(imported.status == 0, "\(imported.standardError)")
+    #expect(
+      imported.standardError.contains("1 new account got events but no account.landed event"),
+      "\(imported.standardError)")
+    #expect(imported.standardError.contains("Wesst"), "\(imported.standardError)")
+    #expect(!imported.standardError.contains("\"West"), "\(imported.standardError)")
+  }
+
   @Test("csv ambiguous number fails with 65 and stores nothing")
   func csvRejection() throws {
     let csv = try write(
