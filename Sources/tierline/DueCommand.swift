@@ -63,7 +63,8 @@ enum DueCommand: Command {
     for item in checkins {
       context.output.line(
         item.status.rightPadded(9) + " " + item.dueOn.description + " "
-          + String(item.daysUntilDue).leftPadded(5) + "  " + item.account.rightPadded(24) + " "
+          + String(item.daysUntilDue).leftPadded(5) + "  "
+          + tableAccount(item.account).rightPadded(24) + " "
           + (item.tier ?? "-"))
     }
     let counts = ["overdue", "due", "upcoming"].map { status in

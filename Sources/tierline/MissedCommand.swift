@@ -61,7 +61,7 @@ enum MissedCommand: Command {
         + "days".leftPadded(5) + "  late offer")
     for item in missed.unanswered {
       output.line(
-        "  " + item.account.rightPadded(24) + " " + item.tier.rightPadded(10) + " "
+        "  " + tableAccount(item.account).rightPadded(24) + " " + item.tier.rightPadded(10) + " "
           + item.trigger.rightPadded(15) + " " + item.firedAt.rfc3339.rightPadded(28) + " "
           + String(item.daysSinceFiring).leftPadded(5) + "  "
           + (item.lateOfferAt?.rfc3339 ?? "-"))
@@ -69,7 +69,8 @@ enum MissedCommand: Command {
     output.line("Accounts with no trigger fired: \(missed.silent.count)")
     for item in missed.silent {
       output.line(
-        "  " + item.account.rightPadded(24) + " " + item.tier.rightPadded(10) + " landed "
+        "  " + tableAccount(item.account).rightPadded(24) + " " + item.tier.rightPadded(10)
+          + " landed "
           + item.landedAt.rfc3339)
     }
   }

@@ -145,6 +145,16 @@ func quotedVisibly(_ text: String) -> String {
   return "\"" + escaped + "\""
 }
 
+/// Returns an account id for a text table: as it is, unless it starts or ends with a
+/// space or contains a scalar that `quotedVisibly` escapes, in which case quoted and
+/// escaped. Ids that differ only in spaces, such as `" b"` and `" b "`, then read apart.
+func tableAccount(_ id: String) -> String {
+  let quoted = quotedVisibly(id)
+  let plain = "\"" + id + "\""
+  guard id.first == " " || id.last == " " || id.isEmpty || quoted != plain else { return id }
+  return quoted
+}
+
 /// Tells whether `scalar` is one of the bidirectional embedding, override or isolate
 /// controls, which reorder the text after them.
 func isBidiOverride(_ scalar: Unicode.Scalar) -> Bool {

@@ -98,7 +98,8 @@ enum ReplayCommand: Command {
         "\(checkin.status) " + (checkin.completedAt.map { String($0.prefix(10)) } ?? checkin.dueOn)
       } ?? "-"
     let acv = projection.acv.map { "\($0) \(projection.currency ?? "")" } ?? "-"
-    return projection.account.rightPadded(24) + " " + projection.status.rightPadded(10) + " "
+    return tableAccount(projection.account).rightPadded(24) + " "
+      + projection.status.rightPadded(10) + " "
       + (projection.tier ?? "-").rightPadded(10) + " "
       + acv.leftPadded(16) + "  "
       + (projection.ready ? "yes" : "no").rightPadded(5) + "  "

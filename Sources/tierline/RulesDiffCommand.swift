@@ -42,7 +42,8 @@ enum RulesDiffCommand {
         + "\(diff.readinessChanges.count) of \(diff.accounts)")
     for change in diff.readinessChanges {
       output.line(
-        "  " + change.account.rightPadded(24) + " ready " + yesNo(change.readyBefore) + " -> "
+        "  " + tableAccount(change.account).rightPadded(24) + " ready " + yesNo(change.readyBefore)
+          + " -> "
           + yesNo(change.readyAfter) + ", first ready "
           + (change.firstReadyBefore?.rfc3339 ?? "never") + " -> "
           + (change.firstReadyAfter?.rfc3339 ?? "never"))

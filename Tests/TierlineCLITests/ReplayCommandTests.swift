@@ -23,6 +23,21 @@ struct ReplayCommandTests {
     return try #require(try result.jsonLines().first)
   }
 
+  @Test("text table quotes ids with spaces")
+  func spacedIDsReadApart() throws {
+    try append([
+      Line.landed("s1", account: "b", at: "2024-01-10T09:00:00Z"),
+      Line.landed("s2", account: " b", at: "2024-01-10T09:00:00Z"),
+      Line.landed("s3", account: " b ", at: "2024-01-10T09:00:00Z"),
+    ])
+    let result = try Tierline.run(["--store", store, "replay", "--as-of", "2024-02-01"])
+    #expect(result.status == 0, "\(result.standardError)")
+    let rows = result.standardOutput.split(separator: "\n").map(String.init)
+    #expect(rows.contains { $0.hasPrefix("b ") }, "\(rows)")
+    #expect(rows.contains { $0.hasPrefix("\" b\" ") }, "\(rows)")
+    #expect(rows.contains { $0.hasPrefix("\" b \" ") }, "\(rows)")
+  }
+
   @Test("late event shows as of, not known before")
   func lateEventBitemporal() throws {
     try append([Line.landed("l1", account: "late", at: "2024-01-10T09:00:00Z")])
