@@ -91,7 +91,9 @@ extension EventStore {
       return .success(report)
     } catch {
       let message = "could not commit a batch of \(batch.count) records to \(directory)"
-      return .failure(diskFullError(error, batch: batch) ?? .failure(error, message))
+      return .failure(
+        fileSizeLimitError(error) ?? diskFullError(error, batch: batch)
+          ?? .failure(error, message))
     }
   }
 
@@ -116,6 +118,29 @@ extension EventStore {
         "\(database.rawValue) has \(count) entries, not the \(expected) the batch was checked "
           + "against")
     }
+  }
+
+  /// Returns an error naming the file size limit of the process (`ulimit -f`) when a
+  /// commit failed because `data.mdb` reached it.
+  ///
+  /// The kernel then cuts LMDB's write short, which LMDB 0.9 reports as `EIO`, so the
+  /// file's size is compared with the limit.
+  private func fileSizeLimitError(_ cause: LMDBError) -> StoreError? {
+    guard cause == .ioError || cause == LMDBError(code: EFBIG) else { return nil }
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_FSIZE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max
+    else { return nil }
+    var status = stat()
+    guard stat(directory + "/data.mdb", &status) == 0 else { return nil }
+    // A write that stopped at the limit leaves the file within one page of it.
+    let pageSize = UInt64(sysconf(Int32(_SC_PAGESIZE)))
+    guard UInt64(status.st_size) + pageSize >= UInt64(limit.rlim_cur) else { return nil }
+    return StoreError(
+      .lmdb,
+      "\(directory)/data.mdb reached the file size limit of this process, "
+        + "\(limit.rlim_cur) bytes: raise it (ulimit -f) and retry; nothing of the batch "
+        + "was stored",
+      lmdbCode: cause)
   }
 
   /// Returns a `.mapFull` error when a commit failed because the disk is full.

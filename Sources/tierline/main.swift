@@ -57,6 +57,10 @@ func runMain() -> ExitCode {
   // A closed pipe (`tierline replay | head`) ends the command quietly with status 0
   // instead of killing it with SIGPIPE; StandardOutput handles the failed write.
   signal(SIGPIPE, SIG_IGN)
+  // A write that starts at the file size limit (`ulimit -f`) raises SIGXFSZ, which would
+  // end the process without a message. Ignored, the write fails and the store names the
+  // limit.
+  signal(SIGXFSZ, SIG_IGN)
 
   // `CommandLine.arguments` repairs invalid UTF-8 with U+FFFD, which would turn a mistyped
   // account id into another account's, so the raw bytes are checked first.

@@ -25,6 +25,37 @@ struct LimitTests {
     try Tierline.run(["--store", store, "append", "-"], input: input)
   }
 
+  @Test("file size limit is named")
+  func fileSizeLimit() throws {
+    let generated = try Tierline.run(["generate", "--accounts", "300", "--seed", "3"])
+    #expect(generated.status == 0)
+    let events = directory.path("events.ndjson")
+    try Data(generated.standardOutput.utf8).write(to: URL(fileURLWithPath: events))
+    // A shell lowers the file size limit to 2,000 blocks, about 1 or 2 MB depending on
+    // the shell's block size and below what the batch needs. The write that reaches the
+    // limit comes back short, which LMDB reports as an I/O error.
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = [
+      "-c", "ulimit -f 2000; exec \"$0\" --store \"$1\" append \"$2\"",
+      Tierline.binary.path, store, events,
+    ]
+    let errors = Pipe()
+    process.standardError = errors
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationReason == .exit)
+    #expect(process.terminationStatus == 1, "\(message)")
+    #expect(message.contains("reached the file size limit"), "\(message)")
+    #expect(message.contains("raise it (ulimit -f)"), "\(message)")
+
+    let verified = try Tierline.run(["--store", store, "verify"])
+    #expect(verified.status == 0, "\(verified.standardOutput)")
+    #expect(verified.standardOutput.contains("Checked 0 records"), "\(verified.standardOutput)")
+  }
+
   @Test("account id of 200 bytes is the maximum")
   func accountIDLength() throws {
     let landed = Line.landed(
