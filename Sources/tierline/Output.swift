@@ -65,7 +65,9 @@ final class StandardOutput {
           let code = errno
           if code == EINTR { continue }
           // The reader went away (for example `| head`): stop quietly, as other tools do.
-          if code == EPIPE { exit(ExitCode.success.rawValue) }
+          // `_exit` ends the process at once: `exit` would run the exit handlers while
+          // folding threads may still be running. Nothing is left to write or to store.
+          if code == EPIPE { _exit(ExitCode.success.rawValue) }
           // Any other failure, such as a full disk, leaves the output cut short.
           printError(
             "could not write standard output: \(String(cString: strerror(code))); the output "
