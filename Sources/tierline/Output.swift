@@ -66,7 +66,8 @@ final class StandardOutput {
           if code == EINTR { continue }
           // The reader went away (for example `| head`): stop quietly, as other tools do.
           // `_exit` ends the process at once: `exit` would run the exit handlers while
-          // folding threads may still be running. Nothing is left to write or to store.
+          // folding threads may still be running. Commands print after they store, so
+          // nothing is left to store.
           if code == EPIPE { _exit(ExitCode.success.rawValue) }
           // Any other failure, such as a full disk, leaves the output cut short.
           printError(
