@@ -109,7 +109,7 @@ struct BackupCommandTests {
       lines.append(Line.usage("bulk-\(index)", account: "bulk", at: "2024-01-11T09:00:00Z"))
     }
     let inputFile = directory.path("bulk.ndjson")
-    try lines.joined(separator: "\n").write(toFile: inputFile, atomically: true, encoding: .utf8)
+    try lines.joined(separator: "\n").write(toFile: inputFile, atomically: false, encoding: .utf8)
     let writer = Process()
     writer.executableURL = Tierline.binary
     writer.arguments = ["--store", store, "append", inputFile]

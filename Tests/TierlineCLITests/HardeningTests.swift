@@ -120,7 +120,7 @@ struct HardeningTests {
     let eur = usd.replacingOccurrences(of: "\"currency\": \"USD\"", with: "\"currency\": \"EUR\"")
     #expect(eur != usd)
     let path = directory.path("eur.json")
-    try eur.write(toFile: path, atomically: true, encoding: .utf8)
+    try eur.write(toFile: path, atomically: false, encoding: .utf8)
     for arguments in [["replay", "--rules", path], ["rules", "activate", path]] {
       let result = try Tierline.run(["--store", store] + arguments)
       #expect(result.status == 65, "\(arguments)")

@@ -45,7 +45,7 @@ struct MetricsCommandTests {
     try playbook.standardOutput.replacingOccurrences(
       of: #""threshold":"0.8""#, with: #""threshold":"0.5""#
     )
-    .write(toFile: candidate, atomically: true, encoding: .utf8)
+    .write(toFile: candidate, atomically: false, encoding: .utf8)
     let commands = [
       ["metrics", "--json"], ["metrics"], ["rules", "diff", candidate, "--json"],
       ["missed", "--json"],

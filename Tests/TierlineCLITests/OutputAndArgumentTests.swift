@@ -171,7 +171,7 @@ struct OutputAndArgumentTests {
       of: #""value_proposition":""#, with: #""value_proposition":"\u001b[31mRED\u0007 "#)
     #expect(playbook != stored.standardOutput)
     let path = directory.path("escape.json")
-    try playbook.write(toFile: path, atomically: true, encoding: .utf8)
+    try playbook.write(toFile: path, atomically: false, encoding: .utf8)
 
     let text = try Tierline.run(["--store", store, "why", "c", "--rules", path])
     #expect(text.status == 0, "\(text.standardError)")

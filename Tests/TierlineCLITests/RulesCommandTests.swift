@@ -14,7 +14,7 @@ func candidatePlaybook(in directory: TemporaryDirectory) throws -> String {
     .replacingOccurrences(of: "\"wait_days\": 14", with: "\"wait_days\": 2")
   #expect(candidate != text)
   let path = directory.path("candidate.json")
-  try candidate.write(toFile: path, atomically: true, encoding: .utf8)
+  try candidate.write(toFile: path, atomically: false, encoding: .utf8)
   return path
 }
 
@@ -133,7 +133,7 @@ struct RulesCommandTests {
       try other.run(["rules", "list", "--json"]).jsonLines().first?["rules_version"] as? String)
     let fullFile = other.directory.path("full.json")
     try other.run(["rules", "show", full]).standardOutput.write(
-      toFile: fullFile, atomically: true, encoding: .utf8)
+      toFile: fullFile, atomically: false, encoding: .utf8)
     let replaced = try Tierline.run([
       "--store", other.store, "rules", "activate", fullFile, "--effective",
       "2030-01-01T00:00:00Z",
@@ -246,7 +246,7 @@ struct RulesCommandTests {
       try ledger.run(["rules", "list", "--json"]).jsonLines().first?["rules_version"] as? String)
     let baseline = ledger.directory.path("baseline.json")
     try ledger.run(["rules", "show", baselineVersion]).standardOutput
-      .write(toFile: baseline, atomically: true, encoding: .utf8)
+      .write(toFile: baseline, atomically: false, encoding: .utf8)
 
     let asOf = "2024-03-12T00:00:00Z"
     let diff = try ledger.json(["rules", "diff", candidate, "--as-of", asOf])
