@@ -64,7 +64,7 @@ let package = Package(
       name: "TierlineLedgerTests",
       dependencies: ["TierlineLedger", "TierlinePlaybook", "TierlineProjections"]
     ),
-    .testTarget(name: "TierlineCLITests", dependencies: ["TierlineLedger"]),
+    .testTarget(name: "TierlineCLITests", dependencies: ["TierlineLedger", "TierlineStore"]),
     .testTarget(
       name: "TierlineImportTests",
       dependencies: ["TierlineImport", "TierlineLedger", "TierlineEvents", "TierlinePlaybook"],

@@ -37,7 +37,8 @@ extension BenchOptions {
     var values: [Int] = []
     for part in text.split(separator: ",", omittingEmptySubsequences: false) {
       guard let value = Int(part), value > 0 else {
-        throw BenchFailure("--\(name) must be positive integers separated by commas, got \(text)")
+        throw BenchFailure(
+          "invalid --\(name) (\(text)): give positive integers separated by commas, such as 1,2")
       }
       values.append(value)
     }

@@ -292,9 +292,9 @@ struct LogFold {
             for (id, projection) in folded.outputs {
               try body(id, projection)
             }
-            // The helper frees what it built. Freed here, memory that another thread
-            // allocated takes glibc's lock on that thread's arena, and the two threads
-            // then wait on each other.
+            // The helper frees what it built: glibc frees memory that another thread
+            // allocated under that thread's arena lock, so freeing it here made the two
+            // threads wait on each other.
             if let helper = folded.helper { returned[helper].add(folded.outputs) }
           }
           window.release()
@@ -350,11 +350,11 @@ private struct LogScanner {
   /// Adds the entry of a checked record that is visible at the point.
   @inline(__always)
   mutating func visit(_ record: StoredRecord, account: UnsafeRawBufferPointer) {
-    let hash = accountHash(account)
     guard table.outgrowsCache else {
-      take(record, account: account, hash: hash)
+      take(record, account: account, hash: nil)
       return
     }
+    let hash = accountHash(account)
     table.prefetch(hash: hash)
     if let waiting = pending {
       take(waiting.record, account: waiting.account, hash: waiting.hash)
@@ -369,15 +369,17 @@ private struct LogScanner {
     take(waiting.record, account: waiting.account, hash: waiting.hash)
   }
 
+  /// Adds the entry of `record`. The account's `hash` is computed here when it is nil
+  /// and the record's account differs from the previous record's.
   @inline(__always)
   private mutating func take(
-    _ record: StoredRecord, account: UnsafeRawBufferPointer, hash: UInt64
+    _ record: StoredRecord, account: UnsafeRawBufferPointer, hash: UInt64?
   ) {
     let slot: Int
     if let previous, equalBytes(previous.account, account) {
       slot = previous.slot
     } else {
-      slot = table.slot(for: account, hash: hash)
+      slot = table.slot(for: account, hash: hash ?? accountHash(account))
     }
     previous = (account, slot)
     let content = record.uncheckedContent

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import TierlineStore
+
 @Suite("tierline verify on damaged files")
 struct DamagedLedgerTests {
   let directory: TemporaryDirectory
@@ -151,7 +153,7 @@ struct DamagedLedgerTests {
     let start = found[0] + 10
     // An unknown content format version, with the record's checksum made to match.
     bytes[start + 24] = 9
-    let checksum = crc32c(bytes[(start + 8)..<(start + size)])
+    let checksum = bytes[(start + 8)..<(start + size)].withUnsafeBytes { CRC32C.checksum($0) }
     for index in 0..<4 {
       bytes[start + 4 + index] = UInt8(truncatingIfNeeded: checksum >> (8 * index))
     }
@@ -165,16 +167,6 @@ struct DamagedLedgerTests {
       verified.standardOutput.contains("1 damaged log record is listed above"),
       "\(verified.standardOutput)")
     try expectFailure(["replay", "--json"], naming: "position 18")
-  }
-
-  /// Returns the CRC-32C (Castagnoli) of `bytes`, as the store computes it.
-  func crc32c(_ bytes: ArraySlice<UInt8>) -> UInt32 {
-    var crc: UInt32 = 0xFFFF_FFFF
-    for byte in bytes {
-      crc ^= UInt32(byte)
-      for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0x82F6_3B78 : crc >> 1 }
-    }
-    return crc ^ 0xFFFF_FFFF
   }
 
   @Test("damaged index copy is named")

@@ -32,7 +32,7 @@ struct ReplayCommandTests {
     ])
     let result = try Tierline.run(["--store", store, "replay", "--as-of", "2024-02-01"])
     #expect(result.status == 0, "\(result.standardError)")
-    let rows = result.standardOutput.split(separator: "\n").map(String.init)
+    let rows = result.lines
     #expect(rows.contains { $0.hasPrefix("b ") }, "\(rows)")
     #expect(rows.contains { $0.hasPrefix("\" b\" ") }, "\(rows)")
     #expect(rows.contains { $0.hasPrefix("\" b \" ") }, "\(rows)")
