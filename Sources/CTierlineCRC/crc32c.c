@@ -2,6 +2,12 @@
 
 #include <string.h>
 
+int tierline_crc32c_has_hardware = 0;
+
+__attribute__((constructor)) static void tierline_crc32c_detect(void) {
+  tierline_crc32c_has_hardware = tierline_crc32c_hardware_available();
+}
+
 #if defined(__x86_64__)
 
 int tierline_crc32c_hardware_available(void) {

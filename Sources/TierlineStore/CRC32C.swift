@@ -6,8 +6,11 @@ import CTierlineCRC
 /// otherwise tables, eight bytes at a time. The check value of the ASCII bytes
 /// "123456789" is 0xE3069283.
 enum CRC32C {
-  /// Whether `checksum` uses the processor's instruction.
-  static let usesHardware = tierline_crc32c_hardware_available() == 1
+  /// Whether `checksum` uses the processor's instruction. The C side detects it when the
+  /// program loads, so reading it is one load. A static constant would cost a call per
+  /// checksum to check that it is initialized.
+  @inline(__always)
+  static var usesHardware: Bool { tierline_crc32c_uses_hardware() == 1 }
 
   /// Returns the CRC-32C of `bytes`.
   @inline(__always)

@@ -11,7 +11,9 @@ import CTierlinePrefetch
 /// it does not, as in ledgers whose log pages lie between index pages, the prefetch
 /// loads a page the scan will not read, which costs little: a prefetch never faults.
 struct PagePrefetcher {
-  private static let pageSize = UInt(sysconf(Int32(_SC_PAGESIZE)))
+  /// The page size, read once per scan. A static constant would cost a call per record
+  /// to check that it is initialized.
+  private let pageSize = UInt(sysconf(Int32(_SC_PAGESIZE)))
   private var page: UInt = 0
 
   /// Notes that the scan reads `bytes`, and prefetches the next page when they lie on a
@@ -19,9 +21,9 @@ struct PagePrefetcher {
   @inline(__always)
   mutating func record(at bytes: UnsafeRawBufferPointer) {
     guard let base = bytes.baseAddress else { return }
-    let current = UInt(bitPattern: base) & ~(Self.pageSize - 1)
+    let current = UInt(bitPattern: base) & ~(pageSize - 1)
     guard current != page else { return }
     page = current
-    tierline_prefetch(UnsafeRawPointer(bitPattern: current &+ Self.pageSize), Int(Self.pageSize))
+    tierline_prefetch(UnsafeRawPointer(bitPattern: current &+ pageSize), Int(pageSize))
   }
 }

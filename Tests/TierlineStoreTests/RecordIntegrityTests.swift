@@ -1,3 +1,4 @@
+import CTierlineCRC
 import Foundation
 import Testing
 
@@ -23,6 +24,9 @@ struct RecordIntegrityTests {
 
   @Test("the table and the processor instruction give the same CRC-32C")
   func crcPathsAgree() {
+    // The program chooses when it loads. If that step did not run, every checksum would
+    // use the slower tables.
+    #expect(CRC32C.usesHardware == (tierline_crc32c_hardware_available() == 1))
     var generator = SystemRandomNumberGenerator()
     // Every length up to 80 covers each tail length after the 8-byte words.
     for count in 0...80 {

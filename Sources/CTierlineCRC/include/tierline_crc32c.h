@@ -7,6 +7,15 @@
 /// Returns 1 when the processor has the SSE 4.2 CRC32 instruction, 0 otherwise.
 int tierline_crc32c_hardware_available(void);
 
+/// The result of tierline_crc32c_hardware_available(), set once when the program loads.
+extern int tierline_crc32c_has_hardware;
+
+/// Returns tierline_crc32c_has_hardware. The checksum of every record reads it, so it is
+/// inline: one load and no call.
+static inline int tierline_crc32c_uses_hardware(void) {
+  return tierline_crc32c_has_hardware;
+}
+
 /// Continues a CRC-32C over `count` bytes with the SSE 4.2 CRC32 instruction.
 /// `crc` is the running value before the final inversion (start with 0xFFFFFFFF).
 /// Call only when tierline_crc32c_hardware_available() returns 1.
