@@ -20,20 +20,34 @@ public struct CheckinDue: Hashable, Sendable {
 extension Ledger {
   /// The check-ins that are due, overdue, or due within `upcomingDays` days on `date`.
   ///
-  /// Events are folded up to the end of `date` in UTC, as known now. Each due date is a
-  /// local calendar date of its account and is compared with `date` as a calendar date;
-  /// a check-in is due from its due date through the playbook's due window, and overdue
-  /// after it. Completed check-ins and accounts that are not active are left out. The
-  /// result is ordered overdue first, then due, then upcoming, each by due date.
+  /// `date` is a calendar date in each account's own time zone. An account's events
+  /// count up to the end of `date` in its zone, as known at `knownAt`. The rules are
+  /// those in force at the end of `date` in UTC. Each due date is compared with `date` as
+  /// a calendar date. A check-in is due from its due date through the playbook's due
+  /// window, and overdue after it. Completed check-ins and accounts that are not active
+  /// are left out. The result is ordered overdue first, then due, then upcoming, each by
+  /// due date.
   public func checkinsDue(on date: CivilDate, upcomingDays: Int, knownAt: Timestamp = .now)
     throws(LedgerError) -> [CheckinDue]
   {
     let endOfDay = Timestamp(microseconds: Int64(date.daysSinceEpoch + 1) * 86_400_000_000 - 1)
-    let point = ReplayPoint(asOf: endOfDay, knownAt: knownAt)
-    let rules = try replayRules(at: point)
+    let rules = try replayRules(at: ReplayPoint(asOf: endOfDay, knownAt: knownAt))
+    // Zone offsets lie within a day of UTC, so the log is read to the end of the next UTC
+    // day. Each account's fold then leaves out the events after its own end of `date`.
+    let readUntil = Timestamp(microseconds: endOfDay.microseconds + 86_400_000_000)
+    let point = ReplayPoint(asOf: readUntil, knownAt: knownAt)
+    let projectionPoint = ProjectionPoint(
+      asOf: readUntil, knownAt: point.knownAt, playbook: rules.playbook)
+    let dayAfter = date.adding(days: 1)
+    let folding = AccountFolding<LocalDateFold, AccountProjection> { account in
+      LocalDateFold(
+        state: AccountState(account: account, playbook: rules.playbook), dayAfter: dayAfter)
+    } finish: { fold in
+      fold.state.projection(at: projectionPoint, rulesVersion: rules.version)
+    }
     let window = rules.playbook.checkin.dueWindowDays
     var found: [CheckinDue] = []
-    try forEachProjection(at: point, rules: rules) { projection in
+    try forEachFold(at: point, threads: 1, with: folding) { projection in
       guard projection.status == "active", let checkin = projection.checkin,
         checkin.completedAt == nil, let dueOn = CivilDate(iso: checkin.dueOn)
       else { return }
@@ -58,5 +72,49 @@ extension Ledger {
       (order[lhs.status] ?? 3, lhs.dueOn.daysSinceEpoch, lhs.account)
         < (order[rhs.status] ?? 3, rhs.dueOn.daysSinceEpoch, rhs.account)
     }
+  }
+}
+
+/// An account's fold that leaves out the events after one calendar date in the
+/// account's time zone.
+///
+/// An event counts when it occurred before local midnight at the start of `dayAfter` in
+/// the zone in force for it: the zone of a landing that starts or restarts the account,
+/// otherwise the account's zone.
+struct LocalDateFold: AccountEventFold, Sendable {
+  var state: AccountState
+  /// The day after the last date whose events count.
+  let dayAfter: CivilDate
+  /// The zone of `cut`, and the first instant (µs) that no longer counts in it.
+  private var cutZone: String?
+  private var cut: Int64 = 0
+
+  init(state: AccountState, dayAfter: CivilDate) {
+    self.state = state
+    self.dayAfter = dayAfter
+  }
+
+  mutating func apply(_ event: Event, position: UInt64) {
+    var zone = state.timeZoneIdentifier
+    if case .accountLanded(let landed) = event.payload, state.status != .active {
+      zone = landed.timeZone
+    }
+    guard event.occurredAt.microseconds < firstExcluded(in: zone) else { return }
+    state.apply(event, position: position)
+  }
+
+  mutating func applyUsage(metric: String, millionths: Int64, occurredAt: Int64, position: UInt64) {
+    guard occurredAt < firstExcluded(in: state.timeZoneIdentifier) else { return }
+    state.applyUsage(
+      metric: metric, millionths: millionths, occurredAt: occurredAt, position: position)
+  }
+
+  private mutating func firstExcluded(in zone: String) -> Int64 {
+    if zone != cutZone {
+      let calendar = ZoneCalendar(identifier: zone) ?? ZoneCalendar.utc
+      cut = calendar.startOfDay(dayAfter).microseconds
+      cutZone = zone
+    }
+    return cut
   }
 }

@@ -19,9 +19,10 @@ enum DueCommand: Command {
     positionals: [],
     requiredPositionals: 0,
     details: """
-      Due dates are calendar dates in each account's time zone. A check-in is due from
-      its due date through the playbook's due window, overdue after that, and upcoming
-      before it. Completed check-ins are not listed.
+      DATE and the due dates are calendar dates in each account's time zone: an account's
+      events count up to the end of DATE in its zone. A check-in is due from its due date
+      through the playbook's due window, overdue after that, and upcoming before it.
+      Completed check-ins are not listed.
       """)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {

@@ -27,6 +27,13 @@ enum Line {
     """
   }
 
+  static func checkinCompleted(_ id: String, account: String, at time: String) -> String {
+    """
+    {"id":"\(id)","type":"checkin.completed","account":"\(account)","occurred_at":"\(time)",\
+    "data":{"kind":"onboarding_60d","value_delivered":true,"approaching_capacity":false}}
+    """
+  }
+
   static func tierChanged(
     _ id: String, account: String, at time: String, to tier: String, acv: String,
     expectedVersion: Int? = nil

@@ -99,6 +99,31 @@ struct ReplayCommandTests {
     #expect(rows.first?["status"] as? String == "due")
   }
 
+  @Test("due date counts events of the local day")
+  func dueOnLocalDay() throws {
+    // 11:00 UTC on 2 March is already 3 March in Kiritimati (UTC+14), and 01:00 UTC on
+    // 1 March is still 28 February in Pago Pago (UTC-11).
+    try append([
+      Line.landed("e1", account: "east", at: "2024-12-31T10:30:00Z", zone: "Pacific/Kiritimati"),
+      Line.checkinCompleted("e2", account: "east", at: "2025-03-02T11:00:00Z"),
+      Line.landed(
+        "e3", account: "east-churn", at: "2024-12-31T10:30:00Z", zone: "Pacific/Kiritimati"),
+      Line.churned("e4", account: "east-churn", at: "2025-03-02T11:00:00Z"),
+      Line.landed("w1", account: "west", at: "2025-01-01T10:30:00Z", zone: "Pacific/Pago_Pago"),
+      Line.checkinCompleted("w2", account: "west", at: "2025-03-01T01:00:00Z"),
+    ])
+    let east = try Tierline.run(["--store", store, "due", "--on", "2025-03-02", "--json"])
+    #expect(east.status == 0, "\(east.standardError)")
+    let eastRows = try east.jsonLines()
+    #expect(eastRows.map { $0["account"] as? String } == ["east", "east-churn"])
+    #expect(eastRows.map { $0["status"] as? String } == ["due", "due"])
+
+    let west = try Tierline.run(
+      ["--store", store, "due", "--on", "2025-02-28", "--within", "1", "--json"])
+    #expect(west.status == 0, "\(west.standardError)")
+    #expect(try west.jsonLines().isEmpty)
+  }
+
   @Test("future known-at is the latest write")
   func futureKnownAt() throws {
     try append([Line.landed("k1", account: "k", at: "2024-01-10T09:00:00Z")])
