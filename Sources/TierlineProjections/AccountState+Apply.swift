@@ -190,9 +190,12 @@ extension AccountState {
         let scaled = headcount.multipliedFullWidth(by: Ratio.scale)
         let required = baseline.multipliedFullWidth(
           by: Ratio.scale + settings.headcountGrowth.millionths)
+        // Growth needs more people than the baseline, also where the factor leaves the
+        // target at the baseline: a baseline of 0, or a growth setting of 0.
         let grew =
-          scaled.high > required.high
-          || (scaled.high == required.high && scaled.low >= required.low)
+          headcount > baseline
+          && (scaled.high > required.high
+            || (scaled.high == required.high && scaled.low >= required.low))
         if grew, organization.headcountFiredAt == nil {
           organization.headcountFiredAt = at
           organization.headcountAtFiring = headcount

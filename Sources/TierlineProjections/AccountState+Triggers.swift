@@ -198,7 +198,11 @@ extension AccountState {
     if let baseline = organization.baselineHeadcount {
       let (scaled, overflow) = baseline.multipliedReportingOverflow(
         by: Ratio.scale + settings.headcountGrowth.millionths)
-      headcountRequired = overflow ? "above \(baseline)" : quantityText(scaled)
+      // Where the target does not exceed the baseline, any count above the baseline grows.
+      // `scaled` did not overflow and is at least `baseline * Ratio.scale`, so neither does
+      // that product.
+      let targetAboveBaseline = !overflow && scaled > baseline * Ratio.scale
+      headcountRequired = targetAboveBaseline ? quantityText(scaled) : "above \(baseline)"
     }
     conditions.append(
       Condition(

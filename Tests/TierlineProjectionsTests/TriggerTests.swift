@@ -196,6 +196,23 @@ struct TriggerTests {
     #expect(projection.ready)
   }
 
+  @Test("headcount baseline of zero")
+  func headcountFromZero() throws {
+    var timeline = try Timeline("acme")
+    try timeline.land("2024-01-01T09:00:00Z")
+    try timeline.add("2024-01-05T09:00:00Z", .orgChanged(OrgChanged(headcount: 0)))
+    try timeline.add("2024-01-10T09:00:00Z", .orgChanged(OrgChanged(headcount: 0)))
+    let unchanged = try timeline.project(at: "2024-01-11T00:00:00Z").trigger("organizational")
+    #expect(!unchanged.fired)
+    let required = unchanged.conditions.first { $0.name == "headcount" }?.required
+    #expect(required == "above 0")
+
+    try timeline.add("2024-01-12T09:00:00Z", .orgChanged(OrgChanged(headcount: 3)))
+    let grown = try timeline.project(at: "2024-01-13T00:00:00Z").trigger("organizational")
+    #expect(grown.fired)
+    #expect(grown.firedAt == "2024-01-12T09:00:00Z")
+  }
+
   @Test("triggers count only since the last tier change")
   func sinceTierChange() throws {
     var timeline = try Timeline("acme")
