@@ -29,6 +29,7 @@ func computeMetrics(_ arguments: ParsedArguments, context: CommandContext) throw
   let point = try requested.resolved(in: ledger)
   let options = try metricsOptions(arguments, point: point)
   let rules = try ledger.replayRules(at: point, override: override)
+  try checkCACPlaces(arguments, currency: rules.playbook.currency)
   return (ledger, point, try ledger.metrics(options: options, rules: rules, threads: threads))
 }
 
@@ -41,11 +42,12 @@ func metricsOptions(_ arguments: ParsedArguments, point: ReplayPoint) throws -> 
     options.cohortPeriod = period
   }
   if let text = arguments.value("cac") {
-    // An amount of money is exact to the cent, as in events and playbooks.
-    // NOTE: Currencies with three-digit minor units (KWD, BHD) cannot give a CAC in fils.
-    if let point = text.firstIndex(of: "."), text[text.index(after: point)...].count > 2 {
+    // Money is exact to the currency's minor unit, as in events and playbooks. No
+    // supported currency has more than 3 decimal places. `checkCACPlaces` checks the
+    // playbook's currency once the rules are read.
+    if decimalPlaces(text) > 3 {
       throw UsageError(
-        "invalid value for --cac (\(text)): use an amount with at most 2 decimal places")
+        "invalid value for --cac (\(text)): use an amount with at most 3 decimal places")
     }
     options.cac = try parseDecimalOption(text, option: "cac")
   }
@@ -62,6 +64,22 @@ func metricsOptions(_ arguments: ParsedArguments, point: ReplayPoint) throws -> 
   return options
 }
 
+/// Rejects a --cac amount with more decimal places than `currency` has minor-unit digits,
+/// such as 1000.55 for the yen.
+func checkCACPlaces(_ arguments: ParsedArguments, currency: Currency) throws(UsageError) {
+  guard let text = arguments.value("cac"), decimalPlaces(text) > currency.minorUnitDigits
+  else { return }
+  throw UsageError(
+    "invalid value for --cac (\(text)): has \(decimalPlaces(text)) decimal places; "
+      + "\(currency.code) allows \(currency.minorUnitDigits)")
+}
+
+/// Returns the number of digits after the decimal point of `text`.
+private func decimalPlaces(_ text: String) -> Int {
+  guard let point = text.firstIndex(of: ".") else { return 0 }
+  return text[text.index(after: point)...].count
+}
+
 /// The options shared by `metrics` and `report`.
 let metricsOptionSpecs = [
   OptionSpec(
@@ -70,7 +88,9 @@ let metricsOptionSpecs = [
   knownAtOptionSpec,
   OptionSpec(
     name: "cac", valueName: "AMOUNT",
-    help: "acquisition cost per account in the playbook currency (default: the maximum CAC)"),
+    help:
+      "acquisition cost per account in the playbook currency, to its minor unit (default: the maximum CAC)"
+  ),
   OptionSpec(name: "gross-margin", valueName: "R", help: "gross margin from 0 to 1 (default 0.8)"),
   OptionSpec(
     name: "payback-months", valueName: "N", help: "target CAC payback in months (default 18)"),

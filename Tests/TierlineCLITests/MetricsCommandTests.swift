@@ -87,6 +87,17 @@ struct MetricsCommandTests {
     #expect(small["count"] as? Int == 0)
   }
 
+  @Test("CAC places follow the currency")
+  func cacPlaces() throws {
+    let ledger = try CLILedger(januaryCohortLines)
+    let cents = try ledger.json(["metrics", "--cac", "3800.25"] + asOf)
+    #expect(cents["cac"] as? String == "3800.25")
+
+    let mills = try Tierline.run(["--store", ledger.store, "metrics", "--cac", "3800.255"])
+    #expect(mills.status == 64)
+    #expect(mills.standardError.contains("has 3 decimal places; USD allows 2"))
+  }
+
   @Test("invalid margin is a usage error")
   func invalidMargin() throws {
     let ledger = try CLILedger(januaryCohortLines)
