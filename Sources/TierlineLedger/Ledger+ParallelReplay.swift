@@ -78,19 +78,13 @@ extension Ledger {
   static func projecting(at point: ReplayPoint, rules: ReplayRules)
     -> AccountFolding<AccountState, AccountProjection>
   {
-    // Each folding thread gets its own copy of the rules and its own texts, which every
-    // projection it builds retains.
-    AccountFolding(perThread: {
-      let playbook = rules.playbook.unsharedCopy()
-      let version = String(decoding: Array(rules.version.utf8), as: UTF8.self)
-      let projectionPoint = ProjectionPoint(
-        asOf: point.asOf, knownAt: point.knownAt, playbook: playbook)
-      return AccountFolding { account in
-        AccountState(account: account, playbook: playbook)
-      } finish: { state in
-        state.projection(at: projectionPoint, rulesVersion: version)
-      }
-    })
+    let projectionPoint = ProjectionPoint(
+      asOf: point.asOf, knownAt: point.knownAt, playbook: rules.playbook)
+    return AccountFolding { account in
+      AccountState(account: account, playbook: rules.playbook)
+    } finish: { state in
+      state.projection(at: projectionPoint, rulesVersion: rules.version)
+    }
   }
 
   /// Folds every account at `point` on `threads` threads and returns the projections in

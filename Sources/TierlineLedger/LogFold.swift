@@ -199,8 +199,8 @@ struct LogFold {
 
     // 3. Sort each group by account number, keeping log order within an account, and
     // fold its accounts in that order.
-    let context = GroupContext<Fold, Output>(
-      names: metrics.names, table: table,
+    let context = GroupContext(
+      folding: folding, names: metrics.names, table: table,
       slotOfRank: slotOfRank, accountCount: accountCount, groupShift: groupShift,
       partCount: parts.count, groupCount: groupCount)
     let largestGroup =
@@ -213,8 +213,7 @@ struct LogFold {
         let scratch = UnsafeMutableBufferPointer<FoldEntry>.allocate(capacity: largestGroup)
         defer { scratch.deallocate() }
         for group in 0..<groupCount {
-          try context.fold(
-            group: group, with: folding, lists, scratch: scratch, copies: copies, body)
+          try context.fold(group: group, lists, scratch: scratch, copies: copies, body)
         }
         return
       }
@@ -231,18 +230,13 @@ struct LogFold {
       // Outputs handed over, on their way back to the helper that built them.
       let returned = (0..<(workers - 1)).map { _ in ReturnedOutputs<Output>() }
       nonisolated(unsafe) let sharedCopies = copies
-      // Helper `h` folds with `foldings[h]`, this thread with the last one.
-      let foldings = (0..<workers).map { _ in folding.forThread?() ?? folding }
       // Folds `group` and stores its outputs, or the error, for the hand-over. `helper`
       // is the folding helper's number, or nil on this thread.
       let foldGroup = {
         @Sendable (group: Int, helper: Int?, scratch: UnsafeMutableBufferPointer<FoldEntry>) in
         var projected: [([UInt8], Output)] = []
         do {
-          try context.fold(
-            group: group, with: foldings[helper ?? workers - 1], sharedLists, scratch: scratch,
-            copies: sharedCopies
-          ) {
+          try context.fold(group: group, sharedLists, scratch: scratch, copies: sharedCopies) {
             projected.append(($0, $1))
           }
           results.store(FoldedGroup(outputs: projected, helper: helper), at: group)
@@ -451,10 +445,6 @@ public struct AccountFolding<Fold: AccountEventFold, Output>: Sendable {
   /// Returns what the replay hands over for a folded account.
   let finish: @Sendable (Fold) -> Output
 
-  /// Makes the folding for one of several folding threads; nil when all threads use this
-  /// one.
-  let forThread: (@Sendable () -> AccountFolding)?
-
   /// Creates a folding from its two steps.
   public init(
     start: @escaping @Sendable (AccountID) -> Fold,
@@ -462,26 +452,13 @@ public struct AccountFolding<Fold: AccountEventFold, Output>: Sendable {
   ) {
     self.start = start
     self.finish = finish
-    self.forThread = nil
-  }
-
-  /// Creates a folding that calls `makeSteps` once per folding thread, so each thread
-  /// folds with its own steps.
-  ///
-  /// Each output retains the objects its steps share, such as the playbook's texts, and
-  /// releases them when freed. If two threads share an object, each change of its
-  /// reference count waits for the count's cache line to come from the other processor.
-  public init(perThread makeSteps: @escaping @Sendable () -> AccountFolding) {
-    let steps = makeSteps()
-    self.start = steps.start
-    self.finish = steps.finish
-    self.forThread = makeSteps
   }
 }
 
 /// The read-only inputs that folding a group of accounts needs besides the group, shared
 /// by the folding threads.
 private struct GroupContext<Fold: AccountEventFold, Output>: @unchecked Sendable {
+  let folding: AccountFolding<Fold, Output>
   let names: [String]
   let table: AccountTable
   let slotOfRank: [Int]
@@ -495,8 +472,7 @@ private struct GroupContext<Fold: AccountEventFold, Output>: @unchecked Sendable
   /// and calls `body` with its id bytes and output, in number order. The group's lists,
   /// part `p`'s at `p * groupCount + group`, are empty afterwards.
   func fold(
-    group: Int, with folding: AccountFolding<Fold, Output>,
-    _ lists: UnsafeMutableBufferPointer<EntryChunks>,
+    group: Int, _ lists: UnsafeMutableBufferPointer<EntryChunks>,
     scratch: UnsafeMutableBufferPointer<FoldEntry>,
     copies: UnsafeRawBufferPointer, _ body: ([UInt8], Output) throws -> Void
   ) throws {

@@ -94,14 +94,3 @@ extension Playbook: Codable {
     try container.encode(String(decoding: canonicalJSON(), as: UTF8.self))
   }
 }
-
-extension Playbook {
-  /// Returns an equal playbook whose texts and arrays share no storage with this one's.
-  ///
-  /// Threads that fold with their own copies never change the same reference count. The
-  /// copy is parsed from the canonical JSON. If it differed, this playbook is returned.
-  public func unsharedCopy() -> Playbook {
-    guard let copy = try? Playbook(json: canonicalJSON()), copy == self else { return self }
-    return copy
-  }
-}

@@ -37,25 +37,6 @@ struct PlaybookTests {
     #expect(text.contains("\"threshold\":\"0.8\""))
   }
 
-  @Test("unshared copy owns its texts")
-  func unsharedCopy() {
-    let playbook = Playbook.builtInDefault
-    let copy = playbook.unsharedCopy()
-    #expect(copy == playbook)
-    // Swift stores texts of up to 15 bytes inline, so only longer ones have storage.
-    let original = playbook.transitions.map(\.valueProposition)
-    let copied = copy.transitions.map(\.valueProposition)
-    #expect(original.allSatisfy { $0.utf8.count > 15 })
-    for (text, copiedText) in zip(original, copied) {
-      #expect(storageAddress(text) != storageAddress(copiedText), "\(text)")
-    }
-  }
-
-  private func storageAddress(_ text: String) -> UnsafeRawPointer? {
-    var text = text
-    return text.withUTF8 { UnsafeRawPointer($0.baseAddress) }
-  }
-
   @Test("version is sha256 of the canonical form")
   func version() {
     let playbook = Playbook.builtInDefault
