@@ -19,14 +19,15 @@ extension PortfolioMetrics {
     self.accounts = landed.count
 
     outcomes = Self.outcomes(of: landed, playbook: playbook)
-    expectedACV = UnitEconomics.expectedACV(outcomes.map { ($0.share, $0.acv) })
+    // Without accounts there is no outcome to weigh and no landing to average.
+    expectedACV =
+      landed.isEmpty ? nil : UnitEconomics.expectedACV(outcomes.map { ($0.share, $0.acv) })
     // Every ACV is in the playbook's currency: the ledger rejects events and rules in
     // another currency, so the sums need no conversion.
     let landingTotal = landed.reduce(Fraction.zero) { sum, history in
       sum + Fraction(Int128(history.landingACVMinorUnits), scale(history.currencyDigits))
     }
-    landingACV =
-      landingTotal.divided(by: Fraction(Int128(landed.count))) ?? .zero
+    landingACV = landingTotal.divided(by: Fraction(Int128(landed.count)))
 
     let expanded = landed.filter { Self.expandedWithin12Months($0) }.count
     expandedWithin12Months = expanded
@@ -42,16 +43,25 @@ extension PortfolioMetrics {
     cohorts = Self.cohorts(of: landed, playbook: playbook, options: options, from: periodStart)
     ttfv = Self.ttfv(of: landed)
 
-    maximumCAC = UnitEconomics.maximumCAC(
-      acv: landingACV, grossMargin: options.grossMargin, paybackMonths: options.paybackMonths)
+    maximumCAC = landingACV.map {
+      UnitEconomics.maximumCAC(
+        acv: $0, grossMargin: options.grossMargin, paybackMonths: options.paybackMonths)
+    }
     cac = options.cac ?? maximumCAC
-    paybackMonthsOnLandingACV = UnitEconomics.paybackMonths(
-      cac: cac, acv: landingACV, grossMargin: options.grossMargin)
-    paybackMonthsOnExpectedACV = UnitEconomics.paybackMonths(
-      cac: cac, acv: expectedACV, grossMargin: options.grossMargin)
+    paybackMonthsOnLandingACV = Self.paybackMonths(cac: cac, acv: landingACV, options: options)
+    paybackMonthsOnExpectedACV = Self.paybackMonths(cac: cac, acv: expectedACV, options: options)
 
     permanentlySmall = Self.permanentlySmall(in: landed, options: options)
     attribution = Self.attribution(of: landed, playbook: playbook)
+  }
+
+  /// Returns the CAC payback in months, or nil when the CAC or the ACV is unknown or the
+  /// ACV is zero.
+  private static func paybackMonths(cac: Fraction?, acv: Fraction?, options: MetricsOptions)
+    -> Fraction?
+  {
+    guard let cac, let acv else { return nil }
+    return UnitEconomics.paybackMonths(cac: cac, acv: acv, grossMargin: options.grossMargin)
   }
 
   /// Returns the start of the NRR period: `asOf` moved back 12 calendar months on its UTC

@@ -51,9 +51,9 @@ extension PortfolioMetrics {
     String(decoding: json().serialized(sortingKeys: false), as: UTF8.self)
   }
 
-  /// Formats money with the currency's decimals, rounded half to even.
-  public func moneyText(_ value: Fraction) -> String {
-    value.decimalString(digits: currencyDigits)
+  /// Formats money with the currency's decimals, rounded half to even; nil gives `-`.
+  public func moneyText(_ value: Fraction?) -> String {
+    value?.decimalString(digits: currencyDigits) ?? "-"
   }
 
   /// Formats a share or ratio with four decimals, rounded half to even; nil gives `-`.
@@ -73,8 +73,8 @@ extension PortfolioMetrics {
     value?.decimalString(digits: Self.monthDigits) ?? "-"
   }
 
-  func money(_ value: Fraction) -> JSONValue {
-    .string(moneyText(value))
+  func money(_ value: Fraction?) -> JSONValue {
+    value.map { .string($0.decimalString(digits: currencyDigits)) } ?? .null
   }
 
   func ratio(_ value: Fraction?) -> JSONValue {

@@ -16,10 +16,10 @@ public struct PortfolioMetrics: Sendable {
   public var accounts: Int
   /// The outcome tiers over all landed accounts.
   public var outcomes: [TierOutcome]
-  /// Σ share × tier ACV over `outcomes`.
-  public var expectedACV: Fraction
-  /// The mean ACV of the first landings.
-  public var landingACV: Fraction
+  /// Σ share × tier ACV over `outcomes`; nil without accounts.
+  public var expectedACV: Fraction?
+  /// The mean ACV of the first landings; nil without accounts.
+  public var landingACV: Fraction?
   /// Accounts that expanded within 12 months of landing.
   public var expandedWithin12Months: Int
   /// `expandedWithin12Months` / `accounts`; nil without accounts.
@@ -32,10 +32,11 @@ public struct PortfolioMetrics: Sendable {
   public var cohorts: [CohortMetrics]
   /// Time to first value.
   public var ttfv: TTFVFigures
-  /// The largest CAC that pays back within the target on the landing ACV.
-  public var maximumCAC: Fraction
+  /// The largest CAC that pays back within the target on the landing ACV; nil without
+  /// accounts.
+  public var maximumCAC: Fraction?
   /// The CAC the payback figures use: `options.cac`, else `maximumCAC`.
-  public var cac: Fraction
+  public var cac: Fraction?
   /// CAC payback in months on the landing ACV; nil when it is zero.
   public var paybackMonthsOnLandingACV: Fraction?
   /// CAC payback in months on the expected ACV; nil when it is zero.

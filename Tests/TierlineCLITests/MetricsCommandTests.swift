@@ -106,6 +106,26 @@ struct MetricsCommandTests {
     #expect(result.standardError.contains("--gross-margin"))
   }
 
+  @Test("empty portfolio has no money figures")
+  func emptyPortfolio() throws {
+    let directory = try TemporaryDirectory()
+    let store = try Tierline.initializedStore(in: directory)
+    let result = try Tierline.run(["--store", store, "metrics", "--json"] + asOf)
+    #expect(result.status == 0, "\(result.standardError)")
+    let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8))
+    let metrics = try #require(object as? [String: Any])
+    for key in ["expected_acv", "landing_acv", "max_cac", "cac"] {
+      #expect(metrics[key] is NSNull, "\(key)")
+    }
+    let withCAC = try Tierline.run(
+      ["--store", store, "metrics", "--json", "--cac", "100"] + asOf)
+    let withCACObject = try JSONSerialization.jsonObject(with: Data(withCAC.standardOutput.utf8))
+    #expect((withCACObject as? [String: Any])?["cac"] as? String == "100.00")
+
+    let text = try Tierline.run(["--store", store, "metrics"] + asOf).standardOutput
+    #expect(text.contains("Expected ACV:        - USD  (landing ACV -)"), "\(text)")
+  }
+
   @Test("text output names the rules")
   func textOutput() throws {
     let ledger = try CLILedger(januaryCohortLines)

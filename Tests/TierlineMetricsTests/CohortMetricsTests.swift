@@ -68,7 +68,7 @@ struct CohortMetricsTests {
     #expect(cohort.accounts == 10)
     #expect(cohort.outcomes.map(\.accounts) == [7, 2, 1])
     #expect(cohort.expectedACV.decimalString(digits: 2) == "11400.00")
-    #expect(result.expectedACV.decimalString(digits: 2) == "11400.00")
+    #expect(result.expectedACV?.decimalString(digits: 2) == "11400.00")
     #expect(!cohort.outcomeWindowComplete)
     #expect(cohort.expansionWindowComplete)
   }
@@ -189,7 +189,7 @@ struct CohortMetricsTests {
   func maximumCAC() throws {
     let result = try metrics(asOf: "2025-08-01T00:00:00Z")
     #expect(result.landingACV == Fraction(6000))
-    #expect(result.maximumCAC.decimalString(digits: 2) == "7200.00")
+    #expect(result.maximumCAC?.decimalString(digits: 2) == "7200.00")
     #expect(result.paybackMonthsOnLandingACV?.decimalString(digits: 2) == "18.00")
     #expect(result.paybackMonthsOnExpectedACV?.decimalString(digits: 2) == "9.47")
   }
@@ -210,7 +210,7 @@ struct CohortMetricsTests {
       histories: histories, playbook: playbook, rulesVersion: playbook.version,
       options: MetricsOptions(asOf: asOf, knownAt: asOf))
     #expect(result.outcomes.map(\.share) == [Fraction(2, 5), Fraction(3, 5)])
-    #expect(result.expectedACV.decimalString(digits: 2) == "17000.00")
+    #expect(result.expectedACV?.decimalString(digits: 2) == "17000.00")
     #expect(result.cohorts.first?.outcomeWindowComplete == true)
   }
 }
