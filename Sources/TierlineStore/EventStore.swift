@@ -172,8 +172,8 @@ public final class EventStore: @unchecked Sendable {
     }
   }
 
-  /// Checks that `directory` exists, creating it when `create` is set, and that it contains
-  /// `data.mdb` unless a ledger will be created.
+  /// Checks that `directory` exists, creating it and any missing parent when `create` is
+  /// set, and that it contains `data.mdb` unless a ledger will be created.
   private static func prepareDirectory(_ directory: String, create: Bool) throws(StoreError) {
     var status = stat()
     if stat(directory, &status) != 0 {
@@ -182,10 +182,15 @@ public final class EventStore: @unchecked Sendable {
           .notALedger,
           "ledger directory \(directory) does not exist; open it with createIfMissing to create it")
       }
-      guard mkdir(directory, 0o755) == 0 || errno == EEXIST else {
-        throw StoreError(
-          .lmdb, "could not create ledger directory \(directory)",
-          lmdbCode: LMDBError(code: errno))
+      // Each missing folder of the path is made in turn, as `mkdir -p` does.
+      var path = directory.hasPrefix("/") ? "/" : ""
+      for component in directory.split(separator: "/") {
+        path += path.isEmpty || path.hasSuffix("/") ? component : "/" + component
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+          throw StoreError(
+            .lmdb, "could not create ledger directory \(path)",
+            lmdbCode: LMDBError(code: errno))
+        }
       }
     } else if status.st_mode & S_IFMT != S_IFDIR {
       throw StoreError(.notALedger, "\(directory) is not a directory")

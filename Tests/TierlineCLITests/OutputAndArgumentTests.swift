@@ -43,6 +43,22 @@ struct OutputAndArgumentTests {
     #expect(closed.lines.count == 1)
   }
 
+  @Test("init makes missing parent folders")
+  func initMakesParents() throws {
+    let directory = try TemporaryDirectory()
+    let store = directory.path("a/b/ledger")
+    let created = try Tierline.run(["--store", store, "init"])
+    #expect(created.status == 0, "\(created.standardError)")
+    #expect(FileManager.default.fileExists(atPath: store + "/data.mdb"))
+
+    // A file in the way is still an error that names the path.
+    let blocked = directory.path("file/ledger")
+    #expect(FileManager.default.createFile(atPath: directory.path("file"), contents: Data()))
+    let failed = try Tierline.run(["--store", blocked, "init"])
+    #expect(failed.status != 0)
+    #expect(failed.standardError.contains("file"), "\(failed.standardError)")
+  }
+
   @Test("invalid UTF-8 argument exits 64")
   func invalidUTF8() throws {
     let directory = try TemporaryDirectory()
