@@ -80,41 +80,49 @@ extension Ledger {
 ///
 /// An event counts when it occurred before local midnight at the start of `dayAfter` in
 /// the zone in force for it: the zone of a landing that starts or restarts the account,
-/// otherwise the account's zone.
+/// otherwise the account's zone. Only a landing changes the zone, so the cut is computed
+/// again only after one.
 struct LocalDateFold: AccountEventFold, Sendable {
   var state: AccountState
   /// The day after the last date whose events count.
   let dayAfter: CivilDate
   /// The zone of `cut`, and the first instant (µs) that no longer counts in it.
-  private var cutZone: String?
-  private var cut: Int64 = 0
+  private var cutZone: String
+  private var cut: Int64
 
   init(state: AccountState, dayAfter: CivilDate) {
     self.state = state
     self.dayAfter = dayAfter
+    cutZone = state.timeZoneIdentifier
+    cut = Self.startOfDay(dayAfter, in: cutZone)
   }
 
   mutating func apply(_ event: Event, position: UInt64) {
-    var zone = state.timeZoneIdentifier
-    if case .accountLanded(let landed) = event.payload, state.status != .active {
-      zone = landed.timeZone
+    guard case .accountLanded(let landed) = event.payload else {
+      guard event.occurredAt.microseconds < cut else { return }
+      state.apply(event, position: position)
+      return
     }
-    guard event.occurredAt.microseconds < firstExcluded(in: zone) else { return }
+    let zone = state.status == .active ? state.timeZoneIdentifier : landed.timeZone
+    guard event.occurredAt.microseconds < Self.startOfDay(dayAfter, in: zone)
+    else { return }
     state.apply(event, position: position)
+    if state.timeZoneIdentifier != cutZone {
+      cutZone = state.timeZoneIdentifier
+      cut = Self.startOfDay(dayAfter, in: cutZone)
+    }
   }
 
   mutating func applyUsage(metric: String, millionths: Int64, occurredAt: Int64, position: UInt64) {
-    guard occurredAt < firstExcluded(in: state.timeZoneIdentifier) else { return }
+    guard occurredAt < cut else { return }
     state.applyUsage(
       metric: metric, millionths: millionths, occurredAt: occurredAt, position: position)
   }
 
-  private mutating func firstExcluded(in zone: String) -> Int64 {
-    if zone != cutZone {
-      let calendar = ZoneCalendar(identifier: zone) ?? ZoneCalendar.utc
-      cut = calendar.startOfDay(dayAfter).microseconds
-      cutZone = zone
-    }
-    return cut
+  /// Returns the first instant (µs) of `day` in `zone`, or in UTC when Foundation
+  /// does not know the zone, as the account's calendar does.
+  private static func startOfDay(_ day: CivilDate, in zone: String) -> Int64 {
+    let calendar = ZoneCalendar(identifier: zone) ?? ZoneCalendar.utc
+    return calendar.startOfDay(day).microseconds
   }
 }
