@@ -11,7 +11,8 @@ enum MetricsText {
         + "rules \(metrics.rulesVersion)",
       "Accounts landed: \(metrics.accounts)",
       "",
-      "Expected ACV:        \(metrics.moneyText(metrics.expectedACV)) \(metrics.currency)"
+      "Expected ACV:        \(metrics.moneyText(metrics.expectedACV))"
+        + (metrics.expectedACV == nil ? "" : " \(metrics.currency)")
         + "  (landing ACV \(metrics.moneyText(metrics.landingACV)))",
     ]
     for outcome in metrics.outcomes {
