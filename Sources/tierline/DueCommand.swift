@@ -12,7 +12,8 @@ enum DueCommand: Command {
         name: "on", valueName: "DATE", help: "the date, YYYY-MM-DD (default: today in UTC)"),
       OptionSpec(
         name: "within", valueName: "DAYS",
-        help: "also list check-ins due in the next DAYS days (default 14)"),
+        help: "also list check-ins due in the DAYS days after DATE, up to DATE + DAYS (default 14)"
+      ),
       knownAtOptionSpec,
       OptionSpec(name: "json", valueName: nil, help: "print one JSON object per check-in"),
     ],
@@ -21,8 +22,9 @@ enum DueCommand: Command {
     details: """
       DATE and the due dates are calendar dates in each account's time zone: an account's
       events count up to the end of DATE in its zone. A check-in is due from its due date
-      through the playbook's due window, overdue after that, and upcoming before it.
-      Completed check-ins are not listed.
+      through the playbook's due window (checkin.due_window_days, 7 days in the built-in
+      playbook), overdue after that, and upcoming before it. Overdue check-ins are listed
+      however late they are; completed ones are not listed.
       """)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {

@@ -47,7 +47,9 @@ enum WhyCommand: Command {
     var lines: [String] = []
     lines.append("Account \(p.account)")
     lines.append("  as of \(p.asOf), known at \(p.knownAt)")
-    lines.append("  rules \(p.rulesVersion); all times are UTC, due dates are local dates")
+    lines.append(
+      "  rules \(p.rulesVersion); times are UTC, due dates and usage months are the "
+        + "account's local ones")
     var state = "  status \(p.status)"
     if let tier = p.tier { state += ", tier \(tier)" }
     if let acv = p.acv { state += ", ACV \(acv) \(p.currency ?? "")" }
