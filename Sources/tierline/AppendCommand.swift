@@ -47,6 +47,9 @@ enum AppendCommand: Command {
     var duplicates = 0
     var firstPosition: UInt64?
     var lastPosition: UInt64?
+    // Each batch gets its own stamp. These are the stamps of the first and the last batch
+    // that stored events.
+    var firstRecordedAt: Timestamp?
     var recordedAt: Timestamp?
     var start = 0
     let progress = Progress()
@@ -69,7 +72,10 @@ enum AppendCommand: Command {
       appended += summary.appended
       duplicates += summary.duplicates
       // A batch of duplicates only stores nothing, so its stamp is not one the ledger has.
-      if summary.appended > 0 { recordedAt = summary.recordedAt }
+      if summary.appended > 0 {
+        firstRecordedAt = firstRecordedAt ?? summary.recordedAt
+        recordedAt = summary.recordedAt
+      }
       if let positions = summary.positions {
         firstPosition = firstPosition ?? positions.lowerBound
         lastPosition = positions.upperBound
@@ -80,6 +86,8 @@ enum AppendCommand: Command {
 
     if arguments.flag("json") {
       var fields = ["\"appended\":\(appended)", "\"duplicates\":\(duplicates)"]
+      fields.append(
+        "\"first_recorded_at\":" + (firstRecordedAt.map { jsonQuoted($0.rfc3339) } ?? "null"))
       fields.append("\"recorded_at\":" + (recordedAt.map { jsonQuoted($0.rfc3339) } ?? "null"))
       fields.append("\"first_position\":" + (firstPosition.map(String.init) ?? "null"))
       fields.append("\"last_position\":" + (lastPosition.map(String.init) ?? "null"))
@@ -95,7 +103,12 @@ enum AppendCommand: Command {
           ? " (positions \(firstPosition) to \(lastPosition)"
           : " (first position \(firstPosition), last \(lastPosition), with other writers' "
             + "events between"
-        text += recordedAt.map { ", recorded at \($0.rfc3339))" } ?? ")"
+        if let firstRecordedAt, let recordedAt, firstRecordedAt != recordedAt {
+          text +=
+            ", recorded from \(firstRecordedAt.rfc3339) to \(recordedAt.rfc3339), one time per batch)"
+        } else {
+          text += recordedAt.map { ", recorded at \($0.rfc3339))" } ?? ")"
+        }
       }
       context.output.line(text + ".")
     }

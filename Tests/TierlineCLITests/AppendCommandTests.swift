@@ -36,6 +36,27 @@ struct AppendCommandTests {
     #expect(try eventCount() == 2)
   }
 
+  @Test("batches print first and last stamp")
+  func batchStamps() throws {
+    let input = (1...3).map {
+      Line.landed("b\($0)", account: "acct-\($0)", at: "2024-01-10T09:00:00Z")
+    }.joined(separator: "\n")
+    let result = try Tierline.run(
+      ["--store", store, "append", "--batch-size", "1", "--json", "-"], input: input)
+    #expect(result.status == 0, "\(result.standardError)")
+    let counts = try #require(try result.jsonLines().first)
+    let first = try #require(counts["first_recorded_at"] as? String)
+    let last = try #require(counts["recorded_at"] as? String)
+    #expect(first < last)
+
+    // Known at the first stamp, the first batch is visible and the later ones are not.
+    let known = try Tierline.run([
+      "--store", store, "replay", "--json", "--as-of", "2024-02-01", "--known-at", first,
+    ])
+    #expect(known.status == 0, "\(known.standardError)")
+    #expect(try known.jsonLines().map { $0["account"] as? String } == ["acct-1"])
+  }
+
   @Test("new account without landing warns")
   func unlandedAccountWarns() throws {
     let typo = try Tierline.run(
