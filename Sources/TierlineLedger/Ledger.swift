@@ -70,14 +70,26 @@ public final class Ledger {
   /// `effectiveAt` sets another time, so that history imported later has rules. The check
   /// that no ledger exists and the activation happen in one write transaction, so of two
   /// processes creating the same ledger at once exactly one succeeds.
-  /// - Throws: `LedgerError` of kind `.alreadyExists` when the directory holds a ledger,
-  ///   or `.storage` when it cannot be created.
+  /// - Throws: `LedgerError` of kind `.alreadyExists` when the directory contains a
+  ///   ledger or other files, or `.storage` when it cannot be created.
   public static func create(
     directory: String, playbook: Playbook, effectiveAt: Timestamp = .minimum,
     now: Timestamp = .now
   ) throws(LedgerError) -> Ledger {
     guard !EventStore.isLedger(directory: directory) else {
       throw alreadyExists(directory)
+    }
+    // A ledger gets a folder of its own. Its files among others, in `/` or a home
+    // folder, would be easy to delete or copy by mistake. The two files that an
+    // interrupted creation leaves are allowed.
+    let others = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+      .filter { $0 != "data.mdb" && $0 != "lock.mdb" }
+    guard others.isEmpty else {
+      throw LedgerError(
+        .alreadyExists,
+        "\(directory) is not empty (it contains \(others.sorted().first ?? "")"
+          + (others.count > 1 ? " and \(others.count - 1) more" : "")
+          + "): create the ledger in a new or empty folder")
     }
     let value = try storablePlaybook(playbook)
     let ledger: Ledger

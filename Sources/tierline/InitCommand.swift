@@ -20,6 +20,8 @@ enum InitCommand: Command {
     details: """
       Without --playbook the built-in default applies: tiers starter ($6,000), growth
       ($18,000) and scale ($36,000) ACV in USD. See docs/rules.md for the file format.
+      The ledger directory (--store) is created with any missing parent folder; an
+      existing one must be empty.
       """)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {

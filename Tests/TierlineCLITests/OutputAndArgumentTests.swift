@@ -59,6 +59,18 @@ struct OutputAndArgumentTests {
     #expect(failed.standardError.contains("file"), "\(failed.standardError)")
   }
 
+  @Test("init rejects a folder with other files")
+  func initRejectsOtherFiles() throws {
+    let directory = try TemporaryDirectory()
+    let folder = directory.path("notes")
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+    #expect(FileManager.default.createFile(atPath: folder + "/todo.txt", contents: Data()))
+    let rejected = try Tierline.run(["--store", folder, "init"])
+    #expect(rejected.status != 0)
+    #expect(rejected.standardError.contains("is not empty (it contains todo.txt)"))
+    #expect(!FileManager.default.fileExists(atPath: folder + "/data.mdb"))
+  }
+
   @Test("invalid UTF-8 argument exits 64")
   func invalidUTF8() throws {
     let directory = try TemporaryDirectory()
