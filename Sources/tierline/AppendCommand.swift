@@ -62,7 +62,7 @@ enum AppendCommand: Command {
       } catch {
         if start > 0 {
           writeToStandardError(
-            "note: \(appended) events of lines 1 to \(events[start - 1].line) were stored "
+            "note: \(counted(appended, "event")) of lines 1 to \(events[start - 1].line) were stored "
               + "in earlier batches; the batch from line \(events[start].line) on stored "
               + "nothing\n")
           try? unlanded.warn(in: ledger)

@@ -56,7 +56,7 @@ enum BackupCommand: Command {
           + "\"verified\":\(checked)}")
     } else {
       context.output.line(
-        "Backed up \(events) events to \(target) (\(bytes) bytes)"
+        "Backed up \(counted(Int(events), "event")) to \(target) (\(counted(Int(bytes), "byte")))"
           + (checked ? "; the copy is intact." : "; the copy was not checked."))
     }
   }

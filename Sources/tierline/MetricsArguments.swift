@@ -47,7 +47,8 @@ func metricsOptions(_ arguments: ParsedArguments, point: ReplayPoint) throws -> 
     // playbook's currency once the rules are read.
     if decimalPlaces(text) > 3 {
       throw UsageError(
-        "invalid value for --cac (\(text)): use an amount with at most 3 decimal places")
+        "invalid value for --cac (\(text)): has \(counted(decimalPlaces(text), "decimal place")); "
+          + "no currency allows more than 3")
     }
     options.cac = try parseDecimalOption(text, option: "cac")
   }
@@ -70,7 +71,7 @@ func checkCACPlaces(_ arguments: ParsedArguments, currency: Currency) throws(Usa
   guard let text = arguments.value("cac"), decimalPlaces(text) > currency.minorUnitDigits
   else { return }
   throw UsageError(
-    "invalid value for --cac (\(text)): has \(decimalPlaces(text)) decimal places; "
+    "invalid value for --cac (\(text)): has \(counted(decimalPlaces(text), "decimal place")); "
       + "\(currency.code) allows \(currency.minorUnitDigits)")
 }
 

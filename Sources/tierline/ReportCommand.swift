@@ -37,7 +37,7 @@ enum ReportCommand: Command {
         exitCode: .failure)
     }
     context.output.line(
-      "Wrote \(path): \(metrics.accounts) accounts, rules \(metrics.rulesVersion).")
+      "Wrote \(path): \(counted(metrics.accounts, "account")), rules \(metrics.rulesVersion).")
   }
 
   static func floorDivision(_ value: Int64, _ divisor: Int64) -> Int64 {

@@ -67,8 +67,9 @@ enum VerifyCommand: Command {
         let verdict =
           check.mismatches.isEmpty ? "identical" : "\(check.mismatches.count) differ"
         context.output.line(
-          "Compared \(check.accounts) projections folded incrementally (\(check.events) events "
-            + "in arrival order, \(check.refolds) refolds for late events) with a "
+          "Compared \(counted(check.accounts, "projection")) folded incrementally "
+            + "(\(counted(check.events, "event")) "
+            + "in arrival order, \(counted(check.refolds, "refold")) for late events) with a "
             + "full replay: \(verdict).")
       }
       for problem in report.problems { context.output.line("  " + problem) }
