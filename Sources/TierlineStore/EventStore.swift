@@ -72,6 +72,15 @@ public final class EventStore: @unchecked Sendable {
         throw StoreError(
           .notALedger, "\(directory) does not hold an LMDB environment", lmdbCode: error)
       }
+      if error.code == EACCES {
+        // LMDB's readers take a slot in lock.mdb, so reading needs write access to it.
+        throw StoreError(
+          .lmdb,
+          "could not open the LMDB environment in \(directory): every process that opens "
+            + "the ledger, a reader too, needs read and write access to its data.mdb and "
+            + "lock.mdb; run as their owner or grant that access",
+          lmdbCode: error)
+      }
       throw .failure(error, "could not open the LMDB environment in \(directory)")
     }
     isReadOnly = readOnly
