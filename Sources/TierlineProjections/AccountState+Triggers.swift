@@ -196,13 +196,15 @@ extension AccountState {
       .map { String($0) } ?? "not reported"
     var headcountRequired = "a first headcount since the last tier change"
     if let baseline = organization.baselineHeadcount {
-      let (scaled, overflow) = baseline.multipliedReportingOverflow(
-        by: Ratio.scale + settings.headcountGrowth.millionths)
+      // The target in millionths, in 128 bits: a baseline near the largest headcount
+      // times the growth factor does not fit in 64.
+      let target = Int128(baseline) * Int128(Ratio.scale + settings.headcountGrowth.millionths)
       // Where the target does not exceed the baseline, any count above the baseline grows.
-      // `scaled` did not overflow and is at least `baseline * Ratio.scale`, so neither does
-      // that product.
-      let targetAboveBaseline = !overflow && scaled > baseline * Ratio.scale
-      headcountRequired = targetAboveBaseline ? quantityText(scaled) : "above \(baseline)"
+      if target > Int128(baseline) * Int128(Ratio.scale) {
+        headcountRequired = millionthsText(target)
+      } else {
+        headcountRequired = "above \(baseline)"
+      }
     }
     conditions.append(
       Condition(
@@ -232,4 +234,16 @@ func rfc3339(_ microseconds: Int64) -> String {
 /// Formats millionths of a unit as the shortest exact decimal.
 func quantityText(_ millionths: Int64) -> String {
   Quantity(millionths: millionths).description
+}
+
+/// Formats a non-negative amount in millionths as `quantityText` does, also beyond the
+/// 64-bit range.
+func millionthsText(_ millionths: Int128) -> String {
+  if let narrow = Int64(exactly: millionths) { return quantityText(narrow) }
+  let whole = millionths / Int128(Ratio.scale)
+  var fraction = String(millionths % Int128(Ratio.scale))
+  guard fraction != "0" else { return String(whole) }
+  fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
+  while fraction.hasSuffix("0") { fraction.removeLast() }
+  return "\(whole).\(fraction)"
 }

@@ -213,6 +213,19 @@ struct TriggerTests {
     #expect(grown.firedAt == "2024-01-12T09:00:00Z")
   }
 
+  @Test("headcount target beyond 64 bits")
+  func headcountTargetOverflow() throws {
+    var timeline = try Timeline("acme")
+    try timeline.land("2024-01-01T09:00:00Z")
+    // 8e12 × 1,200,000 millionths does not fit in 64 bits; the target is 9.6e12.
+    try timeline.add("2024-01-05T09:00:00Z", .orgChanged(OrgChanged(headcount: 8_000_000_000_000)))
+    try timeline.add("2024-01-10T09:00:00Z", .orgChanged(OrgChanged(headcount: 8_500_000_000_000)))
+    let report = try timeline.project(at: "2024-01-11T00:00:00Z").trigger("organizational")
+    #expect(!report.fired)
+    let required = report.conditions.first { $0.name == "headcount" }?.required
+    #expect(required == "9600000000000")
+  }
+
   @Test("triggers count only since the last tier change")
   func sinceTierChange() throws {
     var timeline = try Timeline("acme")
