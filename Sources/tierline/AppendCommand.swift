@@ -43,6 +43,7 @@ enum AppendCommand: Command {
     let unlanded = try UnlandedAccounts(events, in: ledger)
 
     let size = batchSize ?? max(events.count, 1)
+    if size < events.count { try checkRepeatedIDs(events) }
     var appended = 0
     var duplicates = 0
     var firstPosition: UInt64?
@@ -113,6 +114,28 @@ enum AppendCommand: Command {
       context.output.line(text + ".")
     }
     if appended > 0 { try unlanded.warn(in: ledger) }
+  }
+
+  /// Rejects an input that gives one event id to two different events. The ledger rejects
+  /// the second one anyway, but with `--batch-size` only after storing the batches before
+  /// it. The same event given twice is a duplicate, which the ledger skips.
+  static func checkRepeatedIDs(_ events: [NumberedEvent]) throws(LedgerError) {
+    var firstIndex: [String: Int] = [:]
+    for (index, numbered) in events.enumerated() {
+      let event = numbered.incoming.event
+      guard let earlier = firstIndex[event.id] else {
+        firstIndex[event.id] = index
+        continue
+      }
+      guard events[earlier].incoming.event == event else {
+        throw LedgerError(
+          .invalidInput,
+          "line \(numbered.line): id: event id \"\(event.id)\" is already used on line "
+            + "\(events[earlier].line) by an event with other content; a correction needs a new "
+            + "event with a new id; nothing was stored",
+          line: numbered.line, field: "id")
+      }
+    }
   }
 
   /// Reads and decodes every line, listing all invalid lines before failing.

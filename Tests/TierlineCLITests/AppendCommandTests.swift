@@ -119,6 +119,28 @@ struct AppendCommandTests {
     #expect(try eventCount() == 1)
   }
 
+  @Test("id reused in batched input stores nothing")
+  func reusedIDInBatchedInput() throws {
+    let input = [
+      Line.landed("e1", account: "a", at: "2024-01-10T09:00:00Z"),
+      Line.usage("e2", account: "a", at: "2024-01-11T09:00:00Z"),
+      Line.landed("e1", account: "a", at: "2024-01-10T09:00:00Z", acv: "7000.00"),
+    ].joined(separator: "\n")
+    let result = try Tierline.run(
+      ["--store", store, "append", "--batch-size", "1", "-"], input: input)
+    #expect(result.status == 65)
+    #expect(result.standardError.contains(#"line 3: id: event id "e1" is already used on line 1"#))
+    #expect(try eventCount() == 0)
+
+    // The same event twice is a duplicate, not a conflict.
+    let repeated = [input.split(separator: "\n")[0], input.split(separator: "\n")[0]]
+    let duplicate = try Tierline.run(
+      ["--store", store, "append", "--batch-size", "1", "-"],
+      input: repeated.joined(separator: "\n"))
+    #expect(duplicate.status == 0, "\(duplicate.standardError)")
+    #expect(try eventCount() == 1)
+  }
+
   @Test("bad line stores nothing of the batch")
   func badLineStoresNothing() throws {
     let input = [
