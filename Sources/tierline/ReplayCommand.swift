@@ -90,12 +90,23 @@ enum ReplayCommand: Command {
     }
   }
 
+  /// Returns the date in `zone` of an RFC 3339 time, or its UTC date when either cannot be
+  /// read.
+  private static func localDate(_ time: String, zone: String?) -> String {
+    guard let instant = Timestamp(rfc3339: time), let zone,
+      let calendar = ZoneCalendar(identifier: zone)
+    else { return String(time.prefix(10)) }
+    return calendar.localDate(of: instant).description
+  }
+
   static func row(_ projection: AccountProjection) -> String {
     let fired = projection.triggers.filter(\.fired).map(\.type).joined(separator: ",")
-    // A done check-in shows the day it was completed, the others their due date.
+    // A done check-in shows the local day it was completed, the others their due date,
+    // which is a local date too.
     let checkin =
       projection.checkin.map { checkin in
-        "\(checkin.status) " + (checkin.completedAt.map { String($0.prefix(10)) } ?? checkin.dueOn)
+        "\(checkin.status) "
+          + (checkin.completedAt.map { localDate($0, zone: projection.timeZone) } ?? checkin.dueOn)
       } ?? "-"
     let acv = projection.acv.map { "\($0) \(projection.currency ?? "")" } ?? "-"
     return tableAccount(projection.account).rightPadded(24) + " "

@@ -124,6 +124,18 @@ struct ReplayCommandTests {
     #expect(try west.jsonLines().isEmpty)
   }
 
+  @Test("text check-in shows local completion day")
+  func localCompletionDay() throws {
+    // 01:00 UTC on 1 March is still 28 February in Pago Pago (UTC-11).
+    try append([
+      Line.landed("w1", account: "west", at: "2025-01-01T10:30:00Z", zone: "Pacific/Pago_Pago"),
+      Line.checkinCompleted("w2", account: "west", at: "2025-03-01T01:00:00Z"),
+    ])
+    let result = try Tierline.run(["--store", store, "replay", "--as-of", "2025-04-01"])
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(result.standardOutput.contains("done 2025-02-28"), "\(result.standardOutput)")
+  }
+
   @Test("future known-at is the latest write")
   func futureKnownAt() throws {
     try append([Line.landed("k1", account: "k", at: "2024-01-10T09:00:00Z")])
