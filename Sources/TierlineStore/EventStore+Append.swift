@@ -197,12 +197,15 @@ extension EventStore {
       if let expected = record.expectedVersion {
         let actual = try transaction.version(of: record.originator, in: databases)
         guard actual == expected else {
-          throw StoreError(
+          var error = StoreError(
             .versionConflict,
             "originator \(describeKey(record.originator)) is at version \(actual), but "
               + "record \(index) of the batch expects version \(expected)",
             batchIndex: index, eventID: record.eventID, originator: record.originator,
             expectedVersion: expected, actualVersion: actual)
+          error.versionFromBatch = UInt64(
+            appendedIndexes.filter { batch[$0].originator == record.originator }.count)
+          throw error
         }
       }
 

@@ -38,6 +38,9 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
   public var expectedVersion: UInt64?
   /// The version found, for `.versionConflict`.
   public var actualVersion: UInt64?
+  /// How much of `actualVersion` the batch's own earlier records make up, for
+  /// `.versionConflict`.
+  public var versionFromBatch: UInt64?
   /// The underlying LMDB or system error.
   public var lmdbCode: LMDBError?
 
