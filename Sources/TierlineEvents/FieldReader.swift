@@ -92,6 +92,9 @@ struct FieldReader {
       throw fail(key, "must be a non-negative integer, not \(value.typeName)")
     }
     guard let number = Int64(text), number >= 0, !text.hasPrefix("-") else {
+      if !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+        throw fail(key, "\(text) is larger than the maximum \(Int64.max)")
+      }
       throw fail(key, "\(text) is not a non-negative integer")
     }
     return number
@@ -144,6 +147,11 @@ struct FieldReader {
         key,
         "has \(parts[1].utf8.count) decimal places; the maximum is "
           + "\(Quantity.maximumFractionDigits)")
+    }
+    let digitsOnly = parts.allSatisfy { $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+    if digitsOnly, !parts[0].isEmpty {
+      throw fail(
+        key, "\(text) is larger than the maximum \(Quantity(millionths: Int64.max).description)")
     }
     throw fail(key, "\(jsonQuoted(text)) is not a non-negative decimal such as 1200.5")
   }

@@ -9,6 +9,14 @@ func parseDecimalOption(_ text: String, option: String, atMostOne: Bool = false)
   guard let value = Fraction(decimal: text), !(value < .zero),
     !atMostOne || !(Fraction(1) < value)
   else {
+    let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+    if !atMostOne, parts[0].utf8.count > 18,
+      parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } })
+    {
+      throw UsageError(
+        "invalid value for --\(option) (\(text)): too large; use at most 18 digits before "
+          + "the decimal point")
+    }
     let range = atMostOne ? "a decimal from 0 to 1 such as 0.8" : "a non-negative decimal"
     throw UsageError("invalid value for --\(option) (\(text)): use \(range)")
   }

@@ -206,6 +206,16 @@ struct EventJSONTests {
         "data.headcount", "is not a non-negative integer"
       ),
       (
+        #"{"id":"x","type":"org.changed","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+          + #""data":{"headcount":9223372036854775808}}"#,
+        "data.headcount", "is larger than the maximum 9223372036854775807"
+      ),
+      (
+        #"{"id":"x","type":"usage.recorded","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+          + #""data":{"metric":"m","quantity":"9223372036854.775808"}}"#,
+        "data.quantity", "is larger than the maximum 9223372036854.775807"
+      ),
+      (
         #"{"id":"x","type":"account.churned","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
           + #""data":{},"expected_version":-1}"#,
         "expected_version", "is not a non-negative integer"
