@@ -53,6 +53,17 @@ enum AppendCommand: Command {
     var firstRecordedAt: Timestamp?
     var recordedAt: Timestamp?
     var start = 0
+    // The JSON summary; `failedLine` is the first line of a batch that stored nothing.
+    let jsonSummary = { (failedLine: Int?) -> String in
+      var fields = ["\"appended\":\(appended)", "\"duplicates\":\(duplicates)"]
+      fields.append(
+        "\"first_recorded_at\":" + (firstRecordedAt.map { jsonQuoted($0.rfc3339) } ?? "null"))
+      fields.append("\"recorded_at\":" + (recordedAt.map { jsonQuoted($0.rfc3339) } ?? "null"))
+      fields.append("\"first_position\":" + (firstPosition.map(String.init) ?? "null"))
+      fields.append("\"last_position\":" + (lastPosition.map(String.init) ?? "null"))
+      if let failedLine { fields.append("\"failed_from_line\":\(failedLine)") }
+      return "{" + fields.joined(separator: ",") + "}"
+    }
     let progress = Progress()
     defer { progress.finish() }
     while start < events.count {
@@ -63,10 +74,13 @@ enum AppendCommand: Command {
       } catch {
         if start > 0 {
           writeToStandardError(
-            "note: \(counted(appended, "event")) of lines 1 to \(events[start - 1].line) were stored "
-              + "in earlier batches; the batch from line \(events[start].line) on stored "
-              + "nothing\n")
+            "note: lines 1 to \(events[start - 1].line) went in earlier batches, which stored "
+              + "\(counted(appended, "new event")) and skipped \(counted(duplicates, "duplicate"))"
+              + "; the batch from line \(events[start].line) on stored nothing. Fix the input "
+              + "and append all of it again: what is stored is skipped as duplicates\n")
           try? unlanded.warn(in: ledger)
+          // A script reading the JSON learns what the earlier batches stored.
+          if arguments.flag("json") { context.output.line(jsonSummary(events[start].line)) }
         }
         throw error
       }
@@ -86,13 +100,7 @@ enum AppendCommand: Command {
     }
 
     if arguments.flag("json") {
-      var fields = ["\"appended\":\(appended)", "\"duplicates\":\(duplicates)"]
-      fields.append(
-        "\"first_recorded_at\":" + (firstRecordedAt.map { jsonQuoted($0.rfc3339) } ?? "null"))
-      fields.append("\"recorded_at\":" + (recordedAt.map { jsonQuoted($0.rfc3339) } ?? "null"))
-      fields.append("\"first_position\":" + (firstPosition.map(String.init) ?? "null"))
-      fields.append("\"last_position\":" + (lastPosition.map(String.init) ?? "null"))
-      context.output.line("{" + fields.joined(separator: ",") + "}")
+      context.output.line(jsonSummary(nil))
     } else {
       var text =
         "Appended \(counted(appended, "event")), skipped \(counted(duplicates, "duplicate"))"

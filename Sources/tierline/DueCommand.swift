@@ -23,8 +23,9 @@ enum DueCommand: Command {
       DATE and the due dates are calendar dates in each account's time zone: an account's
       events count up to the end of DATE in its zone. A check-in is due from its due date
       through the playbook's due window (checkin.due_window_days, 7 days in the built-in
-      playbook), overdue after that, and upcoming before it. Overdue check-ins are listed
-      however late they are; completed ones are not listed.
+      playbook): with 7, a check-in due on 2 June is due through 9 June, overdue from 10
+      June, and upcoming before 2 June. Overdue check-ins are listed however late they
+      are; completed ones are not listed.
       """)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {

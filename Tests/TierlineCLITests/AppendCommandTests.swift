@@ -141,6 +141,26 @@ struct AppendCommandTests {
     #expect(try eventCount() == 1)
   }
 
+  @Test("failed later batch still reports JSON")
+  func failedBatchJSON() throws {
+    let first = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.landed("e1", account: "a", at: "2024-01-10T09:00:00Z"))
+    #expect(first.status == 0, "\(first.standardError)")
+    let input = [
+      Line.usage("e2", account: "a", at: "2024-01-11T09:00:00Z"),
+      Line.landed("e1", account: "a", at: "2024-01-10T09:00:00Z", acv: "7000.00"),
+    ].joined(separator: "\n")
+    let result = try Tierline.run(
+      ["--store", store, "append", "--batch-size", "1", "--json", "-"], input: input)
+    #expect(result.status == 65)
+    let summary = try #require(try result.jsonLines().first)
+    #expect(summary["appended"] as? Int == 1)
+    #expect(summary["failed_from_line"] as? Int == 2)
+    #expect(result.standardError.contains("append all of it again"), "\(result.standardError)")
+    #expect(try eventCount() == 2)
+  }
+
   @Test("bad line stores nothing of the batch")
   func badLineStoresNothing() throws {
     let input = [
