@@ -39,14 +39,33 @@ enum WhyCommand: Command {
       context.output.line()
       return
     }
-    for line in explanation(projection) { context.output.line(line) }
+    // A date alone means its end in UTC, which east of UTC is already the next local day,
+    // with another usage month at a month's end.
+    let date = arguments.value("at").flatMap { $0.count == 10 ? CivilDate(iso: $0) : nil }
+    for line in explanation(projection, requestedDate: date) { context.output.line(line) }
   }
 
-  /// The human-readable explanation, one line per entry.
-  static func explanation(_ p: AccountProjection) -> [String] {
+  /// Returns a note when the end of `date` in UTC lies on another local date in the
+  /// account's zone, with the time to give for the end of `date` there.
+  static func localDayNote(_ date: CivilDate, _ projection: AccountProjection) -> String? {
+    guard let zone = projection.timeZone, let calendar = ZoneCalendar(identifier: zone),
+      let asOf = Timestamp(rfc3339: projection.asOf)
+    else { return nil }
+    let local = calendar.localDate(of: asOf)
+    guard local != date else { return nil }
+    let endThere = Timestamp(
+      microseconds: calendar.startOfDay(date.adding(days: 1)).microseconds - 1)
+    return "  note: \(projection.asOf), the end of \(date) in UTC, is \(local) in \(zone); "
+      + "for the end of \(date) there, give --at \(endThere.rfc3339)"
+  }
+
+  /// The human-readable explanation, one line per entry. `requestedDate` is the date
+  /// given alone for `--at`, if it was.
+  static func explanation(_ p: AccountProjection, requestedDate: CivilDate? = nil) -> [String] {
     var lines: [String] = []
     lines.append("Account \(p.account)")
     lines.append("  as of \(p.asOf), known at \(p.knownAt)")
+    if let requestedDate, let note = localDayNote(requestedDate, p) { lines.append(note) }
     lines.append(
       "  rules \(p.rulesVersion); times are UTC, due dates and usage months are the "
         + "account's local ones")

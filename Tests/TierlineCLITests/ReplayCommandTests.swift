@@ -136,6 +136,26 @@ struct ReplayCommandTests {
     #expect(result.standardOutput.contains("done 2025-02-28"), "\(result.standardOutput)")
   }
 
+  @Test("why notes a date that is local tomorrow")
+  func whyLocalDayNote() throws {
+    try append([
+      Line.landed("n1", account: "ber", at: "2024-01-10T09:00:00Z", zone: "Europe/Berlin"),
+      Line.landed("n2", account: "utc", at: "2024-01-10T09:00:00Z"),
+    ])
+    let berlin = try Tierline.run(["--store", store, "why", "ber", "--at", "2024-06-30"])
+    #expect(berlin.status == 0, "\(berlin.standardError)")
+    #expect(
+      berlin.standardOutput.contains(
+        "is 2024-07-01 in Europe/Berlin; for the end of 2024-06-30 there, give --at "
+          + "2024-06-30T21:59:59.999999Z"), "\(berlin.standardOutput)")
+
+    let utc = try Tierline.run(["--store", store, "why", "utc", "--at", "2024-06-30"])
+    #expect(!utc.standardOutput.contains("note:"), "\(utc.standardOutput)")
+    let timed = try Tierline.run(
+      ["--store", store, "why", "ber", "--at", "2024-06-30T12:00:00Z"])
+    #expect(!timed.standardOutput.contains("note:"), "\(timed.standardOutput)")
+  }
+
   @Test("future known-at is the latest write")
   func futureKnownAt() throws {
     try append([Line.landed("k1", account: "k", at: "2024-01-10T09:00:00Z")])
