@@ -59,8 +59,8 @@ enum WhyCommand: Command {
       + "for the end of \(date) there, give --at \(endThere.rfc3339)"
   }
 
-  /// The human-readable explanation, one line per entry. `requestedDate` is the date
-  /// given alone for `--at`, if it was.
+  /// Returns the human-readable explanation, one line per entry. `requestedDate` is the
+  /// date given alone for `--at`, if it was.
   static func explanation(_ p: AccountProjection, requestedDate: CivilDate? = nil) -> [String] {
     var lines: [String] = []
     lines.append("Account \(p.account)")
