@@ -157,6 +157,7 @@ enum AppendCommand: Command {
           "reading events from standard input, one JSON object per line; end with Ctrl-D\n")
       }
     } else {
+      noteFIFOWait(path)
       descriptor = open(path, O_RDONLY)
       guard descriptor >= 0 else {
         let reason = String(cString: strerror(errno))

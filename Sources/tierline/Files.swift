@@ -31,6 +31,7 @@ func readFile(_ path: String, purpose: String, maximumBytes: Int = 1 << 30) thro
       message: "\(purpose) file is a directory (\(path)): give the path of a file",
       exitCode: .failure)
   }
+  if path != "-" { noteFIFOWait(path) }
   let descriptor = path == "-" ? 0 : open(path, O_RDONLY)
   guard descriptor >= 0 else {
     let reason = exists ? "cannot be read (\(String(cString: strerror(errno))))" : "does not exist"
@@ -86,4 +87,14 @@ func writeWholeFile(_ path: String, bytes: [UInt8]) -> String? {
   }
   guard close(descriptor) == 0 else { return String(cString: strerror(errno)) }
   return nil
+}
+
+/// Says on a terminal that opening `path` waits, when it is a named pipe: the open returns
+/// only once a program opens the pipe to write.
+func noteFIFOWait(_ path: String) {
+  var status = stat()
+  guard isatty(2) != 0, stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFIFO else {
+    return
+  }
+  writeToStandardError("waiting for a program to write to the named pipe \(path)\n")
 }
