@@ -89,8 +89,8 @@ func writeWholeFile(_ path: String, bytes: [UInt8]) -> String? {
   return nil
 }
 
-/// Says on a terminal that opening `path` waits, when it is a named pipe: the open returns
-/// only once a program opens the pipe to write.
+/// Writes a note to a terminal when `path` is a named pipe. Opening one waits until a
+/// program opens it to write.
 func noteFIFOWait(_ path: String) {
   var status = stat()
   guard isatty(2) != 0, stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFIFO else {
