@@ -127,15 +127,24 @@ enum AppendCommand: Command {
   /// Rejects an input that gives one event id to two different events. The ledger rejects
   /// the second one anyway, but with `--batch-size` only after storing the batches before
   /// it. The same event given twice is a duplicate, which the ledger skips.
+  ///
+  /// Ids, accounts and contents are compared as the ledger compares them, byte for byte:
+  /// Swift's string equality would take two spellings of "café" as one.
   static func checkRepeatedIDs(_ events: [NumberedEvent]) throws(LedgerError) {
-    var firstIndex: [String: Int] = [:]
+    var firstIndex: [[UInt8]: Int] = [:]
     for (index, numbered) in events.enumerated() {
       let event = numbered.incoming.event
-      guard let earlier = firstIndex[event.id] else {
-        firstIndex[event.id] = index
+      let id = Array(event.id.utf8)
+      guard let earlier = firstIndex[id] else {
+        firstIndex[id] = index
         continue
       }
-      guard events[earlier].incoming.event == event else {
+      let first = events[earlier].incoming.event
+      let same =
+        first.occurredAt == event.occurredAt
+        && first.account.value.utf8.elementsEqual(event.account.value.utf8)
+        && EventCodec.encode(first) == EventCodec.encode(event)
+      guard same else {
         throw LedgerError(
           .invalidInput,
           "line \(numbered.line): id: event id \"\(event.id)\" is already used on line "

@@ -139,6 +139,25 @@ struct AppendCommandTests {
       input: repeated.joined(separator: "\n"))
     #expect(duplicate.status == 0, "\(duplicate.standardError)")
     #expect(try eventCount() == 1)
+
+    // Ids and contents compare as bytes, as the ledger compares them: "café" in NFC and
+    // in NFD are two ids, and two contents.
+    let spellings = try Tierline.run(
+      ["--store", store, "append", "--batch-size", "1", "-"],
+      input: [
+        Line.landed("caf\u{E9}", account: "nfc", at: "2024-01-10T09:00:00Z"),
+        Line.landed("cafe\u{301}", account: "nfd", at: "2024-01-10T09:00:00Z"),
+      ].joined(separator: "\n"))
+    #expect(spellings.status == 0, "\(spellings.standardError)")
+    #expect(try eventCount() == 3)
+    let contents = try Tierline.run(
+      ["--store", store, "append", "--batch-size", "1", "-"],
+      input: [
+        Line.milestone("m1", account: "nfc", at: "2024-01-11T09:00:00Z", name: "caf\u{E9}"),
+        Line.milestone("m1", account: "nfc", at: "2024-01-11T09:00:00Z", name: "cafe\u{301}"),
+      ].joined(separator: "\n"))
+    #expect(contents.status == 65)
+    #expect(try eventCount() == 3)
   }
 
   @Test("failed later batch still reports JSON")
