@@ -181,19 +181,16 @@ extension Ledger {
         earlier.isEmpty
         ? ""
         : " (counting \(earlier.count) earlier line\(earlier.count == 1 ? "" : "s") of this batch)"
-      // When the stored version alone is at most the expected one, this batch's own
-      // earlier events moved the account past it. A retry then fails the same way, so
-      // it is an input error, not a race with another writer.
-      if let expectedVersion = error.expectedVersion, let actualVersion = error.actualVersion,
-        let fromBatch = error.versionFromBatch, fromBatch > 0,
-        actualVersion - fromBatch <= expectedVersion
-      {
+      // An earlier line of this batch expected a version of the same account, and it
+      // held. Inside one transaction no other writer comes between, so the two expected
+      // versions contradict each other, and a retry fails the same way: an input error.
+      if let settled = error.settledByBatchIndex, batch.indices.contains(settled) {
         return LedgerError(
           .invalidInput,
           linePrefix + "expected_version: account \"\(account)\" is at version \(actual)"
-            + "\(counted), not \(expected), because of earlier lines of this batch; a retry "
-            + "fails the same way, so correct the expected versions; nothing of this batch "
-            + "was stored",
+            + "\(counted), not \(expected), which line \(batch[settled].line) of this batch "
+            + "fixes by its own expected version; a retry fails the same way, so correct the "
+            + "expected versions; nothing of this batch was stored",
           line: item?.line, field: "expected_version", underlying: error)
       }
       return LedgerError(

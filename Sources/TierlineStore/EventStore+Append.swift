@@ -203,8 +203,9 @@ extension EventStore {
               + "record \(index) of the batch expects version \(expected)",
             batchIndex: index, eventID: record.eventID, originator: record.originator,
             expectedVersion: expected, actualVersion: actual)
-          error.versionFromBatch = UInt64(
-            appendedIndexes.filter { batch[$0].originator == record.originator }.count)
+          error.settledByBatchIndex = appendedIndexes.last {
+            batch[$0].originator == record.originator && batch[$0].expectedVersion != nil
+          }
           throw error
         }
       }

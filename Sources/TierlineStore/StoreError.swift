@@ -38,9 +38,10 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
   public var expectedVersion: UInt64?
   /// The version found, for `.versionConflict`.
   public var actualVersion: UInt64?
-  /// How much of `actualVersion` the batch's own earlier records make up, for
-  /// `.versionConflict`.
-  public var versionFromBatch: UInt64?
+  /// For `.versionConflict`, the batch index of an earlier record of the same batch and
+  /// originator whose expected version was checked and held. The batch alone then fixes
+  /// the version the failing record finds, so retrying the batch cannot succeed.
+  public var settledByBatchIndex: Int?
   /// The underlying LMDB or system error.
   public var lmdbCode: LMDBError?
 

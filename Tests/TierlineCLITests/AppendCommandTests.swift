@@ -282,8 +282,8 @@ struct AppendCommandTests {
         expectedVersion: 1),
     ].joined(separator: "\n")
     let result = try Tierline.run(["--store", store, "append", "-"], input: input)
-    // The input's own first line moved the account past the version the second expects,
-    // so a retry would fail the same way: an input error, not a race.
+    // The first line's expected version held, so the second line's contradicts it, and a
+    // retry would fail the same way: an input error, not a race.
     #expect(result.status == 65)
     #expect(
       result.standardError.contains("at version 2 (counting 1 earlier line of this batch)"),
@@ -297,6 +297,23 @@ struct AppendCommandTests {
         "v3", account: "acme", at: "2024-03-01T09:00:00Z", to: "scale", acv: "36000.00",
         expectedVersion: 0))
     #expect(stale.status == 75, "\(stale.standardError)")
+
+    // An earlier line without an expected version leaves open whether another writer
+    // came between. The input was written when acme was at version 1, so its second line
+    // expects 2, but another writer's event came first.
+    let other = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.usage("w1", account: "acme", at: "2024-03-02T09:00:00Z"))
+    #expect(other.status == 0, "\(other.standardError)")
+    let raced = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: [
+        Line.usage("w2", account: "acme", at: "2024-03-03T09:00:00Z"),
+        Line.tierChanged(
+          "w3", account: "acme", at: "2024-03-04T09:00:00Z", to: "scale", acv: "36000.00",
+          expectedVersion: 2),
+      ].joined(separator: "\n"))
+    #expect(raced.status == 75, "\(raced.standardError)")
   }
 
   @Test("two writers on one expected version, one wins")
