@@ -55,6 +55,12 @@ enum WhyCommand: Command {
     guard local != date else { return nil }
     let endThere = Timestamp(
       microseconds: calendar.startOfDay(date.adding(days: 1)).microseconds - 1)
+    // A zone that moved across the date line skipped a whole day, as Pacific/Apia did
+    // with 30 December 2011.
+    guard calendar.localDate(of: endThere) == date else {
+      return "  note: \(projection.asOf), the end of \(date) in UTC, is \(local) in \(zone), "
+        + "which has no \(date): the zone skipped that day"
+    }
     return "  note: \(projection.asOf), the end of \(date) in UTC, is \(local) in \(zone); "
       + "for the end of \(date) there, give --at \(endThere.rfc3339)"
   }

@@ -141,6 +141,7 @@ struct ReplayCommandTests {
     try append([
       Line.landed("n1", account: "ber", at: "2024-01-10T09:00:00Z", zone: "Europe/Berlin"),
       Line.landed("n2", account: "utc", at: "2024-01-10T09:00:00Z"),
+      Line.landed("n3", account: "apia", at: "2011-11-01T09:00:00Z", zone: "Pacific/Apia"),
     ])
     let berlin = try Tierline.run(["--store", store, "why", "ber", "--at", "2024-06-30"])
     #expect(berlin.status == 0, "\(berlin.standardError)")
@@ -148,6 +149,12 @@ struct ReplayCommandTests {
       berlin.standardOutput.contains(
         "is 2024-07-01 in Europe/Berlin; for the end of 2024-06-30 there, give --at "
           + "2024-06-30T21:59:59.999999Z"), "\(berlin.standardOutput)")
+
+    // Samoa moved across the date line and skipped 30 December 2011.
+    let skipped = try Tierline.run(["--store", store, "why", "apia", "--at", "2011-12-30"])
+    #expect(
+      skipped.standardOutput.contains("which has no 2011-12-30: the zone skipped that day"),
+      "\(skipped.standardOutput)")
 
     let utc = try Tierline.run(["--store", store, "why", "utc", "--at", "2024-06-30"])
     #expect(!utc.standardOutput.contains("note:"), "\(utc.standardOutput)")
