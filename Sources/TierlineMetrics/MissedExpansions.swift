@@ -55,13 +55,31 @@ extension MissedExpansions {
   public init(
     projections: [AccountProjection], asOf: Timestamp, days: Int, rulesVersion: String
   ) {
-    let allowed = Int64(days) * 86_400_000_000
+    var found = Found()
+    for projection in projections { found.add(projection, asOf: asOf, days: days) }
+    self.init(found, days: days, rulesVersion: rulesVersion)
+  }
+
+  private init(_ found: Found, days: Int, rulesVersion: String) {
+    self.rulesVersion = rulesVersion
+    self.days = days
+    self.unanswered = found.unanswered.sorted {
+      ($0.firedAt, $0.account) < ($1.firedAt, $1.account)
+    }
+    self.silent = found.silent.sorted { ($0.landedAt, $0.account) < ($1.landedAt, $1.account) }
+  }
+
+  /// The accounts found so far, one projection at a time, so that a replay need not keep
+  /// every projection.
+  private struct Found {
     var unanswered: [Unanswered] = []
     var silent: [Silent] = []
-    for projection in projections {
+
+    mutating func add(_ projection: AccountProjection, asOf: Timestamp, days: Int) {
+      let allowed = Int64(days) * 86_400_000_000
       guard projection.status == "active", projection.nextTier != nil,
         let tier = projection.tier
-      else { continue }
+      else { return }
       let firings = projection.triggers.compactMap { report -> (String, Timestamp)? in
         guard report.fired, let at = report.firedAt.flatMap(Timestamp.init(rfc3339:)) else {
           return nil
@@ -72,14 +90,14 @@ extension MissedExpansions {
         if let landed = projection.landedAt.flatMap(Timestamp.init(rfc3339:)) {
           silent.append(Silent(account: projection.account, tier: tier, landedAt: landed))
         }
-        continue
+        return
       }
       let firedAt = earliest.1
       let deadline = firedAt.microseconds + allowed
-      guard deadline <= asOf.microseconds else { continue }
+      guard deadline <= asOf.microseconds else { return }
       let offers = projection.offers.compactMap { Timestamp(rfc3339: $0.at) }
         .filter { $0 >= firedAt }.sorted()
-      if let first = offers.first, first.microseconds <= deadline { continue }
+      if let first = offers.first, first.microseconds <= deadline { return }
       unanswered.append(
         Unanswered(
           account: projection.account, tier: tier, nextTier: projection.nextTier,
@@ -87,10 +105,6 @@ extension MissedExpansions {
           daysSinceFiring: Int((asOf.microseconds - firedAt.microseconds) / 86_400_000_000),
           lateOfferAt: offers.first))
     }
-    self.rulesVersion = rulesVersion
-    self.days = days
-    self.unanswered = unanswered.sorted { ($0.firedAt, $0.account) < ($1.firedAt, $1.account) }
-    self.silent = silent.sorted { ($0.landedAt, $0.account) < ($1.landedAt, $1.account) }
   }
 
   /// Finds the missed expansions of every account at `point` under `rules`, folding the
@@ -98,12 +112,11 @@ extension MissedExpansions {
   public static func find(
     in ledger: Ledger, at point: ReplayPoint, rules: ReplayRules, days: Int, threads: Int = 1
   ) throws(LedgerError) -> MissedExpansions {
-    var projections: [AccountProjection] = []
+    var found = Found()
     try ledger.forEachProjection(at: point, rules: rules, threads: threads) {
-      projections.append($0)
+      found.add($0, asOf: point.asOf, days: days)
     }
-    return MissedExpansions(
-      projections: projections, asOf: point.asOf, days: days, rulesVersion: rules.version)
+    return MissedExpansions(found, days: days, rulesVersion: rules.version)
   }
 
   /// Encodes the result as a JSON object with a fixed key order.
