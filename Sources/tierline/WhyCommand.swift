@@ -39,20 +39,18 @@ enum WhyCommand: Command {
       context.output.line()
       return
     }
-    // A date alone means its end in UTC, which east of UTC is already the next local day,
-    // with another usage month at a month's end.
+    // A date alone means its end in UTC, which is not the end of that day in most zones.
     let date = arguments.value("at").flatMap { $0.count == 10 ? CivilDate(iso: $0) : nil }
     for line in explanation(projection, requestedDate: date) { context.output.line(line) }
   }
 
-  /// Returns a note when the end of `date` in UTC lies on another local date in the
+  /// Returns a note when the end of `date` in UTC is not the end of `date` in the
   /// account's zone, with the time to give for the end of `date` there.
   static func localDayNote(_ date: CivilDate, _ projection: AccountProjection) -> String? {
     guard let zone = projection.timeZone, let calendar = ZoneCalendar(identifier: zone),
       let asOf = Timestamp(rfc3339: projection.asOf)
     else { return nil }
     let local = calendar.localDate(of: asOf)
-    guard local != date else { return nil }
     let endThere = Timestamp(
       microseconds: calendar.startOfDay(date.adding(days: 1)).microseconds - 1)
     // A zone that moved across the date line skipped a whole day, as Pacific/Apia did
@@ -61,7 +59,11 @@ enum WhyCommand: Command {
       return "  note: \(projection.asOf), the end of \(date) in UTC, is \(local) in \(zone), "
         + "which has no \(date): the zone skipped that day"
     }
-    return "  note: \(projection.asOf), the end of \(date) in UTC, is \(local) in \(zone); "
+    guard endThere != asOf else { return nil }
+    // East of UTC the end of the UTC day is already the next local day. West of UTC the
+    // local day still has hours to run, and their events are left out.
+    let place = local == date ? "still \(date), before its end," : "already \(local)"
+    return "  note: \(projection.asOf), the end of \(date) in UTC, is \(place) in \(zone); "
       + "for the end of \(date) there, give --at \(endThere.rfc3339)"
   }
 

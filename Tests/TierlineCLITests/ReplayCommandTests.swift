@@ -142,13 +142,21 @@ struct ReplayCommandTests {
       Line.landed("n1", account: "ber", at: "2024-01-10T09:00:00Z", zone: "Europe/Berlin"),
       Line.landed("n2", account: "utc", at: "2024-01-10T09:00:00Z"),
       Line.landed("n3", account: "apia", at: "2011-11-01T09:00:00Z", zone: "Pacific/Apia"),
+      Line.landed("n4", account: "ny", at: "2024-01-10T09:00:00Z", zone: "America/New_York"),
     ])
     let berlin = try Tierline.run(["--store", store, "why", "ber", "--at", "2024-06-30"])
     #expect(berlin.status == 0, "\(berlin.standardError)")
     #expect(
       berlin.standardOutput.contains(
-        "is 2024-07-01 in Europe/Berlin; for the end of 2024-06-30 there, give --at "
+        "is already 2024-07-01 in Europe/Berlin; for the end of 2024-06-30 there, give --at "
           + "2024-06-30T21:59:59.999999Z"), "\(berlin.standardOutput)")
+
+    // In New York the local day still has four hours to run.
+    let newYork = try Tierline.run(["--store", store, "why", "ny", "--at", "2024-06-30"])
+    #expect(
+      newYork.standardOutput.contains(
+        "is still 2024-06-30, before its end, in America/New_York; for the end of 2024-06-30 "
+          + "there, give --at 2024-07-01T03:59:59.999999Z"), "\(newYork.standardOutput)")
 
     // Samoa moved across the date line and skipped 30 December 2011.
     let skipped = try Tierline.run(["--store", store, "why", "apia", "--at", "2011-12-30"])
