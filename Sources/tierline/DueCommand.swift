@@ -6,13 +6,17 @@ enum DueCommand: Command {
   static let spec = CommandSpec(
     name: "due",
     summary: "List the check-ins due, overdue and upcoming on a date.",
-    usage: "[--on DATE] [--within DAYS] [--known-at K] [--json]",
+    usage: "[--on DATE] [--within DAYS] [--status LIST] [--known-at K] [--json]",
     options: [
       OptionSpec(
         name: "on", valueName: "DATE", help: "the date, YYYY-MM-DD (default: today in UTC)"),
       OptionSpec(
         name: "within", valueName: "DAYS",
         help: "also list check-ins due in the DAYS days after DATE, up to DATE + DAYS (default 14)"
+      ),
+      OptionSpec(
+        name: "status", valueName: "LIST",
+        help: "list only these statuses, comma-separated: overdue, due, upcoming (default: all)"
       ),
       knownAtOptionSpec,
       OptionSpec(name: "json", valueName: nil, help: "print one JSON object per check-in"),
@@ -40,12 +44,14 @@ enum DueCommand: Command {
       try arguments.value("within").map {
         try parseIntegerOption($0, option: "within", range: 0...3660)
       } ?? 14
+    let statuses = try arguments.value("status").map(parseStatuses)
     let knownAt = try arguments.value("known-at").map {
       try parseTimeOption($0, option: "known-at")
     }
     let ledger = try Ledger.open(directory: context.storeDirectory)
     let knownAtUsed = try resolvedKnownAt(knownAt, in: ledger)
     let checkins = try ledger.checkinsDue(on: date, upcomingDays: within, knownAt: knownAtUsed)
+      .filter { statuses?.contains($0.status) ?? true }
 
     if arguments.flag("json") {
       for item in checkins {
@@ -71,9 +77,20 @@ enum DueCommand: Command {
           + tableAccount(item.account).rightPadded(24) + " "
           + (item.tier ?? "-"))
     }
-    let counts = ["overdue", "due", "upcoming"].map { status in
-      "\(checkins.filter { $0.status == status }.count) \(status)"
-    }
+    let counts = ["overdue", "due", "upcoming"].filter { statuses?.contains($0) ?? true }
+      .map { status in "\(checkins.filter { $0.status == status }.count) \(status)" }
     context.output.line(counts.joined(separator: ", "))
+  }
+
+  /// Reads a comma-separated list of check-in statuses, such as `due,upcoming`.
+  static func parseStatuses(_ text: String) throws(UsageError) -> Set<String> {
+    let known: Set<String> = ["overdue", "due", "upcoming"]
+    let requested = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    guard !requested.isEmpty, requested.allSatisfy(known.contains) else {
+      throw UsageError(
+        "invalid value for --status (\(text)): use overdue, due or upcoming, "
+          + "or several of them separated by commas")
+    }
+    return Set(requested)
   }
 }

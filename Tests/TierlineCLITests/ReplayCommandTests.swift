@@ -124,6 +124,24 @@ struct ReplayCommandTests {
     #expect(try west.jsonLines().isEmpty)
   }
 
+  @Test("due lists the chosen statuses")
+  func dueStatusFilter() throws {
+    // Due on 2024-03-10 and 2024-04-10; the playbook's window is 7 days.
+    try append([
+      Line.landed("s1", account: "old", at: "2024-01-10T09:00:00Z"),
+      Line.landed("s2", account: "new", at: "2024-02-10T09:00:00Z"),
+    ])
+    let all = try Tierline.run(["--store", store, "due", "--on", "2024-04-05", "--json"])
+    #expect(try all.jsonLines().map { $0["status"] as? String } == ["overdue", "upcoming"])
+    let upcoming = try Tierline.run([
+      "--store", store, "due", "--on", "2024-04-05", "--status", "upcoming", "--json",
+    ])
+    #expect(try upcoming.jsonLines().map { $0["account"] as? String } == ["new"])
+    let invalid = try Tierline.run(["--store", store, "due", "--status", "late"])
+    #expect(invalid.status == 64)
+    #expect(invalid.standardError.contains("--status (late)"))
+  }
+
   @Test("text check-in shows local completion day")
   func localCompletionDay() throws {
     // 01:00 UTC on 1 March is still 28 February in Pago Pago (UTC-11).
@@ -136,7 +154,7 @@ struct ReplayCommandTests {
     #expect(result.standardOutput.contains("done 2025-02-28"), "\(result.standardOutput)")
   }
 
-  @Test("why notes a date that is local tomorrow")
+  @Test("why notes a date's local end")
   func whyLocalDayNote() throws {
     try append([
       Line.landed("n1", account: "ber", at: "2024-01-10T09:00:00Z", zone: "Europe/Berlin"),
