@@ -38,10 +38,9 @@ extension Ledger {
     let point = ReplayPoint(asOf: readUntil, knownAt: knownAt)
     let projectionPoint = ProjectionPoint(
       asOf: readUntil, knownAt: point.knownAt, playbook: rules.playbook)
-    let dayAfter = date.adding(days: 1)
     let folding = AccountFolding<LocalDateFold, AccountProjection> { account in
       LocalDateFold(
-        state: AccountState(account: account, playbook: rules.playbook), dayAfter: dayAfter)
+        state: AccountState(account: account, playbook: rules.playbook), lastDate: date)
     } finish: { fold in
       fold.state.projection(at: projectionPoint, rulesVersion: rules.version)
     }
@@ -78,23 +77,23 @@ extension Ledger {
 /// An account's fold that leaves out the events after one calendar date in the
 /// account's time zone.
 ///
-/// An event counts when it occurred before local midnight at the start of `dayAfter` in
-/// the zone in force for it: the zone of a landing that starts or restarts the account,
-/// otherwise the account's zone. Only a landing changes the zone, so the cut is computed
+/// An event counts when it occurred by the end of `lastDate` in the zone in force for
+/// it: the zone of a landing that starts or restarts the account, otherwise the
+/// account's zone. Only a landing changes the zone, so the cut is computed
 /// again only after one.
 struct LocalDateFold: AccountEventFold, Sendable {
   var state: AccountState
-  /// The day after the last date whose events count.
-  let dayAfter: CivilDate
+  /// The last date whose events count.
+  let lastDate: CivilDate
   /// The zone of `cut`, and the first instant (µs) that no longer counts in it.
   private var cutZone: String
   private var cut: Int64
 
-  init(state: AccountState, dayAfter: CivilDate) {
+  init(state: AccountState, lastDate: CivilDate) {
     self.state = state
-    self.dayAfter = dayAfter
+    self.lastDate = lastDate
     cutZone = state.timeZoneIdentifier
-    cut = Self.startOfDay(dayAfter, in: cutZone)
+    cut = Self.cut(after: lastDate, in: cutZone)
   }
 
   mutating func apply(_ event: Event, position: UInt64) {
@@ -104,12 +103,12 @@ struct LocalDateFold: AccountEventFold, Sendable {
       return
     }
     let zone = state.status == .active ? state.timeZoneIdentifier : landed.timeZone
-    guard event.occurredAt.microseconds < Self.startOfDay(dayAfter, in: zone)
+    guard event.occurredAt.microseconds < Self.cut(after: lastDate, in: zone)
     else { return }
     state.apply(event, position: position)
     if state.timeZoneIdentifier != cutZone {
       cutZone = state.timeZoneIdentifier
-      cut = Self.startOfDay(dayAfter, in: cutZone)
+      cut = Self.cut(after: lastDate, in: cutZone)
     }
   }
 
@@ -119,10 +118,10 @@ struct LocalDateFold: AccountEventFold, Sendable {
       metric: metric, millionths: millionths, occurredAt: occurredAt, position: position)
   }
 
-  /// Returns the first instant (µs) of `day` in `zone`, or in UTC when Foundation
-  /// does not know the zone, as the account's calendar does.
-  private static func startOfDay(_ day: CivilDate, in zone: String) -> Int64 {
+  /// Returns the first instant (µs) after the end of `date` in `zone`, or in UTC when
+  /// Foundation does not know the zone, as the account's calendar does.
+  private static func cut(after date: CivilDate, in zone: String) -> Int64 {
     let calendar = ZoneCalendar(identifier: zone) ?? ZoneCalendar.utc
-    return calendar.startOfDay(day).microseconds
+    return calendar.endOfDay(date).microseconds + 1
   }
 }

@@ -87,6 +87,29 @@ public struct ZoneCalendar: Hashable, Sendable {
     return Timestamp(seconds: low)
   }
 
+  /// Returns the last microsecond whose local date is `date`, or the last one before the
+  /// next day when the zone skipped `date`.
+  ///
+  /// That is usually one microsecond before the next day starts. When the clock is set
+  /// back across midnight, as in America/St_Johns on 1 November 2009, part of `date`
+  /// comes again after the next day began, and `date` ends at the second midnight.
+  public func endOfDay(_ date: CivilDate) -> Timestamp {
+    var end = startOfDay(date.adding(days: 1)).microseconds - 1
+    // Offset changes in the next two days may set the clock back to `date`.
+    var probe = end + 1
+    let limit = min(probe + 2 * 86_400_000_000, Timestamp.maximum.microseconds)
+    while probe < limit {
+      probe = offsetSpan(containing: Timestamp(microseconds: probe)).end
+      guard probe < limit else { break }
+      let instant = Timestamp(microseconds: probe)
+      if localDate(of: instant) == date {
+        let midnight = Int64(date.daysSinceEpoch + 1) * 86_400 - offsetSeconds(at: instant)
+        end = midnight * 1_000_000 - 1
+      }
+    }
+    return Timestamp(microseconds: end)
+  }
+
   /// Returns the span of instants around `instant` that share its local date.
   ///
   /// The span ends at the next local midnight or the next offset change, whichever comes

@@ -51,8 +51,7 @@ enum WhyCommand: Command {
       let asOf = Timestamp(rfc3339: projection.asOf)
     else { return nil }
     let local = calendar.localDate(of: asOf)
-    let endThere = Timestamp(
-      microseconds: calendar.startOfDay(date.adding(days: 1)).microseconds - 1)
+    let endThere = calendar.endOfDay(date)
     // A zone that moved across the date line skipped a whole day, as Pacific/Apia did
     // with 30 December 2011.
     guard calendar.localDate(of: endThere) == date else {
@@ -63,8 +62,10 @@ enum WhyCommand: Command {
     // East of UTC the end of the UTC day is already the next local day. West of UTC the
     // local day still has hours to run, and their events are left out.
     let place = local == date ? "still \(date), before its end," : "already \(local)"
-    return "  note: \(projection.asOf), the end of \(date) in UTC, is \(place) in \(zone); "
-      + "for the end of \(date) there, give --at \(endThere.rfc3339)"
+    let note = "  note: \(projection.asOf), the end of \(date) in UTC, is \(place) in \(zone)"
+    // The last day of year 9999 ends west of UTC after the latest time a ledger takes.
+    guard endThere <= Timestamp.maximum else { return note }
+    return note + "; for the end of \(date) there, give --at \(endThere.rfc3339)"
   }
 
   /// Returns the human-readable explanation, one line per entry. `requestedDate` is the

@@ -161,6 +161,8 @@ struct ReplayCommandTests {
       Line.landed("n2", account: "utc", at: "2024-01-10T09:00:00Z"),
       Line.landed("n3", account: "apia", at: "2011-11-01T09:00:00Z", zone: "Pacific/Apia"),
       Line.landed("n4", account: "ny", at: "2024-01-10T09:00:00Z", zone: "America/New_York"),
+      Line.landed("n5", account: "stj", at: "2009-09-01T12:00:00Z", zone: "America/St_Johns"),
+      Line.landed("n6", account: "la", at: "9999-01-01T12:00:00Z", zone: "America/Los_Angeles"),
     ])
     let berlin = try Tierline.run(["--store", store, "why", "ber", "--at", "2024-06-30"])
     #expect(berlin.status == 0, "\(berlin.standardError)")
@@ -175,6 +177,18 @@ struct ReplayCommandTests {
       newYork.standardOutput.contains(
         "is still 2024-06-30, before its end, in America/New_York; for the end of 2024-06-30 "
           + "there, give --at 2024-07-01T03:59:59.999999Z"), "\(newYork.standardOutput)")
+
+    // St. John's set its clocks back from 00:01 to 23:01 on 1 November 2009, so 31
+    // October ended at the second midnight.
+    let stJohns = try Tierline.run(["--store", store, "why", "stj", "--at", "2009-10-31"])
+    #expect(
+      stJohns.standardOutput.contains("give --at 2009-11-01T03:29:59.999999Z"),
+      "\(stJohns.standardOutput)")
+
+    // West of UTC the last day of year 9999 ends after the latest time a ledger takes.
+    let last = try Tierline.run(["--store", store, "why", "la", "--at", "9999-12-31"])
+    #expect(last.standardOutput.contains("in America/Los_Angeles\n"), "\(last.standardOutput)")
+    #expect(!last.standardOutput.contains("give --at"))
 
     // Samoa moved across the date line and skipped 30 December 2011.
     let skipped = try Tierline.run(["--store", store, "why", "apia", "--at", "2011-12-30"])

@@ -85,6 +85,22 @@ struct CheckinTests {
     #expect(saoPaulo.startOfDay(gapDay) == (try instant("2018-11-04T03:00:00Z")))
   }
 
+  @Test("end of day after a repeated midnight")
+  func endOfDay() throws {
+    // St. John's set its clocks back from 00:01 to 23:01 on 1 November 2009, so the last
+    // hour of 31 October came twice and that day ended at the second midnight.
+    let stJohns = try #require(ZoneCalendar(identifier: "America/St_Johns"))
+    let repeated = try #require(CivilDate(year: 2009, month: 10, day: 31))
+    #expect(stJohns.endOfDay(repeated).rfc3339 == "2009-11-01T03:29:59.999999Z")
+    let utc = ZoneCalendar.utc
+    let plain = try #require(CivilDate(year: 2024, month: 6, day: 30))
+    #expect(utc.endOfDay(plain).rfc3339 == "2024-06-30T23:59:59.999999Z")
+    // Samoa skipped 2011-12-30: the instant before 2011-12-31 began is still 29 December.
+    let apia = try #require(ZoneCalendar(identifier: "Pacific/Apia"))
+    let skipped = try #require(CivilDate(year: 2011, month: 12, day: 30))
+    #expect(apia.endOfDay(skipped).rfc3339 == "2011-12-30T09:59:59.999999Z")
+  }
+
   @Test(
     "start of day is the first local instant",
     arguments: [
