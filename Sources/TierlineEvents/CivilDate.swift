@@ -107,6 +107,11 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
   }
 }
 
+/// Returns whether every character of `text` is an ASCII digit; true for empty text.
+public func isASCIIDigits(_ text: some StringProtocol) -> Bool {
+  text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+}
+
 /// Parses a run of ASCII digits; returns nil when any byte is not a digit.
 func parseDigits(_ bytes: ArraySlice<UInt8>) -> Int? {
   var value = 0

@@ -92,7 +92,7 @@ struct FieldReader {
       throw fail(key, "must be a non-negative integer, not \(value.typeName)")
     }
     guard let number = Int64(text), number >= 0, !text.hasPrefix("-") else {
-      if !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+      if !text.isEmpty, isASCIIDigits(text) {
         throw fail(key, "\(text) is larger than the maximum \(Int64.max)")
       }
       throw fail(key, "\(text) is not a non-negative integer")
@@ -148,8 +148,7 @@ struct FieldReader {
         "has \(parts[1].utf8.count) decimal places; the maximum is "
           + "\(Quantity.maximumFractionDigits)")
     }
-    let digitsOnly = parts.allSatisfy { $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
-    if digitsOnly, !parts[0].isEmpty {
+    if parts.allSatisfy(isASCIIDigits), !parts[0].isEmpty {
       throw fail(
         key, "\(text) is larger than the maximum \(Quantity(millionths: Int64.max).description)")
     }

@@ -30,7 +30,7 @@ extension Ledger {
   public func checkinsDue(on date: CivilDate, upcomingDays: Int, knownAt: Timestamp = .now)
     throws(LedgerError) -> [CheckinDue]
   {
-    let endOfDay = Timestamp(microseconds: Int64(date.daysSinceEpoch + 1) * 86_400_000_000 - 1)
+    let endOfDay = ZoneCalendar.utc.endOfDay(date)
     let rules = try replayRules(at: ReplayPoint(asOf: endOfDay, knownAt: knownAt))
     // Zone offsets lie within a day of UTC, so the log is read to the end of the next UTC
     // day. Each account's fold then leaves out the events after its own end of `date`.

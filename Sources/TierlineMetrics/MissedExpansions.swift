@@ -55,8 +55,8 @@ extension MissedExpansions {
   public init(
     projections: [AccountProjection], asOf: Timestamp, days: Int, rulesVersion: String
   ) {
-    var found = Found()
-    for projection in projections { found.add(projection, asOf: asOf, days: days) }
+    var found = Found(asOf: asOf, days: days)
+    for projection in projections { found.add(projection) }
     self.init(found, days: days, rulesVersion: rulesVersion)
   }
 
@@ -72,11 +72,18 @@ extension MissedExpansions {
   /// The accounts found so far, one projection at a time, so that a replay need not keep
   /// every projection.
   private struct Found {
+    let asOf: Timestamp
+    /// The time an offer may take after a firing, `days` days in µs.
+    let allowed: Int64
     var unanswered: [Unanswered] = []
     var silent: [Silent] = []
 
-    mutating func add(_ projection: AccountProjection, asOf: Timestamp, days: Int) {
-      let allowed = Int64(days) * 86_400_000_000
+    init(asOf: Timestamp, days: Int) {
+      self.asOf = asOf
+      allowed = Int64(days) * 86_400_000_000
+    }
+
+    mutating func add(_ projection: AccountProjection) {
       guard projection.status == "active", projection.nextTier != nil,
         let tier = projection.tier
       else { return }
@@ -112,10 +119,8 @@ extension MissedExpansions {
   public static func find(
     in ledger: Ledger, at point: ReplayPoint, rules: ReplayRules, days: Int, threads: Int = 1
   ) throws(LedgerError) -> MissedExpansions {
-    var found = Found()
-    try ledger.forEachProjection(at: point, rules: rules, threads: threads) {
-      found.add($0, asOf: point.asOf, days: days)
-    }
+    var found = Found(asOf: point.asOf, days: days)
+    try ledger.forEachProjection(at: point, rules: rules, threads: threads) { found.add($0) }
     return MissedExpansions(found, days: days, rulesVersion: rules.version)
   }
 

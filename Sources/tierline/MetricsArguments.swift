@@ -10,9 +10,7 @@ func parseDecimalOption(_ text: String, option: String, atMostOne: Bool = false)
     !atMostOne || !(Fraction(1) < value)
   else {
     let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-    if !atMostOne, parts[0].utf8.count > 18,
-      parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } })
-    {
+    if !atMostOne, parts[0].utf8.count > 18, parts.allSatisfy(isASCIIDigits) {
       throw UsageError(
         "invalid value for --\(option) (\(text)): too large; use at most 18 digits before "
           + "the decimal point")
@@ -76,10 +74,11 @@ func metricsOptions(_ arguments: ParsedArguments, point: ReplayPoint) throws -> 
 /// Rejects a --cac amount with more decimal places than `currency` has minor-unit digits,
 /// such as 1000.55 for the yen.
 func checkCACPlaces(_ arguments: ParsedArguments, currency: Currency) throws(UsageError) {
-  guard let text = arguments.value("cac"), decimalPlaces(text) > currency.minorUnitDigits
-  else { return }
+  guard let text = arguments.value("cac") else { return }
+  let places = decimalPlaces(text)
+  guard places > currency.minorUnitDigits else { return }
   throw UsageError(
-    "invalid value for --cac (\(text)): has \(counted(decimalPlaces(text), "decimal place")); "
+    "invalid value for --cac (\(text)): has \(counted(places, "decimal place")); "
       + "\(currency.code) allows \(currency.minorUnitDigits)")
 }
 

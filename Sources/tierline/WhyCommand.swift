@@ -40,7 +40,7 @@ enum WhyCommand: Command {
       return
     }
     // A date alone means its end in UTC, which is not the end of that day in most zones.
-    let date = arguments.value("at").flatMap { $0.count == 10 ? CivilDate(iso: $0) : nil }
+    let date = arguments.value("at").flatMap { CivilDate(iso: $0) }
     for line in explanation(projection, requestedDate: date) { context.output.line(line) }
   }
 
