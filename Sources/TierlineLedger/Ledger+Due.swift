@@ -74,7 +74,7 @@ extension Ledger {
   }
 }
 
-/// An account's fold that leaves out the events after one calendar date in the
+/// A fold of one account that leaves out the events after one calendar date in the
 /// account's time zone.
 ///
 /// An event counts when it occurred by the end of `lastDate` in the zone in force for

@@ -22,8 +22,8 @@ public final class AccountHistory: Sendable {
   }
 
   /// The projection at the view's valid and transaction time, without the condition
-  /// lists of its triggers and its readiness. No metric reads them, and with them a
-  /// history took about 4 KB.
+  /// lists of its triggers and its readiness. No metric reads them, and dropping them
+  /// cuts a history from about 4 KB to 1.5 KB.
   public let projection: AccountProjection
   /// The first landing; nil when the account never landed.
   public let firstLandedAt: Timestamp?

@@ -16,9 +16,9 @@ public struct PortfolioMetrics: Sendable {
   public var accounts: Int
   /// The outcome tiers over all landed accounts.
   public var outcomes: [TierOutcome]
-  /// Σ share × tier ACV over `outcomes`; nil without accounts.
+  /// Σ share × tier ACV over `outcomes`, or nil without accounts.
   public var expectedACV: Fraction?
-  /// The mean ACV of the first landings; nil without accounts.
+  /// The mean ACV of the first landings, or nil without accounts.
   public var landingACV: Fraction?
   /// Accounts that expanded within 12 months of landing.
   public var expandedWithin12Months: Int
@@ -32,7 +32,7 @@ public struct PortfolioMetrics: Sendable {
   public var cohorts: [CohortMetrics]
   /// Time to first value.
   public var ttfv: TTFVFigures
-  /// The largest CAC that pays back within the target on the landing ACV; nil without
+  /// The largest CAC that pays back within the target on the landing ACV, or nil without
   /// accounts.
   public var maximumCAC: Fraction?
   /// The CAC the payback figures use: `options.cac`, else `maximumCAC`.

@@ -53,7 +53,7 @@ enum AppendCommand: Command {
     var firstRecordedAt: Timestamp?
     var recordedAt: Timestamp?
     var start = 0
-    // The JSON summary; `failedLine` is the first line of a batch that stored nothing.
+    // Builds the JSON summary. `failedLine` is the first line of a batch that stored nothing.
     let jsonSummary = { (failedLine: Int?) -> String in
       var fields = ["\"appended\":\(appended)", "\"duplicates\":\(duplicates)"]
       fields.append(
@@ -124,12 +124,11 @@ enum AppendCommand: Command {
     if appended > 0 { try unlanded.warn(in: ledger) }
   }
 
-  /// Rejects an input that gives one event id to two different events. The ledger rejects
-  /// the second one anyway, but with `--batch-size` only after storing the batches before
-  /// it. The same event given twice is a duplicate, which the ledger skips.
+  /// Rejects an input that gives one event id to two different events, before any batch is
+  /// stored. The same event given twice is a duplicate, which the ledger skips.
   ///
-  /// Ids, accounts and contents are compared as the ledger compares them, byte for byte:
-  /// Swift's string equality would take two spellings of "café" as one.
+  /// Ids, accounts and contents are compared byte for byte, as the ledger compares them,
+  /// because Swift's string equality takes two spellings of "café" as one.
   static func checkRepeatedIDs(_ events: [NumberedEvent]) throws(LedgerError) {
     var firstIndex: [[UInt8]: Int] = [:]
     for (index, numbered) in events.enumerated() {

@@ -12,7 +12,7 @@ enum DueCommand: Command {
         name: "on", valueName: "DATE", help: "the date, YYYY-MM-DD (default: today in UTC)"),
       OptionSpec(
         name: "within", valueName: "DAYS",
-        help: "also list check-ins due in the DAYS days after DATE, up to DATE + DAYS (default 14)"
+        help: "also list check-ins due up to DATE + DAYS (default 14)"
       ),
       OptionSpec(
         name: "status", valueName: "LIST",

@@ -126,7 +126,7 @@ struct ReplayCommandTests {
 
   @Test("due lists the chosen statuses")
   func dueStatusFilter() throws {
-    // Due on 2024-03-10 and 2024-04-10; the playbook's window is 7 days.
+    // Due on 2024-03-10 and 2024-04-10, with the playbook's due window of 7 days.
     try append([
       Line.landed("s1", account: "old", at: "2024-01-10T09:00:00Z"),
       Line.landed("s2", account: "new", at: "2024-02-10T09:00:00Z"),

@@ -217,7 +217,7 @@ struct TriggerTests {
   func headcountTargetOverflow() throws {
     var timeline = try Timeline("acme")
     try timeline.land("2024-01-01T09:00:00Z")
-    // 8e12 × 1,200,000 millionths does not fit in 64 bits; the target is 9.6e12.
+    // 8e12 × 1,200,000 millionths does not fit in 64 bits. The target is 9.6e12.
     try timeline.add("2024-01-05T09:00:00Z", .orgChanged(OrgChanged(headcount: 8_000_000_000_000)))
     try timeline.add("2024-01-10T09:00:00Z", .orgChanged(OrgChanged(headcount: 8_500_000_000_000)))
     let report = try timeline.project(at: "2024-01-11T00:00:00Z").trigger("organizational")
