@@ -20,13 +20,18 @@ extension Ledger {
 
   /// Checks the ledger's integrity: every record's checksum and encoding, positions
   /// without gaps, `recorded_at` never decreasing, every event id indexed at its record,
-  /// every account's index entries matching its events in the log, and every stored
+  /// every account's index entries matching its events in the log, from storage format 3
+  /// on each account's number matching the number its records carry, and every stored
   /// playbook readable.
   public func verify() throws(LedgerError) -> VerifyReport {
     var report = try storeCall {
       try store.read { transaction in
         var report = VerifyReport()
         var countsByAccount: [[UInt8]: UInt64] = [:]
+        // From storage format 3 on, the number the first readable record of each account
+        // carries; every other record of the account must carry the same.
+        var numbersByAccount: [[UInt8]: UInt32] = [:]
+        let numbered = transaction.numbersOriginators
         // A sum of one hash per (occurred time, position), per account, so the index
         // entries can be compared with the log without holding them all.
         var digestsByAccount: [[UInt8]: UInt64] = [:]
@@ -81,6 +86,24 @@ extension Ledger {
               }
               let account = Array(event.account.value.utf8)
               countsByAccount[account, default: 0] += 1
+              if !numbered, view.originatorNumber != 0 {
+                guard
+                  problem(
+                    "log: position \(view.position) carries account number "
+                      + "\(view.originatorNumber), which this ledger's storage format has not")
+                else { return false }
+              } else if numbered {
+                let first = numbersByAccount[account] ?? view.originatorNumber
+                numbersByAccount[account] = first
+                if view.originatorNumber != first {
+                  guard
+                    problem(
+                      "log: position \(view.position) carries account number "
+                        + "\(view.originatorNumber), but an earlier record of \"\(event.account.value)\" "
+                        + "carries \(first)")
+                  else { return false }
+                }
+              }
               digestsByAccount[account, default: 0] &+= entryDigest(
                 occurredAt: view.occurredAt, position: view.position,
                 copyChecksum: transaction.indexCopies(view) ? view.checksum : nil)
@@ -98,11 +121,39 @@ extension Ledger {
           break
         }
 
+        // The account that has each number, to find a number given twice.
+        var accountsByNumber: [UInt32: [UInt8]] = [:]
         try transaction.forEachOriginator { originator, version in
           report.accounts += 1
           let key = Array(originator)
           let logged = countsByAccount.removeValue(forKey: key) ?? 0
           let name = String(decoding: key, as: UTF8.self)
+          if numbered {
+            let stored: UInt32?
+            do {
+              stored = try transaction.originatorNumber(of: key)
+            } catch let error as StoreError where error.code == .corrupt {
+              guard problem("account numbers: \(error.message)") else { return false }
+              stored = nil
+            }
+            let carried = numbersByAccount.removeValue(forKey: key)
+            if let carried, carried != (stored ?? 0) {
+              guard
+                problem(
+                  "account numbers: the records of \"\(name)\" carry number \(carried), but "
+                    + "originator_numbers stores " + (stored.map { "\($0)" } ?? "none"))
+              else { return false }
+            }
+            if let stored {
+              if let other = accountsByNumber.updateValue(key, forKey: stored) {
+                guard
+                  problem(
+                    "account numbers: \"\(name)\" and \"\(String(decoding: other, as: UTF8.self))\" "
+                      + "both have number \(stored)")
+                else { return false }
+              }
+            }
+          }
           if logged != version {
             let unread =
               unreadableRecords == 0
@@ -161,6 +212,17 @@ extension Ledger {
               "account index: \"\(name)\" has entries that do not match its events in the log")
           }
           return keepGoing
+        }
+        if numbered, report.problems.count < Ledger.maximumListedProblems {
+          // Numbers run from 1 without gaps, so with no number given twice, every one
+          // lies in 1...count exactly when the count matches.
+          let count = try transaction.numberedOriginatorCount()
+          let largest = accountsByNumber.keys.max() ?? 0
+          if count != accountsByNumber.count || Int(largest) != count {
+            _ = problem(
+              "account numbers: originator_numbers has \(count) entries, but \(accountsByNumber.count) "
+                + "accounts have numbers up to \(largest)")
+          }
         }
         for (key, count) in countsByAccount.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) })
         {

@@ -27,6 +27,11 @@ public final class Ledger {
   /// Opens an existing ledger.
   /// - Throws: `LedgerError` of kind `.notFound` when the directory contains no ledger.
   public static func open(directory: String) throws(LedgerError) -> Ledger {
+    try open(directory: directory, options: StoreOptions())
+  }
+
+  /// Opens an existing ledger with store options other than the defaults, as tests do.
+  static func open(directory: String, options: StoreOptions) throws(LedgerError) -> Ledger {
     guard EventStore.isLedger(directory: directory) else {
       if let version = EventStore.storedFormatVersion(directory: directory) {
         let supported = EventStore.supportedFormatVersions
@@ -57,7 +62,7 @@ public final class Ledger {
           + "--store or TIERLINE_STORE")
     }
     do {
-      let store = try EventStore(directory: directory, options: StoreOptions())
+      let store = try EventStore(directory: directory, options: options)
       return Ledger(directory: directory, store: store)
     } catch {
       throw LedgerError(error)

@@ -81,8 +81,11 @@ struct LogFold {
         expected += 1
         // Every record is checked before its stored times decide whether it is visible.
         _ = try record.checked()
-        guard let account = try visibleAccount(record) else { return true }
-        scanner.visit(record, account: account)
+        guard record.occurredAt <= point.asOf.microseconds,
+          record.recordedAt <= point.knownAt.microseconds
+        else { return true }
+        if scanner.takeNumbered(record) { return true }
+        scanner.visit(record, account: try Self.account(of: record))
         return true
       }
       guard expected > last else { throw Self.missing(expected) }
@@ -308,13 +311,9 @@ struct LogFold {
     }
   }
 
-  /// Returns the account id of `record`, or nil when the record is not visible at the
-  /// point.
+  /// Returns the account id of `record`.
   @inline(__always)
-  private func visibleAccount(_ record: StoredRecord) throws -> UnsafeRawBufferPointer? {
-    guard record.occurredAt <= point.asOf.microseconds,
-      record.recordedAt <= point.knownAt.microseconds
-    else { return nil }
+  private static func account(of record: StoredRecord) throws -> UnsafeRawBufferPointer {
     do {
       return try EventCodec.accountBytes(in: record.uncheckedContent)
     } catch {
@@ -339,12 +338,34 @@ private struct LogScanner {
   /// Consecutive records often belong to one account, so the previous record's account
   /// is compared first.
   private var previous: (account: UnsafeRawBufferPointer, slot: Int)?
+  /// The table slot of each account number seen in this scan, -1 for a number not seen.
+  /// From storage format 3 on, records carry their account's number, so an account is
+  /// looked up in the table once per scan instead of once per record.
+  private var slotOfNumber: [Int32] = []
   /// Once the table outgrows the processor's caches, each record waits here while the
   /// next one's bucket loads; see `AccountTable.outgrowsCache`.
   private var pending: (record: StoredRecord, account: UnsafeRawBufferPointer, hash: UInt64)?
 
   init(table: AccountTable) {
     self.table = table
+  }
+
+  /// Adds the entry of a checked record that is visible at the point when the record
+  /// carries an account number seen before in this scan, and returns whether it did.
+  /// Such a record needs no account lookup.
+  @inline(__always)
+  mutating func takeNumbered(_ record: StoredRecord) -> Bool {
+    let number = Int(record.uncheckedOriginatorNumber)
+    guard number != 0, number < slotOfNumber.count else { return false }
+    let slot = slotOfNumber[number]
+    guard slot >= 0 else { return false }
+    // A record held back goes first, so the entries stay in log order.
+    if let waiting = pending {
+      pending = nil
+      take(waiting.record, account: waiting.account, hash: waiting.hash)
+    }
+    add(record, slot: Int(slot))
+    return true
   }
 
   /// Adds the entry of a checked record that is visible at the point.
@@ -382,6 +403,21 @@ private struct LogScanner {
       slot = table.slot(for: account, hash: hash ?? accountHash(account))
     }
     previous = (account, slot)
+    let number = Int(record.uncheckedOriginatorNumber)
+    if number != 0 {
+      if number >= slotOfNumber.count {
+        slotOfNumber.append(
+          contentsOf: repeatElement(
+            -1, count: max(number + 1, 2 * slotOfNumber.count) - slotOfNumber.count))
+      }
+      slotOfNumber[number] = Int32(slot)
+    }
+    add(record, slot: slot)
+  }
+
+  /// Adds the entry of `record`, whose account has table slot `slot`.
+  @inline(__always)
+  private mutating func add(_ record: StoredRecord, slot: Int) {
     let content = record.uncheckedContent
     var entry = FoldEntry(
       occurredAt: record.occurredAt, position: record.position, slot: Int32(slot))

@@ -19,6 +19,17 @@ enum CRC32C {
     return ~tierline_crc32c_hardware(0xFFFF_FFFF, bytes.baseAddress, bytes.count)
   }
 
+  /// Returns the CRC-32C of `first` followed by `second`, as if they were one run of
+  /// bytes.
+  @inline(__always)
+  static func checksum(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer)
+    -> UInt32
+  {
+    guard usesHardware else { return ~tableUpdate(tableUpdate(0xFFFF_FFFF, first), second) }
+    let state = tierline_crc32c_hardware(0xFFFF_FFFF, first.baseAddress, first.count)
+    return ~tierline_crc32c_hardware(state, second.baseAddress, second.count)
+  }
+
   /// Eight 256-entry tables: table k gives the CRC of a byte followed by k zero bytes.
   static let tables: [UInt32] = {
     var tables = [UInt32](repeating: 0, count: 8 * 256)
@@ -40,8 +51,14 @@ enum CRC32C {
 
   /// Returns the CRC-32C of `bytes` computed with the tables.
   static func tableChecksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    ~tableUpdate(0xFFFF_FFFF, bytes)
+  }
+
+  /// Returns the register after feeding `bytes` into a CRC-32C register holding `state`,
+  /// before the final inversion.
+  private static func tableUpdate(_ state: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
     tables.withUnsafeBufferPointer { table in
-      var crc: UInt32 = 0xFFFF_FFFF
+      var crc = state
       var offset = 0
       let count = bytes.count
 
@@ -62,7 +79,7 @@ enum CRC32C {
         crc = table[Int((crc ^ UInt32(bytes[offset])) & 0xFF)] ^ (crc >> 8)
         offset += 1
       }
-      return ~crc
+      return crc
     }
   }
 }

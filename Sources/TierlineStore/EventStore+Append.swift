@@ -184,6 +184,8 @@ extension EventStore {
     var position = lastPosition
     // The batch indexes of the appended records, in position order.
     var appendedIndexes: [Int] = []
+    // Their originators' numbers in format 3, nil in earlier formats.
+    var appendedNumbers: [UInt32?] = []
     var scratch: [UInt8] = []
     for (index, record) in batch.enumerated() {
       if let storedPosition = try transaction.position(ofEventID: record.eventID, in: databases) {
@@ -211,16 +213,23 @@ extension EventStore {
       }
 
       position += 1
+      let number =
+        databases.numbersOriginators
+        ? try transaction.numberOriginator(
+          record.originator, upTo: options.largestOriginatorNumber, in: databases) : nil
       try writeIndexEntries(
-        record, at: position, recordedAt: recordedAt, scratch: &scratch, in: transaction)
+        record, at: position, recordedAt: recordedAt, originatorNumber: number,
+        scratch: &scratch, in: transaction)
       report.appendedPositions.append(position)
       appendedIndexes.append(index)
+      appendedNumbers.append(number)
     }
     // The log records go in after the batch's index entries, so their pages lie together
     // in the file, and a full replay maps fewer pages (docs/design.md has the figures).
-    for (appendedPosition, index) in zip(report.appendedPositions, appendedIndexes) {
+    for (offset, appendedPosition) in report.appendedPositions.enumerated() {
       try writeLogRecord(
-        batch[index], at: appendedPosition, recordedAt: recordedAt, in: transaction)
+        batch[appendedIndexes[offset]], at: appendedPosition, recordedAt: recordedAt,
+        originatorNumber: appendedNumbers[offset], in: transaction)
     }
 
     if position != lastPosition {
@@ -281,11 +290,11 @@ extension EventStore {
 
   /// Stores the account index entry and the event-id entry of one record.
   ///
-  /// In format 2 the entry checks the record's CRC, and carries a copy of the record
+  /// From format 2 on the entry checks the record's CRC, and carries a copy of the record
   /// when it fits, so `scratch` receives the record as the log will store it.
   private func writeIndexEntries(
-    _ record: NewRecord, at position: UInt64, recordedAt: Int64, scratch: inout [UInt8],
-    in transaction: borrowing LMDBTransaction
+    _ record: NewRecord, at position: UInt64, recordedAt: Int64, originatorNumber: UInt32?,
+    scratch: inout [UInt8], in transaction: borrowing LMDBTransaction
   ) throws(StoreError) {
     do throws(LMDBError) {
       var copy: [UInt8]?
@@ -296,7 +305,7 @@ extension EventStore {
         copy = scratch.withUnsafeMutableBytes { space in
           RecordLayout.write(
             into: space, recordedAt: recordedAt, occurredAt: record.occurredAt,
-            content: record.content)
+            content: record.content, originatorNumber: originatorNumber)
           return KeyLayout.originatorValue(
             occurredAt: record.occurredAt, position: position,
             record: UnsafeRawBufferPointer(space), copy: KeyLayout.copyFits(recordSize: size))
@@ -328,7 +337,7 @@ extension EventStore {
 
   /// Stores one record in the log, after the last position.
   private func writeLogRecord(
-    _ record: NewRecord, at position: UInt64, recordedAt: Int64,
+    _ record: NewRecord, at position: UInt64, recordedAt: Int64, originatorNumber: UInt32?,
     in transaction: borrowing LMDBTransaction
   ) throws(StoreError) {
     do throws(LMDBError) {
@@ -338,7 +347,7 @@ extension EventStore {
           in: databases.log, key: key, count: size, flags: UInt32(MDB_APPEND))
         RecordLayout.write(
           into: space, recordedAt: recordedAt, occurredAt: record.occurredAt,
-          content: record.content)
+          content: record.content, originatorNumber: originatorNumber)
       }
     } catch {
       throw .failure(

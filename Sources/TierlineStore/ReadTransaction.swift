@@ -233,6 +233,27 @@ public struct ReadTransaction: ~Copyable {
     return try transaction.version(of: originator, in: databases)
   }
 
+  /// Whether the ledger gives each originator a number and stores it in its records
+  /// (storage format 3 and later).
+  public var numbersOriginators: Bool { databases.numbersOriginators }
+
+  /// Returns the number stored for `originator`, or nil when it has none.
+  /// - Throws: `.corrupt` when the stored number fails its checksum.
+  public func originatorNumber(of originator: [UInt8]) throws(StoreError) -> UInt32? {
+    try EventStore.checkKey(originator, named: "originator")
+    return try transaction.originatorNumber(of: originator, in: databases)
+  }
+
+  /// Returns how many originators have a number; 0 when the ledger numbers none.
+  public func numberedOriginatorCount() throws(StoreError) -> Int {
+    guard let numbers = databases.originatorNumbers else { return 0 }
+    do throws(LMDBError) {
+      return try transaction.entryCount(in: numbers)
+    } catch {
+      throw .failure(error, "could not count the entries of originator_numbers")
+    }
+  }
+
   /// Returns the position of the record stored under an event id, or nil.
   public func position(ofEventID id: [UInt8]) throws(StoreError) -> UInt64? {
     try EventStore.checkKey(id, named: "event id")

@@ -1,17 +1,22 @@
-/// The byte layout of a stored record, format version 1.
+/// The byte layout of a stored record, versions 1 and 2.
 ///
 /// | offset | size | field |
 /// |---|---|---|
-/// | 0 | 1 | format version, 1 |
-/// | 1 | 1 | flags, 0 |
-/// | 2 | 2 | reserved, 0 |
-/// | 4 | 4 | CRC-32C of every byte from offset 8 on, little-endian |
+/// | 0 | 1 | record version, 1 or 2 |
+/// | 1 | 3 | version 1: flags and reserved bytes, 0; version 2: the originator's number, little-endian, 0 when it has none |
+/// | 4 | 4 | CRC-32C, little-endian: of every byte from offset 8 on (version 1), or of bytes 1 to 3 followed by every byte from offset 8 on (version 2) |
 /// | 8 | 8 | recorded_at, µs since the epoch, little-endian |
 /// | 16 | 8 | occurred_at, µs since the epoch, little-endian |
 /// | 24 | n | content |
+///
+/// Storage format 3 writes version 2, formats 1 and 2 write version 1.
 enum RecordLayout {
-  /// The format version written in byte 0.
-  static let formatVersion: UInt8 = 1
+  /// The record version of storage formats 1 and 2, without an originator number.
+  static let plainVersion: UInt8 = 1
+  /// The record version of storage format 3, with the originator's number in bytes 1 to 3.
+  static let numberedVersion: UInt8 = 2
+  /// The largest originator number bytes 1 to 3 hold.
+  static let largestOriginatorNumber: UInt32 = 0xFF_FFFF
   /// The size of the fixed fields before the content.
   static let headerSize = 24
   /// The offset of the first byte covered by the checksum.
@@ -30,14 +35,20 @@ enum RecordLayout {
   }
 
   /// Writes a whole record, checksum included, into `buffer` of exactly
-  /// `size(contentCount:)` bytes.
+  /// `size(contentCount:)` bytes: version 2 carrying `originatorNumber` when it is
+  /// given, version 1 otherwise.
   static func write(
     into buffer: UnsafeMutableRawBufferPointer, recordedAt: Int64, occurredAt: Int64,
-    content: [UInt8]
+    content: [UInt8], originatorNumber: UInt32?
   ) {
-    buffer.storeBytes(of: formatVersion, toByteOffset: 0, as: UInt8.self)
-    buffer.storeBytes(of: 0, toByteOffset: 1, as: UInt8.self)
-    buffer.storeBytes(of: 0, toByteOffset: 2, as: UInt16.self)
+    if let originatorNumber {
+      precondition(originatorNumber <= largestOriginatorNumber, "originator number too large")
+      buffer.storeBytes(
+        of: (originatorNumber << 8 | UInt32(numberedVersion)).littleEndian, toByteOffset: 0,
+        as: UInt32.self)
+    } else {
+      buffer.storeBytes(of: UInt32(plainVersion).littleEndian, toByteOffset: 0, as: UInt32.self)
+    }
     buffer.storeBytes(of: recordedAt.littleEndian, toByteOffset: 8, as: Int64.self)
     buffer.storeBytes(of: occurredAt.littleEndian, toByteOffset: 16, as: Int64.self)
     content.withUnsafeBytes { source in
@@ -45,8 +56,23 @@ enum RecordLayout {
       (base + headerSize).copyMemory(from: sourceBase, byteCount: source.count)
     }
 
-    let checksum = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: buffer[checksummedOffset...]))
+    let checksum = self.checksum(of: UnsafeRawBufferPointer(buffer))
     buffer.storeBytes(of: checksum.littleEndian, toByteOffset: 4, as: UInt32.self)
+  }
+
+  /// Returns the checksum of a record whose header is checked, as its version defines it.
+  @inline(__always)
+  static func checksum(of bytes: UnsafeRawBufferPointer) -> UInt32 {
+    let covered = UnsafeRawBufferPointer(rebasing: bytes[checksummedOffset...])
+    guard bytes[0] == numberedVersion else { return CRC32C.checksum(covered) }
+    return CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[1..<4]), covered)
+  }
+
+  /// Returns the originator number of a record whose header is checked; 0 in version 1.
+  @inline(__always)
+  static func originatorNumber(of bytes: UnsafeRawBufferPointer) -> UInt32 {
+    let word = UInt32(littleEndian: bytes.loadUnaligned(as: UInt32.self))
+    return word & 0xFF == UInt32(numberedVersion) ? word >> 8 : 0
   }
 
   /// Checks a stored record and returns a view of it.
@@ -57,7 +83,7 @@ enum RecordLayout {
   {
     try checkHeader(bytes, position: position)
     let stored = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
-    let computed = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[checksummedOffset...]))
+    let computed = checksum(of: bytes)
     guard stored == computed else {
       throw StoreError(
         .corrupt,
@@ -69,10 +95,12 @@ enum RecordLayout {
       position: position,
       recordedAt: Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: Int64.self)),
       occurredAt: Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 16, as: Int64.self)),
-      content: UnsafeRawBufferPointer(rebasing: bytes[headerSize...]), checksum: stored)
+      content: UnsafeRawBufferPointer(rebasing: bytes[headerSize...]), checksum: stored,
+      originatorNumber: originatorNumber(of: bytes))
   }
 
-  /// Checks a stored record's length, format version, flags and reserved bytes.
+  /// Checks a stored record's length, record version, and in version 1 its flags and
+  /// reserved bytes.
   /// - Throws: `.corrupt` naming the position when one of them is wrong.
   @inline(__always)
   static func checkHeader(_ bytes: UnsafeRawBufferPointer, position: UInt64)
@@ -92,11 +120,12 @@ enum RecordLayout {
     }
 
     let version = bytes[0]
-    guard version == formatVersion else {
+    if version == numberedVersion { return }
+    guard version == plainVersion else {
       throw StoreError(
         .corrupt,
-        "record at position \(position) has format version \(version), expected "
-          + "\(formatVersion)")
+        "record at position \(position) has record version \(version), expected "
+          + "\(plainVersion) or \(numberedVersion)")
     }
     guard bytes[1] == 0, bytes.loadUnaligned(fromByteOffset: 2, as: UInt16.self) == 0 else {
       throw StoreError(

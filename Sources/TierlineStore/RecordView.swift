@@ -13,6 +13,9 @@ public struct RecordView {
   public let content: UnsafeRawBufferPointer
   /// The stored CRC-32C, already checked against the record's bytes.
   public let checksum: UInt32
+  /// The number the ledger gave the record's originator (storage format 3); 0 when the
+  /// record carries none.
+  public let originatorNumber: UInt32
 
   /// The number of bytes the record takes, header included.
   public var storedSize: Int { RecordLayout.size(contentCount: content.count) }

@@ -8,6 +8,7 @@ struct StoreDatabases: Sendable {
     static let originators = "originators"
     static let eventIDs = "event_ids"
     static let meta = "meta"
+    static let originatorNumbers = "originator_numbers"
   }
 
   /// position (u64 big-endian) → record.
@@ -23,6 +24,9 @@ struct StoreDatabases: Sendable {
   let rules: MDB_dbi
   /// Projection checkpoints owned by the ledger.
   let checkpoints: MDB_dbi
+  /// From format version 3 on: originator bytes → the originator's number (u32
+  /// big-endian) and a CRC-32C of the key and the number; see `OriginatorNumber`.
+  let originatorNumbers: MDB_dbi?
 
   /// Whether the ledger uses the layouts of format version 2 and later: `originators`
   /// entries with a checksum and record copies, and auxiliary values with a checksum.
@@ -36,8 +40,11 @@ struct StoreDatabases: Sendable {
   /// Whether auxiliary values end with an `AuxLayout` trailer.
   var sealsAuxValues: Bool { usesChecksummedLayout }
 
+  /// Whether records carry their originator's number (format version 3 and later).
+  var numbersOriginators: Bool { originatorNumbers != nil }
+
   /// The number of named databases the environment must allow.
-  static let count: UInt32 = 6
+  static let count: UInt32 = 7
 
   /// Opens every database in `transaction`, creating missing ones when `create` is set.
   ///
@@ -56,9 +63,11 @@ struct StoreDatabases: Sendable {
       try transaction.value(in: metaHandle, forKey: name)
     }
     // A missing or unreadable version is reported by the format check after opening.
-    usesChecksummedLayout =
-      version.map { $0.count != 8 || UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) >= 2 }
-      ?? (newFormatVersion >= 2)
+    let storedVersion = version.map {
+      $0.count == 8 ? UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) : UInt64.max
+    }
+    let formatVersion = storedVersion ?? newFormatVersion
+    usesChecksummedLayout = formatVersion >= 2
     let sortedDuplicates =
       UInt32(MDB_DUPSORT) | (usesChecksummedLayout ? 0 : UInt32(MDB_DUPFIXED))
     log = try transaction.openDatabase(Name.log, flags: createFlag)
@@ -68,6 +77,10 @@ struct StoreDatabases: Sendable {
     rules = try transaction.openDatabase(AuxDatabase.rules.rawValue, flags: createFlag)
     checkpoints = try transaction.openDatabase(
       AuxDatabase.checkpoints.rawValue, flags: createFlag)
+    // An unsupported version is left to the format check, which names it.
+    originatorNumbers =
+      formatVersion >= 3 && MetaKey.supportedFormatVersions.contains(formatVersion)
+      ? try transaction.openDatabase(Name.originatorNumbers, flags: createFlag) : nil
   }
 
   /// Returns the handle of an auxiliary database.

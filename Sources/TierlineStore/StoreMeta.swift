@@ -1,7 +1,7 @@
 /// The entries of the `meta` database; every value is 8 bytes, big-endian.
 enum MetaKey: String {
-  /// The storage format version, u64; this code creates version 2 and reads and writes
-  /// versions 1 and 2.
+  /// The storage format version, u64; this code creates version 3 and reads and writes
+  /// versions 1 to 3.
   case formatVersion = "format_version"
   /// When the ledger was created, i64 µs since the epoch.
   case createdAt = "created_at"
@@ -12,11 +12,12 @@ enum MetaKey: String {
   case lastRecordedAt = "last_recorded_at"
 
   /// The storage format version of new ledgers. From version 2 on, an `originators`
-  /// entry carries a copy of its record when both fit in an LMDB duplicate.
-  static let currentFormatVersion: UInt64 = 2
+  /// entry carries a copy of its record when both fit in an LMDB duplicate. From
+  /// version 3 on, each record carries its originator's number.
+  static let currentFormatVersion: UInt64 = 3
 
   /// The format versions this code reads and writes.
-  static let supportedFormatVersions: ClosedRange<UInt64> = 1...2
+  static let supportedFormatVersions: ClosedRange<UInt64> = 1...3
 }
 
 extension LMDBTransaction {

@@ -10,6 +10,9 @@ public struct StoreOptions: Sendable {
   /// The storage format version of a ledger this open creates. Tests set 1 to check
   /// that ledgers of that version still work.
   var newFormatVersion = MetaKey.currentFormatVersion
+  /// The largest number this open gives an originator, from storage format 3 on; later
+  /// originators get none. Tests lower it to check records without a number.
+  var largestOriginatorNumber = RecordLayout.largestOriginatorNumber
 
   /// Creates options; the defaults are a 64 MiB initial map, a 1 TiB maximum and no
   /// creation.

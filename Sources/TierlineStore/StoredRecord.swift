@@ -21,6 +21,13 @@ public struct StoredRecord {
     Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 16, as: Int64.self))
   }
 
+  /// The number the ledger gave the record's originator (storage format 3); 0 when the
+  /// record carries none. Not yet covered by a checksum check.
+  @inline(__always)
+  public var uncheckedOriginatorNumber: UInt32 {
+    RecordLayout.originatorNumber(of: bytes)
+  }
+
   /// The encoded event, not yet covered by a checksum check.
   @inline(__always)
   public var uncheckedContent: UnsafeRawBufferPointer {

@@ -29,6 +29,10 @@ struct DamagedLedgerTests {
     #expect(appended.status == 0, "\(appended.standardError)")
   }
 
+  /// The first four bytes of every record here: record version 2 and the number of
+  /// "target-account", the ledger's first and only account, 1 in little-endian.
+  let recordHeader: [UInt8] = [2, 1, 0, 0]
+
   /// Returns the offsets of every occurrence of `pattern` in `data`.
   func offsets(of pattern: [UInt8], in data: [UInt8]) -> [Int] {
     guard data.count >= pattern.count else { return [] }
@@ -119,7 +123,7 @@ struct DamagedLedgerTests {
   func flipPosition18Content(inLog: Bool) throws {
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
     let key: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 18]
-    let header: [UInt8] = [1, 0, 0, 0]
+    let header = recordHeader
     // The log's record follows its key and the node's key size 8. The index's copy
     // follows its 16-byte entry and the entry's 4-byte checksum.
     let found: [Int]
@@ -143,7 +147,7 @@ struct DamagedLedgerTests {
   func undecodableRecord() throws {
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
     let key: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 18]
-    let found = offsets(of: [8, 0] + key + [1, 0, 0, 0], in: bytes)
+    let found = offsets(of: [8, 0] + key + recordHeader, in: bytes)
     try #require(found.count == 1)
     // The LMDB node before the key stores the record's size in two 16-bit halves.
     let node = found[0] - 6
@@ -153,7 +157,7 @@ struct DamagedLedgerTests {
     let start = found[0] + 10
     // An unknown content format version, with the record's checksum made to match.
     bytes[start + 24] = 9
-    let checksum = bytes[(start + 8)..<(start + size)].withUnsafeBytes { CRC32C.checksum($0) }
+    let checksum = bytes[start..<(start + size)].withUnsafeBytes { RecordLayout.checksum(of: $0) }
     for index in 0..<4 {
       bytes[start + 4 + index] = UInt8(truncatingIfNeeded: checksum >> (8 * index))
     }
@@ -235,10 +239,10 @@ struct DamagedLedgerTests {
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
     // A log key is the big-endian position. In the leaf node it follows the node's
     // 2-byte little-endian key size 8, and the record follows it, starting with the
-    // format version 1 and three zero bytes. The account index's copy of the record
+    // record version 2 and the account's number. The account index's copy of the record
     // follows the same position, but after an occurred time instead of a key size.
     let key: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 29]
-    let found = offsets(of: [8, 0] + key + [1, 0, 0, 0], in: bytes)
+    let found = offsets(of: [8, 0] + key + recordHeader, in: bytes)
     try #require(found.count == 1)
     bytes[found[0] + 2] ^= 0x80
     try Data(bytes).write(to: URL(fileURLWithPath: dataFile))

@@ -17,14 +17,14 @@ struct FormatVersionTests {
     do {
       let store = try EventStore(directory: directory)
       let transaction = try LMDBTransaction(environment: store.environment, readOnly: false)
-      try transaction.putMetaValue(.formatVersion, 3, in: store.databases)
+      try transaction.putMetaValue(.formatVersion, 4, in: store.databases)
       try transaction.commit()
     }
 
     let error = #expect(throws: LedgerError.self) {
       try Ledger.open(directory: directory)
     }
-    #expect(error?.message.contains("storage format version 3") == true)
+    #expect(error?.message.contains("storage format version 4") == true)
     #expect(error?.message.contains("damaged") == false)
   }
 
@@ -64,5 +64,96 @@ struct FormatVersionTests {
       try Ledger.open(directory: directory).log(of: first)
     }
     #expect(error?.message.contains("contains an event of \(foreign.account.value)") == true)
+  }
+}
+
+@Suite("Account numbers in verify")
+struct AccountNumberVerifyTests {
+  /// A format 3 ledger with the events of three generated accounts, and its directory.
+  private func ledgerWithThreeAccounts() throws -> (directory: String, accounts: [String]) {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("tierline-numbers-\(UUID().uuidString)").path
+    let ledger = try Ledger.create(directory: directory, playbook: .builtInDefault)
+    var events: [NumberedEvent] = []
+    PortfolioGenerator(accounts: 3, seed: 9).generate { event in
+      events.append(NumberedEvent(line: events.count + 1, incoming: IncomingEvent(event: event)))
+    }
+    _ = try ledger.append(events)
+    #expect(try ledger.verify().isIntact)
+    var accounts: [String] = []
+    for event in events where !accounts.contains(event.incoming.event.account.value) {
+      accounts.append(event.incoming.event.account.value)
+    }
+    return (directory, accounts)
+  }
+
+  /// Stores `value` under `account` in `originator_numbers`, bypassing the append.
+  private func overwriteNumber(in directory: String, of account: String, with value: UInt64)
+    throws
+  {
+    let store = try EventStore(directory: directory)
+    let transaction = try LMDBTransaction(environment: store.environment, readOnly: false)
+    let numbers = try #require(store.databases.originatorNumbers)
+    var bytes = value
+    try Array(account.utf8).withUnsafeBytes { key in
+      try withUnsafeBytes(of: &bytes) { value in
+        try transaction.put(in: numbers, key: key, value: value)
+      }
+    }
+    try transaction.commit()
+  }
+
+  private func numberValue(_ number: UInt32, of account: String) -> UInt64 {
+    Array(account.utf8).withUnsafeBytes { OriginatorNumberLayout.value(number, for: $0) }
+  }
+
+  @Test("two accounts with swapped numbers are named")
+  func swappedNumbers() throws {
+    let (directory, accounts) = try ledgerWithThreeAccounts()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    // Accounts are numbered in order of first appearance, from 1.
+    try overwriteNumber(in: directory, of: accounts[0], with: numberValue(2, of: accounts[0]))
+    try overwriteNumber(in: directory, of: accounts[1], with: numberValue(1, of: accounts[1]))
+
+    let report = try Ledger.open(directory: directory).verify()
+    #expect(
+      report.problems.contains(
+        "account numbers: the records of \"\(accounts[0])\" carry number 1, but "
+          + "originator_numbers stores 2"), "\(report.problems)")
+    #expect(report.problems.count == 2, "\(report.problems)")
+  }
+
+  @Test("a number given twice is named")
+  func numberGivenTwice() throws {
+    let (directory, accounts) = try ledgerWithThreeAccounts()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try overwriteNumber(in: directory, of: accounts[2], with: numberValue(1, of: accounts[2]))
+
+    let problems = try Ledger.open(directory: directory).verify().problems
+    #expect(problems.contains { $0.contains("both have number 1") }, "\(problems)")
+    #expect(problems.contains { $0.contains("carry number 3") }, "\(problems)")
+  }
+
+  @Test("a number without an account is named")
+  func strayNumber() throws {
+    let (directory, _) = try ledgerWithThreeAccounts()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try overwriteNumber(in: directory, of: "stray", with: numberValue(4, of: "stray"))
+
+    let problems = try Ledger.open(directory: directory).verify().problems
+    #expect(
+      problems == [
+        "account numbers: originator_numbers has 4 entries, but 3 accounts have numbers up to 3"
+      ])
+  }
+
+  @Test("a damaged number is named")
+  func damagedNumber() throws {
+    let (directory, accounts) = try ledgerWithThreeAccounts()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try overwriteNumber(in: directory, of: accounts[1], with: numberValue(2, of: accounts[1]) ^ 1)
+
+    let problems = try Ledger.open(directory: directory).verify().problems
+    #expect(problems.contains { $0.contains("fails its CRC-32C check") }, "\(problems)")
   }
 }

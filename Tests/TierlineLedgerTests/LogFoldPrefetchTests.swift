@@ -5,6 +5,7 @@ import TierlinePlaybook
 import TierlineProjections
 
 @testable import TierlineLedger
+@testable import TierlineStore
 
 @Suite("Log fold with the account table prefetched")
 struct LogFoldPrefetchTests {
@@ -24,12 +25,24 @@ struct LogFoldPrefetchTests {
     #expect(AccountTable(prefetchingAbove: 0).outgrowsCache)
   }
 
-  @Test("held-back records give same projections")
-  func sameProjections() throws {
+  /// Storage format 3 with every account numbered, format 3 with only the first 40
+  /// accounts numbered, so records with and without a number mix, and format 2, whose
+  /// records carry no number.
+  static let layouts: [(version: UInt64, largestNumber: UInt32)] = [
+    (3, RecordLayout.largestOriginatorNumber), (3, 40), (2, RecordLayout.largestOriginatorNumber),
+  ]
+
+  @Test("held-back and numbered records give same projections", arguments: layouts)
+  func sameProjections(version: UInt64, largestNumber: UInt32) throws {
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("tierline-prefetch-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: directory) }
-    let ledger = try Ledger.create(directory: directory.path, playbook: .builtInDefault)
+    var options = StoreOptions(createIfMissing: true)
+    options.newFormatVersion = version
+    options.largestOriginatorNumber = largestNumber
+    _ = try EventStore(directory: directory.path, options: options)
+    let ledger = try Ledger.open(directory: directory.path, options: options)
+    try ledger.activate(.builtInDefault, effectiveAt: .minimum)
     var events: [NumberedEvent] = []
     PortfolioGenerator(accounts: 300, seed: 11).generate { event in
       events.append(NumberedEvent(line: events.count + 1, incoming: IncomingEvent(event: event)))
@@ -41,6 +54,7 @@ struct LogFoldPrefetchTests {
       stamps.append(try ledger.append(batch, now: now).recordedAt)
     }
     #expect(stamps.count >= 3)
+    #expect(try ledger.verify().isIntact)
 
     let middleOf2024 = try #require(Timestamp(rfc3339: "2024-07-01T00:00:00Z"))
     let points = [

@@ -33,35 +33,52 @@ struct RecordIntegrityTests {
       let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
       bytes.withUnsafeBytes { buffer in
         #expect(CRC32C.checksum(buffer) == CRC32C.tableChecksum(buffer), "\(bytes)")
+        // A checksum over two runs equals the checksum of the joined run, wherever it is cut.
+        for cut in [0, count / 3, count] {
+          let first = UnsafeRawBufferPointer(rebasing: buffer[..<cut])
+          let second = UnsafeRawBufferPointer(rebasing: buffer[cut...])
+          #expect(CRC32C.checksum(first, second) == CRC32C.tableChecksum(buffer), "\(cut)")
+        }
       }
     }
   }
 
-  @Test("record layout round trip")
-  func layoutRoundTrip() throws {
+  @Test(
+    "record layout round trip",
+    arguments: [
+      (nil, [1, 0, 0, 0]), (0, [2, 0, 0, 0]), (0x0A_0B0C, [2, 0x0C, 0x0B, 0x0A]),
+      (RecordLayout.largestOriginatorNumber, [2, 0xFF, 0xFF, 0xFF]),
+    ] as [(UInt32?, [UInt8])])
+  func layoutRoundTrip(number: UInt32?, header: [UInt8]) throws {
     let content: [UInt8] = Array("payload".utf8)
     var buffer = [UInt8](repeating: 0xFF, count: RecordLayout.size(contentCount: content.count))
     buffer.withUnsafeMutableBytes { space in
-      RecordLayout.write(into: space, recordedAt: -5, occurredAt: 1 << 40, content: content)
+      RecordLayout.write(
+        into: space, recordedAt: -5, occurredAt: 1 << 40, content: content,
+        originatorNumber: number)
     }
-    #expect(Array(buffer[0..<4]) == [1, 0, 0, 0])
+    #expect(Array(buffer[0..<4]) == header)
     #expect(Array(buffer[8..<16]) == [0xFB, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])
 
     let decoded = try buffer.withUnsafeBytes { bytes in
       let view = try RecordLayout.decode(bytes, position: 9)
-      return (view.recordedAt, view.occurredAt, Array(view.content))
+      return (view.recordedAt, view.occurredAt, Array(view.content), view.originatorNumber)
     }
     #expect(decoded.0 == -5)
     #expect(decoded.1 == 1 << 40)
     #expect(decoded.2 == content)
+    #expect(decoded.3 == number ?? 0)
   }
 
-  @Test("damaged header or body is corrupt", arguments: [0, 1, 3, 5, 12, 20, 26])
-  func layoutDamage(offset: Int) throws {
+  @Test(
+    "damaged header or body is corrupt",
+    arguments: [nil, 7] as [UInt32?], [0, 1, 2, 3, 5, 12, 20, 26])
+  func layoutDamage(number: UInt32?, offset: Int) throws {
     let content: [UInt8] = Array("payload".utf8)
     var buffer = [UInt8](repeating: 0, count: RecordLayout.size(contentCount: content.count))
     buffer.withUnsafeMutableBytes { space in
-      RecordLayout.write(into: space, recordedAt: 1, occurredAt: 2, content: content)
+      RecordLayout.write(
+        into: space, recordedAt: 1, occurredAt: 2, content: content, originatorNumber: number)
     }
     buffer[offset] ^= 0x04
     let error = #expect(throws: StoreError.self) {

@@ -81,6 +81,15 @@ struct LMDBTransaction: ~Copyable {
     return found.bytes
   }
 
+  /// Returns the number of entries in a database, counting this transaction's writes.
+  ///
+  /// Calls `mdb_stat`, which can return `EINVAL`.
+  func entryCount(in database: MDB_dbi) throws(LMDBError) -> Int {
+    var statistics = MDB_stat()
+    try checkLMDB(mdb_stat(handle, database, &statistics))
+    return Int(statistics.ms_entries)
+  }
+
   /// Stores a key/value pair.
   ///
   /// Calls `mdb_put`, which can return `MDB_KEYEXIST` (with `MDB_NOOVERWRITE`),
