@@ -62,6 +62,6 @@ extension AccountState {
 
   /// Returns the first instant (µs) of a local day given as days since 1970-01-01.
   func startOfDay(_ day: Int) -> Int64 {
-    calendar.startOfDay(CivilDate(daysSinceEpoch: day)).microseconds
+    calendar.startOfDay(daysSinceEpoch: day).microseconds
   }
 }

@@ -64,7 +64,22 @@ public struct ZoneCalendar: Hashable, Sendable {
   /// midnight. Midnight is tried first; otherwise a bisection over whole seconds finds the
   /// boundary, so the result is exact for any offset.
   public func startOfDay(_ date: CivilDate) -> Timestamp {
-    let nominal = Int64(date.daysSinceEpoch) * 86_400
+    startOfDay(daysSinceEpoch: date.daysSinceEpoch)
+  }
+
+  /// Returns the first instant of the local date `day` days after 1970-01-01, as
+  /// `startOfDay(_:)` does.
+  public func startOfDay(daysSinceEpoch day: Int) -> Timestamp {
+    let nominal = Int64(day) * 86_400
+    // Usually one known span of a single offset covers local midnight and the second
+    // before it, so midnight is the nominal time shifted by that offset.
+    if let span = Self.spans.span(of: spansNumber, containing: nominal) {
+      let midnight = nominal - span.offset
+      if midnight - 1 >= span.start, midnight < span.end {
+        return Timestamp(seconds: midnight)
+      }
+    }
+    let date = CivilDate(daysSinceEpoch: day)
 
     let guess = nominal - offsetSeconds(at: Timestamp(seconds: nominal))
     let midnight = Timestamp(seconds: nominal - offsetSeconds(at: Timestamp(seconds: guess)))
@@ -190,19 +205,22 @@ private final class OffsetSpans: @unchecked Sendable {
     }
   }
 
-  func span(of zone: Int, containing seconds: Int64) -> (end: Int64, offset: Int64)? {
+  /// Returns the known span of `zone` that contains `seconds`, all of whose seconds
+  /// have one offset, or nil when no known span contains it.
+  func span(of zone: Int, containing seconds: Int64) -> (start: Int64, end: Int64, offset: Int64)? {
     lock.withLock {
-      let index = firstIndex(in: byZone[zone], endingAfter: seconds)
-      guard index < byZone[zone].count, byZone[zone][index].start <= seconds else {
-        return nil
+      // The buffer pointer reads the zone's spans without retaining its array.
+      byZone[zone].withUnsafeBufferPointer { spans in
+        let index = firstIndex(in: spans, endingAfter: seconds)
+        guard index < spans.count, spans[index].start <= seconds else { return nil }
+        return (spans[index].start, spans[index].end, spans[index].offset)
       }
-      return (byZone[zone][index].end, byZone[zone][index].offset)
     }
   }
 
   func insert(_ zone: Int, start: Int64, end: Int64, offset: Int64) {
     lock.withLock {
-      let index = firstIndex(in: byZone[zone], endingAfter: end - 1)
+      let index = byZone[zone].withUnsafeBufferPointer { firstIndex(in: $0, endingAfter: end - 1) }
       if index < byZone[zone].count, byZone[zone][index].end == end,
         byZone[zone][index].offset == offset
       {
@@ -214,7 +232,7 @@ private final class OffsetSpans: @unchecked Sendable {
   }
 
   /// Returns the index of the first span whose end is after `seconds`.
-  private func firstIndex(in spans: [Span], endingAfter seconds: Int64) -> Int {
+  private func firstIndex(in spans: UnsafeBufferPointer<Span>, endingAfter seconds: Int64) -> Int {
     var low = 0
     var high = spans.count
     while low < high {
