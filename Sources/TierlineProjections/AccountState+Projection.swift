@@ -77,14 +77,23 @@ extension AccountState {
     conditions.reserveCapacity(5)
     conditions.append(statusCondition())
 
-    let actionable = evaluation.actionable
-    let firedTypes = actionable.map(\.type).joined(separator: ",")
+    // The fired types, in report order, and the earliest end of their waits, without
+    // building a list first.
+    var firedTypes = ""
+    var waitEnd: Int64?
+    for (type, at) in [
+      ("usage", evaluation.usageAt), ("milestone", evaluation.milestoneWaitEndsAt),
+      ("time", evaluation.timeAt), ("organizational", evaluation.organizationalAt),
+    ] {
+      guard let at else { continue }
+      firedTypes += firedTypes.isEmpty ? type : "," + type
+      waitEnd = min(waitEnd ?? at, at)
+    }
     conditions.append(
       Condition(
         name: "trigger fired", actual: firedTypes.isEmpty ? "none" : firedTypes,
-        required: "at least one", met: !actionable.isEmpty))
+        required: "at least one", met: waitEnd != nil))
 
-    let waitEnd = actionable.map(\.at).min()
     conditions.append(
       Condition(
         name: "wait elapsed", actual: waitEnd.map { "ends " + rfc3339($0) } ?? "no trigger",

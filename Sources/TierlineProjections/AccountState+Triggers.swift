@@ -55,9 +55,12 @@ extension AccountState {
     let organizational = organizationalReport(into: &evaluation, reports: reports)
     // Arrays here are sized up front: growing them one append at a time would allocate
     // several times for each projection.
-    if reports { evaluation.reports.reserveCapacity(4) }
-    for report in [usage, milestone, time, organizational] {
-      if let report { evaluation.reports.append(report) }
+    if reports {
+      evaluation.reports.reserveCapacity(4)
+      if let usage { evaluation.reports.append(usage) }
+      if let milestone { evaluation.reports.append(milestone) }
+      if let time { evaluation.reports.append(time) }
+      if let organizational { evaluation.reports.append(organizational) }
     }
     return evaluation
   }
