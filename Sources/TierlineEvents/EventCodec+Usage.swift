@@ -78,9 +78,45 @@ extension EventCodec {
   }
 
   /// Reads a LEB128 varint in its shortest form that fits in 64 bits, advancing
-  /// `index`; nil otherwise.
+  /// `index`; nil otherwise. `bytes` holds at least 8 bytes.
+  ///
+  /// A varint of up to 8 bytes, which holds any quantity below 2^55 millionths, is read
+  /// as one word: the first byte with a clear top bit ends it, and three mask steps
+  /// join its 7-bit groups. Longer ones go byte by byte.
   @inline(__always)
   private static func canonicalVarint(_ bytes: UnsafeRawBufferPointer, _ index: inout Int)
+    -> UInt64?
+  {
+    let remaining = bytes.count - index
+    guard remaining > 0 else { return nil }
+    let available = min(remaining, 8)
+    // Near the end, the word ending at the last byte is read and shifted down, so no
+    // load passes the end of the record.
+    let word =
+      remaining >= 8
+      ? UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+      : UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self))
+        &>> UInt64(8 * (8 - remaining))
+    // The shifts below stay under 64 bits, so the masking forms need no range check.
+    let availableMask: UInt64 = available == 8 ? ~0 : (1 &<< UInt64(8 * available)) - 1
+    let ends = ~word & 0x8080_8080_8080_8080 & availableMask
+    guard ends != 0 else { return bytewiseVarint(bytes, &index) }
+    let length = (ends.trailingZeroBitCount + 1) / 8
+    // The shortest form ends with a non-zero byte, unless the value is 0.
+    guard length == 1 || (word &>> UInt64(8 * (length - 1))) & 0xFF != 0 else { return nil }
+    var value = (length == 8 ? word : word & ((1 &<< UInt64(8 * length)) - 1))
+    value &= 0x7F7F_7F7F_7F7F_7F7F
+    value = (value & 0x7F00_7F00_7F00_7F00) &>> 1 | (value & 0x007F_007F_007F_007F)
+    value = (value & 0x3FFF_0000_3FFF_0000) &>> 2 | (value & 0x0000_3FFF_0000_3FFF)
+    value = (value & 0x0FFF_FFFF_0000_0000) &>> 4 | (value & 0x0000_0000_0FFF_FFFF)
+    index += length
+    return value
+  }
+
+  /// Reads a canonical LEB128 varint of any length byte by byte, as `canonicalVarint`
+  /// does. Kept out of line, so that the common case inlines.
+  @inline(never)
+  private static func bytewiseVarint(_ bytes: UnsafeRawBufferPointer, _ index: inout Int)
     -> UInt64?
   {
     let start = index

@@ -69,6 +69,60 @@ struct EventCodecFastPathTests {
     }
   }
 
+  @Test("usage fields read every quantity size")
+  func usageFieldsQuantities() throws {
+    // Quantities whose zig-zag varints take 1 to 10 bytes, at both ends of each length,
+    // with the varint last in the record and, with a unit, followed by more bytes.
+    var quantities: [Int64] = [0, 1, Int64.max / 2, Int64.max]
+    for bits in stride(from: 6, through: 62, by: 7) {
+      quantities += [(1 << Int64(bits)) - 1, 1 << Int64(bits)]
+    }
+    for millionths in quantities {
+      for unit in [nil, "requests-per-second"] as [String?] {
+        let event = Event(
+          id: "e1", account: AccountID(normalized: "acme"), occurredAt: Self.occurred,
+          payload: .usageRecorded(
+            UsageRecorded(metric: "calls", quantity: Quantity(millionths: millionths), unit: unit)))
+        let bytes = EventCodec.encode(event)
+        let found = bytes.withUnsafeBytes { EventCodec.usageFields(in: $0)?.millionths }
+        #expect(found == millionths, "\(millionths), unit \(unit ?? "none")")
+      }
+    }
+  }
+
+  @Test("usage fields decline long or truncated quantities")
+  func usageFieldsVarintForms() throws {
+    let bytes = EventCodec.encode(usage(id: "e1", account: "acme", metric: "calls"))
+    // The record ends with the varint of 5,000,000 (2.5 units, zig-zag): 4 bytes.
+    let varint: [UInt8] = [0xC0, 0x96, 0xB1, 0x02]
+    #expect(Array(bytes.suffix(4)) == varint)
+    let head = Array(bytes.dropLast(4))
+    let forms: [([UInt8], Int64?)] = [
+      (varint, 2_500_000),
+      // The same value with a redundant zero byte, not the shortest form.
+      ([0xC0, 0x96, 0xB1, 0x82, 0x00], nil),
+      // Truncated: the last byte still has its continuation bit.
+      ([0xC0, 0x96, 0xB1, 0x82], nil),
+      // Zero in one byte, and in two.
+      ([0x00], 0), ([0x80, 0x00], nil),
+      // A negative quantity (odd zig-zag value), which decode rejects too.
+      ([0x01], nil),
+    ]
+    for (form, expected) in forms {
+      let record = head + form
+      let found = record.withUnsafeBytes { EventCodec.usageFields(in: $0)?.millionths }
+      #expect(found == expected, "\(form)")
+      if expected == nil {
+        // Every form the fast path declines is left to decode, which must not accept it
+        // with another value.
+        let decoded = try? EventCodec.decode(record)
+        if case .usageRecorded(let usage) = decoded?.payload {
+          #expect(form == [0x80, 0x00] && usage.quantity.millionths == 0, "\(form)")
+        }
+      }
+    }
+  }
+
   @Test("usage fields leave other forms to decode")
   func usageFieldsDecline() {
     let declined = [
