@@ -78,9 +78,9 @@ extension EventCodec {
   }
 
   /// Reads a LEB128 varint in its shortest form that fits in 64 bits, advancing
-  /// `index`; nil otherwise. `bytes` holds at least 8 bytes.
+  /// `index`; nil otherwise. `bytes` has at least 8 bytes.
   ///
-  /// A varint of up to 8 bytes, which holds any quantity below 2^55 millionths, is read
+  /// A varint of up to 8 bytes, enough for any quantity below 2^55 millionths, is read
   /// as one word: the first byte with a clear top bit ends it, and three mask steps
   /// join its 7-bit groups. Longer ones go byte by byte.
   @inline(__always)

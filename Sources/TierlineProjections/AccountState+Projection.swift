@@ -77,8 +77,7 @@ extension AccountState {
     conditions.reserveCapacity(5)
     conditions.append(statusCondition())
 
-    // The fired types, in report order, and the earliest end of their waits, without
-    // building a list first.
+    // The fired types, in report order, and the earliest end of their waits.
     var firedTypes = ""
     var waitEnd: Int64?
     for (type, at) in [
