@@ -7,6 +7,8 @@ public struct VerifyReport: Sendable {
   public var records: UInt64 = 0
   /// Accounts in the account index.
   public var accounts: Int = 0
+  /// The ledger's storage format version.
+  public var storageFormat: UInt64 = 0
   /// One plain sentence per problem, naming the position, id or account.
   public var problems: [String] = []
 
@@ -27,6 +29,7 @@ extension Ledger {
     var report = try storeCall {
       try store.read { transaction in
         var report = VerifyReport()
+        report.storageFormat = try transaction.storageFormatVersion()
         var countsByAccount: [[UInt8]: UInt64] = [:]
         // From storage format 3 on, the number the first readable record of each account
         // carries; every other record of the account must carry the same.

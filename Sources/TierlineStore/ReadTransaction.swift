@@ -233,6 +233,12 @@ public struct ReadTransaction: ~Copyable {
     return try transaction.version(of: originator, in: databases)
   }
 
+  /// The ledger's storage format version: 1, 2 or 3.
+  /// - Throws: `.corrupt` when the stored version is not 8 bytes.
+  public func storageFormatVersion() throws(StoreError) -> UInt64 {
+    try transaction.metaValue(.formatVersion, in: databases) ?? 0
+  }
+
   /// Whether the ledger gives each originator a number and stores it in its records
   /// (storage format 3 and later).
   public var numbersOriginators: Bool { databases.numbersOriginators }

@@ -52,7 +52,7 @@ enum VerifyCommand: Command {
       let problems = report.problems.map(jsonQuoted).joined(separator: ",")
       var text =
         "{\"intact\":\(report.isIntact),\"records\":\(report.records),"
-        + "\"accounts\":\(report.accounts),"
+        + "\"accounts\":\(report.accounts),\"storage_format\":\(report.storageFormat),"
         + "\"stale_readers_cleared\":\(ledger.staleReadersCleared)"
       if let check {
         text += ",\"projections_compared\":\(check.accounts),\"refolds\":\(check.refolds)"
@@ -61,7 +61,8 @@ enum VerifyCommand: Command {
     } else {
       context.output.line(
         "Checked \(counted(Int(report.records), "record")) and "
-          + "\(counted(Int(report.accounts), "account")): "
+          + "\(counted(Int(report.accounts), "account")) in storage format "
+          + "\(report.storageFormat): "
           + (report.isIntact ? "intact." : "\(counted(report.problems.count, "problem"))."))
       if let check {
         let verdict =

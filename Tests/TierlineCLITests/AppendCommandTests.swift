@@ -15,6 +15,7 @@ struct AppendCommandTests {
     let result = try Tierline.run(["--store", store, "verify", "--json"])
     #expect(result.status == 0, "\(result.standardError)")
     let report = try #require(try result.jsonLines().first)
+    #expect(report["storage_format"] as? Int == 3)
     return try #require(report["records"] as? Int)
   }
 

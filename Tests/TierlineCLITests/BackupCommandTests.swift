@@ -42,6 +42,10 @@ struct BackupCommandTests {
     #expect(try replay(restored) == original)
     let verified = try Tierline.run(["--store", restored, "verify", "--projections"])
     #expect(verified.status == 0, "\(verified.standardOutput)")
+    // The copy keeps the storage format of the ledger it was made from.
+    #expect(
+      verified.standardOutput.contains("in storage format 3: intact."), "\(verified.standardOutput)"
+    )
   }
 
   @Test("backup of a damaged ledger fails")
