@@ -4,7 +4,7 @@
 Every line of Tests/TierlineEventsTests/Fixtures/valid-v1.ndjson must validate against
 schemas/events/event.schema.json, and every line of invalid-v1.ndjson must fail. Exits 0
 when both hold and 1 otherwise, listing each disagreement. Needs the `jsonschema`
-package (4.18 or later); install it with `python3 -m pip install jsonschema`.
+package (4.18 or later); install it with `python3 -m pip install 'jsonschema>=4.18'`.
 """
 
 import json
@@ -13,9 +13,17 @@ import sys
 
 try:
     import jsonschema
+except ImportError:
+    sys.exit("error: the jsonschema package is missing: python3 -m pip install 'jsonschema>=4.18'")
+try:
     from referencing import Registry, Resource
 except ImportError:
-    sys.exit("error: the jsonschema package is missing: python3 -m pip install jsonschema")
+    from importlib.metadata import version
+
+    sys.exit(
+        f"error: jsonschema {version('jsonschema')} is too old; this check needs 4.18 or "
+        "later: python3 -m pip install --upgrade 'jsonschema>=4.18'"
+    )
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SCHEMA_DIR = ROOT / "schemas" / "events"
