@@ -7,13 +7,17 @@ enum ReplayCommand: Command {
   static let spec = CommandSpec(
     name: "replay",
     summary: "Fold the log into each account's projection at a point in time.",
-    usage: "[--as-of T] [--known-at K] [--account ID] [--rules FILE] [--threads N] [--json]",
+    usage:
+      "[--as-of T] [--known-at K] [--account ID] [--ready] [--rules FILE] [--threads N] [--json]",
     options: [
       OptionSpec(
         name: "as-of", valueName: "T",
         help: "valid time: leave out events that occurred after T (default: now)"),
       knownAtOptionSpec,
       OptionSpec(name: "account", valueName: "ID", help: "only this account"),
+      OptionSpec(
+        name: "ready", valueName: nil,
+        help: "only the accounts ready for the expansion conversation"),
       rulesOptionSpec,
       threadsOptionSpec,
       OptionSpec(name: "json", valueName: nil, help: "print one JSON projection per line"),
@@ -35,6 +39,7 @@ enum ReplayCommand: Command {
     let point = try requested.resolved(in: ledger)
     let rules = try ledger.replayRules(at: point, override: override)
     let json = arguments.flag("json")
+    let readyOnly = arguments.flag("ready")
 
     var single: AccountProjection?
     if let account {
@@ -61,7 +66,10 @@ enum ReplayCommand: Command {
           + "next".rightPadded(10) + " " + "check-in".rightPadded(20) + " triggers fired")
     }
     var count = 0
+    var folded = 0
     let emit: (AccountProjection) -> Void = { projection in
+      folded += 1
+      guard projection.ready || !readyOnly else { return }
       count += 1
       if json {
         context.output.write(bytes: ProjectionJSON.encode(projection))
@@ -78,8 +86,9 @@ enum ReplayCommand: Command {
     }
     if !json {
       printHeader()
-      context.output.line(counted(count, "account"))
-      if count == 0 {
+      context.output.line(
+        readyOnly ? "\(count) of \(counted(folded, "account")) ready" : counted(count, "account"))
+      if folded == 0 {
         context.output.line(
           "no event is visible: none had both occurred by the as-of time and been recorded "
             + "by the known-at time above")

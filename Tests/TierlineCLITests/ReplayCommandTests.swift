@@ -23,6 +23,33 @@ struct ReplayCommandTests {
     return try #require(try result.jsonLines().first)
   }
 
+  @Test("ready lists only ready accounts")
+  func readyOnly() throws {
+    let generated = try Tierline.run(["generate", "--accounts", "40", "--seed", "4"])
+    #expect(generated.status == 0, "\(generated.standardError)")
+    let appended = try Tierline.run(
+      ["--store", store, "append", "-"], input: generated.standardOutput)
+    #expect(appended.status == 0, "\(appended.standardError)")
+    let time = ["--as-of", "2025-06-30"]
+
+    let all = try Tierline.run(["--store", store, "replay", "--json"] + time).jsonLines()
+    let readyAccounts = all.filter { $0["ready"] as? Bool == true }.compactMap {
+      $0["account"] as? String
+    }
+    // The sample has accounts of both kinds at that time, so the filter is seen to work.
+    #expect(!readyAccounts.isEmpty && readyAccounts.count < all.count)
+
+    let filtered = try Tierline.run(["--store", store, "replay", "--json", "--ready"] + time)
+    #expect(filtered.status == 0, "\(filtered.standardError)")
+    #expect(try filtered.jsonLines().compactMap { $0["account"] as? String } == readyAccounts)
+
+    let text = try Tierline.run(["--store", store, "replay", "--ready", "--threads", "2"] + time)
+    #expect(text.status == 0, "\(text.standardError)")
+    #expect(
+      text.standardOutput.contains("\(readyAccounts.count) of \(all.count) accounts ready"),
+      "\(text.standardOutput)")
+  }
+
   @Test("text table quotes ids with spaces")
   func spacedIDsReadApart() throws {
     try append([
