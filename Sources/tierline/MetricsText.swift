@@ -9,7 +9,10 @@ enum MetricsText {
     var lines = [
       "As of \(options.asOf.rfc3339), known at \(options.knownAt.rfc3339), "
         + "rules \(metrics.rulesVersion)",
-      "Accounts landed: \(metrics.accounts)",
+      "Accounts landed: \(metrics.accounts)"
+        + (metrics.accounts == 0
+          ? " (no landing had both occurred by the as-of time and been recorded by the "
+            + "known-at time above)" : ""),
       "",
       "Expected ACV:        \(metrics.moneyText(metrics.expectedACV))"
         + (metrics.expectedACV == nil ? "" : " \(metrics.currency)")

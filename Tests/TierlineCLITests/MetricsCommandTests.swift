@@ -124,6 +124,9 @@ struct MetricsCommandTests {
 
     let text = try Tierline.run(["--store", store, "metrics"] + asOf).standardOutput
     #expect(text.contains("Expected ACV:        -  (landing ACV -)"), "\(text)")
+    #expect(
+      text.contains("Accounts landed: 0 (no landing had both occurred by the as-of time"),
+      "\(text)")
   }
 
   @Test("text output names the rules")
