@@ -73,5 +73,13 @@ public struct ProjectionPoint: Sendable {
 /// Returns whether two strings have the same UTF-8 bytes, unlike `==`, which compares
 /// canonical equivalence.
 private func sameBytes(_ lhs: String, _ rhs: String) -> Bool {
-  lhs.utf8.elementsEqual(rhs.utf8)
+  guard lhs.utf8.count == rhs.utf8.count else { return false }
+  // Two buffers of contiguous bytes compare faster than two iterated string views.
+  var left = lhs
+  var right = rhs
+  return left.withUTF8 { leftBytes in
+    right.withUTF8 { rightBytes in
+      leftBytes.elementsEqual(rightBytes)
+    }
+  }
 }
