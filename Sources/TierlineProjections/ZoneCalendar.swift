@@ -14,10 +14,20 @@ public struct ZoneCalendar: Hashable, Sendable {
   private let spansNumber: Int
 
   /// Creates the calendar of a zone; returns nil when Foundation does not know `identifier`.
+  ///
+  /// Calendars are kept per identifier for the whole process: every landing creates one,
+  /// and asking Foundation for the zone each time cost more than the landing's other work.
   public init?(identifier: String) {
+    if let known = Self.calendars.calendar(for: identifier) {
+      self = known
+      return
+    }
     guard let zone = TimeZone(identifier: identifier) else { return nil }
     self.init(identifier: identifier, zone: zone)
+    Self.calendars.keep(self)
   }
+
+  private static let calendars = KnownCalendars()
 
   /// Coordinated Universal Time, the fallback for a zone that Foundation does not know.
   public static let utc = ZoneCalendar(
@@ -178,6 +188,26 @@ extension ZoneCalendar {
   private static let spans = OffsetSpans()
 }
 
+/// The calendars created so far, by identifier, shared by every thread.
+private final class KnownCalendars: @unchecked Sendable {
+  private let lock = NSLock()
+  /// Written only under `lock`. A pointer, not a stored `var`, so that reading it costs
+  /// no dynamic exclusivity check.
+  private let byIdentifier = UnsafeMutablePointer<[String: ZoneCalendar]>.allocate(capacity: 1)
+
+  init() {
+    byIdentifier.initialize(to: [:])
+  }
+
+  func calendar(for identifier: String) -> ZoneCalendar? {
+    lock.withLock { byIdentifier.pointee[identifier] }
+  }
+
+  func keep(_ calendar: ZoneCalendar) {
+    lock.withLock { byIdentifier.pointee[calendar.identifier] = calendar }
+  }
+}
+
 /// Spans of seconds with one zone offset, per zone, shared by every thread.
 ///
 /// A span runs from the earliest instant asked about up to the zone's next offset change,
@@ -192,16 +222,21 @@ private final class OffsetSpans: @unchecked Sendable {
   private let lock = NSLock()
   /// The number of each zone identifier seen, an index into `byZone`.
   private var numbers: [String: Int] = [:]
-  /// Each zone's spans, sorted by end.
-  private var byZone: [[Span]] = []
+  /// Each zone's spans, sorted by end; written only under `lock`. A pointer, not a stored
+  /// `var`, so that reading it costs no dynamic exclusivity check.
+  private let byZone = UnsafeMutablePointer<[[Span]]>.allocate(capacity: 1)
+
+  init() {
+    byZone.initialize(to: [])
+  }
 
   /// Returns the number of `zone`, giving it the next one when it is new.
   func number(of zone: String) -> Int {
     lock.withLock {
       if let known = numbers[zone] { return known }
-      numbers[zone] = byZone.count
-      byZone.append([])
-      return byZone.count - 1
+      numbers[zone] = byZone.pointee.count
+      byZone.pointee.append([])
+      return byZone.pointee.count - 1
     }
   }
 
@@ -210,7 +245,7 @@ private final class OffsetSpans: @unchecked Sendable {
   func span(of zone: Int, containing seconds: Int64) -> (start: Int64, end: Int64, offset: Int64)? {
     lock.withLock {
       // The buffer pointer reads the zone's spans without retaining its array.
-      byZone[zone].withUnsafeBufferPointer { spans in
+      byZone.pointee[zone].withUnsafeBufferPointer { spans in
         let index = firstIndex(in: spans, endingAfter: seconds)
         guard index < spans.count, spans[index].start <= seconds else { return nil }
         return (spans[index].start, spans[index].end, spans[index].offset)
@@ -220,13 +255,15 @@ private final class OffsetSpans: @unchecked Sendable {
 
   func insert(_ zone: Int, start: Int64, end: Int64, offset: Int64) {
     lock.withLock {
-      let index = byZone[zone].withUnsafeBufferPointer { firstIndex(in: $0, endingAfter: end - 1) }
-      if index < byZone[zone].count, byZone[zone][index].end == end,
-        byZone[zone][index].offset == offset
+      let index = byZone.pointee[zone].withUnsafeBufferPointer {
+        firstIndex(in: $0, endingAfter: end - 1)
+      }
+      if index < byZone.pointee[zone].count, byZone.pointee[zone][index].end == end,
+        byZone.pointee[zone][index].offset == offset
       {
-        byZone[zone][index].start = min(byZone[zone][index].start, start)
+        byZone.pointee[zone][index].start = min(byZone.pointee[zone][index].start, start)
       } else {
-        byZone[zone].insert(Span(start: start, end: end, offset: offset), at: index)
+        byZone.pointee[zone].insert(Span(start: start, end: end, offset: offset), at: index)
       }
     }
   }
