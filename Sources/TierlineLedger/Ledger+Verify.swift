@@ -148,6 +148,21 @@ extension Ledger {
               else { return false }
             }
             if let stored {
+              let mapped: [UInt8]?
+              do {
+                mapped = try transaction.originator(numbered: stored)
+              } catch let error as StoreError where error.code == .corrupt {
+                guard problem("account numbers: \(error.message)") else { return false }
+                mapped = key
+              }
+              if mapped != key {
+                guard
+                  problem(
+                    "account numbers: originator_ids stores "
+                      + (mapped.map { "\"\(String(decoding: $0, as: UTF8.self))\"" } ?? "nothing")
+                      + " under number \(stored) of \"\(name)\"")
+                else { return false }
+              }
               if let other = accountsByNumber.updateValue(key, forKey: stored) {
                 guard
                   problem(
@@ -219,11 +234,14 @@ extension Ledger {
         if numbered, report.problems.count < Ledger.maximumListedProblems {
           // Numbers run from 1 without gaps, so with no number given twice, every one
           // lies in 1...count exactly when the count matches.
-          let count = try transaction.numberedOriginatorCount()
+          let counts = try transaction.numberedOriginatorCounts()
           let largest = accountsByNumber.keys.max() ?? 0
-          if count != accountsByNumber.count || Int(largest) != count {
+          for (database, count) in [
+            ("originator_numbers", counts.numbers), ("originator_ids", counts.ids),
+          ]
+          where count != accountsByNumber.count || Int(largest) != count {
             _ = problem(
-              "account numbers: originator_numbers has \(count) entries, but \(accountsByNumber.count) "
+              "account numbers: \(database) has \(count) entries, but \(accountsByNumber.count) "
                 + "accounts have numbers up to \(largest)")
           }
         }

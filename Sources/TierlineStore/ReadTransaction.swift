@@ -250,13 +250,22 @@ public struct ReadTransaction: ~Copyable {
     return try transaction.originatorNumber(of: originator, in: databases)
   }
 
-  /// Returns how many originators have a number; 0 when the ledger numbers none.
-  public func numberedOriginatorCount() throws(StoreError) -> Int {
-    guard let numbers = databases.originatorNumbers else { return 0 }
+  /// Returns the originator stored under `number` in `originator_ids`, or nil.
+  /// - Throws: `.corrupt` when the stored value fails its checksum.
+  public func originator(numbered number: UInt32) throws(StoreError) -> [UInt8]? {
+    try transaction.originator(numbered: number, in: databases)
+  }
+
+  /// Returns the entry counts of `originator_numbers` and `originator_ids`; 0 and 0 when
+  /// the ledger numbers no originator.
+  public func numberedOriginatorCounts() throws(StoreError) -> (numbers: Int, ids: Int) {
+    guard let numbers = databases.originatorNumbers, let ids = databases.originatorIDs else {
+      return (0, 0)
+    }
     do throws(LMDBError) {
-      return try transaction.entryCount(in: numbers)
+      return (try transaction.entryCount(in: numbers), try transaction.entryCount(in: ids))
     } catch {
-      throw .failure(error, "could not count the entries of originator_numbers")
+      throw .failure(error, "could not count the account numbers")
     }
   }
 

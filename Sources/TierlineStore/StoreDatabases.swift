@@ -9,6 +9,7 @@ struct StoreDatabases: Sendable {
     static let eventIDs = "event_ids"
     static let meta = "meta"
     static let originatorNumbers = "originator_numbers"
+    static let originatorIDs = "originator_ids"
   }
 
   /// position (u64 big-endian) → record.
@@ -27,6 +28,9 @@ struct StoreDatabases: Sendable {
   /// From format version 3 on: originator bytes → the originator's number (u32
   /// big-endian) and a CRC-32C of the key and the number; see `OriginatorNumber`.
   let originatorNumbers: MDB_dbi?
+  /// From format version 3 on: the number (u32 big-endian) → a CRC-32C and the
+  /// originator bytes; see `OriginatorIDLayout`.
+  let originatorIDs: MDB_dbi?
 
   /// Whether the ledger uses the layouts of format version 2 and later: `originators`
   /// entries with a checksum and record copies, and auxiliary values with a checksum.
@@ -44,7 +48,7 @@ struct StoreDatabases: Sendable {
   var numbersOriginators: Bool { originatorNumbers != nil }
 
   /// The number of named databases the environment must allow.
-  static let count: UInt32 = 7
+  static let count: UInt32 = 8
 
   /// Opens every database in `transaction`, creating missing ones when `create` is set.
   ///
@@ -78,9 +82,11 @@ struct StoreDatabases: Sendable {
     checkpoints = try transaction.openDatabase(
       AuxDatabase.checkpoints.rawValue, flags: createFlag)
     // An unsupported version is left to the format check, which names it.
+    let numbered = formatVersion >= 3 && MetaKey.supportedFormatVersions.contains(formatVersion)
     originatorNumbers =
-      formatVersion >= 3 && MetaKey.supportedFormatVersions.contains(formatVersion)
-      ? try transaction.openDatabase(Name.originatorNumbers, flags: createFlag) : nil
+      numbered ? try transaction.openDatabase(Name.originatorNumbers, flags: createFlag) : nil
+    originatorIDs =
+      numbered ? try transaction.openDatabase(Name.originatorIDs, flags: createFlag) : nil
   }
 
   /// Returns the handle of an auxiliary database.

@@ -52,7 +52,7 @@ struct OriginatorNumberTests {
       #expect(try copyNumbers(store, of: "a") == [1, 1])
       #expect(try storedNumber(store, of: "d") == 4)
       #expect(try storedNumber(store, of: "e") == nil)
-      #expect(try store.read { try $0.numberedOriginatorCount() } == 4)
+      #expect(try store.read { try $0.numberedOriginatorCounts() } == (4, 4))
       #expect(try store.read { $0.numbersOriginators })
     }
   }
@@ -131,6 +131,61 @@ struct OriginatorNumberTests {
       #expect(error?.code == .corrupt)
       #expect(error?.message.contains("originator_numbers") == true)
       #expect(try store.lastPosition() == 1)
+    }
+  }
+
+  /// Deletes `key` from `database` in its own write transaction, as damage to a page
+  /// that loses an entry would.
+  private func deleteEntry(_ store: EventStore, _ database: MDB_dbi, key: [UInt8]) throws {
+    let transaction = try LMDBTransaction(environment: store.environment, readOnly: false)
+    var keyValue = key.withUnsafeBytes {
+      MDB_val(mv_size: $0.count, mv_data: UnsafeMutableRawPointer(mutating: $0.baseAddress))
+    }
+    #expect(mdb_del(transaction.handle, database, &keyValue, nil) == 0)
+    try transaction.commit()
+  }
+
+  @Test("a lost entry does not hand out a number again", arguments: ["numbers", "ids"])
+  func lostEntryNotReused(database: String) throws {
+    try withNewStore { store, _ throws in
+      _ = try store.append(
+        [newRecord("1", originator: "a"), newRecord("2", originator: "b")], now: 1)
+      if database == "numbers" {
+        // The entry count of originator_numbers drops to 1, as a damaged count would.
+        try deleteEntry(
+          store, try #require(store.databases.originatorNumbers), key: Array("b".utf8))
+      } else {
+        try deleteEntry(store, try #require(store.databases.originatorIDs), key: [0, 0, 0, 2])
+      }
+      _ = try store.append([newRecord("3", originator: "c")], now: 2)
+      #expect(try storedNumber(store, of: "c") == 3)
+      #expect(try logNumbers(store) == [1, 2, 3])
+    }
+  }
+
+  @Test("an account that lost its number gets no second one")
+  func lostNumberNotReplaced() throws {
+    try withNewStore { store, _ throws in
+      _ = try store.append(
+        [newRecord("1", originator: "a"), newRecord("2", originator: "b")], now: 1)
+      try deleteEntry(store, try #require(store.databases.originatorNumbers), key: Array("a".utf8))
+      let error = #expect(throws: StoreError.self) {
+        try store.append([newRecord("3", originator: "a")], now: 2)
+      }
+      #expect(error?.code == .corrupt)
+      #expect(error?.message.contains("has records but no number") == true)
+      #expect(try store.lastPosition() == 2)
+    }
+  }
+
+  @Test("numbers map back to their originators")
+  func numbersMapBack() throws {
+    try withNewStore { store, _ throws in
+      _ = try store.append(
+        [newRecord("1", originator: "a"), newRecord("2", originator: "bé")], now: 1)
+      #expect(try store.read { try $0.originator(numbered: 2) } == Array("bé".utf8))
+      #expect(try store.read { try $0.originator(numbered: 3) } == nil)
+      #expect(try store.read { try $0.numberedOriginatorCounts() } == (2, 2))
     }
   }
 
