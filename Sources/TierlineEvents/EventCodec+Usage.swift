@@ -2,6 +2,8 @@
 public struct UsageFields {
   /// When the usage happened, in µs since the epoch.
   public var occurredAt: Int64
+  /// The account id's UTF-8 bytes, a slice of the record.
+  public var account: UnsafeRawBufferPointer
   /// The metric name's UTF-8 bytes, a slice of the record.
   public var metric: UnsafeRawBufferPointer
   /// The quantity in millionths of a unit; never negative.
@@ -42,7 +44,8 @@ extension EventCodec {
     }
     guard index == bytes.count else { return nil }
     return UsageFields(
-      occurredAt: occurredAt, metric: metric, millionths: Int64(bitPattern: raw >> 1))
+      occurredAt: occurredAt, account: account, metric: metric,
+      millionths: Int64(bitPattern: raw >> 1))
   }
 
   /// Reads a string whose one-byte length prefix is under 128 and whose bytes are all

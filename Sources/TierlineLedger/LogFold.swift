@@ -84,14 +84,14 @@ struct LogFold {
         guard record.occurredAt <= point.asOf.microseconds,
           record.recordedAt <= point.knownAt.microseconds
         else { return true }
-        if scanner.takeNumbered(record) { return true }
-        scanner.visit(record, account: try Self.account(of: record))
+        if try scanner.takeNumbered(record) { return true }
+        try scanner.visit(record, account: try Self.account(of: record))
         return true
       }
       guard expected > last else { throw Self.missing(expected) }
       // The views of a record still held back point into the map, which stays mapped
       // until the transaction ends.
-      scanner.finish()
+      try scanner.finish()
     } catch {
       scanner.arrivals.deallocate()
       throw error
@@ -313,7 +313,7 @@ struct LogFold {
 
   /// Returns the account id of `record`.
   @inline(__always)
-  private static func account(of record: StoredRecord) throws -> UnsafeRawBufferPointer {
+  static func account(of record: StoredRecord) throws -> UnsafeRawBufferPointer {
     do {
       return try EventCodec.accountBytes(in: record.uncheckedContent)
     } catch {
@@ -338,10 +338,10 @@ private struct LogScanner {
   /// Consecutive records often belong to one account, so the previous record's account
   /// is compared first.
   private var previous: (account: UnsafeRawBufferPointer, slot: Int)?
-  /// The table slot of each account number seen in this scan, -1 for a number not seen.
-  /// From storage format 3 on, records carry their account's number, so an account is
-  /// looked up in the table once per scan instead of once per record.
-  private var slotOfNumber: [Int32] = []
+  /// The table slot and id fingerprint of each account number seen in this scan, slot -1
+  /// for a number not seen. From storage format 3 on, records carry their account's number, so
+  /// an account is looked up in the table once per scan instead of once per record.
+  private var numbered: [NumberedAccount] = []
   /// Once the table outgrows the processor's caches, each record waits here while the
   /// next one's bucket loads; see `AccountTable.outgrowsCache`.
   private var pending: (record: StoredRecord, account: UnsafeRawBufferPointer, hash: UInt64)?
@@ -352,42 +352,64 @@ private struct LogScanner {
 
   /// Adds the entry of a checked record that is visible at the point when the record
   /// carries an account number seen before in this scan, and returns whether it did.
-  /// Such a record needs no account lookup.
+  /// Such a record needs no table lookup.
+  /// - Throws: `LedgerError` when the number belongs to another account in this scan, or
+  ///   the record's account cannot be read.
   @inline(__always)
-  mutating func takeNumbered(_ record: StoredRecord) -> Bool {
+  mutating func takeNumbered(_ record: StoredRecord) throws -> Bool {
     let number = Int(record.uncheckedOriginatorNumber)
-    guard number != 0, number < slotOfNumber.count else { return false }
-    let slot = slotOfNumber[number]
-    guard slot >= 0 else { return false }
+    guard number != 0, number < numbered.count else { return false }
+    let known = numbered[number]
+    guard known.slot >= 0 else { return false }
+    // A usage record's fields include its account, so only other records are read twice.
+    let usage = EventCodec.usageFields(in: record.uncheckedContent)
+    let account = try usage?.account ?? LogFold.account(of: record)
+    // The id, checked against the number's first account: a number given to two
+    // accounts, which only damage to the numbering databases lets an append do, would
+    // otherwise fold one account's events into the other's.
+    guard idFingerprint(account) == known.fingerprint else {
+      throw Self.numberConflict(record, account: account)
+    }
     // A record held back goes first, so the entries stay in log order.
     if let waiting = pending {
       pending = nil
-      take(waiting.record, account: waiting.account, hash: waiting.hash)
+      try take(waiting.record, account: waiting.account, hash: waiting.hash)
     }
-    add(record, slot: Int(slot))
+    add(record, slot: Int(known.slot), usage: usage)
     return true
+  }
+
+  private static func numberConflict(_ record: StoredRecord, account: UnsafeRawBufferPointer)
+    -> LedgerError
+  {
+    LedgerError(
+      .storage,
+      "the record at log position \(record.position) carries account number "
+        + "\(record.uncheckedOriginatorNumber), which an earlier record of another account "
+        + "carries too; \"\(String(decoding: account, as: UTF8.self))\" would be folded "
+        + "into that account" + LedgerError.damageAdvice)
   }
 
   /// Adds the entry of a checked record that is visible at the point.
   @inline(__always)
-  mutating func visit(_ record: StoredRecord, account: UnsafeRawBufferPointer) {
+  mutating func visit(_ record: StoredRecord, account: UnsafeRawBufferPointer) throws {
     guard table.outgrowsCache else {
-      take(record, account: account, hash: nil)
+      try take(record, account: account, hash: nil)
       return
     }
     let hash = accountHash(account)
     table.prefetch(hash: hash)
     if let waiting = pending {
-      take(waiting.record, account: waiting.account, hash: waiting.hash)
+      try take(waiting.record, account: waiting.account, hash: waiting.hash)
     }
     pending = (record, account, hash)
   }
 
   /// Adds the entry of the record still held back, if any.
-  mutating func finish() {
+  mutating func finish() throws {
     guard let waiting = pending else { return }
     pending = nil
-    take(waiting.record, account: waiting.account, hash: waiting.hash)
+    try take(waiting.record, account: waiting.account, hash: waiting.hash)
   }
 
   /// Adds the entry of `record`. The account's `hash` is computed here when it is nil
@@ -395,7 +417,7 @@ private struct LogScanner {
   @inline(__always)
   private mutating func take(
     _ record: StoredRecord, account: UnsafeRawBufferPointer, hash: UInt64?
-  ) {
+  ) throws {
     let slot: Int
     if let previous, equalBytes(previous.account, account) {
       slot = previous.slot
@@ -405,23 +427,29 @@ private struct LogScanner {
     previous = (account, slot)
     let number = Int(record.uncheckedOriginatorNumber)
     if number != 0 {
-      if number >= slotOfNumber.count {
-        slotOfNumber.append(
+      if number >= numbered.count {
+        numbered.append(
           contentsOf: repeatElement(
-            -1, count: max(number + 1, 2 * slotOfNumber.count) - slotOfNumber.count))
+            NumberedAccount(slot: -1, fingerprint: 0),
+            count: max(number + 1, 2 * numbered.count) - numbered.count))
       }
-      slotOfNumber[number] = Int32(slot)
+      // A record held back while an earlier one of the same number was taken.
+      guard numbered[number].slot < 0 || numbered[number].slot == Int32(slot) else {
+        throw Self.numberConflict(record, account: account)
+      }
+      numbered[number] = NumberedAccount(slot: Int32(slot), fingerprint: idFingerprint(account))
     }
-    add(record, slot: slot)
+    add(record, slot: slot, usage: EventCodec.usageFields(in: record.uncheckedContent))
   }
 
-  /// Adds the entry of `record`, whose account has table slot `slot`.
+  /// Adds the entry of `record`, whose account has table slot `slot`, with its usage
+  /// fields when it is a usage record in their common form.
   @inline(__always)
-  private mutating func add(_ record: StoredRecord, slot: Int) {
+  private mutating func add(_ record: StoredRecord, slot: Int, usage: UsageFields?) {
     let content = record.uncheckedContent
     var entry = FoldEntry(
       occurredAt: record.occurredAt, position: record.position, slot: Int32(slot))
-    if let usage = EventCodec.usageFields(in: content) {
+    if let usage {
       entry.setUsage(metric: metrics.index(for: usage.metric), millionths: usage.millionths)
     } else {
       // Other events are copied out of the map, so the fold reads no map page and the
@@ -431,6 +459,35 @@ private struct LogScanner {
     }
     arrivals.append(entry)
   }
+}
+
+/// The table slot of an account number and the fingerprint of its account's id.
+private struct NumberedAccount {
+  var slot: Int32
+  var fingerprint: UInt64
+}
+
+/// Returns a fingerprint of an account id inside a stored record, from whole 8-byte words.
+///
+/// Ids of up to 16 bytes differ in their fingerprints whenever they differ. The last word
+/// is read ending at the id's last byte, which is safe because the record's 24-byte
+/// header and the event id's length precede the id in the same record.
+@inline(__always)
+private func idFingerprint(_ id: UnsafeRawBufferPointer) -> UInt64 {
+  let count = id.count
+  guard let base = id.baseAddress, count > 0 else { return 0 }
+  var last = (base + count - 8).loadUnaligned(as: UInt64.self)
+  if count < 8 { last &>>= UInt64(8 * (8 - count)) }
+  var fingerprint = last ^ UInt64(count) &* 0x9E37_79B9_7F4A_7C15
+  var offset = 0
+  // Words before the last one, the first of them at the id's start.
+  while count - offset > 8 {
+    let word = (base + offset).loadUnaligned(as: UInt64.self)
+    fingerprint = (fingerprint ^ word) &* 0xFF51_AFD7_ED55_8CCD
+    fingerprint ^= fingerprint &>> 29
+    offset += 8
+  }
+  return fingerprint
 }
 
 /// The outputs of one folded group of accounts, and the helper thread that built them.

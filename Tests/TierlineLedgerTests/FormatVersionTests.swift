@@ -4,6 +4,8 @@ import TierlineEvents
 import TierlineLedger
 import TierlinePlaybook
 
+import CLMDB
+
 @testable import TierlineStore
 
 @Suite("Ledger format versions")
@@ -150,6 +152,45 @@ struct AccountNumberVerifyTests {
       problems == [
         "account numbers: originator_numbers has 4 entries, but 3 accounts have numbers up to 3"
       ])
+  }
+
+  @Test("full replay stops at a number given twice")
+  func numberGivenTwiceInReplay() throws {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("tierline-numbers-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let ledger = try Ledger.create(directory: directory, playbook: .builtInDefault)
+    var events: [NumberedEvent] = []
+    PortfolioGenerator(accounts: 2, seed: 9).generate { event in
+      events.append(NumberedEvent(line: events.count + 1, incoming: IncomingEvent(event: event)))
+    }
+    let first = events[0].incoming.event.account
+    _ = try ledger.append(events.filter { $0.incoming.event.account == first })
+    // Both entries of number 1 lost, so the next new account gets number 1 again.
+    do {
+      let store = try EventStore(directory: directory)
+      let transaction = try LMDBTransaction(environment: store.environment, readOnly: false)
+      for (database, key) in [
+        (try #require(store.databases.originatorNumbers), Array(first.value.utf8)),
+        (try #require(store.databases.originatorIDs), [0, 0, 0, 1]),
+      ] {
+        var keyValue = key.withUnsafeBytes {
+          MDB_val(mv_size: $0.count, mv_data: UnsafeMutableRawPointer(mutating: $0.baseAddress))
+        }
+        #expect(mdb_del(transaction.handle, database, &keyValue, nil) == 0)
+      }
+      try transaction.commit()
+    }
+    let reopened = try Ledger.open(directory: directory)
+    _ = try reopened.append(events.filter { $0.incoming.event.account != first })
+
+    let point = ReplayPoint(asOf: .maximum, knownAt: .maximum)
+    let rules = try reopened.replayRules(at: point)
+    let error = #expect(throws: LedgerError.self) {
+      try reopened.forEachProjection(at: point, rules: rules, threads: 1) { _ in }
+    }
+    #expect(
+      error?.message.contains("carries account number 1") == true, "\(String(describing: error))")
   }
 
   @Test("a damaged number is named")
