@@ -31,8 +31,8 @@ extension Ledger {
         var report = VerifyReport()
         report.storageFormat = try transaction.storageFormatVersion()
         var countsByAccount: [[UInt8]: UInt64] = [:]
-        // From storage format 3 on, the number the first readable record of each account
-        // carries; every other record of the account must carry the same.
+        // From storage format 3 on, the number that the first readable record of each
+        // account carries. Every other record of the account must carry the same.
         var numbersByAccount: [[UInt8]: UInt32] = [:]
         let numbered = transaction.numbersOriginators
         // A sum of one hash per (occurred time, position), per account, so the index

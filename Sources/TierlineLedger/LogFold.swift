@@ -469,7 +469,7 @@ private struct NumberedAccount {
 
 /// Returns a fingerprint of an account id inside a stored record, from whole 8-byte words.
 ///
-/// Different ids of one length up to 8 bytes never share a fingerprint; longer ones share
+/// Different ids of one length up to 8 bytes never share a fingerprint. Longer ones share
 /// one only through a collision of the 64-bit mix. The last word
 /// is read ending at the id's last byte, which is safe because the record's 24-byte
 /// header and the event id's length precede the id in the same record.

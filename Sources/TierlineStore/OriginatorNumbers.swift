@@ -8,8 +8,8 @@ import CLMDB
 /// | 4 | 4 | CRC-32C of the originator's bytes followed by bytes 0 to 3, u32 little-endian |
 ///
 /// Numbers start at 1 and follow the order in which originators first appear. Every
-/// record of a numbered originator carries its number; a full replay reads it instead of
-/// looking the originator up. `originator_ids` maps each number back to its originator.
+/// record of a numbered originator carries its number, so a full replay reads it instead
+/// of looking the originator up. `originator_ids` maps each number back to its originator.
 enum OriginatorNumberLayout {
   /// The size of a value.
   static let size = 8
@@ -77,7 +77,7 @@ extension LMDBTransaction {
     throws(StoreError) -> UInt32?
   {
     guard let numbers = databases.originatorNumbers else { return nil }
-    // nil: no entry; .some(nil): a damaged entry.
+    // nil means no entry, and .some(nil) a damaged entry.
     let found: UInt32??
     do throws(LMDBError) {
       found = try KeyLayout.withBytes(originator) { key throws(LMDBError) -> UInt32?? in
@@ -98,7 +98,7 @@ extension LMDBTransaction {
   }
 
   /// Returns the number of `originator`, storing the next free number for it when it has
-  /// none yet; 0 once every number up to `largest` is taken.
+  /// none yet. Returns 0 once every number up to `largest` is taken.
   ///
   /// The next number is one more than the larger of the entry count of
   /// `originator_numbers` and the last number in `originator_ids`. A damaged count or a
@@ -175,7 +175,7 @@ extension LMDBTransaction {
     -> [UInt8]?
   {
     guard let ids = databases.originatorIDs else { return nil }
-    // nil: no entry; .some(nil): a damaged entry.
+    // nil means no entry, and .some(nil) a damaged entry.
     let found: [UInt8]??
     do throws(LMDBError) {
       var key = number.bigEndian

@@ -68,7 +68,7 @@ enum RecordLayout {
     return CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[1..<4]), covered)
   }
 
-  /// Returns the originator number of a record whose header is checked; 0 in version 1.
+  /// Returns the originator number of a record whose header is checked, or 0 in version 1.
   @inline(__always)
   static func originatorNumber(of bytes: UnsafeRawBufferPointer) -> UInt32 {
     let word = UInt32(littleEndian: bytes.loadUnaligned(as: UInt32.self))

@@ -117,7 +117,8 @@ struct EventCodecFastPathTests {
         // with another value.
         let decoded = try? EventCodec.decode(record)
         if case .usageRecorded(let usage) = decoded?.payload {
-          #expect(form == [0x80, 0x00] && usage.quantity.millionths == 0, "\(form)")
+          #expect(form == [0x80, 0x00], "\(form)")
+          #expect(usage.quantity.millionths == 0, "\(form)")
         }
       }
     }

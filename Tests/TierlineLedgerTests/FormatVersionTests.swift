@@ -71,7 +71,8 @@ struct FormatVersionTests {
 
 @Suite("Account numbers in verify")
 struct AccountNumberVerifyTests {
-  /// A format 3 ledger with the events of three generated accounts, and its directory.
+  /// Creates a format 3 ledger with the events of three generated accounts, and returns
+  /// its directory and the accounts in order of first appearance.
   private func ledgerWithThreeAccounts() throws -> (directory: String, accounts: [String]) {
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("tierline-numbers-\(UUID().uuidString)").path

@@ -145,7 +145,7 @@ struct OriginatorNumberTests {
     try transaction.commit()
   }
 
-  @Test("a lost entry does not hand out a number again", arguments: ["numbers", "ids"])
+  @Test("lost entry keeps numbers unique", arguments: ["numbers", "ids"])
   func lostEntryNotReused(database: String) throws {
     try withNewStore { store, _ throws in
       _ = try store.append(
