@@ -588,9 +588,7 @@ private struct GroupContext<Fold: AccountEventFold, Output>: @unchecked Sendable
       prefetchCopies(local + 1)
       var account = UnsafeMutableBufferPointer(
         rebasing: scratch[bounds[local]..<bounds[local + 1]])
-      if !FoldEntry.isSorted(account) {
-        account.sort { $0.sorts(before: $1) }
-      }
+      FoldEntry.sortLate(&account)
       let id = table.id(of: slotOfRank[firstRank + local])
       var state = folding.start(AccountID(normalized: String(decoding: id, as: UTF8.self)))
       for entry in account {
@@ -655,15 +653,30 @@ struct FoldEntry {
     (occurredAt, position) < (other.occurredAt, other.position)
   }
 
-  /// Tells whether the entries are in fold order. Entries are placed in log order, so
-  /// only an account with a late event fails this.
-  static func isSorted(_ entries: UnsafeMutableBufferPointer<FoldEntry>) -> Bool {
+  /// Puts one account's entries, which are in log order, into fold order.
+  ///
+  /// A late event is usually a few places from where it belongs, so each entry out of
+  /// order is moved back by insertion. Once the moves pass four per entry, the rest is
+  /// left to a full sort, so an account whose events arrived in no particular order
+  /// costs O(n log n). Positions are unique, so every sort gives the same order.
+  static func sortLate(_ entries: inout UnsafeMutableBufferPointer<FoldEntry>) {
+    var movesLeft = 4 * entries.count
     var index = 1
     while index < entries.count {
-      if entries[index].sorts(before: entries[index - 1]) { return false }
+      let entry = entries[index]
+      var target = index
+      while target > 0, entry.sorts(before: entries[target - 1]) {
+        entries[target] = entries[target - 1]
+        target -= 1
+      }
+      entries[target] = entry
+      movesLeft -= index - target
+      if movesLeft < 0 {
+        entries.sort { $0.sorts(before: $1) }
+        return
+      }
       index += 1
     }
-    return true
   }
 
   @inline(__always)

@@ -67,4 +67,54 @@ struct EntryChunksTests {
       #expect(scratch[bounds[local]..<bounds[local + 1]].allSatisfy { $0.slot == 10 + local })
     }
   }
+
+  /// Sorts entries given as (occurred time, position) pairs with `sortLate` and returns
+  /// the positions in the order it leaves them.
+  private func sortedLate(_ pairs: [(Int64, UInt64)]) -> [UInt64] {
+    let buffer = UnsafeMutableBufferPointer<FoldEntry>.allocate(capacity: pairs.count)
+    defer { buffer.deallocate() }
+    for (index, pair) in pairs.enumerated() {
+      buffer[index] = FoldEntry(occurredAt: pair.0, position: pair.1, slot: 0)
+    }
+    var entries = buffer
+    FoldEntry.sortLate(&entries)
+    return entries.map(\.position)
+  }
+
+  private func expectedOrder(_ pairs: [(Int64, UInt64)]) -> [UInt64] {
+    pairs.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.1)
+  }
+
+  @Test("late entries move back to their time, ties keep position order")
+  func sortLateFewLateEntries() {
+    // Positions 1...8 in log order; position 5 occurred before 2, and 8 ties with 3.
+    let pairs: [(Int64, UInt64)] = [
+      (100, 1), (200, 2), (300, 3), (400, 4), (150, 5), (500, 6), (600, 7), (300, 8),
+    ]
+    #expect(sortedLate(pairs) == [1, 5, 2, 3, 8, 4, 6, 7])
+    #expect(sortedLate([]) == [])
+    #expect(sortedLate([(7, 1)]) == [1])
+    let inOrder = (1...50).map { (Int64($0) * 10, UInt64($0)) }
+    #expect(sortedLate(inOrder) == Array(1...50))
+  }
+
+  @Test("entries in reverse or random order end in fold order")
+  func sortLateManyLateEntries() {
+    // Reverse order needs far more moves than the insertion budget allows, so the full
+    // sort finishes it.
+    let reversed = (1...300).map { (Int64(1000 - $0), UInt64($0)) }
+    #expect(sortedLate(reversed) == expectedOrder(reversed))
+
+    var generator = SplitMix64(state: 11)
+    for count in [2, 3, 17, 64, 500] {
+      for spread in [1, 5, 1000] {
+        // Times in a window of `spread` units around each position: a small window makes
+        // short moves and many ties, a large one many long moves.
+        let pairs = (1...count).map { position in
+          (Int64(position) + Int64(generator.next() % UInt64(spread)), UInt64(position))
+        }
+        #expect(sortedLate(pairs) == expectedOrder(pairs), "count \(count), spread \(spread)")
+      }
+    }
+  }
 }
