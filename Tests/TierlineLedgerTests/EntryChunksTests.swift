@@ -85,9 +85,10 @@ struct EntryChunksTests {
     pairs.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.1)
   }
 
-  @Test("late entries move back to their time, ties keep position order")
+  @Test("late entries move back in time")
   func sortLateFewLateEntries() {
-    // Positions 1...8 in log order; position 5 occurred before 2, and 8 ties with 3.
+    // Positions 1...8 in log order. Position 5 occurred before 2, and 8 ties with 3, so
+    // it follows 3.
     let pairs: [(Int64, UInt64)] = [
       (100, 1), (200, 2), (300, 3), (400, 4), (150, 5), (500, 6), (600, 7), (300, 8),
     ]
@@ -98,7 +99,7 @@ struct EntryChunksTests {
     #expect(sortedLate(inOrder) == Array(1...50))
   }
 
-  @Test("entries in reverse or random order end in fold order")
+  @Test("reversed and random entries sort")
   func sortLateManyLateEntries() {
     // Reverse order needs far more moves than the insertion budget allows, so the full
     // sort finishes it.
