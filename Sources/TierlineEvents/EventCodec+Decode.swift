@@ -6,6 +6,30 @@ extension EventCodec {
   ///   schema version, a truncated record, invalid UTF-8, a non-canonical varint, an
   ///   out-of-range value, or bytes left over after the last field.
   public static func decode(_ bytes: UnsafeRawBufferPointer) throws(EventCodecError) -> Event {
+    let (header, payload) = try decodeParts(bytes)
+    return Event(
+      id: String(decoding: header.id, as: UTF8.self),
+      account: AccountID(normalized: String(decoding: header.account, as: UTF8.self)),
+      occurredAt: header.occurredAt, payload: payload)
+  }
+
+  /// Decodes one record as `decode(_:)` does, with the same checks and errors, but
+  /// returns only when the event occurred and its content.
+  ///
+  /// A fold of one account's events needs neither the id nor the account. Making the two
+  /// into strings took about two fifths of the instructions of `decode(_:)` in a full
+  /// replay, measured with callgrind.
+  public static func decodeBody(_ bytes: UnsafeRawBufferPointer) throws(EventCodecError)
+    -> (occurredAt: Timestamp, payload: Payload)
+  {
+    let (header, payload) = try decodeParts(bytes)
+    return (header.occurredAt, payload)
+  }
+
+  /// Reads and checks every field of a record.
+  private static func decodeParts(_ bytes: UnsafeRawBufferPointer) throws(EventCodecError)
+    -> (header: RecordHeader, payload: Payload)
+  {
     var reader = RecordReader(bytes: bytes)
 
     let version = try reader.byte()
@@ -35,10 +59,10 @@ extension EventCodec {
     guard occurredAt >= Timestamp.minimum, occurredAt <= Timestamp.maximum else {
       throw EventCodecError(offset: 3, reason: "occurred_at is outside years 1 to 9999")
     }
-    let id = try reader.string(maximumBytes: Event.maximumIDLength)
+    let id = try reader.stringBytes(maximumBytes: Event.maximumIDLength)
     let accountOffset = reader.index
-    let accountText = try reader.string(maximumBytes: AccountID.maximumUTF8Length)
-    guard !id.isEmpty, !accountText.isEmpty else {
+    let account = try reader.stringBytes(maximumBytes: AccountID.maximumUTF8Length)
+    guard !id.isEmpty, !account.isEmpty else {
       throw EventCodecError(offset: accountOffset, reason: "empty id or account")
     }
 
@@ -47,9 +71,15 @@ extension EventCodec {
       throw EventCodecError(
         offset: reader.index, reason: "\(bytes.count - reader.index) bytes after the record")
     }
-    return Event(
-      id: id, account: AccountID(normalized: accountText), occurredAt: occurredAt,
-      payload: payload)
+    return (RecordHeader(occurredAt: occurredAt, id: id, account: account), payload)
+  }
+
+  /// The fields every record starts with. The id and account are slices of the record,
+  /// checked to be non-empty UTF-8.
+  private struct RecordHeader {
+    var occurredAt: Timestamp
+    var id: UnsafeRawBufferPointer
+    var account: UnsafeRawBufferPointer
   }
 
   /// Decodes one record from a byte array; see `decode(_:)`.
@@ -202,6 +232,14 @@ struct RecordReader {
 
   /// Reads a length-prefixed UTF-8 string of at most `maximumBytes` bytes.
   mutating func string(maximumBytes: Int = Int(UInt32.max)) throws(EventCodecError) -> String {
+    String(decoding: try stringBytes(maximumBytes: maximumBytes), as: UTF8.self)
+  }
+
+  /// Reads a length-prefixed string of at most `maximumBytes` bytes, checks that it is
+  /// UTF-8 and returns its bytes, a slice of the record.
+  mutating func stringBytes(maximumBytes: Int) throws(EventCodecError)
+    -> UnsafeRawBufferPointer
+  {
     let offset = index
     let length = try varint()
     guard length <= UInt64(maximumBytes) else {
@@ -213,7 +251,7 @@ struct RecordReader {
       throw EventCodecError(offset: index + invalid, reason: "invalid UTF-8 in a string")
     }
     index += Int(length)
-    return String(decoding: text, as: UTF8.self)
+    return text
   }
 
   mutating func optionalString() throws(EventCodecError) -> String? {

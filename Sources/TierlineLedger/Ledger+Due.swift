@@ -96,16 +96,15 @@ struct LocalDateFold: AccountEventFold, Sendable {
     cut = Self.cut(after: lastDate, in: cutZone)
   }
 
-  mutating func apply(_ event: Event, position: UInt64) {
-    guard case .accountLanded(let landed) = event.payload else {
-      guard event.occurredAt.microseconds < cut else { return }
-      state.apply(event, position: position)
+  mutating func apply(_ payload: Payload, occurredAt: Int64, position: UInt64) {
+    guard case .accountLanded(let landed) = payload else {
+      guard occurredAt < cut else { return }
+      state.apply(payload, occurredAt: occurredAt, position: position)
       return
     }
     let zone = state.status == .active ? state.timeZoneIdentifier : landed.timeZone
-    guard event.occurredAt.microseconds < Self.cut(after: lastDate, in: zone)
-    else { return }
-    state.apply(event, position: position)
+    guard occurredAt < Self.cut(after: lastDate, in: zone) else { return }
+    state.apply(payload, occurredAt: occurredAt, position: position)
     if state.timeZoneIdentifier != cutZone {
       cutZone = state.timeZoneIdentifier
       cut = Self.cut(after: lastDate, in: cutZone)

@@ -692,7 +692,8 @@ struct FoldEntry {
     let start = Int(value)
     let content = UnsafeRawBufferPointer(rebasing: copies[start..<(start + Int(-1 - tag))])
     do {
-      state.apply(try EventCodec.decode(content), position: position)
+      let body = try EventCodec.decodeBody(content)
+      state.apply(body.payload, occurredAt: body.occurredAt.microseconds, position: position)
     } catch {
       throw LogFold.undecodable(position, error)
     }

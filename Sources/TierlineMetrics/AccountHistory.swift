@@ -87,9 +87,9 @@ public final class AccountHistory: Sendable {
       state = AccountState(account: account, playbook: playbook)
     }
 
-    public mutating func apply(_ event: Event, position: UInt64) {
-      state.apply(event, position: position)
-      noteStanding(at: event.occurredAt.microseconds)
+    public mutating func apply(_ payload: Payload, occurredAt: Int64, position: UInt64) {
+      state.apply(payload, occurredAt: occurredAt, position: position)
+      noteStanding(at: occurredAt)
     }
 
     /// Applies a usage event, which changes neither tier nor ACV.

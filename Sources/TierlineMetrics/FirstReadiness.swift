@@ -42,10 +42,10 @@ public enum FirstReadiness {
       state = AccountState(account: account, playbook: playbook)
     }
 
-    public mutating func apply(_ event: Event, position: UInt64) {
+    public mutating func apply(_ payload: Payload, occurredAt: Int64, position: UInt64) {
       guard found == nil else { return }
-      advance(to: event.occurredAt.microseconds)
-      state.apply(event, position: position)
+      advance(to: occurredAt)
+      state.apply(payload, occurredAt: occurredAt, position: position)
     }
 
     public mutating func applyUsage(

@@ -155,11 +155,11 @@ extension RulesDiff {
       firstAfter = FirstReadiness.Fold(account: account, playbook: candidate.playbook)
     }
 
-    mutating func apply(_ event: Event, position: UInt64) {
-      before.apply(event, position: position)
-      after.apply(event, position: position)
-      firstBefore.apply(event, position: position)
-      firstAfter.apply(event, position: position)
+    mutating func apply(_ payload: Payload, occurredAt: Int64, position: UInt64) {
+      before.apply(payload, occurredAt: occurredAt, position: position)
+      after.apply(payload, occurredAt: occurredAt, position: position)
+      firstBefore.apply(payload, occurredAt: occurredAt, position: position)
+      firstAfter.apply(payload, occurredAt: occurredAt, position: position)
     }
 
     mutating func applyUsage(

@@ -5,14 +5,22 @@ import TierlinePlaybook
 /// then log position, cut at the replay's valid and transaction time.
 ///
 /// A full replay reads most usage records without building an `Event` and hands them to
-/// `applyUsage`. Every other record goes to `apply`, including a usage record that the
-/// replay could not read that way.
+/// `applyUsage`. Every other record goes to `apply(_:occurredAt:position:)`, including a
+/// usage record that the replay could not read that way. Neither gets the event's id or
+/// account: a fold belongs to one account, and no fold reads the id.
 public protocol AccountEventFold: SendableMetatype {
-  /// Applies one event of any type.
-  mutating func apply(_ event: Event, position: UInt64)
+  /// Applies one event of any type, given by its content and its occurred time in µs.
+  mutating func apply(_ payload: Payload, occurredAt: Int64, position: UInt64)
   /// Applies one `usage.recorded` event given by its fields, as `apply` would apply the
   /// whole event.
   mutating func applyUsage(metric: String, millionths: Int64, occurredAt: Int64, position: UInt64)
+}
+
+extension AccountEventFold {
+  /// Applies one event of any type.
+  public mutating func apply(_ event: Event, position: UInt64) {
+    apply(event.payload, occurredAt: event.occurredAt.microseconds, position: position)
+  }
 }
 
 extension AccountState: AccountEventFold {}

@@ -2,23 +2,22 @@ import TierlineEvents
 import TierlinePlaybook
 
 extension AccountState {
-  /// Applies one event.
+  /// Applies one event, given by its content and its occurred time in µs.
   ///
   /// Events must come in (occurred_at, position) order, already filtered by the caller to
   /// the view's valid and transaction time. `usage.recorded` takes a path with no
   /// Foundation calls and no allocations unless its instant falls outside the cached local
   /// day, which happens at a new local day or a zone offset change.
-  public mutating func apply(_ event: Event, position: UInt64) {
-    if case .usageRecorded(let usage) = event.payload {
+  public mutating func apply(_ payload: Payload, occurredAt at: Int64, position: UInt64) {
+    if case .usageRecorded(let usage) = payload {
       return applyUsage(
-        metric: usage.metric, millionths: usage.quantity.millionths,
-        occurredAt: event.occurredAt.microseconds, position: position)
+        metric: usage.metric, millionths: usage.quantity.millionths, occurredAt: at,
+        position: position)
     }
-    let at = event.occurredAt.microseconds
     lastOccurredAt = at
     lastPosition = position
 
-    switch event.payload {
+    switch payload {
     case .accountLanded(let landed):
       land(landed, at: at)
     case .tierChanged(let change):
