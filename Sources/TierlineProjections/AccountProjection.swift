@@ -1,8 +1,11 @@
+import TierlineEvents
+
 /// The rules' conclusions about one account at one point in valid and transaction time.
 ///
 /// Instants are RFC 3339 UTC text and money is decimal text, exactly as in the JSON that
-/// `ProjectionJSON.encode` writes; absent values are nil.
-public struct AccountProjection: Hashable, Sendable, Codable {
+/// `ProjectionJSON.encode` writes, and absent values are nil. Triggers keep when they
+/// fired, and conditions their parts, as values that are formatted when read.
+public struct AccountProjection: Hashable, Sendable {
   /// The account identifier.
   public var account: String
   /// The valid time of the view.
@@ -55,67 +58,114 @@ public struct AccountProjection: Hashable, Sendable, Codable {
   /// Events ignored after landing: anything while churned except a return, a second landing
   /// while active, and a check-in of another kind.
   public var eventsIgnored: Int
-
-  enum CodingKeys: String, CodingKey {
-    case account, status, tier, acv, currency, triggers, ready, readiness, owner, price
-    case checkin, expansions, offers, reactivations
-    case asOf = "as_of"
-    case knownAt = "known_at"
-    case rulesVersion = "rules_version"
-    case landedAt = "landed_at"
-    case timeZone = "timezone"
-    case firstValueAt = "first_value_at"
-    case ttfvDays = "ttfv_days"
-    case nextTier = "next_tier"
-    case valueProposition = "value_proposition"
-    case eventsBeforeLanding = "events_before_landing"
-    case eventsIgnored = "events_ignored"
-  }
 }
 
 /// One trigger type and whether it fired since the last tier change.
-public struct TriggerReport: Hashable, Sendable, Codable {
+public struct TriggerReport: Hashable, Sendable {
   /// `usage`, `milestone`, `time` or `organizational`.
   public var type: String
   /// Whether the trigger counts as fired at the view's valid time.
   public var fired: Bool
   /// When it fired.
-  public var firedAt: String?
+  public var firedInstant: Timestamp?
   /// The conditions behind `fired`.
   public var conditions: [Condition]
 
-  enum CodingKeys: String, CodingKey {
-    case type, fired, conditions
-    case firedAt = "fired_at"
-  }
+  /// When it fired, in RFC 3339.
+  public var firedAt: String? { firedInstant?.rfc3339 }
 }
 
 /// One condition of a decision: the actual value against the required value.
-public struct Condition: Hashable, Sendable, Codable {
-  /// The quantity compared, such as `api_calls in 2024-03`.
-  public var name: String
-  /// The observed value.
-  public var actual: String
-  /// The value the rules require.
-  public var required: String
+///
+/// Each part keeps the value it describes, such as an instant or a quantity, and is
+/// formatted only when its text is read, because a full replay builds every account's
+/// conditions and most of them are never printed.
+public struct Condition: Hashable, Sendable {
+  /// The quantity compared, such as `api_calls in 2024-03`, before formatting.
+  public var nameText: ConditionText
+  /// The observed value, before formatting.
+  public var actualText: ConditionText
+  /// The value the rules require, before formatting.
+  public var requiredText: ConditionText
   /// Whether the actual value satisfies the requirement.
   public var met: Bool
+
+  /// Creates a condition from parts kept as values.
+  public init(
+    name: ConditionText, actual: ConditionText, required: ConditionText, met: Bool
+  ) {
+    nameText = name
+    actualText = actual
+    requiredText = required
+    self.met = met
+  }
+
+  /// Creates a condition from finished texts.
+  public init(name: String, actual: String, required: String, met: Bool) {
+    self.init(name: .text(name), actual: .text(actual), required: .text(required), met: met)
+  }
+
+  /// The quantity compared, such as `api_calls in 2024-03`.
+  public var name: String { nameText.formatted }
+  /// The observed value.
+  public var actual: String { actualText.formatted }
+  /// The value the rules require.
+  public var required: String { requiredText.formatted }
+}
+
+/// A part of a condition, kept as the value it describes until its text is read.
+///
+/// Two parts are equal when their texts are, in whichever case they are kept.
+public enum ConditionText: Hashable, Sendable, ExpressibleByStringLiteral {
+  /// Finished text.
+  case text(String)
+  /// An amount in millionths of a unit, written as the shortest exact decimal.
+  case quantity(Int64)
+  /// A count, written in decimal.
+  case count(Int)
+  /// An instant in µs since the epoch, written in RFC 3339 UTC between two texts.
+  case instant(Int64, before: String, after: String)
+  /// A metric's usage in one calendar month: `api_calls in 2024-03`.
+  case usage(metric: String, month: UsageMonth)
+
+  /// Creates finished text.
+  public init(stringLiteral text: String) {
+    self = .text(text)
+  }
+
+  /// The text that people and the JSON output read.
+  public var formatted: String {
+    switch self {
+    case .text(let text):
+      return text
+    case .quantity(let millionths):
+      return Quantity(millionths: millionths).description
+    case .count(let count):
+      return String(count)
+    case .instant(let microseconds, let before, let after):
+      return before + Timestamp(microseconds: microseconds).rfc3339 + after
+    case .usage(let metric, let month):
+      return metric + " in " + month.description
+    }
+  }
+
+  public static func == (lhs: ConditionText, rhs: ConditionText) -> Bool {
+    lhs.formatted == rhs.formatted
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(formatted)
+  }
 }
 
 /// The onboarding check-in of the latest landing.
-public struct CheckinReport: Hashable, Sendable, Codable {
+public struct CheckinReport: Hashable, Sendable {
   /// The local due date, `YYYY-MM-DD` in the account's zone.
   public var dueOn: String
   /// `upcoming`, `due`, `overdue` or `done`.
   public var status: String
   /// When the check-in was completed.
   public var completedAt: String?
-
-  enum CodingKeys: String, CodingKey {
-    case status
-    case dueOn = "due_on"
-    case completedAt = "completed_at"
-  }
 }
 
 /// A move to a higher tier and what it is attributed to.
@@ -152,7 +202,7 @@ public struct OfferReference: Hashable, Sendable, Codable {
 }
 
 /// One expansion offer and whether it is still open at the view's valid time.
-public struct OfferReport: Hashable, Sendable, Codable {
+public struct OfferReport: Hashable, Sendable {
   /// When the offer was made.
   public var at: String
   /// The tier offered.

@@ -95,8 +95,9 @@ extension AccountState {
 
     conditions.append(
       Condition(
-        name: "wait elapsed", actual: waitEnd.map { "ends " + rfc3339($0) } ?? "no trigger",
-        required: point.waitRequirement, met: waitEnd.map { $0 <= now } ?? false))
+        name: "wait elapsed",
+        actual: waitEnd.map { .instant($0, before: "ends ", after: "") } ?? "no trigger",
+        required: .text(point.waitRequirement), met: waitEnd.map { $0 <= now } ?? false))
 
     conditions.append(
       Condition(
@@ -109,7 +110,8 @@ extension AccountState {
     conditions.append(
       Condition(
         name: "no open offer",
-        actual: open.map { "offer for \($0.to) made " + rfc3339($0.at) } ?? "none",
+        actual: open.map { .instant($0.at, before: "offer for \($0.to) made ", after: "") }
+          ?? "none",
         required: "none", met: open == nil))
     return conditions
   }

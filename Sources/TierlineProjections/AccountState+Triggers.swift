@@ -49,7 +49,7 @@ extension AccountState {
   private func evaluateTriggers(at now: Int64, texts: ProjectionPoint?) -> TriggerEvaluation {
     let reports = texts != nil
     var evaluation = TriggerEvaluation()
-    let usage = usageReport(at: now, into: &evaluation, texts: texts)
+    let usage = usageReport(at: now, into: &evaluation, reports: reports)
     let milestone = milestoneReport(into: &evaluation, reports: reports)
     let time = timeReport(at: now, into: &evaluation, texts: texts)
     let organizational = organizationalReport(into: &evaluation, reports: reports)
@@ -66,10 +66,10 @@ extension AccountState {
   }
 
   private func usageReport(
-    at now: Int64, into evaluation: inout TriggerEvaluation, texts: ProjectionPoint?
+    at now: Int64, into evaluation: inout TriggerEvaluation, reports: Bool
   ) -> TriggerReport? {
     evaluation.usageAt = usageFiredAt
-    guard let texts else { return nil }
+    guard reports else { return nil }
     let currentMonth = UsageMonth(containing: localDate(now))
     var conditions: [Condition] = []
     conditions.reserveCapacity(usage.count)
@@ -77,19 +77,20 @@ extension AccountState {
       if let crossedMonth = tracker.crossedMonth {
         conditions.append(
           Condition(
-            name: texts.usageName(tracker.metric, in: crossedMonth),
-            actual: quantityText(tracker.crossedValue), required: quantityText(tracker.required),
+            name: .usage(metric: tracker.metric, month: crossedMonth),
+            actual: .quantity(tracker.crossedValue), required: .quantity(tracker.required),
             met: true))
       } else {
         let value = usageMonth == currentMonth ? tracker.value : 0
         conditions.append(
           Condition(
-            name: texts.usageName(tracker.metric, in: currentMonth), actual: quantityText(value),
-            required: quantityText(tracker.required), met: false))
+            name: .usage(metric: tracker.metric, month: currentMonth), actual: .quantity(value),
+            required: .quantity(tracker.required), met: false))
       }
     }
     return TriggerReport(
-      type: "usage", fired: usageFiredAt != nil, firedAt: usageFiredAt.map(rfc3339),
+      type: "usage", fired: usageFiredAt != nil,
+      firedInstant: usageFiredAt.map { Timestamp(microseconds: $0) },
       conditions: conditions)
   }
 
@@ -101,7 +102,8 @@ extension AccountState {
       let condition = Condition(
         name: "transition", actual: "none out of \(tier)",
         required: "a transition out of the current tier", met: false)
-      return TriggerReport(type: "milestone", fired: false, firedAt: nil, conditions: [condition])
+      return TriggerReport(
+        type: "milestone", fired: false, firedInstant: nil, conditions: [condition])
     }
     var conditions: [Condition] = []
     if reports { conditions.reserveCapacity(transition.milestones.count) }
@@ -111,7 +113,8 @@ extension AccountState {
       if reports {
         conditions.append(
           Condition(
-            name: name, actual: reachedAt.map { "reached " + rfc3339($0) } ?? "not reached",
+            name: .text(name),
+            actual: reachedAt.map { .instant($0, before: "reached ", after: "") } ?? "not reached",
             required: "reached", met: reachedAt != nil))
       }
       if let reached = reachedAt, let current = latest {
@@ -127,7 +130,8 @@ extension AccountState {
     }
     guard reports else { return nil }
     return TriggerReport(
-      type: "milestone", fired: latest != nil, firedAt: latest.map(rfc3339),
+      type: "milestone", fired: latest != nil,
+      firedInstant: latest.map { Timestamp(microseconds: $0) },
       conditions: conditions)
   }
 
@@ -143,8 +147,8 @@ extension AccountState {
     var latest: Int64?
     // Offsets count from the landing, but only those since the current tier began fire,
     // so the window names that start, which is not always the landing.
-    let window =
-      texts.map { "from the current tier's start, " + rfc3339(tierSince) + $0.windowEnd } ?? ""
+    let window = ConditionText.instant(
+      tierSince, before: "from the current tier's start, ", after: texts?.windowEnd ?? "")
     for offset in playbook.triggers.timeOffsetsDays {
       let instant = startOfDay(landedDay + offset)
       let met = instant >= tierSince && instant <= now
@@ -155,9 +159,8 @@ extension AccountState {
       if let texts {
         conditions.append(
           Condition(
-            name: texts.offsetName(offset), actual: rfc3339(instant),
-            required: window,
-            met: met))
+            name: .text(texts.offsetName(offset)), actual: .instant(instant, before: "", after: ""),
+            required: window, met: met))
       }
     }
     let fired = earliest != nil && evaluation.usageAt == nil && evaluation.milestoneAt == nil
@@ -170,13 +173,15 @@ extension AccountState {
     conditions.append(
       fallbackCondition("no milestone trigger fired", firedAt: evaluation.milestoneAt))
     return TriggerReport(
-      type: "time", fired: fired, firedAt: fired ? earliest.map(rfc3339) : nil,
+      type: "time", fired: fired,
+      firedInstant: fired ? earliest.map { Timestamp(microseconds: $0) } : nil,
       conditions: conditions)
   }
 
   private func fallbackCondition(_ name: String, firedAt: Int64?) -> Condition {
     Condition(
-      name: name, actual: firedAt.map { "fired " + rfc3339($0) } ?? "none",
+      name: .text(name),
+      actual: firedAt.map { .instant($0, before: "fired ", after: "") } ?? "none",
       required: "none", met: firedAt == nil)
   }
 
@@ -194,19 +199,19 @@ extension AccountState {
     var conditions: [Condition] = []
     conditions.reserveCapacity(3)
 
-    let headcountActual =
+    let headcountActual: ConditionText =
       (organization.headcountAtFiring ?? organization.latestHeadcount)
-      .map { String($0) } ?? "not reported"
-    var headcountRequired = "a first headcount since the last tier change"
+      .map { .count(Int($0)) } ?? "not reported"
+    var headcountRequired: ConditionText = "a first headcount since the last tier change"
     if let baseline = organization.baselineHeadcount {
       // The target in millionths, in 128 bits: a baseline near the largest headcount
       // times the growth factor does not fit in 64.
       let target = Int128(baseline) * Int128(Ratio.scale + settings.headcountGrowth.millionths)
       // Where the target does not exceed the baseline, any count above the baseline grows.
       if target > Int128(baseline) * Int128(Ratio.scale) {
-        headcountRequired = millionthsText(target)
+        headcountRequired = .text(millionthsText(target))
       } else {
-        headcountRequired = "above \(baseline)"
+        headcountRequired = .text("above \(baseline)")
       }
     }
     conditions.append(
@@ -215,16 +220,17 @@ extension AccountState {
         met: organization.headcountFiredAt != nil))
     conditions.append(
       Condition(
-        name: "departments added", actual: String(organization.departmentsAdded),
+        name: "departments added", actual: .count(organization.departmentsAdded),
         required: settings.departmentAdded ? "1" : "disabled",
         met: organization.departmentFiredAt != nil))
     conditions.append(
       Condition(
-        name: "use cases added", actual: String(organization.useCasesAdded),
+        name: "use cases added", actual: .count(organization.useCasesAdded),
         required: settings.useCaseAdded ? "1" : "disabled",
         met: organization.useCaseFiredAt != nil))
     return TriggerReport(
-      type: "organizational", fired: firedAt != nil, firedAt: firedAt.map(rfc3339),
+      type: "organizational", fired: firedAt != nil,
+      firedInstant: firedAt.map { Timestamp(microseconds: $0) },
       conditions: conditions)
   }
 }
