@@ -142,4 +142,49 @@ struct EventCodecTests {
     }
     #expect(decoded > 0)
   }
+
+  /// Decodes `bytes` with `decodeBody`, returning the error instead of throwing it.
+  private func bodyResult(_ bytes: [UInt8]) -> Result<
+    (occurredAt: Timestamp, payload: Payload), EventCodecError
+  > {
+    bytes.withUnsafeBytes { buffer in
+      do throws(EventCodecError) {
+        return .success(try EventCodec.decodeBody(buffer))
+      } catch {
+        return .failure(error)
+      }
+    }
+  }
+
+  @Test("body decoding matches full decoding")
+  func bodyMatchesDecode() throws {
+    for event in try fixtureEvents() {
+      let body = try bodyResult(EventCodec.encode(event)).get()
+      #expect(body.occurredAt == event.occurredAt, "\(event.id)")
+      #expect(body.payload == event.payload, "\(event.id)")
+    }
+
+    // Damaged records, including damaged ids and accounts: the body decoder rejects
+    // exactly those the full decoder rejects, with the same error.
+    var generator = SplitMix64(seed: 7)
+    let seeds = try fixtureEvents().map { EventCodec.encode($0) }
+    var rejected = 0
+    for _ in 0..<20_000 {
+      var bytes = seeds[Int(generator.next() % UInt64(seeds.count))]
+      let position = Int(generator.next() % UInt64(bytes.count))
+      bytes[position] = UInt8(truncatingIfNeeded: generator.next())
+      switch (bodyResult(bytes), Result { () throws(EventCodecError) in try decode(bytes) }) {
+      case (.success(let body), .success(let event)):
+        #expect(body.occurredAt == event.occurredAt)
+        #expect(body.payload == event.payload)
+      case (.failure(let bodyError), .failure(let error)):
+        #expect(bodyError.offset == error.offset)
+        #expect(bodyError.reason == error.reason)
+        rejected += 1
+      default:
+        Issue.record("decodeBody and decode disagree on \(bytes)")
+      }
+    }
+    #expect(rejected > 0)
+  }
 }
