@@ -31,12 +31,22 @@ extension EventCodec {
       occurredAt <= Timestamp.maximum.microseconds
     else { return nil }
 
-    var index = 11
-    guard let id = shortASCII(bytes, &index), id.count > 0,
-      let account = shortASCII(bytes, &index), account.count > 0,
-      let metric = shortASCII(bytes, &index),
-      let raw = canonicalVarint(bytes, &index)
-    else { return nil }
+    // The id, the account and the metric follow each other, each after a one-byte
+    // length. Every byte from the first length to the metric's end is checked for ASCII
+    // at once, and a clear top bit makes each length a one-byte varint under 128 too.
+    let idLength = Int(bytes[11])
+    let accountAt = 12 + idLength
+    guard idLength > 0, accountAt < bytes.count else { return nil }
+    let accountLength = Int(bytes[accountAt])
+    let metricAt = accountAt + 1 + accountLength
+    guard accountLength > 0, metricAt < bytes.count else { return nil }
+    let metricEnd = metricAt + 1 + Int(bytes[metricAt])
+    guard metricEnd <= bytes.count, isASCII(bytes, from: 11, to: metricEnd) else { return nil }
+    var index = metricEnd
+    guard let raw = canonicalVarint(bytes, &index) else { return nil }
+    let account = UnsafeRawBufferPointer(
+      rebasing: bytes[(accountAt + 1)..<(accountAt + 1 + accountLength)])
+    let metric = UnsafeRawBufferPointer(rebasing: bytes[(metricAt + 1)..<metricEnd])
     // Zig-zag decoding; an odd raw value is a negative quantity, which decode rejects.
     guard raw & 1 == 0 else { return nil }
     if schemaVersion == usageWithUnitSchemaVersion {
@@ -46,6 +56,29 @@ extension EventCodec {
     return UsageFields(
       occurredAt: occurredAt, account: account, metric: metric,
       millionths: Int64(bitPattern: raw >> 1))
+  }
+
+  /// Tells whether every byte in `start..<end` has a clear top bit. The range lies at
+  /// least 8 bytes into `bytes` and holds at least one byte.
+  @inline(__always)
+  private static func isASCII(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int)
+    -> Bool
+  {
+    let count = end - start
+    // The word ending at `end`, which for a short range also takes bytes before `start`:
+    // those are the low bytes of the little-endian word, and the shift drops them.
+    var highBits = UInt64(
+      littleEndian: bytes.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self))
+    if count < 8 {
+      highBits &>>= UInt64(8 * (8 - count))
+    } else {
+      var offset = start
+      while end - offset > 8 {
+        highBits |= bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        offset += 8
+      }
+    }
+    return highBits & 0x8080_8080_8080_8080 == 0
   }
 
   /// Reads a string whose one-byte length prefix is under 128 and whose bytes are all
