@@ -59,14 +59,14 @@ extension EventCodec {
   }
 
   /// Tells whether every byte in `start..<end` has a clear top bit. The range lies at
-  /// least 8 bytes into `bytes` and holds at least one byte.
+  /// least 8 bytes into `bytes` and is not empty.
   @inline(__always)
   private static func isASCII(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int)
     -> Bool
   {
     let count = end - start
-    // The word ending at `end`, which for a short range also takes bytes before `start`:
-    // those are the low bytes of the little-endian word, and the shift drops them.
+    // The word ending at `end` takes bytes before `start` when the range is short. They
+    // are the low bytes of the little-endian word, so the shift drops them.
     var highBits = UInt64(
       littleEndian: bytes.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self))
     if count < 8 {
