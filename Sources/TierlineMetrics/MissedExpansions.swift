@@ -88,13 +88,11 @@ extension MissedExpansions {
         let tier = projection.tier
       else { return }
       let firings = projection.triggers.compactMap { report -> (String, Timestamp)? in
-        guard report.fired, let at = report.firedAt.flatMap(Timestamp.init(rfc3339:)) else {
-          return nil
-        }
+        guard report.fired, let at = report.firedInstant else { return nil }
         return (report.type, at)
       }
       guard let earliest = firings.min(by: { $0.1 < $1.1 }) else {
-        if let landed = projection.landedAt.flatMap(Timestamp.init(rfc3339:)) {
+        if let landed = projection.landedInstant {
           silent.append(Silent(account: projection.account, tier: tier, landedAt: landed))
         }
         return

@@ -60,11 +60,9 @@ extension PortfolioMetrics {
       let months = history.monthsObserved(at: options.asOf)
 
       let fired = projection.triggers.filter(\.fired)
-      let firstFiring = fired.compactMap { $0.firedAt.flatMap(Timestamp.init(rfc3339:)) }.min()
+      let firstFiring = fired.compactMap(\.firedInstant).min()
       let followed = firstFiring.map { first in
-        projection.offers.contains { offer in
-          Timestamp(rfc3339: offer.at).map { $0 >= first } ?? false
-        }
+        projection.offers.contains { $0.instant >= first }
       }
       found.append(
         (

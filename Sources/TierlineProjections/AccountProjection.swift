@@ -23,12 +23,12 @@ public struct AccountProjection: Hashable, Sendable {
   /// The ISO 4217 code of `acv`.
   public var currency: String?
   /// The latest landing.
-  public var landedAt: String?
+  public var landedInstant: Timestamp?
   /// The IANA time zone of the latest landing, in which due dates, calendar months and
   /// TTFV days are counted; nil before landing.
   public var timeZone: String? = nil
   /// The first time the first-value milestone was reached since the latest landing.
-  public var firstValueAt: String?
+  public var firstValueInstant: Timestamp?
   /// Calendar days in the account's zone from landing to first value.
   public var ttfvDays: Int?
   /// The four triggers in the order usage, milestone, time, organizational.
@@ -52,12 +52,19 @@ public struct AccountProjection: Hashable, Sendable {
   /// Every expansion offer, oldest first.
   public var offers: [OfferReport]
   /// Every return after churn, oldest first.
-  public var reactivations: [String]
+  public var reactivationInstants: [Timestamp]
   /// Events that occurred before the first landing and were ignored.
   public var eventsBeforeLanding: Int
   /// Events ignored after landing: anything while churned except a return, a second landing
   /// while active, and a check-in of another kind.
   public var eventsIgnored: Int
+
+  /// The latest landing, in RFC 3339.
+  public var landedAt: String? { landedInstant?.rfc3339 }
+  /// The first value since the latest landing, in RFC 3339.
+  public var firstValueAt: String? { firstValueInstant?.rfc3339 }
+  /// Every return after churn, oldest first, in RFC 3339.
+  public var reactivations: [String] { reactivationInstants.map(\.rfc3339) }
 }
 
 /// One trigger type and whether it fired since the last tier change.
@@ -165,7 +172,10 @@ public struct CheckinReport: Hashable, Sendable {
   /// `upcoming`, `due`, `overdue` or `done`.
   public var status: String
   /// When the check-in was completed.
-  public var completedAt: String?
+  public var completedInstant: Timestamp?
+
+  /// When the check-in was completed, in RFC 3339.
+  public var completedAt: String? { completedInstant?.rfc3339 }
 }
 
 /// A move to a higher tier and what it is attributed to.
@@ -204,7 +214,7 @@ public struct OfferReference: Hashable, Sendable, Codable {
 /// One expansion offer and whether it is still open at the view's valid time.
 public struct OfferReport: Hashable, Sendable {
   /// When the offer was made.
-  public var at: String
+  public var instant: Timestamp
   /// The tier offered.
   public var to: String
   /// The owner who made the offer.
@@ -214,4 +224,7 @@ public struct OfferReport: Hashable, Sendable {
   /// Whether the offer is open: made less than `offer_valid_days` before, with no tier
   /// change since.
   public var open: Bool
+
+  /// When the offer was made, in RFC 3339.
+  public var at: String { instant.rfc3339 }
 }

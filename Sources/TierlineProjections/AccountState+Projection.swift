@@ -21,23 +21,24 @@ extension AccountState {
     var projection = AccountProjection(
       account: account, asOf: point.asOfText, knownAt: point.knownAtText,
       rulesVersion: rulesVersion, status: status.rawValue, tier: nil, acv: nil, currency: nil,
-      landedAt: nil, firstValueAt: nil, ttfvDays: nil, triggers: [], ready: false,
+      landedInstant: nil, firstValueInstant: nil, ttfvDays: nil, triggers: [], ready: false,
       readiness: [], nextTier: nil, owner: nil, price: nil, valueProposition: nil,
-      checkin: nil, expansions: expansions, offers: [], reactivations: reactivations.map(rfc3339),
+      checkin: nil, expansions: expansions, offers: [],
+      reactivationInstants: reactivations.map { Timestamp(microseconds: $0) },
       eventsBeforeLanding: eventsBeforeLanding, eventsIgnored: eventsIgnored)
     projection.offers = offers.map { offer in
       OfferReport(
-        at: rfc3339(offer.at), to: offer.to, by: offer.by, trigger: offer.trigger,
-        open: isOpen(offer, at: now))
+        instant: Timestamp(microseconds: offer.at), to: offer.to, by: offer.by,
+        trigger: offer.trigger, open: isOpen(offer, at: now))
     }
 
     guard status != .notLanded else {
       projection.readiness = [statusCondition()]
       return projection
     }
-    projection.landedAt = rfc3339(landedAt)
+    projection.landedInstant = Timestamp(microseconds: landedAt)
     projection.timeZone = calendar.identifier
-    projection.firstValueAt = firstValueAt.map(rfc3339)
+    projection.firstValueInstant = firstValueAt.map { Timestamp(microseconds: $0) }
     projection.ttfvDays = firstValueDay.map { $0 - landedDay }
     projection.checkin = checkinReport(at: now)
 
@@ -128,7 +129,8 @@ extension AccountState {
     let dueDay = landedDay + playbook.checkin.daysAfterLanding
     let dueOn = CivilDate(daysSinceEpoch: dueDay).description
     if let completed = checkinCompletedAt {
-      return CheckinReport(dueOn: dueOn, status: "done", completedAt: rfc3339(completed))
+      return CheckinReport(
+        dueOn: dueOn, status: "done", completedInstant: Timestamp(microseconds: completed))
     }
     let today = localDate(now).daysSinceEpoch
     let status: String
@@ -139,6 +141,6 @@ extension AccountState {
     } else {
       status = "overdue"
     }
-    return CheckinReport(dueOn: dueOn, status: status, completedAt: nil)
+    return CheckinReport(dueOn: dueOn, status: status, completedInstant: nil)
   }
 }
