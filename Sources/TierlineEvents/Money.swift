@@ -64,19 +64,37 @@ public struct Money: Hashable, Sendable {
   }
 
   /// Formats minor units as a decimal string with `digits` fractional digits.
+  ///
+  /// The digits are written straight into the string's storage, from the last one back,
+  /// because a replay formats every active account's ACV.
   public static func format(minorUnits: Int64, digits: Int) -> String {
-    let negative = minorUnits < 0
-    let magnitude = minorUnits.magnitude
-    var divisor: UInt64 = 1
-    for _ in 0..<digits { divisor *= 10 }
-    let whole = magnitude / divisor
-    var text = negative ? "-" : ""
-    text += String(whole)
-    if digits > 0 {
-      let fractionText = String(magnitude % divisor)
-      text += "." + String(repeating: "0", count: digits - fractionText.count) + fractionText
+    precondition(digits >= 0, "a negative number of fractional digits")
+    var rest = minorUnits.magnitude
+    // The digits of the amount in minor units, with zeros in front so that at least one
+    // digit comes before the decimal point.
+    var digitCount = 1
+    var probe = rest
+    while probe >= 10 {
+      probe /= 10
+      digitCount += 1
     }
-    return text
+    digitCount = max(digitCount, digits + 1)
+    let sign = minorUnits < 0 ? 1 : 0
+    let length = sign + digitCount + (digits > 0 ? 1 : 0)
+    return String(unsafeUninitializedCapacity: length) { buffer in
+      var index = length
+      for written in 0..<digitCount {
+        if written == digits, digits > 0 {
+          index -= 1
+          buffer[index] = UInt8(ascii: ".")
+        }
+        index -= 1
+        buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+        rest /= 10
+      }
+      if sign == 1 { buffer[0] = UInt8(ascii: "-") }
+      return length
+    }
   }
 }
 

@@ -40,6 +40,18 @@ struct MoneyTests {
     #expect(amount.decimalString == "1.005")
   }
 
+  @Test(
+    "minor units format with their digits",
+    arguments: [
+      (600_000, 2, "6000.00"), (5, 2, "0.05"), (-5, 2, "-0.05"), (0, 2, "0.00"), (0, 0, "0"),
+      (-1_800_000, 2, "-18000.00"), (1005, 3, "1.005"), (7, 3, "0.007"), (100, 0, "100"),
+      (-100, 0, "-100"), (Int64.max, 2, "92233720368547758.07"),
+      (Int64.min, 2, "-92233720368547758.08"), (Int64.min, 0, "-9223372036854775808"),
+    ] as [(Int64, Int, String)])
+  func formatting(minorUnits: Int64, digits: Int, text: String) {
+    #expect(Money.format(minorUnits: minorUnits, digits: digits) == text)
+  }
+
   @Test("malformed amounts are rejected", arguments: ["", "1.", ".5", "1,000", "1e3", "+5", " 5"])
   func malformed(text: String) {
     #expect(throws: MoneyError.notDecimal) { try Money(decimal: text, currency: Currency.usd) }
