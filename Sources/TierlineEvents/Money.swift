@@ -131,14 +131,22 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
   /// Minor units follow ISO 4217: codes listed here with 0 or 3 digits use those,
   /// every other code uses 2.
   public init?(code: some StringProtocol) {
-    let text = String(code)
-    guard text.utf8.count == 3,
-      text.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") })
-    else { return nil }
-    self.code = text
-    if Currency.zeroDigitCodes.contains(text) {
+    var packed: UInt32 = 0
+    var count = 0
+    for byte in code.utf8 {
+      guard count < 3, byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") else { return nil }
+      packed = packed << 8 | UInt32(byte)
+      count += 1
+    }
+    guard count == 3 else { return nil }
+    if packed == Currency.packedUSD {
+      self = .usd
+      return
+    }
+    self.code = String(code)
+    if Currency.zeroDigitCodes.contains(packed) {
       minorUnitDigits = 0
-    } else if Currency.threeDigitCodes.contains(text) {
+    } else if Currency.threeDigitCodes.contains(packed) {
       minorUnitDigits = 3
     } else {
       minorUnitDigits = 2
@@ -162,13 +170,20 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
     minorUnitDigits = digits
   }
 
-  private static let zeroDigitCodes: Set<String> = [
+  // The codes below are packed as in `init?(code:)`, the first letter in the highest
+  // of three bytes, so a lookup compares integers instead of hashing a string.
+  private static let packedUSD = packed("USD")
+  private static let zeroDigitCodes: [UInt32] = [
     "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI",
     "VND", "VUV", "XAF", "XOF", "XPF",
-  ]
-  private static let threeDigitCodes: Set<String> = [
+  ].map(packed)
+  private static let threeDigitCodes: [UInt32] = [
     "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND",
-  ]
+  ].map(packed)
+
+  private static func packed(_ code: String) -> UInt32 {
+    code.utf8.reduce(0) { $0 << 8 | UInt32($1) }
+  }
 }
 
 private func decimalDigit(_ byte: UInt8) -> Int64? {

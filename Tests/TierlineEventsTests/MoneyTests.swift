@@ -52,6 +52,23 @@ struct MoneyTests {
     #expect(Money.format(minorUnits: minorUnits, digits: digits) == text)
   }
 
+  @Test(
+    "currency codes take their minor digits",
+    arguments: [
+      ("USD", 2), ("EUR", 2), ("JPY", 0), ("XPF", 0), ("BIF", 0), ("KWD", 3), ("TND", 3),
+      ("BHD", 3), ("ZZZ", 2),
+    ])
+  func currencyDigits(code: String, digits: Int) throws {
+    let currency = try #require(Currency(code: code))
+    #expect(currency.code == code)
+    #expect(currency.minorUnitDigits == digits)
+  }
+
+  @Test("invalid currency codes are rejected", arguments: ["", "US", "USDD", "usd", "U$D", "ÜSD"])
+  func invalidCurrency(code: String) {
+    #expect(Currency(code: code) == nil)
+  }
+
   @Test("malformed amounts are rejected", arguments: ["", "1.", ".5", "1,000", "1e3", "+5", " 5"])
   func malformed(text: String) {
     #expect(throws: MoneyError.notDecimal) { try Money(decimal: text, currency: Currency.usd) }
