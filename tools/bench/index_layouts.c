@@ -2,7 +2,8 @@
  * Compares account-index layouts for Tierline's LMDB store: what each costs in
  * batched appends and in reading one account's records.
  *
- * Usage: index_layouts LAYOUT EVENTS.ndjson DIR [RECORD_BYTES]
+ * Usage: index_layouts [--time-ordered-ids] [--loads COUNT] LAYOUT EVENTS.ndjson DIR
+ *                      [RECORD_BYTES]
  *
  * RECORD_BYTES is the size of each log record, header included: 17 to 495,
  * default 166. A record is a 16-byte header (big-endian position, sortable
@@ -23,10 +24,25 @@
  *             sortable occurred time, position) -> empty value
  *   covering  like flat, but the streams value is a copy of the record
  *
+ * --time-ordered-ids replaces each event's id, in the event_ids key only, with
+ * a 16-byte UUIDv7 (RFC 9562, section 5.7), so that ids sort in input order as
+ * ids minted at append time would. Its 48-bit millisecond time is the event's
+ * occurred time, held at the previous id's time where the input goes back in
+ * time. Next come a 42-bit counter that restarts at 0 in each new millisecond
+ * and 32 bits from a fixed-seed SplitMix64, in the bits that RFC 9562 leaves
+ * to the generator. The ids are generated before the timed load.
+ *
+ * --loads COUNT (default 1) loads the whole file COUNT times into the same
+ * environment to show the append rate as the trees grow. Load k (from 1)
+ * shifts every occurred time by k - 1 times the input's time span plus one
+ * second and continues the positions, so each load looks like a later period.
+ * Its input ids get a 0 byte and the big-endian 32-bit load number appended,
+ * which keeps them unique because a parsed id never contains a 0 byte.
+ *
  * Reads every event of EVENTS.ndjson into memory first. Then creates a fresh
  * environment in DIR, which must not exist yet. The environment is opened with
  * MDB_NOTLS and full commit sync, as Tierline opens its store. Every event is
- * written in write transactions of 1,000 events. The load is measured by wall
+ * written in write transactions of 1,000 events. Each load is measured by wall
  * clock and by three write counters:
  *   write_bytes        from /proc/self/io. NOTE: on Linux 6.18 with ext4 it
  *                      read 1.6 to 16 times wchar, likely because the kernel
@@ -45,8 +61,12 @@
  * and read nothing from log. The page cache contains the environment during
  * the reads, so they measure hot reads.
  *
- * Prints one JSON object per measurement on stdout. Any LMDB error is printed
- * on stderr and ends the run with exit status 1.
+ * Prints one JSON object per measurement on stdout. A load line has an ids
+ * field only with --time-ordered-ids, and load and prior_events fields only
+ * with --loads above 1, so that default output keeps its earlier form. Its
+ * file_bytes_per_event divides the file size by every event in the
+ * environment. Any LMDB error is printed on stderr and ends the run with exit
+ * status 1.
  *
  * Build: cc -O2 -Wall -Wextra -o index_layouts index_layouts.c -llmdb
  */
@@ -69,6 +89,10 @@ enum { MAX_DATABASES = 8 };
 enum { QUERY_COUNT = 2000, WARMUP_COUNT = 200 };
 static const size_t MAP_SIZE = (size_t)64 << 30;
 static const uint64_t QUERY_SEED = 0x1d5a0c3e9b7f2468ULL;
+static const uint64_t TIME_ORDERED_ID_SEED = 0x6a09e667f3bcc908ULL;
+enum { TIME_ORDERED_ID_BYTES = 16, TIME_ORDERED_COUNTER_BITS = 42 };
+/* Bytes appended to an input id from the second load on: a 0 byte and the load number. */
+enum { LOAD_SUFFIX_BYTES = 5 };
 
 enum Layout {
   LAYOUT_LOG,
@@ -157,6 +181,64 @@ static uint64_t next_splitmix64(uint64_t *state) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
+}
+
+/*
+ * State of the UUIDv7 generator behind --time-ordered-ids. It persists across
+ * loads so that every id sorts after the ids before it.
+ */
+struct TimeOrderedIdGenerator {
+  uint64_t last_milliseconds;
+  uint64_t counter;
+  uint64_t random_state;
+};
+
+/*
+ * Writes the next 16-byte UUIDv7 for an event that occurred at microseconds.
+ * The millisecond time never goes below the previous id's, and the 42-bit
+ * counter orders ids within one millisecond. When the counter would overflow,
+ * the time moves on by one millisecond, so every id still sorts after the last.
+ */
+static void next_time_ordered_id(struct TimeOrderedIdGenerator *generator, int64_t microseconds,
+                                 unsigned char *out) {
+  /* A time before 1970 has no UUIDv7 form, so such an event gets the previous id's time. */
+  uint64_t milliseconds = microseconds < 0 ? 0 : (uint64_t)(microseconds / 1000);
+  if (milliseconds > generator->last_milliseconds) {
+    generator->last_milliseconds = milliseconds;
+    generator->counter = 0;
+  } else if (generator->counter + 1 < (UINT64_C(1) << TIME_ORDERED_COUNTER_BITS)) {
+    generator->counter++;
+  } else {
+    generator->last_milliseconds++;
+    generator->counter = 0;
+  }
+  if (generator->last_milliseconds >> 48 != 0) {
+    fprintf(stderr,
+            "error: occurred time %lld us is past the 48-bit millisecond time of UUIDv7\n",
+            (long long)microseconds);
+    exit(1);
+  }
+  uint64_t counter = generator->counter;
+  uint64_t random_bits = next_splitmix64(&generator->random_state);
+
+  unsigned char time_bytes[8];
+  put_big_endian(time_bytes, generator->last_milliseconds);
+  memcpy(out, time_bytes + 2, 6);
+  /* Version 7 in the high nibble of byte 6, then the counter's top 12 bits as rand_a. */
+  out[6] = (unsigned char)(0x70 | ((counter >> 38) & 0x0f));
+  out[7] = (unsigned char)((counter >> 30) & 0xff);
+  /*
+   * Variant 0b10 in the top 2 bits of byte 8. The counter's low 30 bits and 32
+   * random bits follow as rand_b.
+   */
+  out[8] = (unsigned char)(0x80 | ((counter >> 24) & 0x3f));
+  out[9] = (unsigned char)((counter >> 16) & 0xff);
+  out[10] = (unsigned char)((counter >> 8) & 0xff);
+  out[11] = (unsigned char)(counter & 0xff);
+  out[12] = (unsigned char)(random_bits >> 24);
+  out[13] = (unsigned char)(random_bits >> 16);
+  out[14] = (unsigned char)(random_bits >> 8);
+  out[15] = (unsigned char)random_bits;
 }
 
 /* Returns days since 1970-01-01 of a proleptic Gregorian date. */
@@ -491,10 +573,28 @@ static struct Store open_store(const char *dir, enum Layout layout, size_t recor
   return store;
 }
 
-/* Writes the event at position into every database of the layout. */
+/*
+ * Writes id to stderr, with every byte outside printable ASCII as \xHH,
+ * because time-ordered and later-load ids are binary.
+ */
+static void print_id(const MDB_val *id) {
+  const unsigned char *bytes = id->mv_data;
+  for (size_t i = 0; i < id->mv_size; i++) {
+    if (bytes[i] >= 0x20 && bytes[i] < 0x7f && bytes[i] != '\\') {
+      fputc(bytes[i], stderr);
+    } else {
+      fprintf(stderr, "\\x%02x", bytes[i]);
+    }
+  }
+}
+
+/*
+ * Writes the event at position into every database of the layout, with id as
+ * its event_ids key and its occurred time moved by time_offset_us.
+ */
 static void write_event(MDB_txn *txn, const struct Store *store, enum Layout layout,
-                        const struct Input *input, const struct Event *event,
-                        uint64_t position) {
+                        const struct Input *input, const struct Event *event, MDB_val *id,
+                        int64_t time_offset_us, uint64_t position) {
   /*
    * The record is filled right after room for the 16-byte index entry, so the
    * dupcopy value (entry, then record) needs no second copy of the record.
@@ -504,7 +604,8 @@ static void write_event(MDB_txn *txn, const struct Store *store, enum Layout lay
   unsigned char *record = entry_and_record + ENTRY_BYTES;
   unsigned char position_bytes[8];
   unsigned char stream_key[1 + 255 + 16];
-  fill_record(record, store->record_bytes, position, event->occurred_us);
+  int64_t occurred_us = event->occurred_us + time_offset_us;
+  fill_record(record, store->record_bytes, position, occurred_us);
   put_big_endian(position_bytes, position);
 
   MDB_val key = {sizeof position_bytes, position_bytes};
@@ -515,24 +616,23 @@ static void write_event(MDB_txn *txn, const struct Store *store, enum Layout lay
   }
 
   const char *account = input->arena + event->account_offset;
-  MDB_val id = {event->id_length, input->arena + event->id_offset};
   MDB_val stored;
-  int rc = mdb_get(txn, store->event_ids, &id, &stored);
+  int rc = mdb_get(txn, store->event_ids, id, &stored);
   if (rc == MDB_SUCCESS) {
-    fprintf(stderr, "error: event id %.*s at position %llu is a duplicate\n",
-            (int)event->id_length, input->arena + event->id_offset,
-            (unsigned long long)position);
+    fprintf(stderr, "error: event id ");
+    print_id(id);
+    fprintf(stderr, " at position %llu is a duplicate\n", (unsigned long long)position);
     exit(1);
   }
   if (rc != MDB_NOTFOUND) {
     check_at(rc, "mdb_get event_ids", position);
   }
   MDB_val position_value = {sizeof position_bytes, position_bytes};
-  check_at(mdb_put(txn, store->event_ids, &id, &position_value, MDB_NOOVERWRITE),
+  check_at(mdb_put(txn, store->event_ids, id, &position_value, MDB_NOOVERWRITE),
            "mdb_put event_ids", position);
 
   if (layout == LAYOUT_DUPSORT || layout == LAYOUT_DUPCOPY) {
-    put_sortable_time(entry, event->occurred_us);
+    put_sortable_time(entry, occurred_us);
     put_big_endian(entry + 8, position);
     MDB_val account_key = {event->account_length, (void *)account};
     size_t entry_value_bytes = ENTRY_BYTES;
@@ -544,7 +644,7 @@ static void write_event(MDB_txn *txn, const struct Store *store, enum Layout lay
              "mdb_put originators", position);
   } else if (layout == LAYOUT_FLAT || layout == LAYOUT_COVERING) {
     size_t key_length =
-        fill_stream_key(stream_key, account, event->account_length, event->occurred_us, position);
+        fill_stream_key(stream_key, account, event->account_length, occurred_us, position);
     MDB_val stream = {key_length, stream_key};
     MDB_val stream_value = {0, NULL};
     if (layout == LAYOUT_COVERING) {
@@ -587,8 +687,47 @@ static void print_database_stats(const struct Store *store, enum Layout layout) 
   mdb_txn_abort(txn);
 }
 
+/* Event ids, occurred times and positions of one load of the input. */
+struct LoadPlan {
+  /* This load's number, from 1, and the number of loads in the run. */
+  uint32_t number;
+  uint32_t count;
+  /* 16 bytes per event in input order, or NULL to use the input ids. */
+  const unsigned char *time_ordered_ids;
+  /* Added to every occurred time of this load. */
+  int64_t time_offset_us;
+};
+
+/*
+ * Returns the event_ids key of the event at index. A later-load input id is
+ * built in buffer, which must have room for 255 + LOAD_SUFFIX_BYTES bytes.
+ */
+static MDB_val select_event_id(const struct Input *input, const struct LoadPlan *plan,
+                               size_t index, unsigned char *buffer) {
+  if (plan->time_ordered_ids != NULL) {
+    MDB_val id = {TIME_ORDERED_ID_BYTES,
+                  (void *)(plan->time_ordered_ids + index * TIME_ORDERED_ID_BYTES)};
+    return id;
+  }
+  const struct Event *event = &input->events[index];
+  const char *text = input->arena + event->id_offset;
+  if (plan->number == 1) {
+    MDB_val id = {event->id_length, (void *)text};
+    return id;
+  }
+  memcpy(buffer, text, event->id_length);
+  unsigned char *suffix = buffer + event->id_length;
+  suffix[0] = 0;
+  suffix[1] = (unsigned char)(plan->number >> 24);
+  suffix[2] = (unsigned char)(plan->number >> 16);
+  suffix[3] = (unsigned char)(plan->number >> 8);
+  suffix[4] = (unsigned char)plan->number;
+  MDB_val id = {(size_t)event->id_length + LOAD_SUFFIX_BYTES, buffer};
+  return id;
+}
+
 static void load(const struct Store *store, enum Layout layout, const struct Input *input,
-                 const char *dir, const char *input_path) {
+                 const char *dir, const char *input_path, const struct LoadPlan *plan) {
   char load_average[128];
   read_load_average(load_average, sizeof load_average);
   uint64_t write_bytes_before = read_io_counter("write_bytes");
@@ -597,14 +736,19 @@ static void load(const struct Store *store, enum Layout layout, const struct Inp
   int has_device = read_device_bytes(dir, &device_bytes_before);
   double start = now_seconds();
 
+  uint64_t prior_events = (uint64_t)(plan->number - 1) * input->event_count;
+  unsigned char id_buffer[255 + LOAD_SUFFIX_BYTES];
   MDB_txn *txn = NULL;
   for (size_t i = 0; i < input->event_count; i++) {
     if (txn == NULL) {
       check(mdb_txn_begin(store->env, NULL, 0, &txn), "mdb_txn_begin");
     }
-    write_event(txn, store, layout, input, &input->events[i], (uint64_t)i + 1);
+    uint64_t position = prior_events + i + 1;
+    MDB_val id = select_event_id(input, plan, i, id_buffer);
+    write_event(txn, store, layout, input, &input->events[i], &id, plan->time_offset_us,
+                position);
     if ((i + 1) % BATCH_EVENTS == 0 || i + 1 == input->event_count) {
-      check_at(mdb_txn_commit(txn), "mdb_txn_commit", (uint64_t)i + 1);
+      check_at(mdb_txn_commit(txn), "mdb_txn_commit", position);
       txn = NULL;
     }
   }
@@ -626,17 +770,30 @@ static void load(const struct Store *store, enum Layout layout, const struct Inp
     exit(1);
   }
   double events = (double)input->event_count;
+  double stored_events = (double)(prior_events + input->event_count);
+  /* Fields beyond the default form, so that a default run prints what earlier versions did. */
+  char extra_fields[128] = "";
+  size_t extra_length = 0;
+  if (plan->time_ordered_ids != NULL) {
+    extra_length += (size_t)snprintf(extra_fields, sizeof extra_fields,
+                                     ",\"ids\":\"time-ordered\"");
+  }
+  if (plan->count > 1) {
+    snprintf(extra_fields + extra_length, sizeof extra_fields - extra_length,
+             ",\"load\":%u,\"prior_events\":%llu", plan->number,
+             (unsigned long long)prior_events);
+  }
   printf("{\"measurement\":\"load\",\"layout\":\"%s\",\"input\":\"%s\",\"events\":%zu,"
          "\"accounts\":%zu,\"batch\":%d,\"record_bytes\":%zu,\"seconds\":%.3f,"
          "\"events_per_second\":%.0f,\"write_bytes\":%llu,\"write_bytes_per_event\":%.1f,"
          "\"wchar_per_event\":%.1f,"
          "\"device_bytes_per_event\":%s,\"file_bytes\":%lld,"
-         "\"file_bytes_per_event\":%.1f,\"loadavg_before\":\"%s\"}\n",
+         "\"file_bytes_per_event\":%.1f%s,\"loadavg_before\":\"%s\"}\n",
          LAYOUT_NAMES[layout], input_path, input->event_count, input->account_count,
          BATCH_EVENTS, store->record_bytes, seconds, events / seconds,
          (unsigned long long)write_bytes, (double)write_bytes / events, (double)wchar / events,
-         device_per_event, (long long)file.st_size, (double)file.st_size / events,
-         load_average);
+         device_per_event, (long long)file.st_size, (double)file.st_size / stored_events,
+         extra_fields, load_average);
   fflush(stdout);
 }
 
@@ -760,7 +917,12 @@ static double percentile(const double *sorted, size_t count, double percent) {
   return sorted[rank - 1];
 }
 
-static void query(const struct Store *store, enum Layout layout, const struct Input *input) {
+/*
+ * Times one-account reads. After load_count loads, each account has load_count
+ * times its input events.
+ */
+static void query(const struct Store *store, enum Layout layout, const struct Input *input,
+                  uint32_t load_count) {
   double *latencies = allocate(QUERY_COUNT * sizeof(double));
   uint64_t state = QUERY_SEED;
   uint64_t checksum = 0;
@@ -793,9 +955,10 @@ static void query(const struct Store *store, enum Layout layout, const struct In
     mdb_txn_abort(txn);
     double elapsed = now_seconds() - start;
 
-    if (entries != account->event_count) {
-      fprintf(stderr, "error: account %.*s returned %zu index entries, expected %u\n",
-              (int)first->account_length, account_bytes, entries, account->event_count);
+    size_t expected_entries = (size_t)account->event_count * load_count;
+    if (entries != expected_entries) {
+      fprintf(stderr, "error: account %.*s returned %zu index entries, expected %zu\n",
+              (int)first->account_length, account_bytes, entries, expected_entries);
       exit(1);
     }
     if (q >= WARMUP_COUNT) {
@@ -843,23 +1006,84 @@ static int parse_record_bytes(const char *text, size_t *record_bytes) {
   return 1;
 }
 
-int main(int argc, char **argv) {
-  enum Layout layout;
-  if ((argc != 4 && argc != 5) || !parse_layout(argv[1], &layout)) {
-    fprintf(stderr,
-            "usage: index_layouts LAYOUT EVENTS.ndjson DIR [RECORD_BYTES]\n"
-            "  LAYOUT is log, none, dupsort, dupcopy, flat or covering; DIR must not exist\n"
-            "  RECORD_BYTES is the size of each log record in bytes, 16-byte header\n"
-            "  included: %d to %d, default %d\n",
-            MIN_RECORD_BYTES, MAX_RECORD_BYTES, DEFAULT_RECORD_BYTES);
-    return 64;
+/* Parses a decimal --loads argument. Returns 0 unless it is 1 to UINT32_MAX. */
+static int parse_load_count(const char *text, uint32_t *load_count) {
+  char *end;
+  errno = 0;
+  unsigned long long value = strtoull(text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || value < 1 ||
+      value > UINT32_MAX) {
+    return 0;
   }
-  const char *input_path = argv[2];
-  const char *dir = argv[3];
+  *load_count = (uint32_t)value;
+  return 1;
+}
+
+static int print_usage(void) {
+  fprintf(stderr,
+          "usage: index_layouts [--time-ordered-ids] [--loads COUNT] LAYOUT EVENTS.ndjson DIR\n"
+          "                     [RECORD_BYTES]\n"
+          "  LAYOUT is log, none, dupsort, dupcopy, flat or covering; DIR must not exist\n"
+          "  RECORD_BYTES is the size of each log record in bytes, 16-byte header\n"
+          "  included: %d to %d, default %d\n"
+          "  --time-ordered-ids keys event_ids by a UUIDv7 made from each event's\n"
+          "  occurred time in input order instead of by the input id\n"
+          "  --loads COUNT loads the file COUNT times into the environment, default 1\n",
+          MIN_RECORD_BYTES, MAX_RECORD_BYTES, DEFAULT_RECORD_BYTES);
+  return 64;
+}
+
+/* Finds the input's earliest and latest occurred times. */
+static void find_time_range(const struct Input *input, int64_t *earliest, int64_t *latest) {
+  *earliest = input->events[0].occurred_us;
+  *latest = *earliest;
+  for (size_t i = 1; i < input->event_count; i++) {
+    int64_t occurred_us = input->events[i].occurred_us;
+    if (occurred_us < *earliest) {
+      *earliest = occurred_us;
+    }
+    if (occurred_us > *latest) {
+      *latest = occurred_us;
+    }
+  }
+}
+
+int main(int argc, char **argv) {
+  int time_ordered_ids = 0;
+  uint32_t load_count = 1;
+  int next = 1;
+  while (next < argc && strncmp(argv[next], "--", 2) == 0) {
+    if (strcmp(argv[next], "--time-ordered-ids") == 0) {
+      time_ordered_ids = 1;
+      next++;
+    } else if (strcmp(argv[next], "--loads") == 0) {
+      if (next + 1 == argc) {
+        fprintf(stderr, "error: missing COUNT after --loads\n");
+        return print_usage();
+      }
+      if (!parse_load_count(argv[next + 1], &load_count)) {
+        fprintf(stderr,
+                "error: invalid --loads COUNT %s: expected a whole number from 1 to %u\n",
+                argv[next + 1], UINT32_MAX);
+        return 64;
+      }
+      next += 2;
+    } else {
+      fprintf(stderr, "error: unknown option %s\n", argv[next]);
+      return print_usage();
+    }
+  }
+  int positional_count = argc - next;
+  enum Layout layout;
+  if ((positional_count != 3 && positional_count != 4) || !parse_layout(argv[next], &layout)) {
+    return print_usage();
+  }
+  const char *input_path = argv[next + 1];
+  const char *dir = argv[next + 2];
   size_t record_bytes = DEFAULT_RECORD_BYTES;
-  if (argc == 5 && !parse_record_bytes(argv[4], &record_bytes)) {
+  if (positional_count == 4 && !parse_record_bytes(argv[next + 3], &record_bytes)) {
     fprintf(stderr, "error: invalid RECORD_BYTES %s: expected a whole number from %d to %d\n",
-            argv[4], MIN_RECORD_BYTES, MAX_RECORD_BYTES);
+            argv[next + 3], MIN_RECORD_BYTES, MAX_RECORD_BYTES);
     return 64;
   }
 
@@ -869,11 +1093,43 @@ int main(int argc, char **argv) {
   fprintf(stderr, "read %zu events of %zu accounts from %s in %.1f s\n", input.event_count,
           input.account_count, input_path, now_seconds() - parse_start);
 
+  int64_t earliest_us, latest_us;
+  find_time_range(&input, &earliest_us, &latest_us);
+  /* One second beyond the span, so a later load's earliest event follows the load before. */
+  int64_t load_time_step_us = latest_us - earliest_us + 1000000;
+  if (load_count > 1 &&
+      (int64_t)(load_count - 1) > (INT64_MAX - latest_us) / load_time_step_us) {
+    fprintf(stderr,
+            "error: --loads %u moves occurred times past the 64-bit microsecond range. "
+            "Choose a smaller COUNT\n",
+            load_count);
+    return 64;
+  }
   struct Store store = open_store(dir, layout, record_bytes);
-  load(&store, layout, &input, dir, input_path);
+  struct TimeOrderedIdGenerator generator = {0, 0, TIME_ORDERED_ID_SEED};
+  unsigned char *ids = NULL;
+  if (time_ordered_ids) {
+    ids = allocate(input.event_count * TIME_ORDERED_ID_BYTES);
+  }
+  /* A 64-bit counter, so that the loop ends when load_count is UINT32_MAX. */
+  for (uint64_t number = 1; number <= load_count; number++) {
+    struct LoadPlan plan = {(uint32_t)number, load_count, ids,
+                            (int64_t)(number - 1) * load_time_step_us};
+    if (time_ordered_ids) {
+      double generate_start = now_seconds();
+      for (size_t i = 0; i < input.event_count; i++) {
+        next_time_ordered_id(&generator, input.events[i].occurred_us + plan.time_offset_us,
+                             ids + i * TIME_ORDERED_ID_BYTES);
+      }
+      fprintf(stderr, "generated %zu time-ordered ids for load %u in %.2f s\n",
+              input.event_count, plan.number, now_seconds() - generate_start);
+    }
+    load(&store, layout, &input, dir, input_path, &plan);
+  }
+  free(ids);
   print_database_stats(&store, layout);
   if (layout != LAYOUT_LOG && layout != LAYOUT_NONE) {
-    query(&store, layout, &input);
+    query(&store, layout, &input, load_count);
   }
   mdb_env_close(store.env);
   return 0;

@@ -167,12 +167,22 @@ print(round(json.load(open(sys.argv[1]))['mean_record_bytes']))" "$out/scan.json
   # entries of storage format 1 (dupsort) and the entries with a record copy of format 2
   # (dupcopy). index_layouts accepts records of at most 495 bytes.
   if [ "$accounts" -le 10000 ] && [ "$record_bytes" -le 495 ]; then
-    log "$accounts accounts: C index layouts none, dupsort and dupcopy, $record_bytes-byte records"
+    log "$accounts accounts: C index layouts none, dupsort and dupcopy, then none and" \
+      "dupcopy with time-ordered ids, $record_bytes-byte records"
     note_load "$accounts index layouts"
     for layout in none dupsort dupcopy; do
       rm -rf "$work/layouts"
       "$work/index_layouts" "$layout" "$events" "$work/layouts" "$record_bytes" \
         >>"$out/layouts.jsonl"
+      rm -rf "$work/layouts"
+    done
+    # The same two layouts with event ids that sort by time, as UUIDv7 ids do: what the
+    # event-id index costs when its inserts land at its end, and what the account index
+    # still costs then.
+    for layout in none dupcopy; do
+      rm -rf "$work/layouts"
+      "$work/index_layouts" --time-ordered-ids "$layout" "$events" "$work/layouts" \
+        "$record_bytes" >>"$out/layouts.jsonl"
       rm -rf "$work/layouts"
     done
   elif [ "$accounts" -le 10000 ]; then

@@ -24,6 +24,19 @@ LAYOUT_WRITES = {
 }
 
 
+# The name of an index_layouts run with --time-ordered-ids is its layout's followed by this.
+TIME_ORDERED_SUFFIX = ", time-ordered ids"
+
+
+def layout_writes(name):
+    """Return what an index_layouts run writes, from its name in the table."""
+    if name.endswith(TIME_ORDERED_SUFFIX):
+        base = name[: -len(TIME_ORDERED_SUFFIX)]
+        return (LAYOUT_WRITES.get(base, "not described")
+                + ", with event ids that sort by time (UUIDv7) as `event_ids` keys")
+    return LAYOUT_WRITES.get(name, "not described")
+
+
 def read_lines(path):
     """Return the JSON objects of a JSON-lines file, or [] when it is missing."""
     if not os.path.exists(path):
@@ -120,9 +133,19 @@ class Size:
         self.limit_scan = [r["records_per_second"] for r in limit if r["benchmark"] == "lmdb_scan"]
         self.limit_record_bytes = next(
             (r["record_bytes"] for r in limit if r["benchmark"] == "lmdb_append"), None)
+        # A run with time-ordered ids is a row of its own, named after its layout.
         layouts = read_lines(path("layouts.jsonl"))
-        self.layout_loads = {r["layout"]: r for r in layouts if r["measurement"] == "load"}
-        self.layout_queries = {r["layout"]: r for r in layouts if r["measurement"] == "query"}
+        self.layout_loads = {}
+        self.layout_queries = {}
+        name = None
+        for record in layouts:
+            if record["measurement"] == "load":
+                name = record["layout"]
+                if record.get("ids") == "time-ordered":
+                    name += TIME_ORDERED_SUFFIX
+                self.layout_loads[name] = record
+            elif record["measurement"] == "query" and name is not None:
+                self.layout_queries[name] = record
         self.rebuild = {r["threads"]: r for r in read_lines(path("rebuild.jsonl"))}
         self.rebuild_rss = max_rss_bytes(path("rebuild-rss.time"))
         self.replay_rss = max_rss_bytes(path("replay-rss.time"))
@@ -182,13 +205,15 @@ def layout_table(size):
         "|---|---|---|---|---|---|",
     ]
     order = [name for name in LAYOUT_WRITES if name in size.layout_loads]
-    order += [name for name in size.layout_loads if name not in LAYOUT_WRITES]
+    order += [name + TIME_ORDERED_SUFFIX for name in LAYOUT_WRITES
+              if name + TIME_ORDERED_SUFFIX in size.layout_loads]
+    order += [name for name in size.layout_loads if name not in order]
     for name in order:
         load = size.layout_loads[name]
         query = size.layout_queries.get(name)
         p50 = f"{query['p50_us'] / 1e3:.3f} ms" if query else "n/a"
         p99 = f"{query['p99_us'] / 1e3:.3f} ms" if query else "n/a"
-        lines.append(f"| {name} | {LAYOUT_WRITES.get(name, 'not described')} | "
+        lines.append(f"| {name} | {layout_writes(name)} | "
                      f"{rate(load['events_per_second'])} | "
                      f"{load['file_bytes_per_event']:.0f} | {p50} | {p99} |")
     lines.append("")
@@ -497,6 +522,8 @@ def main():
     add("lmdb_limit $W/limit <events> <mean record bytes> 1000 5")
     add("# N <= 10,000: once per LAYOUT of none, dupsort and dupcopy, into a new $W/layouts")
     add("index_layouts LAYOUT $E $W/layouts <mean record bytes>")
+    add("# then once per LAYOUT of none and dupcopy with event ids that sort by time")
+    add("index_layouts --time-ordered-ids LAYOUT $E $W/layouts <mean record bytes>")
     add("tierline-bench rebuild --store $L --threads 1 --repeat 5   # 3 at N = 100,000")
     add("tierline-bench rebuild --store $L --threads 2 --repeat 5   # 3 at N = 100,000")
     add("/usr/bin/time -v tierline-bench rebuild --store $L --threads 1 --repeat 1")
