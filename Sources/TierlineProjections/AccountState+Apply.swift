@@ -72,7 +72,7 @@ extension AccountState {
     firstValueAt = nil
     firstValueDay = nil
     checkinCompletedAt = nil
-    milestones = [:]
+    milestones = MilestoneTimes()
     setTier(landed.tier, acv: landed.acv, at: at)
   }
 
@@ -173,9 +173,13 @@ extension AccountState {
   }
 
   private mutating func reachMilestone(_ name: String, at: Int64) {
-    guard milestones[name] == nil else { return }
-    milestones[name] = at
-    if name == playbook.firstValueMilestone {
+    // Only the milestones the playbook names count, which keeps the list short whatever
+    // names the events carry.
+    let isFirstValue = name == playbook.firstValueMilestone
+    guard isFirstValue || playbook.transitions.contains(where: { $0.milestones.contains(name) })
+    else { return }
+    guard milestones.recordFirst(name, at: at) else { return }
+    if isFirstValue {
       firstValueAt = at
       firstValueDay = localDay(at)
     }

@@ -31,8 +31,9 @@ public struct AccountState: Hashable, Sendable, Codable {
   var firstValueAt: Int64?
   var firstValueDay: Int?
   var checkinCompletedAt: Int64?
-  /// The first time each milestone was reached since the latest landing.
-  var milestones: [String: Int64] = [:]
+  /// The first time each milestone that the playbook names was reached since the latest
+  /// landing.
+  var milestones = MilestoneTimes()
 
   /// The instant of the latest landing or tier change; triggers count from here.
   var tierSince: Int64 = 0
@@ -107,7 +108,45 @@ struct OrganizationTracker: Hashable, Sendable, Codable {
 
   /// The earliest of the organizational firings.
   var firedAt: Int64? {
-    [headcountFiredAt, departmentFiredAt, useCaseFiredAt].compactMap { $0 }.min()
+    earliest(earliest(headcountFiredAt, departmentFiredAt), useCaseFiredAt)
+  }
+
+  private func earliest(_ first: Int64?, _ second: Int64?) -> Int64? {
+    guard let first else { return second }
+    guard let second else { return first }
+    return min(first, second)
+  }
+}
+
+/// The first time each milestone was reached, in the order of reaching them.
+///
+/// A playbook names a few milestones, and the fold records only those, so a search
+/// through a short list is cheaper than hashing every name into a dictionary.
+struct MilestoneTimes: Hashable, Sendable, Codable {
+  private var names: [String] = []
+  private var times: [Int64] = []
+
+  /// The first time `name` was reached, or nil.
+  subscript(name: String) -> Int64? {
+    names.firstIndex(of: name).map { times[$0] }
+  }
+
+  /// Records that `name` was reached at `at`, unless it was reached before, and returns
+  /// whether it was new.
+  mutating func recordFirst(_ name: String, at: Int64) -> Bool {
+    guard !names.contains(name) else { return false }
+    names.append(name)
+    times.append(at)
+    return true
+  }
+
+  static func == (lhs: MilestoneTimes, rhs: MilestoneTimes) -> Bool {
+    Dictionary(uniqueKeysWithValues: zip(lhs.names, lhs.times))
+      == Dictionary(uniqueKeysWithValues: zip(rhs.names, rhs.times))
+  }
+
+  func hash(into hasher: inout Hasher) {
+    hasher.combine(Dictionary(uniqueKeysWithValues: zip(names, times)))
   }
 }
 

@@ -109,6 +109,35 @@ struct TriggerTests {
     #expect(try projection.trigger("usage").fired)
   }
 
+  @Test("unnamed milestones change nothing")
+  func unnamedMilestones() throws {
+    var plain = try Timeline("acme")
+    try plain.land("2024-01-01T09:00:00Z")
+    try plain.reach("2024-01-10T09:00:00Z", "first_value")
+    try plain.reach("2024-01-20T10:00:00Z", "integration_live")
+
+    // The same history with milestones no playbook names, before, between and after,
+    // and a repeat of a named one.
+    var noisy = try Timeline("acme")
+    try noisy.land("2024-01-01T09:00:00Z")
+    for day in 2...9 { try noisy.reach("2024-01-0\(day)T09:00:00Z", "other_\(day)") }
+    try noisy.reach("2024-01-10T09:00:00Z", "first_value")
+    try noisy.reach("2024-01-15T09:00:00Z", "First_Value")
+    try noisy.reach("2024-01-20T10:00:00Z", "integration_live")
+    try noisy.reach("2024-01-21T10:00:00Z", "integration_live")
+    try noisy.reach("2024-01-22T10:00:00Z", "other_1")
+
+    for asOf in ["2024-01-15T00:00:00Z", "2024-02-03T00:00:00Z"] {
+      let expected = try plain.project(at: asOf)
+      let projection = try noisy.project(at: asOf)
+      #expect(ProjectionJSON.encode(projection) == ProjectionJSON.encode(expected), "\(asOf)")
+    }
+    let later = try noisy.project(at: "2024-02-03T00:00:00Z")
+    #expect(later.firstValueAt == "2024-01-10T09:00:00Z")
+    #expect(try later.trigger("milestone").firedAt == "2024-01-20T10:00:00Z")
+    #expect(later.ready)
+  }
+
   @Test("milestone trigger waits the transition's days")
   func milestoneWait() throws {
     var timeline = try Timeline("acme")
