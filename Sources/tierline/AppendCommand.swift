@@ -38,8 +38,9 @@ enum AppendCommand: Command {
       try parseIntegerOption($0, option: "batch-size", range: 1...Ledger.maximumBatchEvents)
     }
     let path = arguments.positionals.first ?? "-"
-    let events = try readEvents(path: path)
+    // The ledger is opened first, so a missing ledger is reported before any input error.
     let ledger = try Ledger.open(directory: context.storeDirectory)
+    let events = try readEvents(path: path)
     let unlanded = try UnlandedAccounts(events, in: ledger)
 
     let size = batchSize ?? max(events.count, 1)
@@ -121,7 +122,10 @@ enum AppendCommand: Command {
       }
       context.output.line(text + ".")
     }
-    if appended > 0 { try unlanded.warn(in: ledger) }
+    if appended > 0 {
+      try unlanded.warn(in: ledger)
+      try noteUnlimitedMetrics(events, in: ledger)
+    }
   }
 
   /// Rejects an input that gives one event id to two different events, before any batch is
@@ -222,8 +226,14 @@ enum AppendCommand: Command {
       let more = errorCount - errors.count
       let last = errors.last.map(\.description) ?? ""
       let suffix = more > 0 ? " (and \(more) more invalid lines)" : ""
+      // `append` reads only NDJSON, and a CSV export goes through `import`.
+      let hint =
+        events.isEmpty && path.lowercased().hasSuffix(".csv")
+        ? "; \(path) looks like CSV, which `tierline import` reads (see `tierline import --help`)"
+        : ""
       throw CommandFailure(
-        message: last + suffix + "; nothing was stored: fix the input and append it again",
+        message: last + suffix + "; nothing was stored: fix the input and append it again"
+          + hint,
         exitCode: .dataError)
     }
     guard !events.isEmpty else {
@@ -238,6 +248,32 @@ enum AppendCommand: Command {
 
 /// The accounts that an input gives their first events without an `account.landed`
 /// event for them. A mistyped account id looks like this.
+/// Notes on standard error the usage metrics of `events` that no tier of the rules now in
+/// force limits. Their usage is stored, but no usage trigger counts it, which makes a
+/// misspelled metric name easy to miss.
+func noteUnlimitedMetrics(_ events: [NumberedEvent], in ledger: Ledger) throws {
+  var metrics: [String] = []
+  var seen: Set<[UInt8]> = []
+  for numbered in events {
+    guard case .usageRecorded(let usage) = numbered.incoming.event.payload else { continue }
+    // Compared by their bytes, as the fold compares metric names.
+    if seen.insert(Array(usage.metric.utf8)).inserted { metrics.append(usage.metric) }
+  }
+  guard !metrics.isEmpty else { return }
+  let now = Timestamp.now
+  let rules = try ledger.rules(asOf: now, knownAt: now)
+  let limited = Set(rules.playbook.tiers.flatMap { $0.limits.map { Array($0.metric.utf8) } })
+  let unlimited = metrics.filter { !limited.contains(Array($0.utf8)) }
+  guard !unlimited.isEmpty else { return }
+  let listed = unlimited.prefix(5).map(quotedVisibly).joined(separator: ", ")
+  let more = unlimited.count > 5 ? " and \(unlimited.count - 5) more" : ""
+  writeToStandardError(
+    "note: no tier of the rules in force (\(rules.version)) limits the "
+      + "\(unlimited.count == 1 ? "metric" : "metrics") \(listed)\(more). The usage is stored, "
+      + "but no usage trigger counts it; `tierline rules show \(rules.version)` lists the "
+      + "limited metrics.\n")
+}
+
 struct UnlandedAccounts {
   /// Accounts with no landing in the input and no event in the ledger before it, in order
   /// of first appearance, with their number of events in the input.

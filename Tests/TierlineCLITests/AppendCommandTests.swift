@@ -181,6 +181,48 @@ struct AppendCommandTests {
     #expect(try eventCount() == 2)
   }
 
+  @Test("unlimited metric gets a note")
+  func unlimitedMetricNote() throws {
+    let input = [
+      Line.landed("e1", account: "a", at: "2024-01-10T09:00:00Z"),
+      Line.usage("e2", account: "a", at: "2024-01-11T09:00:00Z", metric: "apicalls"),
+      Line.usage("e3", account: "a", at: "2024-01-11T10:00:00Z"),
+    ].joined(separator: "\n")
+    let result = try Tierline.run(["--store", store, "append", "-"], input: input)
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(result.standardError.contains("limits the metric \"apicalls\". The usage is stored"))
+    #expect(!result.standardError.contains("\"api_calls\""))
+    #expect(try eventCount() == 3)
+
+    // Metrics that a tier limits get no note.
+    let limited = Line.usage("e4", account: "a", at: "2024-01-12T09:00:00Z")
+    let quiet = try Tierline.run(["--store", store, "append", "-"], input: limited)
+    #expect(quiet.status == 0, "\(quiet.standardError)")
+    #expect(quiet.standardError.isEmpty)
+  }
+
+  @Test("missing ledger reported before input errors")
+  func missingLedgerFirst() throws {
+    let csv = directory.url.appendingPathComponent("subscriptions.csv").path
+    try Data("customer,subscription\nc1,s1\n".utf8).write(to: URL(fileURLWithPath: csv))
+    let missing = directory.url.appendingPathComponent("absent.ledger").path
+    let result = try Tierline.run(["--store", missing, "append", csv])
+    #expect(result.status != 0)
+    #expect(result.standardError.contains("no ledger at \(missing)"))
+    #expect(!result.standardError.contains("invalid JSON"))
+  }
+
+  @Test("CSV input points to import")
+  func csvPointsToImport() throws {
+    let csv = directory.url.appendingPathComponent("subscriptions.csv").path
+    try Data("customer,subscription\nc1,s1\n".utf8).write(to: URL(fileURLWithPath: csv))
+    let result = try Tierline.run(["--store", store, "append", csv])
+    #expect(result.status == 65)
+    #expect(result.standardError.contains("invalid JSON"))
+    #expect(result.standardError.contains("looks like CSV, which `tierline import` reads"))
+    #expect(try eventCount() == 0)
+  }
+
   @Test("bad line stores nothing of the batch")
   func badLineStoresNothing() throws {
     let input = [
