@@ -60,7 +60,7 @@ struct RulesCommandTests {
     let candidate = try candidatePlaybook(in: ledger.directory)
     let first = try ledger.run(["rules", "activate", candidate, "--effective", "2025-01-01"])
     #expect(first.status == 0, "\(first.standardError)")
-    #expect(first.standardError.isEmpty)
+    #expect(!first.standardError.contains("warning"))
 
     let again = try ledger.run(["rules", "activate", candidate, "--effective", "2025-02-01"])
     #expect(again.status == 0, "\(again.standardError)")
@@ -68,9 +68,27 @@ struct RulesCommandTests {
     #expect(try ledger.run(["rules", "list", "--json"]).jsonLines().count == 3)
 
     // Before the first activation the built-in rules were in force, so no warning here.
-    let earlier = try ledger.run(["rules", "activate", candidate, "--effective", "2024-06-01"])
+    let earlier = try ledger.run(
+      ["rules", "activate", candidate, "--effective", "2024-06-01T00:00:00Z"])
     #expect(earlier.status == 0, "\(earlier.standardError)")
     #expect(earlier.standardError.isEmpty)
+  }
+
+  @Test("a bare effective date gets a note")
+  func bareEffectiveDateNote() throws {
+    let ledger = try CLILedger(januaryCohortLines)
+    let candidate = try candidatePlaybook(in: ledger.directory)
+    let dated = try ledger.run(["rules", "activate", candidate, "--effective", "2025-01-01"])
+    #expect(dated.status == 0, "\(dated.standardError)")
+    #expect(
+      dated.standardError.contains(
+        "note: --effective 2025-01-01 is the end of that day in UTC, 2025-01-01T23:59:59.999999Z"))
+    #expect(dated.standardError.contains("give --effective 2025-01-01T00:00:00Z"))
+
+    let timed = try ledger.run(
+      ["rules", "activate", candidate, "--effective", "2025-03-01T00:00:00+02:00"])
+    #expect(timed.status == 0, "\(timed.standardError)")
+    #expect(!timed.standardError.contains("note:"))
   }
 
   @Test("rules lacking stored tier rejected")
