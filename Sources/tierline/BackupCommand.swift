@@ -17,12 +17,12 @@ enum BackupCommand: Command {
     requiredPositionals: 1,
     details: """
       The copy is taken from one read snapshot, so appends may continue meanwhile: it
-      holds every batch committed before it began and nothing of later ones. DIR is
+      contains every batch committed before it began and nothing of later ones. DIR is
       created when missing and must not contain data.mdb. To restore, stop the writers
       and copy DIR back in place of the ledger directory, or pass --store DIR.
 
       The copy is then checked as `tierline verify` checks a ledger, because a copy of a
-      damaged ledger holds the same damage; the command exits 1 when it finds any.
+      damaged ledger contains the same damage; the command exits 1 when it finds any.
       """)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {

@@ -83,7 +83,7 @@ enum ImportCommand: Command {
     if !report.rejections.isEmpty, !skipInvalid {
       let count = report.rejections.count
       throw CommandFailure(
-        message: "\(count) record\(count == 1 ? " was" : "s were") rejected (\(path)); "
+        message: "\(path): \(count) record\(count == 1 ? " was" : "s were") rejected; "
           + "nothing was stored: fix the input, or import with --skip-invalid",
         exitCode: .dataError)
     }
@@ -159,7 +159,7 @@ enum ImportCommand: Command {
           "unknown import format (\(format)): use csv, subscriptions, stripe or segment")
       }
     } catch let error as ImportSetupError {
-      throw CommandFailure(message: "\(error.message) (\(path))", exitCode: .dataError)
+      throw CommandFailure(message: "\(path): \(error.message)", exitCode: .dataError)
     }
   }
 
@@ -180,7 +180,7 @@ enum ImportCommand: Command {
     do {
       return try body()
     } catch let error as ImportSetupError {
-      throw CommandFailure(message: "\(error.message) (\(path))", exitCode: .dataError)
+      throw CommandFailure(message: "\(path): \(error.message)", exitCode: .dataError)
     }
   }
 

@@ -14,7 +14,7 @@ enum ReportCommand: Command {
     positionals: [],
     requiredPositionals: 0,
     details: """
-      The page holds the headline figures, the cohort expansion curves, the TTFV
+      The page contains the headline figures, the cohort expansion curves, the TTFV
       histogram, expansion ARR by trigger type, the check-ins due on the --as-of date
       (upcoming: the next 14 days) and the permanently small accounts. It loads nothing
       from the network. The metrics options are those of `tierline metrics`.
