@@ -34,6 +34,14 @@ func utf8SequenceLength(in bytes: UnsafeRawBufferPointer, at index: Int) -> Int?
 func firstInvalidUTF8Offset(in bytes: UnsafeRawBufferPointer) -> Int? {
   var index = 0
   while index < bytes.count {
+    // Eight ASCII bytes at a time, the common case; a word with a byte of 0x80 or more
+    // goes on byte by byte from its start.
+    if bytes.count - index >= 8,
+      bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+    {
+      index += 8
+      continue
+    }
     if bytes[index] < 0x80 {
       index += 1
       continue
