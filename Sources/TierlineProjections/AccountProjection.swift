@@ -2,9 +2,10 @@ import TierlineEvents
 
 /// The rules' conclusions about one account at one point in valid and transaction time.
 ///
-/// Instants are RFC 3339 UTC text and money is decimal text, exactly as in the JSON that
-/// `ProjectionJSON.encode` writes, and absent values are nil. Triggers keep when they
-/// fired, and conditions their parts, as values that are formatted when read.
+/// Money is decimal text, exactly as in the JSON that `ProjectionJSON.encode` writes, and
+/// absent values are nil. The view's own times are RFC 3339 UTC text. Every other instant
+/// is kept as a `Timestamp`, and each condition's parts as `ConditionText`, and formatted
+/// when read: `landedAt`, `firedAt` and the like give the RFC 3339 text.
 public struct AccountProjection: Hashable, Sendable {
   /// The account identifier.
   public var account: String
