@@ -3,9 +3,10 @@ import TierlineEvents
 /// The rules' conclusions about one account at one point in valid and transaction time.
 ///
 /// Money is decimal text, exactly as in the JSON that `ProjectionJSON.encode` writes, and
-/// absent values are nil. The view's own times are RFC 3339 UTC text. Every other instant
-/// is kept as a `Timestamp`, and each condition's parts as `ConditionText`, and formatted
-/// when read: `landedAt`, `firedAt` and the like give the RFC 3339 text.
+/// absent values are nil. The view's own times and an expansion's times are RFC 3339 UTC
+/// text. The landing, first value, trigger, check-in, offer and return times are kept as
+/// `Timestamp`s, and each condition's parts as `ConditionText`, and formatted when read:
+/// `landedAt`, `firedAt` and the like give the RFC 3339 text.
 public struct AccountProjection: Hashable, Sendable {
   /// The account identifier.
   public var account: String
