@@ -34,8 +34,8 @@ func utf8SequenceLength(in bytes: UnsafeRawBufferPointer, at index: Int) -> Int?
 func firstInvalidUTF8Offset(in bytes: UnsafeRawBufferPointer) -> Int? {
   var index = 0
   while index < bytes.count {
-    // Most text is ASCII, so it is checked eight bytes at a time. From a word with a byte
-    // of 0x80 or more, the check goes on byte by byte.
+    // Most text is ASCII, so it is checked eight bytes at a time. A word with a byte of
+    // 0x80 or more is checked one sequence at a time, then the words go on.
     if bytes.count - index >= 8,
       bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
     {

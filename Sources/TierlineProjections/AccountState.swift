@@ -140,13 +140,33 @@ struct MilestoneTimes: Hashable, Sendable, Codable {
     return true
   }
 
+  init() {}
+
+  /// The times by name. Names are unique, because `recordFirst` keeps only the first.
+  private var byName: [String: Int64] {
+    Dictionary(uniqueKeysWithValues: zip(names, times))
+  }
+
+  /// Decodes the times as a JSON object keyed by name, the form of a dictionary.
+  init(from decoder: any Decoder) throws {
+    let byName = try decoder.singleValueContainer().decode([String: Int64].self)
+    for (name, time) in byName.sorted(by: { ($0.value, $0.key) < ($1.value, $1.key) }) {
+      names.append(name)
+      times.append(time)
+    }
+  }
+
+  func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(byName)
+  }
+
   static func == (lhs: MilestoneTimes, rhs: MilestoneTimes) -> Bool {
-    Dictionary(uniqueKeysWithValues: zip(lhs.names, lhs.times))
-      == Dictionary(uniqueKeysWithValues: zip(rhs.names, rhs.times))
+    lhs.byName == rhs.byName
   }
 
   func hash(into hasher: inout Hasher) {
-    hasher.combine(Dictionary(uniqueKeysWithValues: zip(names, times)))
+    hasher.combine(byName)
   }
 }
 

@@ -124,7 +124,7 @@ enum AppendCommand: Command {
     }
     if appended > 0 {
       try unlanded.warn(in: ledger)
-      try noteUnlimitedMetrics(events, in: ledger)
+      noteUnlimitedMetrics(events, in: ledger)
     }
   }
 
@@ -191,6 +191,8 @@ enum AppendCommand: Command {
     var events: [NumberedEvent] = []
     var errors: [EventInputError] = []
     var errorCount = 0
+    // The first byte of the input, which separates CSV from a JSON object for the hint below.
+    var firstByte: UInt8?
     let progress = Progress()
     defer { progress.finish() }
     var nextReport = 100_000
@@ -208,6 +210,7 @@ enum AppendCommand: Command {
         break
       }
       guard var line else { break }
+      if firstByte == nil { firstByte = line.bytes.first }
       // Some Windows tools start UTF-8 files with a byte-order mark; it is not part of JSON.
       if events.isEmpty, errorCount == 0, line.bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
         line.bytes.removeFirst(3)
@@ -228,12 +231,11 @@ enum AppendCommand: Command {
       let suffix = more > 0 ? " (and \(more) more invalid lines)" : ""
       // `append` reads only NDJSON, and a CSV export goes through `import`.
       let hint =
-        events.isEmpty && path.lowercased().hasSuffix(".csv")
+        events.isEmpty && path.lowercased().hasSuffix(".csv") && firstByte != UInt8(ascii: "{")
         ? "; \(path) looks like CSV, which `tierline import` reads (see `tierline import --help`)"
         : ""
       throw CommandFailure(
-        message: last + suffix + "; nothing was stored: fix the input and append it again"
-          + hint,
+        message: last + suffix + hint + "; nothing was stored: fix the input and append it again",
         exitCode: .dataError)
     }
     guard !events.isEmpty else {
@@ -246,34 +248,45 @@ enum AppendCommand: Command {
   }
 }
 
-/// The accounts that an input gives their first events without an `account.landed`
-/// event for them. A mistyped account id looks like this.
-/// Notes on standard error the usage metrics of `events` that no tier of the rules now in
-/// force limits. Their usage is stored, but no usage trigger counts it, which makes a
-/// misspelled metric name easy to miss.
-func noteUnlimitedMetrics(_ events: [NumberedEvent], in ledger: Ledger) throws {
+/// Writes a note to standard error listing the usage metrics of `events` that no tier of
+/// any rules stored in the ledger limits. Their usage is stored, but no usage trigger
+/// counts it, which makes a misspelled metric name easy to miss. Metric names compare as
+/// the fold compares them, by string equality, so an NFC and an NFD spelling are one name.
+/// A failure to read the rules is a warning, because the events are stored by then.
+func noteUnlimitedMetrics(_ events: [NumberedEvent], in ledger: Ledger) {
   var metrics: [String] = []
-  var seen: Set<[UInt8]> = []
+  var seen: Set<String> = []
   for numbered in events {
     guard case .usageRecorded(let usage) = numbered.incoming.event.payload else { continue }
-    // Compared by their bytes, as the fold compares metric names.
-    if seen.insert(Array(usage.metric.utf8)).inserted { metrics.append(usage.metric) }
+    if seen.insert(usage.metric).inserted { metrics.append(usage.metric) }
   }
   guard !metrics.isEmpty else { return }
-  let now = Timestamp.now
-  let rules = try ledger.rules(asOf: now, knownAt: now)
-  let limited = Set(rules.playbook.tiers.flatMap { $0.limits.map { Array($0.metric.utf8) } })
-  let unlimited = metrics.filter { !limited.contains(Array($0.utf8)) }
+  // Every stored version counts, since a replay applies the rules in force at its own
+  // --as-of time, which need not be today's.
+  let activations: [RulesActivation]
+  do {
+    activations = try ledger.activations()
+  } catch {
+    writeToStandardError("warning: the metrics were not checked against the rules: \(error)\n")
+    return
+  }
+  var limited: Set<String> = []
+  for activation in activations {
+    for tier in activation.playbook.tiers { limited.formUnion(tier.limits.map(\.metric)) }
+  }
+  let unlimited = metrics.filter { !limited.contains($0) }
   guard !unlimited.isEmpty else { return }
   let listed = unlimited.prefix(5).map(quotedVisibly).joined(separator: ", ")
   let more = unlimited.count > 5 ? " and \(unlimited.count - 5) more" : ""
   writeToStandardError(
-    "note: no tier of the rules in force (\(rules.version)) limits the "
+    "note: no tier of any rules in the ledger limits the "
       + "\(unlimited.count == 1 ? "metric" : "metrics") \(listed)\(more). The usage is stored, "
-      + "but no usage trigger counts it; `tierline rules show \(rules.version)` lists the "
-      + "limited metrics.\n")
+      + "but no usage trigger counts it; `tierline rules list` and `tierline rules show "
+      + "VERSION` show the rules and their limited metrics.\n")
 }
 
+/// The accounts that an input gives their first events without an `account.landed`
+/// event for them. A mistyped account id looks like this.
 struct UnlandedAccounts {
   /// Accounts with no landing in the input and no event in the ledger before it, in order
   /// of first appearance, with their number of events in the input.

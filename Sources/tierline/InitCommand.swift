@@ -42,6 +42,9 @@ enum InitCommand: Command {
     }
     _ = try Ledger.create(
       directory: context.storeDirectory, playbook: playbook, effectiveAt: effective ?? .minimum)
+    if let effective {
+      try noteBareEffectiveDate(arguments.value("effective"), effective: effective)
+    }
     if arguments.flag("json") {
       context.output.line(
         "{\"store\":\(jsonQuoted(context.storeDirectory)),"

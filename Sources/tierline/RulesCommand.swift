@@ -80,14 +80,7 @@ enum RulesCommand: Command {
     // to `rules list` that changes no query result. The row is stored with a warning.
     let inForce = try ledger.rules(asOf: effective, knownAt: now)
     try ledger.activate(playbook, effectiveAt: effective, now: now)
-    // A date alone means the last microsecond of that day, as everywhere, which is easy
-    // to mistake for the start of the day when rules change "on" a date.
-    if let text = arguments.value("effective"), CivilDate(iso: text) != nil {
-      let startOfDay = try parseTimeOption(text + "T00:00:00Z", option: "effective")
-      writeToStandardError(
-        "note: --effective \(text) is the end of that day in UTC, \(effective.rfc3339); "
-          + "for the start of the day give --effective \(startOfDay.rfc3339)\n")
-    }
+    try noteBareEffectiveDate(arguments.value("effective"), effective: effective)
     if inForce.version == playbook.version {
       writeToStandardError(
         "warning: rules \(playbook.version) were already in force at \(effective.rfc3339); "

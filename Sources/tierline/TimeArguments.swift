@@ -49,3 +49,15 @@ func parseIntegerOption(_ text: String, option: String, range: ClosedRange<Int>)
   }
   return value
 }
+
+/// Writes a note to standard error when `text`, the value given to `--effective`, is a
+/// date alone. Such a date means the last microsecond of that day, as everywhere, which
+/// is easy to mistake for the start of the day when rules change "on" a date. The note
+/// gives the start-of-day form; an activation, once stored, stays.
+func noteBareEffectiveDate(_ text: String?, effective: Timestamp) throws(UsageError) {
+  guard let text, CivilDate(iso: text) != nil else { return }
+  let startOfDay = try parseTimeOption(text + "T00:00:00Z", option: "effective")
+  writeToStandardError(
+    "note: --effective \(text) is the end of that day in UTC, \(effective.rfc3339); "
+      + "for the start of the day give --effective \(startOfDay.rfc3339)\n")
+}

@@ -190,7 +190,9 @@ struct AppendCommandTests {
     ].joined(separator: "\n")
     let result = try Tierline.run(["--store", store, "append", "-"], input: input)
     #expect(result.status == 0, "\(result.standardError)")
-    #expect(result.standardError.contains("limits the metric \"apicalls\". The usage is stored"))
+    #expect(
+      result.standardError.contains(
+        "no tier of any rules in the ledger limits the metric \"apicalls\". The usage is stored"))
     #expect(!result.standardError.contains("\"api_calls\""))
     #expect(try eventCount() == 3)
 
@@ -201,13 +203,45 @@ struct AppendCommandTests {
     #expect(quiet.standardError.isEmpty)
   }
 
+  @Test("metric notes follow the fold's matching")
+  func metricNoteMatching() throws {
+    // An NFD spelling of a limited metric counts toward its limit, so it gets no note.
+    let playbookPath = directory.url.appendingPathComponent("cafe.json").path
+    let defaultRules = try String(
+      contentsOfFile: ImportCommandTests.repositoryPath("playbooks/default.json"), encoding: .utf8)
+    try defaultRules.replacingOccurrences(of: "\"api_calls\"", with: "\"caf\u{E9}_calls\"")
+      .write(toFile: playbookPath, atomically: true, encoding: .utf8)
+    let cafe = directory.url.appendingPathComponent("cafe.ledger").path
+    let created = try Tierline.run(["--store", cafe, "init", "--playbook", playbookPath])
+    #expect(created.status == 0, "\(created.standardError)")
+    let input = [
+      Line.landed("e1", account: "a", at: "2024-01-10T09:00:00Z"),
+      Line.usage("e2", account: "a", at: "2024-01-11T09:00:00Z", metric: "cafe\u{301}_calls"),
+    ].joined(separator: "\n")
+    let nfd = try Tierline.run(["--store", cafe, "append", "-"], input: input)
+    #expect(nfd.status == 0, "\(nfd.standardError)")
+    #expect(nfd.standardError.isEmpty)
+
+    // A metric that only earlier rules limit still counts for replays of that time.
+    let activated = try Tierline.run(
+      ["--store", store, "rules", "activate", playbookPath, "--effective", "2025-01-01T00:00:00Z"])
+    #expect(activated.status == 0, "\(activated.standardError)")
+    let old = [
+      Line.landed("e1", account: "a", at: "2024-01-10T09:00:00Z"),
+      Line.usage("e2", account: "a", at: "2024-01-11T09:00:00Z"),
+    ].joined(separator: "\n")
+    let earlier = try Tierline.run(["--store", store, "append", "-"], input: old)
+    #expect(earlier.status == 0, "\(earlier.standardError)")
+    #expect(earlier.standardError.isEmpty)
+  }
+
   @Test("missing ledger reported before input errors")
   func missingLedgerFirst() throws {
     let csv = directory.url.appendingPathComponent("subscriptions.csv").path
     try Data("customer,subscription\nc1,s1\n".utf8).write(to: URL(fileURLWithPath: csv))
     let missing = directory.url.appendingPathComponent("absent.ledger").path
     let result = try Tierline.run(["--store", missing, "append", csv])
-    #expect(result.status != 0)
+    #expect(result.status == 1)
     #expect(result.standardError.contains("no ledger at \(missing)"))
     #expect(!result.standardError.contains("invalid JSON"))
   }

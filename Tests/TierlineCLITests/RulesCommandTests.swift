@@ -60,7 +60,12 @@ struct RulesCommandTests {
     let candidate = try candidatePlaybook(in: ledger.directory)
     let first = try ledger.run(["rules", "activate", candidate, "--effective", "2025-01-01"])
     #expect(first.status == 0, "\(first.standardError)")
-    #expect(!first.standardError.contains("warning"))
+    // The date alone gets its note, and nothing else is written.
+    #expect(
+      first.standardError
+        == "note: --effective 2025-01-01 is the end of that day in UTC, "
+        + "2025-01-01T23:59:59.999999Z; for the start of the day give --effective "
+        + "2025-01-01T00:00:00Z\n")
 
     let again = try ledger.run(["rules", "activate", candidate, "--effective", "2025-02-01"])
     #expect(again.status == 0, "\(again.standardError)")
@@ -72,6 +77,20 @@ struct RulesCommandTests {
       ["rules", "activate", candidate, "--effective", "2024-06-01T00:00:00Z"])
     #expect(earlier.status == 0, "\(earlier.standardError)")
     #expect(earlier.standardError.isEmpty)
+  }
+
+  @Test("init notes a bare effective date")
+  func initBareEffectiveDateNote() throws {
+    let directory = try TemporaryDirectory()
+    let store = directory.url.appendingPathComponent("ledger").path
+    let dated = try Tierline.run(["--store", store, "init", "--effective", "2024-01-01"])
+    #expect(dated.status == 0, "\(dated.standardError)")
+    #expect(dated.standardError.contains("note: --effective 2024-01-01 is the end of that day"))
+
+    let other = directory.url.appendingPathComponent("other").path
+    let timed = try Tierline.run(["--store", other, "init", "--effective", "2024-01-01T00:00:00Z"])
+    #expect(timed.status == 0, "\(timed.standardError)")
+    #expect(timed.standardError.isEmpty)
   }
 
   @Test("a bare effective date gets a note")

@@ -1097,8 +1097,9 @@ int main(int argc, char **argv) {
   find_time_range(&input, &earliest_us, &latest_us);
   /* One second beyond the span, so a later load's earliest event follows the load before. */
   int64_t load_time_step_us = latest_us - earliest_us + 1000000;
-  if (load_count > 1 &&
-      (int64_t)(load_count - 1) > (INT64_MAX - latest_us) / load_time_step_us) {
+  /* The room above the latest time, capped at INT64_MAX so a time before 1970 cannot overflow. */
+  int64_t headroom_us = latest_us >= 0 ? INT64_MAX - latest_us : INT64_MAX;
+  if (load_count > 1 && (int64_t)(load_count - 1) > headroom_us / load_time_step_us) {
     fprintf(stderr,
             "error: --loads %u moves occurred times past the 64-bit microsecond range. "
             "Choose a smaller COUNT\n",

@@ -278,8 +278,8 @@ def main():
     add("needs about 7 GB of disk under `tools/bench/work/` and 7 GB of memory for that")
     add("load; a later run reuses the ledger while its event count is unchanged. `--quick`")
     add("(110,000 events, under a minute once the build is done) tries the harness")
-    add("without them, `--no-large`")
-    add("leaves out the 11M-event ledger, and `--no-python` the `eventsourcing` peer. A run")
+    add("without them, `--no-large` leaves out the 11M-event ledger, and `--no-python` the")
+    add("`eventsourcing` peer. A run")
     add("without `--quick` rewrites docs/benchmarks.md in the working tree; a quick run")
     add("writes `tools/bench/work/benchmarks-quick.md` instead.")
     if "--quick" in options:
