@@ -82,7 +82,8 @@ extension EventCodec {
   }
 
   /// Reads a string whose one-byte length prefix is under 128 and whose bytes are all
-  /// ASCII, advancing `index`; nil for any other string.
+  /// ASCII, advancing `index`; nil for any other string. The string starts at least 8
+  /// bytes into `bytes`, as `isASCII` needs.
   @inline(__always)
   private static func shortASCII(_ bytes: UnsafeRawBufferPointer, _ index: inout Int)
     -> UnsafeRawBufferPointer?
@@ -92,23 +93,7 @@ extension EventCodec {
     let start = index + 1
     guard length < 0x80, bytes.count - start >= length else { return nil }
     let end = start + length
-    var highBits: UInt64 = 0
-    if length >= 8 {
-      // Whole 8-byte words, then one word ending at the name's end, which may overlap the
-      // previous one, so no loop runs byte by byte.
-      var offset = start
-      while end - offset > 8 {
-        highBits |= bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-        offset += 8
-      }
-      highBits |= bytes.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self)
-    } else if length >= 4 {
-      highBits = UInt64(bytes.loadUnaligned(fromByteOffset: start, as: UInt32.self))
-      highBits |= UInt64(bytes.loadUnaligned(fromByteOffset: end - 4, as: UInt32.self))
-    } else {
-      for offset in start..<end { highBits |= UInt64(bytes[offset]) }
-    }
-    guard highBits & 0x8080_8080_8080_8080 == 0 else { return nil }
+    guard length == 0 || isASCII(bytes, from: start, to: end) else { return nil }
     index = end
     return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
   }
