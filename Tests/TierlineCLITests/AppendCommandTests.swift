@@ -235,10 +235,16 @@ struct AppendCommandTests {
     #expect(earlier.standardError.isEmpty)
   }
 
-  @Test("missing ledger reported before input errors")
-  func missingLedgerFirst() throws {
+  /// Writes a small subscriptions CSV file and returns its path.
+  private func subscriptionsCSV() throws -> String {
     let csv = directory.url.appendingPathComponent("subscriptions.csv").path
     try Data("customer,subscription\nc1,s1\n".utf8).write(to: URL(fileURLWithPath: csv))
+    return csv
+  }
+
+  @Test("missing ledger reported before input errors")
+  func missingLedgerFirst() throws {
+    let csv = try subscriptionsCSV()
     let missing = directory.url.appendingPathComponent("absent.ledger").path
     let result = try Tierline.run(["--store", missing, "append", csv])
     #expect(result.status == 1)
@@ -248,8 +254,7 @@ struct AppendCommandTests {
 
   @Test("CSV input points to import")
   func csvPointsToImport() throws {
-    let csv = directory.url.appendingPathComponent("subscriptions.csv").path
-    try Data("customer,subscription\nc1,s1\n".utf8).write(to: URL(fileURLWithPath: csv))
+    let csv = try subscriptionsCSV()
     let result = try Tierline.run(["--store", store, "append", csv])
     #expect(result.status == 65)
     #expect(result.standardError.contains("invalid JSON"))
