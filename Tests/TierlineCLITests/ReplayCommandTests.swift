@@ -23,13 +23,19 @@ struct ReplayCommandTests {
     return try #require(try result.jsonLines().first)
   }
 
-  @Test("ready lists only ready accounts")
-  func readyOnly() throws {
-    let generated = try Tierline.run(["generate", "--accounts", "40", "--seed", "4"])
+  /// Appends a generated portfolio of `accounts` accounts to the store.
+  private func appendGenerated(accounts: Int, seed: Int) throws {
+    let generated = try Tierline.run(
+      ["generate", "--accounts", String(accounts), "--seed", String(seed)])
     #expect(generated.status == 0, "\(generated.standardError)")
     let appended = try Tierline.run(
       ["--store", store, "append", "-"], input: generated.standardOutput)
     #expect(appended.status == 0, "\(appended.standardError)")
+  }
+
+  @Test("ready lists only ready accounts")
+  func readyOnly() throws {
+    try appendGenerated(accounts: 40, seed: 4)
     let time = ["--as-of", "2025-06-30"]
 
     let all = try Tierline.run(["--store", store, "replay", "--json"] + time).jsonLines()
@@ -365,11 +371,7 @@ struct ReplayCommandTests {
 
   @Test("threads give the same lines")
   func threadsSameOutput() throws {
-    let generated = try Tierline.run(["generate", "--accounts", "30", "--seed", "2"])
-    #expect(generated.status == 0, "\(generated.standardError)")
-    let appended = try Tierline.run(
-      ["--store", store, "append", "-"], input: generated.standardOutput)
-    #expect(appended.status == 0, "\(appended.standardError)")
+    try appendGenerated(accounts: 30, seed: 2)
 
     let point = ["--as-of", "2030-01-01", "--known-at", "2100-01-01"]
     let single = try Tierline.run(["--store", store, "replay", "--json"] + point)
