@@ -23,6 +23,18 @@ struct CommandSpec {
   var details: String = ""
   /// Whether the command reads or writes a ledger, so that `--store` applies.
   var usesStore = true
+  /// The subcommands, each named `NAME ACTION` (such as `rules diff`), whose own help
+  /// `tierline NAME ACTION --help` prints.
+  var subcommands: [CommandSpec] = []
+
+  /// Returns the `--help` text of the subcommand that the first positional argument
+  /// names, or the whole command's text when it names none.
+  func helpText(positionals: [String]) -> String {
+    guard let action = positionals.first,
+      let subcommand = subcommands.first(where: { $0.name == "\(name) \(action)" })
+    else { return helpText }
+    return subcommand.helpText
+  }
 
   /// The `--help` text.
   var helpText: String {

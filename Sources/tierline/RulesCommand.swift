@@ -4,41 +4,6 @@ import TierlinePlaybook
 
 /// `tierline rules`: activate, list, show and compare playbook versions.
 enum RulesCommand: Command {
-  static let spec = CommandSpec(
-    name: "rules",
-    summary: "Activate, list, show or compare (diff) versions of the rules.",
-    usage: "activate FILE [--effective T] | list | show VERSION | "
-      + "diff CANDIDATE [--against VERSION] [--as-of T] [--known-at K] [--threads N] [--json]",
-    options: [
-      OptionSpec(
-        name: "effective", valueName: "T",
-        help: "activate: valid time from which the rules apply (default: now); for the "
-          + "start of a day give a time, such as 2025-07-01T00:00:00Z"),
-      OptionSpec(
-        name: "against", valueName: "VERSION",
-        help: "diff: the stored version to compare with (default: the rules in force)"),
-      OptionSpec(
-        name: "as-of", valueName: "T", help: "diff: valid time of the comparison (default: now)"),
-      knownAtOptionSpec,
-      OptionSpec(
-        name: "threads", valueName: "N",
-        help: "diff: fold every account on N threads, 1 to 256, and at most one per "
-          + "processor (default 1)"),
-      OptionSpec(name: "json", valueName: nil, help: "print JSON"),
-    ],
-    positionals: ["ACTION", "FILE|VERSION|CANDIDATE"],
-    requiredPositionals: 1,
-    details: """
-      activate FILE   store an activation of the playbook FILE, in force from --effective
-      list            every activation: version, effective time, activation time, name
-      show VERSION    print the stored playbook of VERSION as canonical JSON
-      diff CANDIDATE  fold the whole history under the playbook file CANDIDATE and under
-                      --against, and report what changes; the ledger is only read
-
-      VERSION is `sha256:` and 16 hex digits, or a unique prefix of at least 4 of the hex
-      digits.
-      """ + "\n" + timeFormatsHelp)
-
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
     let action = arguments.positionals[0]
     let operand = arguments.positionals.count > 1 ? arguments.positionals[1] : nil
@@ -62,7 +27,8 @@ enum RulesCommand: Command {
     -> String
   {
     guard let operand else {
-      throw UsageError("missing \(name) for rules \(action); see `tierline rules --help`")
+      throw UsageError(
+        "missing \(name) for rules \(action); see `tierline rules \(action) --help`")
     }
     return operand
   }

@@ -114,7 +114,7 @@ func runMain() -> ExitCode {
   do {
     let parsed = try parseArguments(arguments.dropFirst(), for: command.spec)
     if parsed.helpRequested {
-      output.write(command.spec.helpText)
+      output.write(command.spec.helpText(positionals: parsed.positionals))
       return .success
     }
     if let storeOption = parsed.value("store") {

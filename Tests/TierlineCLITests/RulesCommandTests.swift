@@ -207,6 +207,47 @@ struct RulesCommandTests {
     #expect(result.status == 0, "\(result.standardError)")
   }
 
+  @Test("action help lists its own options")
+  func actionHelp() throws {
+    let expected: [(action: String, usage: String, options: Set<String>)] = [
+      ("activate", "FILE [--effective T] [--json]", ["--effective", "--json"]),
+      ("list", "[--json]", ["--json"]),
+      ("show", "VERSION", []),
+      (
+        "diff", "CANDIDATE [--against VERSION] [--as-of T] [--known-at K] [--threads N] [--json]",
+        ["--against", "--as-of", "--known-at", "--threads", "--json"]
+      ),
+    ]
+    for (action, usage, options) in expected {
+      let help = try Tierline.run(["rules", action, "--help"])
+      #expect(help.status == 0, "\(action): \(help.standardError)")
+      #expect(help.lines.first == "Usage: tierline [--store DIR] rules \(action) \(usage)")
+      let listed = Set(
+        help.lines.filter { $0.hasPrefix("  --") }.map {
+          String($0.dropFirst(2).prefix { $0 != " " })
+        })
+      #expect(listed == options.union(["--store", "--help"]), "\(action)")
+      // The other actions' lines of `tierline rules --help` are left out.
+      #expect(!help.standardOutput.contains("activate FILE   "), "\(action)")
+      #expect(!help.standardOutput.contains(" | "), "\(action)")
+    }
+
+    // `--help` after the action's own arguments and options prints the same text.
+    let late = try Tierline.run(["rules", "diff", "candidate.json", "--threads", "2", "--help"])
+    #expect(late.lines.first?.hasPrefix("Usage: tierline [--store DIR] rules diff ") == true)
+
+    // Without an action, or with an unknown one, the help lists every action.
+    for arguments in [["rules", "--help"], ["rules", "retire", "--help"]] {
+      let whole = try Tierline.run(arguments)
+      #expect(whole.status == 0, "\(arguments)")
+      for action in ["activate FILE", "list", "show VERSION", "diff CANDIDATE"] {
+        #expect(whole.lines.contains { $0.hasPrefix(action + " ") }, "\(arguments): \(action)")
+      }
+      #expect(whole.standardOutput.contains("--effective T"), "\(arguments)")
+      #expect(whole.standardOutput.contains("--against VERSION"), "\(arguments)")
+    }
+  }
+
   @Test("unknown version is not found")
   func unknownVersion() throws {
     let ledger = try CLILedger(januaryCohortLines)
