@@ -16,7 +16,8 @@ enum AppendCommand: Command {
       OptionSpec(
         name: "batch-size", valueName: "N",
         help: "store every N events in their own transaction, at most 1000000 (default: all in "
-          + "one, which then holds at most 1000000 events)"),
+          + "one, which then holds at most 1000000 events)",
+        validate: integerOptionValidator(batchSizeRange)),
       OptionSpec(name: "json", valueName: nil, help: "print the counts as JSON"),
     ],
     positionals: ["FILE"],
@@ -30,12 +31,15 @@ enum AppendCommand: Command {
       with other content is rejected.
       """)
 
+  /// The values that --batch-size accepts.
+  static let batchSizeRange = 1...Ledger.maximumBatchEvents
+
   /// How many invalid lines are listed before the rest are only counted.
   static let listedErrorLimit = 20
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
     let batchSize = try arguments.value("batch-size").map {
-      try parseIntegerOption($0, option: "batch-size", range: 1...Ledger.maximumBatchEvents)
+      try parseIntegerOption($0, option: "batch-size", range: batchSizeRange)
     }
     let path = arguments.positionals.first ?? "-"
     // The ledger is opened first, so a missing ledger is reported before any input error.

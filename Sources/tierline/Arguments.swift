@@ -6,7 +6,17 @@ struct OptionSpec {
   var valueName: String?
   /// The help line: what the option sets, and in which unit.
   var help: String
+  /// The value check that runs when the arguments are parsed, before the positional
+  /// arguments are counted. Nil when the command checks the value itself or accepts any
+  /// text.
+  var validate: OptionValidator? = nil
 }
+
+/// A check of an option value that throws the usage error naming the problem. It gets
+/// the value and the option's name without dashes.
+typealias OptionValidator =
+  @Sendable (_ value: String, _ option: String) throws(UsageError)
+  -> Void
 
 /// The shape of one command: its name, usage line, options and positional arguments.
 struct CommandSpec {
@@ -86,6 +96,9 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
   let known = spec.options + [OptionSpec(name: "store", valueName: "DIR", help: "")]
   var index = arguments.startIndex
   var optionsEnded = false
+  // The options with a value, in command-line order, for checking the values after the
+  // loop.
+  var givenValues: [(option: OptionSpec, value: String)] = []
   while index < arguments.endIndex {
     let argument = arguments[index]
     index += 1
@@ -133,6 +146,7 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
     }
     if let inlineValue {
       parsed.values[name] = inlineValue
+      givenValues.append((option, inlineValue))
     } else {
       // The next argument is another option when it looks like one; a value that starts
       // with `--` can still be given as --name=VALUE.
@@ -140,10 +154,16 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
         throw UsageError("option --\(name) needs a value (\(option.valueName ?? "VALUE"))")
       }
       parsed.values[name] = arguments[index]
+      givenValues.append((option, arguments[index]))
       index += 1
     }
   }
   if parsed.helpRequested { return parsed }
+  // A value typed with a space, as in `--as-of June 2025`, leaves a stray positional
+  // argument (2025). The invalid value is the mistake to report, so it comes first.
+  for (option, value) in givenValues {
+    try option.validate?(value, option.name)
+  }
   guard parsed.positionals.count >= spec.requiredPositionals else {
     let missing = spec.positionals[parsed.positionals.count]
     throw UsageError(

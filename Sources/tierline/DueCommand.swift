@@ -9,15 +9,16 @@ enum DueCommand: Command {
     usage: "[--on DATE] [--within DAYS] [--status LIST] [--known-at K] [--json]",
     options: [
       OptionSpec(
-        name: "on", valueName: "DATE", help: "the date, YYYY-MM-DD (default: today in UTC)"),
+        name: "on", valueName: "DATE", help: "the date, YYYY-MM-DD (default: today in UTC)",
+        validate: validateDateOption),
       OptionSpec(
         name: "within", valueName: "DAYS",
-        help: "also list check-ins due up to DATE + DAYS (default 14)"
-      ),
+        help: "also list check-ins due up to DATE + DAYS (default 14)",
+        validate: integerOptionValidator(dayCountRange)),
       OptionSpec(
         name: "status", valueName: "LIST",
-        help: "list only these statuses, comma-separated: overdue, due, upcoming (default: all)"
-      ),
+        help: "list only these statuses, comma-separated: overdue, due, upcoming (default: all)",
+        validate: { text, _ throws(UsageError) in _ = try parseStatuses(text) }),
       knownAtOptionSpec,
       OptionSpec(name: "json", valueName: nil, help: "print one JSON object per check-in"),
     ],
@@ -32,6 +33,9 @@ enum DueCommand: Command {
       are; completed ones are not listed.
       """)
 
+  /// The values that --within accepts.
+  static let dayCountRange = 0...3660
+
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
     let date: CivilDate
     if let text = arguments.value("on") {
@@ -42,7 +46,7 @@ enum DueCommand: Command {
     }
     let within =
       try arguments.value("within").map {
-        try parseIntegerOption($0, option: "within", range: 0...3660)
+        try parseIntegerOption($0, option: "within", range: dayCountRange)
       } ?? 14
     let statuses = try arguments.value("status").map(parseStatuses)
     let knownAt = try arguments.value("known-at").map {

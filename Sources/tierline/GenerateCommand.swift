@@ -8,8 +8,12 @@ enum GenerateCommand: Command {
     summary: "Write a seeded, realistic sample portfolio as NDJSON events.",
     usage: "[--accounts N] [--seed S]",
     options: [
-      OptionSpec(name: "accounts", valueName: "N", help: "number of accounts (default 200)"),
-      OptionSpec(name: "seed", valueName: "S", help: "random seed, a whole number (default 1)"),
+      OptionSpec(
+        name: "accounts", valueName: "N", help: "number of accounts (default 200)",
+        validate: integerOptionValidator(accountCountRange)),
+      OptionSpec(
+        name: "seed", valueName: "S", help: "random seed, a whole number (default 1)",
+        validate: { text, _ throws(UsageError) in _ = try parseSeed(text) }),
     ],
     positionals: [],
     requiredPositionals: 0,
@@ -20,19 +24,26 @@ enum GenerateCommand: Command {
       """,
     usesStore: false)
 
+  /// The values that --accounts accepts.
+  static let accountCountRange = 1...10_000_000
+
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
     let accounts =
       try arguments.value("accounts").map {
-        try parseIntegerOption($0, option: "accounts", range: 1...10_000_000)
+        try parseIntegerOption($0, option: "accounts", range: accountCountRange)
       } ?? 200
-    let seedText = arguments.value("seed") ?? "1"
-    guard let seed = UInt64(seedText) else {
-      throw UsageError(
-        "invalid value for --seed (\(seedText)): use an integer from 0 to \(UInt64.max)")
-    }
+    let seed = try parseSeed(arguments.value("seed") ?? "1")
     let generator = PortfolioGenerator(accounts: accounts, seed: seed)
     generator.generate { event in
       context.output.line(EventJSON.encode(event))
     }
+  }
+
+  static func parseSeed(_ text: String) throws(UsageError) -> UInt64 {
+    guard let seed = UInt64(text) else {
+      throw UsageError(
+        "invalid value for --seed (\(text)): use an integer from 0 to \(UInt64.max)")
+    }
+    return seed
   }
 }

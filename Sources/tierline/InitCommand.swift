@@ -12,7 +12,8 @@ enum InitCommand: Command {
       OptionSpec(name: "playbook", valueName: "FILE", help: "playbook JSON to activate first"),
       OptionSpec(
         name: "effective", valueName: "T",
-        help: "valid time from which the playbook applies (default: the beginning of time)"),
+        help: "valid time from which the playbook applies (default: the beginning of time)",
+        validate: validateTimeOption),
       OptionSpec(name: "json", valueName: nil, help: "print the result as JSON"),
     ],
     positionals: [],

@@ -42,33 +42,45 @@ func computeMetrics(_ arguments: ParsedArguments, context: CommandContext) throw
 func metricsOptions(_ arguments: ParsedArguments, point: ReplayPoint) throws -> MetricsOptions {
   var options = MetricsOptions(asOf: point.asOf, knownAt: point.knownAt)
   if let text = arguments.value("cohort") {
-    guard let period = CohortPeriod(rawValue: text) else {
-      throw UsageError("invalid value for --cohort (\(text)): use month or quarter")
-    }
-    options.cohortPeriod = period
+    options.cohortPeriod = try parseCohortOption(text)
   }
   if let text = arguments.value("cac") {
-    // Money is exact to the currency's minor unit, as in events and playbooks. No
-    // supported currency has more than 3 decimal places. `checkCACPlaces` checks the
-    // playbook's currency once the rules are read.
-    if decimalPlaces(text) > 3 {
-      throw UsageError(
-        "invalid value for --cac (\(text)): has \(counted(decimalPlaces(text), "decimal place")); "
-          + "no currency allows more than 3")
-    }
-    options.cac = try parseDecimalOption(text, option: "cac")
+    options.cac = try parseCACOption(text)
   }
   if let text = arguments.value("gross-margin") {
     options.grossMargin = try parseDecimalOption(text, option: "gross-margin", atMostOne: true)
   }
   if let text = arguments.value("payback-months") {
-    options.paybackMonths = try parseIntegerOption(text, option: "payback-months", range: 1...600)
+    options.paybackMonths = try parseIntegerOption(
+      text, option: "payback-months", range: monthCountRange)
   }
   if let text = arguments.value("small-after-months") {
     options.smallAfterMonths = try parseIntegerOption(
-      text, option: "small-after-months", range: 1...600)
+      text, option: "small-after-months", range: monthCountRange)
   }
   return options
+}
+
+/// The values that --payback-months and --small-after-months accept.
+let monthCountRange = 1...600
+
+func parseCohortOption(_ text: String) throws(UsageError) -> CohortPeriod {
+  guard let period = CohortPeriod(rawValue: text) else {
+    throw UsageError("invalid value for --cohort (\(text)): use month or quarter")
+  }
+  return period
+}
+
+func parseCACOption(_ text: String) throws(UsageError) -> Fraction {
+  // Money is exact to the currency's minor unit, as in events and playbooks. No
+  // supported currency has more than 3 decimal places. `checkCACPlaces` checks the
+  // playbook's currency once the rules are read.
+  if decimalPlaces(text) > 3 {
+    throw UsageError(
+      "invalid value for --cac (\(text)): has \(counted(decimalPlaces(text), "decimal place")); "
+        + "no currency allows more than 3")
+  }
+  return try parseDecimalOption(text, option: "cac")
 }
 
 /// Rejects a --cac amount with more decimal places than `currency` has minor-unit digits,
@@ -92,22 +104,30 @@ private func decimalPlaces(_ text: String) -> Int {
 let metricsOptionSpecs = [
   OptionSpec(
     name: "as-of", valueName: "T",
-    help: "valid time: leave out events that occurred after T (default: now)"),
+    help: "valid time: leave out events that occurred after T (default: now)",
+    validate: validateTimeOption),
   knownAtOptionSpec,
   OptionSpec(
     name: "cac", valueName: "AMOUNT",
     help:
-      "acquisition cost per account in the playbook currency, to its minor unit (default: the maximum CAC)"
-  ),
-  OptionSpec(name: "gross-margin", valueName: "R", help: "gross margin from 0 to 1 (default 0.8)"),
+      "acquisition cost per account in the playbook currency, to its minor unit (default: the maximum CAC)",
+    validate: { text, _ throws(UsageError) in _ = try parseCACOption(text) }),
   OptionSpec(
-    name: "payback-months", valueName: "N", help: "target CAC payback in months (default 18)"),
+    name: "gross-margin", valueName: "R", help: "gross margin from 0 to 1 (default 0.8)",
+    validate: { text, option throws(UsageError) in
+      _ = try parseDecimalOption(text, option: option, atMostOne: true)
+    }),
+  OptionSpec(
+    name: "payback-months", valueName: "N", help: "target CAC payback in months (default 18)",
+    validate: integerOptionValidator(monthCountRange)),
   OptionSpec(
     name: "cohort", valueName: "month|quarter",
-    help: "group landing cohorts by calendar month or quarter (default month)"),
+    help: "group landing cohorts by calendar month or quarter (default month)",
+    validate: { text, _ throws(UsageError) in _ = try parseCohortOption(text) }),
   OptionSpec(
     name: "small-after-months", valueName: "N",
-    help: "months on the landing tier that make an account permanently small (default 18)"),
+    help: "months on the landing tier that make an account permanently small (default 18)",
+    validate: integerOptionValidator(monthCountRange)),
   rulesOptionSpec,
   threadsOptionSpec,
 ]

@@ -11,11 +11,13 @@ enum MissedCommand: Command {
     options: [
       OptionSpec(
         name: "as-of", valueName: "T",
-        help: "valid time: leave out events that occurred after T (default: now)"),
+        help: "valid time: leave out events that occurred after T (default: now)",
+        validate: validateTimeOption),
       knownAtOptionSpec,
       OptionSpec(
         name: "days", valueName: "N",
-        help: "days after a firing by which an offer must follow (default 14)"),
+        help: "days after a firing by which an offer must follow (default 14)",
+        validate: integerOptionValidator(dayCountRange)),
       rulesOptionSpec,
       threadsOptionSpec,
       OptionSpec(name: "json", valueName: nil, help: "print one JSON object"),
@@ -30,11 +32,14 @@ enum MissedCommand: Command {
       offer made after the N days, if any.
       """ + "\n" + timeFormatsHelp)
 
+  /// The values that --days accepts.
+  static let dayCountRange = 0...3660
+
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
     let requested = try requestedPoint(arguments, validTimeOption: "as-of")
     let days =
       try arguments.value("days").map {
-        try parseIntegerOption($0, option: "days", range: 0...3660)
+        try parseIntegerOption($0, option: "days", range: dayCountRange)
       } ?? 14
     let threads = try threadsOption(arguments)
     let override = try playbookOption(arguments)

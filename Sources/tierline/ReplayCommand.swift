@@ -12,7 +12,8 @@ enum ReplayCommand: Command {
     options: [
       OptionSpec(
         name: "as-of", valueName: "T",
-        help: "valid time: leave out events that occurred after T (default: now)"),
+        help: "valid time: leave out events that occurred after T (default: now)",
+        validate: validateTimeOption),
       knownAtOptionSpec,
       OptionSpec(name: "account", valueName: "ID", help: "only this account"),
       OptionSpec(

@@ -66,12 +66,16 @@ let rulesOptionSpec = OptionSpec(
 let knownAtOptionSpec = OptionSpec(
   name: "known-at", valueName: "K",
   help: "transaction time: leave out events recorded after K (default, and at most: the "
-    + "latest append or activation, so the answer can be repeated)")
+    + "latest append or activation, so the answer can be repeated)",
+  validate: validateTimeOption)
 let jsonOptionSpec = OptionSpec(name: "json", valueName: nil, help: "print JSON")
 let threadsOptionSpec = OptionSpec(
   name: "threads", valueName: "N",
   help: "fold every account on N threads, 1 to 256, and at most one per processor "
-    + "(default 1); each thread runs at most 4 groups of accounts ahead of the output")
+    + "(default 1); each thread runs at most 4 groups of accounts ahead of the output",
+  validate: integerOptionValidator(threadCountRange))
+/// The thread counts that --threads accepts, before the cap at the processor count.
+let threadCountRange = 1...256
 
 /// Reads --threads, from 1 to 256; 1 when it is absent.
 ///
@@ -81,7 +85,7 @@ let threadsOptionSpec = OptionSpec(
 /// 385 to 396 MB with 2.
 func threadsOption(_ arguments: ParsedArguments) throws(UsageError) -> Int {
   guard let text = arguments.value("threads") else { return 1 }
-  let requested = try parseIntegerOption(text, option: "threads", range: 1...256)
+  let requested = try parseIntegerOption(text, option: "threads", range: threadCountRange)
   return min(requested, max(1, ProcessInfo.processInfo.activeProcessorCount))
 }
 let timeFormatsHelp = """

@@ -95,16 +95,19 @@ extension RulesCommand {
   static let effectiveOption = OptionSpec(
     name: "effective", valueName: "T",
     help: "valid time from which the rules apply (default: now); for the start of a day "
-      + "give a time, such as 2025-07-01T00:00:00Z")
+      + "give a time, such as 2025-07-01T00:00:00Z",
+    validate: validateTimeOption)
   static let againstOption = OptionSpec(
     name: "against", valueName: "VERSION",
     help: "the stored version to compare with (default: the rules in force at --as-of)")
   static let asOfOption = OptionSpec(
-    name: "as-of", valueName: "T", help: "valid time of the comparison (default: now)")
+    name: "as-of", valueName: "T", help: "valid time of the comparison (default: now)",
+    validate: validateTimeOption)
   static let threadsOption = OptionSpec(
     name: "threads", valueName: "N",
     help: "fold every account on N threads, 1 to 256, and at most one per processor "
-      + "(default 1)")
+      + "(default 1)",
+    validate: integerOptionValidator(threadCountRange))
 }
 
 extension OptionSpec {

@@ -61,3 +61,21 @@ func noteBareEffectiveDate(_ text: String?, effective: Timestamp) throws(UsageEr
     "note: --effective \(text) is the end of that day in UTC, \(effective.rfc3339); "
       + "for the start of the day give --effective \(startOfDay.rfc3339)\n")
 }
+
+/// Validates a point-in-time option as `parseTimeOption` reads it, for `OptionSpec.validate`.
+func validateTimeOption(_ text: String, option: String) throws(UsageError) {
+  _ = try parseTimeOption(text, option: option)
+}
+
+/// Validates a date option as `parseDateOption` reads it, for `OptionSpec.validate`.
+func validateDateOption(_ text: String, option: String) throws(UsageError) {
+  _ = try parseDateOption(text, option: option)
+}
+
+/// Returns a validator of whole numbers within `range`, as `parseIntegerOption` reads
+/// them, for `OptionSpec.validate`.
+func integerOptionValidator(_ range: ClosedRange<Int>) -> OptionValidator {
+  { text, option throws(UsageError) in
+    _ = try parseIntegerOption(text, option: option, range: range)
+  }
+}

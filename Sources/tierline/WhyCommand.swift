@@ -12,7 +12,8 @@ enum WhyCommand: Command {
       OptionSpec(
         name: "at", valueName: "T",
         help: "valid time of the decision: events that occurred after T are left out, "
-          + "events at T count (default: now)"),
+          + "events at T count (default: now)",
+        validate: validateTimeOption),
       knownAtOptionSpec,
       rulesOptionSpec,
       OptionSpec(name: "json", valueName: nil, help: "print the projection as JSON"),

@@ -181,6 +181,66 @@ struct OutputAndArgumentTests {
     #expect(hour.standardError.contains("time of day out of range"))
   }
 
+  @Test("invalid value before stray argument")
+  func invalidValueBeforeStrayArgument() throws {
+    let directory = try TemporaryDirectory()
+    let store = directory.path("ledger")
+    let invalidTime = "invalid time for --as-of (June): use RFC 3339"
+    // Each value is split in two, so the second word is a stray positional argument.
+    let cases: [(arguments: [String], message: String)] = [
+      (["replay", "--as-of", "June", "2025"], invalidTime),
+      (["replay", "--as-of=June", "2025"], invalidTime),
+      (["replay", "--known-at", "June", "2025"], "invalid time for --known-at (June)"),
+      (["replay", "--threads", "four", "2"], "invalid value for --threads (four)"),
+      (["why", "acme", "--at", "June", "2025"], "invalid time for --at (June)"),
+      (["due", "--on", "June", "2"], "invalid date for --on (June)"),
+      (["due", "--within", "two", "weeks"], "invalid value for --within (two)"),
+      (["due", "--status", "late", "ones"], "invalid value for --status (late)"),
+      (["metrics", "--as-of", "June", "2025"], invalidTime),
+      (["metrics", "--cohort", "calendar", "month"], "invalid value for --cohort (calendar)"),
+      (["metrics", "--cac", "7200.0001", "USD"], "invalid value for --cac (7200.0001)"),
+      (["metrics", "--gross-margin", "80", "%"], "invalid value for --gross-margin (80)"),
+      (["report", "--html", "r.html", "--as-of", "June", "2025"], invalidTime),
+      (["missed", "--as-of", "June", "2025"], invalidTime),
+      (["missed", "--days", "two", "weeks"], "invalid value for --days (two)"),
+      (["rules", "diff", "candidate.json", "--as-of", "June", "2025"], invalidTime),
+      (
+        ["rules", "activate", "rules.json", "--effective", "June", "2025"],
+        "invalid time for --effective (June)"
+      ),
+      (["init", "--effective", "June", "2025"], "invalid time for --effective (June)"),
+      (
+        ["append", "--batch-size", "1k", "a.ndjson", "b.ndjson"],
+        "invalid value for --batch-size (1k)"
+      ),
+      (["generate", "--accounts", "ten", "thousand"], "invalid value for --accounts (ten)"),
+      (["generate", "--seed", "one", "two"], "invalid value for --seed (one)"),
+    ]
+    for (arguments, message) in cases {
+      let result = try Tierline.run(["--store", store] + arguments)
+      #expect(result.status == 64, "\(arguments)")
+      #expect(result.standardError.contains(message), "\(arguments): \(result.standardError)")
+      #expect(!result.standardError.contains("unexpected argument"), "\(arguments)")
+    }
+    // `init` stopped at the invalid time, before creating the ledger directory.
+    #expect(!FileManager.default.fileExists(atPath: store))
+
+    // An invalid value is also reported before a missing positional argument.
+    let missing = try Tierline.run(["--store", store, "why", "--at", "June"])
+    #expect(missing.status == 64)
+    #expect(missing.standardError.contains("invalid time for --at (June)"))
+
+    // A stray argument after a valid value is still reported as one.
+    let stray = try Tierline.run(["--store", store, "replay", "--as-of", "2025-06-01", "2025"])
+    #expect(stray.status == 64)
+    #expect(stray.standardError.contains("unexpected argument 2025 for replay"))
+
+    // --help prints the help whatever the other values are.
+    let help = try Tierline.run(["replay", "--as-of", "June", "2025", "--help"])
+    #expect(help.status == 0)
+    #expect(help.standardOutput.hasPrefix("Usage: tierline [--store DIR] replay "))
+  }
+
   @Test("control characters in text are escaped")
   func controlCharacters() throws {
     let directory = try TemporaryDirectory()
