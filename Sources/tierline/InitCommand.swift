@@ -22,7 +22,8 @@ enum InitCommand: Command {
       Without --playbook the built-in default applies: tiers starter ($6,000), growth
       ($18,000) and scale ($36,000) ACV in USD. See docs/rules.md for the file format.
       The ledger directory (--store) is created with any missing parent folder; an
-      existing one must be empty.
+      existing one must be empty. A symbolic link to an existing folder puts the ledger
+      in that folder, and a link to a missing path is rejected.
       """)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
@@ -41,6 +42,7 @@ enum InitCommand: Command {
     let effective = try arguments.value("effective").map {
       try parseTimeOption($0, option: "effective")
     }
+    try checkNoDanglingLink(context.storeDirectory)
     _ = try Ledger.create(
       directory: context.storeDirectory, playbook: playbook, effectiveAt: effective ?? .minimum)
     if let effective {
@@ -55,5 +57,21 @@ enum InitCommand: Command {
         "Created a ledger at \(context.storeDirectory) with rules \(playbook.version) "
           + "(\(playbook.name)).")
     }
+  }
+
+  /// Rejects a ledger path through a symbolic link to a missing path. The store would
+  /// otherwise report only "No such file or directory" for the link.
+  static func checkNoDanglingLink(_ directory: String) throws(CommandFailure) {
+    guard let dangling = danglingSymbolicLink(in: directory) else { return }
+    var trimmed = Substring(directory)
+    while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+    let subject =
+      dangling.link == trimmed
+      ? "ledger directory \(directory) is"
+      : "ledger directory \(directory) cannot be created because \(dangling.link) is"
+    throw CommandFailure(
+      message: "\(subject) a symbolic link to a missing path (\(dangling.target)): create "
+        + "that folder first, or name another --store",
+      exitCode: .failure)
   }
 }

@@ -59,6 +59,57 @@ struct OutputAndArgumentTests {
     #expect(failed.standardError.contains("file"), "\(failed.standardError)")
   }
 
+  @Test("init through a dangling symbolic link")
+  func initThroughDanglingLink() throws {
+    let directory = try TemporaryDirectory()
+    let files = FileManager.default
+    let missing = directory.path("missing")
+    let link = directory.path("link")
+    try files.createSymbolicLink(atPath: link, withDestinationPath: missing)
+    // A relative target is resolved from the link's folder.
+    let relativeLink = directory.path("relative")
+    try files.createSymbolicLink(atPath: relativeLink, withDestinationPath: "missing")
+    // A link to another link names the path at the end of the chain.
+    let chainedLink = directory.path("chained")
+    try files.createSymbolicLink(atPath: chainedLink, withDestinationPath: link)
+    let before = try files.contentsOfDirectory(atPath: directory.path("")).sorted()
+
+    for store in [link, link + "/", relativeLink, chainedLink] {
+      let result = try Tierline.run(["--store", store, "init"])
+      #expect(result.status == 1, "\(store)")
+      #expect(
+        result.standardError
+          == "error: ledger directory \(store) is a symbolic link to a missing path "
+          + "(\(missing)): create that folder first, or name another --store\n")
+    }
+
+    // A link among the parent folders is named as well.
+    let nested = try Tierline.run(["--store", link + "/ledger", "init"])
+    #expect(nested.status == 1)
+    #expect(
+      nested.standardError.contains(
+        "ledger directory \(link)/ledger cannot be created because \(link) is a symbolic link "
+          + "to a missing path (\(missing))"),
+      "\(nested.standardError)")
+
+    // Nothing was created, and the links are unchanged.
+    #expect(!files.fileExists(atPath: missing))
+    #expect(try files.contentsOfDirectory(atPath: directory.path("")).sorted() == before)
+    #expect(try files.destinationOfSymbolicLink(atPath: link) == missing)
+
+    // A link to an existing empty folder still gets the ledger in that folder.
+    let folder = directory.path("folder")
+    try files.createDirectory(atPath: folder, withIntermediateDirectories: false)
+    let folderLink = directory.path("folder-link")
+    try files.createSymbolicLink(atPath: folderLink, withDestinationPath: folder)
+    let created = try Tierline.run(["--store", folderLink, "init"])
+    #expect(created.status == 0, "\(created.standardError)")
+    #expect(files.fileExists(atPath: folder + "/data.mdb"))
+    #expect(try files.destinationOfSymbolicLink(atPath: folderLink) == folder)
+    let replay = try Tierline.run(["--store", folderLink, "replay", "--json"])
+    #expect(replay.status == 0, "\(replay.standardError)")
+  }
+
   @Test("init rejects a folder with other files")
   func initRejectsOtherFiles() throws {
     let directory = try TemporaryDirectory()
