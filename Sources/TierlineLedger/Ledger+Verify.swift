@@ -20,16 +20,32 @@ extension Ledger {
   /// The maximum number of problems listed before verification stops.
   public static let maximumListedProblems = 100
 
-  /// Checks the ledger's integrity: every record's checksum and encoding, positions
-  /// without gaps, `recorded_at` never decreasing, every event id indexed at its record,
-  /// every account's index entries matching its events in the log, from storage format 3
-  /// on each account's number matching the number its records carry, and every stored
+  /// The last problem listed when LMDB met a damaged page and ended the read.
+  static let stoppedByLMDB =
+    "verify stopped here: LMDB found a damaged page and ends the read there, so later "
+    + "checks did not run"
+
+  /// Checks the ledger's integrity: the last position and recorded time in meta against
+  /// the log's last record, every record's checksum and encoding, positions without
+  /// gaps, `recorded_at` never decreasing, every event id indexed at its record, every
+  /// account's index entries matching its events in the log, from storage format 3 on
+  /// each account's number matching the number its records carry, and every stored
   /// playbook readable.
   public func verify() throws(LedgerError) -> VerifyReport {
     var report = try storeCall {
-      try store.read { transaction in
+      try store.read(checkingHead: false) { transaction in
         var report = VerifyReport()
         report.storageFormat = try transaction.storageFormatVersion()
+        // A damaged last position or last recorded time in meta would make every query
+        // miss records or stop, so it is listed first, and the log is then read to its
+        // last record.
+        var headIsDamaged = false
+        do {
+          try transaction.checkHead()
+        } catch let error as StoreError where error.code == .corrupt {
+          report.problems.append(error.message)
+          headIsDamaged = true
+        }
         var countsByAccount: [[UInt8]: UInt64] = [:]
         // From storage format 3 on, the number that the first readable record of each
         // account carries. Every other record of the account must carry the same.
@@ -43,7 +59,10 @@ extension Ledger {
         // Damaged records cannot be attributed to an account, so account counts that
         // differ from the index may follow from them.
         var unreadableRecords = 0
-        let last = transaction.lastPosition
+        let last =
+          headIsDamaged
+          ? max(transaction.lastPosition, (try? transaction.lastLoggedPosition()) ?? 0)
+          : transaction.lastPosition
 
         func problem(_ text: String) -> Bool {
           report.problems.append(text)
@@ -113,6 +132,13 @@ extension Ledger {
               return true
             }
           } catch let error as StoreError where error.code == .corrupt {
+            // LMDB ends a transaction in which it met a damaged page, so every later read
+            // of this snapshot would fail with `MDB_BAD_TXN` and hide the damage found.
+            if error.lmdbCode != nil {
+              report.problems.append(error.description)
+              report.problems.append(Self.stoppedByLMDB)
+              return report
+            }
             // The damaged record was checked too, so it counts among the records.
             report.records += 1
             unreadableRecords += 1
@@ -126,110 +152,116 @@ extension Ledger {
 
         // The account that has each number, to find a number given twice.
         var accountsByNumber: [UInt32: [UInt8]] = [:]
-        try transaction.forEachOriginator { originator, version in
-          report.accounts += 1
-          let key = Array(originator)
-          let logged = countsByAccount.removeValue(forKey: key) ?? 0
-          let name = String(decoding: key, as: UTF8.self)
-          if numbered {
-            let stored: UInt32?
-            do {
-              stored = try transaction.originatorNumber(of: key)
-            } catch let error as StoreError where error.code == .corrupt {
-              guard problem("account numbers: \(error.message)") else { return false }
-              stored = nil
-            }
-            let carried = numbersByAccount.removeValue(forKey: key)
-            if let carried, carried != (stored ?? 0) {
-              guard
-                problem(
-                  "account numbers: the records of \"\(name)\" carry number \(carried), but "
-                    + "originator_numbers stores " + (stored.map { "\($0)" } ?? "none"))
-              else { return false }
-            }
-            if let stored {
-              let mapped: [UInt8]?
+        do {
+          try transaction.forEachOriginator { originator, version in
+            report.accounts += 1
+            let key = Array(originator)
+            let logged = countsByAccount.removeValue(forKey: key) ?? 0
+            let name = String(decoding: key, as: UTF8.self)
+            if numbered {
+              let stored: UInt32?
               do {
-                mapped = try transaction.originator(numbered: stored)
+                stored = try transaction.originatorNumber(of: key)
               } catch let error as StoreError where error.code == .corrupt {
                 guard problem("account numbers: \(error.message)") else { return false }
-                mapped = key
+                stored = nil
               }
-              if mapped != key {
+              let carried = numbersByAccount.removeValue(forKey: key)
+              if let carried, carried != (stored ?? 0) {
                 guard
                   problem(
-                    "account numbers: originator_ids stores "
-                      + (mapped.map { "\"\(String(decoding: $0, as: UTF8.self))\"" } ?? "nothing")
-                      + " under number \(stored) of \"\(name)\"")
+                    "account numbers: the records of \"\(name)\" carry number \(carried), but "
+                      + "originator_numbers stores " + (stored.map { "\($0)" } ?? "none"))
                 else { return false }
               }
-              if let other = accountsByNumber.updateValue(key, forKey: stored) {
-                guard
-                  problem(
-                    "account numbers: \"\(name)\" and \"\(String(decoding: other, as: UTF8.self))\" "
-                      + "both have number \(stored)")
-                else { return false }
+              if let stored {
+                let mapped: [UInt8]?
+                do {
+                  mapped = try transaction.originator(numbered: stored)
+                } catch let error as StoreError where error.code == .corrupt {
+                  guard problem("account numbers: \(error.message)") else { return false }
+                  mapped = key
+                }
+                if mapped != key {
+                  guard
+                    problem(
+                      "account numbers: originator_ids stores "
+                        + (mapped.map { "\"\(String(decoding: $0, as: UTF8.self))\"" } ?? "nothing")
+                        + " under number \(stored) of \"\(name)\"")
+                  else { return false }
+                }
+                if let other = accountsByNumber.updateValue(key, forKey: stored) {
+                  guard
+                    problem(
+                      "account numbers: \"\(name)\" and \"\(String(decoding: other, as: UTF8.self))\" "
+                        + "both have number \(stored)")
+                  else { return false }
+                }
               }
             }
-          }
-          if logged != version {
-            let unread =
-              unreadableRecords == 0
-              ? ""
-              : " it can read (\(unreadableRecords) damaged log record"
-                + (unreadableRecords == 1 ? " is" : "s are") + " listed above)"
-            return problem(
-              "account index: \"\(name)\" has \(version) entries but the log has \(logged) events"
-                + unread)
-          }
-          var indexed: UInt64 = 0
-          do {
-            try transaction.forEachIndexValue(of: key) { value in
-              // A format 2 entry is checked against its record as a point query checks
-              // it, which reads the log only for the rare record without a copy.
-              var copyChecksum: UInt32?
-              if value.isChecked {
-                let record = try transaction.checkedRecord(value, of: key)
-                copyChecksum = value.copy == nil ? nil : record.checksum
+            if logged != version {
+              let unread =
+                unreadableRecords == 0
+                ? ""
+                : " it can read (\(unreadableRecords) damaged log record"
+                  + (unreadableRecords == 1 ? " is" : "s are") + " listed above)"
+              return problem(
+                "account index: \"\(name)\" has \(version) entries but the log has \(logged) events"
+                  + unread)
+            }
+            var indexed: UInt64 = 0
+            do {
+              try transaction.forEachIndexValue(of: key) { value in
+                // A format 2 entry is checked against its record as a point query checks
+                // it, which reads the log only for the rare record without a copy.
+                var copyChecksum: UInt32?
+                if value.isChecked {
+                  let record = try transaction.checkedRecord(value, of: key)
+                  copyChecksum = value.copy == nil ? nil : record.checksum
+                }
+                indexed &+= entryDigest(
+                  occurredAt: value.occurredAt, position: value.position,
+                  copyChecksum: copyChecksum)
+                return true
               }
-              indexed &+= entryDigest(
-                occurredAt: value.occurredAt, position: value.position,
-                copyChecksum: copyChecksum)
+            } catch let error as StoreError where error.code == .corrupt {
+              return problem("account index: \(error.message)")
+            }
+            guard indexed != digestsByAccount[key] ?? 0 else { return true }
+            // Find the entries that disagree with the log, to name them.
+            var named = false
+            var keepGoing = true
+            try transaction.forEachIndexValue(of: key) { value in
+              let occurredAt = value.occurredAt
+              let position = value.position
+              let record = try transaction.record(at: position)
+              let recordAccount = try record.map { try EventCodec.accountBytes(in: $0.content) }
+              let copyChecksum = try value.copy.map { copy throws(StoreError) in
+                try transaction.decodeCopy(copy, position: position).checksum
+              }
+              guard let record, recordAccount.map({ Array($0) }) == key,
+                record.occurredAt == occurredAt,
+                value.matches(recordChecksum: record.checksum),
+                copyChecksum == (transaction.indexCopies(record) ? record.checksum : nil)
+              else {
+                named = true
+                keepGoing = problem(
+                  "account index: \"\(name)\" has an entry (occurred \(occurredAt) µs, "
+                    + "position \(position)) that does not match the log")
+                return keepGoing
+              }
               return true
             }
-          } catch let error as StoreError where error.code == .corrupt {
-            return problem("account index: \(error.message)")
-          }
-          guard indexed != digestsByAccount[key] ?? 0 else { return true }
-          // Find the entries that disagree with the log, to name them.
-          var named = false
-          var keepGoing = true
-          try transaction.forEachIndexValue(of: key) { value in
-            let occurredAt = value.occurredAt
-            let position = value.position
-            let record = try transaction.record(at: position)
-            let recordAccount = try record.map { try EventCodec.accountBytes(in: $0.content) }
-            let copyChecksum = try value.copy.map { copy throws(StoreError) in
-              try transaction.decodeCopy(copy, position: position).checksum
-            }
-            guard let record, recordAccount.map({ Array($0) }) == key,
-              record.occurredAt == occurredAt,
-              value.matches(recordChecksum: record.checksum),
-              copyChecksum == (transaction.indexCopies(record) ? record.checksum : nil)
-            else {
-              named = true
+            if !named {
               keepGoing = problem(
-                "account index: \"\(name)\" has an entry (occurred \(occurredAt) µs, "
-                  + "position \(position)) that does not match the log")
-              return keepGoing
+                "account index: \"\(name)\" has entries that do not match its events in the log")
             }
-            return true
+            return keepGoing
           }
-          if !named {
-            keepGoing = problem(
-              "account index: \"\(name)\" has entries that do not match its events in the log")
-          }
-          return keepGoing
+        } catch let error as StoreError where error.code == .corrupt && error.lmdbCode != nil {
+          report.problems.append("account index: \(error.description)")
+          report.problems.append(Self.stoppedByLMDB)
+          return report
         }
         if numbered, report.problems.count < Ledger.maximumListedProblems {
           // Numbers run from 1 without gaps, so with no number given twice, every one

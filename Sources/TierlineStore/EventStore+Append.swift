@@ -174,7 +174,7 @@ extension EventStore {
   private func appendRecords(
     _ batch: [NewRecord], now: Int64, in transaction: borrowing LMDBTransaction
   ) throws(StoreError) -> AppendReport {
-    let (lastPosition, lastRecordedAt) = try transaction.logHead(in: databases)
+    let (lastPosition, lastRecordedAt) = try transaction.checkedLogHead(in: databases)
     guard lastRecordedAt < Int64.max else {
       throw StoreError(.invalidArgument, "the last recorded_at is Int64.max; no later time exists")
     }

@@ -5,13 +5,22 @@ extension EventStore {
   /// Records and keys handed to `body` are views into the map: do not keep them past
   /// the closure. Reads do not block appends, except that growing the map waits until
   /// every transaction of this store has ended.
-  /// - Throws: `StoreError` when the snapshot cannot begin, or what `body` throws.
+  /// - Parameter checkingHead: Whether the snapshot first checks the log's last position
+  ///   and recorded time in meta against the log's last record. `verify` turns it off to
+  ///   list a mismatch among other damage instead of stopping at it.
+  /// - Throws: `StoreError` when the snapshot cannot begin (`.corrupt` for a mismatch of
+  ///   the head), or what `body` throws.
   // NOTE: Calling `append` or `write` inside `body` deadlocks when that call must grow
   // the map, because growing waits for every transaction of this store to end.
-  public func read<T>(_ body: (borrowing ReadTransaction) throws -> T) throws -> T {
+  public func read<T>(
+    checkingHead: Bool = true, _ body: (borrowing ReadTransaction) throws -> T
+  ) throws -> T {
     let transaction = try beginTransaction(readOnly: true)
     let head: (lastPosition: UInt64, lastRecordedAt: Int64)
-    switch Result(catching: { () throws(StoreError) in try transaction.logHead(in: databases) }) {
+    switch Result(catching: { () throws(StoreError) in
+      checkingHead
+        ? try transaction.checkedLogHead(in: databases) : try transaction.logHead(in: databases)
+    }) {
     case .success(let found):
       head = found
     case .failure(let error):

@@ -20,6 +20,68 @@ extension LMDBTransaction {
     return (lastPosition, Int64(bitPattern: lastRecordedAt))
   }
 
+  /// Returns the position and recorded time of the log's last record, or nil when the
+  /// log is empty.
+  /// - Throws: `.corrupt` when the last key is not 8 bytes or the record is shorter than
+  ///   its header.
+  func logEnd(in databases: StoreDatabases) throws(StoreError)
+    -> (position: UInt64, recordedAt: Int64)?
+  {
+    let cursor = try openCursor(databases.log, on: StoreDatabases.Name.log)
+    let last: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
+    do throws(LMDBError) {
+      last = try cursor.get(MDB_LAST)
+    } catch {
+      throw .failure(error, "could not read the last record of the log")
+    }
+    guard let last else { return nil }
+    let position = try KeyLayout.position(from: last.key, in: StoreDatabases.Name.log)
+    guard last.value.count >= RecordLayout.headerSize else {
+      throw StoreError(
+        .corrupt,
+        "the record at position \(position) has \(last.value.count) bytes, fewer than its "
+          + "\(RecordLayout.headerSize)-byte header")
+    }
+    let recordedAt = Int64(
+      littleEndian: last.value.loadUnaligned(fromByteOffset: 8, as: Int64.self))
+    return (position, recordedAt)
+  }
+
+  /// Returns the last position and last recorded time from the meta database after
+  /// checking them against the log's last record.
+  ///
+  /// Every query and append starts from these two values, and the meta database stores
+  /// them without a checksum. A damaged last position would hide records or reuse
+  /// positions, and a damaged last time would hide every record recorded after it.
+  /// - Throws: `.corrupt` when the last position is not that of the log's last record,
+  ///   or that record was recorded after the last recorded time.
+  func checkedLogHead(in databases: StoreDatabases) throws(StoreError)
+    -> (lastPosition: UInt64, lastRecordedAt: Int64)
+  {
+    let head = try logHead(in: databases)
+    let end = try logEnd(in: databases)
+    guard let end else {
+      guard head.lastPosition == 0 else {
+        throw StoreError(
+          .corrupt, "last_position in meta is \(head.lastPosition), but the log is empty")
+      }
+      return head
+    }
+    guard end.position == head.lastPosition else {
+      throw StoreError(
+        .corrupt,
+        "last_position in meta is \(head.lastPosition), but the log's last record is at "
+          + "position \(end.position)")
+    }
+    guard end.recordedAt <= head.lastRecordedAt else {
+      throw StoreError(
+        .corrupt,
+        "last_recorded_at in meta is \(head.lastRecordedAt) µs since the epoch, before the "
+          + "record at position \(end.position), recorded at \(end.recordedAt) µs")
+    }
+    return head
+  }
+
   /// Returns the checked record at `position`, or nil when there is none.
   func record(at position: UInt64, in databases: StoreDatabases) throws(StoreError)
     -> RecordView?

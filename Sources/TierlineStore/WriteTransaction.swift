@@ -79,7 +79,7 @@ public struct WriteTransaction: ~Copyable {
   /// - Throws: `.invalidArgument` when the latest stamp is `Int64.max`.
   public func stampTransactionTime(now: Int64) throws(StoreError) -> Int64 {
     checkThread()
-    let (_, lastRecordedAt) = try transaction.logHead(in: databases)
+    let (_, lastRecordedAt) = try transaction.checkedLogHead(in: databases)
     guard lastRecordedAt < Int64.max else {
       throw StoreError(.invalidArgument, "the last recorded_at is Int64.max; no later time exists")
     }
@@ -101,7 +101,7 @@ public struct WriteTransaction: ~Copyable {
   /// Returns the log's last position, 0 for an empty log.
   public func lastPosition() throws(StoreError) -> UInt64 {
     checkThread()
-    return try transaction.logHead(in: databases).lastPosition
+    return try transaction.checkedLogHead(in: databases).lastPosition
   }
 
   /// Returns a copy of the value stored under `key` in an auxiliary database, or nil.

@@ -255,6 +255,63 @@ struct DamagedLedgerTests {
     #expect(verified.status == 1)
   }
 
+  /// Overwrites the 8-byte value that follows each copy of a meta key in `data.mdb`. An
+  /// LMDB leaf node stores its value right after its key.
+  func setMetaValue(_ key: String, to value: UInt64) throws {
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
+    let pattern = Array(key.utf8)
+    let found = offsets(of: pattern, in: bytes)
+    try #require(!found.isEmpty)
+    let valueBytes = withUnsafeBytes(of: value.bigEndian) { Array($0) }
+    for offset in found {
+      bytes.replaceSubrange(
+        (offset + pattern.count)..<(offset + pattern.count + 8), with: valueBytes)
+    }
+    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+  }
+
+  @Test(
+    "damaged log head in meta is named",
+    arguments: [
+      ("last_position", UInt64(30), "last record is at position 40"),
+      ("last_recorded_at", UInt64(1), "is 1 µs since the epoch, before the record at position 40"),
+    ])
+  func damagedLogHead(key: String, value: UInt64, expected: String) throws {
+    try setMetaValue(key, to: value)
+
+    try expectFailure(["replay", "--json"], naming: expected)
+    try expectFailure(["metrics"], naming: expected)
+    let verified = try Tierline.run(["--store", store, "verify"])
+    #expect(verified.status == 1, "\(verified.standardOutput)")
+    #expect(verified.standardOutput.contains("1 problem"), "\(verified.standardOutput)")
+    #expect(verified.standardOutput.contains(expected), "\(verified.standardOutput)")
+    #expect(verified.standardOutput.contains("40 records"), "\(verified.standardOutput)")
+    let appended = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.usage("late-usage", account: "target-account", at: "2024-01-12T09:00:00Z"))
+    #expect(appended.status == 1, "\(appended.standardError)")
+    #expect(appended.standardError.contains(expected), "\(appended.standardError)")
+  }
+
+  @Test("zeroed event-id page stops verify with its damage")
+  func zeroedEventIDPage() throws {
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
+    // An `event_ids` leaf node: an 8-byte value, no flags and the key's size, then the
+    // key. Log records and their copies carry the id after other bytes.
+    let id = Array("target-usage-17".utf8)
+    let found = offsets(of: [8, 0, 0, 0, 0, 0, UInt8(id.count), 0] + id, in: bytes)
+    try #require(found.count == 1)
+    let pageStart = found[0] / 4096 * 4096
+    bytes.replaceSubrange(pageStart..<(pageStart + 4096), with: repeatElement(0, count: 4096))
+    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+
+    let result = try Tierline.run(["--store", store, "verify"])
+    #expect(result.status == 1, "\(result.standardError)")
+    #expect(result.standardOutput.contains("MDB_CORRUPTED"), "\(result.standardOutput)")
+    #expect(result.standardOutput.contains("verify stopped here"), "\(result.standardOutput)")
+    #expect(!result.standardError.contains("MDB_BAD_TXN"), "\(result.standardError)")
+  }
+
   @Test("damaged account index entry is named")
   func damagedIndexEntry() throws {
     // Position 29 is a usage event at 2024-01-11T09:00:00Z. The flip moves its indexed
