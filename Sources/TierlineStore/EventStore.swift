@@ -73,6 +73,16 @@ public final class EventStore: @unchecked Sendable {
           .notALedger, "\(directory) does not hold an LMDB environment", lmdbCode: error)
       }
       if error.code == EACCES {
+        // Creating data.mdb or lock.mdb needs write access to the directory itself.
+        let missing = ["data.mdb", "lock.mdb"].filter { access(directory + "/" + $0, F_OK) != 0 }
+        if !missing.isEmpty, access(directory, W_OK) != 0 {
+          throw StoreError(
+            .lmdb,
+            "could not create \(missing.joined(separator: " and ")) in \(directory): this "
+              + "user may not write to the directory; run as its owner, grant write access, "
+              + "or name another directory",
+            lmdbCode: error)
+        }
         // LMDB's readers take a slot in lock.mdb, so reading needs write access to it.
         throw StoreError(
           .lmdb,
