@@ -5,32 +5,21 @@ import TierlinePlaybook
 /// `tierline rules`: activate, list, show and compare playbook versions.
 enum RulesCommand: Command {
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
-    let action = arguments.positionals[0]
-    let operand = arguments.positionals.count > 1 ? arguments.positionals[1] : nil
-    switch action {
+    // The parser accepts only the actions of `spec` and checks each one's positional
+    // arguments against the action's own spec.
+    switch arguments.action {
     case "activate":
-      try activate(try require(operand, "FILE", action), arguments, context: context)
+      try activate(arguments.positionals[0], arguments, context: context)
     case "list":
       try list(arguments, context: context)
     case "show":
-      try show(try require(operand, "VERSION", action), context: context)
+      try show(arguments.positionals[0], context: context)
     case "diff":
       try RulesDiffCommand.run(
-        candidatePath: try require(operand, "CANDIDATE", action), arguments, context: context)
+        candidatePath: arguments.positionals[0], arguments, context: context)
     default:
-      throw UsageError(
-        "unknown rules action (\(action)): use activate, list, show or diff")
+      preconditionFailure("rules action \(arguments.action ?? "nil") has no spec")
     }
-  }
-
-  static func require(_ operand: String?, _ name: String, _ action: String) throws(UsageError)
-    -> String
-  {
-    guard let operand else {
-      throw UsageError(
-        "missing \(name) for rules \(action); see `tierline rules \(action) --help`")
-    }
-    return operand
   }
 
   static func activate(_ path: String, _ arguments: ParsedArguments, context: CommandContext)

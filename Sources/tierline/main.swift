@@ -114,7 +114,8 @@ func runMain() -> ExitCode {
   do {
     let parsed = try parseArguments(arguments.dropFirst(), for: command.spec)
     if parsed.helpRequested {
-      output.write(command.spec.helpText(positionals: parsed.positionals))
+      let helpSpec = parsed.action.flatMap(command.spec.subcommand(named:)) ?? command.spec
+      output.write(helpSpec.helpText)
       return .success
     }
     if let storeOption = parsed.value("store") {
