@@ -43,7 +43,7 @@ enum AppendCommand: Command {
     }
     let path = arguments.positionals.first ?? "-"
     // The ledger is opened first, so a missing ledger is reported before any input error.
-    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let ledger = try context.openLedger()
     let events = try readEvents(path: path)
     let unlanded = try UnlandedAccounts(events, in: ledger)
 

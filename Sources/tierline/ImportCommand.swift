@@ -60,7 +60,7 @@ enum ImportCommand: Command {
     guard fromStandardInput.count <= 1 else {
       throw UsageError("only one input can be - (standard input); give the others as files")
     }
-    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let ledger = try context.openLedger()
     let plan = try makePlan(format: format, path: path, arguments: arguments, ledger: ledger)
     let dryRun = arguments.flag("dry-run")
     let skipInvalid = arguments.flag("skip-invalid")

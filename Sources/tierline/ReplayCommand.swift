@@ -38,7 +38,7 @@ enum ReplayCommand: Command {
     }
     let threads = try threadsOption(arguments)
     let override = try playbookOption(arguments)
-    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let ledger = try context.openLedger()
     let point = try requested.resolved(in: ledger)
     let rules = try ledger.replayRules(at: point, override: override)
     let json = arguments.flag("json")

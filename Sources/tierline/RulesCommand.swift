@@ -30,7 +30,7 @@ enum RulesCommand: Command {
     let effective =
       try arguments.value("effective").map { try parseTimeOption($0, option: "effective") }
       ?? now
-    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let ledger = try context.openLedger()
     // Activations are never removed, so activating the rules already in force adds a row
     // to `rules list` that changes no query result. The row is stored with a warning.
     let inForce = try ledger.rules(asOf: effective, knownAt: now)
@@ -53,7 +53,7 @@ enum RulesCommand: Command {
   }
 
   static func list(_ arguments: ParsedArguments, context: CommandContext) throws {
-    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let ledger = try context.openLedger()
     let activations = try ledger.activations()
     let now = Timestamp.now
     let inForce = try ledger.rules(asOf: now, knownAt: now)
@@ -82,7 +82,7 @@ enum RulesCommand: Command {
   }
 
   static func show(_ version: String, context: CommandContext) throws {
-    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let ledger = try context.openLedger()
     let activation = try activation(version, in: ledger)
     context.output.write(bytes: activation.playbook.canonicalJSON())
     context.output.line()

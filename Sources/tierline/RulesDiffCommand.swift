@@ -10,7 +10,7 @@ enum RulesDiffCommand {
   {
     let requested = try requestedPoint(arguments, validTimeOption: "as-of")
     let threads = try threadsOption(arguments)
-    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let ledger = try context.openLedger()
     let point = try requested.resolved(in: ledger)
     let candidate = try ledger.replayRules(
       at: point, override: try RulesCommand.loadPlaybook(candidatePath))

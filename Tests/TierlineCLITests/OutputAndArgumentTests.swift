@@ -110,6 +110,47 @@ struct OutputAndArgumentTests {
     #expect(replay.status == 0, "\(replay.standardError)")
   }
 
+  @Test("missing ledger behind a dangling link")
+  func missingLedgerBehindDanglingLink() throws {
+    let directory = try TemporaryDirectory()
+    let files = FileManager.default
+    let missing = directory.path("missing")
+    let link = directory.path("link")
+    try files.createSymbolicLink(atPath: link, withDestinationPath: missing)
+    let chainedLink = directory.path("chained")
+    try files.createSymbolicLink(atPath: chainedLink, withDestinationPath: link)
+
+    let commands = [
+      ["replay"], ["metrics"], ["missed"], ["rules", "list"], ["verify"], ["log", "a"],
+      ["due", "--on", "2024-06-01"], ["why", "a"], ["append", "-"],
+      ["backup", directory.path("backup")],
+    ]
+    // The link is the store, a link to that link, or a parent of the store.
+    let stores = [(link, link), (chainedLink, chainedLink), (link + "/ledger", link)]
+    for (store, named) in stores {
+      for command in commands {
+        let result = try Tierline.run(["--store", store] + command, input: "")
+        #expect(result.status == 1, "\(store) \(command)")
+        #expect(
+          result.standardError
+            == "error: no ledger at \(store): \(named) is a symbolic link to a missing path "
+            + "(\(missing)); create that directory and run `tierline init`, or name another "
+            + "--store\n",
+          "\(store) \(command)")
+      }
+    }
+    #expect(!files.fileExists(atPath: missing))
+
+    // A missing path without a link keeps the plain message.
+    let absent = directory.path("absent")
+    let plain = try Tierline.run(["--store", absent, "replay"])
+    #expect(plain.status == 1)
+    #expect(
+      plain.standardError
+        == "error: no ledger at \(absent): create one with `tierline init`, or name another "
+        + "with --store or TIERLINE_STORE\n")
+  }
+
   @Test("init rejects a folder with other files")
   func initRejectsOtherFiles() throws {
     let directory = try TemporaryDirectory()
