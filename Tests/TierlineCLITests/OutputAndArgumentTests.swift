@@ -80,7 +80,7 @@ struct OutputAndArgumentTests {
       #expect(
         result.standardError
           == "error: ledger directory \(store) is a symbolic link to a missing path "
-          + "(\(missing)): create that folder first, or name another --store\n")
+          + "(\(missing)): create that directory first, or name another --store\n")
     }
 
     // A link among the parent folders is named as well.
@@ -151,16 +151,54 @@ struct OutputAndArgumentTests {
         + "with --store or TIERLINE_STORE\n")
   }
 
-  @Test("init rejects a folder with other files")
+  @Test("init rejects a file or non-empty directory")
   func initRejectsOtherFiles() throws {
     let directory = try TemporaryDirectory()
     let folder = directory.path("notes")
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
     #expect(FileManager.default.createFile(atPath: folder + "/todo.txt", contents: Data()))
     let rejected = try Tierline.run(["--store", folder, "init"])
-    #expect(rejected.status != 0)
-    #expect(rejected.standardError.contains("is not empty (it contains todo.txt)"))
+    #expect(rejected.status == 1)
+    #expect(
+      rejected.standardError
+        == "error: \(folder) is not empty (it contains todo.txt): create the ledger in a new "
+        + "or empty directory\n")
     #expect(!FileManager.default.fileExists(atPath: folder + "/data.mdb"))
+
+    #expect(FileManager.default.createFile(atPath: folder + "/notes.txt", contents: Data()))
+    let two = try Tierline.run(["--store", folder, "init"])
+    #expect(two.status == 1)
+    #expect(two.standardError.contains("(it contains notes.txt and 1 more)"))
+
+    // A file in place of the directory gets its own message.
+    let file = folder + "/todo.txt"
+    let onFile = try Tierline.run(["--store", file, "init"])
+    #expect(onFile.status == 1)
+    #expect(
+      onFile.standardError
+        == "error: \(file) is a file, not a directory: name a new or empty directory for the "
+        + "ledger with --store or TIERLINE_STORE\n")
+
+    // An existing ledger is still reported as one.
+    let store = try Tierline.initializedStore(in: directory)
+    let again = try Tierline.run(["--store", store, "init"])
+    #expect(again.status == 1)
+    #expect(again.standardError.contains("a ledger already exists at \(store)"))
+  }
+
+  @Test("help uses directory, not folder")
+  func helpSaysDirectory() throws {
+    let commands = [
+      "init", "append", "replay", "why", "due", "log", "generate", "verify", "import",
+      "metrics", "rules", "missed", "report", "backup",
+    ]
+    let general = try Tierline.run(["--help"])
+    #expect(general.standardOutput.contains("ledger directory"))
+    for command in commands {
+      let help = try Tierline.run([command, "--help"])
+      #expect(help.status == 0, "\(command)")
+      #expect(!help.standardOutput.lowercased().contains("folder"), "\(command)")
+    }
   }
 
   @Test("invalid UTF-8 argument exits 64")
