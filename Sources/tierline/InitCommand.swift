@@ -30,13 +30,7 @@ enum InitCommand: Command {
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
     let playbook: Playbook
     if let path = arguments.value("playbook") {
-      do {
-        playbook = try Playbook(json: try readPlaybookFile(path, purpose: "playbook"))
-      } catch let error as PlaybookError {
-        let field = error.field.isEmpty ? "" : "\(error.field): "
-        throw CommandFailure(
-          message: "invalid playbook (\(path)): \(field)\(error.reason)", exitCode: .dataError)
-      }
+      playbook = try loadPlaybook(path, purpose: "playbook")
     } else {
       playbook = Playbook.builtInDefault
     }

@@ -6,12 +6,23 @@ import TierlinePlaybook
 /// Reads a playbook file given with --rules.
 func playbookOption(_ arguments: ParsedArguments) throws -> Playbook? {
   guard let path = arguments.value("rules") else { return nil }
+  return try loadPlaybook(path, purpose: "rules")
+}
+
+/// Reads and parses a playbook file. `purpose` names the file in read errors, such as
+/// "rules file does not exist".
+/// - Throws: `CommandFailure` with exit code 65 for an invalid playbook. A field error
+///   points to docs/rules.md, which describes the file format.
+func loadPlaybook(_ path: String, purpose: String) throws -> Playbook {
   do {
-    return try Playbook(json: try readPlaybookFile(path, purpose: "rules"))
+    return try Playbook(json: try readPlaybookFile(path, purpose: purpose))
   } catch let error as PlaybookError {
-    let field = error.field.isEmpty ? "" : "\(error.field): "
+    let problem =
+      error.field.isEmpty
+      ? error.reason
+      : "\(error.field): \(error.reason); see docs/rules.md for the file format"
     throw CommandFailure(
-      message: "invalid playbook (\(path)): \(field)\(error.reason)", exitCode: .dataError)
+      message: "invalid playbook (\(path)): \(problem)", exitCode: .dataError)
   }
 }
 

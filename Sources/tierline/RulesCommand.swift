@@ -25,7 +25,7 @@ enum RulesCommand: Command {
   static func activate(_ path: String, _ arguments: ParsedArguments, context: CommandContext)
     throws
   {
-    let playbook = try loadPlaybook(path)
+    let playbook = try loadPlaybook(path, purpose: "playbook")
     let now = Timestamp.now
     let effective =
       try arguments.value("effective").map { try parseTimeOption($0, option: "effective") }
@@ -95,17 +95,6 @@ enum RulesCommand: Command {
       return try ledger.activation(version: version)
     } catch  where error.kind == .invalidInput {
       throw UsageError(error.message)
-    }
-  }
-
-  /// Reads and parses a playbook file.
-  static func loadPlaybook(_ path: String) throws -> Playbook {
-    do {
-      return try Playbook(json: try readPlaybookFile(path, purpose: "playbook"))
-    } catch let error as PlaybookError {
-      let field = error.field.isEmpty ? "" : "\(error.field): "
-      throw CommandFailure(
-        message: "invalid playbook (\(path)): \(field)\(error.reason)", exitCode: .dataError)
     }
   }
 }

@@ -13,7 +13,7 @@ enum RulesDiffCommand {
     let ledger = try context.openLedger()
     let point = try requested.resolved(in: ledger)
     let candidate = try ledger.replayRules(
-      at: point, override: try RulesCommand.loadPlaybook(candidatePath))
+      at: point, override: try loadPlaybook(candidatePath, purpose: "playbook"))
     let baseline: ReplayRules
     if let version = arguments.value("against") {
       let playbook = try RulesCommand.activation(version, in: ledger).playbook

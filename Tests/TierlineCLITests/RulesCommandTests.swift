@@ -317,6 +317,47 @@ struct RulesCommandTests {
     #expect(storeFirst.lines.count == listed.count)
   }
 
+  @Test("playbook missing field message")
+  func playbookMissingField() throws {
+    let ledger = try CLILedger(januaryCohortLines)
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    let text = try String(
+      contentsOf: root.appendingPathComponent("playbooks/default.json"), encoding: .utf8)
+    let withoutFormat = ledger.directory.path("no-format.json")
+    let noFormatText = text.replacingOccurrences(of: "\"format\": 1,", with: "")
+    #expect(noFormatText != text)
+    try noFormatText.write(toFile: withoutFormat, atomically: false, encoding: .utf8)
+    let withoutMilestone = ledger.directory.path("no-milestone.json")
+    let noMilestoneText = text.replacingOccurrences(
+      of: "\"first_value_milestone\": \"first_value\",", with: "")
+    #expect(noMilestoneText != text)
+    try noMilestoneText.write(toFile: withoutMilestone, atomically: false, encoding: .utf8)
+
+    let formatMessage =
+      "error: invalid playbook (\(withoutFormat)): format: missing; give \"format\": 1 (the "
+      + "supported version); see docs/rules.md for the file format\n"
+    let commands = [
+      ["--store", ledger.store, "rules", "diff", withoutFormat],
+      ["--store", ledger.store, "rules", "activate", withoutFormat],
+      ["--store", ledger.store, "replay", "--rules", withoutFormat],
+      ["--store", ledger.directory.path("new.ledger"), "init", "--playbook", withoutFormat],
+    ]
+    for arguments in commands {
+      let result = try Tierline.run(arguments)
+      #expect(result.status == 65, "\(arguments)")
+      #expect(result.standardError == formatMessage, "\(arguments)")
+    }
+
+    // A field without a fixed value gets the pointer to the format description only.
+    let milestone = try Tierline.run(["--store", ledger.store, "rules", "diff", withoutMilestone])
+    #expect(milestone.status == 65)
+    #expect(
+      milestone.standardError
+        == "error: invalid playbook (\(withoutMilestone)): first_value_milestone: missing; "
+        + "see docs/rules.md for the file format\n")
+  }
+
   @Test("unknown version is not found")
   func unknownVersion() throws {
     let ledger = try CLILedger(januaryCohortLines)
