@@ -107,7 +107,7 @@ func runMain() -> ExitCode {
     return .success
   }
   guard let command = commands.first(where: { $0.spec.name == name }) else {
-    printError("unknown command (\(name)): run `tierline --help` for the list of commands")
+    printError(unknownCommandMessage(name, commandNames: commands.map { $0.spec.name }))
     return .usage
   }
 

@@ -186,8 +186,46 @@ struct OutputAndArgumentTests {
     #expect(again.standardError.contains("a ledger already exists at \(store)"))
   }
 
+  @Test("misspelled command gets suggestion")
+  func misspelledCommandSuggestion() throws {
+    let suggested = [
+      ("replya", "replay"), ("REPLAY", "replay"), ("rulse", "rules"), ("lgo", "log"),
+      ("mterics", "metrics"), ("improt", "import"), ("reprot", "report"),
+      // A unique prefix.
+      ("gen", "generate"), ("w", "why"),
+    ]
+    for (typed, command) in suggested {
+      let result = try Tierline.run([typed])
+      #expect(result.status == 64, "\(typed)")
+      #expect(
+        result.standardError
+          == "error: unknown command (\(typed)): did you mean `\(command)`? Run "
+          + "`tierline --help` for the list of commands\n",
+        "\(typed)")
+    }
+
+    // Two commands at the same distance are both named.
+    let tie = try Tierline.run(["rmport"])
+    #expect(tie.status == 64)
+    #expect(
+      tie.standardError
+        == "error: unknown command (rmport): did you mean `import` or `report`? Run "
+        + "`tierline --help` for the list of commands\n")
+
+    // Nothing close, or a prefix of several commands (replay, report).
+    for typed in ["foo", "xyz", "rep", "bogus"] {
+      let result = try Tierline.run([typed])
+      #expect(result.status == 64, "\(typed)")
+      #expect(
+        result.standardError
+          == "error: unknown command (\(typed)): run `tierline --help` for the list of "
+          + "commands\n",
+        "\(typed)")
+    }
+  }
+
   @Test("help uses directory, not folder")
-  func helpSaysDirectory() throws {
+  func helpUsesDirectory() throws {
     let commands = [
       "init", "append", "replay", "why", "due", "log", "generate", "verify", "import",
       "metrics", "rules", "missed", "report", "backup",
