@@ -15,6 +15,11 @@ extension Playbook {
     }
     var root = try ObjectReader(document, path: "")
 
+    // The format has one supported value, so the message for a missing one gives it.
+    guard root.has("format") else {
+      throw PlaybookError(
+        field: "format", reason: "missing; give \"format\": 1 (the supported version)")
+    }
     guard case .number("1") = try root.value("format") else {
       throw PlaybookError(field: "format", reason: "unsupported format; expected 1")
     }

@@ -43,7 +43,7 @@ enum AppendCommand: Command {
     }
     let path = arguments.positionals.first ?? "-"
     // The ledger is opened first, so a missing ledger is reported before any input error.
-    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let ledger = try context.openLedger()
     let events = try readEvents(path: path)
     let unlanded = try UnlandedAccounts(events, in: ledger)
 
@@ -195,8 +195,11 @@ enum AppendCommand: Command {
     var events: [NumberedEvent] = []
     var errors: [EventInputError] = []
     var errorCount = 0
-    // The first byte of the input, which separates CSV from a JSON object for the hint below.
-    var firstByte: UInt8?
+    // The non-blank lines read while no line was a valid event, and their count, for the
+    // note that names the command for CSV or a whole JSON document. Nil after a valid
+    // event, because such an input is NDJSON with bad lines.
+    var rejectedInput: [UInt8]? = []
+    var rejectedLines = 0
     let progress = Progress()
     defer { progress.finish() }
     var nextReport = 100_000
@@ -214,7 +217,6 @@ enum AppendCommand: Command {
         break
       }
       guard var line else { break }
-      if firstByte == nil { firstByte = line.bytes.first }
       // Some Windows tools start UTF-8 files with a byte-order mark; it is not part of JSON.
       if events.isEmpty, errorCount == 0, line.bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
         line.bytes.removeFirst(3)
@@ -222,24 +224,30 @@ enum AppendCommand: Command {
       do {
         let incoming = try EventJSON.decode(line.bytes, lineNumber: line.lineNumber)
         events.append(NumberedEvent(line: line.lineNumber, incoming: incoming))
+        rejectedInput = nil
       } catch {
         errorCount += 1
         if errors.count < listedErrorLimit { errors.append(error) }
+        if rejectedInput != nil {
+          rejectedInput?.append(contentsOf: line.bytes)
+          rejectedInput?.append(UInt8(ascii: "\n"))
+          rejectedLines += 1
+        }
       }
     }
 
     if errorCount > 0 {
+      if let rejectedInput,
+        let note = formatNote(path: path, input: rejectedInput, lines: rejectedLines)
+      {
+        writeToStandardError("note: \(note)\n")
+      }
       for error in errors.dropLast() { printError(error.description) }
       let more = errorCount - errors.count
       let last = errors.last.map(\.description) ?? ""
       let suffix = more > 0 ? " (and \(more) more invalid lines)" : ""
-      // `append` reads only NDJSON, and a CSV export goes through `import`.
-      let hint =
-        events.isEmpty && path.lowercased().hasSuffix(".csv") && firstByte != UInt8(ascii: "{")
-        ? "; \(path) looks like CSV, which `tierline import` reads (see `tierline import --help`)"
-        : ""
       throw CommandFailure(
-        message: last + suffix + hint + "; nothing was stored: fix the input and append it again",
+        message: last + suffix + "; nothing was stored: fix the input and append it again",
         exitCode: .dataError)
     }
     guard !events.isEmpty else {
@@ -249,6 +257,41 @@ enum AppendCommand: Command {
         exitCode: .dataError)
     }
     return events
+  }
+}
+
+extension AppendCommand {
+  /// Returns the note that names the command for an input in another format, or nil.
+  ///
+  /// `input` is every non-blank line of an input in which no line is a valid event, and
+  /// `lines` is their count. A JSON array, or one JSON document over several lines, is
+  /// the form of a Stripe or Segment export. A file named `.csv` whose first character
+  /// does not open a JSON object is taken as CSV.
+  static func formatNote(path: String, input: [UInt8], lines: Int) -> String? {
+    let name = path == "-" ? "standard input" : path
+    let first = input.first { ![0x20, 0x09, 0x0D, 0x0A].contains($0) }
+    let document = try? JSONValue.parse(input)
+    let form: String?
+    if case .array = document {
+      form = "is a JSON array"
+    } else if document != nil, lines > 1 {
+      form = "is one JSON document over \(lines) lines"
+    } else if first == UInt8(ascii: "[") {
+      form = "starts with [ as a JSON array does"
+    } else {
+      form = nil
+    }
+    if let form {
+      return "\(name) \(form), but `append` reads one event per line. Put each event on a "
+        + "line of its own, or import a Stripe or Segment export with "
+        + "`tierline import stripe` or `tierline import segment` (see `tierline import --help`)"
+    }
+    // `append` reads only NDJSON, and a CSV export goes through `import`.
+    if path.lowercased().hasSuffix(".csv"), first != UInt8(ascii: "{") {
+      return "\(name) looks like CSV, which `tierline import` reads (see "
+        + "`tierline import --help`)"
+    }
+    return nil
   }
 }
 

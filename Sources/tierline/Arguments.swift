@@ -33,17 +33,22 @@ struct CommandSpec {
   var details: String = ""
   /// Whether the command reads or writes a ledger, so that `--store` applies.
   var usesStore = true
-  /// The subcommands, each named `NAME ACTION` (such as `rules diff`), whose own help
-  /// `tierline NAME ACTION --help` prints.
+  /// The actions, each named `NAME ACTION` (such as `rules diff`). When there are any,
+  /// the first argument names the action, and the other arguments are parsed against
+  /// that action's spec. `options` then only lists every action's options for
+  /// `tierline NAME --help`.
   var subcommands: [CommandSpec] = []
 
-  /// Returns the `--help` text of the subcommand that the first positional argument
-  /// names, or the whole command's text when it names none.
-  func helpText(positionals: [String]) -> String {
-    guard let action = positionals.first,
-      let subcommand = subcommands.first(where: { $0.name == "\(name) \(action)" })
-    else { return helpText }
-    return subcommand.helpText
+  /// Returns the spec of the action `action`, such as the `rules diff` spec for `diff`.
+  func subcommand(named action: String) -> CommandSpec? {
+    subcommands.first { $0.name == "\(name) \(action)" }
+  }
+
+  /// The names of the actions, such as `activate, list, show or diff`.
+  var actionList: String {
+    let actions = subcommands.map { String($0.name.dropFirst(name.count + 1)) }
+    guard let last = actions.last, actions.count > 1 else { return actions.last ?? "" }
+    return actions.dropLast().joined(separator: ", ") + " or " + last
   }
 
   /// The `--help` text.
@@ -73,6 +78,9 @@ struct ParsedArguments {
   var flags: Set<String> = []
   var positionals: [String] = []
   var helpRequested = false
+  /// The action of a command with actions, such as `diff` for `rules diff`. Nil for
+  /// other commands, and for `tierline rules --help`.
+  var action: String?
 
   /// Returns the value of an option, or nil when it was not given.
   func value(_ name: String) -> String? { values[name] }
@@ -92,6 +100,7 @@ struct UsageError: Error {
 func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) throws(UsageError)
   -> ParsedArguments
 {
+  if !spec.subcommands.isEmpty { return try parseActionArguments(arguments, for: spec) }
   var parsed = ParsedArguments()
   let known = spec.options + [OptionSpec(name: "store", valueName: "DIR", help: "")]
   var index = arguments.startIndex
@@ -173,5 +182,48 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
     throw UsageError(
       "unexpected argument \(parsed.positionals[spec.positionals.count]) for \(spec.name)")
   }
+  return parsed
+}
+
+/// Parses the arguments of a command with actions, such as `rules`. The action comes
+/// first, after any --store and --help. Every other argument is parsed against the
+/// action's own spec, so an option of another action is a usage error.
+private func parseActionArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec)
+  throws(UsageError) -> ParsedArguments
+{
+  var index = arguments.startIndex
+  while index < arguments.endIndex {
+    let argument = arguments[index]
+    if argument == "--store" {
+      guard index + 1 < arguments.endIndex else {
+        throw UsageError("option --store needs a value (DIR)")
+      }
+      index += 2
+    } else if argument.hasPrefix("--store=") || argument == "--help" {
+      index += 1
+    } else {
+      break
+    }
+  }
+  // Help without an action is the help of the whole command.
+  let helpRequested = arguments.contains("--help")
+  guard index < arguments.endIndex else {
+    if helpRequested { return ParsedArguments(helpRequested: true) }
+    throw UsageError(
+      "missing ACTION for \(spec.name); usage: tierline \(spec.name) \(spec.usage)")
+  }
+  let action = arguments[index]
+  if action.hasPrefix("-") {
+    if helpRequested { return ParsedArguments(helpRequested: true) }
+    throw UsageError(
+      "option \(action) comes before the \(spec.name) action; give the action first, as in "
+        + "`tierline \(spec.name) ACTION \(action)`, with ACTION one of \(spec.actionList)")
+  }
+  guard let actionSpec = spec.subcommand(named: action) else {
+    throw UsageError("unknown \(spec.name) action (\(action)): use \(spec.actionList)")
+  }
+  var parsed = try parseArguments(
+    arguments[..<index] + arguments[(index + 1)...], for: actionSpec)
+  parsed.action = action
   return parsed
 }

@@ -27,7 +27,7 @@ enum BackupCommand: Command {
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
     let target = arguments.positionals[0]
-    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let ledger = try context.openLedger()
     let bytes: Int
     switch Result(catching: { () throws(LedgerError) in try ledger.backup(to: target) }) {
     case .success(let size):

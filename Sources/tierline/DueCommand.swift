@@ -52,7 +52,7 @@ enum DueCommand: Command {
     let knownAt = try arguments.value("known-at").map {
       try parseTimeOption($0, option: "known-at")
     }
-    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let ledger = try context.openLedger()
     let knownAtUsed = try resolvedKnownAt(knownAt, in: ledger)
     let checkins = try ledger.checkinsDue(on: date, upcomingDays: within, knownAt: knownAtUsed)
       .filter { statuses?.contains($0.status) ?? true }

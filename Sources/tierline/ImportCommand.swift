@@ -60,7 +60,7 @@ enum ImportCommand: Command {
     guard fromStandardInput.count <= 1 else {
       throw UsageError("only one input can be - (standard input); give the others as files")
     }
-    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let ledger = try context.openLedger()
     let plan = try makePlan(format: format, path: path, arguments: arguments, ledger: ledger)
     let dryRun = arguments.flag("dry-run")
     let skipInvalid = arguments.flag("skip-invalid")
@@ -224,7 +224,7 @@ enum ImportCommand: Command {
       for item in report.newEvents { eventsPerLine[item.line, default: 0] += 1 }
       var listedPerLine: [Int: Int] = [:]
       for item in report.newEvents {
-        var label = "append \(report.unit) \(item.line)"
+        var label = "would append \(report.unit) \(item.line)"
         if let total = eventsPerLine[item.line], total > 1 {
           listedPerLine[item.line, default: 0] += 1
           label += " (event \(listedPerLine[item.line] ?? 1) of \(total))"
@@ -232,7 +232,7 @@ enum ImportCommand: Command {
         context.output.line(label + ": " + EventJSON.encode(item.incoming.event))
       }
       for rejection in report.rejections {
-        context.output.line("reject " + rejection.description)
+        context.output.line("would reject " + rejection.description)
       }
     } else {
       let label = skipInvalid ? "skipped" : "rejected"

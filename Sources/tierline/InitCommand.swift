@@ -1,3 +1,4 @@
+import Foundation
 import TierlineEvents
 import TierlineLedger
 import TierlinePlaybook
@@ -21,21 +22,15 @@ enum InitCommand: Command {
     details: """
       Without --playbook the built-in default applies: tiers starter ($6,000), growth
       ($18,000) and scale ($36,000) ACV in USD. See docs/rules.md for the file format.
-      The ledger directory (--store) is created with any missing parent folder; an
-      existing one must be empty. A symbolic link to an existing folder puts the ledger
-      in that folder, and a link to a missing path is rejected.
+      The ledger directory (--store) is created with any missing parent directory; an
+      existing one must be empty. A symbolic link to an existing directory puts the
+      ledger in that directory, and a link to a missing path is rejected.
       """)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
     let playbook: Playbook
     if let path = arguments.value("playbook") {
-      do {
-        playbook = try Playbook(json: try readPlaybookFile(path, purpose: "playbook"))
-      } catch let error as PlaybookError {
-        let field = error.field.isEmpty ? "" : "\(error.field): "
-        throw CommandFailure(
-          message: "invalid playbook (\(path)): \(field)\(error.reason)", exitCode: .dataError)
-      }
+      playbook = try loadPlaybook(path, purpose: "playbook")
     } else {
       playbook = Playbook.builtInDefault
     }
@@ -43,6 +38,7 @@ enum InitCommand: Command {
       try parseTimeOption($0, option: "effective")
     }
     try checkNoDanglingLink(context.storeDirectory)
+    try checkNewOrEmptyDirectory(context.storeDirectory)
     _ = try Ledger.create(
       directory: context.storeDirectory, playbook: playbook, effectiveAt: effective ?? .minimum)
     if let effective {
@@ -71,7 +67,35 @@ enum InitCommand: Command {
       : "ledger directory \(directory) cannot be created because \(dangling.link) is"
     throw CommandFailure(
       message: "\(subject) a symbolic link to a missing path (\(dangling.target)): create "
-        + "that folder first, or name another --store",
+        + "that directory first, or name another --store",
+      exitCode: .failure)
+  }
+
+  /// Rejects a ledger path that is a file, or a directory with other files and no
+  /// `data.mdb`.
+  ///
+  /// `Ledger.create` makes the same checks, but its messages use "folder" where the
+  /// help of --store uses "directory". A directory with `data.mdb` is left to
+  /// `Ledger.create`, which distinguishes an existing ledger from an interrupted creation.
+  static func checkNewOrEmptyDirectory(_ directory: String) throws(CommandFailure) {
+    let files = FileManager.default
+    var isDirectory: ObjCBool = false
+    guard files.fileExists(atPath: directory, isDirectory: &isDirectory) else { return }
+    guard isDirectory.boolValue else {
+      throw CommandFailure(
+        message: "\(directory) is a file, not a directory: name a new or empty directory for "
+          + "the ledger with --store or TIERLINE_STORE",
+        exitCode: .failure)
+    }
+    let contents = (try? files.contentsOfDirectory(atPath: directory)) ?? []
+    guard !contents.contains("data.mdb") else { return }
+    // An interrupted creation can leave lock.mdb alone, which `Ledger.create` accepts.
+    let others = contents.filter { $0 != "lock.mdb" }.sorted()
+    guard let first = others.first else { return }
+    let more = others.count > 1 ? " and \(others.count - 1) more" : ""
+    throw CommandFailure(
+      message: "\(directory) is not empty (it contains \(first)\(more)): create the ledger in "
+        + "a new or empty directory",
       exitCode: .failure)
   }
 }

@@ -16,7 +16,7 @@ enum LogCommand: Command {
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
     let account = try accountArgument(arguments.positionals[0])
-    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let ledger = try context.openLedger()
     let events = try ledger.log(of: account)
     guard !events.isEmpty else {
       throw CommandFailure(

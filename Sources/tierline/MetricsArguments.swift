@@ -31,7 +31,7 @@ func computeMetrics(_ arguments: ParsedArguments, context: CommandContext) throw
   _ = try metricsOptions(arguments, point: requested.provisional)
   let threads = try threadsOption(arguments)
   let override = try playbookOption(arguments)
-  let ledger = try Ledger.open(directory: context.storeDirectory)
+  let ledger = try context.openLedger()
   let point = try requested.resolved(in: ledger)
   let options = try metricsOptions(arguments, point: point)
   let rules = try ledger.replayRules(at: point, override: override)

@@ -43,7 +43,7 @@ enum MissedCommand: Command {
       } ?? 14
     let threads = try threadsOption(arguments)
     let override = try playbookOption(arguments)
-    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let ledger = try context.openLedger()
     let point = try requested.resolved(in: ledger)
     let rules = try ledger.replayRules(at: point, override: override)
     let missed = try MissedExpansions.find(

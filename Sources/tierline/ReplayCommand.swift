@@ -30,13 +30,15 @@ enum ReplayCommand: Command {
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
     let requested = try requestedPoint(arguments, validTimeOption: "as-of")
     let account = try arguments.value("account").map(accountArgument)
-    let threads = try threadsOption(arguments)
-    if account != nil, threads > 1 {
+    // The requested count is checked, because the cap at the processor count would let
+    // `--threads 2` pass on one processor.
+    if account != nil, try requestedThreads(arguments) > 1 {
       throw UsageError(
         "--threads applies to a replay of every account; leave it out with --account")
     }
+    let threads = try threadsOption(arguments)
     let override = try playbookOption(arguments)
-    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let ledger = try context.openLedger()
     let point = try requested.resolved(in: ledger)
     let rules = try ledger.replayRules(at: point, override: override)
     let json = arguments.flag("json")

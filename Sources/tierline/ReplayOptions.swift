@@ -6,12 +6,23 @@ import TierlinePlaybook
 /// Reads a playbook file given with --rules.
 func playbookOption(_ arguments: ParsedArguments) throws -> Playbook? {
   guard let path = arguments.value("rules") else { return nil }
+  return try loadPlaybook(path, purpose: "rules")
+}
+
+/// Reads and parses a playbook file. `purpose` names the file in read errors, such as
+/// "rules file does not exist".
+/// - Throws: `CommandFailure` with exit code 65 for an invalid playbook. A field error
+///   points to docs/rules.md, which describes the file format.
+func loadPlaybook(_ path: String, purpose: String) throws -> Playbook {
   do {
-    return try Playbook(json: try readPlaybookFile(path, purpose: "rules"))
+    return try Playbook(json: try readPlaybookFile(path, purpose: purpose))
   } catch let error as PlaybookError {
-    let field = error.field.isEmpty ? "" : "\(error.field): "
+    let problem =
+      error.field.isEmpty
+      ? error.reason
+      : "\(error.field): \(error.reason); see docs/rules.md for the file format"
     throw CommandFailure(
-      message: "invalid playbook (\(path)): \(field)\(error.reason)", exitCode: .dataError)
+      message: "invalid playbook (\(path)): \(problem)", exitCode: .dataError)
   }
 }
 
@@ -71,22 +82,34 @@ let knownAtOptionSpec = OptionSpec(
 let jsonOptionSpec = OptionSpec(name: "json", valueName: nil, help: "print JSON")
 let threadsOptionSpec = OptionSpec(
   name: "threads", valueName: "N",
-  help: "fold every account on N threads, 1 to 256, and at most one per processor "
-    + "(default 1); each thread runs at most 4 groups of accounts ahead of the output",
+  help: "fold every account on N threads, from 1 to 256 and capped at the number of "
+    + "processors (default 1); each thread runs at most 4 groups of accounts ahead of the "
+    + "output",
   validate: integerOptionValidator(threadCountRange))
 /// The thread counts that --threads accepts, before the cap at the processor count.
 let threadCountRange = 1...256
 
+/// Returns the count given to --threads, from 1 to 256 and not yet capped at the
+/// processor count, or 1 when --threads is absent.
+func requestedThreads(_ arguments: ParsedArguments) throws(UsageError) -> Int {
+  guard let text = arguments.value("threads") else { return 1 }
+  return try parseIntegerOption(text, option: "threads", range: threadCountRange)
+}
+
 /// Reads --threads, from 1 to 256; 1 when it is absent.
 ///
-/// The count is capped at the number of active processors. More threads fold no
-/// faster, and each keeps its own account table, entry lists and projections: with
-/// 256 threads on 2 processors, a replay of 8.9M events peaked at 1,016 MB against
-/// 385 to 396 MB with 2.
+/// The count is capped at the number of active processors, with a note on standard
+/// error when that lowers it. More threads fold no faster, and each keeps its own
+/// account table, entry lists and projections: with 256 threads on 2 processors, a
+/// replay of 8.9M events peaked at 1,016 MB against 385 to 396 MB with 2.
 func threadsOption(_ arguments: ParsedArguments) throws(UsageError) -> Int {
-  guard let text = arguments.value("threads") else { return 1 }
-  let requested = try parseIntegerOption(text, option: "threads", range: threadCountRange)
-  return min(requested, max(1, ProcessInfo.processInfo.activeProcessorCount))
+  let requested = try requestedThreads(arguments)
+  let processors = max(1, ProcessInfo.processInfo.activeProcessorCount)
+  guard requested > processors else { return requested }
+  writeToStandardError(
+    "note: --threads \(requested) runs on \(counted(processors, "thread")), one per "
+      + "processor\n")
+  return processors
 }
 let timeFormatsHelp = """
   Times are RFC 3339 with an offset (2025-06-30T12:00:00Z) or a date (2025-06-30),

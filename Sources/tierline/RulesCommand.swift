@@ -5,43 +5,32 @@ import TierlinePlaybook
 /// `tierline rules`: activate, list, show and compare playbook versions.
 enum RulesCommand: Command {
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
-    let action = arguments.positionals[0]
-    let operand = arguments.positionals.count > 1 ? arguments.positionals[1] : nil
-    switch action {
+    // The parser accepts only the actions of `spec` and checks each one's positional
+    // arguments against the action's own spec.
+    switch arguments.action {
     case "activate":
-      try activate(try require(operand, "FILE", action), arguments, context: context)
+      try activate(arguments.positionals[0], arguments, context: context)
     case "list":
       try list(arguments, context: context)
     case "show":
-      try show(try require(operand, "VERSION", action), context: context)
+      try show(arguments.positionals[0], context: context)
     case "diff":
       try RulesDiffCommand.run(
-        candidatePath: try require(operand, "CANDIDATE", action), arguments, context: context)
+        candidatePath: arguments.positionals[0], arguments, context: context)
     default:
-      throw UsageError(
-        "unknown rules action (\(action)): use activate, list, show or diff")
+      preconditionFailure("rules action \(arguments.action ?? "nil") has no spec")
     }
-  }
-
-  static func require(_ operand: String?, _ name: String, _ action: String) throws(UsageError)
-    -> String
-  {
-    guard let operand else {
-      throw UsageError(
-        "missing \(name) for rules \(action); see `tierline rules \(action) --help`")
-    }
-    return operand
   }
 
   static func activate(_ path: String, _ arguments: ParsedArguments, context: CommandContext)
     throws
   {
-    let playbook = try loadPlaybook(path)
+    let playbook = try loadPlaybook(path, purpose: "playbook")
     let now = Timestamp.now
     let effective =
       try arguments.value("effective").map { try parseTimeOption($0, option: "effective") }
       ?? now
-    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let ledger = try context.openLedger()
     // Activations are never removed, so activating the rules already in force adds a row
     // to `rules list` that changes no query result. The row is stored with a warning.
     let inForce = try ledger.rules(asOf: effective, knownAt: now)
@@ -64,7 +53,7 @@ enum RulesCommand: Command {
   }
 
   static func list(_ arguments: ParsedArguments, context: CommandContext) throws {
-    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let ledger = try context.openLedger()
     let activations = try ledger.activations()
     let now = Timestamp.now
     let inForce = try ledger.rules(asOf: now, knownAt: now)
@@ -93,7 +82,7 @@ enum RulesCommand: Command {
   }
 
   static func show(_ version: String, context: CommandContext) throws {
-    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let ledger = try context.openLedger()
     let activation = try activation(version, in: ledger)
     context.output.write(bytes: activation.playbook.canonicalJSON())
     context.output.line()
@@ -106,17 +95,6 @@ enum RulesCommand: Command {
       return try ledger.activation(version: version)
     } catch  where error.kind == .invalidInput {
       throw UsageError(error.message)
-    }
-  }
-
-  /// Reads and parses a playbook file.
-  static func loadPlaybook(_ path: String) throws -> Playbook {
-    do {
-      return try Playbook(json: try readPlaybookFile(path, purpose: "playbook"))
-    } catch let error as PlaybookError {
-      let field = error.field.isEmpty ? "" : "\(error.field): "
-      throw CommandFailure(
-        message: "invalid playbook (\(path)): \(field)\(error.reason)", exitCode: .dataError)
     }
   }
 }

@@ -105,8 +105,8 @@ extension RulesCommand {
     validate: validateTimeOption)
   static let threadsOption = OptionSpec(
     name: "threads", valueName: "N",
-    help: "fold every account on N threads, 1 to 256, and at most one per processor "
-      + "(default 1)",
+    help: "fold every account on N threads, from 1 to 256 and capped at the number of "
+      + "processors (default 1)",
     validate: integerOptionValidator(threadCountRange))
 }
 

@@ -10,10 +10,10 @@ enum RulesDiffCommand {
   {
     let requested = try requestedPoint(arguments, validTimeOption: "as-of")
     let threads = try threadsOption(arguments)
-    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let ledger = try context.openLedger()
     let point = try requested.resolved(in: ledger)
     let candidate = try ledger.replayRules(
-      at: point, override: try RulesCommand.loadPlaybook(candidatePath))
+      at: point, override: try loadPlaybook(candidatePath, purpose: "playbook"))
     let baseline: ReplayRules
     if let version = arguments.value("against") {
       let playbook = try RulesCommand.activation(version, in: ledger).playbook

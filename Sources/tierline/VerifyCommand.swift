@@ -29,7 +29,7 @@ enum VerifyCommand: Command {
     var report: VerifyReport
     var check: ProjectionCheck?
     do {
-      ledger = try Ledger.open(directory: context.storeDirectory)
+      ledger = try context.openLedger()
       report = try ledger.verify()
       if arguments.flag("projections") {
         // Folding a damaged log fails on its first bad record, which the report above

@@ -29,7 +29,7 @@ enum WhyCommand: Command {
     let account = try accountArgument(arguments.positionals[0])
     let requested = try requestedPoint(arguments, validTimeOption: "at")
     let override = try playbookOption(arguments)
-    let ledger = try Ledger.open(directory: context.storeDirectory)
+    let ledger = try context.openLedger()
     let point = try requested.resolved(in: ledger)
     let rules = try ledger.replayRules(at: point, override: override)
     guard let projection = try ledger.projection(of: account, at: point, rules: rules) else {

@@ -107,14 +107,15 @@ func runMain() -> ExitCode {
     return .success
   }
   guard let command = commands.first(where: { $0.spec.name == name }) else {
-    printError("unknown command (\(name)): run `tierline --help` for the list of commands")
+    printError(unknownCommandMessage(name, commandNames: commands.map { $0.spec.name }))
     return .usage
   }
 
   do {
     let parsed = try parseArguments(arguments.dropFirst(), for: command.spec)
     if parsed.helpRequested {
-      output.write(command.spec.helpText(positionals: parsed.positionals))
+      let helpSpec = parsed.action.flatMap(command.spec.subcommand(named:)) ?? command.spec
+      output.write(helpSpec.helpText)
       return .success
     }
     if let storeOption = parsed.value("store") {

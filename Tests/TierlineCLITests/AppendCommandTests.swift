@@ -262,6 +262,87 @@ struct AppendCommandTests {
     #expect(try eventCount() == 0)
   }
 
+  @Test("format note precedes line errors")
+  func formatNoteFirst() throws {
+    // More rows than the 20 listed line errors.
+    let rows = (1...30).map { "c\($0),s\($0)" }
+    let csv = directory.path("many.csv")
+    try Data((["customer,subscription"] + rows).joined(separator: "\n").utf8)
+      .write(to: URL(fileURLWithPath: csv))
+    let result = try Tierline.run(["--store", store, "append", csv])
+    #expect(result.status == 65)
+    let lines = result.standardError.split(separator: "\n").map(String.init)
+    #expect(
+      lines.first
+        == "note: \(csv) looks like CSV, which `tierline import` reads (see "
+        + "`tierline import --help`)")
+    #expect(lines.dropFirst().first?.hasPrefix("error: line 1: invalid JSON") == true)
+    #expect(lines.filter { $0.contains("looks like CSV") }.count == 1)
+    #expect(lines.last?.hasSuffix("nothing was stored: fix the input and append it again") == true)
+    #expect(try eventCount() == 0)
+  }
+
+  @Test("JSON document points to import")
+  func jsonDocumentPointsToImport() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    let stripe = root.appendingPathComponent("examples/stripe-events.json").path
+    let stripeLines = try String(contentsOfFile: stripe, encoding: .utf8)
+      .split(separator: "\n").count
+    let advice =
+      ", but `append` reads one event per line. Put each event on a line of its own, or "
+      + "import a Stripe or Segment export with `tierline import stripe` or "
+      + "`tierline import segment` (see `tierline import --help`)"
+
+    let document = try Tierline.run(["--store", store, "append", stripe])
+    #expect(document.status == 65)
+    let documentLines = document.standardError.split(separator: "\n").map(String.init)
+    #expect(
+      documentLines.first
+        == "note: \(stripe) is one JSON document over \(stripeLines) lines" + advice)
+    #expect(documentLines.dropFirst().first?.hasPrefix("error: line 1: ") == true)
+
+    let events = [
+      Line.landed("e1", account: "a", at: "2024-01-10T09:00:00Z"),
+      Line.usage("e2", account: "a", at: "2024-01-11T09:00:00Z"),
+    ]
+    let array = try Tierline.run(
+      ["--store", store, "append", "-"], input: "[" + events.joined(separator: ",") + "]\n")
+    #expect(array.status == 65)
+    #expect(
+      array.standardError.split(separator: "\n").first.map(String.init)
+        == "note: standard input is a JSON array" + advice)
+
+    // An array cut short is not valid JSON, but its first character still shows the form.
+    let cut = try Tierline.run(
+      ["--store", store, "append", "-"], input: "[\n" + events[0] + ",\n" + events[1] + ",\n")
+    #expect(cut.status == 65)
+    #expect(
+      cut.standardError.split(separator: "\n").first.map(String.init)
+        == "note: standard input starts with [ as a JSON array does" + advice)
+    #expect(try eventCount() == 0)
+  }
+
+  @Test(
+    "NDJSON with bad lines gets no note",
+    arguments: [
+      // A valid event, then a bad line.
+      [Line.landed("e1", account: "a", at: "2024-01-10T09:00:00Z"), "{\"id\":"],
+      // A bad line first, then a valid event.
+      ["[1]", Line.landed("e1", account: "a", at: "2024-01-10T09:00:00Z")],
+      // One object on one line that is not an event.
+      ["{\"object\":\"list\",\"data\":[]}"],
+    ])
+  func ndjsonGetsNoNote(lines: [String]) throws {
+    // The name ends with .csv, which the CSV note also looks at.
+    let path = directory.path("events.csv")
+    try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path))
+    let result = try Tierline.run(["--store", store, "append", path])
+    #expect(result.status == 65)
+    #expect(!result.standardError.contains("note:"), "\(result.standardError)")
+    #expect(try eventCount() == 0)
+  }
+
   @Test("bad line stores nothing of the batch")
   func badLineStoresNothing() throws {
     let input = [

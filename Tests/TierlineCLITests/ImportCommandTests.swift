@@ -145,8 +145,9 @@ struct ImportCommandTests {
     let result = try Tierline.run(
       ["--store", store, "import", "csv", csv, "--mapping", mappingPath, "--dry-run"])
     #expect(result.status == 65)
-    #expect(result.lines.first?.hasPrefix("append line 2: {\"id\":\"csv:1\"") == true)
-    #expect(result.lines.contains { $0.hasPrefix("reject line 3: data.quantity (column amount)") })
+    #expect(result.lines.first?.hasPrefix("would append line 2: {\"id\":\"csv:1\"") == true)
+    #expect(
+      result.lines.contains { $0.hasPrefix("would reject line 3: data.quantity (column amount)") })
     #expect(result.standardOutput.contains("Dry run: would append 1 event,"))
     #expect(try eventCount() == 0)
 
@@ -168,12 +169,12 @@ struct ImportCommandTests {
       ["--store", store, "import", "subscriptions", path, "--dry-run"])
     #expect(result.status == 0, "\(result.standardError)")
     let labels = result.lines.compactMap { line in
-      line.hasPrefix("append ") ? line.prefix { $0 != "{" } : nil
+      line.hasPrefix("would append ") ? line.prefix { $0 != "{" } : nil
     }
     #expect(labels.count == 12)
-    #expect(labels.contains("append line 5 (event 1 of 2): "))
-    #expect(labels.contains("append line 5 (event 2 of 2): "))
-    #expect(labels.contains("append line 2: "))
+    #expect(labels.contains("would append line 5 (event 1 of 2): "))
+    #expect(labels.contains("would append line 5 (event 2 of 2): "))
+    #expect(labels.contains("would append line 2: "))
   }
 
   @Test("subscriptions example lands and expands")
@@ -280,7 +281,7 @@ struct ImportCommandTests {
 
     let dryRun = try Tierline.run(["--store", store, "import", "stripe", path, "--dry-run"])
     #expect(dryRun.status == 65)
-    #expect(dryRun.lines.contains { $0.hasPrefix("reject line 1: created: 10000000000000") })
+    #expect(dryRun.lines.contains { $0.hasPrefix("would reject line 1: created: 10000000000000") })
   }
 
   @Test("stripe update of an unseen subscription warns")

@@ -67,6 +67,31 @@ struct MetricsCommandTests {
     }
   }
 
+  @Test("thread count above processors noted")
+  func threadCountCapNote() throws {
+    let ledger = try CLILedger(januaryCohortLines)
+    let directory = try TemporaryDirectory()
+    let candidate = try candidatePlaybook(in: directory)
+    let processors = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    let commands = [
+      ["replay"], ["metrics"], ["missed"], ["report", "--html", directory.path("report.html")],
+      ["rules", "diff", candidate],
+    ]
+    for command in commands {
+      // 256 is the largest count --threads accepts.
+      let capped = try ledger.run(command + asOf + ["--threads", "256"])
+      let expected =
+        processors < 256
+        ? "note: --threads 256 runs on \(processors) thread\(processors == 1 ? "" : "s"), "
+          + "one per processor\n"
+        : ""
+      #expect(capped.standardError == expected, "\(command)")
+
+      let within = try ledger.run(command + asOf + ["--threads", "1"])
+      #expect(within.standardError.isEmpty, "\(command)")
+    }
+  }
+
   @Test("options change CAC figures")
   func options() throws {
     let ledger = try CLILedger(januaryCohortLines)

@@ -80,7 +80,7 @@ struct OutputAndArgumentTests {
       #expect(
         result.standardError
           == "error: ledger directory \(store) is a symbolic link to a missing path "
-          + "(\(missing)): create that folder first, or name another --store\n")
+          + "(\(missing)): create that directory first, or name another --store\n")
     }
 
     // A link among the parent folders is named as well.
@@ -110,16 +110,133 @@ struct OutputAndArgumentTests {
     #expect(replay.status == 0, "\(replay.standardError)")
   }
 
-  @Test("init rejects a folder with other files")
+  @Test("missing ledger behind a dangling link")
+  func missingLedgerBehindDanglingLink() throws {
+    let directory = try TemporaryDirectory()
+    let files = FileManager.default
+    let missing = directory.path("missing")
+    let link = directory.path("link")
+    try files.createSymbolicLink(atPath: link, withDestinationPath: missing)
+    let chainedLink = directory.path("chained")
+    try files.createSymbolicLink(atPath: chainedLink, withDestinationPath: link)
+
+    let commands = [
+      ["replay"], ["metrics"], ["missed"], ["rules", "list"], ["verify"], ["log", "a"],
+      ["due", "--on", "2024-06-01"], ["why", "a"], ["append", "-"],
+      ["backup", directory.path("backup")],
+    ]
+    // The link is the store, a link to that link, or a parent of the store.
+    let stores = [(link, link), (chainedLink, chainedLink), (link + "/ledger", link)]
+    for (store, named) in stores {
+      for command in commands {
+        let result = try Tierline.run(["--store", store] + command, input: "")
+        #expect(result.status == 1, "\(store) \(command)")
+        #expect(
+          result.standardError
+            == "error: no ledger at \(store): \(named) is a symbolic link to a missing path "
+            + "(\(missing)); create that directory and run `tierline init`, or name another "
+            + "--store\n",
+          "\(store) \(command)")
+      }
+    }
+    #expect(!files.fileExists(atPath: missing))
+
+    // A missing path without a link keeps the plain message.
+    let absent = directory.path("absent")
+    let plain = try Tierline.run(["--store", absent, "replay"])
+    #expect(plain.status == 1)
+    #expect(
+      plain.standardError
+        == "error: no ledger at \(absent): create one with `tierline init`, or name another "
+        + "with --store or TIERLINE_STORE\n")
+  }
+
+  @Test("init rejects a file or non-empty directory")
   func initRejectsOtherFiles() throws {
     let directory = try TemporaryDirectory()
     let folder = directory.path("notes")
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
     #expect(FileManager.default.createFile(atPath: folder + "/todo.txt", contents: Data()))
     let rejected = try Tierline.run(["--store", folder, "init"])
-    #expect(rejected.status != 0)
-    #expect(rejected.standardError.contains("is not empty (it contains todo.txt)"))
+    #expect(rejected.status == 1)
+    #expect(
+      rejected.standardError
+        == "error: \(folder) is not empty (it contains todo.txt): create the ledger in a new "
+        + "or empty directory\n")
     #expect(!FileManager.default.fileExists(atPath: folder + "/data.mdb"))
+
+    #expect(FileManager.default.createFile(atPath: folder + "/notes.txt", contents: Data()))
+    let two = try Tierline.run(["--store", folder, "init"])
+    #expect(two.status == 1)
+    #expect(two.standardError.contains("(it contains notes.txt and 1 more)"))
+
+    // A file in place of the directory gets its own message.
+    let file = folder + "/todo.txt"
+    let onFile = try Tierline.run(["--store", file, "init"])
+    #expect(onFile.status == 1)
+    #expect(
+      onFile.standardError
+        == "error: \(file) is a file, not a directory: name a new or empty directory for the "
+        + "ledger with --store or TIERLINE_STORE\n")
+
+    // An existing ledger is still reported as one.
+    let store = try Tierline.initializedStore(in: directory)
+    let again = try Tierline.run(["--store", store, "init"])
+    #expect(again.status == 1)
+    #expect(again.standardError.contains("a ledger already exists at \(store)"))
+  }
+
+  @Test("misspelled command gets suggestion")
+  func misspelledCommandSuggestion() throws {
+    let suggested = [
+      ("replya", "replay"), ("REPLAY", "replay"), ("rulse", "rules"), ("lgo", "log"),
+      ("mterics", "metrics"), ("improt", "import"), ("reprot", "report"),
+      // A unique prefix.
+      ("gen", "generate"), ("w", "why"),
+    ]
+    for (typed, command) in suggested {
+      let result = try Tierline.run([typed])
+      #expect(result.status == 64, "\(typed)")
+      #expect(
+        result.standardError
+          == "error: unknown command (\(typed)): did you mean `\(command)`? Run "
+          + "`tierline --help` for the list of commands\n",
+        "\(typed)")
+    }
+
+    // Two commands at the same distance are both named.
+    let tie = try Tierline.run(["rmport"])
+    #expect(tie.status == 64)
+    #expect(
+      tie.standardError
+        == "error: unknown command (rmport): did you mean `import` or `report`? Run "
+        + "`tierline --help` for the list of commands\n")
+
+    // Nothing close, or a prefix of several commands (replay, report).
+    for typed in ["foo", "xyz", "rep", "bogus"] {
+      let result = try Tierline.run([typed])
+      #expect(result.status == 64, "\(typed)")
+      #expect(
+        result.standardError
+          == "error: unknown command (\(typed)): run `tierline --help` for the list of "
+          + "commands\n",
+        "\(typed)")
+    }
+  }
+
+  @Test("help uses directory, not folder")
+  func helpUsesDirectory() throws {
+    let commands = [
+      "init", "append", "replay", "why", "due", "log", "generate", "verify", "import",
+      "metrics", "rules", "missed", "report", "backup",
+    ]
+    let general = try Tierline.run(["--help"])
+    #expect(general.standardOutput.contains("ledger directory"))
+    for command in commands {
+      let help = try Tierline.run([command, "--help"])
+      #expect(help.status == 0, "\(command)")
+      #expect(!help.standardOutput.lowercased().contains("folder"), "\(command)")
+    }
   }
 
   @Test("invalid UTF-8 argument exits 64")

@@ -236,16 +236,126 @@ struct RulesCommandTests {
     let late = try Tierline.run(["rules", "diff", "candidate.json", "--threads", "2", "--help"])
     #expect(late.lines.first?.hasPrefix("Usage: tierline [--store DIR] rules diff ") == true)
 
-    // Without an action, or with an unknown one, the help lists every action.
-    for arguments in [["rules", "--help"], ["rules", "retire", "--help"]] {
-      let whole = try Tierline.run(arguments)
-      #expect(whole.status == 0, "\(arguments)")
-      for action in ["activate FILE", "list", "show VERSION", "diff CANDIDATE"] {
-        #expect(whole.lines.contains { $0.hasPrefix(action + " ") }, "\(arguments): \(action)")
-      }
-      #expect(whole.standardOutput.contains("--effective T"), "\(arguments)")
-      #expect(whole.standardOutput.contains("--against VERSION"), "\(arguments)")
+    // Without an action, the help lists every action.
+    let whole = try Tierline.run(["rules", "--help"])
+    #expect(whole.status == 0, "\(whole.standardError)")
+    for action in ["activate FILE", "list", "show VERSION", "diff CANDIDATE"] {
+      #expect(whole.lines.contains { $0.hasPrefix(action + " ") }, "\(action)")
     }
+    #expect(whole.standardOutput.contains("--effective T"))
+    #expect(whole.standardOutput.contains("--against VERSION"))
+
+    // An unknown action is reported with or without --help.
+    for arguments in [["rules", "retire", "--help"], ["rules", "--help", "retire"]] {
+      let unknown = try Tierline.run(arguments)
+      #expect(unknown.status == 64, "\(arguments)")
+      #expect(unknown.standardOutput.isEmpty, "\(arguments)")
+      #expect(
+        unknown.standardError
+          == "error: unknown rules action (retire): use activate, list, show or diff\n",
+        "\(arguments)")
+    }
+  }
+
+  @Test("action rejects other actions' options")
+  func actionRejectsOtherOptions() throws {
+    let ledger = try CLILedger(januaryCohortLines)
+    let candidate = try candidatePlaybook(in: ledger.directory)
+    let listed = try ledger.run(["rules", "list", "--json"]).jsonLines()
+    let version = try #require(listed.first?["rules_version"] as? String)
+
+    let cases: [(arguments: [String], message: String)] = [
+      (
+        ["rules", "activate", candidate, "--as-of", "2025-01-01"],
+        "unknown option --as-of for rules activate; see `tierline rules activate --help`"
+      ),
+      (
+        ["rules", "activate", candidate, "--threads", "2"],
+        "unknown option --threads for rules activate; see `tierline rules activate --help`"
+      ),
+      (
+        ["rules", "activate", candidate, "--against", version],
+        "unknown option --against for rules activate; see `tierline rules activate --help`"
+      ),
+      (
+        ["rules", "activate", candidate, "--known-at", "2020-01-01"],
+        "unknown option --known-at for rules activate; see `tierline rules activate --help`"
+      ),
+      (
+        ["rules", "list", "--known-at", "2020-01-01"],
+        "unknown option --known-at for rules list; see `tierline rules list --help`"
+      ),
+      (
+        ["rules", "show", version, "--json"],
+        "unknown option --json for rules show; see `tierline rules show --help`"
+      ),
+      (
+        ["rules", "diff", candidate, "--effective", "2025-01-01"],
+        "unknown option --effective for rules diff; see `tierline rules diff --help`"
+      ),
+      (["rules", "list", "extra"], "unexpected argument extra for rules list"),
+      (["rules", "show", version, "extra"], "unexpected argument extra for rules show"),
+      (
+        ["rules", "--json", "list"],
+        "option --json comes before the rules action; give the action first, as in "
+          + "`tierline rules ACTION --json`, with ACTION one of activate, list, show or diff"
+      ),
+    ]
+    for (arguments, message) in cases {
+      let result = try Tierline.run(["--store", ledger.store] + arguments)
+      #expect(result.status == 64, "\(arguments)")
+      #expect(result.standardOutput.isEmpty, "\(arguments)")
+      #expect(result.standardError == "error: \(message)\n", "\(arguments)")
+    }
+    // None of the rejected activations was stored.
+    let after = try ledger.run(["rules", "list", "--json"]).jsonLines()
+    #expect(after.count == listed.count)
+
+    // --store may come before the action, as before any command.
+    let storeFirst = try Tierline.run(["rules", "--store", ledger.store, "list", "--json"])
+    #expect(storeFirst.status == 0, "\(storeFirst.standardError)")
+    #expect(storeFirst.lines.count == listed.count)
+  }
+
+  @Test("playbook missing field message")
+  func playbookMissingField() throws {
+    let ledger = try CLILedger(januaryCohortLines)
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    let text = try String(
+      contentsOf: root.appendingPathComponent("playbooks/default.json"), encoding: .utf8)
+    let withoutFormat = ledger.directory.path("no-format.json")
+    let noFormatText = text.replacingOccurrences(of: "\"format\": 1,", with: "")
+    #expect(noFormatText != text)
+    try noFormatText.write(toFile: withoutFormat, atomically: false, encoding: .utf8)
+    let withoutMilestone = ledger.directory.path("no-milestone.json")
+    let noMilestoneText = text.replacingOccurrences(
+      of: "\"first_value_milestone\": \"first_value\",", with: "")
+    #expect(noMilestoneText != text)
+    try noMilestoneText.write(toFile: withoutMilestone, atomically: false, encoding: .utf8)
+
+    let formatMessage =
+      "error: invalid playbook (\(withoutFormat)): format: missing; give \"format\": 1 (the "
+      + "supported version); see docs/rules.md for the file format\n"
+    let commands = [
+      ["--store", ledger.store, "rules", "diff", withoutFormat],
+      ["--store", ledger.store, "rules", "activate", withoutFormat],
+      ["--store", ledger.store, "replay", "--rules", withoutFormat],
+      ["--store", ledger.directory.path("new.ledger"), "init", "--playbook", withoutFormat],
+    ]
+    for arguments in commands {
+      let result = try Tierline.run(arguments)
+      #expect(result.status == 65, "\(arguments)")
+      #expect(result.standardError == formatMessage, "\(arguments)")
+    }
+
+    // A field without a fixed value gets the pointer to the format description only.
+    let milestone = try Tierline.run(["--store", ledger.store, "rules", "diff", withoutMilestone])
+    #expect(milestone.status == 65)
+    #expect(
+      milestone.standardError
+        == "error: invalid playbook (\(withoutMilestone)): first_value_milestone: missing; "
+        + "see docs/rules.md for the file format\n")
   }
 
   @Test("unknown version is not found")

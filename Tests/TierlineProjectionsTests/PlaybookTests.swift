@@ -103,6 +103,19 @@ struct PlaybookTests {
     }
   }
 
+  @Test("missing format gives the version")
+  func missingFormat() throws {
+    let text = String(decoding: try defaultPlaybookBytes(), as: UTF8.self)
+    let broken = text.replacingOccurrences(of: "\"format\": 1,", with: "")
+    #expect(broken != text)
+    #expect(
+      throws: PlaybookError(
+        field: "format", reason: "missing; give \"format\": 1 (the supported version)")
+    ) {
+      try Playbook(json: Array(broken.utf8))
+    }
+  }
+
   @Test("malformed JSON is rejected")
   func malformed() {
     #expect(throws: PlaybookError.self) { try Playbook(json: Array("{\"format\": 1,".utf8)) }
