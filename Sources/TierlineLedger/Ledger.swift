@@ -94,7 +94,7 @@ public final class Ledger {
         .alreadyExists,
         "\(directory) is not empty (it contains \(others.sorted().first ?? "")"
           + (others.count > 1 ? " and \(others.count - 1) more" : "")
-          + "): create the ledger in a new or empty folder")
+          + "): create the ledger in a new or empty directory")
     }
     let value = try storablePlaybook(playbook)
     let ledger: Ledger

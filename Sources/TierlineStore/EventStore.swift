@@ -213,7 +213,7 @@ public final class EventStore: @unchecked Sendable {
       }
     } else if status.st_mode & S_IFMT != S_IFDIR {
       throw StoreError(
-        .notALedger, "\(directory) is not a directory: name a ledger folder, or a new one")
+        .notALedger, "\(directory) is not a directory: name a ledger directory, or a new one")
     }
 
     if !create && access(directory + "/data.mdb", F_OK) != 0 {
