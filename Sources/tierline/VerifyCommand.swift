@@ -12,19 +12,29 @@ enum VerifyCommand: Command {
         name: "projections", valueName: nil,
         help: "also fold the log incrementally in arrival order and compare every "
           + "account's projection with a full replay, byte for byte"),
-      rulesOptionSpec,
+      OptionSpec(
+        name: "rules", valueName: "FILE",
+        help: "with --projections: fold the whole history under this playbook instead of "
+          + "the activated rules"),
       OptionSpec(name: "json", valueName: nil, help: "print the report as JSON"),
     ],
     positionals: [],
     requiredPositionals: 0,
     details: """
-      Checks every record's checksum and encoding, positions without gaps, recorded_at
-      never decreasing, every event id indexed at its record, and every account's index
-      entries (count, times and positions) against the log, and that every stored
-      playbook can be read.
+      Checks the log's last position and last recorded time in meta against the log's
+      last record, every record's checksum and encoding, positions without gaps,
+      recorded_at never decreasing, every event id indexed at its record, and every
+      account's index entries (count, times and positions) against the log, and that
+      every stored playbook can be read. When LMDB meets a damaged page it ends the read,
+      and verify lists what it found up to there.
       """)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
+    // Without --projections no rules are read, so a --rules file would be ignored.
+    if arguments.value("rules") != nil, !arguments.flag("projections") {
+      throw UsageError(
+        "--rules applies only with --projections: add --projections, or leave out --rules")
+    }
     let ledger: Ledger
     var report: VerifyReport
     var check: ProjectionCheck?

@@ -110,6 +110,23 @@ struct OutputAndArgumentTests {
     #expect(replay.status == 0, "\(replay.standardError)")
   }
 
+  @Test("verify rules without projections")
+  func verifyRulesWithoutProjections() throws {
+    let directory = try TemporaryDirectory()
+    let store = directory.path("ledger")
+    let created = try Tierline.run(["--store", store, "init"])
+    #expect(created.status == 0, "\(created.standardError)")
+    // The check comes before the file is read, so the file need not exist.
+    let playbook = directory.path("candidate.json")
+    let result = try Tierline.run(["--store", store, "verify", "--rules", playbook])
+    #expect(result.status == 64, "\(result.standardError)")
+    #expect(
+      result.standardError.contains("--rules applies only with --projections"),
+      "\(result.standardError)")
+    let plain = try Tierline.run(["--store", store, "verify"])
+    #expect(plain.status == 0, "\(plain.standardError)")
+  }
+
   @Test("missing ledger behind a dangling link")
   func missingLedgerBehindDanglingLink() throws {
     let directory = try TemporaryDirectory()
