@@ -57,6 +57,22 @@ enum RulesDiffCommand {
           + "\(change))")
     }
     output.line("Attribution changes: \(diff.attributionChanges.count) expansions")
+    if !diff.attributionChanges.isEmpty {
+      // A lower bar that fires a trigger earlier can cost it the credit, which surprises
+      // a reader who sees only the two lists.
+      let before = baseline.playbook.attributionWindowDays
+      let after = candidate.playbook.attributionWindowDays
+      let window =
+        before == after
+        ? "\(before) days under both rules"
+        : "\(before) days under the baseline, \(after) under the candidate"
+      output.line(
+        "  A trigger earns an expansion when it fired within the attribution window before "
+          + "the tier change: \(window).")
+      output.line(
+        "  One that fires earlier can fall outside it; `tierline why ACCOUNT --at TIME "
+          + "--rules \(candidatePath)` shows when each fired.")
+    }
     for change in diff.attributionChanges {
       output.line(
         "  " + change.account.rightPadded(24) + " " + change.at + " to " + change.to + ": "

@@ -477,4 +477,37 @@ struct RulesCommandTests {
     #expect(metrics["before"]?["rules_version"] as? String == baselineVersion)
     #expect(metrics["after"]?["rules_version"] as? String != baselineVersion)
   }
+
+  @Test("attribution changes explain the window")
+  func attributionWindowNote() throws {
+    let directory = try TemporaryDirectory()
+    let store = directory.path("ledger")
+    #expect(try Tierline.run(["--store", store, "init"]).status == 0)
+    let generated = try Tierline.run(["generate", "--accounts", "200", "--seed", "1"])
+    let appended = try Tierline.run(
+      ["--store", store, "append", "-"], input: generated.standardOutput)
+    #expect(appended.status == 0, "\(appended.standardError)")
+    // A lower usage bar, as in the README's example, moves some usage firings earlier
+    // than the window before their expansion.
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    let text = try String(
+      contentsOf: root.appendingPathComponent("playbooks/default.json"), encoding: .utf8)
+    let candidate = directory.path("candidate.json")
+    try text.replacingOccurrences(of: "\"threshold\": \"0.80\"", with: "\"threshold\": \"0.50\"")
+      .write(toFile: candidate, atomically: true, encoding: .utf8)
+
+    let diff = try Tierline.run(
+      ["--store", store, "rules", "diff", candidate, "--as-of", "2025-06-30"])
+    #expect(diff.status == 0, "\(diff.standardError)")
+    #expect(diff.standardOutput.contains("-> unattributed"), "\(diff.standardOutput)")
+    #expect(
+      diff.standardOutput.contains(
+        "  A trigger earns an expansion when it fired within the attribution window before "
+          + "the tier change: 90 days under both rules.\n"),
+      "\(diff.standardOutput)")
+    #expect(
+      diff.standardOutput.contains("--rules \(candidate)` shows when each fired."),
+      "\(diff.standardOutput)")
+  }
 }
