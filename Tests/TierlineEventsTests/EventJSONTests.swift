@@ -151,6 +151,11 @@ struct EventJSONTests {
         "occurred_at", "is not an RFC 3339 timestamp"
       ),
       (
+        #"{"id":"x","type":"account.churned","account":"a","#
+          + #""occurred_at":"\#u{FF12}\#u{FF10}\#u{FF12}\#u{FF15}-02-03T12:00:00Z","data":{}}"#,
+        "occurred_at", "is not an RFC 3339 timestamp"
+      ),
+      (
         #"{"id":"x","type":"account.churned","account":"a","occurred_at":"2024-06-30T23:59:60Z","#
           + #""data":{}}"#,
         "occurred_at", "leap second"
