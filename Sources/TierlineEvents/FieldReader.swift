@@ -128,30 +128,19 @@ struct FieldReader {
   /// at most six decimal places, no exponent.
   func quantity(_ key: String) throws(EventInputError) -> Quantity {
     guard let value = member(key) else { throw fail(key, "is missing") }
+    // Messages show a number as written and a string in quotes, as the input has them.
     let text: String
+    let jsonText: String
     switch value {
-    case .number(let number): text = number
-    case .string(let string): text = string
+    case .number(let number):
+      text = number
+      jsonText = number
+    case .string(let string):
+      text = string
+      jsonText = jsonQuoted(string)
     default: throw fail(key, "must be a number or a decimal string, not \(value.typeName)")
     }
-    if text.hasPrefix("-") { throw fail(key, "is negative") }
-    if text.contains(where: { $0 == "e" || $0 == "E" }) {
-      throw fail(key, "\(text) has an exponent; write a plain decimal such as 1200.5")
-    }
     if let quantity = Quantity(decimal: text) { return quantity }
-    let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-    if parts.count == 2, parts[1].utf8.count > Quantity.maximumFractionDigits,
-      parts[1].allSatisfy(\.isASCII), parts[1].allSatisfy(\.isNumber)
-    {
-      throw fail(
-        key,
-        "has \(parts[1].utf8.count) decimal places; the maximum is "
-          + "\(Quantity.maximumFractionDigits)")
-    }
-    if parts.allSatisfy(isASCIIDigits), !parts[0].isEmpty {
-      throw fail(
-        key, "\(text) is larger than the maximum \(Quantity(millionths: Int64.max).description)")
-    }
-    throw fail(key, "\(jsonQuoted(text)) is not a non-negative decimal such as 1200.5")
+    throw fail(key, Quantity.decimalProblem(text, jsonText: jsonText))
   }
 }

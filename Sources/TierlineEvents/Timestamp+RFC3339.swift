@@ -165,6 +165,11 @@ extension Timestamp {
     let bytes = Array(text.utf8)
     let example = "such as 2024-03-01T09:30:00Z"
     guard bytes.count >= 19 else { return "is not an RFC 3339 timestamp \(example)" }
+    // The checks below read fields at fixed byte offsets, so they apply only when those
+    // bytes have the layout of a date and time.
+    guard hasDateTimeLayout(bytes[0..<19]) else {
+      return "is not an RFC 3339 timestamp with an offset, \(example)"
+    }
     if let year = parseDigits(bytes[0..<4]), let month = parseDigits(bytes[5..<7]),
       let day = parseDigits(bytes[8..<10]), CivilDate(year: year, month: month, day: day) == nil
     {
@@ -190,22 +195,39 @@ extension Timestamp {
     if index == bytes.count { return "has no offset: add Z or an offset such as +02:00" }
     if index + 6 == bytes.count,
       bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-"),
+      bytes[index + 3] == UInt8(ascii: ":"),
       let hours = parseDigits(bytes[(index + 1)..<(index + 3)]),
       let minutes = parseDigits(bytes[(index + 4)..<(index + 6)]), hours > 23 || minutes > 59
     {
       return "has an offset out of range: hours go to 23 and minutes to 59"
     }
-    if Timestamp(rfc3339: text.replacingYear()) != nil {
+    // The year is four ASCII digits here, so putting 2000 in its place leaves the rest of
+    // the text as it was. When that parses, only the year made the instant out of range.
+    var yearReplaced = bytes
+    yearReplaced.replaceSubrange(0..<4, with: "2000".utf8)
+    if Timestamp(rfc3339: String(decoding: yearReplaced, as: UTF8.self)) != nil {
       return "lies outside the years 0001 to 9999 once its offset is applied"
     }
     return "is not an RFC 3339 timestamp with an offset, \(example)"
   }
-}
 
-extension StringProtocol {
-  /// Returns the text with its first four characters replaced by `2000`, which tells a
-  /// range problem from a syntax problem.
-  fileprivate func replacingYear() -> String {
-    "2000" + String(dropFirst(4))
+  /// Returns whether `bytes` has the layout `YYYY-MM-DDTHH:MM:SS`, with ASCII digits in
+  /// place of the letters and `T`, `t` or a space between date and time. Field values are
+  /// not checked.
+  private static func hasDateTimeLayout(_ bytes: ArraySlice<UInt8>) -> Bool {
+    let layout = "YYYY-MM-DDTHH:MM:SS".utf8
+    guard bytes.count == layout.count else { return false }
+    for (byte, expected) in zip(bytes, layout) {
+      switch expected {
+      case UInt8(ascii: "T"):
+        guard byte == UInt8(ascii: "T") || byte == UInt8(ascii: "t") || byte == UInt8(ascii: " ")
+        else { return false }
+      case UInt8(ascii: "-"), UInt8(ascii: ":"):
+        guard byte == expected else { return false }
+      default:
+        guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return false }
+      }
+    }
+    return true
   }
 }

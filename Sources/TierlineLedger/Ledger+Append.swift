@@ -164,6 +164,19 @@ extension Ledger {
     switch error.code {
     case .idConflict:
       let id = item?.incoming.event.id ?? error.eventID.map { String(decoding: $0, as: UTF8.self) }
+      // An earlier event of the batch with this id has other content, because either the
+      // store compared the two, or the earlier one matched the stored event and this one
+      // does not. The message names that line, since the id may not be stored at all.
+      if let item, let index = error.batchIndex,
+        let earlier = firstEvent(withIDOf: item, in: batch.prefix(index))
+      {
+        return LedgerError(
+          .invalidInput,
+          linePrefix + "id: event id \(jsonQuoted(item.incoming.event.id)) is already used on "
+            + "line \(earlier.line) by an event with other content; a correction needs a new "
+            + "event with a new id; nothing of this batch was stored",
+          line: item.line, field: "id", underlying: error)
+      }
       return LedgerError(
         .invalidInput,
         linePrefix + "id: event id \"\(id ?? "?")\" is already used by an event with other "
@@ -202,6 +215,15 @@ extension Ledger {
       return LedgerError(error)
     }
   }
+}
+
+/// Returns the first of `events` with the id of `item`, compared byte for byte as the
+/// store compares ids.
+private func firstEvent(withIDOf item: NumberedEvent, in events: ArraySlice<NumberedEvent>)
+  -> NumberedEvent?
+{
+  let id = item.incoming.event.id.utf8
+  return events.first { $0.incoming.event.id.utf8.elementsEqual(id) }
 }
 
 /// Returns the activation in force at `time` among `activations`, which are ordered by

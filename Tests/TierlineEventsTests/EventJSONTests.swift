@@ -128,6 +128,65 @@ struct EventJSONTests {
   }
 
   @Test(
+    "quantity rejections name the problem",
+    arguments: [
+      // Text that is not a number at all gets the accepted form.
+      (#""5.""#, #""5." is not a non-negative decimal such as 1200.5"#),
+      (#"".5""#, #"".5" is not a non-negative decimal such as 1200.5"#),
+      (#""-.5""#, #""-.5" is not a non-negative decimal such as 1200.5"#),
+      (#""5.e3""#, #""5.e3" is not a non-negative decimal such as 1200.5"#),
+      (#""+5""#, #""+5" is not a non-negative decimal such as 1200.5"#),
+      (#""-""#, #""-" is not a non-negative decimal such as 1200.5"#),
+      (#""-abc""#, #""-abc" is not a non-negative decimal such as 1200.5"#),
+      (#""e""#, #""e" is not a non-negative decimal such as 1200.5"#),
+      (#""1e+""#, #""1e+" is not a non-negative decimal such as 1200.5"#),
+      (#"".1234567""#, #"".1234567" is not a non-negative decimal such as 1200.5"#),
+      (#""x.1234567""#, #""x.1234567" is not a non-negative decimal such as 1200.5"#),
+      (#""١٢""#, #""١٢" is not a non-negative decimal such as 1200.5"#),
+      // A well-formed number gets its problem named, a string value in quotes.
+      (#""-5""#, "is negative"),
+      ("-5e3", "is negative"),
+      ("-0", "-0 is negative zero; write 0"),
+      (#""-0.00""#, #""-0.00" is negative zero; write 0"#),
+      ("1e3", "1e3 has an exponent; write a plain decimal such as 1200.5"),
+      (#""1.5E+2""#, #""1.5E+2" has an exponent; write a plain decimal such as 1200.5"#),
+      (#""5.1234567""#, "has 7 decimal places; the maximum is 6"),
+      (
+        "99999999999999999999",
+        "99999999999999999999 is larger than the maximum 9223372036854.775807"
+      ),
+      (
+        #""9223372036854.775808""#,
+        #""9223372036854.775808" is larger than the maximum 9223372036854.775807"#
+      ),
+    ])
+  func quantityRejections(quantity: String, reason: String) throws {
+    let text =
+      #"{"id":"q","type":"usage.recorded","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+      + #""data":{"metric":"m","quantity":"# + quantity + "}}"
+    let error = try #require(rejection(text))
+    #expect(error.field == "data.quantity")
+    #expect(error.reason == reason)
+  }
+
+  @Test("quantity accepts the documented forms")
+  func quantityForms() throws {
+    for (quantity, millionths) in [
+      ("5", 5_000_000), (#""5""#, 5_000_000), (#""05""#, 5_000_000), ("0.5", 500_000),
+      (#""9223372036854.775807""#, Int64.max),
+    ] as [(String, Int64)] {
+      let text =
+        #"{"id":"q","type":"usage.recorded","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+        + #""data":{"metric":"m","quantity":"# + quantity + "}}"
+      guard case .usageRecorded(let usage) = try decode(text).event.payload else {
+        Issue.record("\(quantity) did not decode as usage")
+        continue
+      }
+      #expect(usage.quantity.millionths == millionths, "\(quantity)")
+    }
+  }
+
+  @Test(
     "rejections name line, field and reason",
     arguments: [
       (#"{"id":"x","type":"#, nil as String?, "invalid JSON at byte"),
@@ -148,6 +207,11 @@ struct EventJSONTests {
       (
         #"{"id":"x","type":"account.churned","account":"a","occurred_at":"2024-01-01 09:00","#
           + #""data":{}}"#,
+        "occurred_at", "is not an RFC 3339 timestamp"
+      ),
+      (
+        #"{"id":"x","type":"account.churned","account":"a","#
+          + #""occurred_at":"\#u{FF12}\#u{FF10}\#u{FF12}\#u{FF15}-02-03T12:00:00Z","data":{}}"#,
         "occurred_at", "is not an RFC 3339 timestamp"
       ),
       (

@@ -63,6 +63,42 @@ struct TimestampTests {
     #expect(Timestamp(rfc3339: "9999-12-31T23:59:59.999999Z") == Timestamp.maximum)
   }
 
+  @Test(
+    "malformed layout is a syntax problem",
+    arguments: [
+      "abcd-02-03T12:00:00Z",
+      "\u{662}\u{660}\u{662}\u{665}-02-03T12:00:00Z",
+      "\u{FF12}\u{FF10}\u{FF12}\u{FF15}-02-03T12:00:00Z",
+      "\u{E9}025-02-03T12:00:00Z",
+      "2025/02/30T12:00:00Z",
+      "2025-02-03X25:00:00Z",
+      "2025-02-03T25.00.00Z",
+      "xxxxxxxxxxxxxxxxx60Z",
+      "2025-02-03T12:00:00+25x00",
+    ])
+  func malformedLayoutProblem(text: String) {
+    #expect(
+      Timestamp.rfc3339Problem(text)
+        == "is not an RFC 3339 timestamp with an offset, such as 2024-03-01T09:30:00Z")
+  }
+
+  @Test(
+    "out-of-range fields are named",
+    arguments: [
+      ("0001-01-01T00:00:00+01:00", "lies outside the years 0001 to 9999 once its offset"),
+      ("9999-12-31T23:00:00-01:00", "lies outside the years 0001 to 9999 once its offset"),
+      ("0000-02-03T12:00:00Z", "lies before the year 0001"),
+      ("2023-02-29T12:00:00Z", "names a date that does not exist"),
+      ("2024-06-30T23:59:60Z", "has a leap second"),
+      ("2024-06-30 25:00:00Z", "has a time of day out of range"),
+      ("2024-06-30t12:00:00+24:00", "has an offset out of range"),
+      ("2024-06-30T12:00:00", "has no offset"),
+      ("2024-06-30T12:00:00.1234567Z", "has more than 6 fractional digits"),
+    ])
+  func rangeProblem(text: String, reason: String) {
+    #expect(Timestamp.rfc3339Problem(text).hasPrefix(reason))
+  }
+
   @Test("formatting is UTC with trimmed fraction")
   func formatting() throws {
     let stamp = try #require(Timestamp(rfc3339: "2024-02-29T23:59:59.50+01:00"))

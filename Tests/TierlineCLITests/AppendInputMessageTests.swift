@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+@Suite("tierline append input messages")
+struct AppendInputMessageTests {
+  let directory: TemporaryDirectory
+  let store: String
+
+  init() throws {
+    directory = try TemporaryDirectory()
+    store = try Tierline.initializedStore(in: directory)
+  }
+
+  func eventCount() throws -> Int {
+    let result = try Tierline.run(["--store", store, "verify", "--json"])
+    #expect(result.status == 0, "\(result.standardError)")
+    let report = try #require(try result.jsonLines().first)
+    return try #require(report["records"] as? Int)
+  }
+
+  @Test(
+    "year without ASCII digits is malformed",
+    arguments: [
+      "abcd-02-03T12:00:00Z",
+      "\u{662}\u{660}\u{662}\u{665}-02-03T12:00:00Z",
+      "\u{FF12}\u{FF10}\u{FF12}\u{FF15}-02-03T12:00:00Z",
+    ])
+  func malformedYear(time: String) throws {
+    let result = try Tierline.run(
+      ["--store", store, "append", "-"], input: Line.usage("u1", account: "a", at: time))
+    #expect(result.status == 65)
+    #expect(
+      result.standardError.contains(
+        #"line 1: occurred_at: "\#(time)" is not an RFC 3339 timestamp with an offset"#),
+      "\(result.standardError)")
+    #expect(!result.standardError.contains("lies outside"))
+    #expect(try eventCount() == 0)
+  }
+
+  @Test("quantity with a trailing dot is malformed")
+  func trailingDotQuantity() throws {
+    let result = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.usage("u1", account: "a", at: "2025-02-03T12:00:00Z", quantity: #""5.""#))
+    #expect(result.status == 65)
+    #expect(
+      result.standardError.contains(
+        #"line 1: data.quantity: "5." is not a non-negative decimal such as 1200.5"#),
+      "\(result.standardError)")
+    #expect(try eventCount() == 0)
+  }
+
+  @Test("id repeated in one batch names the earlier line")
+  func repeatedIDInOneBatch() throws {
+    let input = [
+      Line.usage("n-9", account: "a", at: "2025-02-03T12:00:00Z", quantity: "5"),
+      Line.usage("n-9", account: "a", at: "2025-02-03T12:00:00Z", quantity: "6"),
+    ].joined(separator: "\n")
+    let result = try Tierline.run(["--store", store, "append", "-"], input: input)
+    #expect(result.status == 65)
+    #expect(
+      result.standardError.contains(
+        #"line 2: id: event id "n-9" is already used on line 1 by an event with other content"#),
+      "\(result.standardError)")
+    #expect(try eventCount() == 0)
+  }
+
+  @Test("id repeated across batches names the earlier line")
+  func repeatedIDAcrossBatches() throws {
+    let input = [
+      Line.usage("n-9", account: "a", at: "2025-02-03T12:00:00Z", quantity: "5"),
+      Line.usage("n-9", account: "a", at: "2025-02-03T12:00:00Z", quantity: "6"),
+    ].joined(separator: "\n")
+    let result = try Tierline.run(
+      ["--store", store, "append", "--batch-size", "1", "-"], input: input)
+    #expect(result.status == 65)
+    // The input is checked for repeated ids before the first batch, so line 1 is not
+    // stored either.
+    #expect(
+      result.standardError.contains(
+        #"line 2: id: event id "n-9" is already used on line 1 by an event with other content"#),
+      "\(result.standardError)")
+    #expect(try eventCount() == 0)
+  }
+
+  @Test("id stored by an earlier append is already used")
+  func idStoredEarlier() throws {
+    let first = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.usage("n-9", account: "a", at: "2025-02-03T12:00:00Z", quantity: "5"))
+    #expect(first.status == 0, "\(first.standardError)")
+    let second = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.usage("n-9", account: "a", at: "2025-02-03T12:00:00Z", quantity: "6"))
+    #expect(second.status == 65)
+    #expect(
+      second.standardError.contains(
+        #"line 1: id: event id "n-9" is already used by an event with other content"#),
+      "\(second.standardError)")
+    #expect(try eventCount() == 1)
+  }
+}
