@@ -111,7 +111,18 @@ struct FieldReader {
     guard case .string(let text) = value else {
       throw fail(key, "must be a decimal string such as \"6000.00\", not \(value.typeName)")
     }
-    guard !text.hasPrefix("-") else { throw fail(key, "is negative") }
+    if text.hasPrefix("-") {
+      // Only a minus before digits, with at most one point after the first digit, is a
+      // negative amount.
+      let parts = text.dropFirst().split(separator: ".", omittingEmptySubsequences: false)
+      guard parts.count <= 2, parts.allSatisfy({ !$0.isEmpty && isASCIIDigits($0) }) else {
+        throw fail(key, "\(jsonQuoted(text)) is not a decimal amount such as \"6000.00\"")
+      }
+      let isZero = parts.allSatisfy { $0.allSatisfy { $0 == "0" } }
+      throw fail(
+        key,
+        isZero ? "\(jsonQuoted(text)) is negative zero; write \(text.dropFirst())" : "is negative")
+    }
     do {
       return try Money(decimal: text, currency: currency)
     } catch .tooManyDecimals(let allowed) {

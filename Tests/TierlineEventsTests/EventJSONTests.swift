@@ -169,6 +169,28 @@ struct EventJSONTests {
     #expect(error.reason == reason)
   }
 
+  @Test(
+    "acv rejections name the problem",
+    arguments: [
+      (#""-abc""#, #""-abc" is not a decimal amount such as "6000.00""#),
+      (#""-""#, #""-" is not a decimal amount such as "6000.00""#),
+      (#""-.5""#, #""-.5" is not a decimal amount such as "6000.00""#),
+      (#""-5.""#, #""-5." is not a decimal amount such as "6000.00""#),
+      (#""-0""#, #""-0" is negative zero; write 0"#),
+      (#""-0.00""#, #""-0.00" is negative zero; write 0.00"#),
+      (#""-5.00""#, "is negative"),
+      (#""-5.001""#, "is negative"),
+    ])
+  func acvRejections(acv: String, reason: String) throws {
+    let text =
+      #"{"id":"l","type":"account.landed","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+      + #""data":{"tier":"starter","acv":"# + acv
+      + #","currency":"USD","timezone":"UTC"}}"#
+    let error = try #require(rejection(text))
+    #expect(error.field == "data.acv")
+    #expect(error.reason == reason)
+  }
+
   @Test("quantity accepts the documented forms")
   func quantityForms() throws {
     for (quantity, millionths) in [
