@@ -32,20 +32,28 @@ extension Ledger {
   /// each account's number matching the number its records carry, and every stored
   /// playbook readable.
   public func verify() throws(LedgerError) -> VerifyReport {
+    // A damaged last position or last recorded time in meta would make every query miss
+    // records or stop, so it is listed first, and the log is then read to its last
+    // record.
+    var headProblem: String?
+    do {
+      try store.checkLogHead()
+    } catch  where error.code == .corrupt {
+      headProblem = error.message
+    } catch {
+      throw LedgerError(error)
+    }
+    // The last recorded time in meta, and the newest record's, for the check against the
+    // rules activations after the read.
+    var lastRecordedAt: Int64 = 0
+    var newestRecordedAt: Int64 = 0
     var report = try storeCall {
       try store.read(checkingHead: false) { transaction in
         var report = VerifyReport()
         report.storageFormat = try transaction.storageFormatVersion()
-        // A damaged last position or last recorded time in meta would make every query
-        // miss records or stop, so it is listed first, and the log is then read to its
-        // last record.
-        var headIsDamaged = false
-        do {
-          try transaction.checkHead()
-        } catch let error as StoreError where error.code == .corrupt {
-          report.problems.append(error.message)
-          headIsDamaged = true
-        }
+        lastRecordedAt = transaction.lastRecordedAt
+        let headIsDamaged = headProblem != nil
+        if let headProblem { report.problems.append(headProblem) }
         var countsByAccount: [[UInt8]: UInt64] = [:]
         // From storage format 3 on, the number that the first readable record of each
         // account carries. Every other record of the account must carry the same.
@@ -86,6 +94,7 @@ extension Ledger {
                 else { return false }
               }
               previousRecordedAt = view.recordedAt
+              newestRecordedAt = max(newestRecordedAt, view.recordedAt)
               let event: Event
               do {
                 event = try EventCodec.decode(view.content)
@@ -152,6 +161,9 @@ extension Ledger {
 
         // The account that has each number, to find a number given twice.
         var accountsByNumber: [UInt32: [UInt8]] = [:]
+        // Damage that LMDB met while reading the index or the numbers. LMDB then ends the
+        // transaction, so the remaining checks cannot run.
+        var lmdbDamage: String?
         do {
           try transaction.forEachOriginator { originator, version in
             report.accounts += 1
@@ -163,6 +175,10 @@ extension Ledger {
               do {
                 stored = try transaction.originatorNumber(of: key)
               } catch let error as StoreError where error.code == .corrupt {
+                guard error.lmdbCode == nil else {
+                  lmdbDamage = "account numbers: \(error.description)"
+                  return false
+                }
                 guard problem("account numbers: \(error.message)") else { return false }
                 stored = nil
               }
@@ -179,6 +195,10 @@ extension Ledger {
                 do {
                   mapped = try transaction.originator(numbered: stored)
                 } catch let error as StoreError where error.code == .corrupt {
+                  guard error.lmdbCode == nil else {
+                    lmdbDamage = "account numbers: \(error.description)"
+                    return false
+                  }
                   guard problem("account numbers: \(error.message)") else { return false }
                   mapped = key
                 }
@@ -225,6 +245,10 @@ extension Ledger {
                 return true
               }
             } catch let error as StoreError where error.code == .corrupt {
+              guard error.lmdbCode == nil else {
+                lmdbDamage = "account index: \(error.description)"
+                return false
+              }
               return problem("account index: \(error.message)")
             }
             guard indexed != digestsByAccount[key] ?? 0 else { return true }
@@ -259,7 +283,10 @@ extension Ledger {
             return keepGoing
           }
         } catch let error as StoreError where error.code == .corrupt && error.lmdbCode != nil {
-          report.problems.append("account index: \(error.description)")
+          lmdbDamage = "account index: \(error.description)"
+        }
+        if let lmdbDamage {
+          report.problems.append(lmdbDamage)
           report.problems.append(Self.stoppedByLMDB)
           return report
         }
@@ -289,7 +316,19 @@ extension Ledger {
     }
     // Reading every stored playbook checks its checksum (format 2) and that it parses.
     do {
-      _ = try activations()
+      let stored = try activations()
+      // Appends and activations are the only writes that take a recorded time, so the
+      // last one in meta is the newer of the newest record's and the newest activation's.
+      // A later one would date every later write wrongly.
+      let newestActivation = stored.map(\.activatedAt.microseconds).max() ?? 0
+      let newestWrite = max(newestRecordedAt, newestActivation)
+      // With damage listed already, the newest record may be among the unread ones.
+      if report.isIntact, lastRecordedAt > newestWrite {
+        report.problems.append(
+          "last_recorded_at in meta is \(lastRecordedAt) µs since the epoch, later than the "
+            + "newest write: the newest record was recorded at \(newestRecordedAt) µs and the "
+            + "newest rules activation at \(newestActivation) µs")
+      }
     } catch {
       if report.problems.count < Ledger.maximumListedProblems {
         report.problems.append("rules: \(error.messageWithoutAdvice)")

@@ -20,12 +20,11 @@ extension LMDBTransaction {
     return (lastPosition, Int64(bitPattern: lastRecordedAt))
   }
 
-  /// Returns the position and recorded time of the log's last record, or nil when the
-  /// log is empty.
-  /// - Throws: `.corrupt` when the last key is not 8 bytes or the record is shorter than
-  ///   its header.
+  /// Returns the position of the log's last record and the record's stored bytes, or
+  /// nil when the log is empty. The bytes are not checked.
+  /// - Throws: `.corrupt` when the last key is not 8 bytes.
   func logEnd(in databases: StoreDatabases) throws(StoreError)
-    -> (position: UInt64, recordedAt: Int64)?
+    -> (position: UInt64, stored: UnsafeRawBufferPointer)?
   {
     let cursor = try openCursor(databases.log, on: StoreDatabases.Name.log)
     let last: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
@@ -36,15 +35,7 @@ extension LMDBTransaction {
     }
     guard let last else { return nil }
     let position = try KeyLayout.position(from: last.key, in: StoreDatabases.Name.log)
-    guard last.value.count >= RecordLayout.headerSize else {
-      throw StoreError(
-        .corrupt,
-        "the record at position \(position) has \(last.value.count) bytes, fewer than its "
-          + "\(RecordLayout.headerSize)-byte header")
-    }
-    let recordedAt = Int64(
-      littleEndian: last.value.loadUnaligned(fromByteOffset: 8, as: Int64.self))
-    return (position, recordedAt)
+    return (position, last.value)
   }
 
   /// Returns the last position and last recorded time from the meta database after
@@ -53,13 +44,23 @@ extension LMDBTransaction {
   /// Every query and append starts from these two values, and the meta database stores
   /// them without a checksum. A damaged last position would hide records or reuse
   /// positions, and a damaged last time would hide every record recorded after it.
+  /// - Parameter strict: Whether damage to the last record itself, or a damaged page on
+  ///   the way to it, throws. When false, the check covers what it can read and leaves
+  ///   that damage to the reads that meet it, so that the rest of the ledger stays
+  ///   readable.
   /// - Throws: `.corrupt` when the last position is not that of the log's last record,
-  ///   or that record was recorded after the last recorded time.
-  func checkedLogHead(in databases: StoreDatabases) throws(StoreError)
+  ///   or that record was recorded after the last recorded time; with `strict`, also
+  ///   when the last record fails its checks or LMDB cannot reach it.
+  func checkedLogHead(in databases: StoreDatabases, strict: Bool = true) throws(StoreError)
     -> (lastPosition: UInt64, lastRecordedAt: Int64)
   {
     let head = try logHead(in: databases)
-    let end = try logEnd(in: databases)
+    let end: (position: UInt64, stored: UnsafeRawBufferPointer)?
+    do {
+      end = try logEnd(in: databases)
+    } catch  where !strict {
+      return head
+    }
     guard let end else {
       guard head.lastPosition == 0 else {
         throw StoreError(
@@ -73,11 +74,19 @@ extension LMDBTransaction {
         "last_position in meta is \(head.lastPosition), but the log's last record is at "
           + "position \(end.position)")
     }
-    guard end.recordedAt <= head.lastRecordedAt else {
+    // The record's own time counts only once its checksum holds; a damaged record is
+    // named as such, not as damage to meta.
+    let record: RecordView
+    do {
+      record = try RecordLayout.decode(end.stored, position: end.position)
+    } catch  where !strict {
+      return head
+    }
+    guard record.recordedAt <= head.lastRecordedAt else {
       throw StoreError(
         .corrupt,
         "last_recorded_at in meta is \(head.lastRecordedAt) µs since the epoch, before the "
-          + "record at position \(end.position), recorded at \(end.recordedAt) µs")
+          + "record at position \(end.position), recorded at \(record.recordedAt) µs")
     }
     return head
   }

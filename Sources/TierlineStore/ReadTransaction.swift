@@ -24,13 +24,6 @@ public struct ReadTransaction: ~Copyable {
     lastRecordedAt = head.lastRecordedAt
   }
 
-  /// Checks the last position and recorded time in meta against the log's last record,
-  /// as `EventStore.read` does by default.
-  /// - Throws: `.corrupt` naming the mismatch.
-  public func checkHead() throws(StoreError) {
-    _ = try transaction.checkedLogHead(in: databases)
-  }
-
   /// Returns the position of the log's last record, 0 for an empty log, read from the log
   /// itself rather than from meta.
   /// - Throws: `.corrupt` when the last key is not 8 bytes or the record is shorter than

@@ -312,6 +312,89 @@ struct DamagedLedgerTests {
     #expect(!result.standardError.contains("MDB_BAD_TXN"), "\(result.standardError)")
   }
 
+  /// Returns the offset of the log record at `position` in the log's leaf node: after
+  /// the node's 2-byte key size 8 and the big-endian key.
+  func logRecordOffset(position: UInt8, in bytes: [UInt8]) throws -> Int {
+    let key: [UInt8] = [0, 0, 0, 0, 0, 0, 0, position]
+    let found = offsets(of: [8, 0] + key + recordHeader, in: bytes)
+    try #require(found.count == 1)
+    return found[0] + 10
+  }
+
+  @Test("damaged last record is named, not meta")
+  func damagedLastRecord() throws {
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
+    // Bytes 8 to 15 of a record are its recorded_at, which its CRC-32C covers.
+    bytes[try logRecordOffset(position: 40, in: bytes) + 14] ^= 0x01
+    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+
+    // The account index's copy is intact, so a point query still answers.
+    let point = try Tierline.run(["--store", store, "replay", "--account", "target-account"])
+    #expect(point.status == 0, "\(point.standardError)")
+    let verified = try Tierline.run(["--store", store, "verify"])
+    #expect(verified.status == 1)
+    #expect(verified.standardOutput.contains("position 40"), "\(verified.standardOutput)")
+    #expect(verified.standardOutput.contains("CRC-32C"), "\(verified.standardOutput)")
+    #expect(!verified.standardOutput.contains("last_recorded_at"), "\(verified.standardOutput)")
+    try expectFailure(["replay", "--json"], naming: "position 40")
+    let appended = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.usage("late-usage", account: "target-account", at: "2024-01-12T09:00:00Z"))
+    #expect(appended.status == 1)
+    #expect(appended.standardError.contains("position 40"), "\(appended.standardError)")
+  }
+
+  @Test("zeroed page of the last record stops verify with its damage")
+  func zeroedLastLogPage() throws {
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
+    let pageStart = try logRecordOffset(position: 40, in: bytes) / 4096 * 4096
+    bytes.replaceSubrange(pageStart..<(pageStart + 4096), with: repeatElement(0, count: 4096))
+    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+
+    let point = try Tierline.run(["--store", store, "replay", "--account", "target-account"])
+    #expect(point.status == 0, "\(point.standardError)")
+    let verified = try Tierline.run(["--store", store, "verify"])
+    #expect(verified.status == 1)
+    #expect(verified.standardOutput.contains("MDB_CORRUPTED"), "\(verified.standardOutput)")
+    #expect(verified.standardOutput.contains("verify stopped here"), "\(verified.standardOutput)")
+    #expect(!verified.standardError.contains("MDB_BAD_TXN"), "\(verified.standardError)")
+  }
+
+  @Test("zeroed account number page stops verify with its damage")
+  func zeroedAccountNumberPage() throws {
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
+    // An `originator_numbers` leaf node: an 8-byte value, no flags and the key's size,
+    // then the account.
+    let account = Array("target-account".utf8)
+    let found = offsets(of: [8, 0, 0, 0, 0, 0, UInt8(account.count), 0] + account, in: bytes)
+    try #require(found.count == 1)
+    let pageStart = found[0] / 4096 * 4096
+    bytes.replaceSubrange(pageStart..<(pageStart + 4096), with: repeatElement(0, count: 4096))
+    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+
+    let verified = try Tierline.run(["--store", store, "verify"])
+    #expect(verified.status == 1)
+    #expect(verified.standardOutput.contains("MDB_CORRUPTED"), "\(verified.standardOutput)")
+    #expect(verified.standardOutput.contains("verify stopped here"), "\(verified.standardOutput)")
+    #expect(!verified.standardError.contains("MDB_BAD_TXN"), "\(verified.standardError)")
+  }
+
+  @Test("last recorded time past every write is named")
+  func lastRecordedTimeTooLate() throws {
+    // 2100-01-01T00:00:00Z, later than the ledger's appends and its activation.
+    try setMetaValue("last_recorded_at", to: 4_102_444_800_000_000)
+
+    let replay = try Tierline.run(["--store", store, "replay", "--json"])
+    #expect(replay.status == 0, "\(replay.standardError)")
+    let verified = try Tierline.run(["--store", store, "verify"])
+    #expect(verified.status == 1)
+    #expect(
+      verified.standardOutput.contains(
+        "last_recorded_at in meta is 4102444800000000 µs since the epoch, later than the "
+          + "newest write"),
+      "\(verified.standardOutput)")
+  }
+
   @Test("damaged account index entry is named")
   func damagedIndexEntry() throws {
     // Position 29 is a usage event at 2024-01-11T09:00:00Z. The flip moves its indexed
