@@ -79,7 +79,7 @@ public final class EventStore: @unchecked Sendable {
           throw StoreError(
             .lmdb,
             "could not create \(missing.joined(separator: " and ")) in \(directory): this "
-              + "user may not write to the directory; run as its owner, grant write access, "
+              + "user cannot write to the directory; run as its owner, grant write access, "
               + "or name another directory",
             lmdbCode: error)
         }
