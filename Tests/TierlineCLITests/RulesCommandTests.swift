@@ -493,7 +493,8 @@ struct RulesCommandTests {
       .deletingLastPathComponent().deletingLastPathComponent()
     let text = try String(
       contentsOf: root.appendingPathComponent("playbooks/default.json"), encoding: .utf8)
-    let candidate = directory.path("candidate.json")
+    // The name needs quoting for the shell.
+    let candidate = directory.path("Ann's candidate.json")
     try text.replacingOccurrences(of: "\"threshold\": \"0.80\"", with: "\"threshold\": \"0.50\"")
       .write(toFile: candidate, atomically: true, encoding: .utf8)
 
@@ -506,8 +507,38 @@ struct RulesCommandTests {
         "  A trigger earns an expansion when it fired within the attribution window before "
           + "the tier change: 90 days under both rules.\n"),
       "\(diff.standardOutput)")
+    let quoted = "'" + directory.path("Ann") + #"'\''s candidate.json'"#
     #expect(
-      diff.standardOutput.contains("--rules \(candidate)` shows when each fired."),
+      diff.standardOutput.contains(
+        "  To see when each fired, run `tierline why ACCOUNT --at TIME --rules \(quoted)` "
+          + "with TIME one microsecond before the listed time, as in `tierline why "),
       "\(diff.standardOutput)")
+
+    // The example names the first listed change and a time at which `why` shows the
+    // triggers that the candidate credits, which at the listed time it no longer shows.
+    let lines = diff.standardOutput.split(separator: "\n").map(String.init)
+    let hint = try #require(lines.first { $0.contains("as in `tierline why ") })
+    let example = try #require(hint.split(separator: "`").dropFirst(3).first)
+    let words = example.split(separator: " ").map(String.init)
+    try #require(words.count >= 6)
+    #expect(words[3] == "--at")
+    let hintIndex = try #require(lines.firstIndex(of: hint))
+    let change = try #require(lines.dropFirst(hintIndex + 1).first)
+    let fields = change.split(separator: " ").map(String.init)
+    // The account, the change time, "to", the tier, then the credits before and after.
+    try #require(fields.count == 7)
+    #expect(fields[0] == words[2])
+    let credited = fields[6].split(separator: ",").map(String.init)
+    for (time, fired) in [(words[4], true), (fields[1], false)] {
+      let why = try Tierline.run([
+        "--store", store, "why", fields[0], "--at", time, "--rules", candidate,
+      ])
+      #expect(why.status == 0, "\(why.standardError)")
+      for type in credited where type != "unattributed" {
+        #expect(
+          why.standardOutput.contains("\n  \(type): fired at ") == fired,
+          "\(time): \(why.standardOutput)")
+      }
+    }
   }
 }
