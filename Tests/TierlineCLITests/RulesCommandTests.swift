@@ -300,6 +300,13 @@ struct RulesCommandTests {
         "option --json comes before the rules action; give the action first, as in "
           + "`tierline rules ACTION --json`, with ACTION one of activate, list, show or diff"
       ),
+      // No command takes -h, so the message does not suggest giving it after the action.
+      (["rules", "-h"], "unknown option -h for rules; see `tierline rules --help`"),
+      (["rules", "-h", "list"], "unknown option -h for rules; see `tierline rules --help`"),
+      (["rules", "-", "list"], "unknown rules action (-): use activate, list, show or diff"),
+      // After `--` the next argument is the action, and later ones are not options.
+      (["rules", "--", "-h"], "unknown rules action (-h): use activate, list, show or diff"),
+      (["rules", "--", "list", "--json"], "unexpected argument --json for rules list"),
     ]
     for (arguments, message) in cases {
       let result = try Tierline.run(["--store", ledger.store] + arguments)
@@ -315,6 +322,21 @@ struct RulesCommandTests {
     let storeFirst = try Tierline.run(["rules", "--store", ledger.store, "list", "--json"])
     #expect(storeFirst.status == 0, "\(storeFirst.standardError)")
     #expect(storeFirst.lines.count == listed.count)
+
+    // `--` may come before the action.
+    let plain = try ledger.run(["rules", "list"])
+    let endedCases = [
+      ["--store", ledger.store, "rules", "--", "list"],
+      ["rules", "--store", ledger.store, "--", "list"],
+    ]
+    for arguments in endedCases {
+      let ended = try Tierline.run(arguments)
+      #expect(ended.status == 0, "\(arguments): \(ended.standardError)")
+      #expect(ended.lines.count == plain.lines.count, "\(arguments): \(ended.standardOutput)")
+    }
+    let shown = try Tierline.run(["--store", ledger.store, "rules", "--", "show", version])
+    #expect(shown.status == 0, "\(shown.standardError)")
+    #expect(shown.standardOutput.contains("\"tiers\""), "\(shown.standardOutput)")
   }
 
   @Test("playbook missing field message")
