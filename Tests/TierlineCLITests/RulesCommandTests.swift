@@ -244,6 +244,18 @@ struct RulesCommandTests {
     }
     #expect(whole.standardOutput.contains("--effective T"))
     #expect(whole.standardOutput.contains("--against VERSION"))
+    // The usage line joins the actions' own usage lines.
+    let joined = expected.map { "\($0.action) \($0.usage)" }.joined(separator: " | ")
+    #expect(whole.lines.first == "Usage: tierline [--store DIR] rules \(joined)")
+    // An option of one action only is labelled with that action.
+    for (action, _, options) in expected {
+      let others = expected.filter { $0.action != action }
+      for option in options where !others.contains(where: { $0.options.contains(option) }) {
+        let line = try #require(whole.lines.first { $0.hasPrefix("  \(option) ") }, "\(option)")
+        // Two spaces at least separate the option column from its help.
+        #expect(line.contains("  \(action): "), "\(line)")
+      }
+    }
 
     // An unknown action is reported with or without --help.
     for arguments in [["rules", "retire", "--help"], ["rules", "--help", "retire"]] {
