@@ -118,10 +118,10 @@ struct FieldReader {
       guard parts.count <= 2, parts.allSatisfy({ !$0.isEmpty && isASCIIDigits($0) }) else {
         throw fail(key, "\(jsonQuoted(text)) is not a decimal amount such as \"6000.00\"")
       }
+      // Zero is suggested as 0, which every currency accepts, because the digits after the
+      // minus can have more decimal places than the currency allows, as -0.000 in USD has.
       let isZero = parts.allSatisfy { $0.allSatisfy { $0 == "0" } }
-      throw fail(
-        key,
-        isZero ? "\(jsonQuoted(text)) is negative zero; write \(text.dropFirst())" : "is negative")
+      throw fail(key, isZero ? "\(jsonQuoted(text)) is negative zero; write 0" : "is negative")
     }
     do {
       return try Money(decimal: text, currency: currency)

@@ -195,11 +195,10 @@ enum AppendCommand: Command {
     var events: [NumberedEvent] = []
     var errors: [EventInputError] = []
     var errorCount = 0
-    // The non-blank lines read while no line was a valid event, and their count, for the
-    // note that names the command for CSV or a whole JSON document. Nil after a valid
-    // event, because such an input is NDJSON with bad lines.
-    var rejectedInput: [UInt8]? = []
-    var rejectedLines = 0
+    // The start of the input while no line was a valid event, for the note that names the
+    // command for CSV or a whole JSON document. Nil after a valid event, because such an
+    // input is NDJSON with bad lines.
+    var rejectedInput: RejectedInput? = RejectedInput()
     let progress = Progress()
     defer { progress.finish() }
     var nextReport = 100_000
@@ -228,18 +227,12 @@ enum AppendCommand: Command {
       } catch {
         errorCount += 1
         if errors.count < listedErrorLimit { errors.append(error) }
-        if rejectedInput != nil {
-          rejectedInput?.append(contentsOf: line.bytes)
-          rejectedInput?.append(UInt8(ascii: "\n"))
-          rejectedLines += 1
-        }
+        rejectedInput?.append(line: line.bytes)
       }
     }
 
     if errorCount > 0 {
-      if let rejectedInput,
-        let note = formatNote(path: path, input: rejectedInput, lines: rejectedLines)
-      {
+      if let rejectedInput, let note = formatNote(path: path, input: rejectedInput) {
         writeToStandardError("note: \(note)\n")
       }
       for error in errors.dropLast() { printError(error.description) }
@@ -263,19 +256,21 @@ enum AppendCommand: Command {
 extension AppendCommand {
   /// Returns the note that names the command for an input in another format, or nil.
   ///
-  /// `input` is every non-blank line of an input in which no line is a valid event, and
-  /// `lines` is their count. A JSON array, or one JSON document over several lines, is
-  /// the form of a Stripe or Segment export. A file named `.csv` whose first character
-  /// does not open a JSON object is taken as CSV.
-  static func formatNote(path: String, input: [UInt8], lines: Int) -> String? {
+  /// `input` is the start of an input in which no line is a valid event. A JSON array, or
+  /// one JSON document over several lines, is the form of a Stripe or Segment export. A
+  /// file named `.csv` whose first character does not open a JSON object is taken as CSV.
+  ///
+  /// NOTE: An input longer than `RejectedInput.byteLimit` is not parsed, so a JSON document
+  /// that does not start with `[` gets no note.
+  static func formatNote(path: String, input: RejectedInput) -> String? {
     let name = path == "-" ? "standard input" : path
-    let first = input.first { ![0x20, 0x09, 0x0D, 0x0A].contains($0) }
-    let document = try? JSONValue.parse(input)
+    let first = input.prefix.first { ![0x20, 0x09, 0x0D, 0x0A].contains($0) }
+    let document = input.isComplete ? try? JSONValue.parse(input.prefix) : nil
     let form: String?
     if case .array = document {
       form = "is a JSON array"
-    } else if document != nil, lines > 1 {
-      form = "is one JSON document over \(lines) lines"
+    } else if document != nil, input.lines > 1 {
+      form = "is one JSON document over \(input.lines) lines"
     } else if first == UInt8(ascii: "[") {
       form = "starts with [ as a JSON array does"
     } else {
@@ -292,6 +287,34 @@ extension AppendCommand {
         + "`tierline import --help`)"
     }
     return nil
+  }
+}
+
+/// The non-blank lines of an input in which no line is a valid event, kept up to
+/// `byteLimit` bytes so that memory does not grow with the input.
+struct RejectedInput {
+  /// The maximum number of bytes kept, enough to parse a JSON export of a few MiB.
+  static let byteLimit = 4 << 20
+
+  /// The lines, each followed by a newline, up to `byteLimit` bytes.
+  private(set) var prefix: [UInt8] = []
+  /// The number of lines appended, including those not kept.
+  private(set) var lines = 0
+  /// Whether `prefix` contains every line appended.
+  private(set) var isComplete = true
+
+  /// Appends one non-blank line, or as much of it as fits within `byteLimit`.
+  mutating func append(line: [UInt8]) {
+    lines += 1
+    guard isComplete else { return }
+    let room = Self.byteLimit - prefix.count
+    if line.count < room {
+      prefix.append(contentsOf: line)
+      prefix.append(UInt8(ascii: "\n"))
+    } else {
+      prefix.append(contentsOf: line.prefix(room))
+      isComplete = false
+    }
   }
 }
 

@@ -186,12 +186,13 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
 }
 
 /// Parses the arguments of a command with actions, such as `rules`. The action comes
-/// first, after any --store and --help. Every other argument is parsed against the
-/// action's own spec, so an option of another action is a usage error.
+/// first, after any --store and --help, or right after `--`. Every other argument is
+/// parsed against the action's own spec, so an option of another action is a usage error.
 private func parseActionArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec)
   throws(UsageError) -> ParsedArguments
 {
   var index = arguments.startIndex
+  var optionsEnded = false
   while index < arguments.endIndex {
     let argument = arguments[index]
     if argument == "--store" {
@@ -201,6 +202,11 @@ private func parseActionArguments(_ arguments: ArraySlice<String>, for spec: Com
       index += 2
     } else if argument.hasPrefix("--store=") || argument == "--help" {
       index += 1
+    } else if argument == "--" {
+      // The `--` stays among the arguments passed on, where it still ends the options.
+      optionsEnded = true
+      index += 1
+      break
     } else {
       break
     }
@@ -213,8 +219,13 @@ private func parseActionArguments(_ arguments: ArraySlice<String>, for spec: Com
       "missing ACTION for \(spec.name); usage: tierline \(spec.name) \(spec.usage)")
   }
   let action = arguments[index]
-  if action.hasPrefix("-") {
+  if action.hasPrefix("-"), action != "-", !optionsEnded {
     if helpRequested { return ParsedArguments(helpRequested: true) }
+    // Every option of every action is long, so no action accepts one such as -h.
+    guard action.hasPrefix("--") else {
+      throw UsageError(
+        "unknown option \(action) for \(spec.name); see `tierline \(spec.name) --help`")
+    }
     throw UsageError(
       "option \(action) comes before the \(spec.name) action; give the action first, as in "
         + "`tierline \(spec.name) ACTION \(action)`, with ACTION one of \(spec.actionList)")

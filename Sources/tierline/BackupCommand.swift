@@ -10,7 +10,8 @@ enum BackupCommand: Command {
     options: [
       OptionSpec(
         name: "no-verify", valueName: nil,
-        help: "skip checking the copy with `tierline verify` afterwards"),
+        help: "skip opening the copy to check it as `tierline verify` does and to count its "
+          + "events"),
       OptionSpec(name: "json", valueName: nil, help: "print the result as JSON"),
     ],
     positionals: ["DIR"],
@@ -23,6 +24,8 @@ enum BackupCommand: Command {
 
       The copy is then checked as `tierline verify` checks a ledger, because a copy of a
       damaged ledger contains the same damage; the command exits 1 when it finds any.
+      With --no-verify the copy is neither checked nor opened, so its events are not
+      counted and the JSON output has "events":null.
       """)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
@@ -37,27 +40,51 @@ enum BackupCommand: Command {
     case .failure(let error):
       throw error
     }
-    let copy = try Ledger.open(directory: target)
-    let events = try copy.eventCount()
-    let checked = !arguments.flag("no-verify")
-    if checked {
-      let report = try copy.verify()
-      if let first = report.problems.first {
-        throw CommandFailure(
-          message: "the copy in \(target) is damaged, so the ledger is too: "
-            + "\(counted(report.problems.count, "problem")), the first: \(first); run "
-            + "`tierline verify` on the ledger, keep an older backup and remove \(target)",
-          exitCode: .failure)
+    guard !arguments.flag("no-verify") else {
+      // The copy is not opened, so its events are not counted either.
+      if arguments.flag("json") {
+        context.output.line(
+          "{\"backup\":\(jsonQuoted(target)),\"events\":null,\"bytes\":\(bytes),"
+            + "\"verified\":false}")
+      } else {
+        context.output.line(
+          "Backed up the ledger to \(target) (\(counted(bytes, "byte"))); the copy was not "
+            + "checked.")
       }
+      return
+    }
+    let report: VerifyReport
+    do {
+      report = try Ledger.open(directory: target).verify()
+    } catch  where error.kind == .storage {
+      throw damagedCopy(target, problems: 1, first: error.message)
+    } catch {
+      throw CommandFailure(
+        message: "checking the copy in \(target) failed: \(error); run `tierline --store "
+          + "\(target) verify` before relying on the copy",
+        exitCode: .failure)
+    }
+    if let first = report.problems.first {
+      throw damagedCopy(target, problems: report.problems.count, first: first)
     }
     if arguments.flag("json") {
       context.output.line(
-        "{\"backup\":\(jsonQuoted(target)),\"events\":\(events),\"bytes\":\(bytes),"
-          + "\"verified\":\(checked)}")
+        "{\"backup\":\(jsonQuoted(target)),\"events\":\(report.records),\"bytes\":\(bytes),"
+          + "\"verified\":true}")
     } else {
       context.output.line(
-        "Backed up \(counted(Int(events), "event")) to \(target) (\(counted(Int(bytes), "byte")))"
-          + (checked ? "; the copy is intact." : "; the copy was not checked."))
+        "Backed up \(counted(Int(report.records), "event")) to \(target) "
+          + "(\(counted(bytes, "byte"))); the copy is intact.")
     }
+  }
+
+  /// Returns the failure for a copy that the check found damaged. A copy of an intact
+  /// ledger is intact, so the ledger has the same damage.
+  static func damagedCopy(_ target: String, problems: Int, first: String) -> CommandFailure {
+    CommandFailure(
+      message: "the copy in \(target) is damaged, so the ledger is too: "
+        + "\(counted(problems, "problem")), the first: \(first); run "
+        + "`tierline verify` on the ledger, keep an older backup and remove \(target)",
+      exitCode: .failure)
   }
 }

@@ -101,23 +101,23 @@ func noteFIFOWait(_ path: String) {
 
 /// A symbolic link on a path whose target does not exist.
 struct DanglingSymbolicLink {
-  /// The link: the path itself, or one of its parent folders.
+  /// The link: the path itself, or one of its parent directories.
   var link: String
   /// The missing path that the link leads to, after any further links.
   var target: String
 }
 
-/// Returns the first of `path` and its parent folders that is a symbolic link to a
+/// Returns the first of `path` and its parent directories that is a symbolic link to a
 /// missing path, or nil when there is none.
 ///
-/// Creating a folder through such a link fails with ENOENT, which names neither the
+/// Creating a directory through such a link fails with ENOENT, which names neither the
 /// link nor its target.
 func danglingSymbolicLink(in path: String) -> DanglingSymbolicLink? {
   var prefix = path.hasPrefix("/") ? "/" : ""
   for component in path.split(separator: "/") {
     prefix += prefix.isEmpty || prefix.hasSuffix("/") ? String(component) : "/" + component
     var status = stat()
-    // A missing folder ends the search, because init creates it and the rest of the
+    // A missing directory ends the search, because init creates it and the rest of the
     // path. The store reports any other lstat error itself.
     guard lstat(prefix, &status) == 0 else { return nil }
     guard status.st_mode & S_IFMT == S_IFLNK else { continue }
@@ -129,7 +129,7 @@ func danglingSymbolicLink(in path: String) -> DanglingSymbolicLink? {
 }
 
 /// Follows the symbolic link `link`, and the links it leads to, to the first path that is
-/// not a link. A relative target is taken from the link's folder, as the system does.
+/// not a link. A relative target is taken from the link's directory, as the system does.
 private func missingTarget(of link: String) -> String {
   var current = link
   // Bounded, because the links may change while they are followed.

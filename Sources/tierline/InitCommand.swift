@@ -22,7 +22,7 @@ enum InitCommand: Command {
     details: """
       Without --playbook the built-in default applies: tiers starter ($6,000), growth
       ($18,000) and scale ($36,000) ACV in USD. See docs/rules.md for the file format.
-      The ledger directory (--store) is created with any missing parent directory; an
+      The ledger directory (--store) is created with any missing parent directories; an
       existing one must be empty. A symbolic link to an existing directory puts the
       ledger in that directory, and a link to a missing path is rejected.
       """)

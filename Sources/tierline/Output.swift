@@ -194,3 +194,19 @@ extension LedgerError {
 func counted(_ count: Int, _ noun: String) -> String {
   "\(count) \(noun)\(count == 1 ? "" : "s")"
 }
+
+/// Returns `text` as one word for a POSIX shell: as it is when it contains only ASCII
+/// letters, digits and `_@%+=:,./-`, else in single quotes, with each single quote
+/// written as `'\''`.
+func shellQuoted(_ text: String) -> String {
+  let plain =
+    !text.isEmpty
+    && text.unicodeScalars.allSatisfy { scalar in
+      scalar.isASCII
+        && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+          || "_@%+=:,./-".unicodeScalars.contains(scalar))
+    }
+  guard !plain else { return text }
+  let parts = text.split(separator: "'", omittingEmptySubsequences: false)
+  return "'" + parts.joined(separator: #"'\''"#) + "'"
+}

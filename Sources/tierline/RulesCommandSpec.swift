@@ -3,13 +3,15 @@ extension RulesCommand {
   static let spec = CommandSpec(
     name: "rules",
     summary: "Activate, list, show or compare (diff) versions of the rules.",
-    usage: "activate FILE [--effective T] | list | show VERSION | "
-      + "diff CANDIDATE [--against VERSION] [--as-of T] [--known-at K] [--threads N] [--json]",
+    // Each action's part is its own usage, so that the two help texts agree.
+    usage: [activateSpec, listSpec, showSpec, diffSpec].map { action in
+      "\(action.name.dropFirst("rules ".count)) \(action.usage)"
+    }.joined(separator: " | "),
     options: [
       effectiveOption.labeled("activate"),
       againstOption.labeled("diff"),
       asOfOption.labeled("diff"),
-      knownAtOptionSpec,
+      knownAtOptionSpec.labeled("diff"),
       threadsOption.labeled("diff"),
       jsonOptionSpec,
     ],

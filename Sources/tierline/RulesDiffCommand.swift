@@ -69,9 +69,21 @@ enum RulesDiffCommand {
       output.line(
         "  A trigger earns an expansion when it fired within the attribution window before "
           + "the tier change: \(window).")
-      output.line(
-        "  One that fires earlier can fall outside it; `tierline why ACCOUNT --at TIME "
-          + "--rules \(candidatePath)` shows when each fired.")
+      output.line("  One that fires earlier can fall outside it.")
+      // At the listed time the account already has the new tier, so `why` at that time
+      // shows no trigger fired.
+      let rules = shellQuoted(candidatePath)
+      var hint =
+        "  To see when each fired, run `tierline why ACCOUNT --at TIME --rules \(rules)` "
+        + "with TIME one microsecond before the listed time"
+      let first = diff.attributionChanges[0]
+      if let changedAt = Timestamp(rfc3339: first.at) {
+        let earlier = Timestamp(microseconds: changedAt.microseconds - 1)
+        hint +=
+          ", as in `tierline why \(shellQuoted(first.account)) --at \(earlier.rfc3339) "
+          + "--rules \(rules)` for the first change below"
+      }
+      output.line(hint + ".")
     }
     for change in diff.attributionChanges {
       output.line(

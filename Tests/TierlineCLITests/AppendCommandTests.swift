@@ -282,6 +282,37 @@ struct AppendCommandTests {
     #expect(try eventCount() == 0)
   }
 
+  @Test("large CSV input points to import")
+  func largeCSVPointsToImport() throws {
+    // About 6 MB, more than the 4 MiB that `append` keeps of an input with no valid event.
+    let row = "c1,s1," + String(repeating: "x", count: 94) + "\n"
+    let csv = directory.path("large.csv")
+    try Data(("customer,subscription,notes\n" + String(repeating: row, count: 60_000)).utf8)
+      .write(to: URL(fileURLWithPath: csv))
+    let result = try Tierline.run(["--store", store, "append", csv])
+    #expect(result.status == 65)
+    #expect(
+      result.standardError.split(separator: "\n").first.map(String.init)
+        == "note: \(csv) looks like CSV, which `tierline import` reads (see "
+        + "`tierline import --help`)")
+    #expect(try eventCount() == 0)
+  }
+
+  @Test("large JSON array named by first character")
+  func largeJSONArrayNote() throws {
+    // A valid JSON array of about 6 MB. `append` keeps only the first 4 MiB of an input
+    // with no valid event, so it cannot parse the array and names it by its first "[".
+    let item = "{\"id\":\"" + String(repeating: "x", count: 90) + "\"},\n"
+    let path = directory.path("large.json")
+    try Data(("[\n" + String(repeating: item, count: 60_000) + "{}\n]\n").utf8)
+      .write(to: URL(fileURLWithPath: path))
+    let result = try Tierline.run(["--store", store, "append", path])
+    #expect(result.status == 65)
+    let note = try #require(result.standardError.split(separator: "\n").first)
+    #expect(note.hasPrefix("note: \(path) starts with [ as a JSON array does, but "), "\(note)")
+    #expect(try eventCount() == 0)
+  }
+
   @Test("JSON document points to import")
   func jsonDocumentPointsToImport() throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

@@ -75,6 +75,54 @@ struct BackupCommandTests {
     #expect(unchecked.standardOutput.contains("not checked"))
   }
 
+  /// Overwrites the 8-byte big-endian value after every copy of the meta key
+  /// `last_position` in the ledger's `data.mdb`.
+  func setLastPosition(to value: UInt64) throws {
+    let dataFile = store + "/data.mdb"
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
+    let key = Array("last_position".utf8)
+    let found = (0...(bytes.count - key.count - 8)).filter { start in
+      bytes[start..<(start + key.count)].elementsEqual(key)
+    }
+    try #require(!found.isEmpty)
+    let valueBytes = withUnsafeBytes(of: value.bigEndian) { Array($0) }
+    for start in found {
+      bytes.replaceSubrange((start + key.count)..<(start + key.count + 8), with: valueBytes)
+    }
+    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+  }
+
+  @Test("damaged log head fails the copy's check")
+  func damagedLogHeadBackup() throws {
+    try setLastPosition(to: 5)
+
+    let backup = directory.path("backup")
+    let result = try Tierline.run(["--store", store, "backup", backup])
+    #expect(result.status == 1)
+    #expect(
+      result.standardError.contains(
+        "error: the copy in \(backup) is damaged, so the ledger is too"),
+      "\(result.standardError)")
+    #expect(result.standardError.contains("remove \(backup)"), "\(result.standardError)")
+    #expect(result.standardOutput.isEmpty, "\(result.standardOutput)")
+
+    let unchecked = directory.path("unchecked")
+    let skipped = try Tierline.run(["--store", store, "backup", unchecked, "--no-verify"])
+    #expect(skipped.status == 0, "\(skipped.standardError)")
+    #expect(skipped.standardError.isEmpty, "\(skipped.standardError)")
+    #expect(skipped.standardOutput.contains("not checked"), "\(skipped.standardOutput)")
+    #expect(FileManager.default.fileExists(atPath: unchecked + "/data.mdb"))
+
+    // The copy is not opened, so the JSON output has no event count.
+    let json = try Tierline.run([
+      "--store", store, "backup", directory.path("unchecked-json"), "--no-verify", "--json",
+    ])
+    #expect(json.status == 0, "\(json.standardError)")
+    let report = try #require(try json.jsonLines().first)
+    #expect(report["events"] is NSNull, "\(json.standardOutput)")
+    #expect(report["verified"] as? Bool == false, "\(json.standardOutput)")
+  }
+
   @Test("backup is smaller after compaction")
   func backupCompacts() throws {
     let backup = directory.path("backup")

@@ -43,8 +43,13 @@ struct OutputAndArgumentTests {
     #expect(closed.lines.count == 1)
   }
 
-  @Test("init makes missing parent folders")
+  @Test("init makes missing parent directories")
   func initMakesParents() throws {
+    let help = try Tierline.run(["init", "--help"])
+    #expect(
+      help.standardOutput.contains("is created with any missing parent directories;"),
+      "\(help.standardOutput)")
+
     let directory = try TemporaryDirectory()
     let store = directory.path("a/b/ledger")
     let created = try Tierline.run(["--store", store, "init"])

@@ -244,6 +244,18 @@ struct RulesCommandTests {
     }
     #expect(whole.standardOutput.contains("--effective T"))
     #expect(whole.standardOutput.contains("--against VERSION"))
+    // The usage line joins the actions' own usage lines.
+    let joined = expected.map { "\($0.action) \($0.usage)" }.joined(separator: " | ")
+    #expect(whole.lines.first == "Usage: tierline [--store DIR] rules \(joined)")
+    // An option of one action only is labelled with that action.
+    for (action, _, options) in expected {
+      let others = expected.filter { $0.action != action }
+      for option in options where !others.contains(where: { $0.options.contains(option) }) {
+        let line = try #require(whole.lines.first { $0.hasPrefix("  \(option) ") }, "\(option)")
+        // Two spaces at least separate the option column from its help.
+        #expect(line.contains("  \(action): "), "\(line)")
+      }
+    }
 
     // An unknown action is reported with or without --help.
     for arguments in [["rules", "retire", "--help"], ["rules", "--help", "retire"]] {
@@ -300,6 +312,13 @@ struct RulesCommandTests {
         "option --json comes before the rules action; give the action first, as in "
           + "`tierline rules ACTION --json`, with ACTION one of activate, list, show or diff"
       ),
+      // No command takes -h, so the message does not suggest giving it after the action.
+      (["rules", "-h"], "unknown option -h for rules; see `tierline rules --help`"),
+      (["rules", "-h", "list"], "unknown option -h for rules; see `tierline rules --help`"),
+      (["rules", "-", "list"], "unknown rules action (-): use activate, list, show or diff"),
+      // After `--` the next argument is the action, and later ones are not options.
+      (["rules", "--", "-h"], "unknown rules action (-h): use activate, list, show or diff"),
+      (["rules", "--", "list", "--json"], "unexpected argument --json for rules list"),
     ]
     for (arguments, message) in cases {
       let result = try Tierline.run(["--store", ledger.store] + arguments)
@@ -315,6 +334,21 @@ struct RulesCommandTests {
     let storeFirst = try Tierline.run(["rules", "--store", ledger.store, "list", "--json"])
     #expect(storeFirst.status == 0, "\(storeFirst.standardError)")
     #expect(storeFirst.lines.count == listed.count)
+
+    // `--` may come before the action.
+    let plain = try ledger.run(["rules", "list"])
+    let endedCases = [
+      ["--store", ledger.store, "rules", "--", "list"],
+      ["rules", "--store", ledger.store, "--", "list"],
+    ]
+    for arguments in endedCases {
+      let ended = try Tierline.run(arguments)
+      #expect(ended.status == 0, "\(arguments): \(ended.standardError)")
+      #expect(ended.lines.count == plain.lines.count, "\(arguments): \(ended.standardOutput)")
+    }
+    let shown = try Tierline.run(["--store", ledger.store, "rules", "--", "show", version])
+    #expect(shown.status == 0, "\(shown.standardError)")
+    #expect(shown.standardOutput.contains("\"tiers\""), "\(shown.standardOutput)")
   }
 
   @Test("playbook missing field message")
@@ -493,7 +527,8 @@ struct RulesCommandTests {
       .deletingLastPathComponent().deletingLastPathComponent()
     let text = try String(
       contentsOf: root.appendingPathComponent("playbooks/default.json"), encoding: .utf8)
-    let candidate = directory.path("candidate.json")
+    // The name needs quoting for the shell.
+    let candidate = directory.path("Ann's candidate.json")
     try text.replacingOccurrences(of: "\"threshold\": \"0.80\"", with: "\"threshold\": \"0.50\"")
       .write(toFile: candidate, atomically: true, encoding: .utf8)
 
@@ -506,8 +541,38 @@ struct RulesCommandTests {
         "  A trigger earns an expansion when it fired within the attribution window before "
           + "the tier change: 90 days under both rules.\n"),
       "\(diff.standardOutput)")
+    let quoted = "'" + directory.path("Ann") + #"'\''s candidate.json'"#
     #expect(
-      diff.standardOutput.contains("--rules \(candidate)` shows when each fired."),
+      diff.standardOutput.contains(
+        "  To see when each fired, run `tierline why ACCOUNT --at TIME --rules \(quoted)` "
+          + "with TIME one microsecond before the listed time, as in `tierline why "),
       "\(diff.standardOutput)")
+
+    // The example names the first listed change and a time at which `why` shows the
+    // triggers that the candidate credits, which at the listed time it no longer shows.
+    let lines = diff.standardOutput.split(separator: "\n").map(String.init)
+    let hint = try #require(lines.first { $0.contains("as in `tierline why ") })
+    let example = try #require(hint.split(separator: "`").dropFirst(3).first)
+    let words = example.split(separator: " ").map(String.init)
+    try #require(words.count >= 6)
+    #expect(words[3] == "--at")
+    let hintIndex = try #require(lines.firstIndex(of: hint))
+    let change = try #require(lines.dropFirst(hintIndex + 1).first)
+    let fields = change.split(separator: " ").map(String.init)
+    // The account, the change time, "to", the tier, then the credits before and after.
+    try #require(fields.count == 7)
+    #expect(fields[0] == words[2])
+    let credited = fields[6].split(separator: ",").map(String.init)
+    for (time, fired) in [(words[4], true), (fields[1], false)] {
+      let why = try Tierline.run([
+        "--store", store, "why", fields[0], "--at", time, "--rules", candidate,
+      ])
+      #expect(why.status == 0, "\(why.standardError)")
+      for type in credited where type != "unattributed" {
+        #expect(
+          why.standardOutput.contains("\n  \(type): fired at ") == fired,
+          "\(time): \(why.standardOutput)")
+      }
+    }
   }
 }

@@ -177,7 +177,9 @@ struct EventJSONTests {
       (#""-.5""#, #""-.5" is not a decimal amount such as "6000.00""#),
       (#""-5.""#, #""-5." is not a decimal amount such as "6000.00""#),
       (#""-0""#, #""-0" is negative zero; write 0"#),
-      (#""-0.00""#, #""-0.00" is negative zero; write 0.00"#),
+      (#""-0.00""#, #""-0.00" is negative zero; write 0"#),
+      // Three places are more than USD allows, so 0.000 would be rejected in turn.
+      (#""-0.000""#, #""-0.000" is negative zero; write 0"#),
       (#""-5.00""#, "is negative"),
       (#""-5.001""#, "is negative"),
     ])
