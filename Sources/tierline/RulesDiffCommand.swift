@@ -72,7 +72,11 @@ enum RulesDiffCommand {
       output.line("  One that fires earlier can fall outside it.")
       // At the listed time the account already has the new tier, so `why` at that time
       // shows no trigger fired.
-      let rules = shellQuoted(candidatePath)
+      // The diff's transaction time goes along when it was given, so that `why` reads
+      // the history the diff compared.
+      let knownAt =
+        arguments.value("known-at") != nil ? " --known-at \(point.knownAt.rfc3339)" : ""
+      let rules = shellQuoted(candidatePath) + knownAt
       var hint =
         "  To see when each fired, run `tierline why ACCOUNT --at TIME --rules \(rules)` "
         + "with TIME one microsecond before the listed time"

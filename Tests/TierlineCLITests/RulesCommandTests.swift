@@ -574,5 +574,19 @@ struct RulesCommandTests {
           "\(time): \(why.standardOutput)")
       }
     }
+
+    // A diff at a given transaction time passes it on to `why`.
+    let knownAt = "2100-01-01T00:00:00Z"
+    let pinned = try Tierline.run([
+      "--store", store, "rules", "diff", candidate, "--as-of", "2025-06-30", "--known-at",
+      knownAt,
+    ])
+    #expect(pinned.status == 0, "\(pinned.standardError)")
+    let printedKnownAt = try #require(
+      pinned.standardOutput.split(separator: "\n").first?.split(separator: " ").last)
+    #expect(
+      pinned.standardOutput.contains("--rules \(quoted) --known-at \(printedKnownAt)`"),
+      "\(pinned.standardOutput)")
+    #expect(!diff.standardOutput.contains("--known-at"), "\(diff.standardOutput)")
   }
 }
