@@ -79,8 +79,10 @@ extension Ledger {
       let activations = try self.activations()
       for item in batch { try checkTiers(item, activations: activations) }
       do {
+        // Activations are the only writes besides appends that take a recorded time.
         return try store.append(
-          records, now: now.microseconds, expectingAuxCount: (.rules, activations.count))
+          records, now: now.microseconds, expectingAuxCount: (.rules, activations.count),
+          newestOtherWrite: activations.map(\.activatedAt.microseconds).max() ?? 0)
       } catch  where error.code == .auxChanged {
         continue
       } catch {

@@ -23,13 +23,18 @@ extension EventStore {
   ///   - expectingAuxCount: When given, the batch is stored only if that auxiliary
   ///     database still has that many entries, and `.auxChanged` is thrown otherwise. A
   ///     caller that checked the batch against stored rules passes the number it read.
+  ///   - newestOtherWrite: The newest recorded time that a write other than an append
+  ///     took, such as a rules activation, when the caller knows it: the batch is then
+  ///     refused as damage when the last recorded time in meta is later than every
+  ///     write, instead of stamping its records with it.
   /// - Returns: The new positions, the skipped indexes and the recorded time.
   /// - Throws: `.idConflict`, `.versionConflict` or `.invalidArgument` (a key too long or
   ///   a record larger than `RecordLayout.maximumSize`) with the batch index. `.mapFull` at `maximumMapSize` or on a full disk. `.corrupt` when a stored
   ///   record that a duplicate is compared with fails its checks. A batch that throws
   ///   stores nothing.
   public func append(
-    _ batch: [NewRecord], now: Int64, expectingAuxCount: (AuxDatabase, Int)? = nil
+    _ batch: [NewRecord], now: Int64, expectingAuxCount: (AuxDatabase, Int)? = nil,
+    newestOtherWrite: Int64? = nil
   ) throws(StoreError) -> AppendReport {
     for (index, record) in batch.enumerated() {
       try Self.checkKey(record.eventID, named: "event id", batchIndex: index)
@@ -49,7 +54,8 @@ extension EventStore {
       let observedSize = environment.mapSize
 
       let outcome = appendAndCommit(
-        batch, now: now, expectingAuxCount: expectingAuxCount, in: transaction)
+        batch, now: now, expectingAuxCount: expectingAuxCount,
+        newestOtherWrite: newestOtherWrite, in: transaction)
       mapLock.unlock()
 
       switch outcome {
@@ -66,6 +72,7 @@ extension EventStore {
   /// a step fails.
   private func appendAndCommit(
     _ batch: [NewRecord], now: Int64, expectingAuxCount: (AuxDatabase, Int)?,
+    newestOtherWrite: Int64?,
     in transaction: consuming LMDBTransaction
   ) -> Result<AppendReport, StoreError> {
     let report: AppendReport
@@ -73,7 +80,8 @@ extension EventStore {
       if let (database, expected) = expectingAuxCount {
         try checkAuxCount(database, expected: expected, in: transaction)
       }
-      return try appendRecords(batch, now: now, in: transaction)
+      return try appendRecords(
+        batch, now: now, newestOtherWrite: newestOtherWrite, in: transaction)
     }) {
     case .success(let written):
       report = written
@@ -172,9 +180,11 @@ extension EventStore {
 
   /// Writes the batch into `transaction` without committing it.
   private func appendRecords(
-    _ batch: [NewRecord], now: Int64, in transaction: borrowing LMDBTransaction
+    _ batch: [NewRecord], now: Int64, newestOtherWrite: Int64?,
+    in transaction: borrowing LMDBTransaction
   ) throws(StoreError) -> AppendReport {
-    let (lastPosition, lastRecordedAt) = try transaction.checkedLogHead(in: databases)
+    let (lastPosition, lastRecordedAt) = try transaction.checkedLogHead(
+      in: databases, newestOtherWrite: newestOtherWrite)
     guard lastRecordedAt < Int64.max else {
       throw StoreError(.invalidArgument, "the last recorded_at is Int64.max; no later time exists")
     }

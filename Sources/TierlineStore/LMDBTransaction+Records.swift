@@ -48,12 +48,16 @@ extension LMDBTransaction {
   ///   the way to it, throws. When false, the check covers what it can read and leaves
   ///   that damage to the reads that meet it, so that the rest of the ledger stays
   ///   readable.
+  ///   - newestOtherWrite: The newest recorded time that a write other than an append
+  ///     took, such as a rules activation, when the caller knows it. The last recorded
+  ///     time may then be no later than the newer of it and the last record's.
   /// - Throws: `.corrupt` when the last position is not that of the log's last record,
   ///   or that record was recorded after the last recorded time; with `strict`, also
-  ///   when the last record fails its checks or LMDB cannot reach it.
-  func checkedLogHead(in databases: StoreDatabases, strict: Bool = true) throws(StoreError)
-    -> (lastPosition: UInt64, lastRecordedAt: Int64)
-  {
+  ///   when the last record fails its checks or LMDB cannot reach it; with
+  ///   `newestOtherWrite`, also when the last recorded time is later than every write.
+  func checkedLogHead(
+    in databases: StoreDatabases, strict: Bool = true, newestOtherWrite: Int64? = nil
+  ) throws(StoreError) -> (lastPosition: UInt64, lastRecordedAt: Int64) {
     let head = try logHead(in: databases)
     let end: (position: UInt64, stored: UnsafeRawBufferPointer)?
     do {
@@ -66,6 +70,7 @@ extension LMDBTransaction {
         throw StoreError(
           .corrupt, "last_position in meta is \(head.lastPosition), but the log is empty")
       }
+      try Self.checkNotLater(head.lastRecordedAt, than: newestOtherWrite, record: nil)
       return head
     }
     guard end.position == head.lastPosition else {
@@ -88,7 +93,28 @@ extension LMDBTransaction {
         "last_recorded_at in meta is \(head.lastRecordedAt) µs since the epoch, before the "
           + "record at position \(end.position), recorded at \(record.recordedAt) µs")
     }
+    try Self.checkNotLater(
+      head.lastRecordedAt, than: newestOtherWrite, record: (end.position, record.recordedAt))
     return head
+  }
+
+  /// Throws `.corrupt` when `lastRecordedAt` is later than both `newestOtherWrite` and
+  /// the last record's time; an append would stamp its records with it, and the damage
+  /// would then no longer show.
+  private static func checkNotLater(
+    _ lastRecordedAt: Int64, than newestOtherWrite: Int64?,
+    record: (position: UInt64, recordedAt: Int64)?
+  ) throws(StoreError) {
+    guard let newestOtherWrite else { return }
+    let newestWrite = max(newestOtherWrite, record?.recordedAt ?? 0)
+    guard lastRecordedAt > newestWrite else { return }
+    let recordText =
+      record.map { "the record at position \($0.position) was recorded at \($0.recordedAt) µs" }
+      ?? "the log is empty"
+    throw StoreError(
+      .corrupt,
+      "last_recorded_at in meta is \(lastRecordedAt) µs since the epoch, later than the newest "
+        + "write: \(recordText), and the newest other write at \(newestOtherWrite) µs")
   }
 
   /// Returns the checked record at `position`, or nil when there is none.

@@ -386,13 +386,22 @@ struct DamagedLedgerTests {
 
     let replay = try Tierline.run(["--store", store, "replay", "--json"])
     #expect(replay.status == 0, "\(replay.standardError)")
+    let expected =
+      "last_recorded_at in meta is 4102444800000000 µs since the epoch, later than the "
+      + "newest write"
     let verified = try Tierline.run(["--store", store, "verify"])
     #expect(verified.status == 1)
-    #expect(
-      verified.standardOutput.contains(
-        "last_recorded_at in meta is 4102444800000000 µs since the epoch, later than the "
-          + "newest write"),
-      "\(verified.standardOutput)")
+    #expect(verified.standardOutput.contains(expected), "\(verified.standardOutput)")
+
+    // An append would stamp its records with the damaged time, after which nothing
+    // would show it, so the append is refused.
+    let appended = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.usage("late-usage", account: "target-account", at: "2024-01-12T09:00:00Z"))
+    #expect(appended.status == 1, "\(appended.standardOutput)")
+    #expect(appended.standardError.contains(expected), "\(appended.standardError)")
+    let again = try Tierline.run(["--store", store, "verify"])
+    #expect(again.standardOutput.contains(expected), "\(again.standardOutput)")
   }
 
   @Test("damaged account index entry is named")
