@@ -24,9 +24,9 @@ extension EventStore {
   ///     database still has that many entries, and `.auxChanged` is thrown otherwise. A
   ///     caller that checked the batch against stored rules passes the number it read.
   ///   - newestOtherWrite: The newest recorded time that a write other than an append
-  ///     took, such as a rules activation, when the caller knows it: the batch is then
+  ///     took, such as a rules activation, when the caller knows it. The batch is then
   ///     refused as damage when the last recorded time in meta is later than every
-  ///     write, instead of stamping its records with it.
+  ///     write, instead of stamping its records with that time.
   /// - Returns: The new positions, the skipped indexes and the recorded time.
   /// - Throws: `.idConflict`, `.versionConflict` or `.invalidArgument` (a key too long or
   ///   a record larger than `RecordLayout.maximumSize`) with the batch index. `.mapFull` at `maximumMapSize` or on a full disk. `.corrupt` when a stored

@@ -52,9 +52,9 @@ extension LMDBTransaction {
   ///     took, such as a rules activation, when the caller knows it. The last recorded
   ///     time may then be no later than the newer of it and the last record's.
   /// - Throws: `.corrupt` when the last position is not that of the log's last record,
-  ///   or that record was recorded after the last recorded time; with `strict`, also
-  ///   when the last record fails its checks or LMDB cannot reach it; with
-  ///   `newestOtherWrite`, also when the last recorded time is later than every write.
+  ///   or that record was recorded after the last recorded time. With `strict`, also when
+  ///   the last record fails its checks or LMDB cannot reach it. With `newestOtherWrite`,
+  ///   also when the last recorded time is later than every write.
   func checkedLogHead(
     in databases: StoreDatabases, strict: Bool = true, newestOtherWrite: Int64? = nil
   ) throws(StoreError) -> (lastPosition: UInt64, lastRecordedAt: Int64) {
@@ -99,8 +99,8 @@ extension LMDBTransaction {
   }
 
   /// Throws `.corrupt` when `lastRecordedAt` is later than both `newestOtherWrite` and
-  /// the last record's time; an append would stamp its records with it, and the damage
-  /// would then no longer show.
+  /// the last record's time. An append would stamp its records with such a time, after
+  /// which the damage would no longer show.
   private static func checkNotLater(
     _ lastRecordedAt: Int64, than newestOtherWrite: Int64?,
     record: (position: UInt64, recordedAt: Int64)?
