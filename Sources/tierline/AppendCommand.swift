@@ -199,6 +199,10 @@ enum AppendCommand: Command {
     // command for CSV or a whole JSON document. Nil after a valid event, because such an
     // input is NDJSON with bad lines.
     var rejectedInput: RejectedInput? = RejectedInput()
+    // Whether the first non-blank line opens a JSON array that continues on later lines,
+    // as no event line does. A JSON array with one element per line has valid event lines
+    // in it, so the note for it cannot wait for an input without any.
+    var opensArray: Bool?
     let progress = Progress()
     defer { progress.finish() }
     var nextReport = 100_000
@@ -220,6 +224,12 @@ enum AppendCommand: Command {
       if events.isEmpty, errorCount == 0, line.bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
         line.bytes.removeFirst(3)
       }
+      if opensArray == nil,
+        let first = line.bytes.first(where: { ![0x20, 0x09, 0x0D, 0x0A].contains($0) })
+      {
+        opensArray =
+          first == UInt8(ascii: "[") && (try? JSONValue.parse(line.bytes)) == nil
+      }
       do {
         let incoming = try EventJSON.decode(line.bytes, lineNumber: line.lineNumber)
         events.append(NumberedEvent(line: line.lineNumber, incoming: incoming))
@@ -234,6 +244,9 @@ enum AppendCommand: Command {
     if errorCount > 0 {
       if let rejectedInput, let note = formatNote(path: path, input: rejectedInput) {
         writeToStandardError("note: \(note)\n")
+      } else if rejectedInput == nil, opensArray == true {
+        writeToStandardError(
+          "note: \(arrayNote(path: path, form: "starts with [ as a JSON array does"))\n")
       }
       for error in errors.dropLast() { printError(error.description) }
       let more = errorCount - errors.count
@@ -276,17 +289,24 @@ extension AppendCommand {
     } else {
       form = nil
     }
-    if let form {
-      return "\(name) \(form), but `append` reads one event per line. Put each event on a "
-        + "line of its own, or import a Stripe or Segment export with "
-        + "`tierline import stripe` or `tierline import segment` (see `tierline import --help`)"
-    }
+    if let form { return arrayNote(path: path, form: form) }
     // `append` reads only NDJSON, and a CSV export goes through `import`.
     if path.lowercased().hasSuffix(".csv"), first != UInt8(ascii: "{") {
       return "\(name) looks like CSV, which `tierline import` reads (see "
         + "`tierline import --help`)"
     }
     return nil
+  }
+}
+
+extension AppendCommand {
+  /// Returns the note for an input in the form `form` of a JSON document, such as "is a
+  /// JSON array".
+  static func arrayNote(path: String, form: String) -> String {
+    let name = path == "-" ? "standard input" : path
+    return "\(name) \(form), but `append` reads one event per line. Put each event on a "
+      + "line of its own, or import a Stripe or Segment export with "
+      + "`tierline import stripe` or `tierline import segment` (see `tierline import --help`)"
   }
 }
 

@@ -298,6 +298,29 @@ struct AppendCommandTests {
     #expect(try eventCount() == 0)
   }
 
+  @Test("array with an event per line gets the note")
+  func arrayWithEventLines() throws {
+    // The last element has no comma after it, so its line is a valid event; the others
+    // are not. Nothing is stored, and the first "[" names the form.
+    let events = [
+      Line.landed("e1", account: "a", at: "2024-01-10T09:00:00Z"),
+      Line.usage("e2", account: "a", at: "2024-01-11T09:00:00Z"),
+    ]
+    let input = "[\n" + events.joined(separator: ",\n") + "\n]\n"
+    let result = try Tierline.run(["--store", store, "append", "-"], input: input)
+    #expect(result.status == 65)
+    let note = try #require(result.standardError.split(separator: "\n").first)
+    #expect(
+      note.hasPrefix("note: standard input starts with [ as a JSON array does, but "), "\(note)")
+    #expect(try eventCount() == 0)
+
+    // NDJSON with one bad line gets no note.
+    let ndjson = events.joined(separator: "\n") + "\nnot json\n"
+    let plain = try Tierline.run(["--store", store, "append", "-"], input: ndjson)
+    #expect(plain.status == 65)
+    #expect(!plain.standardError.contains("note:"), "\(plain.standardError)")
+  }
+
   @Test("large JSON array named by first character")
   func largeJSONArrayNote() throws {
     // A valid JSON array of about 6 MB. `append` keeps only the first 4 MiB of an input
