@@ -13,7 +13,8 @@ extension RulesCommand {
       asOfOption.labeled("diff"),
       knownAtOptionSpec.labeled("diff"),
       threadsOption.labeled("diff"),
-      jsonOptionSpec,
+      // `show` always prints JSON and takes no --json.
+      jsonOptionSpec.labeled("activate, list, diff"),
     ],
     positionals: ["ACTION", "FILE|VERSION|CANDIDATE"],
     requiredPositionals: 1,
