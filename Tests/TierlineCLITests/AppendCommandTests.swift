@@ -12,9 +12,7 @@ struct AppendCommandTests {
   }
 
   func eventCount() throws -> Int {
-    let result = try Tierline.run(["--store", store, "verify", "--json"])
-    #expect(result.status == 0, "\(result.standardError)")
-    let report = try #require(try result.jsonLines().first)
+    let report = try Tierline.verifyReport(of: store)
     #expect(report["storage_format"] as? Int == 3)
     return try #require(report["records"] as? Int)
   }

@@ -12,10 +12,7 @@ struct AppendInputMessageTests {
   }
 
   func eventCount() throws -> Int {
-    let result = try Tierline.run(["--store", store, "verify", "--json"])
-    #expect(result.status == 0, "\(result.standardError)")
-    let report = try #require(try result.jsonLines().first)
-    return try #require(report["records"] as? Int)
+    try #require(try Tierline.verifyReport(of: store)["records"] as? Int)
   }
 
   @Test(
@@ -50,32 +47,21 @@ struct AppendInputMessageTests {
     #expect(try eventCount() == 0)
   }
 
-  @Test("id repeated in one batch names the earlier line")
-  func repeatedIDInOneBatch() throws {
-    let input = [
-      Line.usage("n-9", account: "a", at: "2025-02-03T12:00:00Z", quantity: "5"),
-      Line.usage("n-9", account: "a", at: "2025-02-03T12:00:00Z", quantity: "6"),
-    ].joined(separator: "\n")
-    let result = try Tierline.run(["--store", store, "append", "-"], input: input)
-    #expect(result.status == 65)
-    #expect(
-      result.standardError.contains(
-        #"line 2: id: event id "n-9" is already used on line 1 by an event with other content"#),
-      "\(result.standardError)")
-    #expect(try eventCount() == 0)
-  }
+  /// Two events with one id and other content, on lines 1 and 2.
+  let conflictingLines = [
+    Line.usage("n-9", account: "a", at: "2025-02-03T12:00:00Z", quantity: "5"),
+    Line.usage("n-9", account: "a", at: "2025-02-03T12:00:00Z", quantity: "6"),
+  ].joined(separator: "\n")
 
-  @Test("id repeated across batches names the earlier line")
-  func repeatedIDAcrossBatches() throws {
-    let input = [
-      Line.usage("n-9", account: "a", at: "2025-02-03T12:00:00Z", quantity: "5"),
-      Line.usage("n-9", account: "a", at: "2025-02-03T12:00:00Z", quantity: "6"),
-    ].joined(separator: "\n")
+  // The input is checked for repeated ids before the first batch, so with batches of one
+  // event line 1 is not stored either.
+  @Test(
+    "id repeated in input names the earlier line",
+    arguments: [[], ["--batch-size", "1"]])
+  func repeatedIDInInput(batchOptions: [String]) throws {
     let result = try Tierline.run(
-      ["--store", store, "append", "--batch-size", "1", "-"], input: input)
+      ["--store", store, "append"] + batchOptions + ["-"], input: conflictingLines)
     #expect(result.status == 65)
-    // The input is checked for repeated ids before the first batch, so line 1 is not
-    // stored either.
     #expect(
       result.standardError.contains(
         #"line 2: id: event id "n-9" is already used on line 1 by an event with other content"#),

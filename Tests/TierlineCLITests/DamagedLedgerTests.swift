@@ -286,30 +286,52 @@ struct DamagedLedgerTests {
     #expect(verified.standardOutput.contains("1 problem"), "\(verified.standardOutput)")
     #expect(verified.standardOutput.contains(expected), "\(verified.standardOutput)")
     #expect(verified.standardOutput.contains("40 records"), "\(verified.standardOutput)")
-    let appended = try Tierline.run(
-      ["--store", store, "append", "-"],
-      input: Line.usage("late-usage", account: "target-account", at: "2024-01-12T09:00:00Z"))
+    let appended = try appendLateUsage()
     #expect(appended.status == 1, "\(appended.standardError)")
     #expect(appended.standardError.contains(expected), "\(appended.standardError)")
   }
 
-  @Test("zeroed event-id page stops verify with its damage")
-  func zeroedEventIDPage() throws {
-    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
-    // An `event_ids` leaf node: an 8-byte value, no flags and the key's size, then the
-    // key. Log records and their copies carry the id after other bytes.
-    let id = Array("target-usage-17".utf8)
-    let found = offsets(of: [8, 0, 0, 0, 0, 0, UInt8(id.count), 0] + id, in: bytes)
+  /// Returns the offset of the one leaf node that stores an 8-byte value under `key`:
+  /// the value's size, no flags and the key's size, then the key.
+  func leafNodeOffset(key: String, in bytes: [UInt8]) throws -> Int {
+    let key = Array(key.utf8)
+    let found = offsets(of: [8, 0, 0, 0, 0, 0, UInt8(key.count), 0] + key, in: bytes)
     try #require(found.count == 1)
-    let pageStart = found[0] / 4096 * 4096
+    return found[0]
+  }
+
+  /// Fills the 4 KiB page that contains `offset` with zeros and writes the file back.
+  func zeroPage(containing offset: Int, of bytes: [UInt8]) throws {
+    var bytes = bytes
+    let pageStart = offset / 4096 * 4096
     bytes.replaceSubrange(pageStart..<(pageStart + 4096), with: repeatElement(0, count: 4096))
     try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+  }
 
-    let result = try Tierline.run(["--store", store, "verify"])
-    #expect(result.status == 1, "\(result.standardError)")
-    #expect(result.standardOutput.contains("MDB_CORRUPTED"), "\(result.standardOutput)")
-    #expect(result.standardOutput.contains("verify stopped here"), "\(result.standardOutput)")
-    #expect(!result.standardError.contains("MDB_BAD_TXN"), "\(result.standardError)")
+  /// Checks that `verify` exits 1, names the page LMDB found damaged and says it stopped
+  /// there, instead of failing on the transaction LMDB ended.
+  func expectVerifyStopsAtDamagedPage() throws {
+    let verified = try Tierline.run(["--store", store, "verify"])
+    #expect(verified.status == 1, "\(verified.standardError)")
+    #expect(verified.standardOutput.contains("MDB_CORRUPTED"), "\(verified.standardOutput)")
+    #expect(verified.standardOutput.contains("verify stopped here"), "\(verified.standardOutput)")
+    #expect(!verified.standardError.contains("MDB_BAD_TXN"), "\(verified.standardError)")
+  }
+
+  /// Appends one usage event of the ledger's account, later than the others.
+  func appendLateUsage() throws -> ProcessResult {
+    try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.usage("late-usage", account: "target-account", at: "2024-01-12T09:00:00Z"))
+  }
+
+  @Test("zeroed event-id page stops verify with its damage")
+  func zeroedEventIDPage() throws {
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
+    // Log records and their copies carry the id after other bytes than a leaf node's.
+    try zeroPage(containing: try leafNodeOffset(key: "target-usage-17", in: bytes), of: bytes)
+
+    try expectVerifyStopsAtDamagedPage()
   }
 
   /// Returns the offset of the log record at `position` in the log's leaf node: after
@@ -328,7 +350,7 @@ struct DamagedLedgerTests {
     bytes[try logRecordOffset(position: 40, in: bytes) + 14] ^= 0x01
     try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
 
-    // The account index's copy is intact, so a point query still answers.
+    // The account index's copy is intact, so a point query still succeeds.
     let point = try Tierline.run(["--store", store, "replay", "--account", "target-account"])
     #expect(point.status == 0, "\(point.standardError)")
     let verified = try Tierline.run(["--store", store, "verify"])
@@ -337,46 +359,28 @@ struct DamagedLedgerTests {
     #expect(verified.standardOutput.contains("CRC-32C"), "\(verified.standardOutput)")
     #expect(!verified.standardOutput.contains("last_recorded_at"), "\(verified.standardOutput)")
     try expectFailure(["replay", "--json"], naming: "position 40")
-    let appended = try Tierline.run(
-      ["--store", store, "append", "-"],
-      input: Line.usage("late-usage", account: "target-account", at: "2024-01-12T09:00:00Z"))
+    let appended = try appendLateUsage()
     #expect(appended.status == 1)
     #expect(appended.standardError.contains("position 40"), "\(appended.standardError)")
   }
 
   @Test("zeroed page of the last record stops verify with its damage")
   func zeroedLastLogPage() throws {
-    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
-    let pageStart = try logRecordOffset(position: 40, in: bytes) / 4096 * 4096
-    bytes.replaceSubrange(pageStart..<(pageStart + 4096), with: repeatElement(0, count: 4096))
-    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
+    try zeroPage(containing: try logRecordOffset(position: 40, in: bytes), of: bytes)
 
     let point = try Tierline.run(["--store", store, "replay", "--account", "target-account"])
     #expect(point.status == 0, "\(point.standardError)")
-    let verified = try Tierline.run(["--store", store, "verify"])
-    #expect(verified.status == 1)
-    #expect(verified.standardOutput.contains("MDB_CORRUPTED"), "\(verified.standardOutput)")
-    #expect(verified.standardOutput.contains("verify stopped here"), "\(verified.standardOutput)")
-    #expect(!verified.standardError.contains("MDB_BAD_TXN"), "\(verified.standardError)")
+    try expectVerifyStopsAtDamagedPage()
   }
 
   @Test("zeroed account number page stops verify with its damage")
   func zeroedAccountNumberPage() throws {
-    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
-    // An `originator_numbers` leaf node: an 8-byte value, no flags and the key's size,
-    // then the account.
-    let account = Array("target-account".utf8)
-    let found = offsets(of: [8, 0, 0, 0, 0, 0, UInt8(account.count), 0] + account, in: bytes)
-    try #require(found.count == 1)
-    let pageStart = found[0] / 4096 * 4096
-    bytes.replaceSubrange(pageStart..<(pageStart + 4096), with: repeatElement(0, count: 4096))
-    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
+    // `originator_numbers` stores an 8-byte value under the account.
+    try zeroPage(containing: try leafNodeOffset(key: "target-account", in: bytes), of: bytes)
 
-    let verified = try Tierline.run(["--store", store, "verify"])
-    #expect(verified.status == 1)
-    #expect(verified.standardOutput.contains("MDB_CORRUPTED"), "\(verified.standardOutput)")
-    #expect(verified.standardOutput.contains("verify stopped here"), "\(verified.standardOutput)")
-    #expect(!verified.standardError.contains("MDB_BAD_TXN"), "\(verified.standardError)")
+    try expectVerifyStopsAtDamagedPage()
   }
 
   @Test("last recorded time past every write is named")
@@ -394,10 +398,8 @@ struct DamagedLedgerTests {
     #expect(verified.standardOutput.contains(expected), "\(verified.standardOutput)")
 
     // An append would stamp its records with the damaged time, after which nothing
-    // would show it, so the append is refused.
-    let appended = try Tierline.run(
-      ["--store", store, "append", "-"],
-      input: Line.usage("late-usage", account: "target-account", at: "2024-01-12T09:00:00Z"))
+    // would show it, so the append is rejected.
+    let appended = try appendLateUsage()
     #expect(appended.status == 1, "\(appended.standardOutput)")
     #expect(appended.standardError.contains(expected), "\(appended.standardError)")
     let again = try Tierline.run(["--store", store, "verify"])

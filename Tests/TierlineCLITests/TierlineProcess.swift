@@ -48,6 +48,13 @@ enum Tierline {
     return store
   }
 
+  /// Returns the JSON report of `tierline verify` on `store`, which must be intact.
+  static func verifyReport(of store: String) throws -> [String: Any] {
+    let result = try run(["--store", store, "verify", "--json"])
+    #expect(result.status == 0, "\(result.standardError)")
+    return try #require(try result.jsonLines().first)
+  }
+
   /// Runs `tierline ARGUMENTS` with `input` on standard input and waits for it.
   static func run(
     _ arguments: [String], input: String? = nil, environment: [String: String] = [:]
