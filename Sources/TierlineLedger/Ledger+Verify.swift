@@ -25,12 +25,12 @@ extension Ledger {
     "verify stopped here: LMDB found a damaged page and ends the read there, so later "
     + "checks did not run"
 
-  /// Checks the ledger's integrity: the last position and recorded time in meta against
-  /// the log's last record, every record's checksum and encoding, positions without
-  /// gaps, `recorded_at` never decreasing, every event id indexed at its record, every
-  /// account's index entries matching its events in the log, from storage format 3 on
-  /// each account's number matching the number its records carry, and every stored
-  /// playbook readable.
+  /// Checks the ledger's integrity. It compares the last position and recorded time in
+  /// meta with the log's last record, and checks every record's checksum and encoding,
+  /// positions without gaps and `recorded_at` never decreasing. It checks that every
+  /// event id is indexed at its record, that every account's index entries match its
+  /// events in the log, from storage format 3 on that each account's number matches the
+  /// number its records carry, and that every stored playbook is readable.
   public func verify() throws(LedgerError) -> VerifyReport {
     // A damaged last position or last recorded time in meta would make every query miss
     // records or stop, so it is listed first, and the log is then read to its last
@@ -164,6 +164,14 @@ extension Ledger {
         // Damage that LMDB met while reading the index or the numbers. LMDB then ends the
         // transaction, so the remaining checks cannot run.
         var lmdbDamage: String?
+        // Lists a damaged entry of `part` and returns whether the check goes on.
+        func listDamage(_ error: StoreError, in part: String) -> Bool {
+          guard error.lmdbCode == nil else {
+            lmdbDamage = "\(part): \(error.description)"
+            return false
+          }
+          return problem("\(part): \(error.message)")
+        }
         do {
           try transaction.forEachOriginator { originator, version in
             report.accounts += 1
@@ -175,11 +183,7 @@ extension Ledger {
               do {
                 stored = try transaction.originatorNumber(of: key)
               } catch let error as StoreError where error.code == .corrupt {
-                guard error.lmdbCode == nil else {
-                  lmdbDamage = "account numbers: \(error.description)"
-                  return false
-                }
-                guard problem("account numbers: \(error.message)") else { return false }
+                guard listDamage(error, in: "account numbers") else { return false }
                 stored = nil
               }
               let carried = numbersByAccount.removeValue(forKey: key)
@@ -195,11 +199,7 @@ extension Ledger {
                 do {
                   mapped = try transaction.originator(numbered: stored)
                 } catch let error as StoreError where error.code == .corrupt {
-                  guard error.lmdbCode == nil else {
-                    lmdbDamage = "account numbers: \(error.description)"
-                    return false
-                  }
-                  guard problem("account numbers: \(error.message)") else { return false }
+                  guard listDamage(error, in: "account numbers") else { return false }
                   mapped = key
                 }
                 if mapped != key {
@@ -245,11 +245,7 @@ extension Ledger {
                 return true
               }
             } catch let error as StoreError where error.code == .corrupt {
-              guard error.lmdbCode == nil else {
-                lmdbDamage = "account index: \(error.description)"
-                return false
-              }
-              return problem("account index: \(error.message)")
+              return listDamage(error, in: "account index")
             }
             guard indexed != digestsByAccount[key] ?? 0 else { return true }
             // Find the entries that disagree with the log, to name them.

@@ -64,19 +64,28 @@ struct OutputAndArgumentTests {
     #expect(failed.standardError.contains("file"), "\(failed.standardError)")
   }
 
+  /// Creates `link`, a symbolic link to the missing path `missing`, and `chained`, a link
+  /// to `link`, in `directory`.
+  func danglingLinks(in directory: TemporaryDirectory) throws
+    -> (missing: String, link: String, chained: String)
+  {
+    let missing = directory.path("missing")
+    let link = directory.path("link")
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: missing)
+    let chained = directory.path("chained")
+    try FileManager.default.createSymbolicLink(atPath: chained, withDestinationPath: link)
+    return (missing, link, chained)
+  }
+
   @Test("init through a dangling symbolic link")
   func initThroughDanglingLink() throws {
     let directory = try TemporaryDirectory()
     let files = FileManager.default
-    let missing = directory.path("missing")
-    let link = directory.path("link")
-    try files.createSymbolicLink(atPath: link, withDestinationPath: missing)
-    // A relative target is resolved from the link's folder.
+    // A link to another link names the path at the end of the chain.
+    let (missing, link, chainedLink) = try danglingLinks(in: directory)
+    // A relative target is resolved from the link's directory.
     let relativeLink = directory.path("relative")
     try files.createSymbolicLink(atPath: relativeLink, withDestinationPath: "missing")
-    // A link to another link names the path at the end of the chain.
-    let chainedLink = directory.path("chained")
-    try files.createSymbolicLink(atPath: chainedLink, withDestinationPath: link)
     let before = try files.contentsOfDirectory(atPath: directory.path("")).sorted()
 
     for store in [link, link + "/", relativeLink, chainedLink] {
@@ -135,12 +144,7 @@ struct OutputAndArgumentTests {
   @Test("missing ledger behind a dangling link")
   func missingLedgerBehindDanglingLink() throws {
     let directory = try TemporaryDirectory()
-    let files = FileManager.default
-    let missing = directory.path("missing")
-    let link = directory.path("link")
-    try files.createSymbolicLink(atPath: link, withDestinationPath: missing)
-    let chainedLink = directory.path("chained")
-    try files.createSymbolicLink(atPath: chainedLink, withDestinationPath: link)
+    let (missing, link, chainedLink) = try danglingLinks(in: directory)
 
     let commands = [
       ["replay"], ["metrics"], ["missed"], ["rules", "list"], ["verify"], ["log", "a"],
@@ -161,7 +165,7 @@ struct OutputAndArgumentTests {
           "\(store) \(command)")
       }
     }
-    #expect(!files.fileExists(atPath: missing))
+    #expect(!FileManager.default.fileExists(atPath: missing))
 
     // A missing path without a link keeps the plain message.
     let absent = directory.path("absent")
