@@ -65,6 +65,7 @@ extension LMDBTransaction {
     } catch  where !strict {
       return head
     }
+
     guard let end else {
       guard head.lastPosition == 0 else {
         throw StoreError(
@@ -73,12 +74,14 @@ extension LMDBTransaction {
       try Self.checkNotLater(head.lastRecordedAt, than: newestOtherWrite, record: nil)
       return head
     }
+
     guard end.position == head.lastPosition else {
       throw StoreError(
         .corrupt,
         "last_position in meta is \(head.lastPosition), but the log's last record is at "
           + "position \(end.position)")
     }
+
     // The record's own time counts only once its checksum holds; a damaged record is
     // named as such, not as damage to meta.
     let record: RecordView

@@ -211,6 +211,7 @@ private func parseActionArguments(_ arguments: ArraySlice<String>, for spec: Com
       break
     }
   }
+
   // Help without an action is the help of the whole command.
   let helpRequested = arguments.contains("--help")
   guard index < arguments.endIndex else {
@@ -218,6 +219,7 @@ private func parseActionArguments(_ arguments: ArraySlice<String>, for spec: Com
     throw UsageError(
       "missing ACTION for \(spec.name); usage: tierline \(spec.name) \(spec.usage)")
   }
+
   let action = arguments[index]
   if action.hasPrefix("-"), action != "-", !optionsEnded {
     if helpRequested { return ParsedArguments(helpRequested: true) }
@@ -233,6 +235,7 @@ private func parseActionArguments(_ arguments: ArraySlice<String>, for spec: Com
   guard let actionSpec = spec.subcommand(named: action) else {
     throw UsageError("unknown \(spec.name) action (\(action)): use \(spec.actionList)")
   }
+
   var parsed = try parseArguments(
     arguments[..<index] + arguments[(index + 1)...], for: actionSpec)
   parsed.action = action
