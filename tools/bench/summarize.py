@@ -21,6 +21,9 @@ LAYOUT_WRITES = {
                "which Tierline writes",
     "flat": "plus one empty-valued index key (account, time, position) per event",
     "covering": "like flat, with a record copy as each index value",
+    "runs": "log, plus both indexes as sorted runs that merge 8 at a time, one entry "
+            "per key, and a Bloom filter per run over its event ids",
+    "packed": "like runs, with each run's entries packed into 4 KiB values",
 }
 
 
@@ -237,6 +240,14 @@ def against_c_rows(sizes):
             c_p99 = query["p99_us"] / 1e3
             rows.append(("Tierline query p99 / C dupcopy query p99", label,
                          f"{times(ratio(p99, c_p99))} ({p99:.3f} ms vs {c_p99:.3f} ms)"))
+        # What merged sorted runs would give, against the raw append of the targets table.
+        packed = size.layout_loads.get("packed")
+        limit_append = size.median(size.limit_append)
+        if packed and limit_append:
+            c_rate = packed["events_per_second"]
+            rows.append(("C packed append / raw LMDB append", label,
+                         f"{times(ratio(c_rate, limit_append))} "
+                         f"({rate(c_rate)} vs {rate(limit_append)})"))
     return rows
 
 
@@ -479,8 +490,8 @@ def main():
     add("")
     comparisons = against_c_rows(sizes)
     if comparisons:
-        add("Against the same writes in C (`index_layouts`, dupcopy layout). These ratios")
-        add("are context for the targets above, not targets themselves.")
+        add("Against the same writes in C (`index_layouts`, dupcopy and packed layouts). These")
+        add("ratios are context for the targets above, not targets themselves.")
         add("")
         add("| ratio | size | measured |")
         add("|---|---|---|")
@@ -521,7 +532,8 @@ def main():
     add("/usr/bin/time -v tierline --store $L append --batch-size 100000 $E")
     add("tierline-bench scan --store $L --repeat 3")
     add("lmdb_limit $W/limit <events> <mean record bytes> 1000 5")
-    add("# N <= 10,000: once per LAYOUT of none, dupsort and dupcopy, into a new $W/layouts")
+    add("# N <= 10,000: once per LAYOUT of none, dupsort, dupcopy, runs and packed, into a")
+    add("# new $W/layouts")
     add("index_layouts LAYOUT $E $W/layouts <mean record bytes>")
     add("# then once per LAYOUT of none and dupcopy with event ids that sort by time")
     add("index_layouts --time-ordered-ids LAYOUT $E $W/layouts <mean record bytes>")
