@@ -105,6 +105,8 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
   let known = spec.options + [OptionSpec(name: "store", valueName: "DIR", help: "")]
   var index = arguments.startIndex
   var optionsEnded = false
+  // The number of positional arguments before `--`, when it was given.
+  var positionalsBeforeEnd: Int?
   // The options with a value, in command-line order, for checking the values after the
   // loop.
   var givenValues: [(option: OptionSpec, value: String)] = []
@@ -121,6 +123,7 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
     }
     if argument == "--" {
       optionsEnded = true
+      positionalsBeforeEnd = parsed.positionals.count
       continue
     }
     if argument == "--help" {
@@ -179,8 +182,16 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
       "missing \(missing) for \(spec.name); usage: tierline \(spec.name) \(spec.usage)")
   }
   guard parsed.positionals.count <= spec.positionals.count else {
-    throw UsageError(
-      "unexpected argument \(parsed.positionals[spec.positionals.count]) for \(spec.name)")
+    let unexpected = parsed.positionals[spec.positionals.count]
+    // An option given after `--` arrives here as an argument, so the message names why.
+    if let positionalsBeforeEnd, spec.positionals.count >= positionalsBeforeEnd,
+      unexpected.hasPrefix("-"), unexpected != "-"
+    {
+      throw UsageError(
+        "unexpected argument \(unexpected) for \(spec.name): it comes after `--`, which ends "
+          + "the options; give options before `--`")
+    }
+    throw UsageError("unexpected argument \(unexpected) for \(spec.name)")
   }
   return parsed
 }

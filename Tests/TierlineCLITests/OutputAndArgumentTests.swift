@@ -427,7 +427,19 @@ struct OutputAndArgumentTests {
     // A stray argument after a valid value is still reported as one.
     let stray = try Tierline.run(["--store", store, "replay", "--as-of", "2025-06-01", "2025"])
     #expect(stray.status == 64)
-    #expect(stray.standardError.contains("unexpected argument 2025 for replay"))
+    #expect(stray.standardError == "error: unexpected argument 2025 for replay\n")
+
+    // An option after `--` is read as an argument, and the message gives the reason.
+    let ended = try Tierline.run(["--store", store, "replay", "--", "--json"])
+    #expect(ended.status == 64)
+    #expect(
+      ended.standardError
+        == "error: unexpected argument --json for replay: it comes after `--`, which ends "
+        + "the options; give options before `--`\n")
+    // A stray argument before `--` gets the plain message.
+    let beforeEnd = try Tierline.run(["--store", store, "replay", "extra", "--", "--json"])
+    #expect(beforeEnd.status == 64)
+    #expect(beforeEnd.standardError == "error: unexpected argument extra for replay\n")
 
     // --help prints the help whatever the other values are.
     let help = try Tierline.run(["replay", "--as-of", "June", "2025", "--help"])

@@ -318,7 +318,11 @@ struct RulesCommandTests {
       (["rules", "-", "list"], "unknown rules action (-): use activate, list, show or diff"),
       // After `--` the next argument is the action, and later ones are not options.
       (["rules", "--", "-h"], "unknown rules action (-h): use activate, list, show or diff"),
-      (["rules", "--", "list", "--json"], "unexpected argument --json for rules list"),
+      (
+        ["rules", "--", "list", "--json"],
+        "unexpected argument --json for rules list: it comes after `--`, which ends the "
+          + "options; give options before `--`"
+      ),
     ]
     for (arguments, message) in cases {
       let result = try Tierline.run(["--store", ledger.store] + arguments)
