@@ -289,14 +289,14 @@ def main():
     add("needs about 7 GB of disk under `tools/bench/work/` and 7 GB of memory for that")
     add("load; a later run reuses the ledger while its event count is unchanged. `--quick`")
     add("(110,000 events, under a minute once the build is done) tries the harness")
-    add("without them, `--no-large` leaves out the 11M-event ledger, and `--no-python` the")
-    add("`eventsourcing` peer. A run")
+    add("without the large ledgers, `--no-large` leaves out the 11M-event ledger, and")
+    add("`--no-python` the `eventsourcing` peer and its PyPI install. A run")
     add("without `--quick` rewrites docs/benchmarks.md in the working tree; a quick run")
     add("writes `tools/bench/work/benchmarks-quick.md` instead.")
     if "--quick" in options:
         add("")
         add("This page comes from a quick run of one small ledger. The text after the tables")
-        add("is the analysis of the full run in docs/benchmarks.md: its figures for the")
+        add("is tools/bench/analysis.md, written for the full runs: its figures for the")
         add("11M-event ledger, for the growth between sizes and for the profiles are not")
         add("from this page's run, and a profile of so short a rebuild is mostly the")
         add("process's start.")
@@ -537,8 +537,8 @@ def main():
     add("index_layouts LAYOUT $E $W/layouts <mean record bytes>")
     add("# then once per LAYOUT of none and dupcopy with event ids that sort by time")
     add("index_layouts --time-ordered-ids LAYOUT $E $W/layouts <mean record bytes>")
-    add("tierline-bench rebuild --store $L --threads 1 --repeat 5   # 3 at N = 100,000")
-    add("tierline-bench rebuild --store $L --threads 2 --repeat 5   # 3 at N = 100,000")
+    add("# one process, alternating 1 and 2 threads from one repetition to the next")
+    add("tierline-bench rebuild --store $L --threads 1,2 --repeat 5   # 3 at N = 100,000")
     add("/usr/bin/time -v tierline-bench rebuild --store $L --threads 1 --repeat 1")
     add("/usr/bin/time -v tierline --store $L replay --json > /dev/null")
     add("tierline-bench query --store $L --samples 2000")
@@ -551,7 +551,11 @@ def main():
     add("")
 
     analysis = os.path.join(os.path.dirname(os.path.abspath(__file__)), "analysis.md")
-    add(read_text(analysis))
+    text = read_text(analysis)
+    # The file opens with a comment for its own readers, which the page leaves out.
+    if text.startswith("<!--"):
+        text = text[text.index("-->") + len("-->"):].lstrip("\n")
+    add(text)
     add("")
     with open(output, "w", encoding="utf-8") as target:
         target.write("\n".join(lines))
