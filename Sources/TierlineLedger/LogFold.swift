@@ -80,7 +80,7 @@ struct LogFold {
         guard record.position == expected else { throw Self.missing(expected) }
         expected += 1
         // Every record is checked before its stored times decide whether it is visible.
-        _ = try record.checked()
+        try record.checkChecksum()
         guard record.occurredAt <= point.asOf.microseconds,
           record.recordedAt <= point.knownAt.microseconds
         else { return true }

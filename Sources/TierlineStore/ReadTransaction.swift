@@ -70,8 +70,9 @@ public struct ReadTransaction: ~Copyable {
   /// returns false, checking each header but not the checksums.
   ///
   /// The caller checks the checksum of every record it uses with
-  /// `StoredRecord.checked()`. Several threads scanning the same log, each using a share
-  /// of the records, check each record once between them this way.
+  /// `StoredRecord.checked()` or `checkChecksum()`. Several threads scanning the same
+  /// log, each using a share of the records, check each record once between them this
+  /// way.
   ///
   /// With `releasingPagesAfter`, whenever the records read since the last release span
   /// that many bytes of the map, the scan lets the kernel take back the pages they span,

@@ -82,21 +82,37 @@ enum RecordLayout {
     -> RecordView
   {
     try checkHeader(bytes, position: position)
-    let stored = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
-    let computed = checksum(of: bytes)
-    guard stored == computed else {
-      throw StoreError(
-        .corrupt,
-        "record at position \(position) fails its CRC-32C check (stored \(hex(stored)), "
-          + "computed \(hex(computed)))")
-    }
-
+    let stored = try checkChecksum(bytes, position: position)
     return RecordView(
       position: position,
       recordedAt: Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: Int64.self)),
       occurredAt: Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 16, as: Int64.self)),
       content: UnsafeRawBufferPointer(rebasing: bytes[headerSize...]), checksum: stored,
       originatorNumber: originatorNumber(of: bytes))
+  }
+
+  /// Checks the checksum of a record whose header is checked, and returns the stored
+  /// checksum.
+  /// - Throws: `.corrupt` naming the position on a mismatch.
+  @inline(__always)
+  static func checkChecksum(_ bytes: UnsafeRawBufferPointer, position: UInt64)
+    throws(StoreError) -> UInt32
+  {
+    let stored = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+    let computed = checksum(of: bytes)
+    guard stored == computed else {
+      throw checksumMismatch(position: position, stored: stored, computed: computed)
+    }
+    return stored
+  }
+
+  private static func checksumMismatch(position: UInt64, stored: UInt32, computed: UInt32)
+    -> StoreError
+  {
+    StoreError(
+      .corrupt,
+      "record at position \(position) fails its CRC-32C check (stored \(hex(stored)), "
+        + "computed \(hex(computed)))")
   }
 
   /// Checks a stored record's length, record version, and in version 1 its flags and

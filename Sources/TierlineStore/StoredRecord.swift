@@ -34,6 +34,12 @@ public struct StoredRecord {
     UnsafeRawBufferPointer(rebasing: bytes[RecordLayout.headerSize...])
   }
 
+  /// Checks the checksum, without building the record's view.
+  /// - Throws: `.corrupt` naming the position on a checksum mismatch.
+  public func checkChecksum() throws(StoreError) {
+    _ = try RecordLayout.checkChecksum(bytes, position: position)
+  }
+
   /// Checks the checksum and returns the record's view.
   /// - Throws: `.corrupt` naming the position on a checksum mismatch.
   public func checked() throws(StoreError) -> RecordView {
