@@ -739,11 +739,14 @@ struct EntryChunks {
     }
     for local in 0..<slotCount { bounds[local + 1] += bounds[local] }
     var next = bounds
-    for list in lists {
-      list.pointee.forEach { entry in
-        let local = Int(entry.slot) - firstSlot
-        (output.baseAddress! + next[local]).initialize(to: entry)
-        next[local] += 1
+    // Through a buffer pointer, so that no write checks whether the array is shared.
+    next.withUnsafeMutableBufferPointer { next in
+      for list in lists {
+        list.pointee.forEach { entry in
+          let local = Int(entry.slot) - firstSlot
+          (output.baseAddress! + next[local]).initialize(to: entry)
+          next[local] += 1
+        }
       }
     }
     return bounds
