@@ -47,11 +47,15 @@ extension AccountState {
       start: microseconds, end: min(nextMidnight, cache.offsetEnd), daysSinceEpoch: Int(day))
     let date = CivilDate(daysSinceEpoch: cache.window.daysSinceEpoch)
     cache.month = UsageMonth(containing: date)
-    let nextMonth = CivilDate(
-      year: date.month == 12 ? date.year + 1 : date.year, month: date.month % 12 + 1, day: 1)
-    let nextMonthStart =
-      nextMonth.map { ((Int64($0.daysSinceEpoch) * 86_400) - cache.offset) * 1_000_000 }
-      ?? cache.window.end
+    // Counts on from this day to the first day of the next month. When that month lies
+    // past the years that `CivilDate` covers (1 to 9999), the month ends with the day.
+    let nextMonthYear = date.month == 12 ? date.year + 1 : date.year
+    var nextMonthStart = cache.window.end
+    if (1...9999).contains(nextMonthYear) {
+      let daysLeft = CivilDate.daysInMonth(year: date.year, month: date.month) - date.day + 1
+      let nextMonthDay = Int64(cache.window.daysSinceEpoch + daysLeft)
+      nextMonthStart = (nextMonthDay * 86_400 - cache.offset) * 1_000_000
+    }
     cache.monthEnd = min(nextMonthStart, cache.offsetEnd)
   }
 
