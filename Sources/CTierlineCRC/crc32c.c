@@ -15,8 +15,8 @@ int tierline_crc32c_hardware_available(void) {
   return __builtin_cpu_supports("sse4.2") ? 1 : 0;
 }
 
-__attribute__((target("sse4.2")))
-uint32_t tierline_crc32c_hardware(uint32_t crc, const void *bytes, size_t count) {
+__attribute__((target("sse4.2"), always_inline))
+static inline uint32_t crc32c_hardware_update(uint32_t crc, const void *bytes, size_t count) {
   const unsigned char *next = bytes;
   uint64_t wide = crc;
   while (count >= 8) {
@@ -46,6 +46,18 @@ uint32_t tierline_crc32c_hardware(uint32_t crc, const void *bytes, size_t count)
   return narrow;
 }
 
+__attribute__((target("sse4.2")))
+uint32_t tierline_crc32c_hardware(uint32_t crc, const void *bytes, size_t count) {
+  return crc32c_hardware_update(crc, bytes, count);
+}
+
+__attribute__((target("sse4.2")))
+uint32_t tierline_crc32c_hardware_pair(uint32_t crc, const void *first, size_t first_count,
+                                       const void *second, size_t second_count) {
+  return crc32c_hardware_update(crc32c_hardware_update(crc, first, first_count), second,
+                                second_count);
+}
+
 #else
 
 int tierline_crc32c_hardware_available(void) { return 0; }
@@ -53,6 +65,15 @@ int tierline_crc32c_hardware_available(void) { return 0; }
 uint32_t tierline_crc32c_hardware(uint32_t crc, const void *bytes, size_t count) {
   (void)bytes;
   (void)count;
+  return crc;
+}
+
+uint32_t tierline_crc32c_hardware_pair(uint32_t crc, const void *first, size_t first_count,
+                                       const void *second, size_t second_count) {
+  (void)first;
+  (void)first_count;
+  (void)second;
+  (void)second_count;
   return crc;
 }
 

@@ -26,8 +26,8 @@ enum CRC32C {
     -> UInt32
   {
     guard usesHardware else { return ~tableUpdate(tableUpdate(0xFFFF_FFFF, first), second) }
-    let state = tierline_crc32c_hardware(0xFFFF_FFFF, first.baseAddress, first.count)
-    return ~tierline_crc32c_hardware(state, second.baseAddress, second.count)
+    return ~tierline_crc32c_hardware_pair(
+      0xFFFF_FFFF, first.baseAddress, first.count, second.baseAddress, second.count)
   }
 
   /// Eight 256-entry tables: table k gives the CRC of a byte followed by k zero bytes.

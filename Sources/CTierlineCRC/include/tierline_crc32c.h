@@ -21,4 +21,10 @@ static inline int tierline_crc32c_uses_hardware(void) {
 /// Call only when tierline_crc32c_hardware_available() returns 1.
 uint32_t tierline_crc32c_hardware(uint32_t crc, const void *bytes, size_t count);
 
+/// Continues a CRC-32C over `first_count` bytes at `first`, then over `second_count`
+/// bytes at `second`, as tierline_crc32c_hardware does over one run of bytes. One call
+/// in place of two, for a record whose checksum covers two runs.
+uint32_t tierline_crc32c_hardware_pair(uint32_t crc, const void *first, size_t first_count,
+                                       const void *second, size_t second_count);
+
 #endif
