@@ -8,6 +8,17 @@ public struct UsageFields {
   public var metric: UnsafeRawBufferPointer
   /// The quantity in millionths of a unit; never negative.
   public var millionths: Int64
+
+  @usableFromInline
+  init(
+    occurredAt: Int64, account: UnsafeRawBufferPointer, metric: UnsafeRawBufferPointer,
+    millionths: Int64
+  ) {
+    self.occurredAt = occurredAt
+    self.account = account
+    self.metric = metric
+    self.millionths = millionths
+  }
 }
 
 extension EventCodec {
@@ -17,8 +28,9 @@ extension EventCodec {
   /// It accepts only records that `decode(_:)` accepts too. It returns nil for every
   /// other record, including malformed ones; the caller then calls `decode(_:)`, which
   /// decodes the event or throws the precise error. Usage records are most of a ledger,
-  /// so a full replay reads them here and skips building an `Event`.
-  @inline(__always)
+  /// so a full replay reads them here and skips building an `Event`. It is inlinable, so
+  /// the replay's scan of the log reads the fields without a call.
+  @inlinable @inline(__always)
   public static func usageFields(in bytes: UnsafeRawBufferPointer) -> UsageFields? {
     guard bytes.count > 11, bytes[0] == formatVersion,
       bytes[1] == EventType.usageRecorded.rawValue
@@ -27,8 +39,8 @@ extension EventCodec {
     guard schemaVersion == typeSchemaVersion || schemaVersion == usageWithUnitSchemaVersion
     else { return nil }
     let occurredAt = Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 3, as: Int64.self))
-    guard occurredAt >= Timestamp.minimum.microseconds,
-      occurredAt <= Timestamp.maximum.microseconds
+    guard occurredAt >= Timestamp.minimumMicroseconds,
+      occurredAt <= Timestamp.maximumMicroseconds
     else { return nil }
 
     // The id, the account and the metric follow each other, each after a one-byte
@@ -60,8 +72,8 @@ extension EventCodec {
 
   /// Tells whether every byte in `start..<end` has a clear top bit. The range lies at
   /// least 8 bytes into `bytes` and is not empty.
-  @inline(__always)
-  private static func isASCII(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int)
+  @inlinable @inline(__always)
+  static func isASCII(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int)
     -> Bool
   {
     let count = end - start
@@ -84,8 +96,8 @@ extension EventCodec {
   /// Reads a string whose one-byte length prefix is under 128 and whose bytes are all
   /// ASCII, advancing `index`; nil for any other string. The string starts at least 8
   /// bytes into `bytes`, as `isASCII` needs.
-  @inline(__always)
-  private static func shortASCII(_ bytes: UnsafeRawBufferPointer, _ index: inout Int)
+  @inlinable @inline(__always)
+  static func shortASCII(_ bytes: UnsafeRawBufferPointer, _ index: inout Int)
     -> UnsafeRawBufferPointer?
   {
     guard index < bytes.count else { return nil }
@@ -104,8 +116,8 @@ extension EventCodec {
   /// A varint of up to 8 bytes, enough for any quantity below 2^55 millionths, is read
   /// as one word: the first byte with a clear top bit ends it, and three mask steps
   /// join its 7-bit groups. Longer ones go byte by byte.
-  @inline(__always)
-  private static func canonicalVarint(_ bytes: UnsafeRawBufferPointer, _ index: inout Int)
+  @inlinable @inline(__always)
+  static func canonicalVarint(_ bytes: UnsafeRawBufferPointer, _ index: inout Int)
     -> UInt64?
   {
     let remaining = bytes.count - index
@@ -136,8 +148,9 @@ extension EventCodec {
 
   /// Reads a canonical LEB128 varint of any length byte by byte, as `canonicalVarint`
   /// does. Kept out of line, so that the common case inlines.
+  @usableFromInline
   @inline(never)
-  private static func bytewiseVarint(_ bytes: UnsafeRawBufferPointer, _ index: inout Int)
+  static func bytewiseVarint(_ bytes: UnsafeRawBufferPointer, _ index: inout Int)
     -> UInt64?
   {
     let start = index

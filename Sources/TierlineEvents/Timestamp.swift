@@ -27,10 +27,19 @@ public struct Timestamp: Hashable, Comparable, Sendable {
   }
 
   /// The earliest instant that RFC 3339 text can name here: 0001-01-01T00:00:00Z.
-  public static let minimum = Timestamp(microseconds: -62_135_596_800_000_000)
+  public static let minimum = Timestamp(microseconds: minimumMicroseconds)
 
   /// The latest instant that RFC 3339 text can name here: 9999-12-31T23:59:59.999999Z.
-  public static let maximum = Timestamp(microseconds: 253_402_300_799_999_999)
+  public static let maximum = Timestamp(microseconds: maximumMicroseconds)
+
+  /// `minimum` in microseconds, for code inlined into other modules. There, reading a
+  /// `static let` calls its accessor, which checks that the value is initialized.
+  @inlinable
+  static var minimumMicroseconds: Int64 { -62_135_596_800_000_000 }
+
+  /// `maximum` in microseconds, for code inlined into other modules.
+  @inlinable
+  static var maximumMicroseconds: Int64 { 253_402_300_799_999_999 }
 }
 
 extension Timestamp {
