@@ -10,6 +10,7 @@
 /// | 24 | n | content |
 ///
 /// Storage format 3 writes version 2, formats 1 and 2 write version 1.
+@usableFromInline
 enum RecordLayout {
   /// The record version of storage formats 1 and 2, without an originator number.
   static let plainVersion: UInt8 = 1
@@ -18,6 +19,7 @@ enum RecordLayout {
   /// The largest originator number bytes 1 to 3 hold.
   static let largestOriginatorNumber: UInt32 = 0xFF_FFFF
   /// The size of the fixed fields before the content.
+  @usableFromInline
   static let headerSize = 24
   /// The offset of the first byte covered by the checksum.
   static let checksummedOffset = 8

@@ -7,6 +7,7 @@ public struct StoredRecord {
   /// The global position in the log, starting at 1.
   public let position: UInt64
   /// The whole record, header included.
+  @usableFromInline
   let bytes: UnsafeRawBufferPointer
 
   /// The transaction time, in microseconds since the epoch.
@@ -29,7 +30,7 @@ public struct StoredRecord {
   }
 
   /// The encoded event, not yet covered by a checksum check.
-  @inline(__always)
+  @inlinable @inline(__always)
   public var uncheckedContent: UnsafeRawBufferPointer {
     UnsafeRawBufferPointer(rebasing: bytes[RecordLayout.headerSize...])
   }
