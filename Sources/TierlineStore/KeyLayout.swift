@@ -58,11 +58,15 @@ enum KeyLayout {
   static func position(from bytes: UnsafeRawBufferPointer, in database: String)
     throws(StoreError) -> UInt64
   {
-    guard bytes.count == 8 else {
-      throw StoreError(
-        .corrupt, "\(database) holds a \(bytes.count)-byte position, expected 8 bytes")
-    }
+    guard bytes.count == 8 else { throw positionSizeError(bytes.count, in: database) }
     return UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self))
+  }
+
+  /// Returns the error for a position of `count` bytes. Kept out of line, so that
+  /// `position(from:in:)` stays small enough to inline into a scan's loop.
+  @inline(never)
+  private static func positionSizeError(_ count: Int, in database: String) -> StoreError {
+    StoreError(.corrupt, "\(database) holds a \(count)-byte position, expected 8 bytes")
   }
 
   /// Maps a signed time to an unsigned value with the same order (sign bit flipped).
