@@ -5,15 +5,16 @@ import CTierlineCRC
 /// It uses the processor's CRC32 instruction where there is one (SSE 4.2 on x86-64) and
 /// otherwise tables, eight bytes at a time. The check value of the ASCII bytes
 /// "123456789" is 0xE3069283.
+@usableFromInline
 enum CRC32C {
   /// Whether `checksum` uses the processor's instruction. The C side detects it when the
   /// program loads, so reading it is one load. A static constant would cost a call per
   /// checksum to check that it is initialized.
-  @inline(__always)
+  @inlinable @inline(__always)
   static var usesHardware: Bool { tierline_crc32c_uses_hardware() == 1 }
 
   /// Returns the CRC-32C of `bytes`.
-  @inline(__always)
+  @inlinable @inline(__always)
   static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
     guard usesHardware else { return tableChecksum(bytes) }
     return ~tierline_crc32c_hardware(0xFFFF_FFFF, bytes.baseAddress, bytes.count)
@@ -21,7 +22,7 @@ enum CRC32C {
 
   /// Returns the CRC-32C of `first` followed by `second`, as if they were one run of
   /// bytes.
-  @inline(__always)
+  @inlinable @inline(__always)
   static func checksum(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer)
     -> UInt32
   {
@@ -50,13 +51,15 @@ enum CRC32C {
   }()
 
   /// Returns the CRC-32C of `bytes` computed with the tables.
+  @usableFromInline
   static func tableChecksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
     ~tableUpdate(0xFFFF_FFFF, bytes)
   }
 
   /// Returns the register after feeding `bytes` into a CRC-32C register holding `state`,
   /// before the final inversion.
-  private static func tableUpdate(_ state: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+  @usableFromInline
+  static func tableUpdate(_ state: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
     tables.withUnsafeBufferPointer { table in
       var crc = state
       var offset = 0

@@ -15,6 +15,7 @@ enum RecordLayout {
   /// The record version of storage formats 1 and 2, without an originator number.
   static let plainVersion: UInt8 = 1
   /// The record version of storage format 3, with the originator's number in bytes 1 to 3.
+  @usableFromInline
   static let numberedVersion: UInt8 = 2
   /// The largest originator number bytes 1 to 3 hold.
   static let largestOriginatorNumber: UInt32 = 0xFF_FFFF
@@ -22,6 +23,7 @@ enum RecordLayout {
   @usableFromInline
   static let headerSize = 24
   /// The offset of the first byte covered by the checksum.
+  @usableFromInline
   static let checksummedOffset = 8
   /// The largest record the store writes or reads: 128 KiB, twice what the largest
   /// event the ledger accepts takes.
@@ -63,7 +65,7 @@ enum RecordLayout {
   }
 
   /// Returns the checksum of a record whose header is checked, as its version defines it.
-  @inline(__always)
+  @inlinable @inline(__always)
   static func checksum(of bytes: UnsafeRawBufferPointer) -> UInt32 {
     let covered = UnsafeRawBufferPointer(rebasing: bytes[checksummedOffset...])
     guard bytes[0] == numberedVersion else { return CRC32C.checksum(covered) }
@@ -96,7 +98,7 @@ enum RecordLayout {
   /// Checks the checksum of a record whose header is checked, and returns the stored
   /// checksum.
   /// - Throws: `.corrupt` naming the position on a mismatch.
-  @inline(__always)
+  @inlinable @inline(__always)
   static func checkChecksum(_ bytes: UnsafeRawBufferPointer, position: UInt64)
     throws(StoreError) -> UInt32
   {
@@ -108,7 +110,8 @@ enum RecordLayout {
     return stored
   }
 
-  private static func checksumMismatch(position: UInt64, stored: UInt32, computed: UInt32)
+  @usableFromInline
+  static func checksumMismatch(position: UInt64, stored: UInt32, computed: UInt32)
     -> StoreError
   {
     StoreError(
