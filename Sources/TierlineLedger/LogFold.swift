@@ -734,18 +734,23 @@ struct EntryChunks {
     into output: UnsafeMutableBufferPointer<FoldEntry>, firstSlot: Int, slotCount: Int
   ) -> [Int] {
     var bounds = [Int](repeating: 0, count: slotCount + 1)
-    for list in lists {
-      list.pointee.forEach { entry in bounds[Int(entry.slot) - firstSlot + 1] += 1 }
+    // Both passes write through buffer pointers, so no write checks whether the array is
+    // shared, and the arithmetic wraps instead of checking for overflow. Every entry of
+    // the group has a slot in `firstSlot ..< firstSlot + slotCount`, so each index is in
+    // bounds, which debug builds check.
+    bounds.withUnsafeMutableBufferPointer { bounds in
+      for list in lists {
+        list.pointee.forEach { entry in bounds[Int(entry.slot) &- firstSlot &+ 1] &+= 1 }
+      }
     }
     for local in 0..<slotCount { bounds[local + 1] += bounds[local] }
     var next = bounds
-    // Through a buffer pointer, so that no write checks whether the array is shared.
     next.withUnsafeMutableBufferPointer { next in
       for list in lists {
         list.pointee.forEach { entry in
-          let local = Int(entry.slot) - firstSlot
+          let local = Int(entry.slot) &- firstSlot
           (output.baseAddress! + next[local]).initialize(to: entry)
-          next[local] += 1
+          next[local] &+= 1
         }
       }
     }
