@@ -481,12 +481,13 @@ private func idFingerprint(_ id: UnsafeRawBufferPointer) -> UInt64 {
   if count < 8 { last &>>= UInt64(8 * (8 - count)) }
   var fingerprint = last ^ UInt64(count) &* 0x9E37_79B9_7F4A_7C15
   var offset = 0
-  // Words before the last one, the first of them at the id's start.
-  while count - offset > 8 {
+  // Words before the last one, the first of them at the id's start. The offset stays
+  // under the id's length, so the arithmetic needs no overflow check.
+  while count &- offset > 8 {
     let word = (base + offset).loadUnaligned(as: UInt64.self)
     fingerprint = (fingerprint ^ word) &* 0xFF51_AFD7_ED55_8CCD
     fingerprint ^= fingerprint &>> 29
-    offset += 8
+    offset &+= 8
   }
   return fingerprint
 }
