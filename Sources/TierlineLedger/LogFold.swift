@@ -709,6 +709,9 @@ struct EntryChunks {
 
   private var chunks: [UnsafeMutablePointer<FoldEntry>] = []
   private var countInLast = EntryChunks.chunkSize
+  /// The last chunk, nil while there is none. Keeping it here spares each append a
+  /// lookup in `chunks`.
+  private var last: UnsafeMutablePointer<FoldEntry>?
 
   var count: Int {
     chunks.isEmpty ? 0 : (chunks.count - 1) * Self.chunkSize + countInLast
@@ -719,11 +722,15 @@ struct EntryChunks {
   @inline(__always)
   mutating func append(_ entry: FoldEntry, reusing pool: ChunkPool? = nil) {
     if countInLast == Self.chunkSize {
-      chunks.append(pool?.take() ?? .allocate(capacity: Self.chunkSize))
+      let chunk = pool?.take() ?? .allocate(capacity: Self.chunkSize)
+      chunks.append(chunk)
+      last = chunk
       countInLast = 0
     }
-    (chunks[chunks.count - 1] + countInLast).initialize(to: entry)
-    countInLast += 1
+    // `last` is set here, because a list without chunks counts its last chunk as full.
+    // The count stays at most `chunkSize`, so it cannot overflow.
+    (last.unsafelyUnwrapped + countInLast).initialize(to: entry)
+    countInLast &+= 1
   }
 
   /// Sorts the entries of `lists`, taken in order, into `output` by slot with a
@@ -768,6 +775,7 @@ struct EntryChunks {
     }
     chunks = []
     countInLast = Self.chunkSize
+    last = nil
   }
 
   private func forEach(_ body: (FoldEntry) -> Void) {
@@ -782,6 +790,7 @@ struct EntryChunks {
     for chunk in chunks { chunk.deallocate() }
     chunks = []
     countInLast = Self.chunkSize
+    last = nil
   }
 }
 
