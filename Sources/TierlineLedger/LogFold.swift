@@ -686,7 +686,7 @@ struct FoldEntry {
   ) throws {
     if tag >= 0 {
       state.applyUsage(
-        metric: metricNames[Int(tag)], millionths: value, occurredAt: occurredAt,
+        metric: Int(tag), of: metricNames, millionths: value, occurredAt: occurredAt,
         position: position)
       return
     }

@@ -14,6 +14,22 @@ public protocol AccountEventFold: SendableMetatype {
   /// Applies one `usage.recorded` event given by its fields, as `apply` would apply the
   /// whole event.
   mutating func applyUsage(metric: String, millionths: Int64, occurredAt: Int64, position: UInt64)
+  /// Applies one `usage.recorded` event whose metric is `names[metric]`, as
+  /// `applyUsage(metric:millionths:occurredAt:position:)` would. Every call on one fold
+  /// must pass the same `names`, because a fold may remember what each number stands for.
+  mutating func applyUsage(
+    metric: Int, of names: [String], millionths: Int64, occurredAt: Int64, position: UInt64)
+}
+
+extension AccountEventFold {
+  /// Applies the event by its metric's name, for folds that keep nothing per metric
+  /// number.
+  public mutating func applyUsage(
+    metric: Int, of names: [String], millionths: Int64, occurredAt: Int64, position: UInt64
+  ) {
+    applyUsage(
+      metric: names[metric], millionths: millionths, occurredAt: occurredAt, position: position)
+  }
 }
 
 extension AccountEventFold {

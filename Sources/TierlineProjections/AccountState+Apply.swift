@@ -106,6 +106,7 @@ extension AccountState {
     usageFiredAt = nil
     organization = OrganizationTracker()
     usageMonth = UsageMonth(index: 0)
+    trackerOfMetric = TrackerOfMetric()
     usage = (playbook.tier(id)?.limits ?? []).map { limit in
       UsageTracker(
         metric: limit.metric, aggregation: limit.aggregation,
@@ -137,10 +138,40 @@ extension AccountState {
     lastOccurredAt = at
     lastPosition = position
     guard status == .active else { return countIgnored() }
-    var index = 0
-    while index < usage.count, usage[index].metric != metric { index += 1 }
+    let index = firstTracker(named: metric)
     guard index < usage.count else { return }
     recordUsage(tracker: index, millionths: millionths, at: at)
+  }
+
+  /// Applies one `usage.recorded` event whose metric is `names[metric]`, as
+  /// `applyUsage(metric:millionths:occurredAt:position:)` would.
+  ///
+  /// The state remembers the tracker of each metric number until the tier changes, so
+  /// every call on one state must pass the same `names`. A full replay calls this: it
+  /// looks each name up once per tier instead of comparing names for every event.
+  public mutating func applyUsage(
+    metric: Int, of names: [String], millionths: Int64, occurredAt at: Int64, position: UInt64
+  ) {
+    lastOccurredAt = at
+    lastPosition = position
+    guard status == .active else { return countIgnored() }
+    let index: Int
+    if let remembered = trackerOfMetric.index(of: metric) {
+      index = remembered
+    } else {
+      index = firstTracker(named: names[metric])
+      trackerOfMetric.remember(index, of: metric)
+    }
+    guard index < usage.count else { return }
+    recordUsage(tracker: index, millionths: millionths, at: at)
+  }
+
+  /// Returns the index of the first usage tracker of the metric `name`, or the number of
+  /// trackers when the tier does not track it.
+  private func firstTracker(named name: String) -> Int {
+    var index = 0
+    while index < usage.count, usage[index].metric != name { index += 1 }
+    return index
   }
 
   /// Adds a quantity to the tracker at `index` and notes when it crosses the threshold.

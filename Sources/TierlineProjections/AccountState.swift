@@ -55,6 +55,9 @@ public struct AccountState: Hashable, Sendable, Codable {
   public internal(set) var lastPosition: UInt64?
 
   var cache = CalendarCache()
+  /// The tracker of each metric number passed to `applyUsage(metric:of:...)` so far in
+  /// the current tier.
+  var trackerOfMetric = TrackerOfMetric()
 
   /// Creates the state of an account that has no events yet.
   public init(account: AccountID, playbook: Playbook) {
@@ -204,4 +207,40 @@ struct CalendarCache: Hashable, Sendable, Codable {
   static func == (lhs: CalendarCache, rhs: CalendarCache) -> Bool { true }
 
   func hash(into hasher: inout Hasher) {}
+}
+
+/// The usage tracker of each metric number that a replay passes, remembered until the
+/// tier changes.
+///
+/// It is derived data: it takes no part in equality, hashing or coding, like
+/// `CalendarCache`.
+struct TrackerOfMetric: Hashable, Sendable, Codable {
+  /// The tracker index of each metric number, as `AccountState.firstTracker(named:)`
+  /// returns it, or -1 for a number not looked up yet.
+  private var indices: [Int32] = []
+
+  init() {}
+
+  init(from decoder: any Decoder) throws {}
+
+  func encode(to encoder: any Encoder) throws {}
+
+  static func == (lhs: TrackerOfMetric, rhs: TrackerOfMetric) -> Bool { true }
+
+  func hash(into hasher: inout Hasher) {}
+
+  /// Returns the remembered tracker index of `metric`, or nil when the number was not
+  /// looked up yet.
+  func index(of metric: Int) -> Int? {
+    guard metric < indices.count, indices[metric] >= 0 else { return nil }
+    return Int(indices[metric])
+  }
+
+  /// Remembers that `metric` has the tracker index `index`.
+  mutating func remember(_ index: Int, of metric: Int) {
+    if metric >= indices.count {
+      indices.append(contentsOf: repeatElement(-1, count: metric + 1 - indices.count))
+    }
+    indices[metric] = Int32(index)
+  }
 }

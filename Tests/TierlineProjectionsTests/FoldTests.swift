@@ -142,6 +142,60 @@ struct FoldTests {
     #expect(AccountState(account: timeline.account, playbook: .builtInDefault).lastApplied == nil)
   }
 
+  @Test("usage by metric number matches usage by name")
+  func usageByMetricNumber() throws {
+    // In the second playbook the growth tier drops `api_calls`, so a tier change moves
+    // each remaining metric to another tracker.
+    var text = String(decoding: try defaultPlaybookBytes(), as: UTF8.self)
+    let growthAPICalls = #"{"metric": "api_calls", "limit": "500000", "aggregation": "sum"},"#
+    #expect(text.contains(growthAPICalls))
+    text = text.replacingOccurrences(of: growthAPICalls, with: "")
+    let reordered = try Playbook(json: Array(text.utf8))
+    for playbook in [Playbook.builtInDefault, reordered] {
+      try checkUsageByMetricNumber(playbook)
+    }
+  }
+
+  private func checkUsageByMetricNumber(_ playbook: Playbook) throws {
+    // One list of names for every account, in first-appearance order, as a replay makes
+    // it. "logins" is a metric that no tier tracks.
+    var names: [String] = []
+    for seed in 1...8 {
+      let timeline = try Self.generatedTimeline(seed: UInt64(seed))
+      var byName = AccountState(account: timeline.account, playbook: playbook)
+      var byNumber = byName
+      var numberedEvents = 0
+      for (index, event) in timeline.events.enumerated() {
+        let position = UInt64(index + 1)
+        byName.apply(event, position: position)
+        guard case .usageRecorded(let usage) = event.payload else {
+          byNumber.apply(event, position: position)
+          continue
+        }
+        if !names.contains(usage.metric) { names.append(usage.metric) }
+        let metric = try #require(names.firstIndex(of: usage.metric))
+        byNumber.applyUsage(
+          metric: metric, of: names, millionths: usage.quantity.millionths,
+          occurredAt: event.occurredAt.microseconds, position: position)
+        numberedEvents += 1
+        if index == timeline.events.count / 2 {
+          // A checkpoint drops the remembered trackers, which the fold then looks up again.
+          let data = try JSONEncoder().encode(byNumber)
+          byNumber = try JSONDecoder().decode(AccountState.self, from: data)
+        }
+      }
+      #expect(numberedEvents > 0, "account \(timeline.account.value)")
+      let asOf = try #require(timeline.events.last).occurredAt
+      let expected = ProjectionJSON.encode(
+        byName.projection(asOf: asOf, knownAt: asOf, rulesVersion: playbook.version))
+      let actual = ProjectionJSON.encode(
+        byNumber.projection(asOf: asOf, knownAt: asOf, rulesVersion: playbook.version))
+      #expect(actual == expected, "account \(timeline.account.value)")
+      #expect(byNumber == byName, "account \(timeline.account.value)")
+    }
+    #expect(names.contains("logins"))
+  }
+
   /// Generates a seeded account history of 50 to 80 events of every type.
   static func generatedTimeline(seed: UInt64) throws -> Timeline {
     var random = SplitMix(state: seed)
