@@ -157,6 +157,8 @@ extension AccountState {
     guard status == .active else { return countIgnored() }
     let index: Int
     if let remembered = trackerOfMetric.index(of: metric) {
+      // Debug builds check that the caller passed the same names as before.
+      assert(remembered == firstTracker(named: names[metric]), "metric \(metric) changed its name")
       index = remembered
     } else {
       index = firstTracker(named: names[metric])
