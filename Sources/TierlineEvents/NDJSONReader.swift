@@ -31,6 +31,10 @@ public struct NDJSONReader {
   private var discarding = false
   /// The largest number of bytes the buffer has held, for checking the memory bound.
   private(set) var peakBufferedBytes = 0
+  /// The first byte other than a space, tab or CR of the last line reported as too long,
+  /// nil before any such line. A caller can tell from it that the input is, for example,
+  /// a JSON array written on one line.
+  public private(set) var overLongLineFirstByte: UInt8?
 
   /// Creates a reader.
   /// - Parameters:
@@ -64,7 +68,7 @@ public struct NDJSONReader {
         let line = Array(buffer[start..<contentEnd])
         consume(upTo: lineEnd + 1)
         if wasDiscarding { continue }
-        if length > maximumLineBytes { throw overLong() }
+        if length > maximumLineBytes { throw overLong(line[...]) }
         if isBlank(line) { continue }
         return (lineNumber, line)
       }
@@ -75,8 +79,9 @@ public struct NDJSONReader {
         // One extra byte is allowed for the CR of a CRLF terminator.
         lineNumber += 1
         discarding = true
+        let error = overLong(buffer[start...])
         consume(upTo: buffer.count)
-        throw overLong()
+        throw error
       }
       if discarding { consume(upTo: buffer.count) }
 
@@ -90,7 +95,7 @@ public struct NDJSONReader {
         if buffer[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
         let line = Array(buffer[start..<contentEnd])
         consume(upTo: buffer.count)
-        if line.count > maximumLineBytes { throw overLong() }
+        if line.count > maximumLineBytes { throw overLong(line[...]) }
         if isBlank(line) { return nil }
         return (lineNumber, line)
       }
@@ -98,8 +103,11 @@ public struct NDJSONReader {
     }
   }
 
-  private func overLong() -> EventInputError {
-    EventInputError(
+  /// Notes the first byte of the over-long line whose start is `line`, and returns its
+  /// error.
+  private mutating func overLong(_ line: ArraySlice<UInt8>) -> EventInputError {
+    overLongLineFirstByte = line.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }
+    return EventInputError(
       line: lineNumber, field: nil,
       reason: "the line is longer than the maximum event size of \(maximumLineBytes) bytes")
   }

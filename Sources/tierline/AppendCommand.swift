@@ -247,6 +247,11 @@ enum AppendCommand: Command {
       } else if rejectedInput == nil, opensArray == true {
         writeToStandardError(
           "note: \(arrayNote(path: path, form: "starts with [ as a JSON array does"))\n")
+      } else if events.isEmpty, reader.overLongLineFirstByte == UInt8(ascii: "[") {
+        // A JSON array on one line can be longer than an event may be. The reader then
+        // stops at that line before it is parsed.
+        let form = "has a line that starts with [ as a JSON array does"
+        writeToStandardError("note: \(arrayNote(path: path, form: form))\n")
       }
       for error in errors.dropLast() { printError(error.description) }
       let more = errorCount - errors.count

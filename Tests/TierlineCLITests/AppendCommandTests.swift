@@ -334,6 +334,31 @@ struct AppendCommandTests {
     #expect(try eventCount() == 0)
   }
 
+  @Test("one-line array over the line limit")
+  func oneLineArrayOverLimit() throws {
+    // Over 64 KiB on one line, more than an event may take, so the reader stops at the
+    // line before parsing it, and its first "[" names the form.
+    let event = Line.usage("e", account: "a", at: "2024-01-11T09:00:00Z")
+    let input = "  [" + Array(repeating: event, count: 1_000).joined(separator: ",") + "]\n"
+    #expect(input.utf8.count > 65_536)
+    let result = try Tierline.run(["--store", store, "append", "-"], input: input)
+    #expect(result.status == 65)
+    let lines = result.standardError.split(separator: "\n").map(String.init)
+    #expect(lines.count == 2, "\(lines)")
+    #expect(
+      lines.first?.hasPrefix(
+        "note: standard input has a line that starts with [ as a JSON array does, but ")
+        == true, "\(lines)")
+    #expect(lines.last?.hasPrefix("error: line 1: the line is longer than") == true)
+    #expect(try eventCount() == 0)
+
+    // An over-long line that is not an array gets only the error.
+    let long = "{\"id\":\"" + String(repeating: "x", count: 70_000) + "\"}\n"
+    let plain = try Tierline.run(["--store", store, "append", "-"], input: long)
+    #expect(plain.status == 65)
+    #expect(!plain.standardError.contains("note:"), "\(plain.standardError)")
+  }
+
   @Test("JSON document points to import")
   func jsonDocumentPointsToImport() throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
