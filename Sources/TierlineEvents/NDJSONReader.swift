@@ -106,6 +106,9 @@ public struct NDJSONReader {
   /// Notes the first byte of the over-long line whose start is `line`, and returns its
   /// error.
   private mutating func overLong(_ line: ArraySlice<UInt8>) -> EventInputError {
+    var line = line
+    // A UTF-8 byte-order mark may start the input, and is not part of its first line.
+    if lineNumber == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
     overLongLineFirstByte = line.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }
     return EventInputError(
       line: lineNumber, field: nil,

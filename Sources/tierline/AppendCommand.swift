@@ -281,6 +281,9 @@ extension AppendCommand {
   /// NOTE: An input longer than `RejectedInput.byteLimit` is not parsed, so a JSON document
   /// that does not start with `[` gets no note.
   static func formatNote(path: String, input: RejectedInput) -> String? {
+    // With no rejected line kept, as when the first line was too long to read, there is
+    // nothing to judge the format by.
+    guard input.lines > 0 else { return nil }
     let name = path == "-" ? "standard input" : path
     let first = input.prefix.first { ![0x20, 0x09, 0x0D, 0x0A].contains($0) }
     let document = input.isComplete ? try? JSONValue.parse(input.prefix) : nil

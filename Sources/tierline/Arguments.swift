@@ -185,11 +185,11 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
     let unexpected = parsed.positionals[spec.positionals.count]
     // An option given after `--` arrives here as an argument, so the message names why.
     if let positionalsBeforeEnd, spec.positionals.count >= positionalsBeforeEnd,
-      unexpected.hasPrefix("-"), unexpected != "-"
+      unexpected.hasPrefix("-"), unexpected != "-", unexpected != "--"
     {
       throw UsageError(
-        "unexpected argument \(unexpected) for \(spec.name): it comes after `--`, which ends "
-          + "the options; give options before `--`")
+        "unexpected argument \(unexpected) for \(spec.name): options must come before `--`, "
+          + "which ends them")
     }
     throw UsageError("unexpected argument \(unexpected) for \(spec.name)")
   }

@@ -352,6 +352,22 @@ struct AppendCommandTests {
     #expect(lines.last?.hasPrefix("error: line 1: the line is longer than") == true)
     #expect(try eventCount() == 0)
 
+    // A byte-order mark before the array, or a file named .csv, does not hide the note.
+    let marked = try Tierline.run(["--store", store, "append", "-"], input: "\u{FEFF}" + input)
+    #expect(marked.status == 65)
+    #expect(
+      marked.standardError.hasPrefix(
+        "note: standard input has a line that starts with [ as a JSON array does, but "),
+      "\(marked.standardError)")
+    let csvPath = directory.path("array.csv")
+    try Data(input.utf8).write(to: URL(fileURLWithPath: csvPath))
+    let csv = try Tierline.run(["--store", store, "append", csvPath])
+    #expect(csv.status == 65)
+    #expect(
+      csv.standardError.hasPrefix(
+        "note: \(csvPath) has a line that starts with [ as a JSON array does, but "),
+      "\(csv.standardError)")
+
     // An over-long line that is not an array gets only the error.
     let long = "{\"id\":\"" + String(repeating: "x", count: 70_000) + "\"}\n"
     let plain = try Tierline.run(["--store", store, "append", "-"], input: long)

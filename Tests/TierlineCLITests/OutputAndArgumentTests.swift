@@ -434,12 +434,16 @@ struct OutputAndArgumentTests {
     #expect(ended.status == 64)
     #expect(
       ended.standardError
-        == "error: unexpected argument --json for replay: it comes after `--`, which ends "
-        + "the options; give options before `--`\n")
+        == "error: unexpected argument --json for replay: options must come before `--`, "
+        + "which ends them\n")
     // A stray argument before `--` gets the plain message.
     let beforeEnd = try Tierline.run(["--store", store, "replay", "extra", "--", "--json"])
     #expect(beforeEnd.status == 64)
     #expect(beforeEnd.standardError == "error: unexpected argument extra for replay\n")
+    // A second `--` is not an option, so it gets the plain message too.
+    let twice = try Tierline.run(["--store", store, "replay", "--", "--"])
+    #expect(twice.status == 64)
+    #expect(twice.standardError == "error: unexpected argument -- for replay\n")
 
     // --help prints the help whatever the other values are.
     let help = try Tierline.run(["replay", "--as-of", "June", "2025", "--help"])

@@ -320,8 +320,8 @@ struct RulesCommandTests {
       (["rules", "--", "-h"], "unknown rules action (-h): use activate, list, show or diff"),
       (
         ["rules", "--", "list", "--json"],
-        "unexpected argument --json for rules list: it comes after `--`, which ends the "
-          + "options; give options before `--`"
+        "unexpected argument --json for rules list: options must come before `--`, which "
+          + "ends them"
       ),
     ]
     for (arguments, message) in cases {
