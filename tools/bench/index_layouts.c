@@ -63,10 +63,10 @@
  *                      system journal, so it is only meaningful on an idle
  *                      machine.
  *
- * The runs and packed load lines add the fanout, the live runs at the end and
- * at their peak, the merges and the seconds spent merging. They also give, per
- * stored event, the entries merged, the filter probes and the maybes: probes
- * that a filter did not rule out. Their database lines list log and runs, then
+ * The runs and packed load lines add the fanout, the live runs at the end of
+ * the load and at their peak so far, and the load's merges and seconds spent
+ * merging. They also give, per event of the load, the entries merged, the
+ * filter probes and the maybes: probes that a filter did not rule out. Their database lines list log and runs, then
  * one run line per live run.
  *
  * For every layout but log and none it then times 2,000 one-account reads,
@@ -1480,6 +1480,12 @@ static void load(const struct Store *store, enum Layout layout, const struct Inp
   uint64_t wchar_before = read_io_counter("wchar");
   uint64_t device_bytes_before = 0;
   int has_device = read_device_bytes(dir, &device_bytes_before);
+  /* The run counters cover the whole process, so the load line reports this load's share. */
+  struct RunSet runs_before;
+  memset(&runs_before, 0, sizeof runs_before);
+  if (store->runs != NULL) {
+    runs_before = *store->runs;
+  }
   double start = now_seconds();
 
   uint64_t prior_events = (uint64_t)(plan->number - 1) * input->event_count;
@@ -1546,9 +1552,11 @@ static void load(const struct Store *store, enum Layout layout, const struct Inp
              "\"merged_entries_per_event\":%.2f,\"merge_seconds\":%.3f,"
              "\"filter_probes_per_event\":%.1f,\"filter_maybes_per_event\":%.4f",
              set->fanout, set->count, (unsigned long long)set->peak_live_runs,
-             (unsigned long long)set->merges, (double)set->merged_entries / stored_events,
-             set->merge_seconds, (double)set->filter_probes / stored_events,
-             (double)set->filter_maybes / stored_events);
+             (unsigned long long)(set->merges - runs_before.merges),
+             (double)(set->merged_entries - runs_before.merged_entries) / events,
+             set->merge_seconds - runs_before.merge_seconds,
+             (double)(set->filter_probes - runs_before.filter_probes) / events,
+             (double)(set->filter_maybes - runs_before.filter_maybes) / events);
   }
   printf("{\"measurement\":\"load\",\"layout\":\"%s\",\"input\":\"%s\",\"events\":%zu,"
          "\"accounts\":%zu,\"batch\":%d,\"record_bytes\":%zu,\"seconds\":%.3f,"
@@ -1886,15 +1894,15 @@ static int print_usage(void) {
   fprintf(stderr,
           "usage: index_layouts [--time-ordered-ids] [--loads COUNT] [--fanout COUNT] LAYOUT\n"
           "                     EVENTS.ndjson DIR [RECORD_BYTES]\n"
-          "  LAYOUT is log, none, dupsort, dupcopy, flat, covering or runs; DIR must not\n"
-          "  exist\n"
+          "  LAYOUT is log, none, dupsort, dupcopy, flat, covering, runs or packed; DIR\n"
+          "  must not exist\n"
           "  RECORD_BYTES is the size of each log record in bytes, 16-byte header\n"
           "  included: %d to %d, default %d\n"
           "  --time-ordered-ids keys event_ids by a UUIDv7 made from each event's\n"
           "  occurred time in input order instead of by the input id\n"
           "  --loads COUNT loads the file COUNT times into the environment, default 1\n"
-          "  --fanout COUNT merges the runs layout's runs when COUNT share a level:\n"
-          "  2 to %d, default %d\n",
+          "  --fanout COUNT merges the runs of the runs and packed layouts when COUNT\n"
+          "  share a level: 2 to %d, default %d\n",
           MIN_RECORD_BYTES, MAX_RECORD_BYTES, DEFAULT_RECORD_BYTES, MAX_FANOUT, DEFAULT_FANOUT);
   return 64;
 }
@@ -1918,6 +1926,7 @@ int main(int argc, char **argv) {
   int time_ordered_ids = 0;
   uint32_t load_count = 1;
   uint32_t fanout = DEFAULT_FANOUT;
+  int fanout_given = 0;
   int next = 1;
   while (next < argc && strncmp(argv[next], "--", 2) == 0) {
     if (strcmp(argv[next], "--time-ordered-ids") == 0) {
@@ -1940,6 +1949,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "error: missing COUNT after --fanout\n");
         return print_usage();
       }
+      fanout_given = 1;
       if (!parse_fanout(argv[next + 1], &fanout)) {
         fprintf(stderr, "error: invalid --fanout COUNT %s: expected a whole number from 2 to %d\n",
                 argv[next + 1], MAX_FANOUT);
@@ -1955,6 +1965,11 @@ int main(int argc, char **argv) {
   enum Layout layout;
   if ((positional_count != 3 && positional_count != 4) || !parse_layout(argv[next], &layout)) {
     return print_usage();
+  }
+  if (fanout_given && !is_run_layout(layout)) {
+    fprintf(stderr, "error: --fanout applies only to the runs and packed layouts, not %s\n",
+            LAYOUT_NAMES[layout]);
+    return 64;
   }
   const char *input_path = argv[next + 1];
   const char *dir = argv[next + 2];
