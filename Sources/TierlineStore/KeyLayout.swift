@@ -66,7 +66,7 @@ enum KeyLayout {
   /// `position(from:in:)` stays small enough to inline into a scan's loop.
   @inline(never)
   private static func positionSizeError(_ count: Int, in database: String) -> StoreError {
-    StoreError(.corrupt, "\(database) holds a \(count)-byte position, expected 8 bytes")
+    StoreError(.corrupt, "\(database) contains a \(count)-byte position, expected 8 bytes")
   }
 
   /// Maps a signed time to an unsigned value with the same order (sign bit flipped).

@@ -183,7 +183,7 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
   }
   guard parsed.positionals.count <= spec.positionals.count else {
     let unexpected = parsed.positionals[spec.positionals.count]
-    // An option given after `--` arrives here as an argument, so the message names why.
+    // An option given after `--` arrives here as an argument, so the message gives the reason.
     if let positionalsBeforeEnd, spec.positionals.count >= positionalsBeforeEnd,
       unexpected.hasPrefix("-"), unexpected != "-", unexpected != "--"
     {

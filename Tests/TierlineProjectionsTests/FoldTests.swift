@@ -142,7 +142,7 @@ struct FoldTests {
     #expect(AccountState(account: timeline.account, playbook: .builtInDefault).lastApplied == nil)
   }
 
-  @Test("usage by metric number matches usage by name")
+  @Test("usage by number matches by name")
   func usageByMetricNumber() throws {
     // In the second playbook the growth tier drops `api_calls`, so a tier change moves
     // each remaining metric to another tracker.

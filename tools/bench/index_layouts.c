@@ -1352,7 +1352,9 @@ static void print_run_stats(MDB_txn *txn, const struct Store *store) {
     check(mdb_stat(txn, run->accounts, &accounts), "mdb_stat");
     /* A packed run has one key per block, so only an unpacked run's key count is its entries. */
     if (!set->packed && (ids.ms_entries != run->entries || accounts.ms_entries != run->entries)) {
-      fprintf(stderr, "error: run %llu lists %llu entries but holds %zu ids and %zu accounts\n",
+      fprintf(stderr,
+              "error: run %llu lists %llu entries but contains %zu ids and %zu account "
+              "entries\n",
               (unsigned long long)run->number, (unsigned long long)run->entries,
               ids.ms_entries, accounts.ms_entries);
       exit(1);
