@@ -163,10 +163,10 @@ print(round(json.load(open(sys.argv[1]))['mean_record_bytes']))" "$out/scan.json
   "$work/lmdb_limit" "$work/limit" "$count" "$record_bytes" "$batch" 5 >"$out/limit.jsonl"
   rm -rf "$work/limit"
 
-  # The same events written by C under five account-index layouts: none, the 16-byte
-  # entries of storage format 1 (dupsort), the entries with a record copy of format 2
-  # (dupcopy), and both indexes as merged sorted runs, one entry per key (runs) or packed
-  # into blocks (packed). index_layouts accepts records of at most 495 bytes.
+  # The same events written by C under five account-index layouts. They are none, the
+  # 16-byte entries of storage format 1 (dupsort) and the entries with a record copy of
+  # format 2 (dupcopy). Then both indexes as merged sorted runs, one entry per key (runs)
+  # or packed into blocks (packed). index_layouts accepts records of at most 495 bytes.
   if [ "$accounts" -le 10000 ] && [ "$record_bytes" -le 495 ]; then
     log "$accounts accounts: C index layouts none, dupsort, dupcopy, runs and packed, then" \
       "none and dupcopy with time-ordered ids, $record_bytes-byte records"
