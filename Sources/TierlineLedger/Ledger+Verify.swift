@@ -187,7 +187,10 @@ extension Ledger {
                 stored = nil
               }
               let carried = numbersByAccount.removeValue(forKey: key)
-              if let carried, carried != (stored ?? 0) {
+              // From format 4 on, accounts numbered past what a record header holds
+              // have a stored number while their records carry 0.
+              let expected = stored.map { $0 <= ReadTransaction.largestNumberInRecords ? $0 : 0 }
+              if let carried, carried != (expected ?? 0) {
                 guard
                   problem(
                     "account numbers: the records of \"\(name)\" carry number \(carried), but "
@@ -280,6 +283,26 @@ extension Ledger {
           }
         } catch let error as StoreError where error.code == .corrupt && error.lmdbCode != nil {
           lmdbDamage = "account index: \(error.description)"
+        } catch let error as StoreError where error.code == .corrupt {
+          // From format 4 on the accounts come from originator_numbers, so a damaged
+          // number ends the list.
+          _ = problem("account numbers: \(error.message)")
+        }
+        if lmdbDamage == nil, report.problems.count < Ledger.maximumListedProblems {
+          do {
+            let runs = try transaction.checkIndexRuns(
+              limit: Ledger.maximumListedProblems - report.problems.count)
+            report.problems += runs.problems.map { "index runs: \($0)" }
+            if transaction.keepsIndexRuns, runs.problems.isEmpty,
+              runs.eventIDEntries != UInt64(report.records)
+            {
+              _ = problem(
+                "event id index: holds \(runs.eventIDEntries) entries for \(report.records) "
+                  + "records in the log")
+            }
+          } catch let error as StoreError where error.code == .corrupt && error.lmdbCode != nil {
+            lmdbDamage = "index runs: \(error.description)"
+          }
         }
         if let lmdbDamage {
           report.problems.append(lmdbDamage)

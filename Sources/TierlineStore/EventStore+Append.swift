@@ -189,6 +189,10 @@ extension EventStore {
       throw StoreError(.invalidArgument, "the last recorded_at is Int64.max; no later time exists")
     }
     let recordedAt = max(now, lastRecordedAt + 1)
+    if databases.usesRuns {
+      return try appendRecordsToRuns(
+        batch, lastPosition: lastPosition, recordedAt: recordedAt, in: transaction)
+    }
 
     var report = AppendReport(appendedPositions: [], duplicateIndexes: [], recordedAt: recordedAt)
     var position = lastPosition
@@ -234,20 +238,30 @@ extension EventStore {
       appendedIndexes.append(index)
       appendedNumbers.append(number)
     }
-    // The log records go in after the batch's index entries, so their pages lie together
-    // in the file, and a full replay maps fewer pages (docs/design.md has the figures).
+    try writeLogRecords(
+      batch, report: report, appendedIndexes: appendedIndexes, numbers: appendedNumbers,
+      in: transaction)
+    return report
+  }
+
+  /// Stores the appended records in the log and moves the head in meta.
+  ///
+  /// The log records go in after the batch's index entries, so their pages lie together
+  /// in the file, and a full replay maps fewer pages (docs/design.md has the figures).
+  func writeLogRecords(
+    _ batch: [NewRecord], report: AppendReport, appendedIndexes: [Int], numbers: [UInt32?],
+    in transaction: borrowing LMDBTransaction
+  ) throws(StoreError) {
     for (offset, appendedPosition) in report.appendedPositions.enumerated() {
       try writeLogRecord(
-        batch[appendedIndexes[offset]], at: appendedPosition, recordedAt: recordedAt,
-        originatorNumber: appendedNumbers[offset], in: transaction)
+        batch[appendedIndexes[offset]], at: appendedPosition, recordedAt: report.recordedAt,
+        originatorNumber: numbers[offset], in: transaction)
     }
-
-    if position != lastPosition {
+    if let position = report.appendedPositions.last {
       try transaction.putMetaValue(.lastPosition, position, in: databases)
       try transaction.putMetaValue(
-        .lastRecordedAt, UInt64(bitPattern: recordedAt), in: databases)
+        .lastRecordedAt, UInt64(bitPattern: report.recordedAt), in: databases)
     }
-    return report
   }
 
   /// Throws `.idConflict` unless the record stored at `storedPosition` is identical to
@@ -255,7 +269,7 @@ extension EventStore {
   ///
   /// A position after `lastPosition` belongs to this batch, whose log records are
   /// written last, so it is compared with the batch's record in memory.
-  private func checkDuplicate(
+  func checkDuplicate(
     _ record: NewRecord, index: Int, storedPosition: UInt64, lastPosition: UInt64,
     batch: [NewRecord], appendedIndexes: [Int], in transaction: borrowing LMDBTransaction
   ) throws(StoreError) {
@@ -307,20 +321,11 @@ extension EventStore {
     scratch: inout [UInt8], in transaction: borrowing LMDBTransaction
   ) throws(StoreError) {
     do throws(LMDBError) {
-      var copy: [UInt8]?
-      if databases.copiesRecords {
-        let size = RecordLayout.size(contentCount: record.content.count)
-        scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: repeatElement(0, count: size))
-        copy = scratch.withUnsafeMutableBytes { space in
-          RecordLayout.write(
-            into: space, recordedAt: recordedAt, occurredAt: record.occurredAt,
-            content: record.content, originatorNumber: originatorNumber)
-          return KeyLayout.originatorValue(
-            occurredAt: record.occurredAt, position: position,
-            record: UnsafeRawBufferPointer(space), copy: KeyLayout.copyFits(recordSize: size))
-        }
-      }
+      let copy =
+        databases.copiesRecords
+        ? Self.indexValue(
+          record, at: position, recordedAt: recordedAt, originatorNumber: originatorNumber,
+          scratch: &scratch) : nil
       try KeyLayout.withBytes(record.originator) { key throws(LMDBError) in
         if let copy {
           try KeyLayout.withBytes(copy) { value throws(LMDBError) in
@@ -342,6 +347,26 @@ extension EventStore {
     } catch {
       throw .failure(
         error, "could not store event id \(describeKey(record.eventID)) at position \(position)")
+    }
+  }
+
+  /// Returns the format 2 account index value of a record: its entry, the entry's
+  /// checksum and, when it fits, a copy of the record. `scratch` receives the record as
+  /// the log will store it.
+  static func indexValue(
+    _ record: NewRecord, at position: UInt64, recordedAt: Int64, originatorNumber: UInt32?,
+    scratch: inout [UInt8]
+  ) -> [UInt8] {
+    let size = RecordLayout.size(contentCount: record.content.count)
+    scratch.removeAll(keepingCapacity: true)
+    scratch.append(contentsOf: repeatElement(0, count: size))
+    return scratch.withUnsafeMutableBytes { space in
+      RecordLayout.write(
+        into: space, recordedAt: recordedAt, occurredAt: record.occurredAt,
+        content: record.content, originatorNumber: originatorNumber)
+      return KeyLayout.originatorValue(
+        occurredAt: record.occurredAt, position: position,
+        record: UnsafeRawBufferPointer(space), copy: KeyLayout.copyFits(recordSize: size))
     }
   }
 

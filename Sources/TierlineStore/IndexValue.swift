@@ -35,6 +35,22 @@ public struct IndexValue {
     (occurredAt, position) = KeyLayout.originatorEntry(in: bytes, at: 0)
   }
 
+  /// Reads an entry of a format 4 run, whose key ends with the entry and whose value
+  /// holds the checksum and the copy, or returns nil when a size fits no record.
+  init?(runKey key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
+    let entrySize = KeyLayout.originatorEntrySize
+    let checkSize = KeyLayout.entryCheckSize
+    guard key.count == RunLayout.accountKeySize,
+      value.count == checkSize
+        || (value.count >= checkSize + RecordLayout.headerSize
+          && value.count <= KeyLayout.maximumOriginatorValueSize - entrySize)
+    else { return nil }
+    entry = UnsafeRawBufferPointer(rebasing: key[(key.count - entrySize)...])
+    check = UInt32(littleEndian: value.loadUnaligned(as: UInt32.self))
+    copy = value.count > checkSize ? UnsafeRawBufferPointer(rebasing: value[checkSize...]) : nil
+    (occurredAt, position) = KeyLayout.originatorEntry(in: entry, at: 0)
+  }
+
   /// Whether the value carries a checksum binding it to its record (format 2).
   public var isChecked: Bool { check != nil }
 

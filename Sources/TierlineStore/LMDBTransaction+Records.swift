@@ -141,6 +141,11 @@ extension LMDBTransaction {
   func version(of originator: [UInt8], in databases: StoreDatabases) throws(StoreError)
     -> UInt64
   {
+    if databases.usesRuns {
+      guard let number = try originatorNumber(of: originator, in: databases) else { return 0 }
+      return try runEntryCount(
+        account: number, runs: try indexRuns(in: databases), in: databases)
+    }
     do throws(LMDBError) {
       let cursor = try LMDBCursor(transaction: self, database: databases.originators)
       let found = try KeyLayout.withBytes(originator) { key throws(LMDBError) in
@@ -158,6 +163,16 @@ extension LMDBTransaction {
   func hasOriginatorEntry(
     _ originator: [UInt8], occurredAt: Int64, position: UInt64, in databases: StoreDatabases
   ) throws(StoreError) -> Bool {
+    if databases.usesRuns {
+      guard let number = try originatorNumber(of: originator, in: databases) else {
+        return false
+      }
+      let runs = try indexRuns(in: databases)
+      return try KeyLayout.withOriginatorEntry(occurredAt: occurredAt, position: position) {
+        entry throws(StoreError) in
+        try runHasEntry(account: number, entry: entry, runs: runs, in: databases)
+      }
+    }
     do throws(LMDBError) {
       let cursor = try LMDBCursor(transaction: self, database: databases.originators)
       return try KeyLayout.withBytes(originator) { key throws(LMDBError) in
@@ -180,6 +195,13 @@ extension LMDBTransaction {
   func position(ofEventID id: [UInt8], in databases: StoreDatabases) throws(StoreError)
     -> UInt64?
   {
+    if databases.usesRuns {
+      let runs = try indexRuns(in: databases)
+      try databases.checkedFilters.check(runs)
+      return try KeyLayout.withBytes(id) { bytes throws(StoreError) in
+        try runPosition(ofEventID: bytes, hash: RunFilter.hash(bytes), runs: runs, in: databases)
+      }
+    }
     let found: UnsafeRawBufferPointer?
     do throws(LMDBError) {
       found = try KeyLayout.withBytes(id) { key throws(LMDBError) in

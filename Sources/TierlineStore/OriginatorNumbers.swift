@@ -134,8 +134,10 @@ extension LMDBTransaction {
     let last = max(lastNumber, count)
     guard last < Int(largest) else { return 0 }
     // From format 3 on every originator is numbered with its first record, up to
-    // `largest`, so one with records and no number has lost its entry.
-    guard try version(of: originator, in: databases) == 0 else {
+    // `largest`, so one with records and no number has lost its entry. From format 4 on
+    // the account index finds entries by number, so there is nothing to look up.
+    let hasRecords = databases.usesRuns ? false : try version(of: originator, in: databases) > 0
+    guard !hasRecords else {
       throw StoreError(
         .corrupt,
         "account \(describeKey(originator)) has records but no number in originator_numbers; "

@@ -13,6 +13,8 @@ public struct ReadTransaction: ~Copyable {
   /// The latest transaction time, in µs: the recorded_at of the newest batch or a later
   /// `WriteTransaction.stampTransactionTime` stamp; 0 when there is neither.
   public let lastRecordedAt: Int64
+  /// The live index runs of a format 4 ledger, read once per snapshot.
+  let runCache = RunCache()
 
   init(
     transaction: consuming LMDBTransaction, databases: StoreDatabases,
@@ -175,6 +177,10 @@ public struct ReadTransaction: ~Copyable {
     of originator: [UInt8], _ body: (IndexValue) throws -> Bool
   ) throws {
     try EventStore.checkKey(originator, named: "originator")
+    if databases.usesRuns {
+      try forEachRunIndexValue(of: originator, body)
+      return
+    }
     let cursor = try transaction.openCursor(
       databases.originators, on: StoreDatabases.Name.originators)
     func failure(_ error: LMDBError) -> StoreError {
@@ -219,9 +225,16 @@ public struct ReadTransaction: ~Copyable {
 
   /// Calls `body` with every originator id in byte order and its version (record
   /// count), until it returns false.
+  ///
+  /// From format 4 on the accounts come from `originator_numbers`, and their counts from
+  /// one pass over every run.
   public func forEachOriginator(_ body: (UnsafeRawBufferPointer, UInt64) throws -> Bool)
     throws
   {
+    if databases.usesRuns {
+      try forEachNumberedOriginator(body)
+      return
+    }
     let cursor = try transaction.openCursor(
       databases.originators, on: StoreDatabases.Name.originators)
     do {
@@ -239,14 +252,23 @@ public struct ReadTransaction: ~Copyable {
   /// Returns the number of records stored for `originator`; 0 when it has none.
   public func version(of originator: [UInt8]) throws(StoreError) -> UInt64 {
     try EventStore.checkKey(originator, named: "originator")
+    if databases.usesRuns {
+      guard let number = try transaction.originatorNumber(of: originator, in: databases) else {
+        return 0
+      }
+      return try transaction.runEntryCount(account: number, runs: try runs(), in: databases)
+    }
     return try transaction.version(of: originator, in: databases)
   }
 
-  /// The ledger's storage format version: 1, 2 or 3.
+  /// The ledger's storage format version: 1 to 4.
   /// - Throws: `.corrupt` when the stored version is not 8 bytes.
   public func storageFormatVersion() throws(StoreError) -> UInt64 {
     try transaction.metaValue(.formatVersion, in: databases) ?? 0
   }
+
+  /// Whether the ledger keeps both indexes as runs (storage format 4 and later).
+  public var keepsIndexRuns: Bool { databases.usesRuns }
 
   /// Whether the ledger gives each originator a number and stores it in its records
   /// (storage format 3 and later).
@@ -281,6 +303,17 @@ public struct ReadTransaction: ~Copyable {
   /// Returns the position of the record stored under an event id, or nil.
   public func position(ofEventID id: [UInt8]) throws(StoreError) -> UInt64? {
     try EventStore.checkKey(id, named: "event id")
+    if databases.usesRuns {
+      let runs = try runs()
+      if !runCache.filtersChecked {
+        try databases.checkedFilters.check(runs)
+        runCache.filtersChecked = true
+      }
+      return try KeyLayout.withBytes(id) { bytes throws(StoreError) in
+        try transaction.runPosition(
+          ofEventID: bytes, hash: RunFilter.hash(bytes), runs: runs, in: databases)
+      }
+    }
     return try transaction.position(ofEventID: id, in: databases)
   }
 

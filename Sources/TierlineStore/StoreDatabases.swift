@@ -10,14 +10,18 @@ struct StoreDatabases: Sendable {
     static let meta = "meta"
     static let originatorNumbers = "originator_numbers"
     static let originatorIDs = "originator_ids"
+    static let runs = "runs"
   }
 
   /// position (u64 big-endian) → record.
   let log: MDB_dbi
-  /// originator bytes → sortable occurred time + position, sorted duplicates; from
-  /// format version 2 on, followed by a copy of the record when it fits.
+  /// The account index. Up to format version 3: originator bytes → sortable occurred
+  /// time + position, sorted duplicates; from version 2 on, followed by a checksum and a
+  /// copy of the record when it fits. From version 4 on, runs of entries; see
+  /// `RunLayout`.
   let originators: MDB_dbi
-  /// event id bytes → position.
+  /// The event-id index. Up to format version 3: event id bytes → position. From
+  /// version 4 on, runs of such entries; see `RunLayout`.
   let eventIDs: MDB_dbi
   /// ASCII name → value; see `MetaKey`.
   let meta: MDB_dbi
@@ -31,6 +35,10 @@ struct StoreDatabases: Sendable {
   /// From format version 3 on: the number (u32 big-endian) → a CRC-32C and the
   /// originator bytes; see `OriginatorIDLayout`.
   let originatorIDs: MDB_dbi?
+  /// From format version 4 on: the directory of the live index runs; see `RunLayout`.
+  let runs: MDB_dbi?
+  /// The run filters this process has checked; see `RunFilterChecks`.
+  let checkedFilters = RunFilterChecks()
 
   /// Whether the ledger uses the layouts of format version 2 and later: `originators`
   /// entries with a checksum and record copies, and auxiliary values with a checksum.
@@ -47,8 +55,11 @@ struct StoreDatabases: Sendable {
   /// Whether records carry their originator's number (format version 3 and later).
   var numbersOriginators: Bool { originatorNumbers != nil }
 
+  /// Whether both indexes are kept as runs (format version 4 and later).
+  var usesRuns: Bool { runs != nil }
+
   /// The number of named databases the environment must allow.
-  static let count: UInt32 = 8
+  static let count: UInt32 = 9
 
   /// Opens every database in `transaction`, creating missing ones when `create` is set.
   ///
@@ -72,8 +83,11 @@ struct StoreDatabases: Sendable {
     }
     let formatVersion = storedVersion ?? newFormatVersion
     usesChecksummedLayout = formatVersion >= 2
+    let supported = MetaKey.supportedFormatVersions.contains(formatVersion)
+    let keepsRuns = formatVersion >= 4 && supported
     let sortedDuplicates =
-      UInt32(MDB_DUPSORT) | (usesChecksummedLayout ? 0 : UInt32(MDB_DUPFIXED))
+      keepsRuns
+      ? 0 : UInt32(MDB_DUPSORT) | (usesChecksummedLayout ? 0 : UInt32(MDB_DUPFIXED))
     log = try transaction.openDatabase(Name.log, flags: createFlag)
     originators = try transaction.openDatabase(
       Name.originators, flags: createFlag | sortedDuplicates)
@@ -82,11 +96,12 @@ struct StoreDatabases: Sendable {
     checkpoints = try transaction.openDatabase(
       AuxDatabase.checkpoints.rawValue, flags: createFlag)
     // An unsupported version is left to the format check, which names it.
-    let numbered = formatVersion >= 3 && MetaKey.supportedFormatVersions.contains(formatVersion)
+    let numbered = formatVersion >= 3 && supported
     originatorNumbers =
       numbered ? try transaction.openDatabase(Name.originatorNumbers, flags: createFlag) : nil
     originatorIDs =
       numbered ? try transaction.openDatabase(Name.originatorIDs, flags: createFlag) : nil
+    runs = keepsRuns ? try transaction.openDatabase(Name.runs, flags: createFlag) : nil
   }
 
   /// Returns the handle of an auxiliary database.
@@ -95,5 +110,34 @@ struct StoreDatabases: Sendable {
     case .rules: return rules
     case .checkpoints: return checkpoints
     }
+  }
+}
+
+/// The run numbers whose filter this process has found intact, with the filter's
+/// stored CRC-32C.
+///
+/// A committed run never changes: a merge writes a new run with a higher number and
+/// deletes the old ones. So each filter is checked once per process, not on every
+/// batch, which would read every filter's bytes again.
+final class RunFilterChecks: @unchecked Sendable {
+  private var checked: [UInt64: UInt32] = [:]
+  private let lock = ReadWriteLock()
+
+  /// Checks the filter of every run not checked before.
+  /// - Throws: `.corrupt` naming the first run whose filter fails its CRC-32C check.
+  func check(_ runs: [RunDirectoryEntry]) throws(StoreError) {
+    lock.lockShared()
+    let unchecked = runs.filter { checked[$0.run] != $0.filterChecksum }
+    lock.unlock()
+    guard !unchecked.isEmpty else { return }
+    for run in unchecked where CRC32C.checksum(run.filter) != run.filterChecksum {
+      throw StoreError(
+        .corrupt,
+        "the event-id filter of index run \(run.run) fails its CRC-32C check, so an append "
+          + "could store an event twice")
+    }
+    lock.lockExclusive()
+    for run in unchecked { checked[run.run] = run.filterChecksum }
+    lock.unlock()
   }
 }

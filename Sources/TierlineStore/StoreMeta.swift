@@ -1,7 +1,7 @@
 /// The entries of the `meta` database; every value is 8 bytes, big-endian.
 enum MetaKey: String {
-  /// The storage format version, u64; this code creates version 3 and reads and writes
-  /// versions 1 to 3.
+  /// The storage format version, u64; this code creates version 4 and reads and writes
+  /// versions 1 to 4.
   case formatVersion = "format_version"
   /// When the ledger was created, i64 µs since the epoch.
   case createdAt = "created_at"
@@ -13,11 +13,12 @@ enum MetaKey: String {
 
   /// The storage format version of new ledgers. From version 2 on, an `originators`
   /// entry carries a copy of its record when both fit in an LMDB duplicate. From
-  /// version 3 on, each record carries its originator's number.
-  static let currentFormatVersion: UInt64 = 3
+  /// version 3 on, each record carries its originator's number. From version 4 on, both
+  /// indexes are kept as sorted runs; see `RunLayout`.
+  static let currentFormatVersion: UInt64 = 4
 
   /// The format versions this code reads and writes.
-  static let supportedFormatVersions: ClosedRange<UInt64> = 1...3
+  static let supportedFormatVersions: ClosedRange<UInt64> = 1...4
 }
 
 extension LMDBTransaction {

@@ -13,7 +13,7 @@ struct AppendCommandTests {
 
   func eventCount() throws -> Int {
     let report = try Tierline.verifyReport(of: store)
-    #expect(report["storage_format"] as? Int == 3)
+    #expect(report["storage_format"] as? Int == 4)
     return try #require(report["records"] as? Int)
   }
 

@@ -44,7 +44,7 @@ struct BackupCommandTests {
     #expect(verified.status == 0, "\(verified.standardOutput)")
     // The copy keeps the storage format of the ledger it was made from.
     #expect(
-      verified.standardOutput.contains("in storage format 3: intact."), "\(verified.standardOutput)"
+      verified.standardOutput.contains("in storage format 4: intact."), "\(verified.standardOutput)"
     )
   }
 

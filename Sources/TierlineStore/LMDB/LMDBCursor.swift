@@ -49,4 +49,12 @@ struct LMDBCursor: ~Copyable {
     try checkLMDB(mdb_cursor_count(handle, &count))
     return count
   }
+
+  /// Deletes the key and value at the cursor; the cursor then stands on the next key,
+  /// which `MDB_NEXT` returns.
+  ///
+  /// Calls `mdb_cursor_del`, which can return `EACCES` and `EINVAL`.
+  func delete() throws(LMDBError) {
+    try checkLMDB(mdb_cursor_del(handle, 0))
+  }
 }

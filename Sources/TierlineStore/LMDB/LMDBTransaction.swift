@@ -103,6 +103,14 @@ struct LMDBTransaction: ~Copyable {
     try checkLMDB(mdb_put(handle, database, &keyValue, &dataValue, flags))
   }
 
+  /// Deletes a key and its value.
+  ///
+  /// Calls `mdb_del`, which can return `MDB_NOTFOUND`, `EACCES` and `EINVAL`.
+  func delete(in database: MDB_dbi, key: UnsafeRawBufferPointer) throws(LMDBError) {
+    var keyValue = MDB_val(bytes: key)
+    try checkLMDB(mdb_del(handle, database, &keyValue, nil))
+  }
+
   /// Reserves `count` bytes for `key` and returns the space for the caller to fill.
   ///
   /// Calls `mdb_put` with `MDB_RESERVE` added to `flags`; the codes are those of `put`.

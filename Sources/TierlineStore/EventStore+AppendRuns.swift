@@ -1,0 +1,112 @@
+import CLMDB
+
+/// Appending a batch to a ledger that keeps its indexes as runs (format 4).
+extension EventStore {
+  /// Writes the batch into `transaction` without committing it: the log records, one new
+  /// index run with the batch's entries, and the merges that run makes due.
+  ///
+  /// Records are checked as in earlier formats. An event id is looked up in the batch
+  /// first, then in every run whose filter may contain it; an expected version counts
+  /// the account's entries in every run and in the batch.
+  func appendRecordsToRuns(
+    _ batch: [NewRecord], lastPosition: UInt64, recordedAt: Int64,
+    in transaction: borrowing LMDBTransaction
+  ) throws(StoreError) -> AppendReport {
+    let runs = try transaction.indexRuns(in: databases)
+    try databases.checkedFilters.check(runs)
+
+    var report = AppendReport(appendedPositions: [], duplicateIndexes: [], recordedAt: recordedAt)
+    var position = lastPosition
+    // The batch indexes of the appended records, in position order, and the account
+    // numbers their records carry.
+    var appendedIndexes: [Int] = []
+    var carriedNumbers: [UInt32?] = []
+    // The positions of this batch's event ids, and its entries per account number.
+    var batchPositions: [[UInt8]: UInt64] = [:]
+    var batchCounts: [UInt32: UInt64] = [:]
+    var ids: [(id: [UInt8], position: UInt64)] = []
+    var accounts: [(account: UInt32, value: [UInt8])] = []
+    var scratch: [UInt8] = []
+    for (index, record) in batch.enumerated() {
+      guard record.eventID.count <= RunLayout.maximumEventIDLength else {
+        throw StoreError(
+          .invalidArgument,
+          "event id \(describeKey(record.eventID.prefix(64))) of record \(index) is "
+            + "\(record.eventID.count) bytes; this ledger's storage format takes at most "
+            + "\(RunLayout.maximumEventIDLength)",
+          batchIndex: index, eventID: record.eventID, originator: record.originator)
+      }
+      let storedPosition: UInt64?
+      if let inBatch = batchPositions[record.eventID] {
+        storedPosition = inBatch
+      } else {
+        storedPosition = try KeyLayout.withBytes(record.eventID) { id throws(StoreError) in
+          try transaction.runPosition(
+            ofEventID: id, hash: RunFilter.hash(id), runs: runs, in: databases)
+        }
+      }
+      if let storedPosition {
+        try checkDuplicate(
+          record, index: index, storedPosition: storedPosition, lastPosition: lastPosition,
+          batch: batch, appendedIndexes: appendedIndexes, in: transaction)
+        report.duplicateIndexes.append(index)
+        continue
+      }
+
+      let number = try transaction.numberOriginator(
+        record.originator, upTo: .max, in: databases)
+      guard number != 0 else {
+        throw StoreError(
+          .invalidArgument,
+          "the ledger has given every account number up to \(UInt32.max); record \(index) "
+            + "of the batch would start another account",
+          batchIndex: index, eventID: record.eventID, originator: record.originator)
+      }
+      if let expected = record.expectedVersion {
+        let actual =
+          try transaction.runEntryCount(account: number, runs: runs, in: databases)
+          + batchCounts[number, default: 0]
+        guard actual == expected else {
+          var error = StoreError(
+            .versionConflict,
+            "originator \(describeKey(record.originator)) is at version \(actual), but "
+              + "record \(index) of the batch expects version \(expected)",
+            batchIndex: index, eventID: record.eventID, originator: record.originator,
+            expectedVersion: expected, actualVersion: actual)
+          error.settledByBatchIndex = appendedIndexes.last {
+            batch[$0].originator == record.originator && batch[$0].expectedVersion != nil
+          }
+          throw error
+        }
+      }
+
+      position += 1
+      // Records keep three bytes for the number; later accounts' records carry 0.
+      let carried = number <= options.largestOriginatorNumber ? number : 0
+      batchPositions[record.eventID] = position
+      batchCounts[number, default: 0] += 1
+      ids.append((record.eventID, position))
+      accounts.append(
+        (
+          number,
+          Self.indexValue(
+            record, at: position, recordedAt: recordedAt, originatorNumber: carried,
+            scratch: &scratch)
+        ))
+      report.appendedPositions.append(position)
+      appendedIndexes.append(index)
+      carriedNumbers.append(carried)
+    }
+
+    if !ids.isEmpty {
+      let run = (runs.last?.run ?? 0) + 1
+      try transaction.writeRun(run, ids: ids, accounts: accounts, in: databases)
+      _ = try transaction.compactRuns(
+        runs.map { ($0.run, $0.level) } + [(run, 0)], in: databases)
+    }
+    try writeLogRecords(
+      batch, report: report, appendedIndexes: appendedIndexes, numbers: carriedNumbers,
+      in: transaction)
+    return report
+  }
+}

@@ -1,0 +1,244 @@
+import CLMDB
+
+/// The live runs of one snapshot, read when first needed.
+final class RunCache {
+  var runs: [RunDirectoryEntry]?
+  var filtersChecked = false
+}
+
+/// Reads of a format 4 ledger's index runs.
+extension ReadTransaction {
+  /// Returns the snapshot's live runs.
+  func runs() throws(StoreError) -> [RunDirectoryEntry] {
+    if let runs = runCache.runs { return runs }
+    let runs = try transaction.indexRuns(in: databases)
+    runCache.runs = runs
+    return runs
+  }
+
+  /// Calls `body` with one originator's entries from every run, in occurred-time and
+  /// position order, until it returns false.
+  func forEachRunIndexValue(of originator: [UInt8], _ body: (IndexValue) throws -> Bool)
+    throws
+  {
+    guard let number = try transaction.originatorNumber(of: originator, in: databases) else {
+      return
+    }
+    var values: [IndexValue] = []
+    try transaction.forEachRunEntry(account: number, runs: try runs(), in: databases) {
+      key, value in
+      guard let indexValue = IndexValue(runKey: key, value: value) else {
+        throw StoreError(
+          .corrupt,
+          "the index of account \(describeKey(originator)) holds an entry with a "
+            + "\(key.count)-byte key and a \(value.count)-byte value, which no record would "
+            + "produce")
+      }
+      values.append(indexValue)
+      return true
+    }
+    values.sort { ($0.occurredAt, $0.position) < ($1.occurredAt, $1.position) }
+    var previous: (Int64, UInt64)?
+    for value in values {
+      // Each run holds an entry once, so only damage repeats one across runs.
+      if let previous, (value.occurredAt, value.position) == previous {
+        throw StoreError(
+          .corrupt,
+          "the index of account \(describeKey(originator)) holds the entry for position "
+            + "\(value.position) in two runs")
+      }
+      previous = (value.occurredAt, value.position)
+      guard try body(value) else { return }
+    }
+  }
+
+  /// Calls `body` with every numbered originator in byte order and its entry count over
+  /// every run, until it returns false.
+  func forEachNumberedOriginator(_ body: (UnsafeRawBufferPointer, UInt64) throws -> Bool)
+    throws
+  {
+    let counts = try transaction.runEntryCounts(runs: try runs(), in: databases)
+    try forEachNumberedAccount { originator, number in
+      try body(originator, counts[number] ?? 0)
+    }
+  }
+
+  /// Calls `body` with every originator of `originator_numbers` in byte order and its
+  /// number, until it returns false.
+  /// - Throws: `.corrupt` when a stored number fails its checksum, or what `body` throws.
+  func forEachNumberedAccount(_ body: (UnsafeRawBufferPointer, UInt32) throws -> Bool) throws {
+    guard let numbers = databases.originatorNumbers else { return }
+    let cursor = try transaction.openCursor(numbers, on: StoreDatabases.Name.originatorNumbers)
+    var operation = MDB_FIRST
+    while true {
+      let entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
+      do throws(LMDBError) {
+        entry = try cursor.get(operation)
+      } catch {
+        throw StoreError.failure(error, "could not list the accounts")
+      }
+      guard let entry else { return }
+      guard let number = OriginatorNumberLayout.number(in: entry.value, for: entry.key) else {
+        throw StoreError(
+          .corrupt,
+          "the number of account \(describeKey(Array(entry.key))) in originator_numbers "
+            + "fails its CRC-32C check or is not \(OriginatorNumberLayout.size) bytes")
+      }
+      guard try body(entry.key, number) else { return }
+      operation = MDB_NEXT
+    }
+  }
+}
+
+/// What `ReadTransaction.checkIndexRuns()` found.
+public struct IndexRunCheck: Sendable {
+  /// Each problem found, as a sentence.
+  public var problems: [String] = []
+  /// The entries of the event-id index over every run.
+  public var eventIDEntries: UInt64 = 0
+  /// The entries of the account index over every run.
+  public var accountEntries: UInt64 = 0
+}
+
+/// The problems and counts that a run check collects, shared with its closures.
+private final class RunCheckFindings {
+  var check = IndexRunCheck()
+  let limit: Int
+
+  init(limit: Int) { self.limit = limit }
+
+  /// Lists a problem and returns whether the check goes on.
+  func add(_ text: String) -> Bool {
+    check.problems.append(text)
+    return check.problems.count < limit
+  }
+}
+
+extension ReadTransaction {
+  /// Checks the index runs of a format 4 ledger against their directory: every
+  /// directory entry and filter against its checksum, every key against the runs the
+  /// directory lists and their entry counts, every event id against its run's filter,
+  /// and every account number against `originator_ids`. Stops listing after `limit`
+  /// problems.
+  /// - Throws: `.corrupt` with an LMDB code when LMDB meets a damaged page.
+  public func checkIndexRuns(limit: Int) throws -> IndexRunCheck {
+    let found = RunCheckFindings(limit: limit)
+    guard databases.usesRuns else { return found.check }
+    let problem = found.add
+    let loaded = Result { () throws(StoreError) in try transaction.indexRuns(in: databases) }
+    if case .failure(let error) = loaded, error.code == .corrupt, error.lmdbCode == nil {
+      _ = problem(error.message)
+      return found.check
+    }
+    let runs = try loaded.get()
+    var byNumber: [UInt64: RunDirectoryEntry] = [:]
+    var intactFilters: Set<UInt64> = []
+    var levels: [UInt64: Int] = [:]
+    for run in runs {
+      byNumber[run.run] = run
+      levels[run.level, default: 0] += 1
+      if CRC32C.checksum(run.filter) == run.filterChecksum {
+        intactFilters.insert(run.run)
+      } else {
+        guard problem("the event-id filter of index run \(run.run) fails its CRC-32C check")
+        else { return found.check }
+      }
+    }
+    for (level, count) in levels.sorted(by: { $0.key < $1.key }) where count >= RunLayout.fanout {
+      guard problem("level \(level) has \(count) runs; merges keep fewer than \(RunLayout.fanout)")
+      else { return found.check }
+    }
+
+    var idCounts: [UInt64: UInt64] = [:]
+    var unlisted: Set<UInt64> = []
+    var keepGoing = true
+    try forEachKey(in: databases.eventIDs, named: StoreDatabases.Name.eventIDs) { key, value in
+      guard let run = RunLayout.run(of: key), key.count > RunLayout.runNumberSize else {
+        keepGoing = problem("event_ids holds a \(key.count)-byte key, too short for a run key")
+        return keepGoing
+      }
+      found.check.eventIDEntries += 1
+      idCounts[run, default: 0] += 1
+      guard let entry = byNumber[run] else {
+        if unlisted.insert(run).inserted {
+          keepGoing = problem("event_ids holds entries of index run \(run), which runs does not list")
+        }
+        return keepGoing
+      }
+      let id = UnsafeRawBufferPointer(rebasing: key[RunLayout.runNumberSize...])
+      if value.count != 8 {
+        keepGoing = problem(
+          "event_ids holds a \(value.count)-byte position for \(describeKey(Array(id)))")
+      } else if intactFilters.contains(run), !RunFilter.mayContain(entry.filter, hash: RunFilter.hash(id)) {
+        keepGoing = problem(
+          "the filter of index run \(run) does not hold event id \(describeKey(Array(id))), so "
+            + "an append could store that event twice")
+      }
+      return keepGoing
+    }
+    guard keepGoing else { return found.check }
+
+    var accountCounts: [UInt64: UInt64] = [:]
+    var numbers: Set<UInt32> = []
+    unlisted = []
+    try forEachKey(in: databases.originators, named: StoreDatabases.Name.originators) { key, _ in
+      guard key.count == RunLayout.accountKeySize, let run = RunLayout.run(of: key) else {
+        keepGoing = problem(
+          "originators holds a \(key.count)-byte key, expected \(RunLayout.accountKeySize) bytes")
+        return keepGoing
+      }
+      found.check.accountEntries += 1
+      accountCounts[run, default: 0] += 1
+      numbers.insert(RunLayout.account(of: key))
+      if byNumber[run] == nil, unlisted.insert(run).inserted {
+        keepGoing = problem("originators holds entries of index run \(run), which runs does not list")
+      }
+      return keepGoing
+    }
+    guard keepGoing else { return found.check }
+
+    for run in runs {
+      for (name, counts) in [
+        (StoreDatabases.Name.eventIDs, idCounts), (StoreDatabases.Name.originators, accountCounts),
+      ] where counts[run.run, default: 0] != run.entries {
+        guard
+          problem(
+            "index run \(run.run) lists \(run.entries) entries, but \(name) holds "
+              + "\(counts[run.run, default: 0]) of it")
+        else { return found.check }
+      }
+    }
+    for number in numbers.sorted() {
+      let account = try originator(numbered: number)
+      guard account == nil else { continue }
+      guard
+        problem("originators holds entries of account number \(number), which originator_ids does not list")
+      else { return found.check }
+    }
+    return found.check
+  }
+
+  /// Calls `body` with every key and value of a database in key order until it returns
+  /// false.
+  private func forEachKey(
+    in database: MDB_dbi, named name: String,
+    _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
+  ) throws {
+    let cursor = try transaction.openCursor(database, on: name)
+    var operation = MDB_FIRST
+    while true {
+      let entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
+      do throws(LMDBError) {
+        entry = try cursor.get(operation)
+      } catch {
+        throw StoreError.failure(error, "could not read \(name)")
+      }
+      guard let entry, try body(entry.key, entry.value) else { return }
+      operation = MDB_NEXT
+    }
+  }
+
+  /// The largest account number a record's header can carry; from format 4 on, the
+  /// records of later accounts carry 0 while `originator_numbers` stores their number.
+  public static let largestNumberInRecords = RecordLayout.largestOriginatorNumber
+}
