@@ -155,23 +155,29 @@ extension LMDBTransaction {
   ) throws(StoreError) {
     guard let directory = databases.runs else { return }
     let entrySize = KeyLayout.originatorEntrySize
-    let sortedIDs = ids.sorted { compareBytes($0.id, $1.id) < 0 }
-    let sortedAccounts = accounts.sorted { left, right in
-      if left.account != right.account { return left.account < right.account }
-      return left.value.withUnsafeBytes { leftBytes in
-        right.value.withUnsafeBytes { rightBytes in
-          memcmp(leftBytes.baseAddress!, rightBytes.baseAddress!, entrySize) < 0
-        }
+    let sortedIDs = sortedByBytes(ids)
+    // An entry's first 16 bytes are its sortable time and position, big-endian, so
+    // their numeric order is the key order.
+    let sortedAccounts = accounts.map { item in
+      item.value.withUnsafeBytes { value in
+        (
+          account: item.account,
+          time: UInt64(bigEndian: value.loadUnaligned(as: UInt64.self)),
+          position: UInt64(bigEndian: value.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+          value: item.value
+        )
       }
-    }
+    }.sorted { ($0.account, $0.time, $0.position) < ($1.account, $1.time, $1.position) }
     var filter = RunFilter(entries: sortedIDs.count)
     do throws(LMDBError) {
+      let idCursor = try LMDBCursor(transaction: self, database: databases.eventIDs)
+      let accountCursor = try LMDBCursor(transaction: self, database: databases.originators)
       for item in sortedIDs {
         try KeyLayout.withBytes(item.id) { id throws(LMDBError) in
           filter.insert(hash: RunFilter.hash(id))
           try RunLayout.withRunKey(run, id) { key throws(LMDBError) in
             try KeyLayout.withPositionKey(item.position) { value throws(LMDBError) in
-              try put(in: databases.eventIDs, key: key, value: value, flags: UInt32(MDB_APPEND))
+              try idCursor.put(key: key, value: value, flags: UInt32(MDB_APPEND))
             }
           }
         }
@@ -179,11 +185,11 @@ extension LMDBTransaction {
       for item in sortedAccounts {
         try KeyLayout.withBytes(item.value) { value throws(LMDBError) in
           let key = RunLayout.accountKey(
-            run: run, account: item.account, entry: UnsafeRawBufferPointer(rebasing: value[..<entrySize]))
+            run: run, account: item.account,
+            entry: UnsafeRawBufferPointer(rebasing: value[..<entrySize]))
           try KeyLayout.withBytes(key) { keyBytes throws(LMDBError) in
-            try put(
-              in: databases.originators, key: keyBytes,
-              value: UnsafeRawBufferPointer(rebasing: value[entrySize...]),
+            try accountCursor.put(
+              key: keyBytes, value: UnsafeRawBufferPointer(rebasing: value[entrySize...]),
               flags: UInt32(MDB_APPEND))
           }
         }
@@ -281,6 +287,7 @@ extension LMDBTransaction {
     var copied: UInt64 = 0
     var value: [UInt8] = []
     do {
+      let output = try LMDBCursor(transaction: self, database: database)
       for source in sources {
         let cursor = LMDBCursorBox(try LMDBCursor(transaction: self, database: database))
         var prefix = source.bigEndian
@@ -314,7 +321,7 @@ extension LMDBTransaction {
         value.append(contentsOf: head.value)
         try RunLayout.withRunKey(merged, suffix) { key throws(LMDBError) in
           try KeyLayout.withBytes(value) { bytes throws(LMDBError) in
-            try put(in: database, key: key, value: bytes, flags: UInt32(MDB_APPEND))
+            try output.put(key: key, value: bytes, flags: UInt32(MDB_APPEND))
           }
         }
         copied += 1
@@ -365,6 +372,36 @@ extension LMDBTransaction {
       throw .failure(error, "could not write the directory entry of index run \(run)")
     }
   }
+}
+
+/// Returns the items in the byte order of their ids, as LMDB orders keys.
+private func sortedByBytes(_ items: [(id: [UInt8], position: UInt64)])
+  -> [(id: [UInt8], position: UInt64)]
+{
+  // The ids go into one buffer first, so that comparisons touch no array storage.
+  var bytes: [UInt8] = []
+  var spans: [(offset: Int, count: Int)] = []
+  spans.reserveCapacity(items.count)
+  for item in items {
+    spans.append((bytes.count, item.id.count))
+    bytes.append(contentsOf: item.id)
+  }
+  var order = Array(items.indices)
+  bytes.withUnsafeBytes { buffer in
+    spans.withUnsafeBufferPointer { spans in
+      order.sort { left, right in
+        let leftSpan = spans[left]
+        let rightSpan = spans[right]
+        return compareBytes(
+          UnsafeRawBufferPointer(
+            rebasing: buffer[leftSpan.offset..<(leftSpan.offset + leftSpan.count)]),
+          UnsafeRawBufferPointer(
+            rebasing: buffer[rightSpan.offset..<(rightSpan.offset + rightSpan.count)])
+        ) < 0
+      }
+    }
+  }
+  return order.map { items[$0] }
 }
 
 /// A cursor kept in an array; the cursor closes when the box goes.

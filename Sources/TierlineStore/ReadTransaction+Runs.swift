@@ -161,7 +161,8 @@ extension ReadTransaction {
       idCounts[run, default: 0] += 1
       guard let entry = byNumber[run] else {
         if unlisted.insert(run).inserted {
-          keepGoing = problem("event_ids holds entries of index run \(run), which runs does not list")
+          keepGoing = problem(
+            "event_ids holds entries of index run \(run), which runs does not list")
         }
         return keepGoing
       }
@@ -169,7 +170,9 @@ extension ReadTransaction {
       if value.count != 8 {
         keepGoing = problem(
           "event_ids holds a \(value.count)-byte position for \(describeKey(Array(id)))")
-      } else if intactFilters.contains(run), !RunFilter.mayContain(entry.filter, hash: RunFilter.hash(id)) {
+      } else if intactFilters.contains(run),
+        !RunFilter.mayContain(entry.filter, hash: RunFilter.hash(id))
+      {
         keepGoing = problem(
           "the filter of index run \(run) does not hold event id \(describeKey(Array(id))), so "
             + "an append could store that event twice")
@@ -191,7 +194,8 @@ extension ReadTransaction {
       accountCounts[run, default: 0] += 1
       numbers.insert(RunLayout.account(of: key))
       if byNumber[run] == nil, unlisted.insert(run).inserted {
-        keepGoing = problem("originators holds entries of index run \(run), which runs does not list")
+        keepGoing = problem(
+          "originators holds entries of index run \(run), which runs does not list")
       }
       return keepGoing
     }
@@ -212,7 +216,9 @@ extension ReadTransaction {
       let account = try originator(numbered: number)
       guard account == nil else { continue }
       guard
-        problem("originators holds entries of account number \(number), which originator_ids does not list")
+        problem(
+          "originators holds entries of account number \(number), which originator_ids does not list"
+        )
       else { return found.check }
     }
     return found.check

@@ -44,7 +44,9 @@ struct IndexRunTests {
 
         for account in (0..<23).map({ "acct-\($0)" }) {
           #expect(try runStore.records(of: account) == treeStore.records(of: account))
-          #expect(try runStore.records(of: account, through: 0) == treeStore.records(of: account, through: 0))
+          #expect(
+            try runStore.records(of: account, through: 0)
+              == treeStore.records(of: account, through: 0))
           #expect(
             try runStore.read { try $0.version(of: Array(account.utf8)) }
               == treeStore.read { try $0.version(of: Array(account.utf8)) })

@@ -76,6 +76,12 @@ tierline_bench="$root/.build/release/tierline-bench"
 cc -O2 -Wall -Wextra -o "$work/lmdb_limit" "$bench/lmdb_limit.c" -llmdb
 cc -O2 -Wall -Wextra -o "$work/sqlite_peer" "$bench/sqlite_peer.c" -lsqlite3
 cc -O2 -Wall -Wextra -o "$work/index_layouts" "$bench/index_layouts.c" -llmdb
+# The storage format of new ledgers, as `verify` names it, keys the reuse of a loaded
+# ledger below.
+rm -rf "$work/format-probe"
+"$tierline" --store "$work/format-probe" init >/dev/null
+storage_format=$("$tierline" --store "$work/format-probe" verify | grep -o 'storage format [0-9]*')
+rm -rf "$work/format-probe"
 if [ "$python_peer" = 1 ] && [ ! -x "$work/venv/bin/python" ]; then
   log "installing eventsourcing into $work/venv"
   python3 -m venv "$work/venv"
@@ -132,8 +138,9 @@ for accounts in "${sizes[@]}"; do
     # two shared cores, so the large ledger is bulk-loaded and its load time reported
     # as such.
     # A ledger loaded by an earlier run is reused when its marker names the same event
-    # count; the marker's directory keeps the load's timing.
-    if [ "$(cat "$ledger.loaded" 2>/dev/null)" != "$count" ]; then
+    # count and storage format; the marker's directory keeps the load's timing.
+    marker="$count events in $storage_format"
+    if [ "$(cat "$ledger.loaded" 2>/dev/null)" != "$marker" ]; then
       log "$accounts accounts: bulk load with --batch-size 100000"
       note_load "$accounts bulk load"
       rm -rf "$ledger" "$ledger.loaded"
@@ -141,7 +148,7 @@ for accounts in "${sizes[@]}"; do
       "$tierline" --store "$ledger" init >/dev/null
       /usr/bin/time -v -o "$ledger.load.time" \
         "$tierline" --store "$ledger" append --batch-size 100000 "$events" >/dev/null
-      echo "$count" >"$ledger.loaded"
+      echo "$marker" >"$ledger.loaded"
     fi
     cp "$ledger.load.time" "$out/bulk-load.time"
     printf '%s\t%s\n' "$accounts bulk load (started $(date -u -r "$ledger.load.avg" +%FT%TZ))" \

@@ -57,4 +57,17 @@ struct LMDBCursor: ~Copyable {
   func delete() throws(LMDBError) {
     try checkLMDB(mdb_cursor_del(handle, 0))
   }
+
+  /// Stores a key/value pair at the cursor's database, leaving the cursor on it. With
+  /// `MDB_APPEND`, a cursor that stands at the end appends without searching the tree.
+  ///
+  /// Calls `mdb_cursor_put`, which can return `MDB_KEYEXIST`, `MDB_MAP_FULL`,
+  /// `MDB_TXN_FULL`, `EACCES` and `EINVAL`.
+  func put(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, flags: UInt32)
+    throws(LMDBError)
+  {
+    var keyValue = MDB_val(bytes: key)
+    var dataValue = MDB_val(bytes: value)
+    try checkLMDB(mdb_cursor_put(handle, &keyValue, &dataValue, flags))
+  }
 }
