@@ -28,14 +28,6 @@ extension EventStore {
     var accounts: [(account: UInt32, value: [UInt8])] = []
     var scratch: [UInt8] = []
     for (index, record) in batch.enumerated() {
-      guard record.eventID.count <= RunLayout.maximumEventIDLength else {
-        throw StoreError(
-          .invalidArgument,
-          "event id \(describeKey(record.eventID.prefix(64))) of record \(index) is "
-            + "\(record.eventID.count) bytes; this ledger's storage format takes at most "
-            + "\(RunLayout.maximumEventIDLength)",
-          batchIndex: index, eventID: record.eventID, originator: record.originator)
-      }
       let storedPosition: UInt64?
       if let inBatch = batchPositions[ByteKey(record.eventID)] {
         storedPosition = inBatch
@@ -99,10 +91,18 @@ extension EventStore {
     }
 
     if !ids.isEmpty {
-      let run = (runs.last?.run ?? 0) + 1
-      try transaction.writeRun(run, ids: ids, accounts: accounts, in: databases)
-      _ = try transaction.compactRuns(
-        runs.map { ($0.run, $0.level) } + [(run, 0)], in: databases)
+      var live: [RunSlot: UInt64] = [:]
+      for run in runs { live[run.slot] = run.entries }
+      guard
+        let slot = (0..<RunLayout.fanout).map({ RunSlot(level: 0, place: $0) })
+          .first(where: { live[$0] == nil })
+      else {
+        throw StoreError(.corrupt, "level 0 of the index runs has no free slot")
+      }
+      let run = (runs.map(\.run).max() ?? 0) + 1
+      try transaction.writeRun(run, into: slot, ids: ids, accounts: accounts, in: databases)
+      live[slot] = UInt64(ids.count)
+      try transaction.compactRuns(live, nextRun: run + 1, in: databases)
     }
     try writeLogRecords(
       batch, report: report, appendedIndexes: appendedIndexes, numbers: carriedNumbers,

@@ -8,7 +8,7 @@ import CLMDB
 
 /// Reads and writes of a format 4 ledger's index runs; `RunLayout` gives the layouts.
 extension LMDBTransaction {
-  /// Returns the live runs in increasing run number.
+  /// Returns the live runs in slot order.
   /// - Throws: `.corrupt` for a damaged directory entry.
   func indexRuns(in databases: StoreDatabases) throws(StoreError) -> [RunDirectoryEntry] {
     guard let directory = databases.runs else { return [] }
@@ -34,13 +34,10 @@ extension LMDBTransaction {
     ofEventID id: UnsafeRawBufferPointer, hash: UInt64, runs: [RunDirectoryEntry],
     in databases: StoreDatabases
   ) throws(StoreError) -> UInt64? {
-    guard id.count <= RunLayout.maximumEventIDLength else { return nil }
-    for run in runs.reversed() where RunFilter.mayContain(run.filter, hash: hash) {
+    for run in runs where RunFilter.mayContain(run.filter, hash: hash) {
       let found: UnsafeRawBufferPointer?
       do throws(LMDBError) {
-        found = try RunLayout.withRunKey(run.run, id) { key throws(LMDBError) in
-          try value(in: databases.eventIDs, forKey: key)
-        }
+        found = try value(in: databases.slotEventIDs[run.slot.index], forKey: id)
       } catch {
         throw .failure(error, "could not look up event id \(describeKey(Array(id)))")
       }
@@ -52,14 +49,16 @@ extension LMDBTransaction {
   }
 
   /// Calls `body` with the key and value of each of an account's entries, run by run in
-  /// increasing run number, each run's in key order, until it returns false.
+  /// slot order, each run's in key order, until it returns false.
   func forEachRunEntry(
     account: UInt32, runs: [RunDirectoryEntry], in databases: StoreDatabases,
     _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
   ) throws {
-    let cursor = try openCursor(databases.originators, on: StoreDatabases.Name.originators)
-    for run in runs {
-      try RunLayout.withAccountPrefix(run: run.run, account: account) { prefix in
+    var prefix = account.bigEndian
+    try withUnsafeBytes(of: &prefix) { prefix in
+      for run in runs {
+        let cursor = try openCursor(
+          databases.slotOriginators[run.slot.index], on: StoreDatabases.Name.originators)
         var entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
         do throws(LMDBError) {
           entry = try cursor.get(MDB_SET_RANGE, key: prefix)
@@ -103,12 +102,12 @@ extension LMDBTransaction {
     account: UInt32, entry: UnsafeRawBufferPointer, runs: [RunDirectoryEntry],
     in databases: StoreDatabases
   ) throws(StoreError) -> Bool {
+    let key = RunLayout.accountKey(account: account, entry: entry)
     for run in runs {
-      let key = RunLayout.accountKey(run: run.run, account: account, entry: entry)
       let found: UnsafeRawBufferPointer?
       do throws(LMDBError) {
         found = try KeyLayout.withBytes(key) { bytes throws(LMDBError) in
-          try value(in: databases.originators, forKey: bytes)
+          try value(in: databases.slotOriginators[run.slot.index], forKey: bytes)
         }
       } catch {
         throw .failure(error, "could not look up account number \(account)")
@@ -118,42 +117,47 @@ extension LMDBTransaction {
     return false
   }
 
-  /// Returns each account number's entry count over every run, indexed by number.
+  /// Returns each account number's entry count over every run.
   func runEntryCounts(runs: [RunDirectoryEntry], in databases: StoreDatabases)
     throws(StoreError) -> [UInt32: UInt64]
   {
     var counts: [UInt32: UInt64] = [:]
-    let cursor = try openCursor(databases.originators, on: StoreDatabases.Name.originators)
-    var operation = MDB_FIRST
-    while true {
-      let entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
-      do throws(LMDBError) {
-        entry = try cursor.get(operation)
-      } catch {
-        throw .failure(error, "could not list the accounts")
+    for run in runs {
+      let cursor = try openCursor(
+        databases.slotOriginators[run.slot.index], on: StoreDatabases.Name.originators)
+      var operation = MDB_FIRST
+      while true {
+        let entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
+        do throws(LMDBError) {
+          entry = try cursor.get(operation)
+        } catch {
+          throw .failure(error, "could not list the accounts")
+        }
+        guard let entry else { break }
+        guard entry.key.count == RunLayout.accountKeySize else {
+          throw StoreError(
+            .corrupt,
+            "the account index run in \(run.slot.name) contains a \(entry.key.count)-byte "
+              + "key, expected \(RunLayout.accountKeySize) bytes")
+        }
+        counts[RunLayout.account(of: entry.key), default: 0] += 1
+        operation = MDB_NEXT
       }
-      guard let entry else { return counts }
-      guard entry.key.count == RunLayout.accountKeySize else {
-        throw StoreError(
-          .corrupt,
-          "originators contains a \(entry.key.count)-byte key, expected "
-            + "\(RunLayout.accountKeySize) bytes")
-      }
-      counts[RunLayout.account(of: entry.key), default: 0] += 1
-      operation = MDB_NEXT
     }
+    return counts
   }
 
-  /// Writes one run of level 0 with a batch's entries, sorted here.
+  /// Writes one run of level 0 with a batch's entries, sorted here, and returns its
+  /// slot.
   /// - Parameters:
+  ///   - run: The new run's number.
   ///   - ids: Each stored event id and its position; no id twice.
   ///   - accounts: Each account number and its `originators` value as in format 2:
   ///     the entry, its checksum and the record copy.
   func writeRun(
-    _ run: UInt64, ids: [(id: [UInt8], position: UInt64)],
+    _ run: UInt64, into slot: RunSlot, ids: [(id: [UInt8], position: UInt64)],
     accounts: [(account: UInt32, value: [UInt8])], in databases: StoreDatabases
   ) throws(StoreError) {
-    guard let directory = databases.runs else { return }
     let entrySize = KeyLayout.originatorEntrySize
     let sortedIDs = sortedByBytes(ids)
     // An entry's first 16 bytes are its sortable time and position, big-endian, so
@@ -170,23 +174,26 @@ extension LMDBTransaction {
     }.sorted { ($0.account, $0.time, $0.position) < ($1.account, $1.time, $1.position) }
     var filter = RunFilter(entries: sortedIDs.count)
     do throws(LMDBError) {
-      let idCursor = try LMDBCursor(transaction: self, database: databases.eventIDs)
-      let accountCursor = try LMDBCursor(transaction: self, database: databases.originators)
+      let idCursor = try LMDBCursor(
+        transaction: self, database: databases.slotEventIDs[slot.index])
+      let accountCursor = try LMDBCursor(
+        transaction: self, database: databases.slotOriginators[slot.index])
       for item in sortedIDs {
         try KeyLayout.withBytes(item.id) { id throws(LMDBError) in
           filter.insert(hash: RunFilter.hash(id))
-          try RunLayout.withRunKey(run, id) { key throws(LMDBError) in
-            try KeyLayout.withPositionKey(item.position) { value throws(LMDBError) in
-              try idCursor.put(key: key, value: value, flags: UInt32(MDB_APPEND))
-            }
+          try KeyLayout.withPositionKey(item.position) { value throws(LMDBError) in
+            try idCursor.put(key: id, value: value, flags: UInt32(MDB_APPEND))
           }
         }
       }
+      var key = [UInt8](repeating: 0, count: RunLayout.accountKeySize)
       for item in sortedAccounts {
         try KeyLayout.withBytes(item.value) { value throws(LMDBError) in
-          let key = RunLayout.accountKey(
-            run: run, account: item.account,
-            entry: UnsafeRawBufferPointer(rebasing: value[..<entrySize]))
+          key.withUnsafeMutableBytes { target in
+            target.storeBytes(of: item.account.bigEndian, toByteOffset: 0, as: UInt32.self)
+            target.baseAddress!.advanced(by: 4).copyMemory(
+              from: value.baseAddress!, byteCount: entrySize)
+          }
           try KeyLayout.withBytes(key) { keyBytes throws(LMDBError) in
             try accountCursor.put(
               key: keyBytes, value: UnsafeRawBufferPointer(rebasing: value[entrySize...]),
@@ -195,118 +202,109 @@ extension LMDBTransaction {
         }
       }
     } catch {
-      throw .failure(error, "could not write index run \(run)")
+      throw .failure(error, "could not write the index run in \(slot.name)")
     }
     try putRunDirectoryEntry(
-      run, level: 0, entries: UInt64(sortedIDs.count), filter: filter.bytes, in: directory)
+      slot, run: run, entries: UInt64(sortedIDs.count), filter: filter.bytes, in: databases)
   }
 
-  /// Merges runs of one level while some level has `RunLayout.fanout` of them, lowest
-  /// level first, and returns the live runs after the merges.
-  func compactRuns(_ runs: [(run: UInt64, level: UInt64)], in databases: StoreDatabases)
-    throws(StoreError) -> [(run: UInt64, level: UInt64)]
-  {
-    var live = runs
-    while true {
-      var counts: [UInt64: Int] = [:]
-      for run in live { counts[run.level, default: 0] += 1 }
-      guard let level = counts.filter({ $0.value >= RunLayout.fanout }).keys.min() else {
-        return live
-      }
-      let sources = live.filter { $0.level == level }.prefix(RunLayout.fanout).map(\.run)
-      let merged = (live.map(\.run).max() ?? 0) + 1
-      try mergeRuns(sources, into: merged, level: level + 1, in: databases)
-      live.removeAll { sources.contains($0.run) }
-      live.append((merged, level + 1))
-    }
-  }
-
-  /// Writes the entries of `sources` as one run and deletes the sources.
-  private func mergeRuns(
-    _ sources: [UInt64], into merged: UInt64, level: UInt64, in databases: StoreDatabases
+  /// Merges the runs of a level into one run of the next level while some level has
+  /// `RunLayout.fanout` of them, lowest level first.
+  /// - Parameters:
+  ///   - live: The live runs' slots and entry counts, the batch's new run among them.
+  ///   - nextRun: The number of the next run to write.
+  func compactRuns(
+    _ live: [RunSlot: UInt64], nextRun: UInt64, in databases: StoreDatabases
   ) throws(StoreError) {
-    guard let directory = databases.runs else { return }
-    var expected: UInt64 = 0
-    for source in sources {
-      var key = source.bigEndian
-      let found: UnsafeRawBufferPointer?
-      do throws(LMDBError) {
-        found = try withUnsafeBytes(of: &key) { bytes throws(LMDBError) in
-          try value(in: directory, forKey: bytes)
-        }
-      } catch {
-        throw .failure(error, "could not read the directory entry of index run \(source)")
+    var live = live
+    var run = nextRun
+    for level in 0..<RunLayout.levels {
+      let sources = live.keys.filter { $0.level == level }.sorted()
+      guard sources.count >= RunLayout.fanout else { return }
+      guard level + 1 < RunLayout.levels else {
+        throw StoreError(
+          .invalidArgument,
+          "every level of index runs is full; the ledger holds as many batches as storage "
+            + "format 4 allows")
       }
-      guard let found else {
-        throw StoreError(.corrupt, "index run \(source) has no directory entry")
+      guard
+        let target = (0..<RunLayout.fanout).map({ RunSlot(level: level + 1, place: $0) })
+          .first(where: { live[$0] == nil })
+      else {
+        throw StoreError(
+          .corrupt, "level \(level + 1) of the index runs has no free slot for a merge")
       }
-      let entry = try withUnsafeBytes(of: &key) { bytes throws(StoreError) in
-        try RunDirectoryEntry(key: bytes, value: found)
-      }
-      expected += entry.entries
+      let entries = sources.reduce(0) { $0 + live[$1, default: 0] }
+      try mergeRuns(sources, entries: entries, into: target, run: run, in: databases)
+      for source in sources { live[source] = nil }
+      live[target] = entries
+      run += 1
     }
-    var filter = RunFilter(entries: Int(expected))
+  }
+
+  /// Writes the entries of `sources` as one run in `target` and empties the sources.
+  private func mergeRuns(
+    _ sources: [RunSlot], entries: UInt64, into target: RunSlot, run: UInt64,
+    in databases: StoreDatabases
+  ) throws(StoreError) {
+    var filter = RunFilter(entries: Int(entries))
     let ids = try mergeRunKeys(
-      sources, into: merged, in: databases.eventIDs, named: StoreDatabases.Name.eventIDs
-    ) { suffix in
-      filter.insert(hash: RunFilter.hash(suffix))
+      sources.map { databases.slotEventIDs[$0.index] },
+      into: databases.slotEventIDs[target.index], named: StoreDatabases.Name.eventIDs
+    ) { key in
+      filter.insert(hash: RunFilter.hash(key))
     }
     let accounts = try mergeRunKeys(
-      sources, into: merged, in: databases.originators, named: StoreDatabases.Name.originators
+      sources.map { databases.slotOriginators[$0.index] },
+      into: databases.slotOriginators[target.index], named: StoreDatabases.Name.originators
     ) { _ in }
-    guard ids == expected, accounts == expected else {
+    let names = sources.map(\.name).joined(separator: "; ")
+    guard ids == entries, accounts == entries else {
       throw StoreError(
         .corrupt,
-        "index runs \(sources.map(String.init).joined(separator: ", ")) list \(expected) "
-          + "entries, but hold \(ids) event ids and \(accounts) account entries")
+        "the index runs in \(names) list \(entries) entries, but hold \(ids) event ids and "
+          + "\(accounts) account entries")
     }
+    guard let directory = databases.runs else { return }
     for source in sources {
-      try deleteRun(source, in: databases.eventIDs, named: StoreDatabases.Name.eventIDs)
-      try deleteRun(source, in: databases.originators, named: StoreDatabases.Name.originators)
-      var key = source.bigEndian
       do throws(LMDBError) {
-        try withUnsafeBytes(of: &key) { bytes throws(LMDBError) in
-          try delete(in: directory, key: bytes)
+        try empty(databases.slotEventIDs[source.index])
+        try empty(databases.slotOriginators[source.index])
+        try RunDirectoryEntry.withKey(source) { key throws(LMDBError) in
+          try delete(in: directory, key: key)
         }
       } catch {
-        throw .failure(error, "could not delete the directory entry of index run \(source)")
+        throw .failure(error, "could not empty the index run in \(source.name)")
       }
     }
     try putRunDirectoryEntry(
-      merged, level: level, entries: expected, filter: filter.bytes, in: directory)
+      target, run: run, entries: entries, filter: filter.bytes, in: databases)
   }
 
-  /// Copies every entry of `sources` in one database to run `merged`, in key order, and
-  /// returns how many it copied. `body` sees each key without its run number.
+  /// Copies every entry of `sources` into the empty database `target`, in key order,
+  /// and returns how many it copied. `body` sees each key.
   private func mergeRunKeys(
-    _ sources: [UInt64], into merged: UInt64, in database: MDB_dbi, named name: String,
+    _ sources: [MDB_dbi], into target: MDB_dbi, named name: String,
     _ body: (UnsafeRawBufferPointer) -> Void
   ) throws(StoreError) -> UInt64 {
     var cursors: [LMDBCursorBox] = []
     var heads: [(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?] = []
     var copied: UInt64 = 0
-    var value: [UInt8] = []
     do {
-      let output = try LMDBCursor(transaction: self, database: database)
+      let output = try LMDBCursor(transaction: self, database: target)
       for source in sources {
-        let cursor = LMDBCursorBox(try LMDBCursor(transaction: self, database: database))
-        var prefix = source.bigEndian
-        let first = try withUnsafeBytes(of: &prefix) { bytes throws(LMDBError) in
-          try cursor.cursor.get(MDB_SET_RANGE, key: bytes)
-        }
+        let cursor = LMDBCursorBox(try LMDBCursor(transaction: self, database: source))
+        heads.append(try cursor.cursor.get(MDB_FIRST))
         cursors.append(cursor)
-        heads.append(first.flatMap { RunLayout.run(of: $0.key) == source ? $0 : nil })
       }
       while true {
         var smallest: Int?
         for index in heads.indices {
           guard let head = heads[index] else { continue }
           if let best = smallest, let bestHead = heads[best] {
-            let order = compareSuffixes(head.key, bestHead.key)
+            let order = compareBytes(head.key, bestHead.key)
             if order == 0 {
-              throw StoreError(
-                .corrupt,
-                "index runs \(sources[best]) and \(sources[index]) of \(name) hold the same key")
+              throw StoreError(.corrupt, "two index runs of \(name) hold the same key")
             }
             if order < 0 { smallest = index }
           } else {
@@ -314,19 +312,11 @@ extension LMDBTransaction {
           }
         }
         guard let index = smallest, let head = heads[index] else { return copied }
-        let suffix = UnsafeRawBufferPointer(rebasing: head.key[RunLayout.runNumberSize...])
-        body(suffix)
-        // The value is copied first: the write may rebuild the page it lies in.
-        value.removeAll(keepingCapacity: true)
-        value.append(contentsOf: head.value)
-        try RunLayout.withRunKey(merged, suffix) { key throws(LMDBError) in
-          try KeyLayout.withBytes(value) { bytes throws(LMDBError) in
-            try output.put(key: key, value: bytes, flags: UInt32(MDB_APPEND))
-          }
-        }
+        body(head.key)
+        // Sources and target are separate databases, so the write moves no source page.
+        try output.put(key: head.key, value: head.value, flags: UInt32(MDB_APPEND))
         copied += 1
-        let next = try cursors[index].cursor.get(MDB_NEXT)
-        heads[index] = next.flatMap { RunLayout.run(of: $0.key) == sources[index] ? $0 : nil }
+        heads[index] = try cursors[index].cursor.get(MDB_NEXT)
       }
     } catch let error as StoreError {
       throw error
@@ -337,39 +327,19 @@ extension LMDBTransaction {
     }
   }
 
-  /// Deletes every key of one run from one database.
-  private func deleteRun(_ run: UInt64, in database: MDB_dbi, named name: String)
-    throws(StoreError)
-  {
-    do throws(LMDBError) {
-      let cursor = try LMDBCursor(transaction: self, database: database)
-      var prefix = run.bigEndian
-      var entry = try withUnsafeBytes(of: &prefix) { bytes throws(LMDBError) in
-        try cursor.get(MDB_SET_RANGE, key: bytes)
-      }
-      while let current = entry, RunLayout.run(of: current.key) == run {
-        try cursor.delete()
-        // After a deletion the cursor stands on the next key, which MDB_NEXT returns.
-        entry = try cursor.get(MDB_NEXT)
-      }
-    } catch {
-      throw .failure(error, "could not delete index run \(run) of \(name)")
-    }
-  }
-
   private func putRunDirectoryEntry(
-    _ run: UInt64, level: UInt64, entries: UInt64, filter: [UInt8], in directory: MDB_dbi
+    _ slot: RunSlot, run: UInt64, entries: UInt64, filter: [UInt8], in databases: StoreDatabases
   ) throws(StoreError) {
-    let value = RunDirectoryEntry.value(run: run, level: level, entries: entries, filter: filter)
-    var key = run.bigEndian
+    guard let directory = databases.runs else { return }
+    let value = RunDirectoryEntry.value(slot: slot, run: run, entries: entries, filter: filter)
     do throws(LMDBError) {
-      try withUnsafeBytes(of: &key) { keyBytes throws(LMDBError) in
+      try RunDirectoryEntry.withKey(slot) { keyBytes throws(LMDBError) in
         try KeyLayout.withBytes(value) { valueBytes throws(LMDBError) in
-          try put(in: directory, key: keyBytes, value: valueBytes, flags: UInt32(MDB_APPEND))
+          try put(in: directory, key: keyBytes, value: valueBytes, flags: UInt32(MDB_NOOVERWRITE))
         }
       }
     } catch {
-      throw .failure(error, "could not write the directory entry of index run \(run)")
+      throw .failure(error, "could not write the directory entry of the index run in \(slot.name)")
     }
   }
 }
@@ -410,14 +380,8 @@ final class LMDBCursorBox {
   init(_ cursor: consuming LMDBCursor) { self.cursor = cursor }
 }
 
-/// Compares two byte arrays as `memcmp` would, the shorter first on a tie.
-func compareBytes(_ left: [UInt8], _ right: [UInt8]) -> Int {
-  left.withUnsafeBytes { leftBytes in
-    right.withUnsafeBytes { rightBytes in compareBytes(leftBytes, rightBytes) }
-  }
-}
-
-/// Compares two byte ranges as LMDB orders keys.
+/// Compares two byte ranges as LMDB orders keys: as `memcmp` would, the shorter first
+/// on a tie.
 func compareBytes(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Int {
   let shared = min(left.count, right.count)
   if shared > 0, let leftBase = left.baseAddress, let rightBase = right.baseAddress {
@@ -425,13 +389,4 @@ func compareBytes(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointe
     if order != 0 { return Int(order) }
   }
   return left.count - right.count
-}
-
-/// Compares two run keys without their run numbers.
-private func compareSuffixes(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer)
-  -> Int
-{
-  compareBytes(
-    UnsafeRawBufferPointer(rebasing: left[RunLayout.runNumberSize...]),
-    UnsafeRawBufferPointer(rebasing: right[RunLayout.runNumberSize...]))
 }

@@ -131,16 +131,15 @@ extension ReadTransaction {
       return found.check
     }
     let runs = try loaded.get()
-    var byNumber: [UInt64: RunDirectoryEntry] = [:]
-    var intactFilters: Set<UInt64> = []
-    var levels: [UInt64: Int] = [:]
+    var bySlot: [RunSlot: RunDirectoryEntry] = [:]
+    var levels: [Int: Int] = [:]
+    var runNumbers: Set<UInt64> = []
     for run in runs {
-      byNumber[run.run] = run
-      levels[run.level, default: 0] += 1
-      if CRC32C.checksum(run.filter) == run.filterChecksum {
-        intactFilters.insert(run.run)
-      } else {
-        guard problem("the event-id filter of index run \(run.run) fails its CRC-32C check")
+      bySlot[run.slot] = run
+      levels[run.slot.level, default: 0] += 1
+      if !runNumbers.insert(run.run).inserted {
+        guard
+          problem("run number \(run.run) is listed twice; the one in \(run.slot.name) is damaged")
         else { return found.check }
       }
     }
@@ -149,67 +148,74 @@ extension ReadTransaction {
       else { return found.check }
     }
 
-    var idCounts: [UInt64: UInt64] = [:]
-    var unlisted: Set<UInt64> = []
-    var keepGoing = true
-    try forEachKey(in: databases.eventIDs, named: StoreDatabases.Name.eventIDs) { key, value in
-      guard let run = RunLayout.run(of: key), key.count > RunLayout.runNumberSize else {
-        keepGoing = problem("event_ids holds a \(key.count)-byte key, too short for a run key")
-        return keepGoing
-      }
-      found.check.eventIDEntries += 1
-      idCounts[run, default: 0] += 1
-      guard let entry = byNumber[run] else {
-        if unlisted.insert(run).inserted {
-          keepGoing = problem(
-            "event_ids holds entries of index run \(run), which runs does not list")
-        }
-        return keepGoing
-      }
-      let id = UnsafeRawBufferPointer(rebasing: key[RunLayout.runNumberSize...])
-      if value.count != 8 {
-        keepGoing = problem(
-          "event_ids holds a \(value.count)-byte position for \(describeKey(Array(id)))")
-      } else if intactFilters.contains(run),
-        !RunFilter.mayContain(entry.filter, hash: RunFilter.hash(id))
-      {
-        keepGoing = problem(
-          "the filter of index run \(run) does not hold event id \(describeKey(Array(id))), so "
-            + "an append could store that event twice")
-      }
-      return keepGoing
-    }
-    guard keepGoing else { return found.check }
-
-    var accountCounts: [UInt64: UInt64] = [:]
     var numbers: Set<UInt32> = []
-    unlisted = []
-    try forEachKey(in: databases.originators, named: StoreDatabases.Name.originators) { key, _ in
-      guard key.count == RunLayout.accountKeySize, let run = RunLayout.run(of: key) else {
-        keepGoing = problem(
-          "originators holds a \(key.count)-byte key, expected \(RunLayout.accountKeySize) bytes")
-        return keepGoing
-      }
-      found.check.accountEntries += 1
-      accountCounts[run, default: 0] += 1
-      numbers.insert(RunLayout.account(of: key))
-      if byNumber[run] == nil, unlisted.insert(run).inserted {
-        keepGoing = problem(
-          "originators holds entries of index run \(run), which runs does not list")
-      }
-      return keepGoing
-    }
-    guard keepGoing else { return found.check }
-
-    for run in runs {
-      for (name, counts) in [
-        (StoreDatabases.Name.eventIDs, idCounts), (StoreDatabases.Name.originators, accountCounts),
-      ] where counts[run.run, default: 0] != run.entries {
-        guard
-          problem(
-            "index run \(run.run) lists \(run.entries) entries, but \(name) holds "
-              + "\(counts[run.run, default: 0]) of it")
-        else { return found.check }
+    for level in 0..<RunLayout.levels {
+      for place in 0..<RunLayout.fanout {
+        let slot = RunSlot(level: level, place: place)
+        let names = RunLayout.databaseNames(level: level, place: place)
+        guard let run = bySlot[slot] else {
+          for (name, database) in [
+            (names.eventIDs, databases.slotEventIDs[slot.index]),
+            (names.originators, databases.slotOriginators[slot.index]),
+          ] {
+            let count: Int
+            do throws(LMDBError) {
+              count = try transaction.entryCount(in: database)
+            } catch {
+              throw StoreError.failure(error, "could not count the entries of \(name)")
+            }
+            if count != 0 {
+              guard problem("\(name) holds \(count) entries, but runs lists no run in \(slot.name)")
+              else { return found.check }
+            }
+          }
+          continue
+        }
+        let filterIntact = CRC32C.checksum(run.filter) == run.filterChecksum
+        if !filterIntact {
+          guard problem("the event-id filter of the run in \(slot.name) fails its CRC-32C check")
+          else { return found.check }
+        }
+        var ids: UInt64 = 0
+        var keepGoing = true
+        try forEachKey(in: databases.slotEventIDs[slot.index], named: names.eventIDs) {
+          key, value in
+          ids += 1
+          if value.count != 8 {
+            keepGoing = problem(
+              "\(names.eventIDs) holds a \(value.count)-byte position for \(describeKey(Array(key)))"
+            )
+          } else if filterIntact, !RunFilter.mayContain(run.filter, hash: RunFilter.hash(key)) {
+            keepGoing = problem(
+              "the filter of the run in \(slot.name) does not hold event id "
+                + "\(describeKey(Array(key))), so an append could store that event twice")
+          }
+          return keepGoing
+        }
+        guard keepGoing else { return found.check }
+        var entries: UInt64 = 0
+        try forEachKey(in: databases.slotOriginators[slot.index], named: names.originators) {
+          key, _ in
+          guard key.count == RunLayout.accountKeySize else {
+            keepGoing = problem(
+              "\(names.originators) holds a \(key.count)-byte key, expected "
+                + "\(RunLayout.accountKeySize) bytes")
+            return keepGoing
+          }
+          entries += 1
+          numbers.insert(RunLayout.account(of: key))
+          return true
+        }
+        guard keepGoing else { return found.check }
+        found.check.eventIDEntries += ids
+        found.check.accountEntries += entries
+        for (name, count) in [(names.eventIDs, ids), (names.originators, entries)]
+        where count != run.entries {
+          guard
+            problem(
+              "the run in \(slot.name) lists \(run.entries) entries, but \(name) holds \(count)")
+          else { return found.check }
+        }
       }
     }
     for number in numbers.sorted() {
@@ -217,7 +223,7 @@ extension ReadTransaction {
       guard account == nil else { continue }
       guard
         problem(
-          "originators holds entries of account number \(number), which originator_ids does not list"
+          "the account index holds entries of account number \(number), which originator_ids does not list"
         )
       else { return found.check }
     }

@@ -1,99 +1,88 @@
-/// The byte layouts of a format 4 ledger's index runs.
+/// The layouts of a format 4 ledger's index runs.
 ///
 /// From format 4 on, both indexes are kept as sorted runs instead of one B-tree each.
 /// Every appended batch writes its event ids and its account entries as one new run,
 /// in key order with `MDB_APPEND`, so a batch writes a few neighbouring pages instead
 /// of one scattered page per event. When `fanout` runs share a level, the same write
-/// transaction merges them into one run of the next level and deletes them.
+/// transaction merges them into one run of the next level and empties their databases.
 ///
-/// - `event_ids`: run number (u64 big-endian) + event id → position (u64 big-endian).
-/// - `originators`: run number + account number (u32 big-endian) + sortable occurred
-///   time + position → the entry checksum (`KeyLayout.entryCheck`, little-endian), then
-///   the record copy.
-/// - `runs`: run number → the run's directory entry (`RunDirectoryEntry`).
+/// Each run lives in a slot: a level and a place in it, 0 to `fanout - 1`. Every slot
+/// has two named databases, opened with the ledger and never closed, so emptying a
+/// merged run (`mdb_drop`) frees its pages without visiting its entries:
+/// - `event_ids.L.S`: event id → position (u64 big-endian).
+/// - `originators.L.S`: account number (u32 big-endian) + sortable occurred time +
+///   position → the entry checksum (`KeyLayout.entryCheck`, little-endian), then the
+///   record copy.
+/// - `runs`: the slot, level then place, one byte each → the run's directory entry
+///   (`RunDirectoryEntry`).
 enum RunLayout {
-  /// The size of the run number that starts every run key.
-  static let runNumberSize = 8
-  /// The size of an `originators` run key: run number, account number, entry.
-  static let accountKeySize = runNumberSize + 4 + KeyLayout.originatorEntrySize
-  /// The longest event id a run key can hold within LMDB's 511-byte key limit.
-  static let maximumEventIDLength = EventStore.maximumKeyLength - runNumberSize
   /// How many runs of one level merge into one run of the next level.
   static let fanout = 8
+  /// The levels a ledger has slots for. Level 11 holds runs of 8^11 batches, more
+  /// than any ledger reaches.
+  static let levels = 12
+  /// The number of slots, each with two databases.
+  static let slotCount = fanout * levels
+  /// The size of an `originators.L.S` key: account number, entry.
+  static let accountKeySize = 4 + KeyLayout.originatorEntrySize
 
-  /// Calls `body` with the run number followed by `suffix`.
-  static func withRunKey<T, E: Error>(
-    _ run: UInt64, _ suffix: UnsafeRawBufferPointer,
-    _ body: (UnsafeRawBufferPointer) throws(E) -> T
-  ) throws(E) -> T {
-    let result: Result<T, E> = withUnsafeTemporaryAllocation(
-      byteCount: runNumberSize + suffix.count, alignment: 8
-    ) { buffer in
-      buffer.storeBytes(of: run.bigEndian, toByteOffset: 0, as: UInt64.self)
-      if let source = suffix.baseAddress, let base = buffer.baseAddress {
-        (base + runNumberSize).copyMemory(from: source, byteCount: suffix.count)
-      }
-      do throws(E) {
-        return .success(try body(UnsafeRawBufferPointer(buffer)))
-      } catch {
-        return .failure(error)
-      }
-    }
-    return try result.get()
+  /// Returns the names of a slot's two databases.
+  static func databaseNames(level: Int, place: Int) -> (eventIDs: String, originators: String) {
+    (
+      "\(StoreDatabases.Name.eventIDs).\(level).\(place)",
+      "\(StoreDatabases.Name.originators).\(level).\(place)"
+    )
   }
 
-  /// Calls `body` with the run number followed by an account number, the prefix of
-  /// every `originators` key of that account in that run.
-  static func withAccountPrefix<T, E: Error>(
-    run: UInt64, account: UInt32, _ body: (UnsafeRawBufferPointer) throws(E) -> T
-  ) throws(E) -> T {
-    var prefix = (run.bigEndian, account.bigEndian)
-    return try withUnsafeBytes(of: &prefix) { bytes throws(E) in
-      try body(UnsafeRawBufferPointer(rebasing: bytes[..<(runNumberSize + 4)]))
-    }
-  }
-
-  /// Returns an `originators` run key.
-  static func accountKey(run: UInt64, account: UInt32, entry: UnsafeRawBufferPointer)
-    -> [UInt8]
-  {
+  /// Returns an `originators.L.S` key.
+  static func accountKey(account: UInt32, entry: UnsafeRawBufferPointer) -> [UInt8] {
     var key = [UInt8](repeating: 0, count: accountKeySize)
     key.withUnsafeMutableBytes { target in
-      target.storeBytes(of: run.bigEndian, toByteOffset: 0, as: UInt64.self)
-      target.storeBytes(of: account.bigEndian, toByteOffset: runNumberSize, as: UInt32.self)
+      target.storeBytes(of: account.bigEndian, toByteOffset: 0, as: UInt32.self)
       if let source = entry.baseAddress, let base = target.baseAddress {
-        (base + runNumberSize + 4).copyMemory(
-          from: source, byteCount: KeyLayout.originatorEntrySize)
+        (base + 4).copyMemory(from: source, byteCount: KeyLayout.originatorEntrySize)
       }
     }
     return key
   }
 
-  /// Reads the run number that starts a run key.
-  static func run(of key: UnsafeRawBufferPointer) -> UInt64? {
-    guard key.count >= runNumberSize else { return nil }
-    return UInt64(bigEndian: key.loadUnaligned(as: UInt64.self))
+  /// Reads the account number of an `originators.L.S` key.
+  static func account(of key: UnsafeRawBufferPointer) -> UInt32 {
+    UInt32(bigEndian: key.loadUnaligned(as: UInt32.self))
+  }
+}
+
+/// A run's slot: its level and its place in the level.
+struct RunSlot: Hashable, Comparable {
+  let level: Int
+  let place: Int
+
+  /// The slot's index into `StoreDatabases.RunDatabases`.
+  var index: Int { level * RunLayout.fanout + place }
+
+  static func < (left: RunSlot, right: RunSlot) -> Bool {
+    (left.level, left.place) < (right.level, right.place)
   }
 
-  /// Reads the account number of an `originators` run key.
-  static func account(of key: UnsafeRawBufferPointer) -> UInt32 {
-    UInt32(bigEndian: key.loadUnaligned(fromByteOffset: runNumberSize, as: UInt32.self))
-  }
+  /// The slot's name in messages, such as "level 1, slot 3".
+  var name: String { "level \(level), slot \(place)" }
 }
 
 /// The directory entry of one live run, read in place from the `runs` database.
 ///
+/// The key is the slot: level, then place, one byte each.
+///
 /// | offset | size | field |
 /// |---|---|---|
-/// | 0 | 8 | level, u64 big-endian: 0 for a batch's run, one more for each merge |
-/// | 8 | 8 | entries in each of the two indexes, u64 big-endian |
+/// | 0 | 8 | run number, u64 big-endian: one more than the largest before it |
+/// | 8 | 8 | entries in each of the run's two databases, u64 big-endian |
 /// | 16 | 4 | CRC-32C of the filter, little-endian |
-/// | 20 | 4 | CRC-32C of the 8-byte key and bytes 0 to 19, little-endian |
+/// | 20 | 4 | CRC-32C of the 2-byte key and bytes 0 to 19, little-endian |
 /// | 24 | 64 × blocks | the Bloom filter over the run's event ids |
 struct RunDirectoryEntry {
-  /// The run number, the key of the entry.
+  let slot: RunSlot
+  /// The run number, which no other run of the ledger had or will have.
   let run: UInt64
-  let level: UInt64
   let entries: UInt64
   /// The filter's blocks, in the map; checked with `filterChecksum`.
   let filter: UnsafeRawBufferPointer
@@ -102,46 +91,55 @@ struct RunDirectoryEntry {
   static let headerSize = 24
 
   /// Reads a stored entry.
-  /// - Throws: `.corrupt` when the key is not 8 bytes, the header fails its checksum or
+  /// - Throws: `.corrupt` when the key names no slot, the header fails its checksum or
   ///   the filter's size does not fit the entry count.
   init(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(StoreError) {
-    guard key.count == RunLayout.runNumberSize else {
-      throw StoreError(.corrupt, "runs contains a \(key.count)-byte key, expected 8 bytes")
+    guard key.count == 2, Int(key[0]) < RunLayout.levels, Int(key[1]) < RunLayout.fanout else {
+      throw StoreError(
+        .corrupt, "runs contains a key that names no slot: \(describeKey(Array(key)))")
     }
-    run = UInt64(bigEndian: key.loadUnaligned(as: UInt64.self))
+    slot = RunSlot(level: Int(key[0]), place: Int(key[1]))
     guard value.count >= Self.headerSize else {
       throw StoreError(
-        .corrupt, "the directory entry of index run \(run) is \(value.count) bytes, too short")
+        .corrupt,
+        "the directory entry of the index run in \(slot.name) is \(value.count) bytes, too short")
     }
     let stored = UInt32(littleEndian: value.loadUnaligned(fromByteOffset: 20, as: UInt32.self))
     guard stored == CRC32C.checksum(key, UnsafeRawBufferPointer(rebasing: value[..<20])) else {
       throw StoreError(
-        .corrupt, "the directory entry of index run \(run) fails its CRC-32C check")
+        .corrupt, "the directory entry of the index run in \(slot.name) fails its CRC-32C check")
     }
-    level = UInt64(bigEndian: value.loadUnaligned(as: UInt64.self))
+    run = UInt64(bigEndian: value.loadUnaligned(as: UInt64.self))
     entries = UInt64(bigEndian: value.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
     filterChecksum = UInt32(littleEndian: value.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
     filter = UnsafeRawBufferPointer(rebasing: value[Self.headerSize...])
-    guard entries <= UInt64(Int.max / 8),
+    guard entries <= UInt64(Int.max / 16),
       filter.count == RunFilter.blockCount(entries: Int(entries)) * RunFilter.blockSize
     else {
       throw StoreError(
         .corrupt,
-        "the directory entry of index run \(run) has a \(filter.count)-byte filter for "
-          + "\(entries) entries")
+        "the directory entry of the index run in \(slot.name) has a \(filter.count)-byte "
+          + "filter for \(entries) entries")
     }
   }
 
+  /// Calls `body` with the directory key of a slot.
+  static func withKey<T, E: Error>(
+    _ slot: RunSlot, _ body: (UnsafeRawBufferPointer) throws(E) -> T
+  ) throws(E) -> T {
+    var key = (UInt8(slot.level), UInt8(slot.place))
+    return try withUnsafeBytes(of: &key) { bytes throws(E) in try body(bytes) }
+  }
+
   /// Returns a stored entry for a run.
-  static func value(run: UInt64, level: UInt64, entries: UInt64, filter: [UInt8]) -> [UInt8] {
+  static func value(slot: RunSlot, run: UInt64, entries: UInt64, filter: [UInt8]) -> [UInt8] {
     var value = [UInt8](repeating: 0, count: headerSize + filter.count)
     value.withUnsafeMutableBytes { target in
-      target.storeBytes(of: level.bigEndian, toByteOffset: 0, as: UInt64.self)
+      target.storeBytes(of: run.bigEndian, toByteOffset: 0, as: UInt64.self)
       target.storeBytes(of: entries.bigEndian, toByteOffset: 8, as: UInt64.self)
       let filterChecksum = filter.withUnsafeBytes { CRC32C.checksum($0) }
       target.storeBytes(of: filterChecksum.littleEndian, toByteOffset: 16, as: UInt32.self)
-      var key = run.bigEndian
-      let checksum = withUnsafeBytes(of: &key) { keyBytes in
+      let checksum = withKey(slot) { keyBytes in
         CRC32C.checksum(keyBytes, UnsafeRawBufferPointer(rebasing: target[..<20]))
       }
       target.storeBytes(of: checksum.littleEndian, toByteOffset: 20, as: UInt32.self)

@@ -15,14 +15,21 @@ struct StoreDatabases: Sendable {
 
   /// position (u64 big-endian) → record.
   let log: MDB_dbi
-  /// The account index. Up to format version 3: originator bytes → sortable occurred
+  /// Up to format version 3, the account index and the event-id index; from version 4
+  /// on, nil.
+  private let indexTrees: (originators: MDB_dbi, eventIDs: MDB_dbi)?
+  /// The account index up to format version 3: originator bytes → sortable occurred
   /// time + position, sorted duplicates; from version 2 on, followed by a checksum and a
-  /// copy of the record when it fits. From version 4 on, runs of entries; see
-  /// `RunLayout`.
-  let originators: MDB_dbi
-  /// The event-id index. Up to format version 3: event id bytes → position. From
-  /// version 4 on, runs of such entries; see `RunLayout`.
-  let eventIDs: MDB_dbi
+  /// copy of the record when it fits.
+  var originators: MDB_dbi {
+    guard let indexTrees else { preconditionFailure("format 4 keeps its indexes in runs") }
+    return indexTrees.originators
+  }
+  /// The event-id index up to format version 3: event id bytes → position.
+  var eventIDs: MDB_dbi {
+    guard let indexTrees else { preconditionFailure("format 4 keeps its indexes in runs") }
+    return indexTrees.eventIDs
+  }
   /// ASCII name → value; see `MetaKey`.
   let meta: MDB_dbi
   /// Rules data owned by the ledger.
@@ -37,6 +44,10 @@ struct StoreDatabases: Sendable {
   let originatorIDs: MDB_dbi?
   /// From format version 4 on: the directory of the live index runs; see `RunLayout`.
   let runs: MDB_dbi?
+  /// From format version 4 on: each run slot's event-id and account databases, by
+  /// `RunSlot.index`.
+  let slotEventIDs: [MDB_dbi]
+  let slotOriginators: [MDB_dbi]
   /// The run filters this process has checked; see `RunFilterChecks`.
   let checkedFilters = RunFilterChecks()
 
@@ -59,7 +70,7 @@ struct StoreDatabases: Sendable {
   var usesRuns: Bool { runs != nil }
 
   /// The number of named databases the environment must allow.
-  static let count: UInt32 = 9
+  static let count = UInt32(9 + 2 * RunLayout.slotCount)
 
   /// Opens every database in `transaction`, creating missing ones when `create` is set.
   ///
@@ -86,12 +97,31 @@ struct StoreDatabases: Sendable {
     let supported = MetaKey.supportedFormatVersions.contains(formatVersion)
     let keepsRuns = formatVersion >= 4 && supported
     let sortedDuplicates =
-      keepsRuns
-      ? 0 : UInt32(MDB_DUPSORT) | (usesChecksummedLayout ? 0 : UInt32(MDB_DUPFIXED))
+      UInt32(MDB_DUPSORT) | (usesChecksummedLayout ? 0 : UInt32(MDB_DUPFIXED))
     log = try transaction.openDatabase(Name.log, flags: createFlag)
-    originators = try transaction.openDatabase(
-      Name.originators, flags: createFlag | sortedDuplicates)
-    eventIDs = try transaction.openDatabase(Name.eventIDs, flags: createFlag)
+    if keepsRuns || !supported {
+      // A version this code does not know is refused by the format check after opening,
+      // whatever indexes it keeps.
+      indexTrees = nil
+      var eventIDs: [MDB_dbi] = []
+      var originators: [MDB_dbi] = []
+      for level in 0..<(keepsRuns ? RunLayout.levels : 0) {
+        for place in 0..<RunLayout.fanout {
+          let names = RunLayout.databaseNames(level: level, place: place)
+          eventIDs.append(try transaction.openDatabase(names.eventIDs, flags: createFlag))
+          originators.append(try transaction.openDatabase(names.originators, flags: createFlag))
+        }
+      }
+      slotEventIDs = eventIDs
+      slotOriginators = originators
+    } else {
+      indexTrees = (
+        try transaction.openDatabase(Name.originators, flags: createFlag | sortedDuplicates),
+        try transaction.openDatabase(Name.eventIDs, flags: createFlag)
+      )
+      slotEventIDs = []
+      slotOriginators = []
+    }
     rules = try transaction.openDatabase(AuxDatabase.rules.rawValue, flags: createFlag)
     checkpoints = try transaction.openDatabase(
       AuxDatabase.checkpoints.rawValue, flags: createFlag)
@@ -133,8 +163,8 @@ final class RunFilterChecks: @unchecked Sendable {
     for run in unchecked where CRC32C.checksum(run.filter) != run.filterChecksum {
       throw StoreError(
         .corrupt,
-        "the event-id filter of index run \(run.run) fails its CRC-32C check, so an append "
-          + "could store an event twice")
+        "the event-id filter of the index run in \(run.slot.name) fails its CRC-32C check, "
+          + "so an append could store an event twice")
     }
     lock.lockExclusive()
     for run in unchecked { checked[run.run] = run.filterChecksum }

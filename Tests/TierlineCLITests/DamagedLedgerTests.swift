@@ -300,19 +300,6 @@ struct DamagedLedgerTests {
     return found[0]
   }
 
-  /// Returns the offset of the one leaf node of an index run that stores an 8-byte value
-  /// under `eventID`: the value's size, no flags and the key's size, then the 8-byte run
-  /// number and the id.
-  func runKeyNodeOffset(eventID: String, in bytes: [UInt8]) throws -> Int {
-    let id = Array(eventID.utf8)
-    let header: [UInt8] = [8, 0, 0, 0, 0, 0, UInt8(8 + id.count), 0]
-    let found = offsets(of: id, in: bytes).filter { offset in
-      offset >= 16 && Array(bytes[(offset - 16)..<(offset - 8)]) == header
-    }
-    try #require(found.count == 1)
-    return found[0]
-  }
-
   /// Fills the 4 KiB page that contains `offset` with zeros and writes the file back.
   func zeroPage(containing offset: Int, of bytes: [UInt8]) throws {
     var bytes = bytes
@@ -342,7 +329,7 @@ struct DamagedLedgerTests {
   func zeroedEventIDPage() throws {
     let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
     // Log records and their copies carry the id after other bytes than a leaf node's.
-    try zeroPage(containing: try runKeyNodeOffset(eventID: "target-usage-17", in: bytes), of: bytes)
+    try zeroPage(containing: try leafNodeOffset(key: "target-usage-17", in: bytes), of: bytes)
 
     try expectVerifyStopsAtDamagedPage()
   }

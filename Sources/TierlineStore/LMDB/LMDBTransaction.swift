@@ -103,6 +103,14 @@ struct LMDBTransaction: ~Copyable {
     try checkLMDB(mdb_put(handle, database, &keyValue, &dataValue, flags))
   }
 
+  /// Deletes every entry of a database and keeps its handle open.
+  ///
+  /// Calls `mdb_drop` with `del` 0, which frees the database's pages without reading
+  /// its leaves when no value overflows a page; it can return `EACCES` and `EINVAL`.
+  func empty(_ database: MDB_dbi) throws(LMDBError) {
+    try checkLMDB(mdb_drop(handle, database, 0))
+  }
+
   /// Deletes a key and its value.
   ///
   /// Calls `mdb_del`, which can return `MDB_NOTFOUND`, `EACCES` and `EINVAL`.
