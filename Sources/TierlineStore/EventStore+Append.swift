@@ -303,6 +303,19 @@ extension EventStore {
         record.originator, occurredAt: stored.occurredAt, position: storedPosition,
         in: databases)
       if sameOriginator { return }
+      // The stored record carries the number of its originator. When that is the
+      // record's own originator, the account index has lost the entry.
+      if stored.originatorNumber != 0,
+        try transaction.originatorNumber(of: record.originator, in: databases)
+          == stored.originatorNumber
+      {
+        throw StoreError(
+          .corrupt,
+          "event id \(describeKey(record.eventID)) of record \(index) is stored at position "
+            + "\(storedPosition) with the same content, but the index of account "
+            + "\(describeKey(record.originator)) has no entry for it",
+          eventID: record.eventID)
+      }
     }
 
     throw StoreError(

@@ -49,51 +49,88 @@ extension LMDBTransaction {
   }
 
   /// Calls `body` with the key and value of each of an account's entries, run by run in
-  /// slot order, each run's in key order, until it returns false.
+  /// slot order, each run's in key order.
+  /// - Throws: `.corrupt` when a run's entries of the account differ in number from its
+  ///   count entry, or the count entry is damaged or missing.
   func forEachRunEntry(
     account: UInt32, runs: [RunDirectoryEntry], in databases: StoreDatabases,
-    _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
+    _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void
   ) throws {
-    var prefix = account.bigEndian
-    try withUnsafeBytes(of: &prefix) { prefix in
+    let countKey = RunLayout.countKey(account: account)
+    try countKey.withUnsafeBytes { countKey in
+      let prefix = UnsafeRawBufferPointer(rebasing: countKey[..<4])
       for run in runs {
         let cursor = try openCursor(
           databases.slotOriginators[run.slot.index], on: StoreDatabases.Name.originators)
+        func failure(_ error: LMDBError) -> StoreError {
+          StoreError.failure(error, "could not read the index of account number \(account)")
+        }
         var entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
         do throws(LMDBError) {
-          entry = try cursor.get(MDB_SET_RANGE, key: prefix)
+          entry = try cursor.get(MDB_SET_RANGE, key: countKey)
         } catch {
-          throw StoreError.failure(error, "could not read the index of account number \(account)")
+          throw failure(error)
+        }
+        guard let first = entry, first.key.starts(with: prefix) else { continue }
+        guard first.key.elementsEqual(countKey),
+          let expected = RunLayout.count(in: first.value, key: first.key)
+        else {
+          throw StoreError(
+            .corrupt,
+            "the account index run in \(run.slot.name) holds entries of account number "
+              + "\(account) without an intact count")
+        }
+        var found: UInt64 = 0
+        do throws(LMDBError) {
+          entry = try cursor.get(MDB_NEXT)
+        } catch {
+          throw failure(error)
         }
         while let current = entry, current.key.starts(with: prefix) {
-          guard try body(current.key, current.value) else { return }
+          found += 1
+          try body(current.key, current.value)
           do throws(LMDBError) {
             entry = try cursor.get(MDB_NEXT)
           } catch {
-            throw StoreError.failure(
-              error, "could not read the index of account number \(account)")
+            throw failure(error)
           }
+        }
+        guard found == expected else {
+          throw StoreError(
+            .corrupt,
+            "the account index run in \(run.slot.name) counts \(expected) entries of account "
+              + "number \(account) but holds \(found), so an entry was lost or moved")
         }
       }
     }
   }
 
-  /// Returns the number of entries an account has in the runs.
+  /// Returns the number of entries an account has in the runs, from their count
+  /// entries.
   func runEntryCount(account: UInt32, runs: [RunDirectoryEntry], in databases: StoreDatabases)
     throws(StoreError) -> UInt64
   {
-    var count: UInt64 = 0
-    do {
-      try forEachRunEntry(account: account, runs: runs, in: databases) { _, _ in
-        count += 1
-        return true
+    let key = RunLayout.countKey(account: account)
+    var total: UInt64 = 0
+    for run in runs {
+      let found: UnsafeRawBufferPointer?
+      do throws(LMDBError) {
+        found = try KeyLayout.withBytes(key) { bytes throws(LMDBError) in
+          try value(in: databases.slotOriginators[run.slot.index], forKey: bytes)
+        }
+      } catch {
+        throw .failure(error, "could not count the entries of account number \(account)")
       }
-    } catch let error as StoreError {
-      throw error
-    } catch {
-      throw StoreError(.lmdb, "could not count the entries of account number \(account)")
+      guard let found else { continue }
+      guard let count = KeyLayout.withBytes(key, { RunLayout.count(in: found, key: $0) }) else {
+        throw StoreError(
+          .corrupt,
+          "the count of account number \(account) in the account index run in "
+            + "\(run.slot.name) fails its CRC-32C check")
+      }
+      total += count
     }
-    return count
+    return total
   }
 
   /// Returns whether some run holds an account entry with this occurred time and
@@ -117,7 +154,7 @@ extension LMDBTransaction {
     return false
   }
 
-  /// Returns each account number's entry count over every run.
+  /// Returns each account number's entry count over every run, from the count entries.
   func runEntryCounts(runs: [RunDirectoryEntry], in databases: StoreDatabases)
     throws(StoreError) -> [UInt32: UInt64]
   {
@@ -140,7 +177,15 @@ extension LMDBTransaction {
             "the account index run in \(run.slot.name) contains a \(entry.key.count)-byte "
               + "key, expected \(RunLayout.accountKeySize) bytes")
         }
-        counts[RunLayout.account(of: entry.key), default: 0] += 1
+        if RunLayout.isCountKey(entry.key) {
+          guard let count = RunLayout.count(in: entry.value, key: entry.key) else {
+            throw StoreError(
+              .corrupt,
+              "the count of account number \(RunLayout.account(of: entry.key)) in the account "
+                + "index run in \(run.slot.name) fails its CRC-32C check")
+          }
+          counts[RunLayout.account(of: entry.key), default: 0] += count
+        }
         operation = MDB_NEXT
       }
     }
@@ -187,7 +232,22 @@ extension LMDBTransaction {
         }
       }
       var key = [UInt8](repeating: 0, count: RunLayout.accountKeySize)
-      for item in sortedAccounts {
+      var groupStart = 0
+      for (offset, item) in sortedAccounts.enumerated() {
+        if offset == groupStart {
+          var groupEnd = offset + 1
+          while groupEnd < sortedAccounts.count, sortedAccounts[groupEnd].account == item.account {
+            groupEnd += 1
+          }
+          groupStart = groupEnd
+          let countKey = RunLayout.countKey(account: item.account)
+          try KeyLayout.withBytes(countKey) { countBytes throws(LMDBError) in
+            let value = RunLayout.countValue(UInt64(groupEnd - offset), key: countBytes)
+            try KeyLayout.withBytes(value) { valueBytes throws(LMDBError) in
+              try accountCursor.put(key: countBytes, value: valueBytes, flags: UInt32(MDB_APPEND))
+            }
+          }
+        }
         try KeyLayout.withBytes(item.value) { value throws(LMDBError) in
           key.withUnsafeMutableBytes { target in
             target.storeBytes(of: item.account.bigEndian, toByteOffset: 0, as: UInt32.self)
@@ -256,7 +316,8 @@ extension LMDBTransaction {
     }
     let accounts = try mergeRunKeys(
       sources.map { databases.slotOriginators[$0.index] },
-      into: databases.slotOriginators[target.index], named: StoreDatabases.Name.originators
+      into: databases.slotOriginators[target.index], named: StoreDatabases.Name.originators,
+      summingCounts: true
     ) { _ in }
     let names = sources.map(\.name).joined(separator: "; ")
     guard ids == entries, accounts == entries else {
@@ -283,9 +344,12 @@ extension LMDBTransaction {
 
   /// Copies every entry of `sources` into the empty database `target`, in key order,
   /// and returns how many it copied. `body` sees each key.
+  ///
+  /// With `summingCounts`, the count entries of one account from several sources become
+  /// one count entry with their sum, which is not among the entries returned.
   private func mergeRunKeys(
     _ sources: [MDB_dbi], into target: MDB_dbi, named name: String,
-    _ body: (UnsafeRawBufferPointer) -> Void
+    summingCounts: Bool = false, _ body: (UnsafeRawBufferPointer) -> Void
   ) throws(StoreError) -> UInt64 {
     var cursors: [LMDBCursorBox] = []
     var heads: [(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?] = []
@@ -303,7 +367,7 @@ extension LMDBTransaction {
           guard let head = heads[index] else { continue }
           if let best = smallest, let bestHead = heads[best] {
             let order = compareBytes(head.key, bestHead.key)
-            if order == 0 {
+            if order == 0, !(summingCounts && RunLayout.isCountKey(head.key)) {
               throw StoreError(.corrupt, "two index runs of \(name) hold the same key")
             }
             if order < 0 { smallest = index }
@@ -312,6 +376,10 @@ extension LMDBTransaction {
           }
         }
         guard let index = smallest, let head = heads[index] else { return copied }
+        if summingCounts, RunLayout.isCountKey(head.key) {
+          try mergeCounts(head.key, heads: &heads, cursors: cursors, output: output)
+          continue
+        }
         body(head.key)
         // Sources and target are separate databases, so the write moves no source page.
         try output.put(key: head.key, value: head.value, flags: UInt32(MDB_APPEND))
@@ -324,6 +392,33 @@ extension LMDBTransaction {
       throw .failure(error, "could not merge index runs of \(name)")
     } catch {
       throw StoreError(.lmdb, "could not merge index runs of \(name): \(error)")
+    }
+  }
+
+  /// Writes one count entry with the sum of every head's count entry under `key`, and
+  /// moves those heads on.
+  private func mergeCounts(
+    _ key: UnsafeRawBufferPointer,
+    heads: inout [(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?],
+    cursors: [LMDBCursorBox], output: borrowing LMDBCursor
+  ) throws {
+    let countKey = Array(key)
+    var total: UInt64 = 0
+    for index in heads.indices {
+      guard let head = heads[index], head.key.elementsEqual(countKey) else { continue }
+      guard let count = RunLayout.count(in: head.value, key: head.key) else {
+        throw StoreError(
+          .corrupt,
+          "the count of account number \(RunLayout.account(of: head.key)) in an account index "
+            + "run fails its CRC-32C check")
+      }
+      total += count
+      heads[index] = try cursors[index].cursor.get(MDB_NEXT)
+    }
+    try countKey.withUnsafeBytes { keyBytes in
+      try RunLayout.countValue(total, key: keyBytes).withUnsafeBytes { value in
+        try output.put(key: keyBytes, value: value, flags: UInt32(MDB_APPEND))
+      }
     }
   }
 

@@ -35,7 +35,6 @@ extension ReadTransaction {
             + "produce")
       }
       values.append(indexValue)
-      return true
     }
     values.sort { ($0.occurredAt, $0.position) < ($1.occurredAt, $1.position) }
     var previous: (Int64, UInt64)?
@@ -202,7 +201,7 @@ extension ReadTransaction {
                 + "\(RunLayout.accountKeySize) bytes")
             return keepGoing
           }
-          entries += 1
+          if !RunLayout.isCountKey(key) { entries += 1 }
           numbers.insert(RunLayout.account(of: key))
           return true
         }

@@ -12,7 +12,12 @@
 /// - `event_ids.L.S`: event id → position (u64 big-endian).
 /// - `originators.L.S`: account number (u32 big-endian) + sortable occurred time +
 ///   position → the entry checksum (`KeyLayout.entryCheck`, little-endian), then the
-///   record copy.
+///   record copy. Before each account's entries, a count entry: the account number
+///   and 16 zero bytes → the number of the account's entries in the run (u64
+///   big-endian) and a CRC-32C of the key and the count. No entry has those 16 zero
+///   bytes, since positions start at 1. A read compares the count with the entries it
+///   finds, so damage that moves an entry to another account, or out of the index,
+///   fails the read instead of dropping the entry from the answer.
 /// - `runs`: the slot, level then place, one byte each → the run's directory entry
 ///   (`RunDirectoryEntry`).
 enum RunLayout {
@@ -44,6 +49,44 @@ enum RunLayout {
       }
     }
     return key
+  }
+
+  /// The size of a count entry's value: the count, then its checksum.
+  static let countValueSize = 12
+
+  /// Returns the key of an account's count entry.
+  static func countKey(account: UInt32) -> [UInt8] {
+    var key = [UInt8](repeating: 0, count: accountKeySize)
+    key.withUnsafeMutableBytes { $0.storeBytes(of: account.bigEndian, as: UInt32.self) }
+    return key
+  }
+
+  /// Returns whether an `originators.L.S` key is a count entry's.
+  static func isCountKey(_ key: UnsafeRawBufferPointer) -> Bool {
+    key.count == accountKeySize
+      && key.loadUnaligned(fromByteOffset: 4, as: UInt64.self) == 0
+      && key.loadUnaligned(fromByteOffset: 12, as: UInt64.self) == 0
+  }
+
+  /// Returns a count entry's value.
+  static func countValue(_ count: UInt64, key: UnsafeRawBufferPointer) -> [UInt8] {
+    var value = [UInt8](repeating: 0, count: countValueSize)
+    value.withUnsafeMutableBytes { target in
+      target.storeBytes(of: count.bigEndian, as: UInt64.self)
+      let checksum = CRC32C.checksum(key, UnsafeRawBufferPointer(rebasing: target[..<8]))
+      target.storeBytes(of: checksum.littleEndian, toByteOffset: 8, as: UInt32.self)
+    }
+    return value
+  }
+
+  /// Reads a count entry's value, or returns nil when it fails its checks.
+  static func count(in value: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer) -> UInt64? {
+    guard value.count == countValueSize else { return nil }
+    let stored = UInt32(littleEndian: value.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+    guard stored == CRC32C.checksum(key, UnsafeRawBufferPointer(rebasing: value[..<8])) else {
+      return nil
+    }
+    return UInt64(bigEndian: value.loadUnaligned(as: UInt64.self))
   }
 
   /// Reads the account number of an `originators.L.S` key.

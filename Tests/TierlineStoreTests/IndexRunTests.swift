@@ -1,3 +1,4 @@
+import CLMDB
 import Testing
 
 @testable import TierlineStore
@@ -168,6 +169,72 @@ struct IndexRunTests {
       }
       // Ten bits per id give about one false positive in a hundred.
       #expect(absent.count < 300)
+    }
+  }
+}
+
+@Suite("Index run damage")
+struct IndexRunDamageTests {
+  /// Moves the first index entry of `from` to the account number of `to`, as a damaged
+  /// key would, in the run of level 0, slot 0.
+  private func moveFirstEntry(in store: EventStore, from: String, to: String) throws {
+    let transaction = try LMDBTransaction(environment: store.environment, readOnly: false)
+    let database = store.databases.slotOriginators[0]
+    let fromNumber = try #require(
+      try transaction.originatorNumber(of: Array(from.utf8), in: store.databases))
+    let toNumber = try #require(
+      try transaction.originatorNumber(of: Array(to.utf8), in: store.databases))
+    let cursor = try LMDBCursor(transaction: transaction, database: database)
+    var prefix = fromNumber.bigEndian
+    var key: [UInt8] = []
+    var value: [UInt8] = []
+    try withUnsafeBytes(of: &prefix) { prefix in
+      // The count entry comes first, then the entries.
+      _ = try cursor.get(MDB_SET_RANGE, key: prefix)
+      let entry = try #require(try cursor.get(MDB_NEXT))
+      key = Array(entry.key)
+      value = Array(entry.value)
+    }
+    try key.withUnsafeBytes { try transaction.delete(in: database, key: $0) }
+    withUnsafeBytes(of: toNumber.bigEndian) { number in
+      key.replaceSubrange(0..<4, with: number)
+    }
+    try key.withUnsafeBytes { keyBytes in
+      try value.withUnsafeBytes { valueBytes in
+        try transaction.put(in: database, key: keyBytes, value: valueBytes)
+      }
+    }
+    try transaction.commit()
+  }
+
+  @Test("an entry moved to another account fails both accounts' reads")
+  func movedEntry() throws {
+    try withNewStore { store, _ throws in
+      _ = try store.append(
+        [
+          newRecord("1", originator: "a"), newRecord("2", originator: "a", at: 2_000),
+          newRecord("3", originator: "b"),
+        ], now: 1)
+      try moveFirstEntry(in: store, from: "a", to: "b")
+      for account in ["a", "b"] {
+        let error = #expect(throws: StoreError.self) { try store.records(of: account) }
+        #expect(error?.code == .corrupt)
+        #expect(error?.message.contains("so an entry was lost or moved") == true)
+      }
+    }
+  }
+
+  @Test("a re-append of an event whose index entry is lost names the damage")
+  func lostEntryOnDuplicate() throws {
+    try withNewStore { store, _ throws in
+      _ = try store.append(
+        [newRecord("1", originator: "a"), newRecord("2", originator: "b")], now: 1)
+      try moveFirstEntry(in: store, from: "a", to: "b")
+      let error = #expect(throws: StoreError.self) {
+        try store.append([newRecord("1", originator: "a")], now: 2)
+      }
+      #expect(error?.code == .corrupt)
+      #expect(error?.message.contains("has no entry for it") == true)
     }
   }
 }
