@@ -17,12 +17,13 @@ LAYOUT_WRITES = {
     "log": "log only",
     "none": "log and event-id index",
     "dupsort": "plus 16-byte account-index entries, the layout of storage format 1",
-    "dupcopy": "plus account-index entries carrying a record copy, the layout of format 2, "
-               "which Tierline writes",
+    "dupcopy": "plus account-index entries carrying a record copy, the layout of formats 2 "
+               "and 3",
     "flat": "plus one empty-valued index key (account, time, position) per event",
     "covering": "like flat, with a record copy as each index value",
     "runs": "log, plus both indexes as sorted runs that merge 8 at a time, one entry "
-            "per key, and a Bloom filter per run over its event ids",
+            "per key, and a Bloom filter per run over its event ids: the layout of format "
+            "4, which Tierline writes, without its count entries",
     "packed": "like runs, with each run's entries packed into 4 KiB values",
 }
 
@@ -224,22 +225,26 @@ def layout_table(size):
 
 
 def against_c_rows(sizes):
-    """Return the rows comparing Tierline with the dupcopy layout written in C."""
+    """Return the rows comparing Tierline with the layouts written in C."""
     rows = []
     for size in sizes:
         label = f"{size.events / 1e6:.1f}M"
-        load = size.layout_loads.get("dupcopy")
-        query = size.layout_queries.get("dupcopy")
         ingest = size.median(size.ingest)
-        if ingest and load:
-            c_rate = load["events_per_second"]
-            rows.append(("Tierline in-process ingest / C dupcopy append", label,
-                         f"{times(ratio(ingest, c_rate))} ({rate(ingest)} vs {rate(c_rate)})"))
-        if size.query and query:
-            p99 = size.query["p99_seconds"] * 1e3
-            c_p99 = query["p99_us"] / 1e3
-            rows.append(("Tierline query p99 / C dupcopy query p99", label,
-                         f"{times(ratio(p99, c_p99))} ({p99:.3f} ms vs {c_p99:.3f} ms)"))
+        # The runs layout is close to storage format 4, dupcopy the layout of formats 2
+        # and 3.
+        for layout in ("runs", "dupcopy"):
+            load = size.layout_loads.get(layout)
+            if ingest and load:
+                c_rate = load["events_per_second"]
+                rows.append((f"Tierline in-process ingest / C {layout} append", label,
+                             f"{times(ratio(ingest, c_rate))} ({rate(ingest)} vs {rate(c_rate)})"))
+        for layout in ("runs", "dupcopy"):
+            query = size.layout_queries.get(layout)
+            if size.query and query:
+                p99 = size.query["p99_seconds"] * 1e3
+                c_p99 = query["p99_us"] / 1e3
+                rows.append((f"Tierline query p99 / C {layout} query p99", label,
+                             f"{times(ratio(p99, c_p99))} ({p99:.3f} ms vs {c_p99:.3f} ms)"))
         # What merged sorted runs would give, against the raw append of the targets table.
         packed = size.layout_loads.get("packed")
         limit_append = size.median(size.limit_append)
@@ -490,7 +495,7 @@ def main():
     add("")
     comparisons = against_c_rows(sizes)
     if comparisons:
-        add("Against the same writes in C (`index_layouts`, dupcopy and packed layouts). These")
+        add("Against the same writes in C (`index_layouts`, runs, dupcopy and packed layouts). These")
         add("ratios are context for the targets above, not targets themselves.")
         add("")
         add("| ratio | size | measured |")
