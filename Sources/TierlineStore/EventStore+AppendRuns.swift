@@ -6,8 +6,8 @@ extension EventStore {
   /// index run with the batch's entries, and the merges that run makes due.
   ///
   /// Records are checked as in earlier formats. An event id is looked up in the batch
-  /// first, then in every run whose filter may contain it; an expected version counts
-  /// the account's entries in every run and in the batch.
+  /// first, then in every run whose filter may contain it. An expected version is
+  /// compared with the account's entries in every run and in the batch.
   func appendRecordsToRuns(
     _ batch: [NewRecord], lastPosition: UInt64, recordedAt: Int64,
     in transaction: borrowing LMDBTransaction

@@ -133,7 +133,7 @@ extension LMDBTransaction {
     return total
   }
 
-  /// Returns whether some run holds an account entry with this occurred time and
+  /// Returns whether some run contains an account entry with this occurred time and
   /// position.
   func runHasEntry(
     account: UInt32, entry: UnsafeRawBufferPointer, runs: [RunDirectoryEntry],
@@ -343,7 +343,7 @@ extension LMDBTransaction {
   }
 
   /// Copies every entry of `sources` into the empty database `target`, in key order,
-  /// and returns how many it copied. `body` sees each key.
+  /// and returns how many it copied. `body` receives each key.
   ///
   /// With `summingCounts`, the count entries of one account from several sources become
   /// one count entry with their sum, which is not among the entries returned.

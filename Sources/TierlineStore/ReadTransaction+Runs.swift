@@ -39,11 +39,11 @@ extension ReadTransaction {
     values.sort { ($0.occurredAt, $0.position) < ($1.occurredAt, $1.position) }
     var previous: (Int64, UInt64)?
     for value in values {
-      // Each run holds an entry once, so only damage repeats one across runs.
+      // Each run contains an entry once, so only damage repeats one across runs.
       if let previous, (value.occurredAt, value.position) == previous {
         throw StoreError(
           .corrupt,
-          "the index of account \(describeKey(originator)) holds the entry for position "
+          "the index of account \(describeKey(originator)) contains the entry for position "
             + "\(value.position) in two runs")
       }
       previous = (value.occurredAt, value.position)
@@ -89,7 +89,7 @@ extension ReadTransaction {
   }
 }
 
-/// What `ReadTransaction.checkIndexRuns()` found.
+/// The findings of `ReadTransaction.checkIndexRuns()`.
 public struct IndexRunCheck: Sendable {
   /// Each problem found, as a sentence.
   public var problems: [String] = []
@@ -114,11 +114,13 @@ private final class RunCheckFindings {
 }
 
 extension ReadTransaction {
-  /// Checks the index runs of a format 4 ledger against their directory: every
-  /// directory entry and filter against its checksum, every key against the runs the
-  /// directory lists and their entry counts, every event id against its run's filter,
-  /// and every account number against `originator_ids`. Stops listing after `limit`
-  /// problems.
+  /// Checks the index runs of a format 4 ledger against their directory, and stops
+  /// listing after `limit` problems.
+  ///
+  /// It checks every directory entry and filter against its checksum, and every key
+  /// against the runs the directory lists and their entry counts. It also checks every
+  /// event id against its run's filter, and every account number against
+  /// `originator_ids`.
   /// - Throws: `.corrupt` with an LMDB code when LMDB meets a damaged page.
   public func checkIndexRuns(limit: Int) throws -> IndexRunCheck {
     let found = RunCheckFindings(limit: limit)

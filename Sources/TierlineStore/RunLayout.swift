@@ -17,13 +17,13 @@
 ///   big-endian) and a CRC-32C of the key and the count. No entry has those 16 zero
 ///   bytes, since positions start at 1. A read compares the count with the entries it
 ///   finds, so damage that moves an entry to another account, or out of the index,
-///   fails the read instead of dropping the entry from the answer.
+///   fails the read instead of dropping the entry from the result.
 /// - `runs`: the slot, level then place, one byte each → the run's directory entry
 ///   (`RunDirectoryEntry`).
 enum RunLayout {
   /// How many runs of one level merge into one run of the next level.
   static let fanout = 8
-  /// The levels a ledger has slots for. Level 11 holds runs of 8^11 batches, more
+  /// The levels a ledger has slots for. A run of level 11 contains 8^11 batches, more
   /// than any ledger reaches.
   static let levels = 12
   /// The number of slots, each with two databases.
@@ -100,7 +100,7 @@ struct RunSlot: Hashable, Comparable {
   let level: Int
   let place: Int
 
-  /// The slot's index into `StoreDatabases.RunDatabases`.
+  /// The slot's index into `StoreDatabases.slotEventIDs` and `slotOriginators`.
   var index: Int { level * RunLayout.fanout + place }
 
   static func < (left: RunSlot, right: RunSlot) -> Bool {
@@ -200,7 +200,7 @@ struct RunDirectoryEntry {
 ///
 /// Each id sets six bits in one 64-byte block, so a probe reads one cache line. Ten bits
 /// per id give about one false positive in a hundred probes; a false positive costs one
-/// B-tree lookup, never a wrong answer.
+/// B-tree lookup, never a wrong result.
 struct RunFilter {
   static let blockSize = 64
   static let bitsPerEntry = 10
@@ -248,8 +248,8 @@ struct RunFilter {
     return true
   }
 
-  /// The 64-bit hash of an event id: FNV-1a, then the MurmurHash3 finalizer, which
-  /// spreads FNV's weak high bits.
+  /// Returns the 64-bit hash of an event id: FNV-1a, then the MurmurHash3 finalizer,
+  /// which spreads FNV's weak high bits.
   static func hash(_ id: UnsafeRawBufferPointer) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in id {

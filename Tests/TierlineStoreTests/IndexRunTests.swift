@@ -20,7 +20,7 @@ private func variedBatches(count: Int, size: Int) -> [[NewRecord]] {
   }
 }
 
-/// The levels of a store's live runs.
+/// Returns the levels of a store's live runs, in increasing order.
 private func runLevels(_ store: EventStore) throws -> [Int] {
   try store.read { transaction in try transaction.runs().map(\.slot.level).sorted() }
 }
