@@ -283,10 +283,10 @@ extension Ledger {
           }
         } catch let error as StoreError where error.code == .corrupt && error.lmdbCode != nil {
           lmdbDamage = "account index: \(error.description)"
-        } catch let error as StoreError where error.code == .corrupt {
-          // From format 4 on the accounts come from originator_numbers, so a damaged
-          // number ends the list.
-          _ = problem("account numbers: \(error.message)")
+        } catch let error as StoreError where error.code == .corrupt && transaction.keepsIndexRuns {
+          // From format 4 on the accounts come from originator_numbers and their counts
+          // from the index runs, so damage to either ends the list.
+          _ = problem("account index: \(error.message)")
         }
         if lmdbDamage == nil, report.problems.count < Ledger.maximumListedProblems {
           do {

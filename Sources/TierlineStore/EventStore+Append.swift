@@ -274,7 +274,19 @@ extension EventStore {
     batch: [NewRecord], appendedIndexes: [Int], in transaction: borrowing LMDBTransaction
   ) throws(StoreError) {
     if storedPosition > lastPosition {
-      let earlierIndex = appendedIndexes[Int(storedPosition - lastPosition) - 1]
+      // A position past the log's last one must belong to this batch; any other comes
+      // from a damaged index.
+      let offset = storedPosition - lastPosition - 1
+      guard offset < UInt64(appendedIndexes.count),
+        batch[appendedIndexes[Int(offset)]].eventID == record.eventID
+      else {
+        throw StoreError(
+          .corrupt,
+          "event id \(describeKey(record.eventID)) points to position \(storedPosition), "
+            + "which the log does not hold",
+          eventID: record.eventID)
+      }
+      let earlierIndex = appendedIndexes[Int(offset)]
       let earlier = batch[earlierIndex]
       if earlier.content == record.content, earlier.occurredAt == record.occurredAt,
         earlier.originator == record.originator
@@ -287,7 +299,9 @@ extension EventStore {
           + "batch (index \(earlierIndex)) with other content, occurred time or originator",
         batchIndex: index, eventID: record.eventID, originator: record.originator)
     }
-    guard let stored = try transaction.record(at: storedPosition, in: databases) else {
+    guard storedPosition > 0,
+      let stored = try transaction.record(at: storedPosition, in: databases)
+    else {
       throw StoreError(
         .corrupt,
         "event id \(describeKey(record.eventID)) points to position \(storedPosition), "

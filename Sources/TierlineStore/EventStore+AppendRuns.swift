@@ -12,7 +12,7 @@ extension EventStore {
     _ batch: [NewRecord], lastPosition: UInt64, recordedAt: Int64,
     in transaction: borrowing LMDBTransaction
   ) throws(StoreError) -> AppendReport {
-    let runs = try transaction.indexRuns(in: databases)
+    let runs = try transaction.indexRuns(in: databases, lastPosition: lastPosition)
     try databases.checkedFilters.check(runs)
 
     var report = AppendReport(appendedPositions: [], duplicateIndexes: [], recordedAt: recordedAt)
@@ -27,17 +27,20 @@ extension EventStore {
     var ids: [(id: [UInt8], position: UInt64)] = []
     var accounts: [(account: UInt32, value: [UInt8])] = []
     var scratch: [UInt8] = []
-    for (index, record) in batch.enumerated() {
-      let storedPosition: UInt64?
-      if let inBatch = batchPositions[ByteKey(record.eventID)] {
-        storedPosition = inBatch
-      } else {
-        storedPosition = try KeyLayout.withBytes(record.eventID) { id throws(StoreError) in
+    // Every id is looked up in the runs before the batch writes anything: the filters
+    // lie in the directory's pages, and LMDB promises a value's bytes only until the
+    // transaction's next write.
+    var runPositions: [UInt64?] = []
+    runPositions.reserveCapacity(batch.count)
+    for record in batch {
+      runPositions.append(
+        try KeyLayout.withBytes(record.eventID) { id throws(StoreError) in
           try transaction.runPosition(
             ofEventID: id, hash: RunFilter.hash(id), runs: runs, in: databases)
-        }
-      }
-      if let storedPosition {
+        })
+    }
+    for (index, record) in batch.enumerated() {
+      if let storedPosition = batchPositions[ByteKey(record.eventID)] ?? runPositions[index] {
         try checkDuplicate(
           record, index: index, storedPosition: storedPosition, lastPosition: lastPosition,
           batch: batch, appendedIndexes: appendedIndexes, in: transaction)

@@ -9,8 +9,35 @@ import CLMDB
 /// Reads and writes of a format 4 ledger's index runs; `RunLayout` gives the layouts.
 extension LMDBTransaction {
   /// Returns the live runs in slot order.
+  ///
+  /// Every stored record has one entry in one run, and positions have no gaps, so the
+  /// runs' entries must add up to the log's last position. A lost directory entry, or
+  /// a directory page that damage cut short, would otherwise hide a run from every read.
+  /// - Parameter lastPosition: The last position in meta, when the caller has it. The
+  ///   log's last key is read only when the runs do not add up to it, so that a damaged
+  ///   last log page fails only the reads that need the log, and a damaged meta entry,
+  ///   which the head check names, fails no read of the runs.
+  /// - Throws: `.corrupt` for a damaged directory entry, or runs whose entries do not
+  ///   add up to the last position.
+  func indexRuns(in databases: StoreDatabases, lastPosition: UInt64? = nil) throws(StoreError)
+    -> [RunDirectoryEntry]
+  {
+    let runs = try directoryEntries(in: databases)
+    let listed = runs.reduce(0) { $0 &+ $1.entries }
+    if let lastPosition, listed == lastPosition { return runs }
+    let expected = try logEnd(in: databases)?.position ?? 0
+    guard listed == expected else {
+      throw StoreError(
+        .corrupt,
+        "the index runs list \(listed) entries, but the log's last position is \(expected), "
+          + "so the directory of runs is damaged")
+    }
+    return runs
+  }
+
+  /// Returns the live runs in slot order, as the directory lists them.
   /// - Throws: `.corrupt` for a damaged directory entry.
-  func indexRuns(in databases: StoreDatabases) throws(StoreError) -> [RunDirectoryEntry] {
+  func directoryEntries(in databases: StoreDatabases) throws(StoreError) -> [RunDirectoryEntry] {
     guard let directory = databases.runs else { return [] }
     let cursor = try openCursor(directory, on: StoreDatabases.Name.runs)
     var runs: [RunDirectoryEntry] = []
@@ -62,46 +89,85 @@ extension LMDBTransaction {
       for run in runs {
         let cursor = try openCursor(
           databases.slotOriginators[run.slot.index], on: StoreDatabases.Name.originators)
-        func failure(_ error: LMDBError) -> StoreError {
-          StoreError.failure(error, "could not read the index of account number \(account)")
-        }
-        var entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
-        do throws(LMDBError) {
-          entry = try cursor.get(MDB_SET_RANGE, key: countKey)
-        } catch {
-          throw failure(error)
-        }
-        guard let first = entry, first.key.starts(with: prefix) else { continue }
-        guard first.key.elementsEqual(countKey),
-          let expected = RunLayout.count(in: first.value, key: first.key)
-        else {
-          throw StoreError(
-            .corrupt,
-            "the account index run in \(run.slot.name) holds entries of account number "
-              + "\(account) without an intact count")
-        }
+        guard let expected = try seekCount(countKey, with: cursor, in: run) else { continue }
         var found: UInt64 = 0
-        do throws(LMDBError) {
-          entry = try cursor.get(MDB_NEXT)
-        } catch {
-          throw failure(error)
-        }
+        var entry = try step(cursor, MDB_NEXT, account: account)
         while let current = entry, current.key.starts(with: prefix) {
           found += 1
           try body(current.key, current.value)
-          do throws(LMDBError) {
-            entry = try cursor.get(MDB_NEXT)
-          } catch {
-            throw failure(error)
-          }
+          entry = try step(cursor, MDB_NEXT, account: account)
         }
         guard found == expected else {
           throw StoreError(
             .corrupt,
             "the account index run in \(run.slot.name) counts \(expected) entries of account "
-              + "number \(account) but holds \(found), so an entry was lost or moved")
+              + "number \(account) but contains \(found), so an entry was lost or moved")
         }
       }
+    }
+  }
+
+  /// Moves `cursor` to an account's count entry in one run and returns the count, or
+  /// nil when the run has no entry of the account.
+  ///
+  /// LMDB's search assumes the keys of a page in order. A key that damage moved out of
+  /// order can send the search past the account's entries, so the key found and its
+  /// neighbours must be in order around the count key.
+  /// - Throws: `.corrupt` when the keys around the count key are out of order, or the
+  ///   account has entries without an intact count entry.
+  func seekCount(
+    _ countKey: UnsafeRawBufferPointer, with cursor: borrowing LMDBCursor, in run: RunDirectoryEntry
+  ) throws(StoreError) -> UInt64? {
+    let account = RunLayout.account(of: countKey)
+    let prefix = UnsafeRawBufferPointer(rebasing: countKey[..<4])
+    let disorder = StoreError(
+      .corrupt,
+      "the account index run in \(run.slot.name) has keys out of order where account number "
+        + "\(account) would be, so its entries may be hidden")
+    let found: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
+    do throws(LMDBError) {
+      found = try cursor.get(MDB_SET_RANGE, key: countKey)
+    } catch {
+      throw .failure(error, "could not read the index of account number \(account)")
+    }
+    guard let first = found else {
+      // Every key is below the count key, the last one too unless it is out of place.
+      if let last = try step(cursor, MDB_LAST, account: account) {
+        guard compareBytes(last.key, countKey) < 0 else { throw disorder }
+      }
+      return nil
+    }
+    // At the first key, MDB_PREV finds nothing and leaves the cursor where it is.
+    if let previous = try step(cursor, MDB_PREV, account: account) {
+      guard compareBytes(previous.key, countKey) < 0 else { throw disorder }
+      _ = try step(cursor, MDB_NEXT, account: account)
+    }
+    guard first.key.starts(with: prefix) else {
+      // The account has no entry here, unless the key found is out of place.
+      if let next = try step(cursor, MDB_NEXT, account: account) {
+        guard compareBytes(first.key, next.key) < 0 else { throw disorder }
+      }
+      return nil
+    }
+    guard first.key.elementsEqual(countKey),
+      let count = RunLayout.count(in: first.value, key: first.key)
+    else {
+      throw StoreError(
+        .corrupt,
+        "the account index run in \(run.slot.name) contains entries of account number "
+          + "\(account) without an intact count")
+    }
+    return count
+  }
+
+  /// Moves `cursor` and returns the key and value there, or nil at the end.
+  private func step(_ cursor: borrowing LMDBCursor, _ operation: MDB_cursor_op, account: UInt32)
+    throws(StoreError) -> (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
+  {
+    do throws(LMDBError) {
+      return try cursor.get(operation)
+    } catch {
+      throw .failure(error, "could not read the index of account number \(account)")
     }
   }
 
@@ -113,22 +179,12 @@ extension LMDBTransaction {
     let key = RunLayout.countKey(account: account)
     var total: UInt64 = 0
     for run in runs {
-      let found: UnsafeRawBufferPointer?
-      do throws(LMDBError) {
-        found = try KeyLayout.withBytes(key) { bytes throws(LMDBError) in
-          try value(in: databases.slotOriginators[run.slot.index], forKey: bytes)
-        }
-      } catch {
-        throw .failure(error, "could not count the entries of account number \(account)")
+      let cursor = try openCursor(
+        databases.slotOriginators[run.slot.index], on: StoreDatabases.Name.originators)
+      let count = try KeyLayout.withBytes(key) { countKey throws(StoreError) in
+        try seekCount(countKey, with: cursor, in: run)
       }
-      guard let found else { continue }
-      guard let count = KeyLayout.withBytes(key, { RunLayout.count(in: found, key: $0) }) else {
-        throw StoreError(
-          .corrupt,
-          "the count of account number \(account) in the account index run in "
-            + "\(run.slot.name) fails its CRC-32C check")
-      }
-      total += count
+      total += count ?? 0
     }
     return total
   }
@@ -192,8 +248,7 @@ extension LMDBTransaction {
     return counts
   }
 
-  /// Writes one run of level 0 with a batch's entries, sorted here, and returns its
-  /// slot.
+  /// Writes one run of level 0 with a batch's entries, sorted here, into an empty slot.
   /// - Parameters:
   ///   - run: The new run's number.
   ///   - ids: Each stored event id and its position; no id twice.
@@ -217,6 +272,7 @@ extension LMDBTransaction {
         )
       }
     }.sorted { ($0.account, $0.time, $0.position) < ($1.account, $1.time, $1.position) }
+    try requireEmpty(slot, in: databases)
     var filter = RunFilter(entries: sortedIDs.count)
     do throws(LMDBError) {
       let idCursor = try LMDBCursor(
@@ -307,6 +363,7 @@ extension LMDBTransaction {
     _ sources: [RunSlot], entries: UInt64, into target: RunSlot, run: UInt64,
     in databases: StoreDatabases
   ) throws(StoreError) {
+    try requireEmpty(target, in: databases)
     var filter = RunFilter(entries: Int(entries))
     let ids = try mergeRunKeys(
       sources.map { databases.slotEventIDs[$0.index] },
@@ -381,7 +438,10 @@ extension LMDBTransaction {
           continue
         }
         body(head.key)
-        // Sources and target are separate databases, so the write moves no source page.
+        // NOTE: The head's key and value point into a source page, which this write does
+        // not change: sources and target are separate databases. A source written in
+        // this transaction keeps its page in memory, because LMDB 0.9 does not spill the
+        // pages under a transaction's open cursors (`mdb_pages_xkeep`).
         try output.put(key: head.key, value: head.value, flags: UInt32(MDB_APPEND))
         copied += 1
         heads[index] = try cursors[index].cursor.get(MDB_NEXT)
@@ -418,6 +478,30 @@ extension LMDBTransaction {
     try countKey.withUnsafeBytes { keyBytes in
       try RunLayout.countValue(total, key: keyBytes).withUnsafeBytes { value in
         try output.put(key: keyBytes, value: value, flags: UInt32(MDB_APPEND))
+      }
+    }
+  }
+
+  /// Throws `.corrupt` unless both databases of a slot that the directory does not list
+  /// are empty, as a merge leaves them. Entries left there would join the new run
+  /// without being in its count or its filter.
+  private func requireEmpty(_ slot: RunSlot, in databases: StoreDatabases) throws(StoreError) {
+    let names = RunLayout.databaseNames(level: slot.level, place: slot.place)
+    for (name, database) in [
+      (names.eventIDs, databases.slotEventIDs[slot.index]),
+      (names.originators, databases.slotOriginators[slot.index]),
+    ] {
+      let count: Int
+      do throws(LMDBError) {
+        count = try entryCount(in: database)
+      } catch {
+        throw .failure(error, "could not count the entries of \(name)")
+      }
+      guard count == 0 else {
+        throw StoreError(
+          .corrupt,
+          "\(name) contains \(count) entries, but the directory of runs lists no run in "
+            + "\(slot.name)")
       }
     }
   }

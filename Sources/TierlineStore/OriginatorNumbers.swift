@@ -105,7 +105,8 @@ extension LMDBTransaction {
   /// lost entry in one of them thus hands out no number twice, and `originator_ids`
   /// rejects a number it already contains.
   /// - Throws: `.corrupt` when the originator already has records but no number, which
-  ///   only a damaged `originator_numbers` leaves, or when the next number is taken.
+  ///   only a damaged `originator_numbers` leaves, or when the next number is taken. From
+  ///   format 4 on, also when the two databases' counts differ from the last number.
   func numberOriginator(_ originator: [UInt8], upTo largest: UInt32, in databases: StoreDatabases)
     throws(StoreError) -> UInt32
   {
@@ -115,10 +116,12 @@ extension LMDBTransaction {
     if let known = try originatorNumber(of: originator, in: databases) { return known }
     let lastKey: [UInt8]?
     let count: Int
+    let idCount: Int
     do throws(LMDBError) {
       let cursor = try LMDBCursor(transaction: self, database: ids)
       lastKey = try cursor.get(MDB_LAST).map { Array($0.key) }
       count = try entryCount(in: numbers)
+      idCount = try entryCount(in: ids)
     } catch {
       throw .failure(error, "could not read the last account number")
     }
@@ -133,9 +136,18 @@ extension LMDBTransaction {
     }
     let last = max(lastNumber, count)
     guard last < Int(largest) else { return 0 }
+    // From format 4 on the account index finds entries by number, so an account whose
+    // entry in originator_numbers was lost cannot be told by its records. Both databases
+    // then disagree with the last number, unless damage also changed the other one.
+    if databases.usesRuns, count != lastNumber || idCount != lastNumber {
+      throw StoreError(
+        .corrupt,
+        "originator_numbers has \(count) entries and originator_ids \(idCount), but the "
+          + "last number is \(lastNumber); an account may have lost its number")
+    }
     // From format 3 on every originator is numbered with its first record, up to
     // `largest`, so one with records and no number has lost its entry. From format 4 on
-    // the account index finds entries by number, so there is nothing to look up.
+    // the account index finds entries by number, which the check above stands in for.
     let hasRecords = databases.usesRuns ? false : try version(of: originator, in: databases) > 0
     guard !hasRecords else {
       throw StoreError(

@@ -11,7 +11,7 @@ extension ReadTransaction {
   /// Returns the snapshot's live runs.
   func runs() throws(StoreError) -> [RunDirectoryEntry] {
     if let runs = runCache.runs { return runs }
-    let runs = try transaction.indexRuns(in: databases)
+    let runs = try transaction.indexRuns(in: databases, lastPosition: lastPosition)
     runCache.runs = runs
     return runs
   }
@@ -126,7 +126,7 @@ extension ReadTransaction {
     let found = RunCheckFindings(limit: limit)
     guard databases.usesRuns else { return found.check }
     let problem = found.add
-    let loaded = Result { () throws(StoreError) in try transaction.indexRuns(in: databases) }
+    let loaded = Result { () throws(StoreError) in try transaction.directoryEntries(in: databases) }
     if case .failure(let error) = loaded, error.code == .corrupt, error.lmdbCode == nil {
       _ = problem(error.message)
       return found.check
@@ -140,7 +140,7 @@ extension ReadTransaction {
       levels[run.slot.level, default: 0] += 1
       if !runNumbers.insert(run.run).inserted {
         guard
-          problem("run number \(run.run) is listed twice; the one in \(run.slot.name) is damaged")
+          problem("run number \(run.run) is listed twice, the second time in \(run.slot.name)")
         else { return found.check }
       }
     }

@@ -107,8 +107,8 @@ struct RunSlot: Hashable, Comparable {
     (left.level, left.place) < (right.level, right.place)
   }
 
-  /// The slot's name in messages, such as "level 1, slot 3".
-  var name: String { "level \(level), slot \(place)" }
+  /// The slot's name in messages, such as "level 1, place 3".
+  var name: String { "level \(level), place \(place)" }
 }
 
 /// The directory entry of one live run, read in place from the `runs` database.
@@ -118,7 +118,7 @@ struct RunSlot: Hashable, Comparable {
 /// | offset | size | field |
 /// |---|---|---|
 /// | 0 | 8 | run number, u64 big-endian: one more than the largest before it |
-/// | 8 | 8 | entries in each of the run's two databases, u64 big-endian |
+/// | 8 | 8 | entries in each of the run's two databases, count entries left out, u64 big-endian |
 /// | 16 | 4 | CRC-32C of the filter, little-endian |
 /// | 20 | 4 | CRC-32C of the 2-byte key and bytes 0 to 19, little-endian |
 /// | 24 | 64 × blocks | the Bloom filter over the run's event ids |

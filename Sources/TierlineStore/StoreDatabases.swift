@@ -70,6 +70,7 @@ struct StoreDatabases: Sendable {
   var usesRuns: Bool { runs != nil }
 
   /// The number of named databases the environment must allow.
+  /// The eight names of format 3, `runs`, and two databases for each run slot.
   static let count = UInt32(9 + 2 * RunLayout.slotCount)
 
   /// Opens every database in `transaction`, creating missing ones when `create` is set.
@@ -143,21 +144,24 @@ struct StoreDatabases: Sendable {
   }
 }
 
-/// The run numbers whose filter this process has found intact, with the filter's
-/// stored CRC-32C.
+/// The runs whose filter this process has found intact: by slot, the run number and
+/// the filter's stored CRC-32C.
 ///
 /// A committed run never changes: a merge writes a new run with a higher number and
-/// deletes the old ones. So each filter is checked once per process, not on every
+/// empties the old ones. So each filter is checked once per process, not on every
 /// batch, which would read every filter's bytes again.
 final class RunFilterChecks: @unchecked Sendable {
-  private var checked: [UInt64: UInt32] = [:]
+  private var checked: [RunSlot: (run: UInt64, filterChecksum: UInt32)] = [:]
   private let lock = ReadWriteLock()
 
   /// Checks the filter of every run not checked before.
   /// - Throws: `.corrupt` naming the first run whose filter fails its CRC-32C check.
   func check(_ runs: [RunDirectoryEntry]) throws(StoreError) {
     lock.lockShared()
-    let unchecked = runs.filter { checked[$0.run] != $0.filterChecksum }
+    let unchecked = runs.filter { run in
+      guard let known = checked[run.slot] else { return true }
+      return known.run != run.run || known.filterChecksum != run.filterChecksum
+    }
     lock.unlock()
     guard !unchecked.isEmpty else { return }
     for run in unchecked where CRC32C.checksum(run.filter) != run.filterChecksum {
@@ -167,7 +171,7 @@ final class RunFilterChecks: @unchecked Sendable {
           + "so an append could store an event twice")
     }
     lock.lockExclusive()
-    for run in unchecked { checked[run.run] = run.filterChecksum }
+    for run in unchecked { checked[run.slot] = (run.run, run.filterChecksum) }
     lock.unlock()
   }
 }

@@ -150,7 +150,7 @@ struct IndexRunTests {
         try store.append([newRecord("e1")], now: 2)
       }
       #expect(error?.code == .corrupt)
-      #expect(error?.message.contains("filter of the index run in level 0, slot 0") == true)
+      #expect(error?.message.contains("filter of the index run in level 0, place 0") == true)
     }
   }
 
@@ -235,6 +235,78 @@ struct IndexRunDamageTests {
       }
       #expect(error?.code == .corrupt)
       #expect(error?.message.contains("has no entry for it") == true)
+    }
+  }
+}
+
+@Suite("Index run directory damage")
+struct IndexRunDirectoryTests {
+  /// Deletes the directory entry of the run in level 0, place 0.
+  private func dropDirectoryEntry(of store: EventStore) throws {
+    let transaction = try LMDBTransaction(environment: store.environment, readOnly: false)
+    let directory = try #require(store.databases.runs)
+    var key: (UInt8, UInt8) = (0, 0)
+    try withUnsafeBytes(of: &key) { try transaction.delete(in: directory, key: $0) }
+    try transaction.commit()
+  }
+
+  @Test("a lost directory entry fails reads and appends")
+  func lostDirectoryEntry() throws {
+    try withNewStore { store, _ throws in
+      _ = try store.append([newRecord("1", originator: "a")], now: 1)
+      _ = try store.append([newRecord("2", originator: "a", at: 2_000)], now: 2)
+      try dropDirectoryEntry(of: store)
+
+      let read = #expect(throws: StoreError.self) { try store.records(of: "a") }
+      #expect(read?.code == .corrupt)
+      #expect(read?.message.contains("list 1 entries, but the log's last position is 2") == true)
+      let append = #expect(throws: StoreError.self) {
+        try store.append([newRecord("1", originator: "a")], now: 3)
+      }
+      #expect(append?.code == .corrupt)
+      #expect(try store.lastPosition() == 2)
+    }
+  }
+
+  @Test("entries left in an unlisted slot stop the next run")
+  func leftoverSlotEntries() throws {
+    try withNewStore { store, _ throws in
+      _ = try store.append([newRecord("1", originator: "a")], now: 1)
+      let transaction = try LMDBTransaction(environment: store.environment, readOnly: false)
+      let slot = store.databases.slotEventIDs[1]
+      try Array("stale".utf8).withUnsafeBytes { key in
+        try KeyLayout.withPositionKey(1) { value in
+          try transaction.put(in: slot, key: key, value: value)
+        }
+      }
+      try transaction.commit()
+
+      let error = #expect(throws: StoreError.self) {
+        try store.append([newRecord("2", originator: "a")], now: 2)
+      }
+      #expect(error?.code == .corrupt)
+      #expect(error?.message.contains("event_ids.0.1 contains 1 entries") == true)
+    }
+  }
+
+  @Test("a stored position past the log is damage, not a conflict")
+  func positionPastLog() throws {
+    try withNewStore { store, _ throws in
+      _ = try store.append([newRecord("1", originator: "a"), newRecord("2")], now: 1)
+      let transaction = try LMDBTransaction(environment: store.environment, readOnly: false)
+      let slot = store.databases.slotEventIDs[0]
+      try Array("2".utf8).withUnsafeBytes { key in
+        try KeyLayout.withPositionKey(9) { value in
+          try transaction.put(in: slot, key: key, value: value)
+        }
+      }
+      try transaction.commit()
+
+      let error = #expect(throws: StoreError.self) {
+        try store.append([newRecord("x"), newRecord("2")], now: 2)
+      }
+      #expect(error?.code == .corrupt)
+      #expect(error?.message.contains("points to position 9") == true)
     }
   }
 }

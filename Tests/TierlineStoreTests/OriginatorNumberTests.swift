@@ -164,7 +164,9 @@ struct OriginatorNumberTests {
 
   @Test("lost entry keeps numbers unique", arguments: ["numbers", "ids"])
   func lostEntryNotReused(database: String) throws {
-    try withNewStore { store, _ throws in
+    var options = StoreOptions(createIfMissing: true)
+    options.newFormatVersion = 3
+    try withNewStore(options: options) { store, _ throws in
       _ = try store.append(
         [newRecord("1", originator: "a"), newRecord("2", originator: "b")], now: 1)
       if database == "numbers" {
@@ -226,6 +228,27 @@ struct OriginatorNumberTests {
         key.withUnsafeBytes {
           OriginatorNumberLayout.number(in: UnsafeRawBufferPointer(rebasing: bytes[..<7]), for: $0)
         } == nil)
+    }
+  }
+
+  @Test("from format 4 on, a lost entry stops new numbers", arguments: ["numbers", "ids"])
+  func lostEntryStopsNumbers(database: String) throws {
+    try withNewStore { store, _ throws in
+      _ = try store.append(
+        [newRecord("1", originator: "a"), newRecord("2", originator: "b")], now: 1)
+      if database == "numbers" {
+        try deleteEntry(
+          store, try #require(store.databases.originatorNumbers), key: Array("a".utf8))
+      } else {
+        try deleteEntry(store, try #require(store.databases.originatorIDs), key: [0, 0, 0, 1])
+      }
+      // Account "a" would get a second number if its entry were lost.
+      let error = #expect(throws: StoreError.self) {
+        try store.append([newRecord("3", originator: "c")], now: 2)
+      }
+      #expect(error?.code == .corrupt)
+      #expect(error?.message.contains("an account may have lost its number") == true)
+      #expect(try store.lastPosition() == 2)
     }
   }
 }

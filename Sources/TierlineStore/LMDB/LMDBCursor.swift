@@ -50,14 +50,6 @@ struct LMDBCursor: ~Copyable {
     return count
   }
 
-  /// Deletes the key and value at the cursor; the cursor then stands on the next key,
-  /// which `MDB_NEXT` returns.
-  ///
-  /// Calls `mdb_cursor_del`, which can return `EACCES` and `EINVAL`.
-  func delete() throws(LMDBError) {
-    try checkLMDB(mdb_cursor_del(handle, 0))
-  }
-
   /// Stores a key/value pair at the cursor's database, leaving the cursor on it. With
   /// `MDB_APPEND`, a cursor that stands at the end appends without searching the tree.
   ///

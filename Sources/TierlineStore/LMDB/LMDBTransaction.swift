@@ -105,8 +105,9 @@ struct LMDBTransaction: ~Copyable {
 
   /// Deletes every entry of a database and keeps its handle open.
   ///
-  /// Calls `mdb_drop` with `del` 0, which frees the database's pages without reading
-  /// its leaves when no value overflows a page; it can return `EACCES` and `EINVAL`.
+  /// Calls `mdb_drop` with `del` 0, which frees the database's pages. Without overflow
+  /// pages it reads only the branch pages. It can return `EACCES`, `EINVAL`,
+  /// `MDB_CORRUPTED`, `MDB_PAGE_NOTFOUND` and `ENOMEM`.
   func empty(_ database: MDB_dbi) throws(LMDBError) {
     try checkLMDB(mdb_drop(handle, database, 0))
   }
