@@ -57,19 +57,46 @@ extension LMDBTransaction {
 
   /// Returns the position stored for an event id in any run, or nil. Only runs whose
   /// filter may contain the id are looked up; the caller has checked the filters.
+  ///
+  /// A filter that lets an id through to a run without it is a false positive, about
+  /// one probe in a hundred, or a sign that damage moved the id's key. LMDB's search
+  /// assumes the keys of a page in order, so the keys around the place of the id must
+  /// be in order for the miss to count.
+  /// - Throws: `.corrupt` when those keys are out of order.
   func runPosition(
     ofEventID id: UnsafeRawBufferPointer, hash: UInt64, runs: [RunDirectoryEntry],
     in databases: StoreDatabases
   ) throws(StoreError) -> UInt64? {
     for run in runs where RunFilter.mayContain(run.filter, hash: hash) {
-      let found: UnsafeRawBufferPointer?
-      do throws(LMDBError) {
-        found = try value(in: databases.slotEventIDs[run.slot.index], forKey: id)
-      } catch {
-        throw .failure(error, "could not look up event id \(describeKey(Array(id)))")
+      let cursor = try openCursor(
+        databases.slotEventIDs[run.slot.index], on: StoreDatabases.Name.eventIDs)
+      func step(_ operation: MDB_cursor_op, key: UnsafeRawBufferPointer? = nil) throws(StoreError)
+        -> (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
+      {
+        do throws(LMDBError) {
+          return try cursor.get(operation, key: key)
+        } catch {
+          throw .failure(error, "could not look up event id \(describeKey(Array(id)))")
+        }
       }
+      let found = try step(MDB_SET_RANGE, key: id)
+      if let found, found.key.elementsEqual(id) {
+        return try KeyLayout.position(from: found.value, in: StoreDatabases.Name.eventIDs)
+      }
+      let disorder = StoreError(
+        .corrupt,
+        "the event-id run in \(run.slot.name) has keys out of order where event id "
+          + "\(describeKey(Array(id))) would be, so a stored event may be hidden")
       if let found {
-        return try KeyLayout.position(from: found, in: StoreDatabases.Name.eventIDs)
+        if let next = try step(MDB_NEXT), compareBytes(found.key, next.key) >= 0 {
+          throw disorder
+        }
+        _ = try step(MDB_PREV)
+        if let previous = try step(MDB_PREV), compareBytes(previous.key, id) >= 0 {
+          throw disorder
+        }
+      } else if let last = try step(MDB_LAST), compareBytes(last.key, id) >= 0 {
+        throw disorder
       }
     }
     return nil
