@@ -67,6 +67,15 @@ extension Ledger {
         // Damaged records cannot be attributed to an account, so account counts that
         // differ from the index may follow from them.
         var unreadableRecords = 0
+        // From format 4 on, damage to the directory of index runs or to a filter, which
+        // fails every event-id lookup.
+        var runDirectoryDamage: String?
+        do {
+          try transaction.loadIndexRuns()
+        } catch let error as StoreError where error.code == .corrupt && error.lmdbCode == nil {
+          runDirectoryDamage = error.message
+          report.problems.append("index runs: \(error.message)")
+        }
         let last =
           headIsDamaged
           ? max(transaction.lastPosition, (try? transaction.lastLoggedPosition()) ?? 0)
@@ -107,7 +116,15 @@ extension Ledger {
                 else { return false }
               }
               let id = Array(event.id.utf8)
-              let indexed = try transaction.position(ofEventID: id)
+              // Damage to the runs' directory would fail every lookup; it is listed once.
+              guard runDirectoryDamage == nil else { return true }
+              let indexed: UInt64?
+              do {
+                indexed = try transaction.position(ofEventID: id)
+              } catch let error as StoreError where error.code == .corrupt && error.lmdbCode == nil
+              {
+                return problem("event id index: \(error.message)")
+              }
               if indexed != view.position {
                 let found = indexed.map { "position \($0)" } ?? "nothing"
                 guard

@@ -36,7 +36,7 @@ public struct IndexValue {
   }
 
   /// Reads an entry of a format 4 run, whose key ends with the entry and whose value
-  /// holds the checksum and the copy, or returns nil when a size fits no record.
+  /// contains the checksum and the copy, or returns nil when a size fits no record.
   init?(runKey key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
     let entrySize = KeyLayout.originatorEntrySize
     let checkSize = KeyLayout.entryCheckSize

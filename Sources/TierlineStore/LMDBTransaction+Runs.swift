@@ -367,7 +367,7 @@ extension LMDBTransaction {
       guard level + 1 < RunLayout.levels else {
         throw StoreError(
           .invalidArgument,
-          "every level of index runs is full; the ledger holds as many batches as storage "
+          "every level of index runs is full; the ledger contains as many batches as storage "
             + "format 4 allows")
       }
       guard

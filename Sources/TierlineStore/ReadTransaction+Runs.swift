@@ -16,6 +16,18 @@ extension ReadTransaction {
     return runs
   }
 
+  /// Reads the live index runs and checks their filters, as the first event-id lookup
+  /// would; does nothing before format 4.
+  /// - Throws: `.corrupt` for a damaged directory or filter.
+  public func loadIndexRuns() throws(StoreError) {
+    guard databases.usesRuns else { return }
+    let runs = try runs()
+    if !runCache.filtersChecked {
+      try databases.checkedFilters.check(runs)
+      runCache.filtersChecked = true
+    }
+  }
+
   /// Calls `body` with one originator's entries from every run, in occurred-time and
   /// position order, until it returns false.
   func forEachRunIndexValue(of originator: [UInt8], _ body: (IndexValue) throws -> Bool)
@@ -30,7 +42,7 @@ extension ReadTransaction {
       guard let indexValue = IndexValue(runKey: key, value: value) else {
         throw StoreError(
           .corrupt,
-          "the index of account \(describeKey(originator)) holds an entry with a "
+          "the index of account \(describeKey(originator)) contains an entry with a "
             + "\(key.count)-byte key and a \(value.count)-byte value, which no record would "
             + "produce")
       }
@@ -166,7 +178,8 @@ extension ReadTransaction {
               throw StoreError.failure(error, "could not count the entries of \(name)")
             }
             if count != 0 {
-              guard problem("\(name) holds \(count) entries, but runs lists no run in \(slot.name)")
+              guard
+                problem("\(name) contains \(count) entries, but runs lists no run in \(slot.name)")
               else { return found.check }
             }
           }
@@ -184,7 +197,7 @@ extension ReadTransaction {
           ids += 1
           if value.count != 8 {
             keepGoing = problem(
-              "\(names.eventIDs) holds a \(value.count)-byte position for \(describeKey(Array(key)))"
+              "\(names.eventIDs) contains a \(value.count)-byte position for \(describeKey(Array(key)))"
             )
           } else if filterIntact, !RunFilter.mayContain(run.filter, hash: RunFilter.hash(key)) {
             keepGoing = problem(
@@ -199,7 +212,7 @@ extension ReadTransaction {
           key, _ in
           guard key.count == RunLayout.accountKeySize else {
             keepGoing = problem(
-              "\(names.originators) holds a \(key.count)-byte key, expected "
+              "\(names.originators) contains a \(key.count)-byte key, expected "
                 + "\(RunLayout.accountKeySize) bytes")
             return keepGoing
           }
@@ -214,7 +227,7 @@ extension ReadTransaction {
         where count != run.entries {
           guard
             problem(
-              "the run in \(slot.name) lists \(run.entries) entries, but \(name) holds \(count)")
+              "the run in \(slot.name) lists \(run.entries) entries, but \(name) contains \(count)")
           else { return found.check }
         }
       }
@@ -224,7 +237,7 @@ extension ReadTransaction {
       guard account == nil else { continue }
       guard
         problem(
-          "the account index holds entries of account number \(number), which originator_ids does not list"
+          "the account index contains entries of account number \(number), which originator_ids does not list"
         )
       else { return found.check }
     }

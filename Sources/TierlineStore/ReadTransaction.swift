@@ -304,11 +304,8 @@ public struct ReadTransaction: ~Copyable {
   public func position(ofEventID id: [UInt8]) throws(StoreError) -> UInt64? {
     try EventStore.checkKey(id, named: "event id")
     if databases.usesRuns {
+      try loadIndexRuns()
       let runs = try runs()
-      if !runCache.filtersChecked {
-        try databases.checkedFilters.check(runs)
-        runCache.filtersChecked = true
-      }
       return try KeyLayout.withBytes(id) { bytes throws(StoreError) in
         try transaction.runPosition(
           ofEventID: bytes, hash: RunFilter.hash(bytes), runs: runs, in: databases)

@@ -212,3 +212,43 @@ struct AccountNumberVerifyTests {
     #expect(problems.contains { $0.contains("fails its CRC-32C check") }, "\(problems)")
   }
 }
+
+@Suite("Index runs in verify")
+struct IndexRunVerifyTests {
+  @Test("a lost run is named once")
+  func lostRunNamedOnce() throws {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("tierline-runs-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let ledger = try Ledger.create(directory: directory, playbook: .builtInDefault)
+    var events: [NumberedEvent] = []
+    PortfolioGenerator(accounts: 3, seed: 9).generate { event in
+      events.append(NumberedEvent(line: events.count + 1, incoming: IncomingEvent(event: event)))
+    }
+    // Two batches give two runs of level 0.
+    let half = events.count / 2
+    _ = try ledger.append(Array(events[..<half]))
+    _ = try ledger.append(Array(events[half...]))
+    do {
+      let store = try EventStore(directory: directory)
+      let transaction = try LMDBTransaction(environment: store.environment, readOnly: false)
+      let runs = try #require(store.databases.runs)
+      var key: (UInt8, UInt8) = (0, 1)
+      try withUnsafeBytes(of: &key) { try transaction.delete(in: runs, key: $0) }
+      try transaction.commit()
+    }
+
+    // The log is read to its end, and the directory damage is named before the slot
+    // that it no longer lists.
+    let report = try Ledger.open(directory: directory).verify()
+    #expect(report.records == events.count)
+    let directoryDamage = report.problems.filter {
+      $0.hasPrefix("index runs: the index runs list ")
+    }
+    #expect(directoryDamage.count == 1, "\(report.problems)")
+    #expect(report.problems.first == directoryDamage.first)
+    #expect(
+      report.problems.contains { $0.hasPrefix("index runs: event_ids.0.1 contains ") },
+      "\(report.problems)")
+  }
+}
