@@ -25,8 +25,10 @@ enum VerifyCommand: Command {
       last record, every record's checksum and encoding, positions without gaps,
       recorded_at never decreasing, every event id indexed at its record, and every
       account's index entries (count, times and positions) against the log, and that
-      every stored playbook can be read. When LMDB meets a damaged page it ends the read,
-      and verify lists what it found up to there.
+      every stored playbook can be read. From storage format 4 on it also checks every
+      index run against the directory of runs: its checksums, its filter, its entry
+      counts, and that every slot without a run is empty. When LMDB meets a damaged page
+      it ends the read, and verify lists what it found up to there.
       """)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
