@@ -204,7 +204,7 @@ extension Ledger {
                 stored = nil
               }
               let carried = numbersByAccount.removeValue(forKey: key)
-              // From format 4 on, accounts numbered past what a record header holds
+              // From format 4 on, accounts numbered past what a record header can carry
               // have a stored number while their records carry 0.
               let expected = stored.map { $0 <= ReadTransaction.largestNumberInRecords ? $0 : 0 }
               if let carried, carried != (expected ?? 0) {

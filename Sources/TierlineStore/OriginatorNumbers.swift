@@ -147,7 +147,7 @@ extension LMDBTransaction {
     }
     // From format 3 on every originator is numbered with its first record, up to
     // `largest`, so one with records and no number has lost its entry. From format 4 on
-    // the account index finds entries by number, which the check above stands in for.
+    // the account index finds entries by number, so the check above replaces that lookup.
     let hasRecords = databases.usesRuns ? false : try version(of: originator, in: databases) > 0
     guard !hasRecords else {
       throw StoreError(

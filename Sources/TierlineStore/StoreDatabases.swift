@@ -19,8 +19,8 @@ struct StoreDatabases: Sendable {
   /// on, nil.
   private let indexTrees: (originators: MDB_dbi, eventIDs: MDB_dbi)?
   /// The account index up to format version 3: originator bytes → sortable occurred
-  /// time + position, sorted duplicates; from version 2 on, followed by a checksum and a
-  /// copy of the record when it fits.
+  /// time + position, as sorted duplicates. From version 2 on, each is followed by a
+  /// checksum and a copy of the record when it fits.
   var originators: MDB_dbi {
     guard let indexTrees else { preconditionFailure("format 4 keeps its indexes in runs") }
     return indexTrees.originators

@@ -94,7 +94,7 @@ struct OriginatorNumberTests {
     }
   }
 
-  @Test("from format 4 on, originators past the largest record number keep a stored one")
+  @Test("format 4 numbers records past the limit")
   func pastLargestRecordNumber() throws {
     var options = StoreOptions(createIfMissing: true)
     options.largestOriginatorNumber = 2
@@ -185,7 +185,7 @@ struct OriginatorNumberTests {
   @Test("an account that lost its number gets no second one")
   func lostNumberNotReplaced() throws {
     // From format 4 on the account index is keyed by number, so an append cannot see
-    // the lost entry; `verify` names the two numbers the records carry.
+    // the lost entry. `verify` then names the two numbers the records carry.
     var options = StoreOptions(createIfMissing: true)
     options.newFormatVersion = 3
     try withNewStore(options: options) { store, _ throws in
@@ -231,7 +231,7 @@ struct OriginatorNumberTests {
     }
   }
 
-  @Test("from format 4 on, a lost entry stops new numbers", arguments: ["numbers", "ids"])
+  @Test("format 4 lost entry stops numbers", arguments: ["numbers", "ids"])
   func lostEntryStopsNumbers(database: String) throws {
     try withNewStore { store, _ throws in
       _ = try store.append(
