@@ -75,6 +75,11 @@ extension Ledger {
         } catch let error as StoreError where error.code == .corrupt && error.lmdbCode == nil {
           runDirectoryDamage = error.message
           report.problems.append("index runs: \(error.message)")
+        } catch let error as StoreError where error.code == .corrupt {
+          // LMDB ends a transaction in which it met a damaged page.
+          report.problems.append("index runs: \(error.description)")
+          report.problems.append(Self.stoppedByLMDB)
+          return report
         }
         let last =
           headIsDamaged
@@ -190,6 +195,9 @@ extension Ledger {
           return problem("\(part): \(error.message)")
         }
         do {
+          // Without an intact directory of runs every account's entries would be listed
+          // as damaged; the run check below names the runs instead.
+          if runDirectoryDamage != nil { throw SkippedAccountCheck() }
           try transaction.forEachOriginator { originator, version in
             report.accounts += 1
             let key = Array(originator)
@@ -300,6 +308,7 @@ extension Ledger {
           }
         } catch let error as StoreError where error.code == .corrupt && error.lmdbCode != nil {
           lmdbDamage = "account index: \(error.description)"
+        } catch is SkippedAccountCheck {
         } catch let error as StoreError where error.code == .corrupt && transaction.keepsIndexRuns {
           // From format 4 on the accounts come from originator_numbers and their counts
           // from the index runs, so damage to either ends the list.
@@ -314,7 +323,7 @@ extension Ledger {
               runs.eventIDEntries != UInt64(report.records)
             {
               _ = problem(
-                "event id index: holds \(runs.eventIDEntries) entries for \(report.records) "
+                "event id index: contains \(runs.eventIDEntries) entries for \(report.records) "
                   + "records in the log")
             }
           } catch let error as StoreError where error.code == .corrupt && error.lmdbCode != nil {
@@ -326,7 +335,9 @@ extension Ledger {
           report.problems.append(Self.stoppedByLMDB)
           return report
         }
-        if numbered, report.problems.count < Ledger.maximumListedProblems {
+        if numbered, runDirectoryDamage == nil,
+          report.problems.count < Ledger.maximumListedProblems
+        {
           // Numbers run from 1 without gaps, so with no number given twice, every one
           // lies in 1...count exactly when the count matches.
           let counts = try transaction.numberedOriginatorCounts()
@@ -386,3 +397,7 @@ private func entryDigest(occurredAt: Int64, position: UInt64, copyChecksum: UInt
   var mixer = SplitMix64(state: combined)
   return mixer.next()
 }
+
+/// Ends the per-account check of `verify` early, when damage to the directory of index
+/// runs would fail every account the same way.
+private struct SkippedAccountCheck: Error {}

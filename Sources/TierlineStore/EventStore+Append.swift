@@ -283,7 +283,7 @@ extension EventStore {
         throw StoreError(
           .corrupt,
           "event id \(describeKey(record.eventID)) points to position \(storedPosition), "
-            + "which the log does not hold",
+            + "which the log does not contain",
           eventID: record.eventID)
       }
       let earlierIndex = appendedIndexes[Int(offset)]
@@ -305,7 +305,7 @@ extension EventStore {
       throw StoreError(
         .corrupt,
         "event id \(describeKey(record.eventID)) points to position \(storedPosition), "
-          + "which the log does not hold",
+          + "which the log does not contain",
         eventID: record.eventID)
     }
 

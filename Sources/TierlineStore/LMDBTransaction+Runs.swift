@@ -30,7 +30,8 @@ extension LMDBTransaction {
       throw StoreError(
         .corrupt,
         "the index runs list \(listed) entries, but the log's last position is \(expected), "
-          + "so the directory of runs is damaged")
+          + "so the directory of runs is damaged. A lost directory entry or page can hide a "
+          + "whole run")
     }
     return runs
   }
@@ -59,9 +60,8 @@ extension LMDBTransaction {
   /// filter may contain the id are looked up; the caller has checked the filters.
   ///
   /// A filter that lets an id through to a run without it is a false positive, about
-  /// one probe in a hundred, or a sign that damage moved the id's key. LMDB's search
-  /// assumes the keys of a page in order, so the keys around the place of the id must
-  /// be in order for the miss to count.
+  /// one probe in a hundred, or a sign that damage moved the id's key. The miss counts
+  /// only when the keys around the place of the id are in order (`keysInOrder`).
   /// - Throws: `.corrupt` when those keys are out of order.
   func runPosition(
     ofEventID id: UnsafeRawBufferPointer, hash: UInt64, runs: [RunDirectoryEntry],
@@ -70,36 +70,70 @@ extension LMDBTransaction {
     for run in runs where RunFilter.mayContain(run.filter, hash: hash) {
       let cursor = try openCursor(
         databases.slotEventIDs[run.slot.index], on: StoreDatabases.Name.eventIDs)
-      func step(_ operation: MDB_cursor_op, key: UnsafeRawBufferPointer? = nil) throws(StoreError)
-        -> (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
-      {
-        do throws(LMDBError) {
-          return try cursor.get(operation, key: key)
-        } catch {
-          throw .failure(error, "could not look up event id \(describeKey(Array(id)))")
-        }
+      let failure = { (error: LMDBError) in
+        StoreError.failure(error, "could not look up event id \(describeKey(Array(id)))")
       }
-      let found = try step(MDB_SET_RANGE, key: id)
+      let found: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
+      do throws(LMDBError) {
+        found = try cursor.get(MDB_SET_RANGE, key: id)
+      } catch {
+        throw failure(error)
+      }
       if let found, found.key.elementsEqual(id) {
         return try KeyLayout.position(from: found.value, in: StoreDatabases.Name.eventIDs)
       }
-      let disorder = StoreError(
-        .corrupt,
-        "the event-id run in \(run.slot.name) has keys out of order where event id "
-          + "\(describeKey(Array(id))) would be, so a stored event may be hidden")
-      if let found {
-        if let next = try step(MDB_NEXT), compareBytes(found.key, next.key) >= 0 {
-          throw disorder
-        }
-        _ = try step(MDB_PREV)
-        if let previous = try step(MDB_PREV), compareBytes(previous.key, id) >= 0 {
-          throw disorder
-        }
-      } else if let last = try step(MDB_LAST), compareBytes(last.key, id) >= 0 {
-        throw disorder
+      guard try keysInOrder(around: id, found: found, with: cursor, failure: failure) else {
+        let names = RunLayout.databaseNames(level: run.slot.level, place: run.slot.place)
+        throw StoreError(
+          .corrupt,
+          "\(names.eventIDs) has keys out of order where event id \(describeKey(Array(id))) "
+            + "would be, so a stored event may be hidden")
       }
     }
     return nil
+  }
+
+  /// Returns whether the keys around the place of `key` are in order, after a search
+  /// with `MDB_SET_RANGE` found `found` (nil at the end) instead of `key`.
+  ///
+  /// LMDB finds a key by binary search, which assumes the keys of every page in order,
+  /// and LMDB 0.9 keeps no page checksums. A key that damage moved out of order can send
+  /// the search past the key it looks for, and the search then ends next to the damaged
+  /// key. So the two keys before the place of `key`, the key found and the key after it
+  /// must rise in that order, with `key` between the second and the third. The cursor
+  /// ends anywhere near.
+  func keysInOrder(
+    around key: UnsafeRawBufferPointer,
+    found: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?,
+    with cursor: borrowing LMDBCursor, failure: (LMDBError) -> StoreError
+  ) throws(StoreError) -> Bool {
+    func step(_ operation: MDB_cursor_op) throws(StoreError) -> [UInt8]? {
+      do throws(LMDBError) {
+        return try cursor.get(operation).map { Array($0.key) }
+      } catch {
+        throw failure(error)
+      }
+    }
+    var before: [UInt8]?
+    if let found {
+      guard compareBytes(found.key, key) > 0 else { return false }
+      let foundKey = Array(found.key)
+      // MDB_NEXT at the last key finds nothing and leaves the cursor there (LMDB 0.9.24).
+      if let next = try step(MDB_NEXT) {
+        guard compareBytes(foundKey, next) < 0 else { return false }
+        _ = try step(MDB_PREV)
+      }
+      before = try step(MDB_PREV)
+    } else {
+      before = try step(MDB_LAST)
+    }
+    guard let before else { return true }
+    guard compareBytes(before, key) < 0 else { return false }
+    // At the first key, MDB_PREV finds nothing and leaves the cursor there (LMDB 0.9.24).
+    if let earlier = try step(MDB_PREV) {
+      guard compareBytes(earlier, before) < 0 else { return false }
+    }
+    return true
   }
 
   /// Calls `body` with the key and value of each of an account's entries, run by run in
@@ -135,56 +169,42 @@ extension LMDBTransaction {
   }
 
   /// Moves `cursor` to an account's count entry in one run and returns the count, or
-  /// nil when the run has no entry of the account.
-  ///
-  /// LMDB's search assumes the keys of a page in order. A key that damage moved out of
-  /// order can send the search past the account's entries, so the key found and its
-  /// neighbours must be in order around the count key.
+  /// nil when the run has no entry of the account. A miss counts only when the keys
+  /// around the place of the count key are in order (`keysInOrder`).
   /// - Throws: `.corrupt` when the keys around the count key are out of order, or the
   ///   account has entries without an intact count entry.
   func seekCount(
     _ countKey: UnsafeRawBufferPointer, with cursor: borrowing LMDBCursor, in run: RunDirectoryEntry
   ) throws(StoreError) -> UInt64? {
     let account = RunLayout.account(of: countKey)
-    let prefix = UnsafeRawBufferPointer(rebasing: countKey[..<4])
-    let disorder = StoreError(
-      .corrupt,
-      "the account index run in \(run.slot.name) has keys out of order where account number "
-        + "\(account) would be, so its entries may be hidden")
+    let failure = { (error: LMDBError) in
+      StoreError.failure(error, "could not read the index of account number \(account)")
+    }
     let found: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
     do throws(LMDBError) {
       found = try cursor.get(MDB_SET_RANGE, key: countKey)
     } catch {
-      throw .failure(error, "could not read the index of account number \(account)")
+      throw failure(error)
     }
-    guard let first = found else {
-      // Every key is below the count key, the last one too unless it is out of place.
-      if let last = try step(cursor, MDB_LAST, account: account) {
-        guard compareBytes(last.key, countKey) < 0 else { throw disorder }
+    if let found, found.key.starts(with: UnsafeRawBufferPointer(rebasing: countKey[..<4])) {
+      guard found.key.elementsEqual(countKey),
+        let count = RunLayout.count(in: found.value, key: found.key)
+      else {
+        throw StoreError(
+          .corrupt,
+          "the account index run in \(run.slot.name) contains entries of account number "
+            + "\(account) without an intact count")
       }
-      return nil
+      return count
     }
-    // At the first key, MDB_PREV finds nothing and leaves the cursor where it is.
-    if let previous = try step(cursor, MDB_PREV, account: account) {
-      guard compareBytes(previous.key, countKey) < 0 else { throw disorder }
-      _ = try step(cursor, MDB_NEXT, account: account)
-    }
-    guard first.key.starts(with: prefix) else {
-      // The account has no entry here, unless the key found is out of place.
-      if let next = try step(cursor, MDB_NEXT, account: account) {
-        guard compareBytes(first.key, next.key) < 0 else { throw disorder }
-      }
-      return nil
-    }
-    guard first.key.elementsEqual(countKey),
-      let count = RunLayout.count(in: first.value, key: first.key)
-    else {
+    guard try keysInOrder(around: countKey, found: found, with: cursor, failure: failure) else {
+      let names = RunLayout.databaseNames(level: run.slot.level, place: run.slot.place)
       throw StoreError(
         .corrupt,
-        "the account index run in \(run.slot.name) contains entries of account number "
-          + "\(account) without an intact count")
+        "\(names.originators) has keys out of order where account number \(account) would "
+          + "be, so its entries may be hidden")
     }
-    return count
+    return nil
   }
 
   /// Moves `cursor` and returns the key and value there, or nil at the end.
@@ -407,7 +427,7 @@ extension LMDBTransaction {
     guard ids == entries, accounts == entries else {
       throw StoreError(
         .corrupt,
-        "the index runs in \(names) list \(entries) entries, but hold \(ids) event ids and "
+        "the index runs in \(names) list \(entries) entries, but contain \(ids) event ids and "
           + "\(accounts) account entries")
     }
     guard let directory = databases.runs else { return }
@@ -452,7 +472,7 @@ extension LMDBTransaction {
           if let best = smallest, let bestHead = heads[best] {
             let order = compareBytes(head.key, bestHead.key)
             if order == 0, !(summingCounts && RunLayout.isCountKey(head.key)) {
-              throw StoreError(.corrupt, "two index runs of \(name) hold the same key")
+              throw StoreError(.corrupt, "two index runs of \(name) contain the same key")
             }
             if order < 0 { smallest = index }
           } else {
@@ -584,6 +604,18 @@ private func sortedByBytes(_ items: [(id: [UInt8], position: UInt64)])
 final class LMDBCursorBox {
   let cursor: LMDBCursor
   init(_ cursor: consuming LMDBCursor) { self.cursor = cursor }
+}
+
+/// Compares two byte arrays as LMDB orders keys.
+func compareBytes(_ left: [UInt8], _ right: [UInt8]) -> Int {
+  left.withUnsafeBytes { leftBytes in
+    right.withUnsafeBytes { rightBytes in compareBytes(leftBytes, rightBytes) }
+  }
+}
+
+/// Compares a byte array with a byte range as LMDB orders keys.
+func compareBytes(_ left: [UInt8], _ right: UnsafeRawBufferPointer) -> Int {
+  left.withUnsafeBytes { compareBytes($0, right) }
 }
 
 /// Compares two byte ranges as LMDB orders keys: as `memcmp` would, the shorter first

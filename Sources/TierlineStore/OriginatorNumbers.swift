@@ -143,7 +143,8 @@ extension LMDBTransaction {
       throw StoreError(
         .corrupt,
         "originator_numbers has \(count) entries and originator_ids \(idCount), but the "
-          + "last number is \(lastNumber); an account may have lost its number")
+          + "last number is \(lastNumber). An account may have lost its number, and a new one "
+          + "would split its events, so no new account is numbered")
     }
     // From format 3 on every originator is numbered with its first record, up to
     // `largest`, so one with records and no number has lost its entry. From format 4 on

@@ -247,7 +247,7 @@ struct OriginatorNumberTests {
         try store.append([newRecord("3", originator: "c")], now: 2)
       }
       #expect(error?.code == .corrupt)
-      #expect(error?.message.contains("an account may have lost its number") == true)
+      #expect(error?.message.contains("An account may have lost its number") == true)
       #expect(try store.lastPosition() == 2)
     }
   }

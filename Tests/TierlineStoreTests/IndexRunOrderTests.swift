@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+@testable import TierlineStore
+
+/// Replaces the one occurrence of `pattern` in the ledger's `data.mdb` with
+/// `replacement`, of the same size, as damage to a key would.
+private func patchDataFile(_ directory: String, _ pattern: [UInt8], _ replacement: [UInt8])
+  throws
+{
+  let url = URL(fileURLWithPath: directory + "/data.mdb")
+  let data = [UInt8](try Data(contentsOf: url))
+  let offsets = (0...(data.count - pattern.count)).filter { offset in
+    data[offset] == pattern[0] && data[offset..<(offset + pattern.count)].elementsEqual(pattern)
+  }
+  try #require(offsets.count == 1)
+  let handle = try FileHandle(forUpdating: url)
+  defer { try? handle.close() }
+  try handle.seek(toOffset: UInt64(offsets[0]))
+  try handle.write(contentsOf: Data(replacement))
+}
+
+/// Returns the 8-byte header of an LMDB 0.9 leaf node with a key and a value of these
+/// sizes, little-endian.
+private func leafHeader(keySize: Int, valueSize: Int) -> [UInt8] {
+  [UInt8(valueSize), UInt8(valueSize >> 8), 0, 0, 0, 0, UInt8(keySize), UInt8(keySize >> 8)]
+}
+
+@Suite("Index run key order")
+struct IndexRunOrderTests {
+  @Test("intact runs raise no order alarm")
+  func intactRuns() throws {
+    try withNewStore { store, _ throws in
+      // A run with one id, one with ids that are prefixes of each other, one with many.
+      _ = try store.append([newRecord("m", originator: "solo")], now: 1)
+      _ = try store.append(
+        [newRecord("a"), newRecord("ab"), newRecord("abc"), newRecord("b")], now: 2)
+      _ = try store.append(
+        (0..<400).map { newRecord("x\(1000 + $0)", originator: "acct-\($0 % 37)") }, now: 3)
+      let probes = ["\0", "0", "a\0", "aa", "abb", "abcd", "c", "l", "m\0", "n", "x", "x1", "y"]
+      // One id of each run, in slot order: its hash gets every probe through that run's
+      // filter, so every miss takes the order check.
+      let storedIDs = ["m", "a", "x1000"]
+      try store.read { transaction in
+        let runs = try transaction.runs()
+        #expect(runs.count == 3)
+        for (run, stored) in zip(runs, storedIDs) {
+          let hash = Array(stored.utf8).withUnsafeBytes { RunFilter.hash($0) }
+          for probe in probes {
+            let found = try Array(probe.utf8).withUnsafeBytes { id in
+              try transaction.transaction.runPosition(
+                ofEventID: id, hash: hash, runs: [run], in: transaction.databases)
+            }
+            #expect(found == nil, "\(probe)")
+          }
+        }
+        // Account numbers from 0 to past the last one reach the first and last keys.
+        let numbered = UInt32(try transaction.numberedOriginatorCounts().numbers)
+        var total: UInt64 = 0
+        for account in 0...(numbered + 2) {
+          total += try transaction.transaction.runEntryCount(
+            account: account, runs: runs, in: transaction.databases)
+        }
+        #expect(total == 405)
+      }
+    }
+  }
+
+  @Test("an id key damaged downwards hides no other id")
+  func idKeyDamagedDownwards() throws {
+    try withNewStore { store, directory throws in
+      let ids = (10..<30).map { "id-\($0)" }
+      _ = try store.append(ids.map { newRecord($0) }, now: 1)
+      let header = leafHeader(keySize: 5, valueSize: 8)
+      for damaged in ids {
+        let original = Array(damaged.utf8)
+        // "id-17" becomes "ia-17", which sorts before every other id.
+        var smaller = original
+        smaller[1] = UInt8(ascii: "a")
+        try patchDataFile(directory, header + original, header + smaller)
+        for id in ids where id != damaged {
+          // Either found, or the damage named: never silently missing.
+          let lookup = Result { try store.read { try $0.position(ofEventID: Array(id.utf8)) } }
+          if case .success(let position) = lookup {
+            #expect(position != nil, "\(damaged) damaged hides \(id)")
+          }
+        }
+        try patchDataFile(directory, header + smaller, header + original)
+      }
+    }
+  }
+
+  @Test("a count key damaged downwards hides no other account")
+  func countKeyDamagedDownwards() throws {
+    try withNewStore { store, directory throws in
+      let accounts = (10..<30).map { "acct-\($0)" }
+      _ = try store.append(
+        accounts.enumerated().map { newRecord("e\($0.offset)", originator: $0.element) }, now: 1)
+      let header = leafHeader(keySize: RunLayout.accountKeySize, valueSize: 12)
+      for damaged in 1...UInt32(accounts.count) {
+        let original = header + RunLayout.countKey(account: damaged)
+        let smaller = header + RunLayout.countKey(account: 0)
+        try patchDataFile(directory, original, smaller)
+        for account in accounts {
+          let number = try store.read { try $0.originatorNumber(of: Array(account.utf8)) }
+          guard number != damaged else { continue }
+          let lookup = Result { try store.records(of: account) }
+          if case .success(let records) = lookup {
+            #expect(records.count == 1, "number \(damaged) damaged hides \(account)")
+          }
+        }
+        try patchDataFile(directory, smaller, original)
+      }
+    }
+  }
+}
