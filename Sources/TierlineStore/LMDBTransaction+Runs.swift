@@ -14,9 +14,9 @@ extension LMDBTransaction {
   /// runs' entries must add up to the log's last position. A lost directory entry, or
   /// a directory page that damage cut short, would otherwise hide a run from every read.
   /// - Parameter lastPosition: The last position in meta, when the caller has it. The
-  ///   log's last key is read only when the runs do not add up to it, so that a damaged
-  ///   last log page fails only the reads that need the log, and a damaged meta entry,
-  ///   which the head check names, fails no read of the runs.
+  ///   log's last key is read only when the runs do not add up to it. So a damaged last
+  ///   log page fails only the reads that need the log. A damaged meta entry, which the
+  ///   head check names, fails no read of the runs.
   /// - Throws: `.corrupt` for a damaged directory entry, or runs whose entries do not
   ///   add up to the last position.
   func indexRuns(in databases: StoreDatabases, lastPosition: UInt64? = nil) throws(StoreError)
