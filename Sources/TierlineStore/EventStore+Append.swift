@@ -213,16 +213,9 @@ extension EventStore {
       if let expected = record.expectedVersion {
         let actual = try transaction.version(of: record.originator, in: databases)
         guard actual == expected else {
-          var error = StoreError(
-            .versionConflict,
-            "originator \(describeKey(record.originator)) is at version \(actual), but "
-              + "record \(index) of the batch expects version \(expected)",
-            batchIndex: index, eventID: record.eventID, originator: record.originator,
-            expectedVersion: expected, actualVersion: actual)
-          error.settledByBatchIndex = appendedIndexes.last {
-            batch[$0].originator == record.originator && batch[$0].expectedVersion != nil
-          }
-          throw error
+          throw Self.versionConflict(
+            index, in: batch, actual: actual, expected: expected,
+            appendedIndexes: appendedIndexes)
         }
       }
 
@@ -264,14 +257,37 @@ extension EventStore {
     }
   }
 
+  /// Returns the error for record `index` of a batch, which expects version `expected`
+  /// of its originator at `actual`. It names the last appended record of the batch that
+  /// set a version for the same originator, when there is one.
+  static func versionConflict(
+    _ index: Int, in batch: [NewRecord], actual: UInt64, expected: UInt64,
+    appendedIndexes: [Int]
+  ) -> StoreError {
+    let record = batch[index]
+    var error = StoreError(
+      .versionConflict,
+      "originator \(describeKey(record.originator)) is at version \(actual), but "
+        + "record \(index) of the batch expects version \(expected)",
+      batchIndex: index, eventID: record.eventID, originator: record.originator,
+      expectedVersion: expected, actualVersion: actual)
+    error.settledByBatchIndex = appendedIndexes.last {
+      batch[$0].originator == record.originator && batch[$0].expectedVersion != nil
+    }
+    return error
+  }
+
   /// Throws `.idConflict` unless the record stored at `storedPosition` is identical to
   /// `record`: same content, occurred time and originator.
   ///
   /// A position after `lastPosition` belongs to this batch, whose log records are
   /// written last, so it is compared with the batch's record in memory.
+  ///
+  /// `runs` are the live index runs of a format 4 ledger, read once for the batch.
   func checkDuplicate(
     _ record: NewRecord, index: Int, storedPosition: UInt64, lastPosition: UInt64,
-    batch: [NewRecord], appendedIndexes: [Int], in transaction: borrowing LMDBTransaction
+    batch: [NewRecord], appendedIndexes: [Int], runs: [RunDirectoryEntry]? = nil,
+    in transaction: borrowing LMDBTransaction
   ) throws(StoreError) {
     if storedPosition > lastPosition {
       // A position past the log's last one must belong to this batch; any other comes
@@ -315,7 +331,7 @@ extension EventStore {
     if sameContent && stored.occurredAt == record.occurredAt {
       let sameOriginator = try transaction.hasOriginatorEntry(
         record.originator, occurredAt: stored.occurredAt, position: storedPosition,
-        in: databases)
+        runs: runs, in: databases)
       if sameOriginator { return }
       // The stored record carries the number of its originator. When that is the
       // record's own originator, the account index has lost the entry.

@@ -43,7 +43,7 @@ extension EventStore {
       if let storedPosition = batchPositions[ByteKey(record.eventID)] ?? runPositions[index] {
         try checkDuplicate(
           record, index: index, storedPosition: storedPosition, lastPosition: lastPosition,
-          batch: batch, appendedIndexes: appendedIndexes, in: transaction)
+          batch: batch, appendedIndexes: appendedIndexes, runs: runs, in: transaction)
         report.duplicateIndexes.append(index)
         continue
       }
@@ -62,16 +62,9 @@ extension EventStore {
           try transaction.runEntryCount(account: number, runs: runs, in: databases)
           + batchCounts[number, default: 0]
         guard actual == expected else {
-          var error = StoreError(
-            .versionConflict,
-            "originator \(describeKey(record.originator)) is at version \(actual), but "
-              + "record \(index) of the batch expects version \(expected)",
-            batchIndex: index, eventID: record.eventID, originator: record.originator,
-            expectedVersion: expected, actualVersion: actual)
-          error.settledByBatchIndex = appendedIndexes.last {
-            batch[$0].originator == record.originator && batch[$0].expectedVersion != nil
-          }
-          throw error
+          throw Self.versionConflict(
+            index, in: batch, actual: actual, expected: expected,
+            appendedIndexes: appendedIndexes)
         }
       }
 

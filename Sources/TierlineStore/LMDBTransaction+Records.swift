@@ -159,15 +159,18 @@ extension LMDBTransaction {
   }
 
   /// Returns whether the originator index contains `originator` with the given entry,
-  /// with or without a record copy after it.
+  /// with or without a record copy after it. From format 4 on it reads the live `runs`
+  /// unless the caller passes them.
   func hasOriginatorEntry(
-    _ originator: [UInt8], occurredAt: Int64, position: UInt64, in databases: StoreDatabases
+    _ originator: [UInt8], occurredAt: Int64, position: UInt64,
+    runs knownRuns: [RunDirectoryEntry]? = nil, in databases: StoreDatabases
   ) throws(StoreError) -> Bool {
     if databases.usesRuns {
       guard let number = try originatorNumber(of: originator, in: databases) else {
         return false
       }
-      let runs = try indexRuns(in: databases)
+      var runs = knownRuns ?? []
+      if knownRuns == nil { runs = try indexRuns(in: databases) }
       return try KeyLayout.withOriginatorEntry(occurredAt: occurredAt, position: position) {
         entry throws(StoreError) in
         try runHasEntry(account: number, entry: entry, runs: runs, in: databases)

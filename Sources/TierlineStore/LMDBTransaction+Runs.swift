@@ -40,18 +40,33 @@ extension LMDBTransaction {
   /// - Throws: `.corrupt` for a damaged directory entry.
   func directoryEntries(in databases: StoreDatabases) throws(StoreError) -> [RunDirectoryEntry] {
     guard let directory = databases.runs else { return [] }
-    let cursor = try openCursor(directory, on: StoreDatabases.Name.runs)
     var runs: [RunDirectoryEntry] = []
+    try forEachEntry(in: directory, named: StoreDatabases.Name.runs) {
+      key, value throws(StoreError) in
+      runs.append(try RunDirectoryEntry(key: key, value: value))
+      return true
+    }
+    return runs
+  }
+
+  /// Calls `body` with every key and value of a database in key order, until it returns
+  /// false.
+  /// - Throws: A failure naming `name` when LMDB cannot read the database, or what
+  ///   `body` throws.
+  func forEachEntry(
+    in database: MDB_dbi, named name: String,
+    _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws(StoreError) -> Bool
+  ) throws(StoreError) {
+    let cursor = try openCursor(database, on: name)
     var operation = MDB_FIRST
     while true {
       let entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
       do throws(LMDBError) {
         entry = try cursor.get(operation)
       } catch {
-        throw .failure(error, "could not read the directory of index runs")
+        throw .failure(error, "could not read \(name)")
       }
-      guard let entry else { return runs }
-      runs.append(try RunDirectoryEntry(key: entry.key, value: entry.value))
+      guard let entry, try body(entry.key, entry.value) else { return }
       operation = MDB_NEXT
     }
   }
@@ -61,7 +76,7 @@ extension LMDBTransaction {
   ///
   /// A filter that lets an id through to a run without it is a false positive, about
   /// one probe in a hundred, or a sign that damage moved the id's key. The miss counts
-  /// only when the keys around the place of the id are in order (`keysInOrder`).
+  /// only when the keys around the place of the id are in order (`checkKeyOrder`).
   /// - Throws: `.corrupt` when those keys are out of order.
   func runPosition(
     ofEventID id: UnsafeRawBufferPointer, hash: UInt64, runs: [RunDirectoryEntry],
@@ -82,19 +97,16 @@ extension LMDBTransaction {
       if let found, found.key.elementsEqual(id) {
         return try KeyLayout.position(from: found.value, in: StoreDatabases.Name.eventIDs)
       }
-      guard try keysInOrder(around: id, found: found, with: cursor, failure: failure) else {
-        let names = RunLayout.databaseNames(level: run.slot.level, place: run.slot.place)
-        throw StoreError(
-          .corrupt,
-          "\(names.eventIDs) has keys out of order where event id \(describeKey(Array(id))) "
-            + "would be, so a stored event may be hidden")
-      }
+      try checkKeyOrder(
+        around: id, found: found, with: cursor,
+        in: RunLayout.databaseNames(level: run.slot.level, place: run.slot.place).eventIDs,
+        place: "event id \(describeKey(Array(id)))", failure: failure)
     }
     return nil
   }
 
-  /// Returns whether the keys around the place of `key` are in order, after a search
-  /// with `MDB_SET_RANGE` found `found` (nil at the end) instead of `key`.
+  /// Throws `.corrupt` unless the keys around the place of `key` are in order, after a
+  /// search with `MDB_SET_RANGE` found `found` (nil at the end) instead of `key`.
   ///
   /// LMDB finds a key by binary search, which assumes the keys of every page in order,
   /// and LMDB 0.9 keeps no page checksums. A key that damage moved out of order can send
@@ -102,7 +114,26 @@ extension LMDBTransaction {
   /// key. So the two keys before the place of `key`, the key found and the key after it
   /// must rise in that order, with `key` between the second and the third. The cursor
   /// ends anywhere near.
-  func keysInOrder(
+  /// - Parameters:
+  ///   - name: The database's name, for the message.
+  ///   - place: What `key` is, such as "account number 3", for the message.
+  func checkKeyOrder(
+    around key: UnsafeRawBufferPointer,
+    found: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?,
+    with cursor: borrowing LMDBCursor, in name: String, place: String,
+    failure: (LMDBError) -> StoreError
+  ) throws(StoreError) {
+    guard try keysInOrder(around: key, found: found, with: cursor, failure: failure) else {
+      throw StoreError(
+        .corrupt,
+        "\(name) has keys out of order where \(place) would be, so stored entries there "
+          + "may be hidden")
+    }
+  }
+
+  /// Returns whether the keys around the place of `key` are in order; see
+  /// `checkKeyOrder`.
+  private func keysInOrder(
     around key: UnsafeRawBufferPointer,
     found: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?,
     with cursor: borrowing LMDBCursor, failure: (LMDBError) -> StoreError
@@ -170,7 +201,7 @@ extension LMDBTransaction {
 
   /// Moves `cursor` to an account's count entry in one run and returns the count, or
   /// nil when the run has no entry of the account. A miss counts only when the keys
-  /// around the place of the count key are in order (`keysInOrder`).
+  /// around the place of the count key are in order (`checkKeyOrder`).
   /// - Throws: `.corrupt` when the keys around the count key are out of order, or the
   ///   account has entries without an intact count entry.
   func seekCount(
@@ -197,13 +228,10 @@ extension LMDBTransaction {
       }
       return count
     }
-    guard try keysInOrder(around: countKey, found: found, with: cursor, failure: failure) else {
-      let names = RunLayout.databaseNames(level: run.slot.level, place: run.slot.place)
-      throw StoreError(
-        .corrupt,
-        "\(names.originators) has keys out of order where account number \(account) would "
-          + "be, so its entries may be hidden")
-    }
+    try checkKeyOrder(
+      around: countKey, found: found, with: cursor,
+      in: RunLayout.databaseNames(level: run.slot.level, place: run.slot.place).originators,
+      place: "account number \(account)", failure: failure)
     return nil
   }
 
@@ -263,33 +291,24 @@ extension LMDBTransaction {
   {
     var counts: [UInt32: UInt64] = [:]
     for run in runs {
-      let cursor = try openCursor(
-        databases.slotOriginators[run.slot.index], on: StoreDatabases.Name.originators)
-      var operation = MDB_FIRST
-      while true {
-        let entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
-        do throws(LMDBError) {
-          entry = try cursor.get(operation)
-        } catch {
-          throw .failure(error, "could not list the accounts")
-        }
-        guard let entry else { break }
-        guard entry.key.count == RunLayout.accountKeySize else {
+      let names = RunLayout.databaseNames(level: run.slot.level, place: run.slot.place)
+      try forEachEntry(in: databases.slotOriginators[run.slot.index], named: names.originators) {
+        key, value throws(StoreError) in
+        guard key.count == RunLayout.accountKeySize else {
           throw StoreError(
             .corrupt,
-            "the account index run in \(run.slot.name) contains a \(entry.key.count)-byte "
-              + "key, expected \(RunLayout.accountKeySize) bytes")
+            "the account index run in \(run.slot.name) contains a \(key.count)-byte key, "
+              + "expected \(RunLayout.accountKeySize) bytes")
         }
-        if RunLayout.isCountKey(entry.key) {
-          guard let count = RunLayout.count(in: entry.value, key: entry.key) else {
-            throw StoreError(
-              .corrupt,
-              "the count of account number \(RunLayout.account(of: entry.key)) in the account "
-                + "index run in \(run.slot.name) fails its CRC-32C check")
-          }
-          counts[RunLayout.account(of: entry.key), default: 0] += count
+        guard RunLayout.isCountKey(key) else { return true }
+        guard let count = RunLayout.count(in: value, key: key) else {
+          throw StoreError(
+            .corrupt,
+            "the count of account number \(RunLayout.account(of: key)) in the account index "
+              + "run in \(run.slot.name) fails its CRC-32C check")
         }
-        operation = MDB_NEXT
+        counts[RunLayout.account(of: key), default: 0] += count
+        return true
       }
     }
     return counts

@@ -192,7 +192,8 @@ extension ReadTransaction {
         }
         var ids: UInt64 = 0
         var keepGoing = true
-        try forEachKey(in: databases.slotEventIDs[slot.index], named: names.eventIDs) {
+        try transaction.forEachEntry(in: databases.slotEventIDs[slot.index], named: names.eventIDs)
+        {
           key, value in
           ids += 1
           if value.count != 8 {
@@ -208,7 +209,9 @@ extension ReadTransaction {
         }
         guard keepGoing else { return found.check }
         var entries: UInt64 = 0
-        try forEachKey(in: databases.slotOriginators[slot.index], named: names.originators) {
+        try transaction.forEachEntry(
+          in: databases.slotOriginators[slot.index], named: names.originators
+        ) {
           key, _ in
           guard key.count == RunLayout.accountKeySize else {
             keepGoing = problem(
@@ -242,26 +245,6 @@ extension ReadTransaction {
       else { return found.check }
     }
     return found.check
-  }
-
-  /// Calls `body` with every key and value of a database in key order until it returns
-  /// false.
-  private func forEachKey(
-    in database: MDB_dbi, named name: String,
-    _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
-  ) throws {
-    let cursor = try transaction.openCursor(database, on: name)
-    var operation = MDB_FIRST
-    while true {
-      let entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
-      do throws(LMDBError) {
-        entry = try cursor.get(operation)
-      } catch {
-        throw StoreError.failure(error, "could not read \(name)")
-      }
-      guard let entry, try body(entry.key, entry.value) else { return }
-      operation = MDB_NEXT
-    }
   }
 
   /// The largest account number a record's header can carry; from format 4 on, the
