@@ -136,9 +136,9 @@ extension LMDBTransaction {
     }
     let last = max(lastNumber, count)
     guard last < Int(largest) else { return 0 }
-    // From format 4 on the account index finds entries by number, so an account whose
-    // entry in originator_numbers was lost cannot be told by its records. Both databases
-    // then disagree with the last number, unless damage also changed the other one.
+    // From format 4 on the account index finds entries by number, so its records do not
+    // show that an account lost its entry in originator_numbers. Both databases then
+    // disagree with the last number, unless damage also changed the other one.
     if databases.usesRuns, count != lastNumber || idCount != lastNumber {
       throw StoreError(
         .corrupt,

@@ -51,7 +51,7 @@ struct LMDBCursor: ~Copyable {
   }
 
   /// Stores a key/value pair at the cursor's database, leaving the cursor on it. With
-  /// `MDB_APPEND`, a cursor that stands at the end appends without searching the tree.
+  /// `MDB_APPEND`, a cursor at the end appends without searching the tree.
   ///
   /// Calls `mdb_cursor_put`, which can return `MDB_KEYEXIST`, `MDB_MAP_FULL`,
   /// `MDB_TXN_FULL`, `EACCES` and `EINVAL`.
