@@ -38,6 +38,27 @@ extension EventStore {
     }
   }
 
+  /// Calls `body` with a new write transaction, which `body` commits or aborts, and
+  /// calls it again with a new one after growing the map while it fails with a full map.
+  func writeGrowingMap<T>(_ body: (consuming LMDBTransaction) -> Result<T, StoreError>)
+    throws(StoreError) -> T
+  {
+    while true {
+      let transaction = try beginTransaction(readOnly: false)
+      let observedSize = environment.mapSize
+      let outcome = body(transaction)
+      mapLock.unlock()
+
+      switch outcome {
+      case .success(let value):
+        return value
+      case .failure(let failure):
+        guard failure.isGrowableMapFull else { throw failure }
+        try growMap(from: observedSize)
+      }
+    }
+  }
+
   /// Doubles the map size, capped at `options.maximumMapSize`, unless another thread
   /// already grew it past `observedSize`.
   /// - Throws: `.mapFull` when the map is already at the maximum.

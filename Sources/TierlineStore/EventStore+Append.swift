@@ -49,22 +49,10 @@ extension EventStore {
       }
     }
 
-    while true {
-      let transaction = try beginTransaction(readOnly: false)
-      let observedSize = environment.mapSize
-
-      let outcome = appendAndCommit(
+    return try writeGrowingMap { transaction in
+      appendAndCommit(
         batch, now: now, expectingAuxCount: expectingAuxCount,
         newestOtherWrite: newestOtherWrite, in: transaction)
-      mapLock.unlock()
-
-      switch outcome {
-      case .success(let report):
-        return report
-      case .failure(let failure):
-        guard failure.isGrowableMapFull else { throw failure }
-        try growMap(from: observedSize)
-      }
     }
   }
 

@@ -424,6 +424,30 @@ extension LMDBTransaction {
     }
   }
 
+  /// Merges every run of `runs`, the live runs, into one run and returns its slot, or
+  /// returns nil for fewer than two runs.
+  ///
+  /// The merged run takes the first free slot of the level above the highest run, or of
+  /// the top level, where merges leave fewer than `RunLayout.fanout` runs.
+  func mergeAllRuns(_ runs: [RunDirectoryEntry], in databases: StoreDatabases)
+    throws(StoreError) -> RunSlot?
+  {
+    guard runs.count > 1 else { return nil }
+    let highest = runs.map(\.slot.level).max() ?? 0
+    let level = min(highest + 1, RunLayout.levels - 1)
+    let taken = Set(runs.map(\.slot))
+    guard
+      let target = (0..<RunLayout.fanout).map({ RunSlot(level: level, place: $0) })
+        .first(where: { !taken.contains($0) })
+    else {
+      throw StoreError(.corrupt, "level \(level) of the index runs has no free slot for a merge")
+    }
+    try mergeRuns(
+      runs.map(\.slot).sorted(), entries: runs.reduce(0) { $0 + $1.entries }, into: target,
+      run: (runs.map(\.run).max() ?? 0) + 1, in: databases)
+    return target
+  }
+
   /// Writes the entries of `sources` as one run in `target` and empties the sources.
   private func mergeRuns(
     _ sources: [RunSlot], entries: UInt64, into target: RunSlot, run: UInt64,

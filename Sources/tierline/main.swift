@@ -23,7 +23,7 @@ let commands: [any Command.Type] = [
   DueCommand.self, LogCommand.self, GenerateCommand.self, VerifyCommand.self,
   ImportCommand.self,
   MetricsCommand.self, RulesCommand.self, MissedCommand.self, ReportCommand.self,
-  BackupCommand.self,
+  BackupCommand.self, CompactCommand.self,
 ]
 
 let generalHelp = """

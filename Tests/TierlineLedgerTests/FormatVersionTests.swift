@@ -251,3 +251,23 @@ struct IndexRunVerifyTests {
       "\(report.problems)")
   }
 }
+
+@Suite("Index run merge in the ledger")
+struct LedgerRunMergeTests {
+  @Test("format 3 ledger reports its format")
+  func formatThreeReported() throws {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("tierline-merge-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    var options = StoreOptions(createIfMissing: true)
+    options.newFormatVersion = 3
+    _ = try EventStore(directory: directory, options: options)
+    let ledger = try Ledger.open(directory: directory)
+    try ledger.activate(.builtInDefault, effectiveAt: .minimum)
+
+    let merge = try ledger.mergeIndexRuns()
+    #expect(merge.storageFormat == 3)
+    #expect(merge.runsBefore == 0)
+    #expect(merge.slot == nil)
+  }
+}

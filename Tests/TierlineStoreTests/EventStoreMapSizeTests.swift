@@ -28,6 +28,29 @@ struct EventStoreMapSizeTests {
     }
   }
 
+  @Test("merge of runs grows the map")
+  func mergeGrowsMap() throws {
+    let options = StoreOptions(initialMapSize: 64 << 10, createIfMissing: true)
+    try withNewStore(options: options) { store, _ in
+      let payload = String(repeating: "m", count: 150)
+      for batch in 0..<60 {
+        let records = (0..<50).map { index in
+          newRecord("b\(batch)-r\(index)", originator: "acct-\(index % 9)", content: payload)
+        }
+        _ = try store.append(records, now: Int64(batch))
+      }
+      let before = store.mapSize
+
+      let merge = try #require(try store.mergeIndexRuns())
+      #expect(merge.runsBefore > 1)
+      #expect(merge.entries == 3_000)
+      // The new run is written while the old runs' pages are still in use.
+      #expect(store.mapSize > before)
+      #expect(try store.records(of: "acct-4").count == 360)
+      #expect(try store.read { try $0.checkIndexRuns(limit: 5).problems } == [])
+    }
+  }
+
   @Test("maximum map size reached stores nothing")
   func maximumReached() throws {
     let options = StoreOptions(

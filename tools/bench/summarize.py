@@ -158,6 +158,12 @@ class Size:
         self.bulk_rss = max_rss_bytes(path("bulk-load.time"))
         self.query = read_json(path("query.json")) or {}
         self.query_process = hyperfine_times(path("query-process.json"))
+        # `tierline compact` on a copy of the ledger, then the same queries on that copy.
+        self.compact = read_json(path("compact.json")) or {}
+        self.compact_seconds = elapsed_seconds(path("compact.time"))
+        self.compact_rss = max_rss_bytes(path("compact.time"))
+        self.compact_disk_bytes = int(read_text(path("compact-disk-bytes.txt")) or 0)
+        self.query_compacted = read_json(path("query-compacted.json")) or {}
         sqlite = read_lines(path("sqlite.jsonl"))
         self.sqlite_append = [r["events_per_second"] for r in sqlite if r["benchmark"] == "sqlite_append"]
         self.sqlite_rebuild = [r["events_per_second"] for r in sqlite if r["benchmark"] == "sqlite_rebuild"]
@@ -383,6 +389,14 @@ def main():
             add(f"As a whole `tierline replay --account` process: median "
                 f"{q['median'] * 1e3:.1f} ms, range {q['min'] * 1e3:.1f} to "
                 f"{q['max'] * 1e3:.1f} ms over {len(q['times'])} runs.")
+        if size.compact and size.query_compacted:
+            q = size.query_compacted
+            add(f"After `tierline compact` merged the {size.compact['runs_before']} index runs "
+                f"of a copy of the ledger into one ({size.compact_seconds:.1f} s, max RSS "
+                f"{size.compact_rss / 2**20:.0f} MiB, `data.mdb` "
+                f"{size.disk_bytes / 2**20:.0f} → {size.compact_disk_bytes / 2**20:.0f} MiB), "
+                f"the same queries on the copy: p50 {q['p50_seconds'] * 1e3:.3f} ms, p99 "
+                f"{q['p99_seconds'] * 1e3:.3f} ms, max {q['max_seconds'] * 1e3:.3f} ms.")
         add("")
         if size.disk_bytes:
             add(f"On disk: `data.mdb` takes {size.disk_bytes / 2**20:.0f} MiB, "
@@ -473,11 +487,16 @@ def main():
             targets.append(("rebuild ahead of plain SQLite", label, times(r), r > 1))
     if len(sizes) > 1:
         small, large = sizes[0], sizes[-1]
-        if small.query and large.query:
-            per_small = small.query["p50_seconds"] / small.query["mean_events_per_account"]
-            per_large = large.query["p50_seconds"] / large.query["mean_events_per_account"]
+        for state, small_query, large_query in [
+            ("as appended", small.query, large.query),
+            ("after `tierline compact`", small.query_compacted, large.query_compacted),
+        ]:
+            if not (small_query and large_query):
+                continue
+            per_small = small_query["p50_seconds"] / small_query["mean_events_per_account"]
+            per_large = large_query["p50_seconds"] / large_query["mean_events_per_account"]
             r = per_large / per_small
-            targets.append(("query cost per event flat across sizes",
+            targets.append((f"query cost per event flat across sizes, {state}",
                             f"{small.events / 1e6:.1f}M→{large.events / 1e6:.1f}M",
                             f"p50 per event {per_small * 1e9:.0f} ns → {per_large * 1e9:.0f} ns "
                             f"({times(r)})", r <= 1.25))
@@ -549,6 +568,9 @@ def main():
     add("/usr/bin/time -v tierline --store $L replay --json > /dev/null")
     add("tierline-bench query --store $L --samples 2000")
     add("hyperfine --warmup 3 --runs 30 'tierline --store $L replay --account acct-<N/3> --json'")
+    add("# on a copy C of $L/data.mdb, removed afterwards")
+    add("/usr/bin/time -v tierline --store $C compact --json")
+    add("tierline-bench query --store $C --samples 2000")
     add("perf record tierline-bench rebuild --store $L --threads 1 --repeat 1")
     add("sqlite_peer $W/sqlite.db $W/events-N.tsv 1000 3                # N <= 10,000")
     add("$W/venv/bin/python tools/bench/eventsourcing_peer.py $W/eventsourcing.db \\")

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+@Suite("tierline compact")
+struct CompactCommandTests {
+  let directory: TemporaryDirectory
+  let store: String
+
+  init() throws {
+    directory = try TemporaryDirectory()
+    store = try Tierline.initializedStore(in: directory)
+    let generated = try Tierline.run(["generate", "--accounts", "30", "--seed", "11"])
+    #expect(generated.status == 0, "\(generated.standardError)")
+    // Small batches leave several runs on more than one level.
+    let appended = try Tierline.run(
+      ["--store", store, "append", "--batch-size", "20", "-"], input: generated.standardOutput)
+    #expect(appended.status == 0, "\(appended.standardError)")
+  }
+
+  /// Returns `replay --json` at a fixed point, and `log` of one account.
+  func answers() throws -> [String] {
+    let replay = try Tierline.run([
+      "--store", store, "replay", "--json", "--as-of", "2026-06-30", "--known-at", "2100-01-01",
+    ])
+    #expect(replay.status == 0, "\(replay.standardError)")
+    let log = try Tierline.run(["--store", store, "log", "acct-000007", "--json"])
+    #expect(log.status == 0, "\(log.standardError)")
+    return [replay.standardOutput, log.standardOutput]
+  }
+
+  @Test("compact merges runs, answers unchanged")
+  func mergesRuns() throws {
+    let before = try answers()
+    #expect(!before[0].isEmpty)
+    #expect(!before[1].isEmpty)
+
+    let result = try Tierline.run(["--store", store, "compact", "--json"])
+    #expect(result.status == 0, "\(result.standardError)")
+    let report = try #require(try result.jsonLines().first)
+    #expect(report["storage_format"] as? Int == 4)
+    #expect((report["runs_before"] as? Int ?? 0) > 1)
+    #expect(report["runs_after"] as? Int == 1)
+    #expect(report["merged"] as? Bool == true)
+    #expect((report["events"] as? Int ?? 0) > 0)
+
+    #expect(try answers() == before)
+    let verified = try Tierline.run(["--store", store, "verify"])
+    #expect(verified.status == 0, "\(verified.standardOutput)")
+
+    let again = try Tierline.run(["--store", store, "compact"])
+    #expect(again.status == 0, "\(again.standardError)")
+    #expect(again.standardOutput.contains("already one run"), "\(again.standardOutput)")
+  }
+
+  @Test("compact names the merged runs")
+  func textReport() throws {
+    let result = try Tierline.run(["--store", store, "compact"])
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(result.standardOutput.hasPrefix("Merged "), "\(result.standardOutput)")
+    #expect(result.standardOutput.contains("into one run in level "), "\(result.standardOutput)")
+  }
+
+  @Test("compact without a ledger fails")
+  func missingLedger() throws {
+    let result = try Tierline.run(["--store", directory.path("none"), "compact"])
+    #expect(result.status == 1)
+    #expect(result.standardError.contains("no ledger"), "\(result.standardError)")
+  }
+}

@@ -1,0 +1,135 @@
+import Testing
+
+@testable import TierlineStore
+
+/// Batches of `size` records over 11 accounts, with occurred times that go back and
+/// forth, the same on every call.
+private func mixedBatches(count: Int, size: Int, from first: Int = 0) -> [[NewRecord]] {
+  (first..<(first + count)).map { batch in
+    (0..<size).map { offset in
+      let id = "m-\(batch)-\(offset)"
+      return newRecord(
+        id, originator: "acct-\((batch * 7 + offset * 3) % 11)",
+        at: Int64(((batch * 37 + offset * 11) % 97) - 40), content: "content of \(id)")
+    }
+  }
+}
+
+/// Returns the slots of a store's live runs, in slot order.
+private func runSlots(_ store: EventStore) throws -> [RunSlot] {
+  try store.read { transaction in try transaction.runs().map(\.slot).sorted() }
+}
+
+/// Returns every account's records and version, and every event id's position.
+private func contents(_ store: EventStore, ids: [[UInt8]]) throws -> [String] {
+  var lines: [String] = []
+  for account in (0..<11).map({ "acct-\($0)" }) {
+    let records = try store.records(of: account)
+    let version = try store.read { try $0.version(of: Array(account.utf8)) }
+    lines.append("\(account) \(version) \(records.map { "\($0)" }.joined(separator: ","))")
+  }
+  for id in ids {
+    let position = try store.read { try $0.position(ofEventID: id) }
+    lines.append("\(String(decoding: id, as: UTF8.self)) \(position.map(String.init) ?? "nil")")
+  }
+  return lines
+}
+
+@Suite("Index run merge")
+struct IndexRunMergeTests {
+  @Test("merge keeps every answer in one run")
+  func mergeKeepsAnswers() throws {
+    let batches = mixedBatches(count: 21, size: 4)
+    let ids = batches.joined().map(\.eventID) + [Array("m-absent".utf8)]
+    try withNewStore { store, _ throws in
+      for (index, batch) in batches.enumerated() {
+        _ = try store.append(batch, now: Int64(index + 1))
+      }
+      // 21 batches with a fanout of 8: two runs of level 1 and five of level 0.
+      #expect(try runSlots(store).map(\.level) == [0, 0, 0, 0, 0, 1, 1])
+      let before = try contents(store, ids: ids)
+
+      let merge = try #require(try store.mergeIndexRuns())
+      #expect(merge.runsBefore == 7)
+      #expect(merge.entries == 84)
+      #expect(merge.slot == "level 2, place 0")
+      #expect(try runSlots(store) == [RunSlot(level: 2, place: 0)])
+      #expect(try contents(store, ids: ids) == before)
+
+      let check = try store.read { try $0.checkIndexRuns(limit: 10) }
+      #expect(check.problems == [])
+      #expect(check.eventIDEntries == 84)
+      #expect(check.accountEntries == 84)
+    }
+  }
+
+  @Test("appends after a merge check duplicates and versions")
+  func appendsAfterMerge() throws {
+    let batches = mixedBatches(count: 10, size: 3)
+    try withNewStore { store, _ throws in
+      for (index, batch) in batches.enumerated() {
+        _ = try store.append(batch, now: Int64(index + 1))
+      }
+      _ = try store.mergeIndexRuns()
+
+      let repeated = try store.append(batches[0] + batches[9], now: 20)
+      #expect(repeated.appendedPositions.isEmpty)
+      #expect(repeated.duplicateIndexes == Array(0..<6))
+
+      var changed = batches[4][1]
+      changed.content = Array("other content".utf8)
+      let conflict = #expect(throws: StoreError.self) {
+        try store.append([changed], now: 21)
+      }
+      #expect(conflict?.code == .idConflict)
+
+      let version = try store.read { try $0.version(of: Array("acct-3".utf8)) }
+      let stale = #expect(throws: StoreError.self) {
+        try store.append(
+          [newRecord("m-new", originator: "acct-3", expectedVersion: version + 1)], now: 22)
+      }
+      #expect(stale?.code == .versionConflict)
+      #expect(stale?.actualVersion == version)
+
+      // Sixteen more batches merge level 0 twice, beside the merged run of level 2.
+      for (index, batch) in mixedBatches(count: 16, size: 3, from: 10).enumerated() {
+        _ = try store.append(batch, now: Int64(30 + index))
+      }
+      #expect(
+        try runSlots(store) == [
+          RunSlot(level: 1, place: 0), RunSlot(level: 1, place: 1), RunSlot(level: 2, place: 0),
+        ])
+      #expect(try store.lastPosition() == 78)
+      let check = try store.read { try $0.checkIndexRuns(limit: 10) }
+      #expect(check.problems == [])
+      #expect(check.accountEntries == 78)
+    }
+  }
+
+  @Test("one run or none is left alone")
+  func nothingToMerge() throws {
+    try withNewStore { store, _ throws in
+      let empty = try #require(try store.mergeIndexRuns())
+      #expect(empty.runsBefore == 0)
+      #expect(empty.slot == nil)
+
+      _ = try store.append([newRecord("only")], now: 1)
+      let single = try #require(try store.mergeIndexRuns())
+      #expect(single.runsBefore == 1)
+      #expect(single.entries == 1)
+      #expect(single.slot == nil)
+      #expect(try runSlots(store) == [RunSlot(level: 0, place: 0)])
+    }
+  }
+
+  @Test("format 3 has no runs to merge")
+  func formatThree() throws {
+    var options = StoreOptions(createIfMissing: true)
+    options.newFormatVersion = 3
+    try withNewStore(options: options) { store, _ throws in
+      _ = try store.append([newRecord("a"), newRecord("b")], now: 1)
+      #expect(try store.mergeIndexRuns() == nil)
+      #expect(try store.records(of: "acct-1").count == 2)
+    }
+  }
+}
