@@ -9,6 +9,9 @@ public struct VerifyReport: Sendable {
   public var accounts: Int = 0
   /// The ledger's storage format version.
   public var storageFormat: UInt64 = 0
+  /// The index runs that the directory lists, or nil before storage format 4 and when
+  /// the directory could not be read.
+  public var indexRuns: Int?
   /// One plain sentence per problem, naming the position, id or account.
   public var problems: [String] = []
 
@@ -319,6 +322,7 @@ extension Ledger {
             let runs = try transaction.checkIndexRuns(
               limit: Ledger.maximumListedProblems - report.problems.count)
             report.problems += runs.problems.map { "index runs: \($0)" }
+            report.indexRuns = runs.runs
             if transaction.keepsIndexRuns, runs.problems.isEmpty,
               runs.eventIDEntries != UInt64(report.records)
             {

@@ -109,6 +109,8 @@ public struct IndexRunCheck: Sendable {
   public var eventIDEntries: UInt64 = 0
   /// The entries of the account index over every run.
   public var accountEntries: UInt64 = 0
+  /// The runs that the directory lists, or nil when the directory could not be read.
+  public var runs: Int?
 }
 
 /// The problems and counts that a run check collects, shared with its closures.
@@ -144,6 +146,7 @@ extension ReadTransaction {
       return found.check
     }
     let runs = try loaded.get()
+    found.check.runs = runs.count
     var bySlot: [RunSlot: RunDirectoryEntry] = [:]
     var levels: [Int: Int] = [:]
     var runNumbers: Set<UInt64> = []

@@ -29,6 +29,9 @@ enum VerifyCommand: Command {
       index run against the directory of runs: its checksums, its filter, its entry
       counts, and that every slot without a run is empty. When LMDB meets a damaged page
       it ends the read, and verify lists what it found up to there.
+
+      From storage format 4 on it also gives the number of index runs ("index_runs" in
+      JSON, null before format 4); `tierline compact` merges them into one.
       """)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
@@ -65,7 +68,8 @@ enum VerifyCommand: Command {
       var text =
         "{\"intact\":\(report.isIntact),\"records\":\(report.records),"
         + "\"accounts\":\(report.accounts),\"storage_format\":\(report.storageFormat),"
-        + "\"stale_readers_cleared\":\(ledger.staleReadersCleared)"
+        + "\"stale_readers_cleared\":\(ledger.staleReadersCleared),"
+        + "\"index_runs\":\(report.indexRuns.map(String.init) ?? "null")"
       if let check {
         text += ",\"projections_compared\":\(check.accounts),\"refolds\":\(check.refolds)"
       }
@@ -86,6 +90,11 @@ enum VerifyCommand: Command {
             + "full replay: \(verdict).")
       }
       for problem in report.problems { context.output.line("  " + problem) }
+      if report.isIntact, let runs = report.indexRuns, runs > 1 {
+        context.output.line(
+          "The indexes are kept as \(runs) runs, and a point query reads each; "
+            + "`tierline compact` merges them into one.")
+      }
     }
     guard report.isIntact else {
       throw CommandFailure(

@@ -33,12 +33,16 @@ struct CompactCommandTests {
     let before = try answers()
     #expect(!before[0].isEmpty)
     #expect(!before[1].isEmpty)
+    let runsBefore = try Tierline.verifyReport(of: store)["index_runs"] as? Int ?? 0
+    #expect(runsBefore > 1)
+    let hint = try Tierline.run(["--store", store, "verify"])
+    #expect(hint.standardOutput.contains("kept as \(runsBefore) runs"), "\(hint.standardOutput)")
 
     let result = try Tierline.run(["--store", store, "compact", "--json"])
     #expect(result.status == 0, "\(result.standardError)")
     let report = try #require(try result.jsonLines().first)
     #expect(report["storage_format"] as? Int == 4)
-    #expect((report["runs_before"] as? Int ?? 0) > 1)
+    #expect(report["runs_before"] as? Int == runsBefore)
     #expect(report["runs_after"] as? Int == 1)
     #expect(report["merged"] as? Bool == true)
     #expect((report["events"] as? Int ?? 0) > 0)
@@ -46,6 +50,8 @@ struct CompactCommandTests {
     #expect(try answers() == before)
     let verified = try Tierline.run(["--store", store, "verify"])
     #expect(verified.status == 0, "\(verified.standardOutput)")
+    #expect(!verified.standardOutput.contains("tierline compact"), "\(verified.standardOutput)")
+    #expect(try Tierline.verifyReport(of: store)["index_runs"] as? Int == 1)
 
     let again = try Tierline.run(["--store", store, "compact"])
     #expect(again.status == 0, "\(again.standardError)")
