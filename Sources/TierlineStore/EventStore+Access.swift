@@ -40,6 +40,8 @@ extension EventStore {
 
   /// Calls `body` with a new write transaction, which `body` commits or aborts, and
   /// calls it again with a new one after growing the map while it fails with a full map.
+  /// `mapLock` is held shared while `body` runs, so `body` must not begin another
+  /// transaction, and a retry must find nothing that an earlier call changed.
   func writeGrowingMap<T>(_ body: (consuming LMDBTransaction) -> Result<T, StoreError>)
     throws(StoreError) -> T
   {

@@ -121,7 +121,9 @@ extension EventStore {
   ///
   /// The kernel then cuts LMDB's write short, which LMDB 0.9 reports as `EIO`, so the
   /// file's size is compared with the limit.
-  private func fileSizeLimitError(_ cause: LMDBError) -> StoreError? {
+  func fileSizeLimitError(
+    _ cause: LMDBError, outcome: String = "nothing of the batch was stored"
+  ) -> StoreError? {
     guard cause == .ioError || cause == LMDBError(code: EFBIG) else { return nil }
     var limit = rlimit()
     guard getrlimit(Int32(RLIMIT_FSIZE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max
@@ -134,8 +136,7 @@ extension EventStore {
     return StoreError(
       .lmdb,
       "\(directory)/data.mdb reached the file size limit of this process, "
-        + "\(limit.rlim_cur) bytes: raise it (ulimit -f) and retry; nothing of the batch "
-        + "was stored",
+        + "\(limit.rlim_cur) bytes: raise it (ulimit -f) and retry; \(outcome)",
       lmdbCode: cause)
   }
 

@@ -108,12 +108,12 @@ extension EventStore {
 }
 
 /// Bytes as a dictionary key, hashed in one pass instead of byte by byte.
-struct ByteKey: Hashable {
-  let bytes: [UInt8]
+public struct ByteKey: Hashable, Sendable {
+  public let bytes: [UInt8]
 
-  init(_ bytes: [UInt8]) { self.bytes = bytes }
+  public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-  func hash(into hasher: inout Hasher) {
+  public func hash(into hasher: inout Hasher) {
     bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
   }
 }

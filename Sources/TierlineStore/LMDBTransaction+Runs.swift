@@ -427,20 +427,23 @@ extension LMDBTransaction {
   /// Merges every run of `runs`, the live runs, into one run and returns its slot, or
   /// returns nil for fewer than two runs.
   ///
-  /// The merged run takes the first free slot of the level above the highest run, or of
-  /// the top level, where merges leave fewer than `RunLayout.fanout` runs.
+  /// The merged run takes the first free place of the highest level that has a run.
+  /// Merges leave at most `RunLayout.fanout` - 1 runs on a level, so one place is free,
+  /// and repeated merges keep the run on that level.
   func mergeAllRuns(_ runs: [RunDirectoryEntry], in databases: StoreDatabases)
     throws(StoreError) -> RunSlot?
   {
     guard runs.count > 1 else { return nil }
-    let highest = runs.map(\.slot.level).max() ?? 0
-    let level = min(highest + 1, RunLayout.levels - 1)
+    let level = runs.map(\.slot.level).max() ?? 0
     let taken = Set(runs.map(\.slot))
     guard
       let target = (0..<RunLayout.fanout).map({ RunSlot(level: level, place: $0) })
         .first(where: { !taken.contains($0) })
     else {
-      throw StoreError(.corrupt, "level \(level) of the index runs has no free slot for a merge")
+      throw StoreError(
+        .corrupt,
+        "level \(level) of the index runs has \(RunLayout.fanout) runs, which merges never "
+          + "leave")
     }
     try mergeRuns(
       runs.map(\.slot).sorted(), entries: runs.reduce(0) { $0 + $1.entries }, into: target,

@@ -4,7 +4,7 @@ import TierlineLedger
 enum CompactCommand: Command {
   static let spec = CommandSpec(
     name: "compact",
-    summary: "Merge the ledger's index runs into one, so that point queries read one run.",
+    summary: "Merge the index runs into one, so that point queries read one run.",
     usage: "[--json]",
     options: [
       OptionSpec(name: "json", valueName: nil, help: "print the result as JSON")
@@ -14,41 +14,47 @@ enum CompactCommand: Command {
     details: """
       From storage format 4 on, each appended batch adds a sorted run to both indexes,
       and eight runs of one level merge into one run of the next. A query of one
-      account seeks it in every live run, so after a bulk load of many batches one run
-      makes queries cheaper. The merge rewrites every index entry once in one write
-      transaction: appends wait for it, reads and backups go on, and a merge that fails
-      changes nothing. It needs free disk space for a second copy of the indexes while
-      it runs; the old runs' pages are reused by later writes. The log is not touched.
+      account seeks it in every live run, so after a bulk load of many batches, one run
+      makes queries cheaper. `tierline verify` gives the number of runs.
 
-      Ledgers in storage formats 1 to 3 keep each index in one B-tree, and a ledger with
-      one run has nothing to merge; the command then changes nothing and exits 0.
+      The merge rewrites every index entry once, in one write transaction. Appends wait
+      for it, while reads and backups go on. A merge that fails changes nothing, and the
+      log is not touched.
+
+      This is not a compaction of the file. The new run is written before the old
+      runs' pages are freed, so data.mdb grows by about the size of the indexes and
+      does not shrink, and later writes reuse the freed pages. To get a smaller file,
+      write a compacted copy with `tierline backup DIR`.
+
+      Ledgers in storage formats 1 to 3 keep each index in one B-tree, and a ledger
+      with one run has nothing to merge. The command then changes nothing and exits 0.
       """)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
     let ledger = try context.openLedger()
     let merge = try ledger.mergeIndexRuns()
-    let merged = merge.slot != nil
     if arguments.flag("json") {
-      let runsAfter = merged ? 1 : merge.runsBefore
+      let runsAfter = merge.merged ? 1 : merge.runsBefore
+      let events = merge.events.map(String.init) ?? "null"
       context.output.line(
         "{\"storage_format\":\(merge.storageFormat),\"runs_before\":\(merge.runsBefore),"
-          + "\"runs_after\":\(runsAfter),\"events\":\(merge.events),\"merged\":\(merged)}")
+          + "\"runs_after\":\(runsAfter),\"events\":\(events),\"merged\":\(merge.merged)}")
       return
     }
-    if let slot = merge.slot {
+    if let level = merge.mergedLevel, let place = merge.mergedPlace {
       context.output.line(
-        "Merged \(merge.runsBefore) index runs of \(counted(Int(merge.events), "event")) "
-          + "into one run in \(slot).")
-    } else if merge.storageFormat < 4 {
+        "Merged \(merge.runsBefore) index runs of \(counted(Int(merge.events ?? 0), "event")) "
+          + "into one run in level \(level), place \(place).")
+    } else if merge.events == nil {
       context.output.line(
-        "Storage format \(merge.storageFormat) keeps each index in one B-tree; there is "
+        "Storage format \(merge.storageFormat) keeps each index in one B-tree, so there is "
           + "nothing to merge.")
     } else if merge.runsBefore == 0 {
-      context.output.line("The ledger has no events; there is nothing to merge.")
+      context.output.line("The ledger has no events, so there is nothing to merge.")
     } else {
       context.output.line(
-        "The indexes are already one run of \(counted(Int(merge.events), "event")); there is "
-          + "nothing to merge.")
+        "The indexes are already one run of \(counted(Int(merge.events ?? 0), "event")), so "
+          + "there is nothing to merge.")
     }
   }
 }

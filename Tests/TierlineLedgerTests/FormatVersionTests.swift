@@ -268,6 +268,7 @@ struct LedgerRunMergeTests {
     let merge = try ledger.mergeIndexRuns()
     #expect(merge.storageFormat == 3)
     #expect(merge.runsBefore == 0)
-    #expect(merge.slot == nil)
+    #expect(merge.events == nil)
+    #expect(!merge.merged)
   }
 }

@@ -1,3 +1,4 @@
+import CLMDB
 import Testing
 
 @testable import TierlineStore
@@ -49,11 +50,14 @@ struct IndexRunMergeTests {
       #expect(try runSlots(store).map(\.level) == [0, 0, 0, 0, 0, 1, 1])
       let before = try contents(store, ids: ids)
 
-      let merge = try #require(try store.mergeIndexRuns())
+      let merge = try store.mergeIndexRuns()
+      #expect(merge.storageFormat == 4)
       #expect(merge.runsBefore == 7)
       #expect(merge.entries == 84)
-      #expect(merge.slot == "level 2, place 0")
-      #expect(try runSlots(store) == [RunSlot(level: 2, place: 0)])
+      // The first free place of level 1, the highest level with a run.
+      #expect(merge.merged?.level == 1)
+      #expect(merge.merged?.place == 2)
+      #expect(try runSlots(store) == [RunSlot(level: 1, place: 2)])
       #expect(try contents(store, ids: ids) == before)
 
       let check = try store.read { try $0.checkIndexRuns(limit: 10) }
@@ -70,7 +74,8 @@ struct IndexRunMergeTests {
       for (index, batch) in batches.enumerated() {
         _ = try store.append(batch, now: Int64(index + 1))
       }
-      _ = try store.mergeIndexRuns()
+      #expect(try store.mergeIndexRuns().merged?.place == 1)
+      #expect(try runSlots(store) == [RunSlot(level: 1, place: 1)])
 
       let repeated = try store.append(batches[0] + batches[9], now: 20)
       #expect(repeated.appendedPositions.isEmpty)
@@ -91,13 +96,14 @@ struct IndexRunMergeTests {
       #expect(stale?.code == .versionConflict)
       #expect(stale?.actualVersion == version)
 
-      // Sixteen more batches merge level 0 twice, beside the merged run of level 2.
+      // Sixteen more batches merge level 0 twice, into the free places of level 1 beside
+      // the merged run.
       for (index, batch) in mixedBatches(count: 16, size: 3, from: 10).enumerated() {
         _ = try store.append(batch, now: Int64(30 + index))
       }
       #expect(
         try runSlots(store) == [
-          RunSlot(level: 1, place: 0), RunSlot(level: 1, place: 1), RunSlot(level: 2, place: 0),
+          RunSlot(level: 1, place: 0), RunSlot(level: 1, place: 1), RunSlot(level: 1, place: 2),
         ])
       #expect(try store.lastPosition() == 78)
       let check = try store.read { try $0.checkIndexRuns(limit: 10) }
@@ -106,18 +112,62 @@ struct IndexRunMergeTests {
     }
   }
 
+  @Test("repeated merges stay on one level")
+  func repeatedMerges() throws {
+    try withNewStore { store, _ throws in
+      for round in 0..<14 {
+        _ = try store.append(mixedBatches(count: 1, size: 2, from: round)[0], now: Int64(round + 1))
+        _ = try store.mergeIndexRuns()
+        let slots = try runSlots(store)
+        #expect(slots.count == 1)
+        #expect(slots.allSatisfy { $0.level == 0 })
+      }
+      #expect(try store.lastPosition() == 28)
+      #expect(try store.read { try $0.checkIndexRuns(limit: 5).problems } == [])
+    }
+  }
+
+  @Test("failed merge changes nothing")
+  func failedMerge() throws {
+    try withNewStore { store, _ throws in
+      for (index, batch) in mixedBatches(count: 9, size: 2).enumerated() {
+        _ = try store.append(batch, now: Int64(index + 1))
+      }
+      let before = try runSlots(store)
+      #expect(before == [RunSlot(level: 0, place: 0), RunSlot(level: 1, place: 0)])
+
+      // A stray entry in the merge's target slot, level 1, place 1, as damage could leave.
+      let transaction = try LMDBTransaction(environment: store.environment, readOnly: false)
+      let target = RunSlot(level: 1, place: 1)
+      try KeyLayout.withBytes(Array("stray".utf8)) { key throws(LMDBError) in
+        try KeyLayout.withPositionKey(1) { value throws(LMDBError) in
+          try transaction.put(
+            in: store.databases.slotEventIDs[target.index], key: key, value: value)
+        }
+      }
+      try transaction.commit()
+
+      let error = #expect(throws: StoreError.self) { try store.mergeIndexRuns() }
+      #expect(error?.code == .corrupt)
+      #expect(error?.message.contains("event_ids.1.1 contains 1 entries") == true)
+      #expect(try runSlots(store) == before)
+      #expect(try store.append([newRecord("after-failure")], now: 20).appendedPositions == [19])
+    }
+  }
+
   @Test("one run or none is left alone")
   func nothingToMerge() throws {
     try withNewStore { store, _ throws in
-      let empty = try #require(try store.mergeIndexRuns())
+      let empty = try store.mergeIndexRuns()
       #expect(empty.runsBefore == 0)
-      #expect(empty.slot == nil)
+      #expect(empty.entries == 0)
+      #expect(empty.merged == nil)
 
       _ = try store.append([newRecord("only")], now: 1)
-      let single = try #require(try store.mergeIndexRuns())
+      let single = try store.mergeIndexRuns()
       #expect(single.runsBefore == 1)
       #expect(single.entries == 1)
-      #expect(single.slot == nil)
+      #expect(single.merged == nil)
       #expect(try runSlots(store) == [RunSlot(level: 0, place: 0)])
     }
   }
@@ -128,7 +178,10 @@ struct IndexRunMergeTests {
     options.newFormatVersion = 3
     try withNewStore(options: options) { store, _ throws in
       _ = try store.append([newRecord("a"), newRecord("b")], now: 1)
-      #expect(try store.mergeIndexRuns() == nil)
+      let merge = try store.mergeIndexRuns()
+      #expect(merge.storageFormat == 3)
+      #expect(merge.entries == nil)
+      #expect(merge.merged == nil)
       #expect(try store.records(of: "acct-1").count == 2)
     }
   }

@@ -295,11 +295,12 @@ def main():
     add("`python3-venv`, `/usr/bin/time` and, for the profiles, `perf`. It installs the")
     add("missing Debian packages among them with apt-get, except `perf`, whose package")
     add("depends on the kernel, and installs `eventsourcing` 9.5.6 from PyPI into a venv")
-    add("under `tools/bench/work/`. A full run took about 7 minutes on this machine with")
+    add("under `tools/bench/work/`. A full run took about 7.5 minutes on this machine with")
     add("the 11M-event ledger already loaded; loading it first took 2.3 minutes more. It")
-    add("needs about 5 GB of disk under `tools/bench/work/` and 4.5 GiB of memory for that")
-    add("load; a later run reuses the ledger while its event count and storage format are")
-    add("unchanged. `--quick`")
+    add("needs about 5 GB of disk under `tools/bench/work/`, 4.3 GB more while the copy of")
+    add("the 11M-event ledger that `tierline compact` merges exists, and 4.5 GiB of memory")
+    add("for the load. A later run reuses the ledger while its event count and storage")
+    add("format are unchanged. `--quick`")
     add("(110,000 events, under a minute once the build is done) tries the harness")
     add("without the large ledgers, `--no-large` leaves out the 11M-event ledger, and")
     add("`--no-python` the `eventsourcing` peer and its PyPI install. A run")
@@ -389,7 +390,7 @@ def main():
             add(f"As a whole `tierline replay --account` process: median "
                 f"{q['median'] * 1e3:.1f} ms, range {q['min'] * 1e3:.1f} to "
                 f"{q['max'] * 1e3:.1f} ms over {len(q['times'])} runs.")
-        if size.compact and size.query_compacted:
+        if size.compact.get("merged") and size.query_compacted:
             q = size.query_compacted
             add(f"After `tierline compact` merged the {size.compact['runs_before']} index runs "
                 f"of a copy of the ledger into one ({size.compact_seconds:.1f} s, max RSS "
