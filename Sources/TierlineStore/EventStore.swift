@@ -230,10 +230,44 @@ public final class EventStore: @unchecked Sendable {
     _ environment: LMDBEnvironment, directory: String, create: Bool, newFormatVersion: UInt64,
     readOnly: Bool
   ) throws(StoreError) -> StoreDatabases {
+    // An existing ledger's databases open in a read-only transaction, so opening a ledger
+    // does not wait for a writer in another process, such as a long merge. Only a new
+    // ledger needs the write transaction that creates them.
+    if !readOnly,
+      let databases = try openExistingDatabases(
+        environment, directory: directory, create: create, newFormatVersion: newFormatVersion)
+    {
+      return databases
+    }
     let transaction = try beginSetup(environment, directory: directory, readOnly: readOnly)
     let databases = try setUpDatabases(
       transaction, directory: directory, create: create, newFormatVersion: newFormatVersion)
     do throws(LMDBError) {
+      try transaction.commit()
+    } catch {
+      throw .failure(error, "could not commit the databases of \(directory)")
+    }
+    return databases
+  }
+
+  /// Opens the databases of an existing ledger in a read-only transaction and commits it,
+  /// which keeps the handles for the environment. Returns nil when `create` is set and
+  /// the environment holds no ledger yet, so that a write transaction creates one.
+  private static func openExistingDatabases(
+    _ environment: LMDBEnvironment, directory: String, create: Bool, newFormatVersion: UInt64
+  ) throws(StoreError) -> StoreDatabases? {
+    let transaction = try beginSetup(environment, directory: directory, readOnly: true)
+    let databases: StoreDatabases
+    do throws(StoreError) {
+      databases = try setUpDatabases(
+        transaction, directory: directory, create: false, newFormatVersion: newFormatVersion)
+    } catch {
+      transaction.abort()
+      guard create, error.code == .notALedger else { throw error }
+      return nil
+    }
+    do throws(LMDBError) {
+      // LMDB keeps a handle opened in a read-only transaction only when it commits.
       try transaction.commit()
     } catch {
       throw .failure(error, "could not commit the databases of \(directory)")

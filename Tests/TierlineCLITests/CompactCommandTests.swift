@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TierlineStore
 
 @Suite("tierline compact")
 struct CompactCommandTests {
@@ -64,6 +65,32 @@ struct CompactCommandTests {
     #expect(second["runs_before"] as? Int == 1)
     #expect(second["runs_after"] as? Int == 1)
     #expect(second["merged"] as? Bool == false)
+  }
+
+  @Test("reads go on during a write")
+  func readsDuringWrite() throws {
+    final class Outcome: @unchecked Sendable {
+      var result: ProcessResult?
+      let finished = DispatchSemaphore(value: 0)
+    }
+    let outcome = Outcome()
+    let ledger = store
+    let writer = try EventStore(directory: ledger)
+    // This process holds the write transaction, as a long merge or append would, while
+    // another process opens the ledger and reads from it.
+    var waited = DispatchTimeoutResult.timedOut
+    try writer.write { _ in
+      Thread {
+        outcome.result = try? Tierline.run(["--store", ledger, "log", "acct-000007"])
+        outcome.finished.signal()
+      }.start()
+      waited = outcome.finished.wait(timeout: .now() + 60)
+    }
+    #expect(waited == .success, "the reader waited for the writer")
+    // A reader that waited goes on once the write ends.
+    if waited == .timedOut { outcome.finished.wait() }
+    #expect(outcome.result?.status == 0, "\(outcome.result?.standardError ?? "")")
+    #expect(outcome.result?.standardOutput.contains("acct-000007") == true)
   }
 
   @Test("compact of an empty ledger")
