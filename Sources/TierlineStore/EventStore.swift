@@ -252,7 +252,7 @@ public final class EventStore: @unchecked Sendable {
 
   /// Opens the databases of an existing ledger in a read-only transaction and commits it,
   /// which keeps the handles for the environment. Returns nil when `create` is set and
-  /// the environment holds no ledger yet, so that a write transaction creates one.
+  /// the environment contains no ledger yet, so that a write transaction creates one.
   private static func openExistingDatabases(
     _ environment: LMDBEnvironment, directory: String, create: Bool, newFormatVersion: UInt64
   ) throws(StoreError) -> StoreDatabases? {
