@@ -191,7 +191,9 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
         "unexpected argument \(unexpected) for \(spec.name): options must come before `--`, "
           + "which ends them")
     }
-    throw UsageError("unexpected argument \(unexpected) for \(spec.name)")
+    throw UsageError(
+      "unexpected argument \(unexpected) for \(spec.name); usage: tierline \(spec.name) "
+        + spec.usage)
   }
   return parsed
 }

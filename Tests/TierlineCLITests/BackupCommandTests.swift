@@ -123,7 +123,7 @@ struct BackupCommandTests {
     #expect(report["verified"] as? Bool == false, "\(json.standardOutput)")
   }
 
-  @Test("backup is smaller after compaction")
+  @Test("compacted backup copy is no larger")
   func backupCompacts() throws {
     let backup = directory.path("backup")
     let result = try Tierline.run(["--store", store, "backup", backup])

@@ -424,10 +424,14 @@ struct OutputAndArgumentTests {
     #expect(missing.status == 64)
     #expect(missing.standardError.contains("invalid time for --at (June)"))
 
-    // A stray argument after a valid value is still reported as one.
+    // A stray argument after a valid value is still reported as one, with the usage.
+    let replayUsage =
+      "[--as-of T] [--known-at K] [--account ID] [--ready] [--rules FILE] [--threads N] [--json]"
     let stray = try Tierline.run(["--store", store, "replay", "--as-of", "2025-06-01", "2025"])
     #expect(stray.status == 64)
-    #expect(stray.standardError == "error: unexpected argument 2025 for replay\n")
+    #expect(
+      stray.standardError
+        == "error: unexpected argument 2025 for replay; usage: tierline replay \(replayUsage)\n")
 
     // An option after `--` is read as an argument, and the message gives the reason.
     let ended = try Tierline.run(["--store", store, "replay", "--", "--json"])
@@ -439,11 +443,15 @@ struct OutputAndArgumentTests {
     // A stray argument before `--` gets the plain message.
     let beforeEnd = try Tierline.run(["--store", store, "replay", "extra", "--", "--json"])
     #expect(beforeEnd.status == 64)
-    #expect(beforeEnd.standardError == "error: unexpected argument extra for replay\n")
+    #expect(
+      beforeEnd.standardError
+        == "error: unexpected argument extra for replay; usage: tierline replay \(replayUsage)\n")
     // A second `--` is not an option, so it gets the plain message too.
     let twice = try Tierline.run(["--store", store, "replay", "--", "--"])
     #expect(twice.status == 64)
-    #expect(twice.standardError == "error: unexpected argument -- for replay\n")
+    #expect(
+      twice.standardError
+        == "error: unexpected argument -- for replay; usage: tierline replay \(replayUsage)\n")
 
     // --help prints the help whatever the other values are.
     let help = try Tierline.run(["replay", "--as-of", "June", "2025", "--help"])

@@ -305,8 +305,14 @@ struct RulesCommandTests {
         ["rules", "diff", candidate, "--effective", "2025-01-01"],
         "unknown option --effective for rules diff; see `tierline rules diff --help`"
       ),
-      (["rules", "list", "extra"], "unexpected argument extra for rules list"),
-      (["rules", "show", version, "extra"], "unexpected argument extra for rules show"),
+      (
+        ["rules", "list", "extra"],
+        "unexpected argument extra for rules list; usage: tierline rules list [--json]"
+      ),
+      (
+        ["rules", "show", version, "extra"],
+        "unexpected argument extra for rules show; usage: tierline rules show VERSION"
+      ),
       (
         ["rules", "--json", "list"],
         "option --json comes before the rules action; give the action first, as in "
