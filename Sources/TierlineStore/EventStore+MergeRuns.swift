@@ -42,7 +42,36 @@ extension EventStore {
   ///   checks. `.mapFull` at `maximumMapSize`, on a full disk or at the file size limit.
   ///   `.lmdb` for other failures. A merge that throws changes nothing.
   public func mergeIndexRuns() throws(StoreError) -> RunMerge {
-    try writeGrowingMap { transaction in mergeAndCommit(in: transaction) }
+    // A ledger on a read-only file system cannot be written, but with nothing to merge,
+    // the merge succeeds without writing.
+    if isReadOnly, let unchanged = try unmergedRuns() { return unchanged }
+    return try writeGrowingMap { transaction in mergeAndCommit(in: transaction) }
+  }
+
+  /// Returns what a merge would report without writing, when the ledger has fewer than
+  /// two runs or none; returns nil when a merge would write.
+  private func unmergedRuns() throws(StoreError) -> RunMerge? {
+    let found = Result { () throws in
+      try read { transaction -> RunMerge? in
+        let format = try transaction.storageFormatVersion()
+        guard transaction.keepsIndexRuns else {
+          return RunMerge(storageFormat: format, runsBefore: 0, entries: nil, merged: nil)
+        }
+        let runs = try transaction.runs()
+        guard runs.count < 2 else { return nil }
+        return RunMerge(
+          storageFormat: format, runsBefore: runs.count, entries: runs.first?.entries ?? 0,
+          merged: nil)
+      }
+    }
+    switch found {
+    case .success(let merge):
+      return merge
+    case .failure(let error as StoreError):
+      throw error
+    case .failure(let error):
+      throw StoreError(.lmdb, "could not read the index runs of \(directory): \(error)")
+    }
   }
 
   /// Merges the runs and commits, or abandons the transaction when there is nothing to

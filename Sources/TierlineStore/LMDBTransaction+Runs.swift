@@ -458,18 +458,22 @@ extension LMDBTransaction {
   ) throws(StoreError) {
     try requireEmpty(target, in: databases)
     var filter = RunFilter(entries: Int(entries))
+    let names = sources.map(\.name).joined(separator: "; ")
     let ids = try mergeRunKeys(
       sources.map { databases.slotEventIDs[$0.index] },
-      into: databases.slotEventIDs[target.index], named: StoreDatabases.Name.eventIDs
-    ) { key in
+      into: databases.slotEventIDs[target.index], named: StoreDatabases.Name.eventIDs,
+      runs: names
+    ) { key, value throws(StoreError) in
+      try Self.checkEventIDEntry(key, value, runs: names)
       filter.insert(hash: RunFilter.hash(key))
     }
     let accounts = try mergeRunKeys(
       sources.map { databases.slotOriginators[$0.index] },
       into: databases.slotOriginators[target.index], named: StoreDatabases.Name.originators,
-      summingCounts: true
-    ) { _ in }
-    let names = sources.map(\.name).joined(separator: "; ")
+      runs: names, summingCounts: true
+    ) { key, value throws(StoreError) in
+      try checkAccountEntry(key, value, runs: names, in: databases)
+    }
     guard ids == entries, accounts == entries else {
       throw StoreError(
         .corrupt,
@@ -493,13 +497,15 @@ extension LMDBTransaction {
   }
 
   /// Copies every entry of `sources` into the empty database `target`, in key order,
-  /// and returns how many it copied. `body` receives each key.
+  /// and returns how many it copied. `check` receives each key and value before it is
+  /// copied, and throws for a damaged entry.
   ///
   /// With `summingCounts`, the count entries of one account from several sources become
   /// one count entry with their sum, which is not among the entries returned.
   private func mergeRunKeys(
-    _ sources: [MDB_dbi], into target: MDB_dbi, named name: String,
-    summingCounts: Bool = false, _ body: (UnsafeRawBufferPointer) -> Void
+    _ sources: [MDB_dbi], into target: MDB_dbi, named name: String, runs: String,
+    summingCounts: Bool = false,
+    _ check: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws(StoreError) -> Void
   ) throws(StoreError) -> UInt64 {
     var cursors: [LMDBCursorBox] = []
     var heads: [(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?] = []
@@ -530,7 +536,7 @@ extension LMDBTransaction {
           try mergeCounts(head.key, heads: &heads, cursors: cursors, output: output)
           continue
         }
-        body(head.key)
+        try check(head.key, head.value)
         // NOTE: The head's key and value point into a source page, which this write does
         // not change: sources and target are separate databases. A source written in
         // this transaction keeps its page in memory, because LMDB 0.9 does not spill the
@@ -541,10 +547,67 @@ extension LMDBTransaction {
       }
     } catch let error as StoreError {
       throw error
+    } catch let error as LMDBError where error == .keyExists {
+      // `MDB_APPEND` refuses a key that does not sort after the one written before it.
+      throw StoreError(
+        .corrupt,
+        "the index runs of \(name) in \(runs) have keys out of order, so they cannot be "
+          + "merged",
+        lmdbCode: error)
     } catch let error as LMDBError {
       throw .failure(error, "could not merge index runs of \(name)")
     } catch {
       throw StoreError(.lmdb, "could not merge index runs of \(name): \(error)")
+    }
+  }
+
+  /// Throws `.corrupt` unless an event-id entry of a run has a key that an event id can
+  /// have and an 8-byte position other than 0.
+  static func checkEventIDEntry(
+    _ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, runs: String
+  ) throws(StoreError) {
+    guard !key.isEmpty, key.count <= EventStore.maximumKeyLength else {
+      throw StoreError(
+        .corrupt, "the event-id index runs in \(runs) contain a \(key.count)-byte key")
+    }
+    guard value.count == 8, value.loadUnaligned(as: UInt64.self) != 0 else {
+      throw StoreError(
+        .corrupt,
+        "the event-id index runs in \(runs) contain a \(value.count)-byte position "
+          + "\(value.count == 8 ? "0 " : "")for \(describeKey(Array(key.prefix(64))))")
+    }
+  }
+
+  /// Throws `.corrupt` unless an account entry of a run has a 20-byte key, a value of a
+  /// size that a record gives, and a record copy, when it carries one, that passes its
+  /// checks and matches the entry. Count entries are checked where they are summed.
+  func checkAccountEntry(
+    _ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, runs: String,
+    in databases: StoreDatabases
+  ) throws(StoreError) {
+    guard let entry = IndexValue(runKey: key, value: value) else {
+      throw StoreError(
+        .corrupt,
+        "the account index runs in \(runs) contain an entry with a \(key.count)-byte key and "
+          + "a \(value.count)-byte value, which no record would produce")
+    }
+    guard let copy = entry.copy else { return }
+    let account = RunLayout.account(of: key)
+    let record: RecordView
+    do throws(StoreError) {
+      record = try RecordLayout.decode(copy, position: entry.position)
+    } catch {
+      throw StoreError(
+        .corrupt,
+        "the account index runs in \(runs) contain a damaged record copy of account number "
+          + "\(account) at position \(entry.position): \(error.message)")
+    }
+    guard entry.matches(recordChecksum: record.checksum), record.occurredAt == entry.occurredAt
+    else {
+      throw StoreError(
+        .corrupt,
+        "the account index runs in \(runs) contain an entry of account number \(account) "
+          + "at position \(entry.position) that does not match its record copy")
     }
   }
 

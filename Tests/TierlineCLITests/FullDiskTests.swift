@@ -79,6 +79,38 @@ struct FullDiskTests {
     #expect(after.status == 0, "\(after.standardError)")
   }
 
+  @Test("compact that does not fit changes nothing")
+  func compactOnFullDisk() throws {
+    let mount = try TmpfsMount(bytes: 16 << 20)
+    let store = mount.directory.path("ledger")
+    try #require(try Tierline.run(["--store", store, "init"]).status == 0)
+    let generated = try Tierline.run(["generate", "--accounts", "20", "--seed", "3"])
+    try #require(generated.status == 0)
+    let appended = try Tierline.run(
+      ["--store", store, "append", "--batch-size", "50", "-"], input: generated.standardOutput)
+    try #require(appended.status == 0, "\(appended.standardError)")
+    let runs = try Tierline.verifyReport(of: store)["index_runs"] as? Int ?? 0
+    try #require(runs > 1)
+
+    // A file that leaves 64 KiB free, less than a new copy of the indexes.
+    var fileSystem = statvfs()
+    try #require(statvfs(mount.directory.url.path, &fileSystem) == 0)
+    let free = Int(fileSystem.f_bavail) * Int(fileSystem.f_frsize)
+    let filler = mount.directory.path("filler")
+    try #require(
+      FileManager.default.createFile(atPath: filler, contents: Data(count: free - (64 << 10))))
+
+    let full = try Tierline.run(["--store", store, "compact"])
+    #expect(full.status == 1, "\(full.standardOutput)")
+    #expect(full.standardError.contains("is full"), "\(full.standardError)")
+    #expect(try Tierline.verifyReport(of: store)["index_runs"] as? Int == runs)
+
+    try FileManager.default.removeItem(atPath: filler)
+    let merged = try Tierline.run(["--store", store, "compact"])
+    #expect(merged.status == 0, "\(merged.standardError)")
+    #expect(try Tierline.verifyReport(of: store)["index_runs"] as? Int == 1)
+  }
+
   @Test("read-only file system is read")
   func readOnlyFileSystem() throws {
     let mount = try TmpfsMount(bytes: 4 << 20)
@@ -89,7 +121,10 @@ struct FullDiskTests {
 
     let copies = try TemporaryDirectory()
     let backup = ["backup", copies.path("backup")]
-    for command in [["replay", "--json"], ["verify"], ["why", "a"], ["log", "a"], backup] {
+    // One run leaves nothing to merge, so compact changes nothing and succeeds.
+    for command in [
+      ["replay", "--json"], ["verify"], ["why", "a"], ["log", "a"], backup, ["compact"],
+    ] {
       let result = try Tierline.run(["--store", store] + command)
       #expect(result.status == 0, "\(command): \(result.standardError)")
     }

@@ -1,23 +1,28 @@
+import CLMDB
 import Foundation
 import Testing
 
 @testable import TierlineStore
 
 /// Replaces the one occurrence of `pattern` in the ledger's `data.mdb` with
-/// `replacement`, of the same size, as damage to a key would.
-private func patchDataFile(_ directory: String, _ pattern: [UInt8], _ replacement: [UInt8])
-  throws
-{
+/// `replacement`, of the same size, as damage to a key would. With `everyCopy`, it
+/// replaces every occurrence, because a page that LMDB copied can leave a stale copy in
+/// a free page.
+private func patchDataFile(
+  _ directory: String, _ pattern: [UInt8], _ replacement: [UInt8], everyCopy: Bool = false
+) throws {
   let url = URL(fileURLWithPath: directory + "/data.mdb")
   let data = [UInt8](try Data(contentsOf: url))
   let offsets = (0...(data.count - pattern.count)).filter { offset in
     data[offset] == pattern[0] && data[offset..<(offset + pattern.count)].elementsEqual(pattern)
   }
-  try #require(offsets.count == 1)
+  try #require(everyCopy ? !offsets.isEmpty : offsets.count == 1)
   let handle = try FileHandle(forUpdating: url)
   defer { try? handle.close() }
-  try handle.seek(toOffset: UInt64(offsets[0]))
-  try handle.write(contentsOf: Data(replacement))
+  for offset in offsets {
+    try handle.seek(toOffset: UInt64(offset))
+    try handle.write(contentsOf: Data(replacement))
+  }
 }
 
 /// Returns the 8-byte header of an LMDB 0.9 leaf node with a key and a value of these
@@ -111,6 +116,76 @@ struct IndexRunOrderTests {
         }
         try patchDataFile(directory, smaller, original)
       }
+    }
+  }
+}
+
+@Suite("Damage met by merges")
+struct MergeDamageTests {
+  /// Appends ids `id-10` to `id-29` in two batches, one run each.
+  private func twoRuns(_ store: EventStore) throws {
+    _ = try store.append((10..<20).map { newRecord("id-\($0)", originator: "a") }, now: 1)
+    _ = try store.append((20..<30).map { newRecord("id-\($0)", originator: "b") }, now: 2)
+  }
+
+  @Test("damaged position size stops a merge")
+  func damagedPositionSize() throws {
+    try withNewStore { store, directory throws in
+      try twoRuns(store)
+      // The value size of id-17's node becomes 0x40000008 bytes, past the file's end.
+      let header = leafHeader(keySize: 5, valueSize: 8)
+      var damaged = header
+      damaged[3] = 0x40
+      try patchDataFile(
+        directory, header + Array("id-17".utf8), damaged + Array("id-17".utf8), everyCopy: true)
+
+      let reopened = try EventStore(directory: directory)
+      let error = #expect(throws: StoreError.self) { try reopened.mergeIndexRuns() }
+      #expect(error?.code == .corrupt)
+      #expect(error?.message.contains("1073741832-byte position") == true)
+    }
+  }
+
+  @Test("keys out of order stop a merge")
+  func keysOutOfOrder() throws {
+    try withNewStore { store, directory throws in
+      try twoRuns(store)
+      // "id-17" becomes "zd-17", which sorts after every other id of its run.
+      let header = leafHeader(keySize: 5, valueSize: 8)
+      try patchDataFile(
+        directory, header + Array("id-17".utf8), header + Array("zd-17".utf8), everyCopy: true)
+
+      let reopened = try EventStore(directory: directory)
+      let error = #expect(throws: StoreError.self) { try reopened.mergeIndexRuns() }
+      #expect(error?.code == .corrupt)
+      #expect(error?.message.contains("keys out of order") == true)
+    }
+  }
+
+  @Test("damaged record copy stops a merge")
+  func damagedRecordCopy() throws {
+    try withNewStore { store, _ throws in
+      try twoRuns(store)
+      let transaction = try LMDBTransaction(environment: store.environment, readOnly: false)
+      let database = store.databases.slotOriginators[0]
+      let cursor = try LMDBCursor(transaction: transaction, database: database)
+      // The count entry comes first, then the entries with their record copies.
+      _ = try cursor.get(MDB_FIRST)
+      let entry = try #require(try cursor.get(MDB_NEXT))
+      let key = Array(entry.key)
+      var value = Array(entry.value)
+      value[value.count - 1] ^= 0x01
+      try key.withUnsafeBytes { keyBytes in
+        try value.withUnsafeBytes { valueBytes in
+          try transaction.put(in: database, key: keyBytes, value: valueBytes)
+        }
+      }
+      try transaction.commit()
+
+      let error = #expect(throws: StoreError.self) { try store.mergeIndexRuns() }
+      #expect(error?.code == .corrupt)
+      #expect(error?.message.contains("damaged record copy of account number 1") == true)
+      #expect(try store.read { try $0.runs().count } == 2)
     }
   }
 }
