@@ -12,10 +12,12 @@ enum CompactCommand: Command {
     positionals: [],
     requiredPositionals: 0,
     details: """
-      From storage format 4 on, each appended batch adds a sorted run to both indexes,
-      and eight runs of one level merge into one run of the next. A query of one
-      account seeks it in every live run, so after a bulk load of many batches, one run
-      makes queries cheaper. `tierline verify` gives the number of runs.
+      From storage format 4 on, each appended batch adds a sorted run to both indexes.
+      Runs live on levels 0 to 11, each with 8 places, and the eight runs of a full
+      level merge into one run of the next. A query of one account seeks it in every
+      live run, so after a bulk load of many batches, one run makes queries cheaper.
+      `tierline verify` gives the number of runs. The merged run takes a free place of
+      the highest level that has a run.
 
       The merge rewrites every index entry once, in one write transaction. Appends wait
       for it, while reads and backups go on. A merge that fails changes nothing, and the
@@ -36,9 +38,12 @@ enum CompactCommand: Command {
     if arguments.flag("json") {
       let runsAfter = merge.merged ? 1 : merge.runsBefore
       let events = merge.events.map(String.init) ?? "null"
+      let level = merge.mergedLevel.map(String.init) ?? "null"
+      let place = merge.mergedPlace.map(String.init) ?? "null"
       context.output.line(
         "{\"storage_format\":\(merge.storageFormat),\"runs_before\":\(merge.runsBefore),"
-          + "\"runs_after\":\(runsAfter),\"events\":\(events),\"merged\":\(merge.merged)}")
+          + "\"runs_after\":\(runsAfter),\"events\":\(events),\"merged\":\(merge.merged),"
+          + "\"level\":\(level),\"place\":\(place)}")
       return
     }
     if let level = merge.mergedLevel, let place = merge.mergedPlace {

@@ -50,6 +50,8 @@ struct CompactCommandTests {
     #expect(report["runs_after"] as? Int == 1)
     #expect(report["merged"] as? Bool == true)
     #expect(report["events"] as? Int == events)
+    #expect(report["level"] as? Int != nil)
+    #expect(report["place"] as? Int != nil)
 
     #expect(try answers() == before)
     let verified = try Tierline.run(["--store", store, "verify"])
@@ -65,6 +67,7 @@ struct CompactCommandTests {
     #expect(second["runs_before"] as? Int == 1)
     #expect(second["runs_after"] as? Int == 1)
     #expect(second["merged"] as? Bool == false)
+    #expect(second["level"] is NSNull)
   }
 
   @Test("reads go on during a write")
