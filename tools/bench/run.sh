@@ -229,6 +229,9 @@ print(round(json.load(open(sys.argv[1]))['mean_record_bytes']))" "$out/scan.json
   compacted="$work/compacted.ledger"
   rm -rf "$compacted" && mkdir -p "$compacted"
   cp "$ledger/data.mdb" "$compacted/data.mdb"
+  # The copy's dirty pages are written out first, so that their write-back does not
+  # overlap the merge or the queries.
+  sync
   /usr/bin/time -v -o "$out/compact.time" \
     "$tierline" --store "$compacted" compact --json >"$out/compact.json"
   du -B1 "$compacted/data.mdb" | cut -f1 >"$out/compact-disk-bytes.txt"
