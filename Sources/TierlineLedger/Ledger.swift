@@ -33,6 +33,26 @@ public final class Ledger {
   /// Opens an existing ledger with store options other than the defaults, as tests do.
   static func open(directory: String, options: StoreOptions) throws(LedgerError) -> Ledger {
     guard EventStore.isLedger(directory: directory) else {
+      // The look at the format opens data.mdb without LMDB's lock file, so a write by
+      // another process at that moment can make it fail. Opening the store, with the
+      // lock file, decides, once data.mdb has its two meta pages: LMDB would write them
+      // into a shorter file.
+      if EventStore.hasDataFile(directory: directory),
+        let size = try? FileManager.default.attributesOfItem(atPath: directory + "/data.mdb")[
+          .size] as? Int,
+        size >= 2 * Int(sysconf(Int32(_SC_PAGESIZE)))
+      {
+        switch Result(catching: { () throws(StoreError) in
+          try EventStore(directory: directory, options: options)
+        }) {
+        case .success(let store):
+          return Ledger(directory: directory, store: store)
+        case .failure(let error) where error.code == .emptyEnvironment:
+          throw LedgerError(error)
+        case .failure:
+          break
+        }
+      }
       if let version = EventStore.storedFormatVersion(directory: directory) {
         let supported = EventStore.supportedFormatVersions
         throw LedgerError(

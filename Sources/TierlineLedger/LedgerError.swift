@@ -55,7 +55,7 @@ extension LedgerError {
   init(_ error: StoreError) {
     let kind: Kind
     switch error.code {
-    case .idConflict, .versionConflict, .readersFull: kind = .conflict
+    case .idConflict, .versionConflict, .readersFull, .emptyEnvironment: kind = .conflict
     case .notALedger: kind = .notFound
     default: kind = .storage
     }

@@ -86,6 +86,11 @@ extension EventStore {
       carriedNumbers.append(carried)
     }
 
+    // The log records go first, because a merge checks the entries without a record
+    // copy against the log, this batch's entries among them.
+    try writeLogRecords(
+      batch, report: report, appendedIndexes: appendedIndexes, numbers: carriedNumbers,
+      in: transaction)
     if !ids.isEmpty {
       var live: [RunSlot: UInt64] = [:]
       for run in runs { live[run.slot] = run.entries }
@@ -98,11 +103,9 @@ extension EventStore {
       let run = (runs.map(\.run).max() ?? 0) + 1
       try transaction.writeRun(run, into: slot, ids: ids, accounts: accounts, in: databases)
       live[slot] = UInt64(ids.count)
-      try transaction.compactRuns(live, nextRun: run + 1, in: databases)
+      try transaction.compactRuns(
+        live, nextRun: run + 1, lastPosition: position, in: databases)
     }
-    try writeLogRecords(
-      batch, report: report, appendedIndexes: appendedIndexes, numbers: carriedNumbers,
-      in: transaction)
     return report
   }
 }

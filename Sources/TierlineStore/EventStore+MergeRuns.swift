@@ -49,7 +49,7 @@ extension EventStore {
   }
 
   /// Returns what a merge would report without writing, when the ledger has fewer than
-  /// two runs or none; returns nil when a merge would write.
+  /// two runs or is older than format 4. Returns nil when a merge would write.
   private func unmergedRuns() throws(StoreError) -> RunMerge? {
     let found = Result { () throws in
       try read { transaction -> RunMerge? in
@@ -57,6 +57,7 @@ extension EventStore {
         guard transaction.keepsIndexRuns else {
           return RunMerge(storageFormat: format, runsBefore: 0, entries: nil, merged: nil)
         }
+        try transaction.loadIndexRuns()
         let runs = try transaction.runs()
         guard runs.count < 2 else { return nil }
         return RunMerge(
@@ -88,7 +89,8 @@ extension EventStore {
       let (lastPosition, _) = try transaction.checkedLogHead(in: databases)
       let runs = try transaction.indexRuns(in: databases, lastPosition: lastPosition)
       try databases.checkedFilters.check(runs)
-      let slot = try transaction.mergeAllRuns(runs, in: databases)
+      let slot = try transaction.mergeAllRuns(
+        runs, lastPosition: lastPosition, in: databases)
       return RunMerge(
         storageFormat: format, runsBefore: runs.count,
         entries: runs.reduce(0) { $0 + $1.entries },

@@ -252,7 +252,8 @@ public final class EventStore: @unchecked Sendable {
 
   /// Opens the databases of an existing ledger in a read-only transaction and commits it,
   /// which keeps the handles for the environment. Returns nil when `create` is set and
-  /// the environment contains no ledger yet, so that a write transaction creates one.
+  /// the environment is no readable ledger, so that a write transaction creates one or
+  /// names the problem.
   private static func openExistingDatabases(
     _ environment: LMDBEnvironment, directory: String, create: Bool, newFormatVersion: UInt64
   ) throws(StoreError) -> StoreDatabases? {
@@ -263,11 +264,14 @@ public final class EventStore: @unchecked Sendable {
         transaction, directory: directory, create: false, newFormatVersion: newFormatVersion)
     } catch {
       transaction.abort()
-      guard create, error.code == .notALedger else { throw error }
+      guard create, error.code == .notALedger || error.code == .emptyEnvironment else {
+        throw error
+      }
       return nil
     }
     do throws(LMDBError) {
-      // LMDB keeps a handle opened in a read-only transaction only when it commits.
+      // LMDB keeps a handle opened in a transaction only when it commits, read-only
+      // ones included (the `mdb_dbi_open` documentation in lmdb.h of LMDB 0.9).
       try transaction.commit()
     } catch {
       throw .failure(error, "could not commit the databases of \(directory)")
@@ -275,9 +279,9 @@ public final class EventStore: @unchecked Sendable {
     return databases
   }
 
-  /// Begins the write transaction that opens the databases. When another process grew
-  /// the map since this one opened the environment (`MDB_MAP_RESIZED`), adopts the size
-  /// stored in the file and tries again.
+  /// Begins the transaction that opens the databases, read-only or not. When another
+  /// process grew the map since this one opened the environment (`MDB_MAP_RESIZED`),
+  /// adopts the size stored in the file and tries again.
   private static func beginSetup(
     _ environment: LMDBEnvironment, directory: String, readOnly: Bool
   ) throws(StoreError) -> LMDBTransaction {
@@ -314,7 +318,17 @@ public final class EventStore: @unchecked Sendable {
     if databases == nil {
       let notALedger = StoreError(
         .notALedger, "\(directory) contains an LMDB environment that is not a ledger")
-      guard create else { throw notALedger }
+      guard create else {
+        // An empty environment is a ledger that another process is creating, or whose
+        // creation stopped before it committed.
+        if (try? isEmpty(transaction)) == true {
+          throw StoreError(
+            .emptyEnvironment,
+            "\(directory) contains an empty LMDB environment: another process may be "
+              + "creating the ledger, so retry; if none is, run `tierline init`")
+        }
+        throw notALedger
+      }
       do throws(LMDBError) {
         guard try isEmpty(transaction) else { throw .incompatible }
         databases = try StoreDatabases(

@@ -395,8 +395,10 @@ extension LMDBTransaction {
   /// - Parameters:
   ///   - live: The live runs' slots and entry counts, the batch's new run among them.
   ///   - nextRun: The number of the next run to write.
+  ///   - lastPosition: The last position of the log, the batch's records included.
   func compactRuns(
-    _ live: [RunSlot: UInt64], nextRun: UInt64, in databases: StoreDatabases
+    _ live: [RunSlot: UInt64], nextRun: UInt64, lastPosition: UInt64,
+    in databases: StoreDatabases
   ) throws(StoreError) {
     var live = live
     var run = nextRun
@@ -417,7 +419,9 @@ extension LMDBTransaction {
           .corrupt, "level \(level + 1) of the index runs has no free slot for a merge")
       }
       let entries = sources.reduce(0) { $0 + live[$1, default: 0] }
-      try mergeRuns(sources, entries: entries, into: target, run: run, in: databases)
+      try mergeRuns(
+        sources, entries: entries, into: target, run: run, lastPosition: lastPosition,
+        in: databases)
       for source in sources { live[source] = nil }
       live[target] = entries
       run += 1
@@ -430,9 +434,9 @@ extension LMDBTransaction {
   /// The merged run takes the first free place of the highest level that has a run.
   /// Merges leave at most `RunLayout.fanout` - 1 runs on a level, so one place is free,
   /// and repeated merges keep the run on that level.
-  func mergeAllRuns(_ runs: [RunDirectoryEntry], in databases: StoreDatabases)
-    throws(StoreError) -> RunSlot?
-  {
+  func mergeAllRuns(
+    _ runs: [RunDirectoryEntry], lastPosition: UInt64, in databases: StoreDatabases
+  ) throws(StoreError) -> RunSlot? {
     guard runs.count > 1 else { return nil }
     let level = runs.map(\.slot.level).max() ?? 0
     let taken = Set(runs.map(\.slot))
@@ -447,33 +451,55 @@ extension LMDBTransaction {
     }
     try mergeRuns(
       runs.map(\.slot).sorted(), entries: runs.reduce(0) { $0 + $1.entries }, into: target,
-      run: (runs.map(\.run).max() ?? 0) + 1, in: databases)
+      run: (runs.map(\.run).max() ?? 0) + 1, lastPosition: lastPosition, in: databases)
     return target
   }
 
   /// Writes the entries of `sources` as one run in `target` and empties the sources.
+  ///
+  /// Every entry is checked before it is copied, because a new run's filter and counts
+  /// would no longer show damage that a merge copied. The checks cover sizes, bytes
+  /// within their page, positions against `lastPosition`, event ids against their run's
+  /// filter, and account entries against their run's count and their record.
+  // NOTE: An event id whose position damage changed to another stored position is
+  // copied as it is; only `verify`, which reads each id's record, names it.
   private func mergeRuns(
     _ sources: [RunSlot], entries: UInt64, into target: RunSlot, run: UInt64,
-    in databases: StoreDatabases
+    lastPosition: UInt64, in databases: StoreDatabases
   ) throws(StoreError) {
     try requireEmpty(target, in: databases)
+    // Directory values are valid only until the next write, so the filters are copied.
+    let directory = try directoryEntries(in: databases)
+    let filters = sources.map { slot in
+      directory.first { $0.slot == slot }.map { Array($0.filter) } ?? []
+    }
     var filter = RunFilter(entries: Int(entries))
-    let names = sources.map(\.name).joined(separator: "; ")
+    var file = mappedFile()
     let ids = try mergeRunKeys(
-      sources.map { databases.slotEventIDs[$0.index] },
-      into: databases.slotEventIDs[target.index], named: StoreDatabases.Name.eventIDs,
-      runs: names
-    ) { key, value throws(StoreError) in
-      try Self.checkEventIDEntry(key, value, runs: names)
-      filter.insert(hash: RunFilter.hash(key))
+      sources, databases: databases.slotEventIDs, into: databases.slotEventIDs[target.index],
+      named: StoreDatabases.Name.eventIDs
+    ) { source, key, value throws(StoreError) in
+      try Self.checkEventIDEntry(
+        key, value, in: sources[source], lastPosition: lastPosition, file: &file)
+      let hash = RunFilter.hash(key)
+      guard filters[source].withUnsafeBytes({ RunFilter.mayContain($0, hash: hash) }) else {
+        throw StoreError(
+          .corrupt,
+          "the filter of the run in \(sources[source].name) does not hold event id "
+            + "\(describeKey(Array(key.prefix(64)))), so the id or the filter is damaged")
+      }
+      filter.insert(hash: hash)
     }
     let accounts = try mergeRunKeys(
-      sources.map { databases.slotOriginators[$0.index] },
+      sources, databases: databases.slotOriginators,
       into: databases.slotOriginators[target.index], named: StoreDatabases.Name.originators,
-      runs: names, summingCounts: true
-    ) { key, value throws(StoreError) in
-      try checkAccountEntry(key, value, runs: names, in: databases)
+      summingCounts: true
+    ) { source, key, value throws(StoreError) in
+      try checkAccountEntry(
+        key, value, in: sources[source], lastPosition: lastPosition, file: &file,
+        databases: databases)
     }
+    let names = sources.map(\.name).joined(separator: "; ")
     guard ids == entries, accounts == entries else {
       throw StoreError(
         .corrupt,
@@ -496,24 +522,30 @@ extension LMDBTransaction {
       target, run: run, entries: entries, filter: filter.bytes, in: databases)
   }
 
-  /// Copies every entry of `sources` into the empty database `target`, in key order,
-  /// and returns how many it copied. `check` receives each key and value before it is
-  /// copied, and throws for a damaged entry.
+  /// Copies every entry of the runs in `sources` into the empty database `target`, in
+  /// key order, and returns how many it copied. `check` receives the source's index in
+  /// `sources`, the key and the value of each entry before it is copied, and throws for
+  /// a damaged entry. Count entries are checked here instead.
   ///
   /// With `summingCounts`, the count entries of one account from several sources become
-  /// one count entry with their sum, which is not among the entries returned.
+  /// one count entry with their sum, which is not among the entries returned. Each
+  /// source's entries of an account must then follow its count entry and match its
+  /// count.
   private func mergeRunKeys(
-    _ sources: [MDB_dbi], into target: MDB_dbi, named name: String, runs: String,
-    summingCounts: Bool = false,
-    _ check: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws(StoreError) -> Void
+    _ sources: [RunSlot], databases slotDatabases: [MDB_dbi], into target: MDB_dbi,
+    named name: String, summingCounts: Bool = false,
+    _ check: (Int, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws(StoreError) -> Void
   ) throws(StoreError) -> UInt64 {
     var cursors: [LMDBCursorBox] = []
     var heads: [(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?] = []
+    var tallies = [RunAccountTally](repeating: RunAccountTally(), count: sources.count)
     var copied: UInt64 = 0
+    let names = sources.map(\.name).joined(separator: "; ")
     do {
       let output = try LMDBCursor(transaction: self, database: target)
       for source in sources {
-        let cursor = LMDBCursorBox(try LMDBCursor(transaction: self, database: source))
+        let cursor = LMDBCursorBox(
+          try LMDBCursor(transaction: self, database: slotDatabases[source.index]))
         heads.append(try cursor.cursor.get(MDB_FIRST))
         cursors.append(cursor)
       }
@@ -531,12 +563,17 @@ extension LMDBTransaction {
             smallest = index
           }
         }
-        guard let index = smallest, let head = heads[index] else { return copied }
+        guard let index = smallest, let head = heads[index] else { break }
         if summingCounts, RunLayout.isCountKey(head.key) {
-          try mergeCounts(head.key, heads: &heads, cursors: cursors, output: output)
+          try mergeCounts(
+            head.key, heads: &heads, cursors: cursors, tallies: &tallies, sources: sources,
+            output: output)
           continue
         }
-        try check(head.key, head.value)
+        try check(index, head.key, head.value)
+        if summingCounts {
+          try tallies[index].take(RunLayout.account(of: head.key), in: sources[index])
+        }
         // NOTE: The head's key and value point into a source page, which this write does
         // not change: sources and target are separate databases. A source written in
         // this transaction keeps its page in memory, because LMDB 0.9 does not spill the
@@ -545,14 +582,16 @@ extension LMDBTransaction {
         copied += 1
         heads[index] = try cursors[index].cursor.get(MDB_NEXT)
       }
+      for (index, tally) in tallies.enumerated() { try tally.finish(in: sources[index]) }
+      return copied
     } catch let error as StoreError {
       throw error
     } catch let error as LMDBError where error == .keyExists {
-      // `MDB_APPEND` refuses a key that does not sort after the one written before it.
+      // `MDB_APPEND` rejects a key that does not sort after the one written before it.
       throw StoreError(
         .corrupt,
-        "the index runs of \(name) in \(runs) have keys out of order, so they cannot be "
-          + "merged",
+        "the index runs of \(name) in \(names) have keys out of order or repeated, so they "
+          + "cannot be merged",
         lmdbCode: error)
     } catch let error as LMDBError {
       throw .failure(error, "could not merge index runs of \(name)")
@@ -561,74 +600,114 @@ extension LMDBTransaction {
     }
   }
 
-  /// Throws `.corrupt` unless an event-id entry of a run has a key that an event id can
-  /// have and an 8-byte position other than 0.
+  /// Throws `.corrupt` unless an event-id entry of the run in `slot` has a key that an
+  /// event id can have, and an 8-byte position from 1 to `lastPosition`, within its page.
   static func checkEventIDEntry(
-    _ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, runs: String
+    _ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, in slot: RunSlot,
+    lastPosition: UInt64, file: inout MappedFile
   ) throws(StoreError) {
-    guard !key.isEmpty, key.count <= EventStore.maximumKeyLength else {
+    guard !key.isEmpty, key.count <= EventStore.maximumKeyLength, file.contains(key) else {
       throw StoreError(
-        .corrupt, "the event-id index runs in \(runs) contain a \(key.count)-byte key")
+        .corrupt, "the event-id index run in \(slot.name) contains a \(key.count)-byte key")
     }
-    guard value.count == 8, value.loadUnaligned(as: UInt64.self) != 0 else {
+    let id = describeKey(Array(key.prefix(64)))
+    guard value.count == 8, file.contains(value) else {
       throw StoreError(
         .corrupt,
-        "the event-id index runs in \(runs) contain a \(value.count)-byte position "
-          + "\(value.count == 8 ? "0 " : "")for \(describeKey(Array(key.prefix(64))))")
+        "the event-id index run in \(slot.name) contains a \(value.count)-byte position for "
+          + "\(id), expected 8 bytes")
+    }
+    let position = UInt64(bigEndian: value.loadUnaligned(as: UInt64.self))
+    guard position >= 1, position <= lastPosition else {
+      throw StoreError(
+        .corrupt,
+        "the event-id index run in \(slot.name) gives position \(position) for \(id), but the "
+          + "log holds positions 1 to \(lastPosition)")
     }
   }
 
-  /// Throws `.corrupt` unless an account entry of a run has a 20-byte key, a value of a
-  /// size that a record gives, and a record copy, when it carries one, that passes its
-  /// checks and matches the entry. Count entries are checked where they are summed.
+  /// Throws `.corrupt` unless an account entry of the run in `slot` has a 20-byte key, a
+  /// value of a size that a record gives, within its page, and a position from 1 to
+  /// `lastPosition`. The entry must also match its record: the copy it carries, which
+  /// must pass its own checks, or else the record in the log. A record that carries an
+  /// account number must carry the key's.
   func checkAccountEntry(
-    _ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, runs: String,
-    in databases: StoreDatabases
+    _ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, in slot: RunSlot,
+    lastPosition: UInt64, file: inout MappedFile, databases: StoreDatabases
   ) throws(StoreError) {
-    guard let entry = IndexValue(runKey: key, value: value) else {
-      throw StoreError(
-        .corrupt,
-        "the account index runs in \(runs) contain an entry with a \(key.count)-byte key and "
-          + "a \(value.count)-byte value, which no record would produce")
-    }
-    guard let copy = entry.copy else { return }
-    let account = RunLayout.account(of: key)
-    let record: RecordView
-    do throws(StoreError) {
-      record = try RecordLayout.decode(copy, position: entry.position)
-    } catch {
-      throw StoreError(
-        .corrupt,
-        "the account index runs in \(runs) contain a damaged record copy of account number "
-          + "\(account) at position \(entry.position): \(error.message)")
-    }
-    guard entry.matches(recordChecksum: record.checksum), record.occurredAt == entry.occurredAt
+    guard file.contains(key), file.contains(value),
+      let entry = IndexValue(runKey: key, value: value)
     else {
       throw StoreError(
         .corrupt,
-        "the account index runs in \(runs) contain an entry of account number \(account) "
-          + "at position \(entry.position) that does not match its record copy")
+        "the account index run in \(slot.name) contains an entry with a \(key.count)-byte "
+          + "key and a \(value.count)-byte value, which no record would produce")
+    }
+    let account = RunLayout.account(of: key)
+    let place = "the entry of account number \(account) at position \(entry.position)"
+    guard entry.position >= 1, entry.position <= lastPosition else {
+      throw StoreError(
+        .corrupt,
+        "the account index run in \(slot.name) contains \(place), but the log holds "
+          + "positions 1 to \(lastPosition)")
+    }
+    let record: RecordView
+    if let copy = entry.copy {
+      do throws(StoreError) {
+        record = try RecordLayout.decode(copy, position: entry.position)
+      } catch {
+        throw StoreError(
+          .corrupt,
+          "the account index run in \(slot.name) contains a damaged record copy in \(place): "
+            + error.message)
+      }
+    } else {
+      guard let stored = try self.record(at: entry.position, in: databases) else {
+        throw StoreError(
+          .corrupt,
+          "the account index run in \(slot.name) contains \(place), which the log does not "
+            + "hold")
+      }
+      record = stored
+    }
+    guard entry.matches(recordChecksum: record.checksum), record.occurredAt == entry.occurredAt,
+      record.originatorNumber == 0 || record.originatorNumber == account
+    else {
+      throw StoreError(
+        .corrupt,
+        "the account index run in \(slot.name) contains \(place), which does not match its "
+          + "record")
     }
   }
 
-  /// Writes one count entry with the sum of every head's count entry under `key`, and
-  /// moves those heads on.
+  /// Writes one count entry with the sum of every head's count entry under `key`, moves
+  /// those heads on, and starts each of those sources' tally of the account.
   private func mergeCounts(
     _ key: UnsafeRawBufferPointer,
     heads: inout [(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?],
-    cursors: [LMDBCursorBox], output: borrowing LMDBCursor
+    cursors: [LMDBCursorBox], tallies: inout [RunAccountTally], sources: [RunSlot],
+    output: borrowing LMDBCursor
   ) throws {
     let countKey = Array(key)
+    let account = RunLayout.account(of: key)
     var total: UInt64 = 0
     for index in heads.indices {
       guard let head = heads[index], head.key.elementsEqual(countKey) else { continue }
       guard let count = RunLayout.count(in: head.value, key: head.key) else {
         throw StoreError(
           .corrupt,
-          "the count of account number \(RunLayout.account(of: head.key)) in an account index "
-            + "run fails its CRC-32C check")
+          "the count of account number \(account) in the account index run in "
+            + "\(sources[index].name) fails its CRC-32C check")
       }
-      total += count
+      try tallies[index].start(account, count: count, in: sources[index])
+      let (sum, overflow) = total.addingReportingOverflow(count)
+      guard !overflow else {
+        throw StoreError(
+          .corrupt,
+          "the counts of account number \(account) in the account index runs add up past "
+            + "\(UInt64.max)")
+      }
+      total = sum
       heads[index] = try cursors[index].cursor.get(MDB_NEXT)
     }
     try countKey.withUnsafeBytes { keyBytes in
@@ -736,4 +815,39 @@ func compareBytes(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointe
     if order != 0 { return Int(order) }
   }
   return left.count - right.count
+}
+
+/// One source run's account entries seen by a merge, against the run's count entry of
+/// the account.
+struct RunAccountTally {
+  private var account: UInt32?
+  private var remaining: UInt64 = 0
+
+  /// Starts the tally of `account`, whose count entry gives `count` entries.
+  mutating func start(_ account: UInt32, count: UInt64, in slot: RunSlot) throws(StoreError) {
+    try finish(in: slot)
+    self.account = account
+    remaining = count
+  }
+
+  /// Counts one entry of `account`.
+  mutating func take(_ account: UInt32, in slot: RunSlot) throws(StoreError) {
+    guard account == self.account, remaining > 0 else {
+      throw StoreError(
+        .corrupt,
+        "the account index run in \(slot.name) contains more entries of account number "
+          + "\(account) than its count entry gives, or entries without one")
+    }
+    remaining -= 1
+  }
+
+  /// Throws unless the current account's count entry matched its entries.
+  func finish(in slot: RunSlot) throws(StoreError) {
+    guard remaining == 0 else {
+      throw StoreError(
+        .corrupt,
+        "the account index run in \(slot.name) contains \(remaining) fewer entries of "
+          + "account number \(account ?? 0) than its count entry gives")
+    }
+  }
 }

@@ -22,6 +22,9 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     /// Every reader slot of the environment is taken by open read transactions, so a
     /// retry after some of them end may succeed.
     case readersFull
+    /// The environment has no databases yet: another process may be creating the ledger,
+    /// so a retry may find it.
+    case emptyEnvironment
   }
 
   /// The kind of failure.

@@ -150,6 +150,23 @@ struct MergeDamageTests {
   func keysOutOfOrder() throws {
     try withNewStore { store, directory throws in
       try twoRuns(store)
+      // "id-17" becomes "id-19", which its run's filter holds, and sorts after "id-18".
+      let header = leafHeader(keySize: 5, valueSize: 8)
+      try patchDataFile(
+        directory, header + Array("id-17".utf8), header + Array("id-19".utf8), everyCopy: true)
+
+      let reopened = try EventStore(directory: directory)
+      let error = #expect(throws: StoreError.self) { try reopened.mergeIndexRuns() }
+      #expect(error?.code == .corrupt)
+      #expect(error?.message.contains("keys out of order or repeated") == true)
+      #expect(try reopened.read { try $0.runs().count } == 2)
+    }
+  }
+
+  @Test("id outside its filter stops a merge")
+  func idOutsideFilter() throws {
+    try withNewStore { store, directory throws in
+      try twoRuns(store)
       // "id-17" becomes "zd-17", which sorts after every other id of its run.
       let header = leafHeader(keySize: 5, valueSize: 8)
       try patchDataFile(
@@ -158,7 +175,7 @@ struct MergeDamageTests {
       let reopened = try EventStore(directory: directory)
       let error = #expect(throws: StoreError.self) { try reopened.mergeIndexRuns() }
       #expect(error?.code == .corrupt)
-      #expect(error?.message.contains("keys out of order") == true)
+      #expect(error?.message.contains("does not hold event id \"zd-17\"") == true)
     }
   }
 
@@ -184,8 +201,103 @@ struct MergeDamageTests {
 
       let error = #expect(throws: StoreError.self) { try store.mergeIndexRuns() }
       #expect(error?.code == .corrupt)
-      #expect(error?.message.contains("damaged record copy of account number 1") == true)
+      #expect(
+        error?.message.contains("damaged record copy in the entry of account number 1") == true)
       #expect(try store.read { try $0.runs().count } == 2)
+    }
+  }
+
+  /// Replaces the value of the entry under `key` in `database`, or moves the entry to
+  /// `newKey`, in one write transaction.
+  private func rewrite(
+    _ store: EventStore, in database: MDB_dbi, key: [UInt8], newKey: [UInt8]? = nil,
+    _ change: (inout [UInt8]) -> Void
+  ) throws {
+    let transaction = try LMDBTransaction(environment: store.environment, readOnly: false)
+    var value = try key.withUnsafeBytes { keyBytes in
+      Array(try #require(try transaction.value(in: database, forKey: keyBytes)))
+    }
+    change(&value)
+    if newKey != nil {
+      try key.withUnsafeBytes { try transaction.delete(in: database, key: $0) }
+    }
+    try (newKey ?? key).withUnsafeBytes { keyBytes in
+      try value.withUnsafeBytes { try transaction.put(in: database, key: keyBytes, value: $0) }
+    }
+    try transaction.commit()
+  }
+
+  /// Returns the key of the first account entry, after the count entry, of a slot.
+  private func firstAccountKey(_ store: EventStore, slot: Int) throws -> [UInt8] {
+    let transaction = try LMDBTransaction(environment: store.environment, readOnly: true)
+    let cursor = try LMDBCursor(
+      transaction: transaction, database: store.databases.slotOriginators[slot])
+    _ = try cursor.get(MDB_FIRST)
+    return Array(try #require(try cursor.get(MDB_NEXT)).key)
+  }
+
+  @Test("position past the log stops a merge")
+  func positionPastLog() throws {
+    try withNewStore { store, _ throws in
+      try twoRuns(store)
+      try rewrite(store, in: store.databases.slotEventIDs[0], key: Array("id-15".utf8)) {
+        $0 = withUnsafeBytes(of: UInt64(999).bigEndian) { Array($0) }
+      }
+      let error = #expect(throws: StoreError.self) { try store.mergeIndexRuns() }
+      #expect(error?.code == .corrupt)
+      #expect(error?.message.contains("gives position 999 for \"id-15\"") == true)
+    }
+  }
+
+  @Test("entry moved to another account stops a merge")
+  func entryMovedAccount() throws {
+    // Records of accounts past 16,777,215 carry no account number, so the run's count
+    // is the check. Records that carry one are checked against it too.
+    for largest: UInt32 in [0, RecordLayout.largestOriginatorNumber] {
+      var options = StoreOptions(createIfMissing: true)
+      options.largestOriginatorNumber = largest
+      try withNewStore(options: options) { store, _ throws in
+        try twoRuns(store)
+        // Account "a" has number 1 and "b" number 2. The moved entry keeps its place in
+        // key order, after every entry of number 1, where its run has no count of "b".
+        let key = try firstAccountKey(store, slot: 0)
+        var moved = key
+        moved[3] = 2
+        try rewrite(store, in: store.databases.slotOriginators[0], key: key, newKey: moved) {
+          _ in
+        }
+        let error = #expect(throws: StoreError.self) { try store.mergeIndexRuns() }
+        #expect(error?.code == .corrupt)
+        let expected =
+          largest == 0 ? "more entries of account number 2" : "entry of account number 2"
+        #expect(error?.message.contains(expected) == true, "\(error?.message ?? "")")
+      }
+    }
+  }
+
+  @Test("records without copies merge and are checked")
+  func recordsWithoutCopies() throws {
+    try withNewStore { store, _ throws in
+      // Records too large for a copy in their index entry. The eighth batch merges
+      // level 0, its own run included, in the transaction that appends it.
+      let large = String(repeating: "x", count: 600)
+      for index in 0..<9 {
+        _ = try store.append(
+          [newRecord("big-\(index)", originator: "a", content: large)], now: Int64(index + 1))
+      }
+      #expect(try store.read { try $0.runs().count } == 2)
+      #expect(try store.mergeIndexRuns().merged != nil)
+      _ = try store.append([newRecord("big-9", originator: "a", content: large)], now: 20)
+      #expect(try store.read { try $0.checkIndexRuns(limit: 5).problems } == [])
+
+      // The merged run is in level 1, place 1. Its first entry's check no longer
+      // matches its record in the log.
+      let merged = RunSlot(level: 1, place: 1).index
+      let key = try firstAccountKey(store, slot: merged)
+      try rewrite(store, in: store.databases.slotOriginators[merged], key: key) { $0[0] ^= 0x01 }
+      let error = #expect(throws: StoreError.self) { try store.mergeIndexRuns() }
+      #expect(error?.code == .corrupt)
+      #expect(error?.message.contains("does not match its record") == true)
     }
   }
 }

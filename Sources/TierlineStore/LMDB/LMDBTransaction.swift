@@ -31,6 +31,9 @@ struct LMDBTransaction: ~Copyable {
     isReadOnly = readOnly
   }
 
+  /// Returns the environment's map and file, for checks of bytes read in place.
+  func mappedFile() -> MappedFile { MappedFile(environment.takeUnretainedValue()) }
+
   deinit {
     mdb_txn_abort(handle)
     environment.release()
