@@ -217,9 +217,9 @@ print(round(json.load(open(sys.argv[1]))['mean_record_bytes']))" "$out/scan.json
   log "$accounts accounts: point queries"
   note_load "$accounts query"
   cat "$ledger/data.mdb" >/dev/null
-  # The machine's page reclaim drops pages that `cat` read but no process maps, so one
-  # unrecorded pass of the same seeded queries maps the pages they read before the
-  # recorded one.
+  # By hand, the first pass of queries over a large copy ran up to twice as slow as the
+  # next ones although `cat` had read the file, so one unrecorded pass of the same
+  # seeded queries reads their pages through the map before the recorded one.
   "$tierline_bench" query --store "$ledger" --samples 2000 >/dev/null
   "$tierline_bench" query --store "$ledger" --samples 2000 >"$out/query.json"
   account=$(printf 'acct-%06d' $((accounts / 3)))
