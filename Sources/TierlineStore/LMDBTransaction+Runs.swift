@@ -462,7 +462,7 @@ extension LMDBTransaction {
   /// within their page, positions against `lastPosition`, event ids against their run's
   /// filter, and account entries against their run's count and their record.
   // NOTE: An event id whose position damage changed to another stored position is
-  // copied as it is; only `verify`, which reads each id's record, names it.
+  // copied as it is. Only `verify`, which reads each id's record, names it.
   private func mergeRuns(
     _ sources: [RunSlot], entries: UInt64, into target: RunSlot, run: UInt64,
     lastPosition: UInt64, in databases: StoreDatabases

@@ -79,8 +79,8 @@ struct CompactCommandTests {
     let outcome = Outcome()
     let ledger = store
     let writer = try EventStore(directory: ledger)
-    // This process holds the write transaction, as a long merge or append would, while
-    // another process opens the ledger and reads from it.
+    // This process keeps a write transaction open, as a long merge or append would,
+    // while another process opens the ledger and reads from it.
     var waited = DispatchTimeoutResult.timedOut
     try writer.write { _ in
       Thread {

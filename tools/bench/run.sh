@@ -218,7 +218,7 @@ print(round(json.load(open(sys.argv[1]))['mean_record_bytes']))" "$out/scan.json
   note_load "$accounts query"
   cat "$ledger/data.mdb" >/dev/null
   # By hand, the first pass of queries over a large copy ran up to twice as slow as the
-  # next ones although `cat` had read the file, so one unrecorded pass of the same
+  # next ones, although `cat` had read the file. So one unrecorded pass of the same
   # seeded queries reads their pages through the map before the recorded one.
   "$tierline_bench" query --store "$ledger" --samples 2000 >/dev/null
   "$tierline_bench" query --store "$ledger" --samples 2000 >"$out/query.json"
