@@ -246,6 +246,16 @@ extension EventStore {
     }
   }
 
+  /// Returns the damage error for an event id whose index entry points to a position
+  /// that the log does not contain.
+  static func missingPosition(_ record: NewRecord, _ storedPosition: UInt64) -> StoreError {
+    StoreError(
+      .corrupt,
+      "event id \(describeKey(record.eventID)) points to position \(storedPosition), "
+        + "which the log does not contain",
+      eventID: record.eventID)
+  }
+
   /// Returns the error for record `index` of a batch, which expects version `expected`
   /// of its originator at `actual`. It names the last appended record of the batch that
   /// set a version for the same originator, when there is one.
@@ -285,11 +295,7 @@ extension EventStore {
       guard offset < UInt64(appendedIndexes.count),
         batch[appendedIndexes[Int(offset)]].eventID == record.eventID
       else {
-        throw StoreError(
-          .corrupt,
-          "event id \(describeKey(record.eventID)) points to position \(storedPosition), "
-            + "which the log does not contain",
-          eventID: record.eventID)
+        throw Self.missingPosition(record, storedPosition)
       }
       let earlierIndex = appendedIndexes[Int(offset)]
       let earlier = batch[earlierIndex]
@@ -307,11 +313,7 @@ extension EventStore {
     guard storedPosition > 0,
       let stored = try transaction.record(at: storedPosition, in: databases)
     else {
-      throw StoreError(
-        .corrupt,
-        "event id \(describeKey(record.eventID)) points to position \(storedPosition), "
-          + "which the log does not contain",
-        eventID: record.eventID)
+      throw Self.missingPosition(record, storedPosition)
     }
 
     let sameContent = record.content.withUnsafeBytes { content in

@@ -120,6 +120,8 @@ extension EventStore {
   /// Returns a `.mapFull` error when the merge's commit failed because the disk is full.
   /// LMDB 0.9 reports a short write as `EIO`, which is taken as a full disk only when
   /// the file system has less than a tenth of `data.mdb` free.
+  // NOTE: The tenth is a guess. A merge writes about the size of the indexes, which no
+  // measurement here relates to the free space left after a short write.
   private func mergeDiskFullError(_ cause: LMDBError) -> StoreError? {
     guard cause == .noSpace || cause == .ioError else { return nil }
     var fileSystem = statvfs()

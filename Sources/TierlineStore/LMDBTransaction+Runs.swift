@@ -439,10 +439,10 @@ extension LMDBTransaction {
   ) throws(StoreError) -> RunSlot? {
     guard runs.count > 1 else { return nil }
     let level = runs.map(\.slot.level).max() ?? 0
-    let taken = Set(runs.map(\.slot))
+    let occupied = Set(runs.map(\.slot))
     guard
       let target = (0..<RunLayout.fanout).map({ RunSlot(level: level, place: $0) })
-        .first(where: { !taken.contains($0) })
+        .first(where: { !occupied.contains($0) })
     else {
       throw StoreError(
         .corrupt,
@@ -623,7 +623,7 @@ extension LMDBTransaction {
       throw StoreError(
         .corrupt,
         "the event-id index run in \(slot.name) gives position \(position) for "
-          + "\(describeKey(Array(key.prefix(64)))), but the log holds positions 1 to "
+          + "\(describeKey(Array(key.prefix(64)))), but the log contains positions 1 to "
           + "\(lastPosition)")
     }
   }
@@ -650,7 +650,7 @@ extension LMDBTransaction {
     guard entry.position >= 1, entry.position <= lastPosition else {
       throw StoreError(
         .corrupt,
-        "the account index run in \(slot.name) contains \(place), but the log holds "
+        "the account index run in \(slot.name) contains \(place), but the log contains "
           + "positions 1 to \(lastPosition)")
     }
     let record: RecordView
@@ -668,7 +668,7 @@ extension LMDBTransaction {
         throw StoreError(
           .corrupt,
           "the account index run in \(slot.name) contains \(place), which the log does not "
-            + "hold")
+            + "contain")
       }
       record = stored
     }

@@ -396,11 +396,11 @@ def main():
                 f"{q['max'] * 1e3:.1f} ms over {len(q['times'])} runs.")
         if size.compact.get("merged") and size.query_compacted:
             q = size.query_compacted
-            add(f"After `tierline compact` merged the {size.compact['runs_before']} index runs "
-                f"of a copy of the ledger into one ({size.compact_seconds:.1f} s, max RSS "
-                f"{size.compact_rss / 2**20:.0f} MiB, `data.mdb` "
-                f"{size.disk_bytes / 2**20:.0f} → {size.compact_disk_bytes / 2**20:.0f} MiB), "
-                f"the same queries on the copy: p50 {q['p50_seconds'] * 1e3:.3f} ms, p99 "
+            add(f"`tierline compact` merged the {size.compact['runs_before']} index runs of a "
+                f"copy of the ledger into one in {size.compact_seconds:.1f} s, with a max RSS "
+                f"of {size.compact_rss / 2**20:.0f} MiB, and `data.mdb` grew from "
+                f"{size.disk_bytes / 2**20:.0f} to {size.compact_disk_bytes / 2**20:.0f} MiB. "
+                f"The same queries on the copy: p50 {q['p50_seconds'] * 1e3:.3f} ms, p99 "
                 f"{q['p99_seconds'] * 1e3:.3f} ms, max {q['max_seconds'] * 1e3:.3f} ms.")
         add("")
         if size.disk_bytes:
