@@ -120,13 +120,13 @@ extension LMDBTransaction {
   func checkKeyOrder(
     around key: UnsafeRawBufferPointer,
     found: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?,
-    with cursor: borrowing LMDBCursor, in name: String, place: String,
-    failure: (LMDBError) -> StoreError
+    with cursor: borrowing LMDBCursor, in name: @autoclosure () -> String,
+    place: @autoclosure () -> String, failure: (LMDBError) -> StoreError
   ) throws(StoreError) {
     guard try keysInOrder(around: key, found: found, with: cursor, failure: failure) else {
       throw StoreError(
         .corrupt,
-        "\(name) has keys out of order where \(place) would be, so stored entries there "
+        "\(name()) has keys out of order where \(place()) would be, so stored entries there "
           + "may be hidden")
     }
   }
@@ -138,20 +138,20 @@ extension LMDBTransaction {
     found: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?,
     with cursor: borrowing LMDBCursor, failure: (LMDBError) -> StoreError
   ) throws(StoreError) -> Bool {
-    func step(_ operation: MDB_cursor_op) throws(StoreError) -> [UInt8]? {
+    // The keys point into the map, where they stay while the transaction only reads.
+    func step(_ operation: MDB_cursor_op) throws(StoreError) -> UnsafeRawBufferPointer? {
       do throws(LMDBError) {
-        return try cursor.get(operation).map { Array($0.key) }
+        return try cursor.get(operation)?.key
       } catch {
         throw failure(error)
       }
     }
-    var before: [UInt8]?
+    var before: UnsafeRawBufferPointer?
     if let found {
       guard compareBytes(found.key, key) > 0 else { return false }
-      let foundKey = Array(found.key)
       // MDB_NEXT at the last key finds nothing and leaves the cursor there (LMDB 0.9.24).
       if let next = try step(MDB_NEXT) {
-        guard compareBytes(foundKey, next) < 0 else { return false }
+        guard compareBytes(found.key, next) < 0 else { return false }
         _ = try step(MDB_PREV)
       }
       before = try step(MDB_PREV)

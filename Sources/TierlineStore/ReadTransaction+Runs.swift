@@ -48,7 +48,11 @@ extension ReadTransaction {
       }
       values.append(indexValue)
     }
-    values.sort { ($0.occurredAt, $0.position) < ($1.occurredAt, $1.position) }
+    // Each run gives its entries in key order, which is occurred-time and position
+    // order, so merging the runs' stretches sorts them.
+    mergeAscendingStretches(&values) {
+      ($0.occurredAt, $0.position) < ($1.occurredAt, $1.position)
+    }
     var previous: (Int64, UInt64)?
     for value in values {
       // Each run contains an entry once, so only damage repeats one across runs.
