@@ -128,7 +128,7 @@ enum AppendCommand: Command {
     }
     if appended > 0 {
       try unlanded.warn(in: ledger)
-      noteUnlimitedMetrics(events, in: ledger)
+      noteUnusedNames(events, in: ledger)
     }
   }
 
@@ -346,41 +346,83 @@ struct RejectedInput {
   }
 }
 
-/// Writes a note to standard error listing the usage metrics of `events` that no tier of
-/// any rules stored in the ledger limits. Their usage is stored, but no usage trigger
-/// counts it, which makes a misspelled metric name easy to miss. Metric names compare as
-/// the fold compares them, by string equality, so an NFC and an NFD spelling are one name.
-/// A failure to read the rules is a warning, because the events are stored by then.
-func noteUnlimitedMetrics(_ events: [NumberedEvent], in ledger: Ledger) {
-  var metrics: [String] = []
-  var seen: Set<String> = []
+/// Writes notes to standard error naming the metrics, check-in kinds and milestones of
+/// `events` that no stored rules use: such events count toward nothing, so a typo hides.
+/// Names compare by string equality, as in the fold, so NFC and NFD spellings are one name.
+func noteUnusedNames(_ events: [NumberedEvent], in ledger: Ledger) {
+  var metrics = OrderedNames()
+  var checkinKinds = OrderedNames()
+  var milestones = OrderedNames()
   for numbered in events {
-    guard case .usageRecorded(let usage) = numbered.incoming.event.payload else { continue }
-    if seen.insert(usage.metric).inserted { metrics.append(usage.metric) }
+    switch numbered.incoming.event.payload {
+    case .usageRecorded(let usage): metrics.insert(usage.metric)
+    case .checkinCompleted(let checkin): checkinKinds.insert(checkin.kind)
+    case .milestoneReached(let reached): milestones.insert(reached.milestone)
+    default: break
+    }
   }
-  guard !metrics.isEmpty else { return }
+  guard !(metrics.names.isEmpty && checkinKinds.names.isEmpty && milestones.names.isEmpty)
+  else { return }
+
   // Every stored version counts, since a replay applies the rules in force at its own
   // --as-of time, which need not be today's.
   let activations: [RulesActivation]
   do {
     activations = try ledger.activations()
   } catch {
-    writeToStandardError("warning: the metrics were not checked against the rules: \(error)\n")
+    writeToStandardError("warning: the event names were not checked against the rules: \(error)\n")
     return
   }
   var limited: Set<String> = []
+  var scheduled: Set<String> = []
+  var named: Set<String> = []
   for activation in activations {
-    for tier in activation.playbook.tiers { limited.formUnion(tier.limits.map(\.metric)) }
+    let playbook = activation.playbook
+    for tier in playbook.tiers { limited.formUnion(tier.limits.map(\.metric)) }
+    scheduled.insert(playbook.checkin.kind)
+    named.insert(playbook.firstValueMilestone)
+    for transition in playbook.transitions { named.formUnion(transition.milestones) }
   }
-  let unlimited = metrics.filter { !limited.contains($0) }
-  guard !unlimited.isEmpty else { return }
-  let listed = unlimited.prefix(5).map(quotedVisibly).joined(separator: ", ")
-  let more = unlimited.count > 5 ? " and \(unlimited.count - 5) more" : ""
-  writeToStandardError(
-    "note: no tier of any rules in the ledger limits the "
-      + "\(unlimited.count == 1 ? "metric" : "metrics") \(listed)\(more). The usage is stored, "
-      + "but no usage trigger counts it; `tierline rules list` and `tierline rules show "
-      + "VERSION` show the rules and their limited metrics.\n")
+  let rulesHint =
+    "`tierline rules list` and `tierline rules show VERSION` show the rules"
+  noteNames(
+    metrics.names.filter { !limited.contains($0) }, "metric",
+    {
+      "no tier of any rules in the ledger limits the \($0). The usage is stored, but no usage "
+        + "trigger counts it; \(rulesHint) and their limited metrics."
+    })
+  noteNames(
+    checkinKinds.names.filter { !scheduled.contains($0) }, "check-in kind",
+    {
+      "no rules in the ledger schedule the \($0). The check-in is stored, but it completes "
+        + "no scheduled check-in; \(rulesHint) and the kind each schedules."
+    })
+  noteNames(
+    milestones.names.filter { !named.contains($0) }, "milestone",
+    {
+      "no rules in the ledger name the \($0). The milestone is stored, but no transition or "
+        + "first-value time counts it; \(rulesHint) and the milestones each names."
+    })
+}
+
+/// Names in order of first appearance, each once.
+private struct OrderedNames {
+  private(set) var names: [String] = []
+  private var seen: Set<String> = []
+
+  mutating func insert(_ name: String) {
+    if seen.insert(name).inserted { names.append(name) }
+  }
+}
+
+/// Writes one note listing up to five of `names`. `sentence` receives the noun, singular
+/// or plural, followed by the quoted names.
+private func noteNames(_ names: [String], _ noun: String, _ sentence: (String) -> String) {
+  guard !names.isEmpty else { return }
+  let listed = names.prefix(5).map(quotedVisibly).joined(separator: ", ")
+  let more = names.count > 5 ? " and \(names.count - 5) more" : ""
+  let subject = "\(names.count == 1 ? noun : noun + "s") \(listed)\(more)"
+  writeToStandardError("note: " + sentence(subject) + "\n")
 }
 
 /// The accounts that an input gives their first events without an `account.landed`

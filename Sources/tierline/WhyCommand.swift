@@ -100,9 +100,9 @@ enum WhyCommand: Command {
     }
     if p.eventsIgnored > 0 {
       lines.append(
-        "  ignored: \(counted(p.eventsIgnored, "event")) that did not apply in the account's "
-          + "status, such as a second landing while active (`tierline log` lists every "
-          + "event)")
+        "  ignored: \(counted(p.eventsIgnored, "event")) that changed nothing: a second "
+          + "landing while active, a check-in of a kind the rules do not schedule, or an event "
+          + "while churned (`tierline log` lists every event)")
     }
     lines.append("")
 

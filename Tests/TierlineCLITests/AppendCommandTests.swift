@@ -201,6 +201,36 @@ struct AppendCommandTests {
     #expect(quiet.standardError.isEmpty)
   }
 
+  @Test("unused check-in kind and milestone")
+  func unusedNameNotes() throws {
+    let input = [
+      Line.landed("e1", account: "a", at: "2024-01-10T09:00:00Z"),
+      Line.checkinCompleted("e2", account: "a", at: "2024-03-01T09:00:00Z", kind: "60-day"),
+      Line.milestone("e3", account: "a", at: "2024-03-02T09:00:00Z", name: "integration-live"),
+      Line.milestone("e4", account: "a", at: "2024-03-03T09:00:00Z", name: "go-live"),
+    ].joined(separator: "\n")
+    let result = try Tierline.run(["--store", store, "append", "-"], input: input)
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(
+      result.standardError.contains(
+        "no rules in the ledger schedule the check-in kind \"60-day\". The check-in is stored"))
+    #expect(
+      result.standardError.contains(
+        "no rules in the ledger name the milestones \"integration-live\", \"go-live\". The "
+          + "milestone is stored"))
+    #expect(try eventCount() == 4)
+
+    // The scheduled kind and the milestones that rules name get no note.
+    let named = [
+      Line.checkinCompleted("e5", account: "a", at: "2024-03-04T09:00:00Z"),
+      Line.milestone("e6", account: "a", at: "2024-03-05T09:00:00Z", name: "integration_live"),
+      Line.milestone("e7", account: "a", at: "2024-03-06T09:00:00Z", name: "first_value"),
+    ].joined(separator: "\n")
+    let quiet = try Tierline.run(["--store", store, "append", "-"], input: named)
+    #expect(quiet.status == 0, "\(quiet.standardError)")
+    #expect(quiet.standardError.isEmpty, "\(quiet.standardError)")
+  }
+
   @Test("metric notes follow the fold's matching")
   func metricNoteMatching() throws {
     // An NFD spelling of a limited metric counts toward its limit, so it gets no note.

@@ -27,10 +27,12 @@ enum Line {
     """
   }
 
-  static func checkinCompleted(_ id: String, account: String, at time: String) -> String {
+  static func checkinCompleted(
+    _ id: String, account: String, at time: String, kind: String = "onboarding_60d"
+  ) -> String {
     """
     {"id":"\(id)","type":"checkin.completed","account":"\(account)","occurred_at":"\(time)",\
-    "data":{"kind":"onboarding_60d","value_delivered":true,"approaching_capacity":false}}
+    "data":{"kind":"\(kind)","value_delivered":true,"approaching_capacity":false}}
     """
   }
 

@@ -273,7 +273,7 @@ struct ReplayCommandTests {
     let landed = try Tierline.run(["--store", store, "why", "early", "--at", "2024-02-01"])
     #expect(landed.status == 0, "\(landed.standardError)")
     #expect(landed.standardOutput.contains("ignored: 1 event before the first landing"))
-    #expect(landed.standardOutput.contains("ignored: 1 event that did not apply"))
+    #expect(landed.standardOutput.contains("ignored: 1 event that changed nothing"))
 
     let stuck = try Tierline.run(["--store", store, "why", "never", "--at", "2024-02-01"])
     #expect(stuck.status == 0, "\(stuck.standardError)")
