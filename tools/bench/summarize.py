@@ -291,6 +291,10 @@ def main():
     add(f"tools/bench/run.sh {options}".rstrip())
     add("```")
     add("")
+    # The verdicts, filled in once the targets are computed below.
+    summary_at = len(lines)
+    add("")
+    add("")
     add("The script needs `swift`, `cc`, `hyperfine`, `liblmdb-dev`, `libsqlite3-dev`,")
     add("`python3-venv`, `/usr/bin/time` and, for the profiles, `perf`. It installs the")
     add("missing Debian packages among them with apt-get, except `perf`, whose package")
@@ -513,6 +517,11 @@ def main():
                             f"(cost {times(r)})", r <= 1.25))
     for name, label, measured, met in targets:
         add(f"| {name} | {label} | {measured} | {verdict(met)} |")
+    missed = [f"- {name}, {label}: {measured}" for name, label, measured, met in targets
+              if not met]
+    summary = f"In this run {len(targets) - len(missed)} of {len(targets)} targets are met"
+    summary += (", and these are missed:\n\n" + "\n".join(missed)) if missed else "."
+    lines[summary_at] = summary
     add("")
     if len(sizes) > 1:
         add("A speed-up counts as near-linear at 1.8 times or more on 2 threads, and a cost per")
