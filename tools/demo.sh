@@ -10,7 +10,7 @@ fi
 # The README runs tools/setup.sh first; running it again here costs a check of two
 # packages and lets this script work alone.
 bash tools/setup.sh
-swift build -c release --product tierline
+swift build -c release --static-swift-stdlib --product tierline
 tierline=".build/release/tierline"
 store="${1:-$(mktemp -d)/demo.ledger}"
 

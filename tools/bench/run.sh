@@ -69,8 +69,8 @@ fi
 # Appends the step name and the load averages to results/load.txt.
 note_load() { printf '%s\t%s\n' "$1" "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$results/load.txt"; }
 
-log "building (swift build -c release)"
-(cd "$root" && swift build -c release >/dev/null)
+log "building (swift build -c release --static-swift-stdlib)"
+(cd "$root" && swift build -c release --static-swift-stdlib >/dev/null)
 tierline="$root/.build/release/tierline"
 tierline_bench="$root/.build/release/tierline-bench"
 cc -O2 -Wall -Wextra -o "$work/lmdb_limit" "$bench/lmdb_limit.c" -llmdb

@@ -563,7 +563,7 @@ def main():
     add("three runs, the default N = 10,000 with two runs and N = 100,000.")
     add("")
     add("```sh")
-    add("swift build -c release")
+    add("swift build -c release --static-swift-stdlib")
     add("tierline generate --accounts N --seed 1 > $E")
     add("python3 tools/bench/peer_input.py $E $W/events-N.tsv")
     add("# N <= 10,000: whole process, then in-process, each into a new ledger")

@@ -2,7 +2,7 @@
 # Times `metrics`, `missed`, `report` and `rules diff` over the CDNOW ledger with
 # hyperfine, prints the figures of `metrics --json` and a Markdown table of medians.
 # Needs tools/cdnow/run.sh to have produced the events and a release build
-# (swift build -c release --product tierline).
+# (swift build -c release --static-swift-stdlib --product tierline).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,7 +15,7 @@ trap 'rm -rf "$scratch"' EXIT
 runs="${RUNS:-5}"
 as_of=1998-06-30
 
-[ -x "$tierline" ] || { echo "error: build first: swift build -c release --product tierline" >&2; exit 1; }
+[ -x "$tierline" ] || { echo "error: build first: swift build -c release --static-swift-stdlib --product tierline" >&2; exit 1; }
 [ -f "$events" ] || { echo "error: convert first: bash tools/cdnow/run.sh" >&2; exit 1; }
 command -v hyperfine >/dev/null || { echo "error: install hyperfine: apt-get install -y hyperfine" >&2; exit 1; }
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Times the CDNOW import and the main queries over it with hyperfine and prints a
 # Markdown table of medians. Needs tools/cdnow/run.sh to have produced the events and a
-# release build (swift build -c release --product tierline).
+# release build (swift build -c release --static-swift-stdlib --product tierline).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,7 +13,7 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 runs="${RUNS:-5}"
 
-[ -x "$tierline" ] || { echo "error: build first: swift build -c release --product tierline" >&2; exit 1; }
+[ -x "$tierline" ] || { echo "error: build first: swift build -c release --static-swift-stdlib --product tierline" >&2; exit 1; }
 [ -f "$events" ] || { echo "error: convert first: bash tools/cdnow/run.sh" >&2; exit 1; }
 command -v hyperfine >/dev/null || { echo "error: install hyperfine: apt-get install -y hyperfine" >&2; exit 1; }
 
