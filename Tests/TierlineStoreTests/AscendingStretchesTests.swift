@@ -17,11 +17,13 @@ struct AscendingStretchesTests {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
       return Int((state >> 33) % UInt64(bound))
     }
-    for stretchCount in [0, 1, 2, 3, 5, 8, 12, 31] {
+    // Each case repeats with other lengths: a merge moves the smaller of its two parts
+    // aside, so both the left and the right part must sometimes be the smaller.
+    for stretchCount in [0, 1, 2, 3, 5, 8, 12, 31] + Array(repeating: 7, count: 40) {
       var values: [Tagged] = []
       for _ in 0..<stretchCount {
         // Small keys, so equal keys meet both within and across stretches.
-        let keys = (0..<next(20)).map { _ in next(15) }.sorted()
+        let keys = (0..<next(40)).map { _ in next(25) }.sorted()
         values += keys.map { Tagged(key: $0, origin: 0) }
       }
       for index in values.indices { values[index].origin = index }
