@@ -97,17 +97,21 @@ public struct ReadTransaction: ~Copyable {
   /// false.
   ///
   /// A record copied into the account index is read from there, so one account's
-  /// records come from a few neighbouring pages. Any other is read from the log. Each
-  /// entry is checked against its record before its time decides the cut, so a damaged
-  /// entry fails the scan instead of ending it early.
+  /// records come from a few neighbouring pages. Any other is read from the log. Every
+  /// entry is checked against its record, also those after the cut, so damage that moves
+  /// an entry's time past the cut fails the scan instead of hiding the entry.
   /// - Throws: `.invalidArgument` for an empty or over-long originator, `.corrupt` for a
   ///   damaged record or index, or what `body` throws.
   public func scan(
     originator: [UInt8], occurredThrough: Int64, _ body: (RecordView) throws -> Bool
   ) throws {
+    var pastCut = false
     try forEachIndexValue(of: originator) { value in
       let record = try checkedRecord(value, of: originator)
-      guard value.occurredAt <= occurredThrough else { return false }
+      if pastCut || value.occurredAt > occurredThrough {
+        pastCut = true
+        return true
+      }
       return try body(record)
     }
   }

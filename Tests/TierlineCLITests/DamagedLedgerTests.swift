@@ -430,6 +430,20 @@ struct DamagedLedgerTests {
     try expectFailure(["why", "target-account", "--at", "2024-02-01"], naming: "position 40")
   }
 
+  @Test("entry moved behind intact ones")
+  func indexEntryBehindIntact() throws {
+    // Position 29 moves years later, behind the intact entries of 2024-01-11. A cut
+    // before those entries ends the account's events there, so only a check of the
+    // entries after the cut finds position 29.
+    try flipIndexEntry(position: 29, byte: 1, mask: 0x10)
+
+    try expectFailure(
+      ["replay", "--account", "target-account", "--as-of", "2024-01-10T12:00:00Z"],
+      naming: "position 29")
+    try expectFailure(
+      ["why", "target-account", "--at", "2024-01-10T12:00:00Z"], naming: "position 29")
+  }
+
   @Test("index entry with another position is named")
   func indexEntryPosition() throws {
     // The last entry's position gets its top bit. The entries stay in order, so only
