@@ -42,10 +42,11 @@ struct LogFold {
   /// The span of map addresses read between two releases of map pages, 128 MiB.
   ///
   /// Each release makes the kernel flush the address translations of every other core
-  /// running a thread of this process. With a release every 8 MiB, a two-thread rebuild of 1.1M events sent about 160
-  /// of these interrupts and ran about 5% slower than with 32 MiB. With 32 MiB, one-thread
-  /// rebuilds of 1.1M events ran about 5% slower than with 128 MiB (three alternating
-  /// rounds by hand), and an 11M rebuild peaked at the same resident set, 422 MiB.
+  /// running a thread of this process. With a release every 8 MiB, a two-thread rebuild
+  /// of 1.1M events sent about 160 of these interrupts and ran about 5% slower than with
+  /// 32 MiB. With 32 MiB, one-thread rebuilds of 1.1M events ran about 5% slower than
+  /// with 128 MiB (three alternating rounds by hand), and an 11M rebuild peaked at the
+  /// same resident set, 422 MiB.
   ///
   /// A page fault maps the cached pages around the faulting one too. In a ledger written
   /// by builds that stored log records between index entries, the log's pages lie
