@@ -200,7 +200,9 @@ print(round(json.load(open(sys.argv[1]))['mean_record_bytes']))" "$out/scan.json
 
   # The kernel may have dropped parts of data.mdb from the page cache since the load
   # (this machine runs DAMON-based reclaim), so the file is read once before timing and
-  # every step below measures a warm cache.
+  # every step below measures a warm cache. The steps before wrote gigabytes, so `sync`
+  # first lets their write-back finish outside the timed rebuilds.
+  sync
   cat "$ledger/data.mdb" >/dev/null
 
   log "$accounts accounts: rebuild on 1 and 2 threads"
