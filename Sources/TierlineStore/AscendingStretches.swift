@@ -13,8 +13,8 @@ func mergeAscendingStretches<Value>(
 
   values.withUnsafeMutableBufferPointer { buffer in
     guard let base = buffer.baseAddress else { return }
-    // Room for the smaller part of any merge, at most half of the values.
-    let scratch = UnsafeMutablePointer<Value>.allocate(capacity: buffer.count / 2 + 1)
+    // Room for the smaller part of any merge, which is at most half of the values.
+    let scratch = UnsafeMutablePointer<Value>.allocate(capacity: buffer.count / 2)
     defer { scratch.deallocate() }
     while bounds.count > 2 {
       var merged = [0]

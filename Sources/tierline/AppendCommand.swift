@@ -347,7 +347,7 @@ struct RejectedInput {
 }
 
 /// Writes notes to standard error naming the metrics, check-in kinds and milestones of
-/// `events` that no stored rules use: such events count toward nothing, so a typo hides.
+/// `events` that no stored rules use, because such events count toward nothing.
 /// Names compare by string equality, as in the fold, so NFC and NFD spellings are one name.
 func noteUnusedNames(_ events: [NumberedEvent], in ledger: Ledger) {
   var metrics = OrderedNames()
