@@ -73,7 +73,7 @@ log "building (swift build -c release --static-swift-stdlib)"
 (cd "$root" && swift build -c release --static-swift-stdlib >/dev/null)
 tierline="$root/.build/release/tierline"
 tierline_bench="$root/.build/release/tierline-bench"
-cc -O2 -Wall -Wextra -o "$work/lmdb_limit" "$bench/lmdb_limit.c" -llmdb
+cc -O2 -Wall -Wextra -pthread -o "$work/lmdb_limit" "$bench/lmdb_limit.c" -llmdb
 cc -O2 -Wall -Wextra -o "$work/sqlite_peer" "$bench/sqlite_peer.c" -lsqlite3
 cc -O2 -Wall -Wextra -o "$work/index_layouts" "$bench/index_layouts.c" -llmdb
 # The storage format of new ledgers, as `verify` names it, keys the reuse of a loaded

@@ -135,6 +135,8 @@ class Size:
         limit = read_lines(path("limit.jsonl"))
         self.limit_append = [r["records_per_second"] for r in limit if r["benchmark"] == "lmdb_append"]
         self.limit_scan = [r["records_per_second"] for r in limit if r["benchmark"] == "lmdb_scan"]
+        self.limit_scan_threads = [
+            r["records_per_second"] for r in limit if r["benchmark"] == "lmdb_scan_threads"]
         self.limit_record_bytes = next(
             (r["record_bytes"] for r in limit if r["benchmark"] == "lmdb_append"), None)
         # A run with time-ordered ids is a row of its own, named after its layout.
@@ -251,6 +253,19 @@ def against_c_rows(sizes):
                 c_p99 = query["p99_us"] / 1e3
                 rows.append((f"Tierline query p99 / C {layout} query p99", label,
                              f"{times(ratio(p99, c_p99))} ({p99:.3f} ms vs {c_p99:.3f} ms)"))
+        # How far two threads speed up the raw scan on this machine, beside the rebuild's
+        # speed-up of the targets table.
+        limit_scan = size.median(size.limit_scan)
+        limit_scan_threads = size.median(size.limit_scan_threads)
+        one = size.rebuild_rate(1)
+        two = size.rebuild_rate(2)
+        if limit_scan and limit_scan_threads:
+            rows.append(("raw LMDB cursor scan, 2 threads / 1 thread", label,
+                         f"{times(ratio(limit_scan_threads, limit_scan))} "
+                         f"({rate(limit_scan_threads)} vs {rate(limit_scan)})"))
+            if one and two:
+                rows.append(("Tierline rebuild speed-up / raw scan speed-up", label,
+                             times(ratio(two / one, limit_scan_threads / limit_scan))))
         # What merged sorted runs would give, against the raw append of the targets table.
         packed = size.layout_loads.get("packed")
         limit_append = size.median(size.limit_append)
@@ -371,6 +386,10 @@ def main():
                 f"{rate(size.scan['decode_records_per_second'])} | median of 3 | 3 |")
         median, span = spread(size.limit_scan)
         add(f"| raw LMDB cursor scan | {median} | {span} | {len(size.limit_scan)} |")
+        if size.limit_scan_threads:
+            median, span = spread(size.limit_scan_threads)
+            add(f"| raw LMDB cursor scan, 2 threads, each reading half of the keys | {median} "
+                f"| {span} | {len(size.limit_scan_threads)} |")
         if size.sqlite_append:
             median, span = spread(size.sqlite_append)
             add(f"| plain SQLite append, transactions of 1,000 | {median} | {span} "
@@ -532,8 +551,9 @@ def main():
     add("")
     comparisons = against_c_rows(sizes)
     if comparisons:
-        add("Against the same writes in C (`index_layouts`, runs, dupcopy and packed layouts). These")
-        add("ratios are context for the targets above, not targets themselves.")
+        add("Against the same work in C: the writes of `index_layouts` (runs, dupcopy and packed")
+        add("layouts) and the raw scan of `lmdb_limit` on two threads. These ratios are context")
+        add("for the targets above, not targets themselves.")
         add("")
         add("| ratio | size | measured |")
         add("|---|---|---|")
@@ -573,7 +593,7 @@ def main():
     add("# N = 100,000: bulk load instead (reused while the event count is unchanged)")
     add("/usr/bin/time -v tierline --store $L append --batch-size 100000 $E")
     add("tierline-bench scan --store $L --repeat 3")
-    add("lmdb_limit $W/limit <events> <mean record bytes> 1000 5")
+    add("lmdb_limit $W/limit <events> <mean record bytes> 1000 5   # each scan then on 2 threads")
     add("# N <= 10,000: once per LAYOUT of none, dupsort, dupcopy, runs and packed, into a")
     add("# new $W/layouts")
     add("index_layouts LAYOUT $E $W/layouts <mean record bytes>")
