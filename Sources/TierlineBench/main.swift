@@ -11,6 +11,7 @@ let usage = """
          tierline-bench rebuild --store DIR [--threads N[,N...]] [--repeat N]
          tierline-bench query --store DIR [--samples N] [--warm-up N] [--seed N]
          tierline-bench scan --store DIR [--repeat N]
+         tierline-bench decode --events FILE [--repeat N]
   """
 
 let arguments = CommandLine.arguments.dropFirst()
@@ -27,6 +28,7 @@ do {
   case "rebuild": try RebuildBenchmark.run(options)
   case "query": try QueryBenchmark.run(options)
   case "scan": try LogScanBenchmark.run(options)
+  case "decode": try DecodeBenchmark.run(options)
   default: throw BenchFailure("unknown command \(command)")
   }
 } catch {

@@ -42,15 +42,19 @@ struct FieldReader {
     }
     guard !text.isEmpty else { throw fail(key, "must not be empty") }
     // Free text may span lines; every other string is a name shown in one table cell.
-    let allowed: Set<UInt8> = FieldReader.freeTextKeys.contains(key) ? [0x09, 0x0A, 0x0D] : []
-    if text.utf8.contains(where: { ($0 < 0x20 || $0 == 0x7F) && !allowed.contains($0) }) {
-      throw fail(key, "contains a control character")
+    var allowsLineBreaks: Bool?
+    for byte in text.utf8 where byte < 0x20 || byte == 0x7F {
+      if allowsLineBreaks == nil { allowsLineBreaks = FieldReader.freeTextKeys.contains(key) }
+      let isLineBreak = byte == 0x09 || byte == 0x0A || byte == 0x0D
+      guard allowsLineBreaks == true, isLineBreak else {
+        throw fail(key, "contains a control character")
+      }
     }
     return text
   }
 
   /// Fields of free text, where tabs and line breaks are allowed.
-  static let freeTextKeys: Set<String> = ["notes", "reason"]
+  static let freeTextKeys = ["notes", "reason"]
 
   /// Reads an optional string that must be one of `choices` when present.
   func optionalString(

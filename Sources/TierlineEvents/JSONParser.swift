@@ -51,6 +51,10 @@ extension JSONValue {
 /// Every read is bounds-checked, so no input can make it read outside the buffer.
 /// Recursion stops at `JSONValue.maximumDepth` levels.
 struct JSONParser {
+  /// The number of members up to which an object looks for a repeated key by comparing
+  /// it with each earlier key instead of hashing.
+  static let linearKeySearchLimit = 16
+
   let bytes: UnsafeRawBufferPointer
   var index = 0
   var depth = 0
@@ -131,6 +135,7 @@ struct JSONParser {
     try enterContainer()
     index += 1
     var members: [(key: String, value: JSONValue)] = []
+    // Only objects past `linearKeySearchLimit` members fill this set.
     var keys = Set<String>()
     skipWhitespace()
     if peek() == UInt8(ascii: "}") {
@@ -143,7 +148,14 @@ struct JSONParser {
       guard peek() == UInt8(ascii: "\"") else { throw fail("expected a string key") }
       let keyOffset = index
       let key = try parseString()
-      guard keys.insert(key).inserted else {
+      let repeated: Bool
+      if members.count < Self.linearKeySearchLimit {
+        repeated = members.contains { $0.key == key }
+      } else {
+        if keys.isEmpty { keys = Set(members.map(\.key)) }
+        repeated = !keys.insert(key).inserted
+      }
+      guard !repeated else {
         throw JSONSyntaxError(offset: keyOffset, reason: "duplicate key \(jsonQuoted(key))")
       }
       skipWhitespace()

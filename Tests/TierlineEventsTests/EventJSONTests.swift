@@ -59,6 +59,29 @@ struct EventJSONTests {
     #expect(error.reason == "contains a control character")
   }
 
+  @Test(
+    "control characters by field",
+    arguments: [
+      ("\\t", true), ("\\n", true), ("\\r", true), ("\\u0007", false), ("\\u001f", false),
+      ("\\u007f", false),
+    ])
+  func controlCharacters(escape: String, allowedInFreeText: Bool) throws {
+    let churned =
+      #"{"id":"x","type":"account.churned","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+      + #""data":{"reason":"too "# + escape + #" costly"}}"#
+    let churnRejection = rejection(churned)
+    #expect(
+      (churnRejection == nil) == allowedInFreeText,
+      "\(escape): \(String(describing: churnRejection))")
+    let landed =
+      #"{"id":"x","type":"account.landed","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+      + #""data":{"tier":"starter","acv":"100.00","currency":"USD","timezone":"UTC","#
+      + #""owner":"Ann "# + escape + #" Lee"}}"#
+    let error = try #require(rejection(landed))
+    #expect(error.field == "data.owner")
+    #expect(error.reason == "contains a control character")
+  }
+
   @Test("fixture values decode exactly")
   func fixtureValues() throws {
     let lines = try FixtureFiles.lines("valid-v1.ndjson")

@@ -58,6 +58,28 @@ struct JSONParserTests {
     #expect(error.offset == offset, "\(text): \(error)")
   }
 
+  @Test("repeated keys in objects of any size", arguments: [1, 15, 16, 17, 40])
+  func repeatedKeys(members: Int) throws {
+    let keys = (0..<members).map { "k\($0)" }
+    func object(_ keys: [String]) -> String {
+      "{" + keys.map { "\"\($0)\":0" }.joined(separator: ",") + "}"
+    }
+    let distinct = try JSONValue.parse(object(keys))
+    guard case .object(let parsed) = distinct else {
+      Issue.record("expected an object, got \(distinct.typeName)")
+      return
+    }
+    #expect(parsed.map(\.key) == keys)
+    // The first, a middle and the last key are each repeated at the end of the object.
+    // The error gives the offset of the repeat.
+    for repeatedKey in Set([keys[0], keys[members / 2], keys[members - 1]]) {
+      let text = object(keys + [repeatedKey])
+      let error = try #require(syntaxError(Array(text.utf8)))
+      #expect(error.offset == text.utf8.count - repeatedKey.utf8.count - 5)
+      #expect(error.reason == "duplicate key \"\(repeatedKey)\"")
+    }
+  }
+
   @Test("invalid UTF-8 is rejected")
   func invalidUTF8() throws {
     let cases: [[UInt8]] = [
