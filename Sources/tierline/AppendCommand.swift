@@ -138,26 +138,28 @@ enum AppendCommand: Command {
   /// Ids, accounts and contents are compared byte for byte, as the ledger compares them,
   /// because Swift's string equality takes two spellings of "café" as one.
   static func checkRepeatedIDs(_ events: [NumberedEvent]) throws(LedgerError) {
-    var firstIndex: [[UInt8]: Int] = [:]
-    for (index, numbered) in events.enumerated() {
-      let event = numbered.incoming.event
-      let id = Array(event.id.utf8)
-      guard let earlier = firstIndex[id] else {
-        firstIndex[id] = index
-        continue
-      }
+    var firstIndex: [UTF8Key: Int] = [:]
+    firstIndex.reserveCapacity(events.count)
+    // Indexing reads the id in place, where copying each event would retain and release
+    // every field of it.
+    for index in events.indices {
+      let id = UTF8Key(events[index].incoming.event.id)
+      guard let earlier = firstIndex.updateValue(index, forKey: id) else { continue }
+      firstIndex[id] = earlier
+      let event = events[index].incoming.event
       let first = events[earlier].incoming.event
       let same =
         first.occurredAt == event.occurredAt
         && first.account.value.utf8.elementsEqual(event.account.value.utf8)
         && EventCodec.encode(first) == EventCodec.encode(event)
       guard same else {
+        let line = events[index].line
         throw LedgerError(
           .invalidInput,
-          "line \(numbered.line): id: event id \"\(event.id)\" is already used on line "
+          "line \(line): id: event id \"\(event.id)\" is already used on line "
             + "\(events[earlier].line) by an event with other content; a correction needs a new "
             + "event with a new id; nothing was stored",
-          line: numbered.line, field: "id")
+          line: line, field: "id")
       }
     }
   }
@@ -403,6 +405,31 @@ func noteUnusedNames(_ events: [NumberedEvent], in ledger: Ledger) {
       "no rules in the ledger name the \($0). The milestone is stored, but no transition or "
         + "first-value time counts it; \(rulesHint) and the milestones each names."
     })
+}
+
+/// A string as a dictionary key that matches only the same UTF-8 bytes, where `String`
+/// would also match another spelling of the same text, such as a decomposed "é".
+struct UTF8Key: Hashable {
+  let text: String
+
+  init(_ text: String) { self.text = text }
+
+  static func == (left: UTF8Key, right: UTF8Key) -> Bool {
+    var left = left.text
+    var right = right.text
+    return left.withUTF8 { leftBytes in
+      right.withUTF8 { rightBytes in
+        leftBytes.count == rightBytes.count
+          && (leftBytes.isEmpty
+            || memcmp(leftBytes.baseAddress!, rightBytes.baseAddress!, leftBytes.count) == 0)
+      }
+    }
+  }
+
+  func hash(into hasher: inout Hasher) {
+    var text = text
+    text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+  }
 }
 
 /// Names in order of first appearance, each once.
