@@ -133,6 +133,10 @@ for accounts in "${sizes[@]}"; do
       "$tierline_bench" ingest --events "$events" --store "$ledger" --batch-size "$batch" \
         >>"$out/ingest.jsonl"
     done
+
+    log "$accounts accounts: reading and decoding the input alone"
+    note_load "$accounts decode"
+    "$tierline_bench" decode --events "$events" --repeat 3 >"$out/decode.jsonl"
   else
     # Appending 11 million events in batches of 1,000 takes longer than one sitting on
     # two shared cores, so the large ledger is bulk-loaded and its load time reported

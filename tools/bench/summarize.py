@@ -130,6 +130,7 @@ class Size:
         path = lambda name: os.path.join(directory, name)
         self.process_append = hyperfine_rates(path("append-process.json"), self.events)
         self.ingest = [r["events_per_second"] for r in read_lines(path("ingest.jsonl"))]
+        self.decode = next(iter(read_lines(path("decode.jsonl"))), None)
         self.scan = read_json(path("scan.json")) or {}
         self.disk_bytes = int(read_text(path("disk-bytes.txt")) or 0)
         limit = read_lines(path("limit.jsonl"))
@@ -367,6 +368,10 @@ def main():
             median, span = spread(size.ingest)
             add(f"| `Ledger.append`, batches of 1,000, in-process | {median} | {span} "
                 f"| {len(size.ingest)} |")
+        if size.decode:
+            add(f"| reading and decoding the NDJSON input alone, in-process, as `tierline "
+                f"append` does before storing | {rate(size.decode['events_per_second'])} | "
+                f"median of {size.decode['repetitions']} | {size.decode['repetitions']} |")
         if size.bulk_seconds:
             add(f"| bulk load, `tierline append --batch-size 100000` | "
                 f"{rate(size.events / size.bulk_seconds)} | one run "
@@ -590,6 +595,7 @@ def main():
     add("hyperfine --runs R --prepare 'rm -rf $L && tierline --store $L init' \\")
     add("  'tierline --store $L append --batch-size 1000 $E'")
     add("tierline-bench ingest --events $E --store $L --batch-size 1000")
+    add("tierline-bench decode --events $E --repeat 3")
     add("# N = 100,000: bulk load instead (reused while the event count is unchanged)")
     add("/usr/bin/time -v tierline --store $L append --batch-size 100000 $E")
     add("tierline-bench scan --store $L --repeat 3")
