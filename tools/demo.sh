@@ -12,7 +12,13 @@ fi
 bash tools/setup.sh
 swift build -c release --static-swift-stdlib --product tierline
 tierline=".build/release/tierline"
-store="${1:-$(mktemp -d)/demo.ledger}"
+if [ $# -gt 0 ]; then
+  store="$1"
+  remove="$store"
+else
+  remove="$(mktemp -d)"
+  store="$remove/demo.ledger"
+fi
 
 # Prints each command before its output, on standard output, so the two stay in order.
 show() {
@@ -31,4 +37,4 @@ show tierline why acct-000001 --at 2025-06-30
 show "tierline due --on 2024-06-01   (the first 20 lines)"
 "$tierline" --store "$store" due --on 2024-06-01 | head -n 20
 echo
-echo "The demo ledger is $store; try more commands with --store $store, remove it when done."
+echo "The demo ledger is $store; try more commands with --store $store, and remove $remove when done."
