@@ -278,6 +278,20 @@ print(round(json.load(open(sys.argv[1]))['mean_record_bytes']))" "$out/scan.json
   fi
 done
 
+# The point queries of the sizes again, in alternating rounds, so that the cost per
+# event of each size is measured close in time to the other's. A slow spell of the
+# shared machine during one size's steps then shows in one round, not in the ratio.
+if [ ${#sizes[@]} -gt 1 ]; then
+  log "point queries of every size in 3 alternating rounds"
+  for round in 1 2 3; do
+    for accounts in "${sizes[@]}"; do
+      note_load "$accounts query round $round"
+      "$tierline_bench" query --store "$work/ledger-$accounts.ledger" --samples 2000 \
+        >>"$results/$accounts/query-rounds.jsonl"
+    done
+  done
+fi
+
 # A quick run only tries the harness, so it leaves the recorded page alone.
 page="$root/docs/benchmarks.md"
 [ "$quick" = 1 ] && page="$work/benchmarks-quick.md"
