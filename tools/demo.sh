@@ -10,7 +10,8 @@ fi
 # The README runs tools/setup.sh first; running it again here costs a check of two
 # packages and lets this script work alone.
 bash tools/setup.sh
-swift build -c release --static-swift-stdlib --product tierline
+# The build's progress goes to standard error, so standard output holds only the demo.
+swift build -c release --static-swift-stdlib --product tierline >&2
 tierline=".build/release/tierline"
 if [ $# -gt 0 ]; then
   store="$1"

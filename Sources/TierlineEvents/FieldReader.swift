@@ -13,10 +13,14 @@ struct FieldReader {
     decoder.fail(prefix + key, reason)
   }
 
-  /// Rejects the first member whose key is not in `allowed`.
+  /// Rejects the first member whose key is not in `allowed`, naming the allowed keys
+  /// that are absent and that it most likely misspells.
   func rejectUnknown(allowed: [String], context: String) throws(EventInputError) {
     for (key, _) in members where !allowed.contains(key) {
-      throw fail(key, "is not a known field of \(context)")
+      let absent = allowed.filter { name in !members.contains { $0.key == name } }
+      let guesses = suggestedNames(for: key, among: absent).map(jsonQuoted)
+      let hint = guesses.isEmpty ? "" : "; did you mean \(guesses.joined(separator: " or "))?"
+      throw fail(key, "is not a known field of \(context)\(hint)")
     }
   }
 

@@ -82,6 +82,30 @@ struct EventJSONTests {
     #expect(error.reason == "contains a control character")
   }
 
+  @Test("unknown fields name the likely meant field")
+  func unknownFieldGuesses() throws {
+    let misspelt = try #require(
+      rejection(
+        #"{"id":"x","type":"account.churned","account":"a","occured_at":"2024-01-01T00:00:00Z","#
+          + #""data":{}}"#))
+    #expect(misspelt.field == "occured_at")
+    #expect(misspelt.reason == #"is not a known field of an event; did you mean "occurred_at"?"#)
+
+    let usage =
+      #"{"id":"x","type":"usage.recorded","account":"a","occurred_at":"2024-01-01T00:00:00Z","#
+    let quantity = try #require(
+      rejection(usage + #""data":{"metric":"seats","quantitty":"3"}}"#))
+    #expect(quantity.reason == #"is not a known field of usage.recorded; did you mean "quantity"?"#)
+
+    // A field that is present is not guessed, and a name far from every field gets no guess.
+    let present = try #require(
+      rejection(usage + #""data":{"metric":"seats","quantity":"3","metirc":"x"}}"#))
+    #expect(present.reason == "is not a known field of usage.recorded")
+    let distant = try #require(
+      rejection(usage + #""data":{"metric":"seats","quantity":"3","mood":"x"}}"#))
+    #expect(distant.reason == "is not a known field of usage.recorded")
+  }
+
   @Test("fixture values decode exactly")
   func fixtureValues() throws {
     let lines = try FixtureFiles.lines("valid-v1.ndjson")
