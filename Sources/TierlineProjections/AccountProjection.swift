@@ -60,6 +60,11 @@ public struct AccountProjection: Hashable, Sendable {
   /// Events ignored after landing: anything while churned except a return, a second landing
   /// while active, and a check-in of another kind.
   public var eventsIgnored: Int
+  /// Of `eventsIgnored`, the landings while active.
+  public var secondLandingsIgnored = 0
+  /// Of `eventsIgnored`, the check-ins while active of a kind the rules do not schedule.
+  /// The rest came while the account was churned.
+  public var unscheduledCheckinsIgnored = 0
 
   /// The latest landing, in RFC 3339.
   public var landedAt: String? { landedInstant?.rfc3339 }

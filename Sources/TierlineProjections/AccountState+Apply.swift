@@ -29,7 +29,9 @@ extension AccountState {
       guard status == .active else { return countIgnored() }
       reachMilestone(milestone.milestone, at: at)
     case .checkinCompleted(let checkin):
-      guard status == .active, checkin.kind == playbook.checkin.kind else {
+      guard status == .active else { return countIgnored() }
+      guard checkin.kind == playbook.checkin.kind else {
+        unscheduledCheckinsIgnored += 1
         return countIgnored()
       }
       if checkinCompletedAt == nil { checkinCompletedAt = at }
@@ -58,6 +60,7 @@ extension AccountState {
   private mutating func land(_ landed: AccountLanded, at: Int64) {
     switch status {
     case .active:
+      secondLandingsIgnored += 1
       return countIgnored()
     case .churned:
       reactivations.append(at)

@@ -26,6 +26,8 @@ extension AccountState {
       checkin: nil, expansions: expansions, offers: [],
       reactivationInstants: reactivations.map { Timestamp(microseconds: $0) },
       eventsBeforeLanding: eventsBeforeLanding, eventsIgnored: eventsIgnored)
+    projection.secondLandingsIgnored = secondLandingsIgnored
+    projection.unscheduledCheckinsIgnored = unscheduledCheckinsIgnored
     projection.offers = offers.map { offer in
       OfferReport(
         instant: Timestamp(microseconds: offer.at), to: offer.to, by: offer.by,

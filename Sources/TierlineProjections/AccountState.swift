@@ -18,6 +18,10 @@ public struct AccountState: Hashable, Sendable, Codable {
   public internal(set) var eventsBeforeLanding = 0
   /// Events after landing that change nothing; see `AccountProjection.eventsIgnored`.
   public internal(set) var eventsIgnored = 0
+  /// Of `eventsIgnored`, the landings while active.
+  public internal(set) var secondLandingsIgnored = 0
+  /// Of `eventsIgnored`, the check-ins while active of a kind the rules do not schedule.
+  public internal(set) var unscheduledCheckinsIgnored = 0
   /// Instants (µs) at which the account returned after churn.
   public internal(set) var reactivations: [Int64] = []
 

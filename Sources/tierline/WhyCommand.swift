@@ -98,11 +98,16 @@ enum WhyCommand: Command {
         "  ignored: \(counted(p.eventsBeforeLanding, "event")) before the first landing "
           + "(`tierline log` lists every event)")
     }
-    if p.eventsIgnored > 0 {
+    let whileChurned = p.eventsIgnored - p.secondLandingsIgnored - p.unscheduledCheckinsIgnored
+    let ignored = [
+      (p.secondLandingsIgnored, "landing", "while active"),
+      (p.unscheduledCheckinsIgnored, "check-in", "of a kind the rules do not schedule"),
+      (whileChurned, "event", "while churned"),
+    ].filter { $0.0 > 0 }.map { "\(counted($0.0, $0.1)) \($0.2)" }
+    if !ignored.isEmpty {
       lines.append(
-        "  ignored: \(counted(p.eventsIgnored, "event")) that changed nothing: a second "
-          + "landing while active, a check-in of a kind the rules do not schedule, or an event "
-          + "while churned (`tierline log` lists every event)")
+        "  ignored, as they changed nothing: " + ignored.joined(separator: ", ")
+          + " (`tierline log` lists every event)")
     }
     lines.append("")
 

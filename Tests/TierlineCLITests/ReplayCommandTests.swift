@@ -269,11 +269,19 @@ struct ReplayCommandTests {
       Line.landed("i2", account: "early", at: "2024-01-10T09:00:00Z"),
       Line.landed("i3", account: "early", at: "2024-01-12T09:00:00Z"),
       Line.usage("i4", account: "never", at: "2024-01-05T09:00:00Z"),
+      Line.checkinCompleted("i5", account: "early", at: "2024-01-13T09:00:00Z", kind: "60-day"),
+      Line.checkinCompleted("i6", account: "early", at: "2024-01-14T09:00:00Z", kind: "60-day"),
+      #"{"id":"i7","type":"account.churned","account":"early","occurred_at":"2024-01-15T09:00:00Z","data":{}}"#,
+      Line.usage("i8", account: "early", at: "2024-01-16T09:00:00Z"),
     ])
     let landed = try Tierline.run(["--store", store, "why", "early", "--at", "2024-02-01"])
     #expect(landed.status == 0, "\(landed.standardError)")
     #expect(landed.standardOutput.contains("ignored: 1 event before the first landing"))
-    #expect(landed.standardOutput.contains("ignored: 1 event that changed nothing"))
+    #expect(
+      landed.standardOutput.contains(
+        "ignored, as they changed nothing: 1 landing while active, 2 check-ins of a kind the "
+          + "rules do not schedule, 1 event while churned"),
+      "\(landed.standardOutput)")
 
     let stuck = try Tierline.run(["--store", store, "why", "never", "--at", "2024-02-01"])
     #expect(stuck.status == 0, "\(stuck.standardError)")
