@@ -19,7 +19,7 @@ struct FieldReader {
     for (key, _) in members where !allowed.contains(key) {
       let absent = allowed.filter { name in !members.contains { $0.key == name } }
       let guesses = suggestedNames(for: key, among: absent).map(jsonQuoted)
-      let hint = guesses.isEmpty ? "" : "; did you mean \(guesses.joined(separator: " or "))?"
+      let hint = guesses.isEmpty ? "" : " (did you mean \(guesses.joined(separator: " or "))?)"
       throw fail(key, "is not a known field of \(context)\(hint)")
     }
   }

@@ -124,9 +124,13 @@ extension Ledger {
         line: item.line, field: "data.currency")
     }
     if rules.playbook.tier(tier) == nil {
+      let guesses = suggestedNames(for: tier, among: rules.playbook.tiers.map(\.id))
+      let hint =
+        guesses.isEmpty
+        ? "" : " (did you mean \(guesses.map(jsonQuoted).joined(separator: " or "))?)"
       throw unknownTier(
         tier, item: item, field: field,
-        "; the rules in force at \(event.occurredAt.rfc3339) (\(rules.version)) have "
+        "\(hint); the rules in force at \(event.occurredAt.rfc3339) (\(rules.version)) have "
           + tierList(rules))
     }
     // A replay folds the event under the rules in force at its as-of, which may be any

@@ -34,6 +34,31 @@ struct AppendInputMessageTests {
     #expect(try eventCount() == 0)
   }
 
+  @Test("misspelt field and tier are guessed")
+  func misspeltNamesGuessed() throws {
+    let field = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input:
+        #"{"id":"f1","type":"account.churned","account":"a","occured_at":"2024-01-10T09:00:00Z","data":{}}"#
+    )
+    #expect(field.status == 65)
+    #expect(
+      field.standardError.contains(
+        #"line 1: occured_at: is not a known field of an event (did you mean "occurred_at"?); "#
+          + "nothing was stored"),
+      "\(field.standardError)")
+
+    let tier = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.landed("t1", account: "a", at: "2024-01-10T09:00:00Z", tier: "startr"))
+    #expect(tier.status == 65)
+    #expect(
+      tier.standardError.contains(
+        #"line 1: data.tier: unknown tier "startr" (did you mean "starter"?); the rules in force"#),
+      "\(tier.standardError)")
+    #expect(try eventCount() == 0)
+  }
+
   @Test("quantity with a trailing dot is malformed")
   func trailingDotQuantity() throws {
     let result = try Tierline.run(
