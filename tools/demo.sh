@@ -2,6 +2,14 @@
 # Builds Tierline, fills a ledger with a generated sample portfolio and prints what it
 # computes. The ledger goes to $1 (default: a new temporary directory).
 set -euo pipefail
+# A relative ledger path names a place in the caller's directory, so it is made absolute
+# before the script moves to the repository root.
+if [ $# -gt 0 ]; then
+  case "$1" in
+    /*) store="$1" ;;
+    *) store="$PWD/$1" ;;
+  esac
+fi
 cd "$(dirname "$0")/.."
 # A toolchain unpacked under /opt/swift works even when a login profile did not add it.
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
@@ -14,7 +22,6 @@ bash tools/setup.sh
 swift build -c release --static-swift-stdlib --product tierline >&2
 tierline=".build/release/tierline"
 if [ $# -gt 0 ]; then
-  store="$1"
   remove="$store"
 else
   remove="$(mktemp -d)"
@@ -38,4 +45,7 @@ show tierline why acct-000001 --at 2025-06-30
 show "tierline due --on 2024-06-01   (the first 20 lines)"
 "$tierline" --store "$store" due --on 2024-06-01 | head -n 20
 echo
-echo "The demo ledger is $store; try more commands with --store $store, and remove $remove when done."
+# The paths are quoted for the shell, so the line can be copied even when they contain
+# spaces.
+printf 'The demo ledger is %q; try more commands with --store %q, and remove %q when done.\n' \
+  "$store" "$store" "$remove"

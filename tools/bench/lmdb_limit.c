@@ -11,7 +11,8 @@
  * Then runs SCANS full cursor scans that read the first and last 8 bytes of
  * every value, each followed by the same scan on two threads, each thread
  * reading half of the keys in its own read transaction, as a two-thread
- * rebuild splits the log. Prints one JSON object per measurement on stdout.
+ * rebuild splits the log. The two-thread scan repeats for about 0.2 s per
+ * round. Prints one JSON object per measurement on stdout.
  */
 #include <lmdb.h>
 #include <pthread.h>
@@ -86,18 +87,20 @@ static void scan_range(struct ScanRange *range) {
 struct ScanHelper {
   struct ScanRange range;
   long rounds;
+  /* Scans of the range per round, set by the main thread before the first round. */
+  long passes;
   pthread_barrier_t *barrier;
 };
 
 /*
- * Scans the helper's range once per round, between two waits at the barrier: one
- * for the start, which the main thread times, and one for the end.
+ * Scans the helper's range `passes` times per round, between two waits at the
+ * barrier: one for the start, which the main thread times, and one for the end.
  */
 static void *run_scan_helper(void *argument) {
   struct ScanHelper *helper = argument;
   for (long round = 0; round < helper->rounds; round++) {
     pthread_barrier_wait(helper->barrier);
-    scan_range(&helper->range);
+    for (long pass = 0; pass < helper->passes; pass++) scan_range(&helper->range);
     pthread_barrier_wait(helper->barrier);
   }
   return NULL;
@@ -121,6 +124,12 @@ int main(int argc, char **argv) {
   const char *dir = argv[1];
   long records = parse_count(argv[2], "RECORDS");
   long record_bytes = parse_count(argv[3], "RECORD_BYTES");
+  /* Each record carries its position in its first 8 bytes, and the scans read the
+   * first and the last 8. */
+  if (record_bytes < 16) {
+    fprintf(stderr, "error: RECORD_BYTES must be at least 16 (%ld)\n", record_bytes);
+    return 64;
+  }
   long batch = parse_count(argv[4], "BATCH");
   long scans = parse_count(argv[5], "SCANS");
 
@@ -169,7 +178,7 @@ int main(int argc, char **argv) {
   pthread_barrier_t barrier;
   pthread_barrier_init(&barrier, NULL, 2);
   struct ScanHelper helper = {
-      {env, log, (uint64_t)records / 2 + 1, (uint64_t)records, 0, 0}, scans, &barrier};
+      {env, log, (uint64_t)records / 2 + 1, (uint64_t)records, 0, 0}, scans, 1, &barrier};
   pthread_t helper_thread;
   if (pthread_create(&helper_thread, NULL, run_scan_helper, &helper) != 0) {
     fprintf(stderr, "error: pthread_create failed\n");
@@ -200,17 +209,25 @@ int main(int argc, char **argv) {
            "\"records_per_second\":%.0f,\"checksum\":%llu}\n",
            seen, scan_seconds, (double)seen / scan_seconds, (unsigned long long)checksum);
 
+    /* Waking the helper at the barrier can take a millisecond or more, a large part
+     * of one scan of a small log. So each round repeats the two-thread scan for
+     * about 0.2 s, by the time of the first one-thread scan. */
+    if (s == 0 && scan_seconds > 0) {
+      helper.passes = (long)(0.2 / scan_seconds) + 1;
+    }
     struct ScanRange first_half = {env, log, 1, (uint64_t)records / 2, 0, 0};
     pthread_barrier_wait(&barrier);
     start = now_seconds();
-    scan_range(&first_half);
+    for (long pass = 0; pass < helper.passes; pass++) scan_range(&first_half);
     pthread_barrier_wait(&barrier);
     scan_seconds = now_seconds() - start;
     seen = first_half.seen + helper.range.seen;
     checksum = first_half.checksum + helper.range.checksum;
-    printf("{\"benchmark\":\"lmdb_scan_threads\",\"threads\":2,\"records\":%ld,"
-           "\"seconds\":%.6f,\"records_per_second\":%.0f,\"checksum\":%llu}\n",
-           seen, scan_seconds, (double)seen / scan_seconds, (unsigned long long)checksum);
+    printf("{\"benchmark\":\"lmdb_scan_threads\",\"threads\":2,\"passes\":%ld,"
+           "\"records\":%ld,\"seconds\":%.6f,\"records_per_second\":%.0f,"
+           "\"checksum\":%llu}\n",
+           helper.passes, seen, scan_seconds, (double)(seen * helper.passes) / scan_seconds,
+           (unsigned long long)checksum);
   }
 
   pthread_join(helper_thread, NULL);
