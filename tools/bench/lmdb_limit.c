@@ -209,9 +209,9 @@ int main(int argc, char **argv) {
            "\"records_per_second\":%.0f,\"checksum\":%llu}\n",
            seen, scan_seconds, (double)seen / scan_seconds, (unsigned long long)checksum);
 
-    /* Waking the helper at the barrier can take a millisecond or more, a large part
-     * of one scan of a small log. So each round repeats the two-thread scan for
-     * about 0.2 s, by the time of the first one-thread scan. */
+    /* One scan of a small log takes a few milliseconds, which the helper's wake-up at
+     * the barrier would distort. So each round repeats the two-thread scan for about
+     * 0.2 s, judged by the time of the first one-thread scan. */
     if (s == 0 && scan_seconds > 0) {
       helper.passes = (long)(0.2 / scan_seconds) + 1;
     }
