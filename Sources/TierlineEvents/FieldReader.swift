@@ -18,7 +18,8 @@ struct FieldReader {
   func rejectUnknown(allowed: [String], context: String) throws(EventInputError) {
     for (key, _) in members where !allowed.contains(key) {
       let absent = allowed.filter { name in !members.contains { $0.key == name } }
-      let guesses = suggestedNames(for: key, among: absent).map(jsonQuoted)
+      // A key of one or two letters starts too many names to guess from.
+      let guesses = suggestedNames(for: key, among: absent, minimumPrefix: 3).map(jsonQuoted)
       let hint = guesses.isEmpty ? "" : " (did you mean \(guesses.joined(separator: " or "))?)"
       throw fail(key, "is not a known field of \(context)\(hint)")
     }

@@ -1,21 +1,31 @@
 /// Returns the names among `names` that `typed` most likely misspells, or none.
 ///
-/// When `typed` is a prefix of exactly one name, the function returns that name.
-/// Otherwise it returns the names at the smallest edit distance, where an insertion, a
-/// deletion, a substitution or a swap of two adjacent letters counts as one edit. That distance may
-/// be at most 2, and at most one edit per 3 letters of the name, so that `foo` is not
-/// taken for `log`. Letter case is ignored.
-public func suggestedNames(for typed: String, among names: [String]) -> [String] {
-  let lowered = typed.lowercased()
+/// When `typed` has at least `minimumPrefix` letters and is a prefix of exactly one
+/// name, the function returns that name. Otherwise it returns the names at the smallest
+/// edit distance, where an insertion, a deletion, a substitution or a swap of two
+/// adjacent letters counts as one edit. That distance may be at most 2, and at most one
+/// edit per 3 letters of the name, so that `foo` is not taken for `log`. Letter case is
+/// ignored on both sides.
+public func suggestedNames(
+  for typed: String, among names: [String], minimumPrefix: Int = 1
+) -> [String] {
+  let lowered = Array(typed.lowercased())
   guard !lowered.isEmpty else { return [] }
-  let prefixed = names.filter { $0.hasPrefix(lowered) }
-  if prefixed.count == 1 { return prefixed }
+  let loweredNames = names.map { Array($0.lowercased()) }
+  if lowered.count >= minimumPrefix {
+    let prefixed = names.indices.filter { loweredNames[$0].starts(with: lowered) }
+    if prefixed.count == 1 { return [names[prefixed[0]]] }
+  }
 
   var best: [String] = []
   var bestDistance = Int.max
-  for name in names {
-    let distance = editDistance(Array(lowered), Array(name))
-    guard distance <= min(2, name.count / 3) else { continue }
+  for (name, loweredName) in zip(names, loweredNames) {
+    let limit = min(2, loweredName.count / 3)
+    // Lengths that differ by more than the limit take more edits than it allows, so
+    // the distance of a long input is never computed.
+    guard abs(lowered.count - loweredName.count) <= limit else { continue }
+    let distance = editDistance(lowered, loweredName)
+    guard distance <= limit else { continue }
     if distance < bestDistance {
       best = [name]
       bestDistance = distance
@@ -31,21 +41,22 @@ public func suggestedNames(for typed: String, among names: [String]) -> [String]
 private func editDistance(_ a: [Character], _ b: [Character]) -> Int {
   guard !a.isEmpty else { return b.count }
   guard !b.isEmpty else { return a.count }
-  // distances[i][j] is the distance between the first i characters of a and the first
-  // j characters of b.
-  var distances = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
-  for i in 0...a.count { distances[i][0] = i }
-  for j in 0...b.count { distances[0][j] = j }
+  // Rows i - 2, i - 1 and i of the table, where entry j is the distance between the first
+  // i characters of a and the first j characters of b.
+  var beforePrevious = [Int](repeating: 0, count: b.count + 1)
+  var previous = Array(0...b.count)
+  var current = [Int](repeating: 0, count: b.count + 1)
   for i in 1...a.count {
+    current[0] = i
     for j in 1...b.count {
       let substitution = a[i - 1] == b[j - 1] ? 0 : 1
-      var distance = min(
-        distances[i - 1][j] + 1, distances[i][j - 1] + 1, distances[i - 1][j - 1] + substitution)
+      var distance = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + substitution)
       if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-        distance = min(distance, distances[i - 2][j - 2] + 1)
+        distance = min(distance, beforePrevious[j - 2] + 1)
       }
-      distances[i][j] = distance
+      current[j] = distance
     }
+    (beforePrevious, previous, current) = (previous, current, beforePrevious)
   }
-  return distances[a.count][b.count]
+  return previous[b.count]
 }

@@ -123,8 +123,21 @@ extension Ledger {
           + "(\(rules.version)); convert the amount; nothing of this batch was stored",
         line: item.line, field: "data.currency")
     }
+    // A replay folds the event under the rules in force at its as-of, which may be any
+    // later activation too, so each of those must know the tier. An activation replaced
+    // by a later one with the same effective time applies to no replay that can see this
+    // event, which is recorded after both.
+    let laterRules = activations.enumerated().filter { index, later in
+      let replaced =
+        index + 1 < activations.count && activations[index + 1].effectiveAt == later.effectiveAt
+      return later.effectiveAt > event.occurredAt && !replaced
+    }.map(\.element)
     if rules.playbook.tier(tier) == nil {
-      let guesses = suggestedNames(for: tier, among: rules.playbook.tiers.map(\.id))
+      // Only a tier that all of these rules know is worth guessing.
+      let known = rules.playbook.tiers.map(\.id).filter { id in
+        laterRules.allSatisfy { $0.playbook.tier(id) != nil }
+      }
+      let guesses = suggestedNames(for: tier, among: known, minimumPrefix: 3)
       let hint =
         guesses.isEmpty
         ? "" : " (did you mean \(guesses.map(jsonQuoted).joined(separator: " or "))?)"
@@ -133,14 +146,7 @@ extension Ledger {
         "\(hint); the rules in force at \(event.occurredAt.rfc3339) (\(rules.version)) have "
           + tierList(rules))
     }
-    // A replay folds the event under the rules in force at its as-of, which may be any
-    // later activation too, so each of those must know the tier. An activation replaced
-    // by a later one with the same effective time applies to no replay that can see this
-    // event, which is recorded after both.
-    for (index, later) in activations.enumerated() where later.effectiveAt > event.occurredAt {
-      let replaced =
-        index + 1 < activations.count && activations[index + 1].effectiveAt == later.effectiveAt
-      guard !replaced, later.playbook.tier(tier) == nil else { continue }
+    for later in laterRules where later.playbook.tier(tier) == nil {
       throw unknownTier(
         tier, item: item, field: field,
         " for the rules in force from \(later.effectiveAt.rfc3339) (\(later.version)), which "

@@ -59,6 +59,44 @@ struct AppendInputMessageTests {
     #expect(try eventCount() == 0)
   }
 
+  @Test("tier guesses ignore case and skip tiers later rules lack")
+  func tierGuessesFollowRules() throws {
+    // The built-in rules with the first tier spelt "Starter".
+    let rulesPath = directory.url.appendingPathComponent("capital.json").path
+    let defaultRules = try String(
+      contentsOfFile: ImportCommandTests.repositoryPath("playbooks/default.json"), encoding: .utf8)
+    try defaultRules.replacingOccurrences(of: "\"starter\"", with: "\"Starter\"")
+      .write(toFile: rulesPath, atomically: true, encoding: .utf8)
+    let capital = directory.url.appendingPathComponent("capital.ledger").path
+    #expect(try Tierline.run(["--store", capital, "init", "--playbook", rulesPath]).status == 0)
+    let lowercase = try Tierline.run(
+      ["--store", capital, "append", "-"],
+      input: Line.landed("c1", account: "a", at: "2024-01-10T09:00:00Z", tier: "starter"))
+    #expect(lowercase.status == 65)
+    #expect(
+      lowercase.standardError.contains(#"unknown tier "starter" (did you mean "Starter"?)"#),
+      "\(lowercase.standardError)")
+
+    // Under the built-in rules with those rules activated later, "starter" is known now but
+    // not from 2025 on, so a landing in 2024 must not be steered to it.
+    let activated = try Tierline.run(
+      ["--store", store, "rules", "activate", rulesPath, "--effective", "2025-01-01T00:00:00Z"])
+    #expect(activated.status == 0, "\(activated.standardError)")
+    let misspelt = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.landed("c2", account: "a", at: "2024-06-01T09:00:00Z", tier: "startr"))
+    #expect(misspelt.status == 65)
+    #expect(misspelt.standardError.contains(#"unknown tier "startr""#), "\(misspelt.standardError)")
+    #expect(!misspelt.standardError.contains("did you mean"), "\(misspelt.standardError)")
+    let growth = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.landed("c3", account: "a", at: "2024-06-01T09:00:00Z", tier: "growht"))
+    #expect(
+      growth.standardError.contains(#"unknown tier "growht" (did you mean "growth"?)"#),
+      "\(growth.standardError)")
+    #expect(try eventCount() == 0)
+  }
+
   @Test("quantity with a trailing dot is malformed")
   func trailingDotQuantity() throws {
     let result = try Tierline.run(
