@@ -3,12 +3,23 @@
 # computes. The ledger goes to $1 (default: a new temporary directory).
 set -euo pipefail
 # A relative ledger path names a place in the caller's directory, so it is made absolute
-# before the script moves to the repository root.
+# before the script moves to the repository root. An existing directory, which must be
+# empty, is named by its absolute path, so that "." becomes the directory itself.
 if [ $# -gt 0 ]; then
-  case "$1" in
-    /*) store="$1" ;;
-    *) store="$PWD/$1" ;;
-  esac
+  if [ -z "$1" ]; then
+    echo "usage: bash tools/demo.sh [PATH]: PATH must not be empty" >&2
+    exit 64
+  fi
+  if [ -d "$1" ]; then
+    store="$(cd "$1" && pwd)"
+    created=no
+  else
+    case "$1" in
+      /*) store="$1" ;;
+      *) store="$PWD/$1" ;;
+    esac
+    created=yes
+  fi
 fi
 cd "$(dirname "$0")/.."
 # A toolchain unpacked under /opt/swift works even when a login profile did not add it.
@@ -21,11 +32,12 @@ bash tools/setup.sh
 # The build's progress goes to standard error, so standard output holds only the demo.
 swift build -c release --static-swift-stdlib --product tierline >&2
 tierline=".build/release/tierline"
-if [ $# -gt 0 ]; then
-  remove="$store"
-else
+if [ $# -eq 0 ]; then
   remove="$(mktemp -d)"
   store="$remove/demo.ledger"
+  created=yes
+else
+  remove="$store"
 fi
 
 # Prints each command before its output, on standard output, so the two stay in order.
@@ -45,7 +57,12 @@ show tierline why acct-000001 --at 2025-06-30
 show "tierline due --on 2024-06-01   (the first 20 lines)"
 "$tierline" --store "$store" due --on 2024-06-01 | head -n 20
 echo
-# The paths are quoted for the shell, so the line can be copied even when they contain
-# spaces.
-printf 'The demo ledger is %q; try more commands with --store %q, and remove %q when done.\n' \
-  "$store" "$store" "$remove"
+# Each path is in single quotes, which every POSIX shell reads the same way, so the line
+# can be copied even when a path contains spaces.
+quoted() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+if [ "$created" = yes ]; then
+  cleanup="remove $(quoted "$remove") when done"
+else
+  cleanup="remove data.mdb and lock.mdb from it when done"
+fi
+echo "The demo ledger is $(quoted "$store"); try more commands with --store $(quoted "$store"), and $cleanup."
