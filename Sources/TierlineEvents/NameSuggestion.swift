@@ -5,12 +5,16 @@
 /// edit distance, where an insertion, a deletion, a substitution or a swap of two
 /// adjacent letters counts as one edit. That distance may be at most 2, and at most one
 /// edit per 3 letters of the name, so that `foo` is not taken for `log`. Letter case is
-/// ignored on both sides.
+/// ignored on both sides. Names longer than 100 characters are never guessed.
 public func suggestedNames(
   for typed: String, among names: [String], minimumPrefix: Int = 1
 ) -> [String] {
+  // The edit distance takes time in the product of the two lengths, and a name longer
+  // than this is no typing slip to guess.
+  let longestGuessed = 100
+  guard typed.utf8.count <= 4 * (longestGuessed + 2) else { return [] }
   let lowered = Array(typed.lowercased())
-  guard !lowered.isEmpty else { return [] }
+  guard !lowered.isEmpty, lowered.count <= longestGuessed + 2 else { return [] }
   let loweredNames = names.map { Array($0.lowercased()) }
   if lowered.count >= minimumPrefix {
     let prefixed = names.indices.filter { loweredNames[$0].starts(with: lowered) }
@@ -19,7 +23,7 @@ public func suggestedNames(
 
   var best: [String] = []
   var bestDistance = Int.max
-  for (name, loweredName) in zip(names, loweredNames) {
+  for (name, loweredName) in zip(names, loweredNames) where loweredName.count <= longestGuessed {
     let limit = min(2, loweredName.count / 3)
     // Lengths that differ by more than the limit take more edits than it allows, so
     // the distance of a long input is never computed.

@@ -29,7 +29,7 @@ struct NameSuggestionTests {
     #expect(suggestedNames(for: "Sclae", among: tiers) == ["Scale"])
   }
 
-  @Test("long inputs get no guess")
+  @Test("long inputs and names get no guess")
   func longInputs() {
     let long = String(repeating: "x", count: 65_000)
     #expect(suggestedNames(for: long, among: fields).isEmpty)
@@ -37,7 +37,9 @@ struct NameSuggestionTests {
     let longNames = ["t" + String(repeating: "a", count: 3_000)]
     #expect(suggestedNames(for: String(repeating: "t", count: 64_000), among: longNames).isEmpty)
     #expect(
-      suggestedNames(for: "t" + String(repeating: "a", count: 2_999), among: longNames) == longNames
-    )
+      suggestedNames(for: "t" + String(repeating: "a", count: 2_999), among: longNames).isEmpty)
+    // Names up to 100 characters are still guessed.
+    let hundred = [String(repeating: "a", count: 99) + "b"]
+    #expect(suggestedNames(for: String(repeating: "a", count: 99) + "c", among: hundred) == hundred)
   }
 }
