@@ -3,22 +3,30 @@
 # computes. The ledger goes to $1 (default: a new temporary directory).
 set -euo pipefail
 # A relative ledger path names a place in the caller's directory, so it is made absolute
-# before the script moves to the repository root. An existing directory, which must be
-# empty, is named by its absolute path, so that "." becomes the directory itself.
+# before the script moves to the repository root. The script never changes into it,
+# because CDPATH or a name such as "-" would send `cd` elsewhere.
 if [ $# -gt 0 ]; then
   if [ -z "$1" ]; then
     echo "usage: bash tools/demo.sh [PATH]: PATH must not be empty" >&2
     exit 64
   fi
-  if [ -d "$1" ]; then
-    store="$(cd "$1" && pwd)"
-    created=no
+  case "$1" in
+    /*) store="$1" ;;
+    *) store="$PWD/$1" ;;
+  esac
+  while [ "$store" != "/" ] && [ "${store%/}" != "$store" ]; do store="${store%/}"; done
+  if [ -d "$store" ]; then
+    # An existing empty directory: only the ledger's two files go when done.
+    remove=""
   else
-    case "$1" in
-      /*) store="$1" ;;
-      *) store="$PWD/$1" ;;
-    esac
-    created=yes
+    # `tierline init` creates every missing directory of the path, so the topmost of
+    # them is the one to remove.
+    remove="$store"
+    parent="${store%/*}"
+    while [ -n "$parent" ] && [ ! -e "$parent" ]; do
+      remove="$parent"
+      parent="${parent%/*}"
+    done
   fi
 fi
 cd "$(dirname "$0")/.."
@@ -35,9 +43,6 @@ tierline=".build/release/tierline"
 if [ $# -eq 0 ]; then
   remove="$(mktemp -d)"
   store="$remove/demo.ledger"
-  created=yes
-else
-  remove="$store"
 fi
 
 # Prints each command before its output, on standard output, so the two stay in order.
@@ -58,11 +63,15 @@ show "tierline due --on 2024-06-01   (the first 20 lines)"
 "$tierline" --store "$store" due --on 2024-06-01 | head -n 20
 echo
 # Each path is in single quotes, which every POSIX shell reads the same way, so the line
-# can be copied even when a path contains spaces.
-quoted() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
-if [ "$created" = yes ]; then
+# can be copied even when a path contains spaces. The quoting is a parameter expansion,
+# since a command substitution would drop a path's trailing line breaks.
+quoted() {
+  local text="${1//\'/\'\\\'\'}"
+  printf "'%s'" "$text"
+}
+if [ -n "$remove" ]; then
   cleanup="remove $(quoted "$remove") when done"
 else
-  cleanup="remove data.mdb and lock.mdb from it when done"
+  cleanup="remove $(quoted "$store/data.mdb") and $(quoted "$store/lock.mdb") when done"
 fi
 echo "The demo ledger is $(quoted "$store"); try more commands with --store $(quoted "$store"), and $cleanup."

@@ -14,6 +14,7 @@
  * rebuild splits the log. Each scan repeats for at least 0.2 s. Prints one
  * JSON object per measurement on stdout.
  */
+#include <errno.h>
 #include <lmdb.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -116,8 +117,9 @@ static void *run_scan_helper(void *argument) {
 
 static long parse_count(const char *text, const char *name) {
   char *end = NULL;
+  errno = 0;
   long value = strtol(text, &end, 10);
-  if (end == text || *end != '\0' || value < 1) {
+  if (end == text || *end != '\0' || errno == ERANGE || value < 1) {
     fprintf(stderr, "error: %s must be a positive integer (%s)\n", name, text);
     exit(64);
   }
@@ -144,7 +146,13 @@ int main(int argc, char **argv) {
   MDB_env *env;
   check(mdb_env_create(&env), "mdb_env_create");
   check(mdb_env_set_maxdbs(env, 2), "mdb_env_set_maxdbs");
-  size_t map_size = (size_t)records * (size_t)(record_bytes + 64) * 2 + (64u << 20);
+  size_t map_size;
+  if (__builtin_mul_overflow((size_t)records, (size_t)record_bytes + 64, &map_size) ||
+      __builtin_mul_overflow(map_size, (size_t)2, &map_size) ||
+      __builtin_add_overflow(map_size, (size_t)64 << 20, &map_size)) {
+    fprintf(stderr, "error: RECORDS times RECORD_BYTES is too large for a map\n");
+    return 64;
+  }
   check(mdb_env_set_mapsize(env, map_size), "mdb_env_set_mapsize");
   check(mdb_env_open(env, dir, MDB_NOTLS, 0644), "mdb_env_open");
 
