@@ -2,6 +2,9 @@
 # Builds Tierline, fills a ledger with a generated sample portfolio and prints what it
 # computes. The ledger goes to $1 (default: a new temporary directory).
 set -euo pipefail
+# An exported CDPATH would turn the script's own `cd` into a search that prints where it
+# went.
+unset CDPATH
 # A relative ledger path names a place in the caller's directory, so it is made absolute
 # before the script moves to the repository root. The script never changes into it,
 # because CDPATH or a name such as "-" would send `cd` elsewhere.

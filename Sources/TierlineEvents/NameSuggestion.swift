@@ -15,15 +15,22 @@ public func suggestedNames(
   guard typed.utf8.count <= 4 * (longestGuessed + 2) else { return [] }
   let lowered = Array(typed.lowercased())
   guard !lowered.isEmpty, lowered.count <= longestGuessed + 2 else { return [] }
-  let loweredNames = names.map { Array($0.lowercased()) }
+  let loweredNames = names.map { name in
+    name.utf8.count <= 4 * longestGuessed ? Array(name.lowercased()) : []
+  }
+  // Names past the limit are left out of both rules.
+  let guessable = names.indices.filter {
+    !loweredNames[$0].isEmpty && loweredNames[$0].count <= longestGuessed
+  }
   if lowered.count >= minimumPrefix {
-    let prefixed = names.indices.filter { loweredNames[$0].starts(with: lowered) }
+    let prefixed = guessable.filter { loweredNames[$0].starts(with: lowered) }
     if prefixed.count == 1 { return [names[prefixed[0]]] }
   }
 
   var best: [String] = []
   var bestDistance = Int.max
-  for (name, loweredName) in zip(names, loweredNames) where loweredName.count <= longestGuessed {
+  for index in guessable {
+    let (name, loweredName) = (names[index], loweredNames[index])
     let limit = min(2, loweredName.count / 3)
     // Lengths that differ by more than the limit take more edits than it allows, so
     // the distance of a long input is never computed.

@@ -38,6 +38,8 @@ struct NameSuggestionTests {
     #expect(suggestedNames(for: String(repeating: "t", count: 64_000), among: longNames).isEmpty)
     #expect(
       suggestedNames(for: "t" + String(repeating: "a", count: 2_999), among: longNames).isEmpty)
+    // A prefix of a long name gets no guess either.
+    #expect(suggestedNames(for: "taa", among: longNames).isEmpty)
     // Names up to 100 characters are still guessed.
     let hundred = [String(repeating: "a", count: 99) + "b"]
     #expect(suggestedNames(for: String(repeating: "a", count: 99) + "c", among: hundred) == hundred)
