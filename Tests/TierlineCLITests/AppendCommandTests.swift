@@ -234,11 +234,9 @@ struct AppendCommandTests {
   @Test("metric notes follow the fold's matching")
   func metricNoteMatching() throws {
     // An NFD spelling of a limited metric counts toward its limit, so it gets no note.
-    let playbookPath = directory.url.appendingPathComponent("cafe.json").path
-    let defaultRules = try String(
-      contentsOfFile: ImportCommandTests.repositoryPath("playbooks/default.json"), encoding: .utf8)
-    try defaultRules.replacingOccurrences(of: "\"api_calls\"", with: "\"caf\u{E9}_calls\"")
-      .write(toFile: playbookPath, atomically: true, encoding: .utf8)
+    let playbookPath = try Tierline.renamedPlaybook(
+      at: directory.url.appendingPathComponent("cafe.json").path,
+      [("api_calls", "caf\u{E9}_calls")])
     let cafe = directory.url.appendingPathComponent("cafe.ledger").path
     let created = try Tierline.run(["--store", cafe, "init", "--playbook", playbookPath])
     #expect(created.status == 0, "\(created.standardError)")

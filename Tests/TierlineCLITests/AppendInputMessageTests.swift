@@ -62,11 +62,8 @@ struct AppendInputMessageTests {
   @Test("tier guesses ignore case and skip tiers later rules lack")
   func tierGuessesFollowRules() throws {
     // The built-in rules with the first tier spelt "Starter".
-    let rulesPath = directory.url.appendingPathComponent("capital.json").path
-    let defaultRules = try String(
-      contentsOfFile: ImportCommandTests.repositoryPath("playbooks/default.json"), encoding: .utf8)
-    try defaultRules.replacingOccurrences(of: "\"starter\"", with: "\"Starter\"")
-      .write(toFile: rulesPath, atomically: true, encoding: .utf8)
+    let rulesPath = try Tierline.renamedPlaybook(
+      at: directory.url.appendingPathComponent("capital.json").path, [("starter", "Starter")])
     let capital = directory.url.appendingPathComponent("capital.ledger").path
     #expect(try Tierline.run(["--store", capital, "init", "--playbook", rulesPath]).status == 0)
     let lowercase = try Tierline.run(

@@ -48,6 +48,18 @@ enum Tierline {
     return store
   }
 
+  /// Writes the built-in playbook to `path` with each quoted name of `renames` replaced by
+  /// its quoted new name, and returns `path`.
+  static func renamedPlaybook(at path: String, _ renames: [(String, String)]) throws -> String {
+    var text = try String(
+      contentsOfFile: ImportCommandTests.repositoryPath("playbooks/default.json"), encoding: .utf8)
+    for (old, new) in renames {
+      text = text.replacingOccurrences(of: "\"\(old)\"", with: "\"\(new)\"")
+    }
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
   /// Returns the JSON report of `tierline verify` on `store`, which must be intact.
   static func verifyReport(of store: String) throws -> [String: Any] {
     let result = try run(["--store", store, "verify", "--json"])

@@ -358,14 +358,16 @@ def main():
         add("")
         add("| measurement | median | range over runs | runs |")
         add("|---|---|---|---|")
+
+        def spread_row(label, values):
+            """Add the row of `label` with the median, range and count of `values`."""
+            median, span = spread(values)
+            add(f"| {label} | {median} | {span} | {len(values)} |")
+
         if size.process_append:
-            median, span = spread(size.process_append)
-            add(f"| `tierline append --batch-size 1000`, whole process | {median} | {span} "
-                f"| {len(size.process_append)} |")
+            spread_row("`tierline append --batch-size 1000`, whole process", size.process_append)
         if size.ingest:
-            median, span = spread(size.ingest)
-            add(f"| `Ledger.append`, batches of 1,000, in-process | {median} | {span} "
-                f"| {len(size.ingest)} |")
+            spread_row("`Ledger.append`, batches of 1,000, in-process", size.ingest)
         if size.decode:
             add(f"| reading the NDJSON input alone, in-process: line splitting, JSON "
                 f"parsing and field checks | {rate(size.decode['events_per_second'])} | "
@@ -374,9 +376,8 @@ def main():
             add(f"| bulk load, `tierline append --batch-size 100000` | "
                 f"{rate(size.events / size.bulk_seconds)} | one run "
                 f"({size.bulk_seconds:.0f} s, max RSS {size.bulk_rss / GIB:.2f} GiB) | 1 |")
-        median, span = spread(size.limit_append)
-        add(f"| raw LMDB `MDB_APPEND`, {size.limit_record_bytes}-byte records, "
-            f"batches of 1,000 | {median} | {span} | {len(size.limit_append)} |")
+        spread_row(f"raw LMDB `MDB_APPEND`, {size.limit_record_bytes}-byte records, batches "
+                   f"of 1,000", size.limit_append)
         for threads in sorted(size.rebuild):
             entry = size.rebuild[threads]
             add(f"| full rebuild, {threads} thread{'s' if threads > 1 else ''} | "
@@ -387,27 +388,16 @@ def main():
                 f"{rate(size.scan['scan_records_per_second'])} | median of 3 | 3 |")
             add(f"| log scan plus `EventCodec.decode` of each record | "
                 f"{rate(size.scan['decode_records_per_second'])} | median of 3 | 3 |")
-        median, span = spread(size.limit_scan)
-        add(f"| raw LMDB cursor scan, repeated for at least 0.2 s | {median} | {span} "
-            f"| {len(size.limit_scan)} |")
+        spread_row("raw LMDB cursor scan, repeated for at least 0.2 s", size.limit_scan)
         if size.limit_scan_threads:
-            median, span = spread(size.limit_scan_threads)
-            add(f"| raw LMDB cursor scan, 2 threads, each reading half of the keys, repeated "
-                f"for at least 0.2 s | {median} | {span} | {len(size.limit_scan_threads)} |")
+            spread_row("raw LMDB cursor scan, 2 threads, each reading half of the keys, "
+                       "repeated for at least 0.2 s", size.limit_scan_threads)
         if size.sqlite_append:
-            median, span = spread(size.sqlite_append)
-            add(f"| plain SQLite append, transactions of 1,000 | {median} | {span} "
-                f"| {len(size.sqlite_append)} |")
-            median, span = spread(size.sqlite_rebuild)
-            add(f"| plain SQLite per-account read and simple fold | {median} | {span} "
-                f"| {len(size.sqlite_rebuild)} |")
+            spread_row("plain SQLite append, transactions of 1,000", size.sqlite_append)
+            spread_row("plain SQLite per-account read and simple fold", size.sqlite_rebuild)
         if size.python_append:
-            median, span = spread(size.python_append)
-            add(f"| eventsourcing append, saves of 1,000 | {median} | {span} "
-                f"| {len(size.python_append)} |")
-            median, span = spread(size.python_rebuild)
-            add(f"| eventsourcing read back and simple fold | {median} | {span} "
-                f"| {len(size.python_rebuild)} |")
+            spread_row("eventsourcing append, saves of 1,000", size.python_append)
+            spread_row("eventsourcing read back and simple fold", size.python_rebuild)
         add("")
         if size.query:
             add(f"Point query of one account (mean "
