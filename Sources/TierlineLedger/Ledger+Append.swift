@@ -126,12 +126,14 @@ extension Ledger {
     // A replay folds the event under the rules in force at its as-of, which may be any
     // later activation too, so each of those must know the tier. An activation replaced
     // by a later one with the same effective time applies to no replay that can see this
-    // event, which is recorded after both.
-    let laterRules = activations.enumerated().filter { index, later in
+    // event, which is recorded after both. The indices are found without building a list,
+    // because every landing, tier change and offer passes here.
+    let laterRules = activations.indices.lazy.filter { index in
+      let later = activations[index]
       let replaced =
         index + 1 < activations.count && activations[index + 1].effectiveAt == later.effectiveAt
       return later.effectiveAt > event.occurredAt && !replaced
-    }.map(\.element)
+    }.map { activations[$0] }
     if rules.playbook.tier(tier) == nil {
       // Only a tier that all of these rules know is worth guessing.
       let known = rules.playbook.tiers.map(\.id).filter { id in

@@ -98,12 +98,19 @@ enum WhyCommand: Command {
         "  ignored: \(counted(p.eventsBeforeLanding, "event")) before the first landing "
           + "(`tierline log` lists every event)")
     }
+    // The events ignored after landing that were neither of the two counted kinds came
+    // while the account was churned.
     let whileChurned = p.eventsIgnored - p.secondLandingsIgnored - p.unscheduledCheckinsIgnored
-    let ignored = [
-      (p.secondLandingsIgnored, "landing", "while active"),
-      (p.unscheduledCheckinsIgnored, "check-in", "of a kind the rules do not schedule"),
-      (whileChurned, "event", "while churned"),
-    ].filter { $0.0 > 0 }.map { "\(counted($0.0, $0.1)) \($0.2)" }
+    var ignored: [String] = []
+    if p.secondLandingsIgnored > 0 {
+      ignored.append("\(counted(p.secondLandingsIgnored, "landing")) while active")
+    }
+    if p.unscheduledCheckinsIgnored > 0 {
+      ignored.append(
+        "\(counted(p.unscheduledCheckinsIgnored, "check-in")) of a kind the rules do not "
+          + "schedule")
+    }
+    if whileChurned > 0 { ignored.append("\(counted(whileChurned, "event")) while churned") }
     if !ignored.isEmpty {
       lines.append(
         "  ignored, as they changed nothing: " + ignored.joined(separator: ", ")

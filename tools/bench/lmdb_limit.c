@@ -64,8 +64,8 @@ static void scan_range(struct ScanRange *range) {
   uint64_t checksum = 0;
   /* The keys run from 1 without gaps, so the range ends after a count of records,
    * and no key is decoded. */
-  uint64_t wanted = range->last >= range->first ? range->last - range->first + 1 : 0;
-  int rc = wanted > 0 ? mdb_cursor_get(cursor, &key, &data, MDB_SET_RANGE) : MDB_NOTFOUND;
+  uint64_t range_records = range->last >= range->first ? range->last - range->first + 1 : 0;
+  int rc = range_records > 0 ? mdb_cursor_get(cursor, &key, &data, MDB_SET_RANGE) : MDB_NOTFOUND;
   while (rc == MDB_SUCCESS) {
     uint64_t head;
     uint64_t tail;
@@ -73,7 +73,7 @@ static void scan_range(struct ScanRange *range) {
     memcpy(&tail, (unsigned char *)data.mv_data + data.mv_size - sizeof tail, sizeof tail);
     checksum += head ^ tail;
     seen++;
-    if ((uint64_t)seen == wanted) break;
+    if ((uint64_t)seen == range_records) break;
     rc = mdb_cursor_get(cursor, &key, &data, MDB_NEXT);
   }
   if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) check(rc, "mdb_cursor_get");
