@@ -11,7 +11,9 @@ import TierlinePlaybook
 /// Appends an NDJSON file to a new ledger through `Ledger.append` in fixed-size batches.
 ///
 /// Reading and validating the JSON happens before the clock starts, so the figure is
-/// the append path alone: tier checks, encoding, checksums and LMDB commits.
+/// the append path alone: tier checks, encoding, checksums and LMDB commits. The report
+/// also gives the bytes the appends passed to write calls per event, which a raw LMDB
+/// append of records that size can be set against.
 enum IngestBenchmark {
   static func run(_ options: BenchOptions) throws {
     let path = try options.string("events")
@@ -21,6 +23,7 @@ enum IngestBenchmark {
     let events = try readEvents(path: path)
     let ledger = try Ledger.create(directory: directory, playbook: .builtInDefault)
     var appended = 0
+    let writtenBefore = writtenBytes()
     let elapsed = try measureSeconds {
       var start = 0
       while start < events.count {
@@ -29,11 +32,16 @@ enum IngestBenchmark {
         start = end
       }
     }
+    var writtenPerEvent = -1.0
+    if let before = writtenBefore, let after = writtenBytes(), appended > 0 {
+      writtenPerEvent = Double(after - before) / Double(appended)
+    }
     report(
       "ingest",
       [
         "events": appended, "batch_size": batchSize, "seconds": elapsed,
         "events_per_second": Double(appended) / elapsed,
+        "written_bytes_per_event": writtenPerEvent,
       ])
   }
 

@@ -31,19 +31,36 @@ func peakResidentBytes() -> Int {
 /// LMDB's map is file-backed, so pages of the ledger a fold touched count in `RssFile`
 /// and in the peak RSS, although the kernel can drop them under memory pressure.
 func residentBreakdown() -> (anonymous: Int, file: Int) {
-  guard let file = fopen("/proc/self/status", "r") else { return (0, 0) }
+  let fields = procFields("/proc/self/status")
+  return ((fields["RssAnon"] ?? 0) * 1024, (fields["RssFile"] ?? 0) * 1024)
+}
+
+/// Returns the bytes this process has passed to write calls so far, `wchar` in
+/// `/proc/self/io`, or nil when that file cannot be read. LMDB writes a commit's pages
+/// with `pwrite` and `writev`, so the difference over a run of appends is what they wrote.
+func writtenBytes() -> Int? {
+  procFields("/proc/self/io")["wchar"]
+}
+
+/// Reads the `name: number` lines of a file under `/proc`, such as `VmRSS:  1024 kB`,
+/// into a dictionary of the numbers by name. The dictionary is empty when the file
+/// cannot be read.
+private func procFields(_ path: String) -> [String: Int] {
+  guard let file = fopen(path, "r") else { return [:] }
   defer { fclose(file) }
-  var anonymous = 0
-  var mapped = 0
+  var fields: [String: Int] = [:]
   var buffer = [CChar](repeating: 0, count: 256)
   while fgets(&buffer, Int32(buffer.count), file) != nil {
-    let line = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
+    let line = String(
+      decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
       as: UTF8.self)
-    let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
-    if line.hasPrefix("RssAnon:") { anonymous = kilobytes * 1024 }
-    if line.hasPrefix("RssFile:") { mapped = kilobytes * 1024 }
+    let parts = line.split(separator: ":", maxSplits: 1)
+    guard parts.count == 2,
+      let number = parts[1].split(whereSeparator: { $0.isWhitespace }).first.flatMap({ Int($0) })
+    else { continue }
+    fields[String(parts[0])] = number
   }
-  return (anonymous, mapped)
+  return fields
 }
 
 /// Returns the value at quantile `q` (0...1) of `sorted`, by the nearest-rank method.

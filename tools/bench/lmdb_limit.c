@@ -7,11 +7,13 @@
  * Creates a fresh environment in DIR (which must exist and be empty), opened
  * with MDB_NOTLS and full commit sync as Tierline opens its store, and one
  * named database "log". Appends RECORDS values of RECORD_BYTES bytes under
- * big-endian u64 keys from 1 with MDB_APPEND, committing every BATCH records.
- * Then runs SCANS full cursor scans that read the first and last 8 bytes of
- * every value, each followed by the same scan on two threads, each thread
- * reading half of the keys in its own read transaction, as a two-thread
- * rebuild splits the log. Each scan repeats for at least 0.2 s. Prints one
+ * big-endian u64 keys from 1 with MDB_APPEND, committing every BATCH records,
+ * and reports the bytes the process passed to write calls per record meanwhile,
+ * from `wchar` of /proc/self/io, or -1 when that file cannot be read.
+ * Then runs SCANS full cursor scans (none when SCANS is 0) that read the
+ * first and last 8 bytes of every value, each followed by the same scan on two
+ * threads, each thread reading half of the keys in its own read transaction,
+ * as a two-thread rebuild splits the log. Each scan repeats for at least 0.2 s. Prints one
  * JSON object per measurement on stdout.
  */
 #include <errno.h>
@@ -115,14 +117,30 @@ static void *run_scan_helper(void *argument) {
   return NULL;
 }
 
-static long parse_count(const char *text, const char *name) {
+static long parse_count(const char *text, const char *name, long minimum) {
   char *end = NULL;
   errno = 0;
   long value = strtol(text, &end, 10);
-  if (end == text || *end != '\0' || errno == ERANGE || value < 1) {
-    fprintf(stderr, "error: %s must be a positive integer (%s)\n", name, text);
+  if (end == text || *end != '\0' || errno == ERANGE || value < minimum) {
+    fprintf(stderr, "error: %s must be an integer of at least %ld (%s)\n", name, minimum,
+            text);
     exit(64);
   }
+  return value;
+}
+
+/* Returns the bytes this process has passed to write calls (`wchar` of
+ * /proc/self/io), or -1 when the file cannot be read. LMDB commits with
+ * pwrite and writev, so the difference over the appends is what they wrote. */
+static long long written_bytes(void) {
+  FILE *io = fopen("/proc/self/io", "r");
+  if (io == NULL) return -1;
+  char line[128];
+  long long value = -1;
+  while (fgets(line, sizeof line, io) != NULL) {
+    if (sscanf(line, "wchar: %lld", &value) == 1) break;
+  }
+  fclose(io);
   return value;
 }
 
@@ -132,16 +150,16 @@ int main(int argc, char **argv) {
     return 64;
   }
   const char *dir = argv[1];
-  long records = parse_count(argv[2], "RECORDS");
-  long record_bytes = parse_count(argv[3], "RECORD_BYTES");
+  long records = parse_count(argv[2], "RECORDS", 1);
+  long record_bytes = parse_count(argv[3], "RECORD_BYTES", 1);
   /* Each record carries its position in its first 8 bytes, and the scans read the
    * first and the last 8. */
   if (record_bytes < 16) {
     fprintf(stderr, "error: RECORD_BYTES must be at least 16 (%ld)\n", record_bytes);
     return 64;
   }
-  long batch = parse_count(argv[4], "BATCH");
-  long scans = parse_count(argv[5], "SCANS");
+  long batch = parse_count(argv[4], "BATCH", 1);
+  long scans = parse_count(argv[5], "SCANS", 0);
 
   MDB_env *env;
   check(mdb_env_create(&env), "mdb_env_create");
@@ -174,6 +192,7 @@ int main(int argc, char **argv) {
   MDB_val key = {sizeof key_bytes, key_bytes};
   MDB_val data = {(size_t)record_bytes, value};
 
+  long long written_before = written_bytes();
   double start = now_seconds();
   for (long position = 1; position <= records;) {
     check(mdb_txn_begin(env, NULL, 0, &txn), "mdb_txn_begin");
@@ -185,9 +204,15 @@ int main(int argc, char **argv) {
     check(mdb_txn_commit(txn), "mdb_txn_commit");
   }
   double append_seconds = now_seconds() - start;
+  long long written_after = written_bytes();
+  double written_per_record = written_before < 0 || written_after < 0
+                                  ? -1
+                                  : (double)(written_after - written_before) / (double)records;
   printf("{\"benchmark\":\"lmdb_append\",\"records\":%ld,\"record_bytes\":%ld,"
-         "\"batch\":%ld,\"seconds\":%.6f,\"records_per_second\":%.0f}\n",
-         records, record_bytes, batch, append_seconds, (double)records / append_seconds);
+         "\"batch\":%ld,\"seconds\":%.6f,\"records_per_second\":%.0f,"
+         "\"written_bytes_per_record\":%.1f}\n",
+         records, record_bytes, batch, append_seconds, (double)records / append_seconds,
+         written_per_record);
 
   /* The helper thread lives through every round, as the threads of a rebuild outlive
    * its steps, so no round times the start of a thread. */

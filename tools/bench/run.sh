@@ -174,6 +174,27 @@ print(round(json.load(open(sys.argv[1]))['mean_record_bytes']))" "$out/scan.json
   "$work/lmdb_limit" "$work/limit" "$count" "$record_bytes" "$batch" 5 >"$out/limit.jsonl"
   rm -rf "$work/limit"
 
+  # The raw append again, with records sized so that it writes about as many bytes per
+  # event as Tierline's in-process append did: what LMDB alone reaches when each commit
+  # carries that much. LMDB writes whole pages, so match_written.py tries sizes.
+  written=$(python3 -c "import json,statistics,sys; \
+print(round(statistics.median(json.loads(l).get('written_bytes_per_event', -1) \
+  for l in open(sys.argv[1]))))" "$out/ingest.jsonl" 2>/dev/null || echo -1)
+  if [ "$written" -gt 0 ]; then
+    sized_bytes=$(python3 "$bench/match_written.py" "$work/lmdb_limit" "$work/limit" \
+      "$written" "$batch")
+    if [ -n "$sized_bytes" ]; then
+      log "$accounts accounts: raw LMDB append of $sized_bytes-byte records (3 runs)"
+      note_load "$accounts lmdb limit, Tierline's bytes"
+      for run in 1 2 3; do
+        rm -rf "$work/limit" && mkdir -p "$work/limit"
+        "$work/lmdb_limit" "$work/limit" "$count" "$sized_bytes" "$batch" 0 \
+          >>"$out/limit-written.jsonl"
+      done
+      rm -rf "$work/limit"
+    fi
+  fi
+
   # The same events written by C under five account-index layouts. They are none, the
   # 16-byte entries of storage format 1 (dupsort) and the entries with a record copy of
   # format 2 (dupcopy). Then both indexes as merged sorted runs, one entry per key (runs)

@@ -140,6 +140,16 @@ class Size:
             r["records_per_second"] for r in limit if r["benchmark"] == "lmdb_scan_threads"]
         self.limit_record_bytes = next(
             (r["record_bytes"] for r in limit if r["benchmark"] == "lmdb_append"), None)
+        self.limit_written = next(
+            (r.get("written_bytes_per_record") for r in limit if r["benchmark"] == "lmdb_append"),
+            None)
+        self.ingest_written = [r["written_bytes_per_event"] for r in read_lines(path("ingest.jsonl"))
+                               if r.get("written_bytes_per_event", -1) > 0]
+        # The raw append of records sized to the bytes Tierline's append writes per event.
+        sized = read_lines(path("limit-written.jsonl"))
+        self.sized_append = [r["records_per_second"] for r in sized]
+        self.sized_record_bytes = sized[0]["record_bytes"] if sized else None
+        self.sized_written = sized[0].get("written_bytes_per_record") if sized else None
         # A run with time-ordered ids is a row of its own, named after its layout.
         layouts = read_lines(path("layouts.jsonl"))
         self.layout_loads = {}
@@ -265,9 +275,22 @@ def against_c_rows(sizes):
             rows.append(("raw LMDB cursor scan, 2 threads / 1 thread", label,
                          f"{times(ratio(limit_scan_threads, limit_scan))} "
                          f"({rate(limit_scan_threads)} vs {rate(limit_scan)})"))
+        # How many bytes each append passes to write calls per event, and what the raw
+        # append reaches when it writes as many.
+        ingest_written = size.median(size.ingest_written)
+        if ingest_written and size.limit_written and size.limit_written > 0:
+            rows.append(("bytes written per event, Tierline append / raw LMDB append", label,
+                         f"{times(ratio(ingest_written, size.limit_written))} "
+                         f"({ingest_written:.0f} vs {size.limit_written:.0f} bytes)"))
+        sized_append = size.median(size.sized_append)
+        limit_append = size.median(size.limit_append)
+        if sized_append and limit_append:
+            rows.append((f"raw LMDB append writing Tierline's bytes per event / raw LMDB append",
+                         label, f"{times(ratio(sized_append, limit_append))} "
+                         f"({rate(sized_append)} vs {rate(limit_append)}, "
+                         f"{size.sized_record_bytes}-byte records)"))
         # What merged sorted runs would give, against the raw append of the targets table.
         packed = size.layout_loads.get("packed")
-        limit_append = size.median(size.limit_append)
         if packed and limit_append:
             c_rate = packed["events_per_second"]
             rows.append(("C packed append / raw LMDB append", label,
@@ -378,6 +401,11 @@ def main():
                 f"({size.bulk_seconds:.0f} s, max RSS {size.bulk_rss / GIB:.2f} GiB) | 1 |")
         spread_row(f"raw LMDB `MDB_APPEND`, {size.limit_record_bytes}-byte records, batches "
                    f"of 1,000", size.limit_append)
+        if size.sized_append:
+            spread_row(f"raw LMDB `MDB_APPEND`, {size.sized_record_bytes}-byte records, "
+                       f"{size.sized_written:.0f} bytes written per record (Tierline's append: "
+                       f"{size.median(size.ingest_written):.0f} per event), batches of 1,000",
+                       size.sized_append)
         for threads in sorted(size.rebuild):
             entry = size.rebuild[threads]
             add(f"| full rebuild, {threads} thread{'s' if threads > 1 else ''} | "
