@@ -316,6 +316,16 @@ if [ ${#sizes[@]} -gt 1 ]; then
         >>"$results/$accounts/query-rounds.jsonl"
     done
   done
+
+  # The one-thread rebuilds likewise, for the cost per event across sizes.
+  log "one-thread rebuilds of every size in 3 alternating rounds"
+  for round in 1 2 3; do
+    for accounts in "${sizes[@]}"; do
+      note_load "$accounts rebuild round $round"
+      "$tierline_bench" rebuild --store "$work/ledger-$accounts.ledger" --threads 1 --repeat 3 \
+        >>"$results/$accounts/rebuild-rounds.jsonl"
+    done
+  done
 fi
 
 # A quick run only tries the harness, so it leaves the recorded page alone.
