@@ -72,7 +72,7 @@ public struct Quantity: Hashable, Comparable, Sendable, CustomStringConvertible 
       return "\(jsonText) is not a non-negative decimal \(example)"
     }
     if form.isNegative {
-      return form.isZero ? "\(jsonText) is negative zero; write 0" : "is negative"
+      return form.isZero ? "\(jsonText) is negative zero; write 0" : "\(jsonText) is negative"
     }
     if form.hasExponent {
       return "\(jsonText) has an exponent; write a plain decimal \(example)"

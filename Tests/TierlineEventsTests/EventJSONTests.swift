@@ -192,8 +192,8 @@ struct EventJSONTests {
       (#""x.1234567""#, #""x.1234567" is not a non-negative decimal such as 1200.5"#),
       (#""١٢""#, #""١٢" is not a non-negative decimal such as 1200.5"#),
       // A well-formed number gets its problem named, a string value in quotes.
-      (#""-5""#, "is negative"),
-      ("-5e3", "is negative"),
+      (#""-5""#, #""-5" is negative"#),
+      ("-5e3", "-5e3 is negative"),
       ("-0", "-0 is negative zero; write 0"),
       (#""-0.00""#, #""-0.00" is negative zero; write 0"#),
       ("1e3", "1e3 has an exponent; write a plain decimal such as 1200.5"),
@@ -228,8 +228,8 @@ struct EventJSONTests {
       (#""-0.00""#, #""-0.00" is negative zero; write 0"#),
       // Three places are more than USD allows, so 0.000 would be rejected in turn.
       (#""-0.000""#, #""-0.000" is negative zero; write 0"#),
-      (#""-5.00""#, "is negative"),
-      (#""-5.001""#, "is negative"),
+      (#""-5.00""#, #""-5.00" is negative"#),
+      (#""-5.001""#, #""-5.001" is negative"#),
     ])
   func acvRejections(acv: String, reason: String) throws {
     let text =
