@@ -21,6 +21,7 @@ enum IngestBenchmark {
     let batchSize = try options.integer("batch-size", default: 1_000)
 
     let events = try readEvents(path: path)
+    guard !events.isEmpty else { throw BenchFailure("no events in the events file (\(path))") }
     let ledger = try Ledger.create(directory: directory, playbook: .builtInDefault)
     var appended = 0
     let writtenBefore = writtenBytes()

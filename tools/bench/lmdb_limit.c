@@ -11,11 +11,13 @@
  * and reports the bytes the process passed to write calls per record meanwhile,
  * from `wchar` of /proc/self/io, or -1 when that file cannot be read.
  * Then runs SCANS full cursor scans (none when SCANS is 0) that read the
- * first and last 8 bytes of every value, each followed by the same scan on two
- * threads, each thread reading half of the keys in its own read transaction,
- * as a two-thread rebuild splits the log. Each scan repeats for at least 0.2 s. Prints one
- * JSON object per measurement on stdout.
+ * first and last 8 bytes of every value. Each is followed by the same scan on
+ * two threads, each reading half of the keys in its own read transaction, as a
+ * two-thread rebuild splits the log. Each scan repeats for at least 0.2 s.
+ * Prints one JSON object per measurement on stdout.
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <lmdb.h>
 #include <pthread.h>
@@ -121,7 +123,9 @@ static long parse_count(const char *text, const char *name, long minimum) {
   char *end = NULL;
   errno = 0;
   long value = strtol(text, &end, 10);
-  if (end == text || *end != '\0' || errno == ERANGE || value < minimum) {
+  /* strtol skips leading white space, which a count should not have. */
+  if (!isdigit((unsigned char)text[0]) || *end != '\0' || errno == ERANGE ||
+      value < minimum) {
     fprintf(stderr, "error: %s must be an integer of at least %ld (%s)\n", name, minimum,
             text);
     exit(64);
@@ -160,6 +164,24 @@ int main(int argc, char **argv) {
   }
   long batch = parse_count(argv[4], "BATCH", 1);
   long scans = parse_count(argv[5], "SCANS", 0);
+
+  /* An existing log would make the first append fail, and other files would be left
+   * beside LMDB's. */
+  DIR *listing = opendir(dir);
+  if (listing == NULL) {
+    fprintf(stderr, "error: cannot open the directory %s: %s\n", dir, strerror(errno));
+    return 64;
+  }
+  struct dirent *entry;
+  while ((entry = readdir(listing)) != NULL) {
+    if (strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0) {
+      fprintf(stderr, "error: the directory %s is not empty (%s); give an empty one\n", dir,
+              entry->d_name);
+      closedir(listing);
+      return 64;
+    }
+  }
+  closedir(listing);
 
   MDB_env *env;
   check(mdb_env_create(&env), "mdb_env_create");

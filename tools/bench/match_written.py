@@ -1,53 +1,76 @@
 """Find the record size at which a raw LMDB append writes a given number of bytes per record.
 
-Usage: python3 match_written.py LMDB_LIMIT DIR BYTES_PER_RECORD BATCH
+Usage: python3 match_written.py LMDB_LIMIT WORK_DIR BYTES_PER_RECORD BATCH
 
 LMDB writes whole pages, so the bytes a raw append passes to write calls per record grow
-in steps as its records grow. This runs `lmdb_limit` with SCANS 0 on 20,000 records in an
-empty directory DIR, which it removes again, for record sizes found by bisection, and prints
-the size whose written bytes per record come nearest to BYTES_PER_RECORD.
+in steps as its records grow. This runs `lmdb_limit` with SCANS 0 on 20,000 records for
+record sizes found by bisection. Each run gets a new directory under WORK_DIR, removed
+afterwards. The script prints the size whose written bytes per record come nearest to
+BYTES_PER_RECORD, and exits with status 1 when no size comes within a tenth of it.
 """
 
 import json
-import os
+import math
 import shutil
 import subprocess
 import sys
+import tempfile
 
 RECORDS = 20_000
 SMALLEST, LARGEST = 16, 4_000
+# The largest relative gap between the bytes asked for and the bytes of the size found.
+TOLERANCE = 0.1
 
 
-def written_per_record(limit, directory, size, batch):
+def fail(message):
+    sys.exit(f"error: {message}")
+
+
+def written_per_record(limit, work, size, batch):
     """Return the bytes lmdb_limit writes per record when it appends RECORDS records of `size` bytes."""
-    shutil.rmtree(directory, ignore_errors=True)
-    os.makedirs(directory)
+    try:
+        directory = tempfile.mkdtemp(prefix="match-written-", dir=work)
+    except OSError as error:
+        fail(f"cannot create a directory under {work}: {error.strerror}")
     try:
         result = subprocess.run([limit, directory, str(RECORDS), str(size), str(batch), "0"],
-                                check=True, capture_output=True, text=True)
+                                capture_output=True, text=True)
+    except OSError as error:
+        fail(f"cannot run {limit}: {error.strerror}")
     finally:
         shutil.rmtree(directory, ignore_errors=True)
+    if result.returncode != 0:
+        fail(f"{limit} exited with status {result.returncode}: {result.stderr.strip()}")
     return json.loads(result.stdout.splitlines()[0])["written_bytes_per_record"]
 
 
 def main():
     if len(sys.argv) != 5:
-        sys.exit("usage: match_written.py LMDB_LIMIT DIR BYTES_PER_RECORD BATCH")
-    limit, directory, target, batch = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
+        sys.exit("usage: match_written.py LMDB_LIMIT WORK_DIR BYTES_PER_RECORD BATCH")
+    limit, work, target_text, batch = sys.argv[1:]
+    try:
+        target = float(target_text)
+    except ValueError:
+        target = math.nan
+    if not math.isfinite(target) or target <= 0:
+        fail(f"BYTES_PER_RECORD must be a positive number ({target_text})")
+    if not batch.isdigit() or int(batch) < 1:
+        fail(f"BATCH must be a positive integer ({batch})")
     measured = {}
 
     def written(size):
         if size not in measured:
-            measured[size] = written_per_record(limit, directory, size, batch)
+            measured[size] = written_per_record(limit, work, size, batch)
         return measured[size]
 
     if written(SMALLEST) < 0:
-        sys.exit("error: lmdb_limit could not read /proc/self/io")
+        fail(f"{limit} could not read /proc/self/io")
+    if written(LARGEST) < target:
+        fail(f"records of {LARGEST} bytes write {written(LARGEST):.0f} bytes each, fewer than "
+             f"{target:.0f}")
     # The smallest size that writes at least the target, then whichever of it and the size
     # below comes nearer.
     low, high = SMALLEST, LARGEST
-    if written(high) < target:
-        sys.exit(f"error: records of {LARGEST} bytes write fewer than {target:.0f} bytes each")
     while low < high:
         middle = (low + high) // 2
         if written(middle) >= target:
@@ -56,6 +79,9 @@ def main():
             low = middle + 1
     best = min((size for size in (low - 1, low) if size >= SMALLEST),
                key=lambda size: abs(written(size) - target))
+    if abs(written(best) - target) > TOLERANCE * target:
+        fail(f"no record size writes about {target:.0f} bytes each: the nearest, {best} bytes, "
+             f"writes {written(best):.0f}")
     print(best)
 
 

@@ -41,6 +41,18 @@ def layout_writes(name):
     return LAYOUT_WRITES.get(name, "not described")
 
 
+def positive(value):
+    """Return `value` when it is a number above zero, else None."""
+    return value if isinstance(value, (int, float)) and value > 0 else None
+
+
+def rounds_label(small, large):
+    """Return the words naming the alternating rounds of two sizes behind a verdict."""
+    if len(small) == len(large):
+        return f"medians of {len(small)} alternating rounds"
+    return f"medians of {len(small)} and {len(large)} alternating rounds"
+
+
 def read_lines(path):
     """Return the JSON objects of a JSON-lines file, or [] when it is missing."""
     if not os.path.exists(path):
@@ -140,16 +152,21 @@ class Size:
             r["records_per_second"] for r in limit if r["benchmark"] == "lmdb_scan_threads"]
         self.limit_record_bytes = next(
             (r["record_bytes"] for r in limit if r["benchmark"] == "lmdb_append"), None)
-        self.limit_written = next(
+        # Bytes passed to write calls per record or event; -1 or a missing field means that
+        # /proc/self/io could not be read, and such a figure is left out.
+        self.limit_written = positive(next(
             (r.get("written_bytes_per_record") for r in limit if r["benchmark"] == "lmdb_append"),
-            None)
+            None))
         self.ingest_written = [r["written_bytes_per_event"] for r in read_lines(path("ingest.jsonl"))
-                               if r.get("written_bytes_per_event", -1) > 0]
-        # The raw append of records sized to the bytes Tierline's append writes per event.
+                               if positive(r.get("written_bytes_per_event"))]
+        # The raw append of records sized to the bytes Tierline's append writes per event,
+        # kept only when both byte counts are known.
         sized = read_lines(path("limit-written.jsonl"))
+        self.sized_written = positive(sized[0].get("written_bytes_per_record")) if sized else None
+        if not (self.sized_written and self.ingest_written):
+            sized = []
         self.sized_append = [r["records_per_second"] for r in sized]
         self.sized_record_bytes = sized[0]["record_bytes"] if sized else None
-        self.sized_written = sized[0].get("written_bytes_per_record") if sized else None
         # A run with time-ordered ids is a row of its own, named after its layout.
         layouts = read_lines(path("layouts.jsonl"))
         self.layout_loads = {}
@@ -180,8 +197,11 @@ class Size:
         # The p50 per event of each alternating round of every size's queries.
         self.query_rounds = [r["p50_seconds"] / r["mean_events_per_account"]
                              for r in read_lines(path("query-rounds.jsonl"))]
-        self.rebuild_rounds = [r["events_per_second"]
-                               for r in read_lines(path("rebuild-rounds.jsonl"))]
+        rebuild_rounds = [r for r in read_lines(path("rebuild-rounds.jsonl"))
+                          if positive(r.get("events_per_second"))]
+        self.rebuild_rounds = [r["events_per_second"] for r in rebuild_rounds]
+        self.rebuild_round_repetitions = sorted({r.get("repetitions") for r in rebuild_rounds},
+                                                key=str)
         sqlite = read_lines(path("sqlite.jsonl"))
         self.sqlite_append = [r["events_per_second"] for r in sqlite if r["benchmark"] == "sqlite_append"]
         self.sqlite_rebuild = [r["events_per_second"] for r in sqlite if r["benchmark"] == "sqlite_rebuild"]
@@ -449,8 +469,10 @@ def main():
                 f"between the sizes at the end of the run: p50 per event "
                 + ", ".join(f"{value * 1e9:.0f} ns" for value in size.query_rounds) + ".")
         if size.rebuild_rounds:
-            add(f"One-thread rebuilds in {len(size.rebuild_rounds)} rounds that alternate "
-                f"between the sizes at the end of the run, each the median of 3: "
+            repetitions = " or ".join(str(n) for n in size.rebuild_round_repetitions)
+            add(f"One-thread rebuilds in {len(size.rebuild_rounds)} "
+                f"round{'s' if len(size.rebuild_rounds) > 1 else ''} at the end of the run, "
+                f"alternating between the sizes, each the median of {repetitions}: "
                 + ", ".join(rate(value) for value in size.rebuild_rounds) + ".")
         if size.query_process:
             q = size.query_process
@@ -568,7 +590,7 @@ def main():
             if state == "as appended" and small.query_rounds and large.query_rounds:
                 per_small = statistics.median(small.query_rounds)
                 per_large = statistics.median(large.query_rounds)
-                source = f", medians of {len(small.query_rounds)} alternating rounds"
+                source = f", {rounds_label(small.query_rounds, large.query_rounds)}"
             r = per_large / per_small
             targets.append((f"query cost per event flat across sizes, {state}",
                             f"{small.events / 1e6:.1f}M→{large.events / 1e6:.1f}M",
@@ -580,7 +602,7 @@ def main():
         if small.rebuild_rounds and large.rebuild_rounds:
             small_rate = statistics.median(small.rebuild_rounds)
             large_rate = statistics.median(large.rebuild_rounds)
-            source = f", medians of {len(small.rebuild_rounds)} alternating rounds"
+            source = f", {rounds_label(small.rebuild_rounds, large.rebuild_rounds)}"
         if small_rate and large_rate:
             r = small_rate / large_rate
             targets.append(("rebuild cost per event flat across sizes",
@@ -648,6 +670,10 @@ def main():
     add("/usr/bin/time -v tierline --store $L append --batch-size 100000 $E")
     add("tierline-bench scan --store $L --repeat 3")
     add("lmdb_limit $W/limit <events> <mean record bytes> 1000 5   # each scan then on 2 threads")
+    add("# N <= 10,000: a record size S whose raw append writes about as many bytes per")
+    add("# record as the in-process ingest wrote per event (its median), then 3 appends of it")
+    add("python3 tools/bench/match_written.py $W/lmdb_limit $W <ingest bytes per event> 1000")
+    add("lmdb_limit $W/limit <events> S 1000 0")
     add("# N <= 10,000: once per LAYOUT of none, dupsort, dupcopy, runs and packed, into a")
     add("# new $W/layouts")
     add("index_layouts LAYOUT $E $W/layouts <mean record bytes>")
