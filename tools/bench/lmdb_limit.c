@@ -123,9 +123,12 @@ static long parse_count(const char *text, const char *name, long minimum) {
   char *end = NULL;
   errno = 0;
   long value = strtol(text, &end, 10);
+  if (errno == ERANGE) {
+    fprintf(stderr, "error: %s is too large (%s)\n", name, text);
+    exit(64);
+  }
   /* strtol skips leading white space, which a count should not have. */
-  if (!isdigit((unsigned char)text[0]) || *end != '\0' || errno == ERANGE ||
-      value < minimum) {
+  if (!isdigit((unsigned char)text[0]) || *end != '\0' || value < minimum) {
     fprintf(stderr, "error: %s must be an integer of at least %ld (%s)\n", name, minimum,
             text);
     exit(64);

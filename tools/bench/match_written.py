@@ -11,7 +11,10 @@ BYTES_PER_RECORD, and exits with status 1 when no size comes within a tenth of i
 
 import json
 import math
+import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -39,22 +42,27 @@ def written_per_record(limit, work, size, batch):
         fail(f"cannot run {limit}: {error.strerror}")
     finally:
         shutil.rmtree(directory, ignore_errors=True)
+    if result.returncode < 0:
+        fail(f"{limit} was ended by signal {-result.returncode}")
     if result.returncode != 0:
         fail(f"{limit} exited with status {result.returncode}: {result.stderr.strip()}")
-    return json.loads(result.stdout.splitlines()[0])["written_bytes_per_record"]
+    try:
+        return float(json.loads(result.stdout.splitlines()[0])["written_bytes_per_record"])
+    except (IndexError, KeyError, TypeError, ValueError):
+        fail(f"{limit} printed no lmdb_append line with written_bytes_per_record")
 
 
 def main():
     if len(sys.argv) != 5:
         sys.exit("usage: match_written.py LMDB_LIMIT WORK_DIR BYTES_PER_RECORD BATCH")
     limit, work, target_text, batch = sys.argv[1:]
-    try:
-        target = float(target_text)
-    except ValueError:
-        target = math.nan
-    if not math.isfinite(target) or target <= 0:
-        fail(f"BYTES_PER_RECORD must be a positive number ({target_text})")
-    if not batch.isdigit() or int(batch) < 1:
+    # A name without a slash is a file here, not a program to look up on PATH.
+    if os.sep not in limit:
+        limit = os.path.join(os.curdir, limit)
+    target = float(target_text) if re.fullmatch(r"[0-9]+(\.[0-9]+)?", target_text) else math.nan
+    if not math.isfinite(target) or not 1 <= target <= 1_000_000:
+        fail(f"BYTES_PER_RECORD must be a number from 1 to 1000000 ({target_text})")
+    if not re.fullmatch(r"[0-9]+", batch) or int(batch) < 1:
         fail(f"BATCH must be a positive integer ({batch})")
     measured = {}
 
@@ -65,9 +73,9 @@ def main():
 
     if written(SMALLEST) < 0:
         fail(f"{limit} could not read /proc/self/io")
-    if written(LARGEST) < target:
-        fail(f"records of {LARGEST} bytes write {written(LARGEST):.0f} bytes each, fewer than "
-             f"{target:.0f}")
+    if written(LARGEST) < target * (1 - TOLERANCE):
+        fail(f"records of {LARGEST} bytes write {written(LARGEST):.0f} bytes each, far fewer "
+             f"than {target:.0f}")
     # The smallest size that writes at least the target, then whichever of it and the size
     # below comes nearer.
     low, high = SMALLEST, LARGEST
@@ -86,4 +94,11 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    # SIGTERM and SIGHUP then end the script through SystemExit, so that the running
+    # lmdb_limit is killed and its directory removed, as for Ctrl-C.
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, lambda received, frame: sys.exit(128 + received))
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit(130)

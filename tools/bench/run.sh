@@ -178,13 +178,16 @@ print(round(json.load(open(sys.argv[1]))['mean_record_bytes']))" "$out/scan.json
   # event as Tierline's in-process append did: what LMDB alone reaches when each commit
   # carries that much. LMDB writes whole pages, so match_written.py tries sizes.
   written=$(python3 -c "import json,statistics,sys; \
-print(round(statistics.median(json.loads(l).get('written_bytes_per_event', -1) \
-  for l in open(sys.argv[1]))))" "$out/ingest.jsonl" 2>/dev/null || echo -1)
+values = [json.loads(l).get('written_bytes_per_event') for l in open(sys.argv[1])]; \
+values = [v for v in values if isinstance(v, (int, float)) and v > 0]; \
+print(round(statistics.median(values)) if values else -1)" "$out/ingest.jsonl" 2>/dev/null \
+  || echo -1)
   if [ "$written" -gt 0 ]; then
     # Without a size near Tierline's bytes, the step is left out and the page lacks its rows.
     if ! sized_bytes=$(python3 "$bench/match_written.py" "$work/lmdb_limit" "$work" \
       "$written" "$batch"); then
-      log "$accounts accounts: no raw record size writes about $written bytes; step left out"
+      log "$accounts accounts: match_written.py failed (above); raw append of $written-byte" \
+        "writes left out"
       sized_bytes=""
     fi
     if [ -n "$sized_bytes" ]; then

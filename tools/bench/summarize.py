@@ -162,7 +162,9 @@ class Size:
         # The raw append of records sized to the bytes Tierline's append writes per event,
         # kept only when both byte counts are known.
         sized = read_lines(path("limit-written.jsonl"))
-        self.sized_written = positive(sized[0].get("written_bytes_per_record")) if sized else None
+        self.sized_written = next(
+            (positive(r.get("written_bytes_per_record")) for r in sized
+             if positive(r.get("written_bytes_per_record"))), None)
         if not (self.sized_written and self.ingest_written):
             sized = []
         self.sized_append = [r["records_per_second"] for r in sized]
@@ -200,8 +202,9 @@ class Size:
         rebuild_rounds = [r for r in read_lines(path("rebuild-rounds.jsonl"))
                           if positive(r.get("events_per_second"))]
         self.rebuild_rounds = [r["events_per_second"] for r in rebuild_rounds]
-        self.rebuild_round_repetitions = sorted({r.get("repetitions") for r in rebuild_rounds},
-                                                key=str)
+        self.rebuild_round_repetitions = sorted(
+            {r["repetitions"] for r in rebuild_rounds
+             if isinstance(r.get("repetitions"), int) and r["repetitions"] > 0})
         sqlite = read_lines(path("sqlite.jsonl"))
         self.sqlite_append = [r["events_per_second"] for r in sqlite if r["benchmark"] == "sqlite_append"]
         self.sqlite_rebuild = [r["events_per_second"] for r in sqlite if r["benchmark"] == "sqlite_rebuild"]
@@ -470,9 +473,10 @@ def main():
                 + ", ".join(f"{value * 1e9:.0f} ns" for value in size.query_rounds) + ".")
         if size.rebuild_rounds:
             repetitions = " or ".join(str(n) for n in size.rebuild_round_repetitions)
+            each = f", each the median of {repetitions}" if repetitions else ""
             add(f"One-thread rebuilds in {len(size.rebuild_rounds)} "
                 f"round{'s' if len(size.rebuild_rounds) > 1 else ''} at the end of the run, "
-                f"alternating between the sizes, each the median of {repetitions}: "
+                f"alternating between the sizes{each}: "
                 + ", ".join(rate(value) for value in size.rebuild_rounds) + ".")
         if size.query_process:
             q = size.query_process
