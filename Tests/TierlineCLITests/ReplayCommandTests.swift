@@ -248,6 +248,12 @@ struct ReplayCommandTests {
     let printed = try #require(try future.jsonLines().first?["known_at"] as? String)
     #expect(printed == (try latest.jsonLines().first?["known_at"] as? String))
     #expect(!printed.hasPrefix("9999"))
+    #expect(
+      future.standardError.contains(
+        "note: --known-at 9999-12-31T23:59:59.999999Z is after the latest write, so the answer "
+          + "is as known at \(printed)"),
+      "\(future.standardError)")
+    #expect(!latest.standardError.contains("note:"), "\(latest.standardError)")
   }
 
   @Test("valid-time option names the other spelling")
