@@ -45,11 +45,11 @@ func resolvedKnownAt(_ knownAt: Timestamp?, in ledger: Ledger) throws -> Timesta
   let latest = try ledger.latestTransactionTime()
   // Writes after the latest one could still change a result known at a later time, so
   // such a time is taken as the latest write, which the output then prints. The note
-  // says why the printed time differs from the one given.
+  // explains why the printed time differs from the one given.
   if let knownAt, let latest, knownAt > latest {
     writeToStandardError(
-      "note: --known-at \(knownAt.rfc3339) is after the latest write, so the answer is as "
-        + "known at \(latest.rfc3339), the same as at any later time\n")
+      "note: --known-at \(knownAt.rfc3339) is after the latest write, so the output is as "
+        + "known at \(latest.rfc3339), which holds for any later time too\n")
     return latest
   }
   return knownAt ?? latest ?? .now

@@ -250,7 +250,7 @@ struct ReplayCommandTests {
     #expect(!printed.hasPrefix("9999"))
     #expect(
       future.standardError.contains(
-        "note: --known-at 9999-12-31T23:59:59.999999Z is after the latest write, so the answer "
+        "note: --known-at 9999-12-31T23:59:59.999999Z is after the latest write, so the output "
           + "is as known at \(printed)"),
       "\(future.standardError)")
     #expect(!latest.standardError.contains("note:"), "\(latest.standardError)")
