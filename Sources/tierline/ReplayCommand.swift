@@ -25,7 +25,10 @@ enum ReplayCommand: Command {
     ],
     positionals: [],
     requiredPositionals: 0,
-    details: timeFormatsHelp)
+    details: timeFormatsHelp + "\n\n" + """
+      In the table, the check-in column gives the check-in's status and its due date, or for a
+      done check-in the day it was completed, both in the account's time zone.
+      """)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
     let requested = try requestedPoint(arguments, validTimeOption: "as-of")

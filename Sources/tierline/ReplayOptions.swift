@@ -49,7 +49,8 @@ func resolvedKnownAt(_ knownAt: Timestamp?, in ledger: Ledger) throws -> Timesta
   if let knownAt, let latest, knownAt > latest {
     writeToStandardError(
       "note: --known-at \(knownAt.rfc3339) is after the latest write, so the output is as "
-        + "known at \(latest.rfc3339), which holds for any later time too\n")
+        + "known at \(latest.rfc3339); give that time to repeat this output after later "
+        + "writes\n")
     return latest
   }
   return knownAt ?? latest ?? .now
