@@ -49,6 +49,11 @@ extension String {
 
 @MainActor
 func runMain() -> ExitCode {
+  // A closed standard descriptor would be the next file opened, such as LMDB's
+  // `lock.mdb`, and messages for standard error would then be written into it.
+  for descriptor: Int32 in 0...2 where fcntl(descriptor, F_GETFD) == -1 && errno == EBADF {
+    guard open("/dev/null", O_RDWR) == descriptor else { return .failure }
+  }
   var arguments = Array(CommandLine.arguments.dropFirst())
   var store = getenv("TIERLINE_STORE").map { String(cString: $0) } ?? ""
   if store.isEmpty { store = "tierline.ledger" }

@@ -23,6 +23,35 @@ private func shell(_ command: String) throws -> ProcessResult {
 
 @Suite("tierline output and arguments")
 struct OutputAndArgumentTests {
+  @Test("closed descriptors leave the ledger alone")
+  func closedDescriptors() throws {
+    let directory = try TemporaryDirectory()
+    let store = try Tierline.initializedStore(in: directory)
+    let lock = URL(fileURLWithPath: store).appendingPathComponent("lock.mdb").path
+    let lockBytes = try #require(
+      try FileManager.default.attributesOfItem(atPath: lock)[.size] as? Int)
+    // The account has no landing, so the append writes a warning. The replay writes a note
+    // for its future --known-at. With standard error closed, both must go nowhere.
+    let line =
+      #"{"id":"u1","type":"usage.recorded","account":"solo","occurred_at":"2024-01-01T00:00:00Z","#
+      + #""data":{"metric":"seats","quantity":1}}"#
+    for (command, redirects) in [
+      ("printf '%s\\n' '\(line)' | \"$TIERLINE\" --store '\(store)' append -", "2>&-"),
+      ("\"$TIERLINE\" --store '\(store)' replay --known-at 9999-12-31", "2>&-"),
+      ("\"$TIERLINE\" --store '\(store)' replay --known-at 9999-12-31", ">&- 2>&-"),
+      ("\"$TIERLINE\" --store '\(store)' replay --known-at 9999-12-31", "<&- >&- 2>&-"),
+    ] {
+      let result = try shell("\(command) \(redirects)")
+      #expect(result.status == 0, "\(command) \(redirects): \(result.standardError)")
+      let size = try FileManager.default.attributesOfItem(atPath: lock)[.size] as? Int
+      #expect(size == lockBytes, "\(command) \(redirects)")
+    }
+    let verify = try Tierline.run(["--store", store, "verify"])
+    #expect(verify.status == 0, "\(verify.standardError)")
+    let replay = try Tierline.run(["--store", store, "replay", "--json", "--account", "solo"])
+    #expect(replay.status == 0, "\(replay.standardError)")
+  }
+
   @Test("write failure exits 1")
   func writeFailure() throws {
     let full = try shell(#""$TIERLINE" generate --accounts 50 --seed 1 > /dev/full"#)
