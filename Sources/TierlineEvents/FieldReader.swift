@@ -130,10 +130,8 @@ struct FieldReader {
       // Zero is suggested as 0, which every currency accepts, because the digits after the
       // minus can have more decimal places than the currency allows, as -0.000 in USD has.
       let isZero = parts.allSatisfy { $0.allSatisfy { $0 == "0" } }
-      throw fail(
-        key,
-        isZero ? "\(jsonQuoted(text)) is negative zero; write 0" : "\(jsonQuoted(text)) is negative"
-      )
+      let quoted = jsonQuoted(text)
+      throw fail(key, isZero ? "\(quoted) is negative zero; write 0" : "\(quoted) is negative")
     }
     do {
       return try Money(decimal: text, currency: currency)
