@@ -30,26 +30,37 @@ struct OutputAndArgumentTests {
     let lock = URL(fileURLWithPath: store).appendingPathComponent("lock.mdb").path
     let lockBytes = try #require(
       try FileManager.default.attributesOfItem(atPath: lock)[.size] as? Int)
+
     // The account has no landing, so the append writes a warning. The replay writes a note
     // for its future --known-at. With standard error closed, both must go nowhere.
     let line =
       #"{"id":"u1","type":"usage.recorded","account":"solo","occurred_at":"2024-01-01T00:00:00Z","#
       + #""data":{"metric":"seats","quantity":1}}"#
-    for (command, redirects) in [
-      ("printf '%s\\n' '\(line)' | \"$TIERLINE\" --store '\(store)' append -", "2>&-"),
-      ("\"$TIERLINE\" --store '\(store)' replay --known-at 9999-12-31", "2>&-"),
-      ("\"$TIERLINE\" --store '\(store)' replay --known-at 9999-12-31", ">&- 2>&-"),
-      ("\"$TIERLINE\" --store '\(store)' replay --known-at 9999-12-31", "<&- >&- 2>&-"),
-    ] {
+    let replay = "\"$TIERLINE\" --store '\(store)' replay --known-at 9999-12-31"
+    for (command, redirects, status) in [
+      ("printf '%s\\n' '\(line)' | \"$TIERLINE\" --store '\(store)' append -", "2>&-", 0),
+      (replay, "2>&-", 0),
+      (replay, "<&- 2>&-", 0),
+      // Output still fails to be written, as on a closed descriptor.
+      (replay, ">&-", 1),
+      (replay, "<&- >&- 2>&-", 1),
+    ] as [(String, String, Int32)] {
       let result = try shell("\(command) \(redirects)")
-      #expect(result.status == 0, "\(command) \(redirects): \(result.standardError)")
+      #expect(result.status == status, "\(command) \(redirects): \(result.standardError)")
       let size = try FileManager.default.attributesOfItem(atPath: lock)[.size] as? Int
       #expect(size == lockBytes, "\(command) \(redirects)")
     }
+
+    let closedOutput = try shell("\(replay) >&-")
+    #expect(
+      closedOutput.standardError.contains("could not write standard output"),
+      "\(closedOutput.standardError)")
+
     let verify = try Tierline.run(["--store", store, "verify"])
     #expect(verify.status == 0, "\(verify.standardError)")
-    let replay = try Tierline.run(["--store", store, "replay", "--json", "--account", "solo"])
-    #expect(replay.status == 0, "\(replay.standardError)")
+    let projection = try Tierline.run(
+      ["--store", store, "replay", "--json", "--account", "solo"])
+    #expect(projection.status == 0, "\(projection.standardError)")
   }
 
   @Test("write failure exits 1")
