@@ -12,8 +12,8 @@ import TierlinePlaybook
 ///
 /// Reading and validating the JSON happens before the clock starts, so the figure is
 /// the append path alone: tier checks, encoding, checksums and LMDB commits. The report
-/// also gives the bytes the appends passed to write calls per event, which a raw LMDB
-/// append of records that size can be set against.
+/// also gives the bytes the appends passed to write calls per event, for comparison with
+/// a raw LMDB append that writes as many bytes.
 enum IngestBenchmark {
   static func run(_ options: BenchOptions) throws {
     let path = try options.string("events")
@@ -21,7 +21,10 @@ enum IngestBenchmark {
     let batchSize = try options.integer("batch-size", default: 1_000)
 
     let events = try readEvents(path: path)
-    guard !events.isEmpty else { throw BenchFailure("no events in the events file (\(path))") }
+    guard !events.isEmpty else {
+      throw BenchFailure(
+        "no events in the events file (\(path)); write some with `tierline generate`")
+    }
     let ledger = try Ledger.create(directory: directory, playbook: .builtInDefault)
     var appended = 0
     let writtenBefore = writtenBytes()

@@ -39,8 +39,9 @@ func requestedPoint(_ arguments: ParsedArguments, validTimeOption: String) throw
   return RequestedPoint(asOf: asOf ?? .now, knownAt: knownAt)
 }
 
-/// Returns `knownAt`, or when it is nil the ledger's latest transaction time (now for an
-/// empty ledger). Every write not committed by then gets a later stamp.
+/// Resolves the transaction time of a query: the ledger's latest transaction time when
+/// `knownAt` is nil or later (now for an empty ledger), else `knownAt`. A later time gets
+/// a note on standard error. Every write not committed by then gets a later stamp.
 func resolvedKnownAt(_ knownAt: Timestamp?, in ledger: Ledger) throws -> Timestamp {
   let latest = try ledger.latestTransactionTime()
   // Writes after the latest one could still change a result known at a later time, so
@@ -49,8 +50,8 @@ func resolvedKnownAt(_ knownAt: Timestamp?, in ledger: Ledger) throws -> Timesta
   if let knownAt, let latest, knownAt > latest {
     writeToStandardError(
       "note: --known-at \(knownAt.rfc3339) is after the latest write, so the output is as "
-        + "known at \(latest.rfc3339); give that time to repeat this output after later "
-        + "writes\n")
+        + "known at \(latest.rfc3339), the latest write; pass --known-at \(latest.rfc3339) "
+        + "to repeat this output after later writes\n")
     return latest
   }
   return knownAt ?? latest ?? .now

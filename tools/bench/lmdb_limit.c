@@ -124,7 +124,7 @@ static long parse_count(const char *text, const char *name, long minimum) {
   errno = 0;
   long value = strtol(text, &end, 10);
   if (errno == ERANGE) {
-    fprintf(stderr, "error: %s is too large (%s)\n", name, text);
+    fprintf(stderr, "error: %s is out of range (%s)\n", name, text);
     exit(64);
   }
   /* strtol skips leading white space, which a count should not have. */

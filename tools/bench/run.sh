@@ -182,12 +182,16 @@ values = [json.loads(l).get('written_bytes_per_event') for l in open(sys.argv[1]
 values = [v for v in values if isinstance(v, (int, float)) and v > 0]; \
 print(round(statistics.median(values)) if values else -1)" "$out/ingest.jsonl" 2>/dev/null \
   || echo -1)
+  if [ "$written" -le 0 ] && [ -s "$out/ingest.jsonl" ]; then
+    log "$accounts accounts: the ingest measured no bytes written; left out the raw" \
+      "append at that volume"
+  fi
   if [ "$written" -gt 0 ]; then
     # Without a size near Tierline's bytes, the step is left out and the page lacks its rows.
     if ! sized_bytes=$(python3 "$bench/match_written.py" "$work/lmdb_limit" "$work" \
       "$written" "$batch"); then
-      log "$accounts accounts: match_written.py failed (above); raw append of $written-byte" \
-        "writes left out"
+      log "$accounts accounts: match_written.py failed (above); left out the raw append" \
+        "sized to $written bytes per event"
       sized_bytes=""
     fi
     if [ -n "$sized_bytes" ]; then

@@ -310,7 +310,7 @@ def against_c_rows(sizes):
         sized_append = size.median(size.sized_append)
         limit_append = size.median(size.limit_append)
         if sized_append and limit_append:
-            rows.append((f"raw LMDB append writing Tierline's bytes per event / raw LMDB append",
+            rows.append(("raw LMDB append writing Tierline's bytes per event / raw LMDB append",
                          label, f"{times(ratio(sized_append, limit_append))} "
                          f"({rate(sized_append)} vs {rate(limit_append)}, "
                          f"{size.sized_record_bytes}-byte records)"))
@@ -371,9 +371,9 @@ def main():
     add("without the large ledgers, `--no-large` leaves out the 11M-event ledger, and")
     add("`--no-python` the `eventsourcing` peer and its PyPI install. A run")
     add("without `--quick` rewrites docs/benchmarks.md in the working tree; a quick run")
-    add("writes `tools/bench/work/benchmarks-quick.md` instead. hyperfine warns of")
-    add("statistical outliers on this shared machine, and of commands under 5 ms in a quick")
-    add("run; the medians and ranges below show what those warnings are about.")
+    add("writes `tools/bench/work/benchmarks-quick.md` instead. While it runs, hyperfine may")
+    add("warn of statistical outliers when other work shares the machine, and in a quick run")
+    add("of commands under 5 ms. Both are expected, and the ranges in the tables show the spread.")
     if "--quick" in options:
         add("")
         add("This page comes from a quick run of one small ledger. The text after the tables")
