@@ -1,3 +1,5 @@
+import TierlineLedger
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -14,6 +16,12 @@ let usage = """
          tierline-bench decode --events FILE [--repeat N]
   """
 
+// This runs before anything opens a ledger's files, which could take a closed number.
+if let (name, reason) = openClosedStandardDescriptors() {
+  let text = "error: \(name) is closed, and /dev/null cannot be opened in its place: \(reason)\n"
+  _ = text.withCString { write(2, $0, strlen($0)) }
+  exit(1)
+}
 let arguments = CommandLine.arguments.dropFirst()
 if arguments.contains("--help") || arguments.contains("-h") {
   let text = usage + "\n"

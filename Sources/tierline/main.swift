@@ -49,18 +49,12 @@ extension String {
 
 @MainActor
 func runMain() -> ExitCode {
-  // The next file opened, such as LMDB's `lock.mdb` or `data.mdb`, would get the number
-  // of a closed standard descriptor, and output or messages would then be written into
-  // it. So a closed standard input is opened on /dev/null write-only, and a closed output
-  // or error read-only: using them still fails as on a closed descriptor.
-  for descriptor: Int32 in 0...2 where fcntl(descriptor, F_GETFD) == -1 && errno == EBADF {
-    guard open("/dev/null", descriptor == 0 ? O_WRONLY : O_RDONLY) == descriptor else {
-      printError(
-        "standard \(["input", "output", "error"][Int(descriptor)]) is closed, and /dev/null "
-          + "cannot be opened in its place: \(String(cString: strerror(errno))); run tierline with "
-          + "standard \(["input", "output", "error"][Int(descriptor)]) open")
-      return .failure
-    }
+  // This runs before anything opens a ledger's files, which could take a closed number.
+  if let (name, reason) = openClosedStandardDescriptors() {
+    printError(
+      "\(name) is closed, and /dev/null cannot be opened in its place: \(reason); run "
+        + "tierline with \(name) open")
+    return .failure
   }
   var arguments = Array(CommandLine.arguments.dropFirst())
   var store = getenv("TIERLINE_STORE").map { String(cString: $0) } ?? ""
