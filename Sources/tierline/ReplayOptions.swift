@@ -39,9 +39,9 @@ func requestedPoint(_ arguments: ParsedArguments, validTimeOption: String) throw
   return RequestedPoint(asOf: asOf ?? .now, knownAt: knownAt)
 }
 
-/// Resolves the transaction time of a query: the ledger's latest transaction time when
-/// `knownAt` is nil or later (now for an empty ledger), else `knownAt`. A later time gets
-/// a note on standard error. Every write not committed by then gets a later stamp.
+/// Returns the transaction time of a query: `knownAt`, or the ledger's latest transaction
+/// time (now for an empty ledger) when `knownAt` is nil or later. A later `knownAt` also
+/// gets a note on standard error. Every write not committed by then gets a later stamp.
 func resolvedKnownAt(_ knownAt: Timestamp?, in ledger: Ledger) throws -> Timestamp {
   let latest = try ledger.latestTransactionTime()
   // Writes after the latest one could still change a result known at a later time, so

@@ -21,7 +21,7 @@ import tempfile
 
 RECORDS = 20_000
 SMALLEST, LARGEST = 16, 4_000
-# The largest relative gap between the bytes asked for and the bytes of the size found.
+# The largest relative gap between the requested bytes and the bytes of the size found.
 TOLERANCE = 0.1
 
 

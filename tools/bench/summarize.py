@@ -152,8 +152,8 @@ class Size:
             r["records_per_second"] for r in limit if r["benchmark"] == "lmdb_scan_threads"]
         self.limit_record_bytes = next(
             (r["record_bytes"] for r in limit if r["benchmark"] == "lmdb_append"), None)
-        # Bytes passed to write calls per record or event; -1 or a missing field means that
-        # /proc/self/io could not be read, and such a figure is left out.
+        # Bytes passed to write calls per record or event. A -1 or a missing field means
+        # that /proc/self/io could not be read, so such a figure is left out.
         self.limit_written = positive(next(
             (r.get("written_bytes_per_record") for r in limit if r["benchmark"] == "lmdb_append"),
             None))
@@ -163,8 +163,7 @@ class Size:
         # kept only when both byte counts are known.
         sized = read_lines(path("limit-written.jsonl"))
         self.sized_written = next(
-            (positive(r.get("written_bytes_per_record")) for r in sized
-             if positive(r.get("written_bytes_per_record"))), None)
+            filter(None, (positive(r.get("written_bytes_per_record")) for r in sized)), None)
         if not (self.sized_written and self.ingest_written):
             sized = []
         self.sized_append = [r["records_per_second"] for r in sized]
@@ -473,10 +472,10 @@ def main():
                 + ", ".join(f"{value * 1e9:.0f} ns" for value in size.query_rounds) + ".")
         if size.rebuild_rounds:
             repetitions = " or ".join(str(n) for n in size.rebuild_round_repetitions)
-            each = f", each the median of {repetitions}" if repetitions else ""
+            per_round = f", each the median of {repetitions}" if repetitions else ""
             add(f"One-thread rebuilds in {len(size.rebuild_rounds)} "
                 f"round{'s' if len(size.rebuild_rounds) > 1 else ''} at the end of the run, "
-                f"alternating between the sizes{each}: "
+                f"alternating between the sizes{per_round}: "
                 + ", ".join(rate(value) for value in size.rebuild_rounds) + ".")
         if size.query_process:
             q = size.query_process
