@@ -24,11 +24,13 @@ enum AppendCommand: Command {
     requiredPositionals: 0,
     details: """
       Every line is validated before anything is stored. Without --batch-size the whole
-      input is one batch: it is stored completely or not at all. With --batch-size, each
-      batch is atomic and a failure leaves the earlier batches stored (the output says
-      which). The whole input is held in memory either way. An event whose id is
-      already stored with identical content is a duplicate and is skipped; the same id
-      with other content is rejected.
+      input is one batch, held in memory: it is stored completely or not at all. With
+      --batch-size, each batch is atomic and a failure leaves the earlier batches stored
+      (the output says which). The validated events then wait in a temporary file in the
+      ledger directory, or in $TMPDIR if that fails, which is removed when append ends,
+      and one batch at a time is in memory. An event whose id is already stored with
+      identical content is a duplicate and is skipped; the same id with other content is
+      rejected.
       """)
 
   /// The values that --batch-size accepts.
@@ -44,11 +46,16 @@ enum AppendCommand: Command {
     let path = arguments.positionals.first ?? "-"
     // The ledger is opened first, so a missing ledger is reported before any input error.
     let ledger = try context.openLedger()
-    let events = try readEvents(path: path)
-    let unlanded = try UnlandedAccounts(events, in: ledger)
+    // In batches, the events wait in a temporary file next to the ledger, where there is
+    // room for them, instead of in memory.
+    let spool = try batchSize.map { _ in
+      try EventSpool(in: [context.storeDirectory, temporaryDirectory()])
+    }
+    let input = try readEvents(path: path, into: AppendInput(spool: spool))
+    let unlanded = try UnlandedAccounts(input.accounts, in: ledger)
 
-    let size = batchSize ?? max(events.count, 1)
-    if size < events.count { try checkRepeatedIDs(events) }
+    let size = batchSize ?? max(input.count, 1)
+    if size < input.count, let repeated = input.repeatedID { throw repeated }
     var appended = 0
     var duplicates = 0
     var firstPosition: UInt64?
@@ -57,6 +64,7 @@ enum AppendCommand: Command {
     // that stored events.
     var firstRecordedAt: Timestamp?
     var recordedAt: Timestamp?
+    // The number of events stored or skipped by the batches before the current one.
     var start = 0
     // Builds the JSON summary. `failedLine` is the first line of a batch that stored nothing.
     let jsonSummary = { (failedLine: Int?) -> String in
@@ -71,21 +79,21 @@ enum AppendCommand: Command {
     }
     let progress = Progress()
     defer { progress.finish() }
-    while start < events.count {
-      let end = min(start + size, events.count)
+    var batches = try input.batches(size: size)
+    while let batch = try batches.nextBatch() {
       let summary: AppendSummary
       do {
-        summary = try ledger.append(Array(events[start..<end]))
+        summary = try ledger.append(batch)
       } catch {
         if start > 0 {
           writeToStandardError(
-            "note: lines 1 to \(events[start - 1].line) went in earlier batches, which stored "
+            "note: lines 1 to \(batch[0].line - 1) went in earlier batches, which stored "
               + "\(counted(appended, "new event")) and skipped \(counted(duplicates, "duplicate"))"
-              + "; the batch from line \(events[start].line) on stored nothing. Fix the input "
+              + "; the batch from line \(batch[0].line) on stored nothing. Fix the input "
               + "and append all of it again: what is stored is skipped as duplicates\n")
           try? unlanded.warn(in: ledger)
           // A script reading the JSON learns what the earlier batches stored.
-          if arguments.flag("json") { context.output.line(jsonSummary(events[start].line)) }
+          if arguments.flag("json") { context.output.line(jsonSummary(batch[0].line)) }
         }
         throw error
       }
@@ -100,8 +108,8 @@ enum AppendCommand: Command {
         firstPosition = firstPosition ?? positions.lowerBound
         lastPosition = positions.upperBound
       }
-      start = end
-      progress.report("stored \(start) of \(events.count) events")
+      start += batch.count
+      progress.report("stored \(start) of \(input.count) events")
     }
 
     if arguments.flag("json") {
@@ -128,44 +136,12 @@ enum AppendCommand: Command {
     }
     if appended > 0 {
       try unlanded.warn(in: ledger)
-      noteUnusedNames(events, in: ledger)
+      noteUnusedNames(input.names, in: ledger)
     }
   }
 
-  /// Rejects an input that gives one event id to two different events, before any batch is
-  /// stored. The same event given twice is a duplicate, which the ledger skips.
-  ///
-  /// Ids, accounts and contents are compared byte for byte, as the ledger compares them,
-  /// because Swift's string equality takes two spellings of "café" as one.
-  static func checkRepeatedIDs(_ events: [NumberedEvent]) throws(LedgerError) {
-    var firstIndex: [UTF8Key: Int] = [:]
-    firstIndex.reserveCapacity(events.count)
-    // Indexing reads the id in place, where copying each event would retain and release
-    // every field of it.
-    for index in events.indices {
-      let id = UTF8Key(events[index].incoming.event.id)
-      guard let earlier = firstIndex.updateValue(index, forKey: id) else { continue }
-      firstIndex[id] = earlier
-      let event = events[index].incoming.event
-      let first = events[earlier].incoming.event
-      let same =
-        first.occurredAt == event.occurredAt
-        && first.account.value.utf8.elementsEqual(event.account.value.utf8)
-        && EventCodec.encode(first) == EventCodec.encode(event)
-      guard same else {
-        let line = events[index].line
-        throw LedgerError(
-          .invalidInput,
-          "line \(line): id: event id \"\(event.id)\" is already used on line "
-            + "\(events[earlier].line) by an event with other content; a correction needs a new "
-            + "event with a new id; nothing was stored",
-          line: line, field: "id")
-      }
-    }
-  }
-
-  /// Reads and decodes every line, listing all invalid lines before failing.
-  static func readEvents(path: String) throws -> [NumberedEvent] {
+  /// Reads and decodes every line into `input`, listing all invalid lines before failing.
+  static func readEvents(path: String, into input: AppendInput) throws -> AppendInput {
     let descriptor: Int32
     if path == "-" {
       descriptor = 0
@@ -194,7 +170,8 @@ enum AppendCommand: Command {
     }
 
     var reader = NDJSONReader(fileDescriptor: descriptor)
-    var events: [NumberedEvent] = []
+    // Valid events, counted on after the first invalid line, when `input` takes no more.
+    var validCount = 0
     var errors: [EventInputError] = []
     var errorCount = 0
     // The start of the input while no line was a valid event, for the note that names the
@@ -209,8 +186,8 @@ enum AppendCommand: Command {
     defer { progress.finish() }
     var nextReport = 100_000
     while true {
-      if events.count >= nextReport {
-        progress.report("read \(events.count) events")
+      if validCount >= nextReport {
+        progress.report("read \(validCount) events")
         nextReport += 100_000
       }
       let line: (lineNumber: Int, bytes: [UInt8])?
@@ -223,7 +200,7 @@ enum AppendCommand: Command {
       }
       guard var line else { break }
       // Some Windows tools start UTF-8 files with a byte-order mark; it is not part of JSON.
-      if events.isEmpty, errorCount == 0, line.bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+      if validCount == 0, errorCount == 0, line.bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
         line.bytes.removeFirst(3)
       }
       if opensArray == nil,
@@ -232,14 +209,20 @@ enum AppendCommand: Command {
         opensArray =
           first == UInt8(ascii: "[") && (try? JSONValue.parse(line.bytes)) == nil
       }
+      let incoming: IncomingEvent
       do {
-        let incoming = try EventJSON.decode(line.bytes, lineNumber: line.lineNumber)
-        events.append(NumberedEvent(line: line.lineNumber, incoming: incoming))
-        rejectedInput = nil
+        incoming = try EventJSON.decode(line.bytes, lineNumber: line.lineNumber)
       } catch {
         errorCount += 1
         if errors.count < listedErrorLimit { errors.append(error) }
         rejectedInput?.append(line: line.bytes)
+        continue
+      }
+      validCount += 1
+      rejectedInput = nil
+      // Once a line is invalid nothing is stored, so later events are only validated.
+      if errorCount == 0 {
+        try input.add(NumberedEvent(line: line.lineNumber, incoming: incoming))
       }
     }
 
@@ -249,7 +232,7 @@ enum AppendCommand: Command {
       } else if rejectedInput == nil, opensArray == true {
         writeToStandardError(
           "note: \(arrayNote(path: path, form: "starts with [ as a JSON array does"))\n")
-      } else if events.isEmpty, reader.overLongLineFirstByte == UInt8(ascii: "[") {
+      } else if validCount == 0, reader.overLongLineFirstByte == UInt8(ascii: "[") {
         // A JSON array on one line can be longer than an event may be. The reader then
         // stops at that line before it is parsed.
         let form = "has a line that starts with [ as a JSON array does"
@@ -263,13 +246,13 @@ enum AppendCommand: Command {
         message: last + suffix + "; nothing was stored: fix the input and append it again",
         exitCode: .dataError)
     }
-    guard !events.isEmpty else {
+    guard validCount > 0 else {
       throw CommandFailure(
         message: "no events in the input (\(path == "-" ? "standard input" : path)): "
           + "give one JSON event per line",
         exitCode: .dataError)
     }
-    return events
+    return input
   }
 }
 
@@ -349,20 +332,10 @@ struct RejectedInput {
 }
 
 /// Writes notes to standard error naming the metrics, check-in kinds and milestones of
-/// `events` that no stored rules use, because such events count toward nothing.
+/// an input that no stored rules use, because such events count toward nothing.
 /// Names compare by string equality, as in the fold, so NFC and NFD spellings are one name.
-func noteUnusedNames(_ events: [NumberedEvent], in ledger: Ledger) {
-  var metrics = OrderedNames()
-  var checkinKinds = OrderedNames()
-  var milestones = OrderedNames()
-  for numbered in events {
-    switch numbered.incoming.event.payload {
-    case .usageRecorded(let usage): metrics.insert(usage.metric)
-    case .checkinCompleted(let checkin): checkinKinds.insert(checkin.kind)
-    case .milestoneReached(let reached): milestones.insert(reached.milestone)
-    default: break
-    }
-  }
+func noteUnusedNames(_ names: InputNames, in ledger: Ledger) {
+  let (metrics, checkinKinds, milestones) = (names.metrics, names.checkinKinds, names.milestones)
   guard !(metrics.names.isEmpty && checkinKinds.names.isEmpty && milestones.names.isEmpty)
   else { return }
 
@@ -432,16 +405,6 @@ struct UTF8Key: Hashable {
   }
 }
 
-/// Names in order of first appearance, each once.
-private struct OrderedNames {
-  private(set) var names: [String] = []
-  private var seen: Set<String> = []
-
-  mutating func insert(_ name: String) {
-    if seen.insert(name).inserted { names.append(name) }
-  }
-}
-
 /// Writes one note listing up to five of `names`. `sentence` receives the noun, singular
 /// or plural, followed by the quoted names.
 private func noteNames(_ names: [String], _ noun: String, _ sentence: (String) -> String) {
@@ -459,23 +422,20 @@ struct UnlandedAccounts {
   /// of first appearance, with their number of events in the input.
   private var candidates: [(account: AccountID, events: UInt64)] = []
 
-  /// Finds the candidates of `events`. With `appended` unset, the ledger is read before
-  /// anything is appended, and a candidate has no stored event. With `appended` set, it
-  /// is read after `events` were stored, and a candidate has only the events of the input.
+  /// Finds the candidates of `events`; see `init(_:in:appended:)` with the accounts.
   init(_ events: [NumberedEvent], in ledger: Ledger, appended: Bool = false) throws {
-    var landed: Set<AccountID> = []
-    for numbered in events {
-      if case .accountLanded = numbered.incoming.event.payload {
-        landed.insert(numbered.incoming.event.account)
-      }
-    }
-    var counts: [AccountID: UInt64] = [:]
-    var order: [AccountID] = []
-    for numbered in events where !landed.contains(numbered.incoming.event.account) {
-      let account = numbered.incoming.event.account
-      if counts[account] == nil { order.append(account) }
-      counts[account, default: 0] += 1
-    }
+    var accounts = InputAccounts()
+    for numbered in events { accounts.add(numbered.incoming.event) }
+    try self.init(accounts, in: ledger, appended: appended)
+  }
+
+  /// Finds the candidates among the accounts of an input. With `appended` unset, the
+  /// ledger is read before anything is appended, and a candidate has no stored event.
+  /// With `appended` set, it is read after the input was stored, and a candidate has only
+  /// the events of the input.
+  init(_ accounts: InputAccounts, in ledger: Ledger, appended: Bool = false) throws {
+    let counts = accounts.counts
+    let order = accounts.order.filter { !accounts.landed.contains($0) }
     guard !order.isEmpty else { return }
     let stored = try ledger.eventCounts(of: order)
     candidates = zip(order, stored).filter { account, count in

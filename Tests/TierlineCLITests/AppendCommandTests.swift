@@ -159,6 +159,33 @@ struct AppendCommandTests {
     #expect(try eventCount() == 3)
   }
 
+  @Test("batched append leaves only the ledger's files")
+  func batchedAppendFiles() throws {
+    let input = (1...50).map { day in
+      day == 1
+        ? Line.landed("e1", account: "a", at: "2024-01-01T09:00:00Z")
+        : Line.usage(
+          "e\(day)", account: "a", at: "2024-01-\(String(format: "%02d", day % 28 + 1))T09:00:00Z")
+    }.joined(separator: "\n")
+    let stored = try Tierline.run(
+      ["--store", store, "append", "--batch-size", "7", "-"], input: input)
+    #expect(stored.status == 0, "\(stored.standardError)")
+    #expect(stored.standardOutput.contains("Appended 50 events"))
+    #expect(try eventCount() == 50)
+    // A later batch that fails: the id of line 1 with other content.
+    let failing = try Tierline.run(
+      ["--store", store, "append", "--batch-size", "2", "-"],
+      input: [
+        Line.usage("f1", account: "a", at: "2024-02-01T09:00:00Z"),
+        Line.usage("f2", account: "a", at: "2024-02-02T09:00:00Z"),
+        Line.landed("e1", account: "a", at: "2024-01-01T09:00:00Z", acv: "7000.00"),
+      ].joined(separator: "\n"))
+    #expect(failing.status == 65)
+    #expect(try eventCount() == 52)
+    let files = try FileManager.default.contentsOfDirectory(atPath: store).sorted()
+    #expect(files == ["data.mdb", "lock.mdb"])
+  }
+
   @Test("failed later batch still reports JSON")
   func failedBatchJSON() throws {
     let first = try Tierline.run(

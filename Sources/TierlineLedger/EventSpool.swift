@@ -1,0 +1,272 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import TierlineEvents
+
+/// Decoded events written to an unlinked temporary file and read back in order, so that
+/// an append in batches keeps one batch in memory instead of its whole input.
+///
+/// Each event is kept in the ledger's own binary encoding (`EventCodec`), the form the
+/// ledger stores and compares, behind a 21-byte header: the length of what follows (u32),
+/// the input line (u64), 1 when an expected version follows and 0 when none does (u8),
+/// and the expected version (u64), little-endian. The file is removed from its directory as soon as it is created, so it
+/// disappears when the process ends, however it ends.
+public final class EventSpool {
+  private static let headerSize = 21
+  private static let bufferSize = 1 << 20
+
+  private let descriptor: Int32
+  /// Bytes written but not yet passed to `write`.
+  private var pending: [UInt8] = []
+  /// The bytes in the file, not counting `pending`.
+  private var flushed: UInt64 = 0
+  /// The number of events appended.
+  public private(set) var count = 0
+
+  /// Creates the file in the first directory of `directories` that takes it.
+  /// - Throws: `LedgerError` of kind `.storage` when no directory does.
+  public init(in directories: [String]) throws(LedgerError) {
+    var reasons: [String] = []
+    for directory in directories {
+      var template = Array((directory + "/.tierline-append-XXXXXX").utf8CString)
+      let opened = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+      guard opened >= 0 else {
+        reasons.append("\(directory): \(String(cString: strerror(errno)))")
+        continue
+      }
+      let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+      unlink(path)
+      descriptor = opened
+      pending.reserveCapacity(Self.bufferSize)
+      return
+    }
+    throw LedgerError(
+      .storage,
+      "cannot create a temporary file for the batches ("
+        + reasons.joined(separator: "; ") + "); free space there or set TMPDIR")
+  }
+
+  deinit { close(descriptor) }
+
+  /// Appends an event and returns its offset in the spool.
+  @discardableResult
+  public func append(_ event: NumberedEvent) throws(LedgerError) -> UInt64 {
+    let offset = flushed + UInt64(pending.count)
+    let start = pending.count
+    pending.append(contentsOf: repeatElement(0, count: Self.headerSize))
+    EventCodec.encode(event.incoming.event, into: &pending)
+    let length = UInt32(pending.count - start - 4)
+    let expected = event.incoming.expectedVersion
+    pending.withUnsafeMutableBytes { bytes in
+      bytes.storeBytes(of: length.littleEndian, toByteOffset: start, as: UInt32.self)
+      bytes.storeBytes(
+        of: UInt64(event.line).littleEndian, toByteOffset: start + 4, as: UInt64.self)
+      bytes[start + 12] = expected == nil ? 0 : 1
+      bytes.storeBytes(of: (expected ?? 0).littleEndian, toByteOffset: start + 13, as: UInt64.self)
+    }
+    count += 1
+    if pending.count >= Self.bufferSize { try flush() }
+    return offset
+  }
+
+  /// Writes what is pending to the file.
+  func flush() throws(LedgerError) {
+    var written = 0
+    while written < pending.count {
+      let result = pending.withUnsafeBytes { bytes in
+        pwrite(
+          descriptor, bytes.baseAddress! + written, bytes.count - written,
+          off_t(flushed) + off_t(written))
+      }
+      if result < 0 {
+        if errno == EINTR { continue }
+        throw Self.failure("write to")
+      }
+      written += result
+    }
+    flushed += UInt64(pending.count)
+    pending.removeAll(keepingCapacity: true)
+  }
+
+  /// Returns the event at `offset`, which `append` returned.
+  public func event(at offset: UInt64) throws(LedgerError) -> NumberedEvent {
+    if offset >= flushed { try flush() }
+    var header = [UInt8](repeating: 0, count: Self.headerSize)
+    try read(into: &header, at: offset)
+    let length = Int(
+      header.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) })
+    var record = [UInt8](repeating: 0, count: length + 4)
+    try read(into: &record, at: offset)
+    return try Self.decode(record: record[...])
+  }
+
+  /// Returns the events in the order appended, `size` at a time.
+  public func batches(size: Int) throws(LedgerError) -> Batches {
+    try flush()
+    return Batches(spool: self, size: size)
+  }
+
+  /// Reads the spool in order, one batch at a time, through a buffer of its own.
+  public struct Batches {
+    let spool: EventSpool
+    let size: Int
+    private var buffer: [UInt8] = []
+    /// The offset of `buffer`'s first byte in the file, and the next record's index in it.
+    private var bufferOffset: UInt64 = 0
+    private var next = 0
+
+    init(spool: EventSpool, size: Int) {
+      self.spool = spool
+      self.size = size
+    }
+
+    /// Returns the next batch, or nil after the last.
+    public mutating func nextBatch() throws(LedgerError) -> [NumberedEvent]? {
+      var batch: [NumberedEvent] = []
+      batch.reserveCapacity(min(size, 1 << 16))
+      while batch.count < size, let record = try nextRecord() {
+        batch.append(try EventSpool.decode(record: record))
+      }
+      return batch.isEmpty ? nil : batch
+    }
+
+    private mutating func nextRecord() throws(LedgerError) -> ArraySlice<UInt8>? {
+      guard try available(4) else { return nil }
+      let length = buffer.withUnsafeBytes {
+        Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: next, as: UInt32.self)))
+      }
+      guard try available(4 + length) else {
+        throw EventSpool.endedEarly
+      }
+      let record = buffer[next..<(next + 4 + length)]
+      next += 4 + length
+      return record
+    }
+
+    /// Makes `count` bytes from `next` on available in the buffer; returns false at the
+    /// end of the file.
+    private mutating func available(_ count: Int) throws(LedgerError) -> Bool {
+      if next + count <= buffer.count { return true }
+      let fileOffset = bufferOffset + UInt64(next)
+      guard fileOffset < spool.flushed else { return false }
+      let wanted = Int(min(UInt64(max(count, EventSpool.bufferSize)), spool.flushed - fileOffset))
+      buffer = [UInt8](repeating: 0, count: wanted)
+      try spool.read(into: &buffer, at: fileOffset)
+      bufferOffset = fileOffset
+      next = 0
+      return count <= buffer.count
+    }
+  }
+
+  /// Reads exactly `bytes.count` bytes at `offset`.
+  private func read(into bytes: inout [UInt8], at offset: UInt64) throws(LedgerError) {
+    var done = 0
+    while done < bytes.count {
+      let result = bytes.withUnsafeMutableBytes { buffer in
+        pread(
+          descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+      }
+      if result < 0, errno == EINTR { continue }
+      guard result >= 0 else { throw Self.failure("read") }
+      guard result > 0 else {
+        throw EventSpool.endedEarly
+      }
+      done += result
+    }
+  }
+
+  /// Decodes one record: its length, its header and the event.
+  private static func decode(record: ArraySlice<UInt8>) throws(LedgerError) -> NumberedEvent {
+    let start = record.startIndex
+    let line = littleEndian(record, at: start + 4)
+    let expected = littleEndian(record, at: start + 13)
+    let event: Event
+    do {
+      event = try EventCodec.decode(Array(record[(start + headerSize)...]))
+    } catch {
+      throw LedgerError(
+        .storage, "an event in the temporary file of the batches could not be decoded: \(error)")
+    }
+    return NumberedEvent(
+      line: Int(line),
+      incoming: IncomingEvent(
+        event: event, expectedVersion: record[start + 12] == 0 ? nil : expected))
+  }
+
+  /// Returns the little-endian u64 at `offset` of `bytes`.
+  private static func littleEndian(_ bytes: ArraySlice<UInt8>, at offset: Int) -> UInt64 {
+    var value: UInt64 = 0
+    for index in (offset..<(offset + 8)).reversed() { value = value << 8 | UInt64(bytes[index]) }
+    return value
+  }
+
+  private static func failure(_ verb: String) -> LedgerError {
+    LedgerError(
+      .storage,
+      "could not \(verb) the temporary file of the batches: " + String(cString: strerror(errno)))
+  }
+
+  private static let endedEarly = LedgerError(
+    .storage, "the temporary file of the batches ended early; nothing more was stored")
+}
+
+/// Finds an event id that an input gives to two events with different content, one event
+/// at a time, without keeping the events. When a later event's id has the hash of an
+/// earlier one, the earlier event is read back from the spool.
+public struct RepeatedIDCheck {
+  /// The spool offset of the first event with each id hash.
+  private var firstByHash: [Int: UInt64] = [:]
+  /// The first events of ids whose hash an earlier, different id has, by the id's UTF-8
+  /// bytes.
+  private var firstByID: [[UInt8]: UInt64] = [:]
+  private let hash: (String) -> Int
+  /// The first conflict found.
+  public private(set) var conflict: LedgerError?
+
+  /// Creates an empty check. `hash` returns the hash of an id's UTF-8 bytes; tests pass
+  /// one that collides.
+  public init(hash: @escaping (String) -> Int = RepeatedIDCheck.hashOfBytes) {
+    self.hash = hash
+  }
+
+  /// Returns a hash of the UTF-8 bytes of `id`, so that two spellings of "café" differ.
+  public static func hashOfBytes(_ id: String) -> Int {
+    var hasher = Hasher()
+    var bytes = id
+    bytes.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    return hasher.finalize()
+  }
+
+  /// Checks `event`, stored in `spool` at `offset`, against the events before it. Ids
+  /// and contents compare as bytes, as the ledger compares them.
+  public mutating func add(_ event: NumberedEvent, at offset: UInt64, in spool: EventSpool)
+    throws(LedgerError)
+  {
+    guard conflict == nil else { return }
+    let id = event.incoming.event.id
+    let idHash = hash(id)
+    guard let earlier = firstByHash[idHash] else {
+      firstByHash[idHash] = offset
+      return
+    }
+    var first = try spool.event(at: earlier)
+    if !first.incoming.event.id.utf8.elementsEqual(id.utf8) {
+      // Another id took this hash first, so this id's first event is looked up by the id.
+      guard let earlierWithID = firstByID[Array(id.utf8)] else {
+        firstByID[Array(id.utf8)] = offset
+        return
+      }
+      first = try spool.event(at: earlierWithID)
+    }
+    guard EventCodec.encode(first.incoming.event) != EventCodec.encode(event.incoming.event)
+    else { return }
+    conflict = LedgerError(
+      .invalidInput,
+      "line \(event.line): id: event id \"\(id)\" is already used on line \(first.line) by an "
+        + "event with other content; a correction needs a new event with a new id; nothing "
+        + "was stored",
+      line: event.line, field: "id")
+  }
+}

@@ -1,0 +1,129 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import TierlineEvents
+import TierlineLedger
+
+/// The valid events of an append's input, with what the checks before and after storing
+/// need to know about them.
+///
+/// Without `--batch-size` the input is one batch, so its events stay in memory. With it,
+/// they go to an `EventSpool` and come back one batch at a time. Memory then keeps a
+/// batch, the accounts and names of the input, and, for the check of repeated ids, a hash
+/// table with a 16-byte entry per event.
+final class AppendInput {
+  private var events: [NumberedEvent] = []
+  private let spool: EventSpool?
+  private var repeatedIDs = RepeatedIDCheck()
+  /// The number of valid events.
+  private(set) var count = 0
+  /// The accounts of the input, for the warning about accounts without a landing.
+  private(set) var accounts = InputAccounts()
+  /// The metrics, check-in kinds and milestones of the input.
+  private(set) var names = InputNames()
+
+  /// Creates an empty input that keeps its events in `spool`, or in memory without one.
+  init(spool: EventSpool?) {
+    self.spool = spool
+  }
+
+  /// Adds a valid event.
+  func add(_ event: NumberedEvent) throws {
+    count += 1
+    accounts.add(event.incoming.event)
+    names.add(event.incoming.event)
+    guard let spool else {
+      events.append(event)
+      return
+    }
+    let offset = try spool.append(event)
+    try repeatedIDs.add(event, at: offset, in: spool)
+  }
+
+  /// The first event id that the input gives to two different events, as the error to
+  /// report when the input is stored in more than one batch. Only a spooled input is
+  /// checked: a single batch gets the ledger's own check.
+  var repeatedID: LedgerError? { repeatedIDs.conflict }
+
+  /// Returns the events in input order, `size` at a time.
+  func batches(size: Int) throws -> Batches {
+    if let spool { return Batches(source: .spool(try spool.batches(size: size))) }
+    return Batches(source: .memory(events, size: size, next: 0))
+  }
+
+  /// The events of an input in batches, read from memory or from the spool.
+  struct Batches {
+    enum Source {
+      case memory([NumberedEvent], size: Int, next: Int)
+      case spool(EventSpool.Batches)
+    }
+    var source: Source
+
+    /// Returns the next batch, or nil after the last.
+    mutating func nextBatch() throws -> [NumberedEvent]? {
+      switch source {
+      case .memory(let events, let size, let next):
+        guard next < events.count else { return nil }
+        let end = min(next + size, events.count)
+        source = .memory(events, size: size, next: end)
+        return Array(events[next..<end])
+      case .spool(var batches):
+        let batch = try batches.nextBatch()
+        source = .spool(batches)
+        return batch
+      }
+    }
+  }
+}
+
+/// The accounts of an input: which have an `account.landed` event in it, and how many
+/// events each has, in order of first appearance.
+struct InputAccounts {
+  private(set) var landed: Set<AccountID> = []
+  private(set) var counts: [AccountID: UInt64] = [:]
+  private(set) var order: [AccountID] = []
+
+  mutating func add(_ event: Event) {
+    if case .accountLanded = event.payload { landed.insert(event.account) }
+    if counts.updateValue((counts[event.account] ?? 0) + 1, forKey: event.account) == nil {
+      order.append(event.account)
+    }
+  }
+}
+
+/// The metrics, check-in kinds and milestones of an input, each once, in order of first
+/// appearance.
+struct InputNames {
+  private(set) var metrics = OrderedNames()
+  private(set) var checkinKinds = OrderedNames()
+  private(set) var milestones = OrderedNames()
+
+  mutating func add(_ event: Event) {
+    switch event.payload {
+    case .usageRecorded(let usage): metrics.insert(usage.metric)
+    case .checkinCompleted(let checkin): checkinKinds.insert(checkin.kind)
+    case .milestoneReached(let reached): milestones.insert(reached.milestone)
+    default: break
+    }
+  }
+}
+
+/// Names in order of first appearance, each once.
+struct OrderedNames {
+  private(set) var names: [String] = []
+  private var seen: Set<String> = []
+
+  mutating func insert(_ name: String) {
+    if seen.insert(name).inserted { names.append(name) }
+  }
+}
+
+/// Returns `$TMPDIR` when it is set and not empty, and `/tmp` otherwise.
+func temporaryDirectory() -> String {
+  guard let value = getenv("TMPDIR").map({ String(cString: $0) }), !value.isEmpty else {
+    return "/tmp"
+  }
+  return value
+}
