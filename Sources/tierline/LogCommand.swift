@@ -6,28 +6,55 @@ enum LogCommand: Command {
   static let spec = CommandSpec(
     name: "log",
     summary: "List an account's events in occurred order, with both timestamps.",
-    usage: "ACCOUNT [--json]",
+    usage: "ACCOUNT [--as-of T] [--known-at K] [--json]",
     options: [
       OptionSpec(
-        name: "json", valueName: nil, help: "print NDJSON events with position and recorded_at")
+        name: "as-of", valueName: "T",
+        help: "valid time: leave out events that occurred after T (default: none left out)",
+        validate: validateTimeOption),
+      OptionSpec(
+        name: "known-at", valueName: "K",
+        help: "transaction time: leave out events recorded after K (default: none left out)",
+        validate: validateTimeOption),
+      OptionSpec(
+        name: "json", valueName: nil, help: "print NDJSON events with position and recorded_at"),
     ],
     positionals: ["ACCOUNT"],
-    requiredPositionals: 1)
+    requiredPositionals: 1,
+    details: """
+      With --as-of or --known-at, only the events a query at that point folds are listed,
+      so an audit sees what was known then. Compare times in the JSON as instants, not as
+      text: they drop trailing zeros of the fraction, so "…:59.30505Z" is
+      "…:59.305050Z".
+      """ + "\n" + timeFormatsHelp)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
     let account = try accountArgument(arguments.positionals[0])
+    let asOf = try arguments.value("as-of").map { try parseTimeOption($0, option: "as-of") }
+    let requestedKnownAt = try arguments.value("known-at").map {
+      try parseTimeOption($0, option: "known-at")
+    }
     let ledger = try context.openLedger()
-    let events = try ledger.log(of: account)
-    guard !events.isEmpty else {
+    let knownAt = try requestedKnownAt.map { try resolvedKnownAt($0, in: ledger) }
+    let stored = try ledger.log(of: account)
+    guard !stored.isEmpty else {
       throw CommandFailure(
         message: "account not found (\(account.value)): no events are stored for it",
         exitCode: .failure)
+    }
+    let events = stored.filter { recorded in
+      (asOf.map { recorded.event.occurredAt <= $0 } ?? true)
+        && (knownAt.map { recorded.recordedAt <= $0 } ?? true)
     }
     if arguments.flag("json") {
       for recorded in events { context.output.line(EventJSON.encode(recorded)) }
       return
     }
-    context.output.line("Account \(account.value): \(counted(events.count, "event"))")
+    var cut: [String] = []
+    if let asOf { cut.append("occurred by \(asOf.rfc3339)") }
+    if let knownAt { cut.append("recorded by \(knownAt.rfc3339)") }
+    let of = cut.isEmpty ? "" : " of \(stored.count) stored, " + cut.joined(separator: " and ")
+    context.output.line("Account \(account.value): \(counted(events.count, "event"))\(of)")
     context.output.line(
       "position".leftPadded(9) + "  " + "occurred_at".rightPadded(27) + "  "
         + "recorded_at".rightPadded(27) + "  type")

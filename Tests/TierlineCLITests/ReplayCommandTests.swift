@@ -96,6 +96,34 @@ struct ReplayCommandTests {
     #expect(beforeOccurrence["first_value_at"] is NSNull)
   }
 
+  @Test("log lists what was known then")
+  func logAtPoint() throws {
+    try append([Line.landed("l1", account: "late", at: "2024-01-10T09:00:00Z")])
+    let first = try Tierline.run(["--store", store, "log", "late", "--json"])
+    let firstStamp = try #require(try first.jsonLines().first?["recorded_at"] as? String)
+    try append([
+      Line.milestone("m1", account: "late", at: "2024-01-20T09:00:00Z", name: "first_value")
+    ])
+    func ids(_ options: [String]) throws -> [String] {
+      let result = try Tierline.run(["--store", store, "log", "late", "--json"] + options)
+      #expect(result.status == 0, "\(result.standardError)")
+      return try result.jsonLines().compactMap { $0["id"] as? String }
+    }
+    #expect(try ids([]) == ["l1", "m1"])
+    #expect(try ids(["--known-at", firstStamp]) == ["l1"])
+    #expect(try ids(["--as-of", "2024-01-15"]) == ["l1"])
+    #expect(try ids(["--as-of", "2024-01-20T09:00:00Z"]) == ["l1", "m1"])
+    #expect(try ids(["--as-of", "2024-01-01"]) == [])
+
+    let text = try Tierline.run(["--store", store, "log", "late", "--known-at", firstStamp])
+    #expect(text.status == 0, "\(text.standardError)")
+    #expect(
+      text.standardOutput.hasPrefix(
+        "Account late: 1 event of 2 stored, recorded by \(firstStamp)\n"))
+    let bad = try Tierline.run(["--store", store, "log", "late", "--as-of", "yesterday"])
+    #expect(bad.status == 64)
+  }
+
   @Test("money stays exact to the cent")
   func moneyExact() throws {
     try append([
