@@ -26,7 +26,14 @@ struct ObjectReader {
   mutating func value(_ key: String) throws(PlaybookError) -> JSONValue {
     read.insert(key)
     guard let value = members[key] else {
-      throw PlaybookError(field: fieldPath(key), reason: "missing")
+      // A misspelt key is both unknown and leaves its key missing, and the missing key is
+      // found first, so the message names the likely misspelling.
+      let misspelt = order.first { member in
+        members[member] != nil && !read.contains(member)
+          && !suggestedNames(for: member, among: [key], minimumPrefix: .max).isEmpty
+      }
+      let hint = misspelt.map { "; the key \"\($0)\" here may be a misspelling of it" } ?? ""
+      throw PlaybookError(field: fieldPath(key), reason: "missing" + hint)
     }
     return value
   }

@@ -103,6 +103,25 @@ struct PlaybookTests {
     }
   }
 
+  @Test("misspelt key is named with the missing one")
+  func misspeltKey() throws {
+    let text = String(decoding: try defaultPlaybookBytes(), as: UTF8.self)
+    let broken = text.replacingOccurrences(of: "\"threshold\":", with: "\"treshold\":")
+    #expect(broken != text)
+    #expect(
+      throws: PlaybookError(
+        field: "triggers.usage.threshold",
+        reason: "missing; the key \"treshold\" here may be a misspelling of it")
+    ) {
+      try Playbook(json: Array(broken.utf8))
+    }
+    // A key that is no misspelling of the missing one is not named.
+    let renamed = text.replacingOccurrences(of: "\"threshold\":", with: "\"limit_share\":")
+    #expect(throws: PlaybookError(field: "triggers.usage.threshold", reason: "missing")) {
+      try Playbook(json: Array(renamed.utf8))
+    }
+  }
+
   @Test("missing format gives the version")
   func missingFormat() throws {
     let text = String(decoding: try defaultPlaybookBytes(), as: UTF8.self)
