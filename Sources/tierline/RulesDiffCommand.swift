@@ -56,7 +56,7 @@ enum RulesDiffCommand {
           + String(firing.after).leftPadded(8) + "  (" + (change >= 0 ? "+" : "")
           + "\(change))")
     }
-    output.line("Attribution changes: \(diff.attributionChanges.count) expansions")
+    output.line("Attribution changes: \(counted(diff.attributionChanges.count, "expansion"))")
     if !diff.attributionChanges.isEmpty {
       // A lower bar that fires a trigger earlier can cost it the credit, which surprises
       // a reader who sees only the two lists.
