@@ -41,7 +41,9 @@ extension AccountState {
     case .expansionOffered(let offer):
       guard status == .active else { return countIgnored() }
       offers.append(
-        OfferRecord(at: at, to: offer.to, by: offer.by, trigger: offer.trigger, epoch: tierEpoch))
+        OfferRecord(
+          at: at, to: offer.to, by: offer.by, trigger: offer.trigger, epoch: tierEpoch,
+          triggerFired: offer.trigger.flatMap { hasFired(triggerType: $0, by: at) }))
     case .usageRecorded:
       break
     }

@@ -37,6 +37,22 @@ extension AccountState {
     evaluateTriggers(at: now, texts: nil)
   }
 
+  /// Returns whether a trigger of `triggerType` had fired, and counted, on the current
+  /// tier by `instant` (µs), as `triggers` reports it there. Append accepts only the
+  /// four type names, so the nil for any other name is never returned for a stored event.
+  func hasFired(triggerType: String, by instant: Int64) -> Bool? {
+    let evaluation = evaluateTriggers(at: instant)
+    let firedAt: Int64?
+    switch triggerType {
+    case "usage": firedAt = evaluation.usageAt
+    case "milestone": firedAt = evaluation.milestoneAt
+    case "time": firedAt = evaluation.timeAt
+    case "organizational": firedAt = evaluation.organizationalAt
+    default: return nil
+    }
+    return firedAt.map { $0 <= instant } ?? false
+  }
+
   /// Evaluates the triggers at `point`'s valid time, as `evaluateTriggers(at:)` does,
   /// and reports every condition with its text.
   func evaluateTriggers(at now: Int64, reportingWith point: ProjectionPoint)

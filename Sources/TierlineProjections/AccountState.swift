@@ -185,6 +185,9 @@ struct OfferRecord: Hashable, Sendable, Codable {
   var trigger: String?
   /// The tier epoch at the offer; a later landing or tier change closes it.
   var epoch: Int
+  /// Whether the trigger type the offer names had fired, and counted, on the current tier
+  /// by the offer's time; nil when the offer names no trigger.
+  var triggerFired: Bool?
 }
 
 /// The zone calendar and the local day of the latest instant looked up.

@@ -117,6 +117,8 @@ public enum ProjectionJSON {
     json.string("to", offer.to)
     json.string("by", offer.by)
     json.string("trigger", offer.trigger)
+    json.key("trigger_fired")
+    if let fired = offer.triggerFired { json.bool(fired) } else { json.null() }
     json.bool("open", offer.open)
     json.endObject()
   }

@@ -150,7 +150,9 @@ enum WhyCommand: Command {
     lines.append("Offers")
     if p.offers.isEmpty { lines.append("  none") }
     for offer in p.offers {
-      let trigger = offer.trigger.map { " for the \($0) trigger" } ?? ""
+      var trigger = offer.trigger.map { " for the \($0) trigger" } ?? ""
+      // An offer can name a trigger that had not fired: a finding for the audit.
+      if offer.triggerFired == false { trigger += ", which had not fired by then" }
       lines.append(
         "  \(offer.at) offered \(offer.to) by \(offer.by)\(trigger)"
           + (offer.open ? " (open)" : " (closed)"))

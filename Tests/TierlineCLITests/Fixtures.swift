@@ -47,3 +47,15 @@ enum Line {
       """
   }
 }
+
+extension Line {
+  static func offered(
+    _ id: String, account: String, at time: String, to tier: String, trigger: String?
+  ) -> String {
+    let cited = trigger.map { ",\"trigger\":\"\($0)\"" } ?? ""
+    return """
+      {"id":"\(id)","type":"expansion.offered","account":"\(account)","occurred_at":"\(time)",\
+      "data":{"to":"\(tier)","by":"cs"\(cited)}}
+      """
+  }
+}

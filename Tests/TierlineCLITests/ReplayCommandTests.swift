@@ -124,6 +124,42 @@ struct ReplayCommandTests {
     #expect(bad.status == 64)
   }
 
+  @Test("offer before its trigger is marked")
+  func offerBeforeTrigger() throws {
+    // Starter allows 100,000 API calls a month, and the usage trigger fires at 80%.
+    try append([
+      Line.landed("o1", account: "eager", at: "2024-03-01T09:00:00Z"),
+      Line.usage("o2", account: "eager", at: "2024-03-05T09:00:00Z", quantity: "70000"),
+      Line.offered(
+        "o3", account: "eager", at: "2024-03-10T09:00:00Z", to: "growth", trigger: "usage"),
+      Line.offered("o4", account: "eager", at: "2024-03-11T09:00:00Z", to: "growth", trigger: nil),
+    ])
+    let before = try Tierline.run(["--store", store, "log", "eager", "--json"])
+    let firstStamp = try #require(try before.jsonLines().first?["recorded_at"] as? String)
+    func offers(_ options: [String]) throws -> [[String: Any]] {
+      let projection = try projection(["--account", "eager", "--as-of", "2024-03-31"] + options)
+      return try #require(projection["offers"] as? [[String: Any]])
+    }
+    let early = try offers([])
+    #expect(early.count == 2)
+    #expect(early.first?["trigger_fired"] as? Bool == false)
+    // An offer that names no trigger gets null.
+    #expect(early.last?["trigger_fired"] is NSNull)
+    let why = try Tierline.run(["--store", store, "why", "eager", "--at", "2024-03-31"])
+    #expect(why.status == 0, "\(why.standardError)")
+    #expect(
+      why.standardOutput.contains("for the usage trigger, which had not fired by then (open)"))
+    #expect(why.standardOutput.contains("offered growth by cs (open)"))
+
+    // Usage that occurred before the offer but arrived later fires the trigger in time,
+    // as known after its arrival only.
+    try append([
+      Line.usage("o5", account: "eager", at: "2024-03-08T09:00:00Z", quantity: "15000")
+    ])
+    #expect(try offers([]).first?["trigger_fired"] as? Bool == true)
+    #expect(try offers(["--known-at", firstStamp]).first?["trigger_fired"] as? Bool == false)
+  }
+
   @Test("money stays exact to the cent")
   func moneyExact() throws {
     try append([
