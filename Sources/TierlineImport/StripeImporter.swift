@@ -138,9 +138,26 @@ private struct StripeCustomers {
     }
 
     let customer = subscription.customer
-    if subscriptions[customer]?[subscription.id] == nil, type.hasSuffix(".updated"),
-      let previous = previousState(object, event: event, prices: prices)
-    {
+    let unseen = subscriptions[customer]?[subscription.id] == nil
+    if unseen, type.hasSuffix(".deleted") {
+      // Its state before the deletion is not in this file, so the deletion changes
+      // nothing here, which would leave a paying account active for good.
+      plan.warnings.append(
+        "\(plan.unit) \(line): \(type) ends subscription \(subscription.id) of "
+          + "\(jsonQuoted(customer)), which no earlier event of this file shows, so the end "
+          + "changes nothing; import an export that starts at or before the subscription's "
+          + "creation, or that overlaps the previous import")
+    }
+    let previous: StripeSubscription?
+    do {
+      previous =
+        unseen && type.hasSuffix(".updated")
+        ? try previousState(object, event: event, prices: prices) : nil
+    } catch {
+      plan.reject(line: line, field: error.field, reason: error.reason)
+      return
+    }
+    if let previous {
       // The input starts after this subscription was created: its previous state is
       // taken as already in the ledger.
       subscriptions[customer, default: [:]][subscription.id] = previous
@@ -169,10 +186,12 @@ private struct StripeCustomers {
   }
 
   /// Rebuilds the subscription before an update: `data.object` with
-  /// `data.previous_attributes` laid over it.
+  /// `data.previous_attributes` laid over it, or nil without `previous_attributes`.
+  /// - Throws: `StripeFieldError` when the rebuilt subscription is invalid, such as one
+  ///   whose `items` lists only the changed items, as API versions up to 2017-04-06 do.
   private func previousState(
     _ object: JSONValue, event: JSONValue, prices: [String: String]
-  ) -> StripeSubscription? {
+  ) throws(StripeFieldError) -> StripeSubscription? {
     guard let changed = event.value(at: "data.previous_attributes")?.objectMembers,
       var members = object.objectMembers
     else { return nil }
@@ -183,7 +202,17 @@ private struct StripeCustomers {
         members.append((key, value))
       }
     }
-    return try? StripeSubscription(.object(members), deleted: false, prices: prices)
+    do {
+      return try StripeSubscription(.object(members), deleted: false, prices: prices)
+    } catch {
+      throw StripeFieldError(
+        field: error.field.replacingOccurrences(
+          of: "data.object", with: "data.previous_attributes"),
+        reason: error.reason
+          + ". That is the subscription before the update: data.object with "
+          + "data.previous_attributes laid over it, where Stripe API versions up to "
+          + "2017-04-06 list only the changed items")
+    }
   }
 
   private func total(of customer: String) -> Money {

@@ -196,6 +196,46 @@ struct StripeImporterTests {
     }
   }
 
+  @Test("deletion of an unseen subscription warns")
+  func deletionOfUnseenSubscription() throws {
+    let deleted = StripeImporterTests.subscriptionEvent("evt_9", "deleted", created: 1_709_251_200)
+    let plan = try StripeImporter.plan(
+      StripeImporterTests.ndjson([deleted]), playbook: .builtInDefault)
+    #expect(plan.rejections.isEmpty)
+    #expect(plan.events.isEmpty)
+    #expect(plan.ignored == 1)
+    #expect(
+      plan.warnings == [
+        "line 1: customer.subscription.deleted ends subscription sub_1 of \"cus_1\", which no "
+          + "earlier event of this file shows, so the end changes nothing; import an export "
+          + "that starts at or before the subscription's creation, or that overlaps the "
+          + "previous import"
+      ])
+    // After the subscription's creation in the same file, the deletion is a churn.
+    let created = StripeImporterTests.subscriptionEvent("evt_1", "created", created: 1_704_067_200)
+    let whole = try StripeImporter.plan(
+      StripeImporterTests.ndjson([created, deleted]), playbook: .builtInDefault)
+    #expect(whole.warnings.isEmpty)
+    #expect(summary(whole).last == "stripe:evt_9 cus_1 2024-03-01T00:00:00Z churned")
+  }
+
+  @Test("previous items without prices are rejected")
+  func previousItemsWithoutPrices() throws {
+    // API versions up to 2017-04-06 list only the changed items, without their prices.
+    let update = StripeImporterTests.subscriptionEvent(
+      "evt_2", "updated", created: 1_706_745_600, quantity: 3)
+    let partial =
+      String(update.dropLast(2))
+      + #","previous_attributes":{"items":{"data":[{"quantity":1}]}}}}"#
+    let plan = try StripeImporter.plan(
+      StripeImporterTests.ndjson([partial]), playbook: .builtInDefault)
+    #expect(plan.events.isEmpty)
+    let rejection = try #require(plan.rejections.first)
+    #expect(rejection.line == 1)
+    #expect(rejection.field == "data.previous_attributes.items.data[0].price.unit_amount")
+    #expect(rejection.reason.contains("That is the subscription before the update"))
+  }
+
   @Test("late retry keeps file direction")
   func lateRetryKeepsDirection() throws {
     let (created, first, second) = StripeImporterTests.tiedUpdates
