@@ -81,7 +81,14 @@ extension CSVMapping {
     account = try parseSource(root["account"], key: "account")
     occurredAt = try parseSource(root["occurred_at"], key: "occurred_at")
     (idColumns, idPrefix) = try parseID(root["id"])
-    dateTimeZone = root.string(at: "date_timezone") ?? "UTC"
+    switch root["date_timezone"] {
+    case nil: dateTimeZone = "UTC"
+    case .string(let zone)?: dateTimeZone = zone
+    default:
+      throw ImportSetupError(
+        "the CSV mapping's \"date_timezone\" must be a string, an IANA time zone such as "
+          + "\"Europe/Berlin\"")
+    }
     data = try parseData(root["data"])
   }
 }
@@ -99,6 +106,17 @@ private func parseSource(_ value: JSONValue?, key: String) throws(ImportSetupErr
       "the CSV mapping's \(jsonQuoted(key)) has an unknown key \(jsonQuoted(unknown.key)); "
         + "expected column, value or values")
   }
+  // Two ways to give the value would leave one unused without a word.
+  if members.contains(where: { $0.key == "column" }), members.contains(where: { $0.key == "value" })
+  {
+    throw ImportSetupError(
+      "the CSV mapping's \(jsonQuoted(key)) has both \"column\" and \"value\"; give one")
+  }
+  if let translations = value["values"], translations.objectMembers == nil {
+    throw ImportSetupError(
+      "the CSV mapping's \(jsonQuoted(key)).values must be an object from cell text to the "
+        + "text to use, such as {\"signup\": \"account.landed\"}")
+  }
   var values: [String: String] = [:]
   for (cell, translated) in value["values"]?.objectMembers ?? [] {
     guard let text = translated.stringValue else {
@@ -107,8 +125,11 @@ private func parseSource(_ value: JSONValue?, key: String) throws(ImportSetupErr
     }
     values[cell] = text
   }
-  if let column = value.string(at: "column") {
-    return CSVMapping.Source(column: column, constant: nil, values: values)
+  if let column = value["column"] {
+    guard let name = column.stringValue else {
+      throw ImportSetupError("the CSV mapping's \(jsonQuoted(key)).column must be a string")
+    }
+    return CSVMapping.Source(column: name, constant: nil, values: values)
   }
   switch value["value"] {
   case .string(let text)?:
@@ -125,6 +146,18 @@ private func parseSource(_ value: JSONValue?, key: String) throws(ImportSetupErr
 }
 
 private func parseID(_ value: JSONValue?) throws(ImportSetupError) -> ([String], String) {
+  let allowed = ["column", "columns", "prefix"]
+  if let unknown = value?.objectMembers?.first(where: { !allowed.contains($0.key) }) {
+    throw ImportSetupError(
+      "the CSV mapping's \"id\" has an unknown key \(jsonQuoted(unknown.key)); expected "
+        + "column or columns, and prefix")
+  }
+  if value?["column"] != nil, value?["columns"] != nil {
+    throw ImportSetupError("the CSV mapping's \"id\" has both \"column\" and \"columns\"; give one")
+  }
+  if let prefix = value?["prefix"], prefix.stringValue == nil {
+    throw ImportSetupError("the CSV mapping's id.prefix must be a string")
+  }
   let prefix = value?.string(at: "prefix") ?? "csv:"
   if let column = value?.string(at: "column") { return ([column], prefix) }
   let columns = value?["columns"]?.arrayElements?.compactMap(\.stringValue) ?? []

@@ -119,6 +119,48 @@ struct CSVImporterTests {
       + #""occurred_at":{"column":"t"},"data":{"usage.recorded":{}}}"#
     #expect(throws: ImportSetupError.self) { try CSVMapping(json: Array(text.utf8)) }
   }
+
+  @Test(
+    "mapping mistakes are rejected",
+    arguments: [
+      (
+        #""id": {"column": "row", "prefx": "sheet:"}, "account": {"column": "a"}"#,
+        #"the CSV mapping's "id" has an unknown key "prefx"; expected column or columns, and prefix"#
+      ),
+      (
+        #""id": {"column": "row", "columns": ["a", "b"]}, "account": {"column": "a"}"#,
+        #"the CSV mapping's "id" has both "column" and "columns"; give one"#
+      ),
+      (
+        #""id": {"column": "row", "prefix": 7}, "account": {"column": "a"}"#,
+        "the CSV mapping's id.prefix must be a string"
+      ),
+      (
+        #""id": {"column": "row"}, "account": {"column": "a"}, "date_timezone": ["Europe/Berlin"]"#,
+        #"the CSV mapping's "date_timezone" must be a string, an IANA time zone such as "#
+          + #""Europe/Berlin""#
+      ),
+      (
+        #""id": {"column": "row"}, "account": {"column": "a", "value": "acme"}"#,
+        #"the CSV mapping's "account" has both "column" and "value"; give one"#
+      ),
+      (
+        #""id": {"column": "row"}, "account": {"column": "a", "values": ["acme"]}"#,
+        #"the CSV mapping's "account".values must be an object from cell text to the text "#
+          + #"to use, such as {"signup": "account.landed"}"#
+      ),
+      (
+        #""id": {"column": "row"}, "account": {"column": 3}"#,
+        #"the CSV mapping's "account".column must be a string"#
+      ),
+    ])
+  func mappingMistakes(members: String, message: String) {
+    // Each case gives "id" and "account", and the mistake.
+    let text =
+      #"{"version":1,"type":{"value":"usage.recorded"},"#
+      + #""occurred_at":{"column":"t"},"data":{"usage.recorded":{}}, "# + members + "}"
+    #expect(throws: ImportSetupError(message)) { try CSVMapping(json: Array(text.utf8)) }
+  }
 }
 
 @Suite("CSV importer examples")
