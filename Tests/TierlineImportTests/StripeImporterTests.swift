@@ -248,6 +248,26 @@ struct StripeImporterTests {
       summary(plan).last == "stripe:evt_b cus_1 2024-02-01T00:00:00Z expansion growth 18000.00")
   }
 
+  @Test("retry with other delivery fields is duplicate")
+  func retryWithOtherDeliveryFields() throws {
+    let event = StripeImporterTests.subscriptionEvent("evt_new", "created", created: 1_704_067_200)
+    // Two deliveries of one event differ in members the import does not read.
+    let first = String(event.dropLast()) + #","pending_webhooks":2,"livemode":false}"#
+    let retry = String(event.dropLast()) + #","pending_webhooks":1,"livemode":false}"#
+    let plan = try StripeImporter.plan(
+      StripeImporterTests.ndjson([first, retry]), playbook: .builtInDefault)
+    #expect(plan.rejections.isEmpty)
+    #expect(plan.repeatedInInput == 1)
+    #expect(plan.events.count == 1)
+
+    // A retry whose subscription differs is still a conflict.
+    let changed = StripeImporterTests.subscriptionEvent(
+      "evt_new", "created", created: 1_704_067_200, quantity: 2)
+    let conflict = try StripeImporter.plan(
+      StripeImporterTests.ndjson([first, changed]), playbook: .builtInDefault)
+    #expect(conflict.rejections.map(\.line) == [2])
+  }
+
   @Test("reordered retry is duplicate")
   func retryWithOtherKeyOrder() throws {
     let event = StripeImporterTests.subscriptionEvent("evt_new", "created", created: 1_704_067_200)
