@@ -33,9 +33,10 @@ public enum ImportRunner {
   /// record is rejected and `skipInvalid` is false, nothing is stored. Otherwise the new
   /// events are appended in one batch, unless `dryRun` is true.
   /// - Throws: `LedgerError` when the ledger cannot be read or the append fails.
+  /// - Parameter maximumEvents: The most new events one import stores; tests lower it.
   public static func run(
     _ plan: ImportPlan, ledger: Ledger, dryRun: Bool, skipInvalid: Bool,
-    now: Timestamp = .now
+    now: Timestamp = .now, maximumEvents: Int = Ledger.maximumBatchEvents
   ) throws(LedgerError) -> ImportReport {
     var report = ImportReport()
     report.unit = plan.unit
@@ -78,6 +79,15 @@ public enum ImportRunner {
 
     guard report.rejections.isEmpty || skipInvalid, !dryRun, !report.newEvents.isEmpty else {
       return report
+    }
+    // The ledger's own message names `append --batch-size`, which `import` does not have.
+    guard report.newEvents.count <= maximumEvents else {
+      throw LedgerError(
+        .invalidInput,
+        "the input gives \(report.newEvents.count) new events, more than the \(maximumEvents) "
+          + "that one import stores in its one batch; nothing was stored: split the file into "
+          + "parts of at most \(maximumEvents) events, keeping each account's records in one "
+          + "part, and import them in order")
     }
     let summary = try ledger.append(report.newEvents, now: now)
     // Another writer may have stored some of these events since the check.

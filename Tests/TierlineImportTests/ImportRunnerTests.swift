@@ -25,6 +25,27 @@ struct ImportRunnerTests {
     #expect(try store.ledger.eventCount() == 12)
   }
 
+  @Test("input past one batch names splitting")
+  func tooManyEvents() throws {
+    let store = try TemporaryLedger()
+    let error = #expect(throws: LedgerError.self) {
+      try ImportRunner.run(
+        try subscriptionsPlan(), ledger: store.ledger, dryRun: false, skipInvalid: false,
+        maximumEvents: 11)
+    }
+    #expect(error?.kind == .invalidInput)
+    #expect(
+      error?.message
+        == "the input gives 12 new events, more than the 11 that one import stores in its one "
+        + "batch; nothing was stored: split the file into parts of at most 11 events, keeping "
+        + "each account's records in one part, and import them in order")
+    #expect(try store.ledger.eventCount() == 0)
+    let exact = try ImportRunner.run(
+      try subscriptionsPlan(), ledger: store.ledger, dryRun: false, skipInvalid: false,
+      maximumEvents: 12)
+    #expect(exact.appended == 12)
+  }
+
   @Test("dry run stores nothing")
   func dryRun() throws {
     let store = try TemporaryLedger()
