@@ -11,10 +11,11 @@ extension Ledger {
   public func activation(version: String) throws(LedgerError) -> RulesActivation {
     let digits = version.hasPrefix("sha256:") ? String(version.dropFirst(7)) : version
     let isHex = digits.unicodeScalars.allSatisfy { "0123456789abcdef".unicodeScalars.contains($0) }
-    guard digits.count >= 4, isHex else {
+    // A version has 16 hex digits, so a longer text is no prefix of any.
+    guard (4...16).contains(digits.count), isHex else {
       throw LedgerError(
         .invalidInput,
-        "invalid rules version (\(version)): give `sha256:` and hex digits, or at least 4 "
+        "invalid rules version (\(version)): give `sha256:` and 16 hex digits, or from 4 to 16 "
           + "lower-case hex digits of it; see `tierline rules list`",
         field: "version")
     }

@@ -20,8 +20,8 @@ func readPlaybookFile(_ path: String, purpose: String) throws -> [UInt8] {
 /// A file larger than `maximumBytes` is rejected as soon as that many bytes are read,
 /// so an endless source such as `/dev/zero` ends with an error instead of exhausting
 /// memory.
-/// - Throws: `CommandFailure` with exit code 1 naming the path when it cannot be read, is
-///   a directory, is empty or is too large.
+/// - Throws: `CommandFailure` naming the path, with exit code 1 when it cannot be read, is
+///   a directory or is too large, and 65 when it is empty or contains only blank lines.
 func readFile(_ path: String, purpose: String, maximumBytes: Int = 1 << 30) throws -> [UInt8] {
   var isDirectory: ObjCBool = false
   let exists =
@@ -59,10 +59,16 @@ func readFile(_ path: String, purpose: String, maximumBytes: Int = 1 << 30) thro
         exitCode: .failure)
     }
   }
+  // Content is what an empty file lacks, so it is invalid input, as for `append`.
   guard !bytes.isEmpty else {
     throw CommandFailure(
       message: "\(purpose) file is empty (\(path)): give a file with content",
-      exitCode: .failure)
+      exitCode: .dataError)
+  }
+  guard bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
+    throw CommandFailure(
+      message: "\(purpose) file contains only blank lines (\(path)): give a file with content",
+      exitCode: .dataError)
   }
   return bytes
 }

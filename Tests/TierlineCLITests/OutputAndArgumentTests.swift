@@ -319,8 +319,18 @@ struct OutputAndArgumentTests {
     let directory = try TemporaryDirectory()
     let store = try Tierline.initializedStore(in: directory)
     let empty = try Tierline.run(["--store", store, "replay", "--rules", "/dev/null"])
-    #expect(empty.status == 1)
+    #expect(empty.status == 65)
     #expect(empty.standardError.contains("rules file is empty (/dev/null)"))
+    // Every import format treats an empty or blank file alike.
+    let blank = directory.path("blank.txt")
+    try "\n \r\n\t\n".write(toFile: blank, atomically: true, encoding: .utf8)
+    for format in ["stripe", "subscriptions"] {
+      for file in ["/dev/null", blank] {
+        let imported = try Tierline.run(["--store", store, "import", format, file])
+        #expect(imported.status == 65, "\(format) \(file): \(imported.standardError)")
+        #expect(imported.standardError.contains("give a file with content"))
+      }
+    }
     let folder = try Tierline.run(["--store", store, "replay", "--rules", directory.path("")])
     #expect(folder.status == 1)
     #expect(folder.standardError.contains("rules file is a directory"))

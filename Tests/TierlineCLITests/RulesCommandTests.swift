@@ -47,6 +47,10 @@ struct RulesCommandTests {
 
     let shown = try ledger.run(["rules", "show", String(version.dropFirst(7).prefix(8))])
     #expect(shown.standardOutput.contains("\"threshold\":\"0.5\""))
+    // A version has 16 hex digits, so 17 are malformed, not an unknown version.
+    let tooLong = try Tierline.run(["--store", ledger.store, "rules", "show", version + "0"])
+    #expect(tooLong.status == 64)
+    #expect(tooLong.standardError.contains("invalid rules version"))
 
     let before = try ledger.json(["metrics", "--as-of", "2024-12-31"])
     let after = try ledger.json(["metrics", "--as-of", "2025-02-01"])
