@@ -51,7 +51,7 @@ enum InitCommand: Command {
     } else {
       context.output.line(
         "Created a ledger at \(context.storeDirectory) with rules \(playbook.version) "
-          + "(\(playbook.name)).")
+          + "(\(printable(playbook.name))).")
     }
   }
 

@@ -47,7 +47,7 @@ enum RulesCommand: Command {
           + "\"effective_at\":\"\(effective.rfc3339)\",\"activated_at\":\"\(now.rfc3339)\"}")
     } else {
       context.output.line(
-        "Activated rules \(playbook.version) (\(playbook.name)), effective "
+        "Activated rules \(playbook.version) (\(printable(playbook.name))), effective "
           + "\(effective.rfc3339).")
     }
   }
@@ -76,7 +76,8 @@ enum RulesCommand: Command {
       context.output.line(
         (activation == inForce ? "* " : "  ") + activation.version.rightPadded(24) + " "
           + activation.effectiveAt.rfc3339.rightPadded(30) + " "
-          + activation.activatedAt.rfc3339.rightPadded(30) + " " + activation.playbook.name)
+          + activation.activatedAt.rfc3339.rightPadded(30) + " "
+          + printable(activation.playbook.name))
     }
     context.output.line("* in force now")
   }

@@ -58,6 +58,22 @@ struct RulesCommandTests {
     #expect(after["rules_version"] as? String == version)
   }
 
+  @Test("playbook name stays on one row")
+  func nameWithControlCharacters() throws {
+    let ledger = try CLILedger(januaryCohortLines)
+    let path = try candidatePlaybook(in: ledger.directory)
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+      .replacingOccurrences(
+        of: #""name": "default""#, with: #""name": "evil\u001b[31m\nfake line""#)
+    try text.write(toFile: path, atomically: false, encoding: .utf8)
+    let activated = try ledger.run(["rules", "activate", path])
+    #expect(activated.standardOutput.contains(#"(evil\u{1B}[31m\nfake line)"#))
+    let listed = try ledger.run(["rules", "list"])
+    // A header, two activations of one row each, and the legend of the mark.
+    #expect(listed.standardOutput.split(separator: "\n").count == 4)
+    #expect(listed.standardOutput.contains(#" evil\u{1B}[31m\nfake line"#))
+  }
+
   @Test("activating the rules in force warns")
   func activateSameRulesWarns() throws {
     let ledger = try CLILedger(januaryCohortLines)
