@@ -23,7 +23,7 @@ public enum CSVImporter {
     do {
       table = try CSVReader.read(bytes)
     } catch {
-      throw ImportSetupError("the CSV file has no header row: \(error)")
+      throw ImportSetupError("the CSV file has no valid header row: \(error)")
     }
     try checkHeader(table.header, mapping: mapping)
     guard let zone = ZoneCalendar(identifier: mapping.dateTimeZone) else {

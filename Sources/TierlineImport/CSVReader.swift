@@ -25,7 +25,8 @@ public struct CSVTable: Sendable {
 /// and invalid UTF-8 make the record an error, and reading resumes at the next line.
 public enum CSVReader {
   /// Reads a whole CSV file.
-  /// - Throws: `ImportRejection` when the file has no header record.
+  /// - Throws: `ImportRejection` when the file has no header record, or its first record
+  ///   cannot be read.
   public static func read(_ bytes: [UInt8]) throws(ImportRejection) -> CSVTable {
     var parser = CSVParser(bytes: bytes)
     var header: [String]?
@@ -40,6 +41,9 @@ public enum CSVReader {
           records.append(record)
         }
       case .failure(let error):
+        // The rows mean nothing without their header, and taking the next row as the
+        // header would import the file under wrong column names.
+        guard header != nil else { throw error }
         errors.append(error)
       }
     }

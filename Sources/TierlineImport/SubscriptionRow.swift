@@ -60,7 +60,7 @@ enum SubscriptionRowReader {
     do {
       table = try CSVReader.read(bytes)
     } catch {
-      throw ImportSetupError("the subscriptions file has no header row: \(error)")
+      throw ImportSetupError("the subscriptions file has no valid header row: \(error)")
     }
     let normalized = table.header.map {
       $0.trimmingSpaces().lowercased().replacing(" ", with: "_").replacing("-", with: "_")

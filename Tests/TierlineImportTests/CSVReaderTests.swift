@@ -75,4 +75,18 @@ struct CSVReaderTests {
   func emptyFile() {
     #expect(throws: ImportRejection.self) { try CSVReader.read([]) }
   }
+
+  @Test("unreadable header fails the file")
+  func unreadableHeader() {
+    // The next row must not become the header in its place.
+    let error = #expect(throws: ImportRejection.self) {
+      try read("id,acct,\"at\"x,q\n1,a,2024-01-01,5\n")
+    }
+    #expect(error?.line == 1)
+    #expect(error?.reason.contains("text after the closing quote") == true)
+    let invalidUTF8 = #expect(throws: ImportRejection.self) {
+      try CSVReader.read([0x61, 0xFF, 0x0A] + Array("id,name\n1,x\n".utf8))
+    }
+    #expect(invalidUTF8?.line == 1)
+  }
 }
