@@ -18,7 +18,7 @@ public struct AccountID: Hashable, Comparable, Sendable, CustomStringConvertible
     let normalized = raw.precomposedStringWithCanonicalMapping
     guard !normalized.isEmpty else { throw .empty }
     guard normalized.utf8.count <= AccountID.maximumUTF8Length else {
-      throw .tooLong(bytes: normalized.utf8.count)
+      throw .tooLong(bytes: normalized.utf8.count, given: raw.utf8.count)
     }
     guard
       !normalized.unicodeScalars.contains(where: {
@@ -44,7 +44,8 @@ public struct AccountID: Hashable, Comparable, Sendable, CustomStringConvertible
 /// The reason an account identifier was rejected.
 public enum AccountIDError: Error, Hashable, Sendable, CustomStringConvertible {
   case empty
-  case tooLong(bytes: Int)
+  /// `bytes` counts the normalized form and `given` the text as given.
+  case tooLong(bytes: Int, given: Int)
   case controlCharacter
 
   public var description: String { "account id " + reason }
@@ -54,8 +55,10 @@ public enum AccountIDError: Error, Hashable, Sendable, CustomStringConvertible {
     switch self {
     case .empty:
       return "is empty"
-    case .tooLong(let bytes):
-      return "is \(bytes) bytes of UTF-8, more than the maximum of "
+    case .tooLong(let bytes, let given):
+      // Normalization can lengthen an id: U+0958 becomes two code points.
+      let form = bytes == given ? "" : " in NFC, the form the ledger stores (\(given) as given)"
+      return "is \(bytes) bytes of UTF-8\(form), more than the maximum of "
         + "\(AccountID.maximumUTF8Length)"
     case .controlCharacter:
       return "contains a control character"

@@ -1,4 +1,5 @@
 import TierlineEvents
+import TierlinePlaybook
 
 /// The `--prices` file of the Stripe importer: a JSON object from price id to tier id,
 /// such as `{"price_growth_monthly": "growth"}`.
@@ -24,5 +25,17 @@ public enum PriceMapping {
       prices[price] = tier
     }
     return prices
+  }
+
+  /// Checks that every tier of `prices` is in `playbook`.
+  /// - Throws: `ImportSetupError` naming the first price, in id order, whose tier is not.
+  public static func checkTiers(_ prices: [String: String], in playbook: Playbook)
+    throws(ImportSetupError)
+  {
+    for (price, tier) in prices.sorted(by: { $0.key < $1.key }) where playbook.tier(tier) == nil {
+      throw ImportSetupError(
+        "the price mapping gives \(price) the tier \(jsonQuoted(tier)), which the playbook "
+          + "does not have; it has " + playbook.tiers.map(\.id).joined(separator: ", "))
+    }
   }
 }

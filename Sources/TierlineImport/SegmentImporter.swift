@@ -53,6 +53,15 @@ public enum SegmentImporter {
         plan.reject(line: line, field: "messageId", reason: "is missing")
         continue
       }
+      // An id of another JSON type is named as such: reporting it missing would send the
+      // reader looking for a field that is there.
+      if let given = call.value(at: "context.groupId") ?? call.value(at: "groupId"),
+        given.stringValue == nil
+      {
+        let field = call.value(at: "context.groupId") != nil ? "context.groupId" : "groupId"
+        plan.reject(line: line, field: field, reason: "is not a string")
+        continue
+      }
       guard let account = call.string(at: "context.groupId") ?? call.string(at: "groupId")
       else {
         plan.reject(

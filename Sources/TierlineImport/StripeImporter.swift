@@ -29,11 +29,7 @@ public enum StripeImporter {
     guard isIANATimeZone(timeZone), ZoneCalendar(identifier: timeZone) != nil else {
       throw ImportSetupError("\(jsonQuoted(timeZone)) is not a known IANA time zone")
     }
-    for (price, tier) in prices.sorted(by: { $0.key < $1.key }) where playbook.tier(tier) == nil {
-      throw ImportSetupError(
-        "the price mapping gives \(price) the tier \(jsonQuoted(tier)), which the playbook "
-          + "does not have; it has " + playbook.tiers.map(\.id).joined(separator: ", "))
-    }
+    try PriceMapping.checkTiers(prices, in: playbook)
     let input = JSONRecords.read(bytes)
     var plan = ImportPlan(unit: input.unit)
     plan.accountEventsChain = true

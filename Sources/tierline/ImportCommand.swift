@@ -138,13 +138,16 @@ enum ImportCommand: Command {
           currency: currency, timeZone: try timeZone(arguments),
           decimalSeparator: separator, tiers: try tierSchedule(ledger))
       case "stripe":
+        let playbook = try currentPlaybook(ledger)
         let prices = try arguments.value("prices").map { file in
           try setup(naming: file) {
-            try PriceMapping.read(try readFile(file, purpose: "price mapping"))
+            let prices = try PriceMapping.read(try readFile(file, purpose: "price mapping"))
+            try PriceMapping.checkTiers(prices, in: playbook)
+            return prices
           }
         }
         return try StripeImporter.plan(
-          try readFile(path, purpose: "Stripe events"), playbook: try currentPlaybook(ledger),
+          try readFile(path, purpose: "Stripe events"), playbook: playbook,
           prices: prices ?? [:], timeZone: try timeZone(arguments),
           tiers: try tierSchedule(ledger))
       case "segment":

@@ -77,6 +77,22 @@ struct ImportCommandTests {
     #expect(log.standardOutput.contains("usage.recorded"))
   }
 
+  @Test("unknown mapped tier names the prices file")
+  func pricesFileNamed() throws {
+    let prices = directory.path("prices.json")
+    try #"{"price_1": "enterprise"}"#.write(toFile: prices, atomically: true, encoding: .utf8)
+    let result = try Tierline.run(
+      [
+        "--store", store, "import", "stripe",
+        ImportCommandTests.repositoryPath("examples/stripe-events.json"), "--prices", prices,
+      ])
+    #expect(result.status == 65)
+    #expect(
+      result.standardError.hasPrefix(
+        "error: \(prices): the price mapping gives price_1 the tier \"enterprise\""),
+      "\(result.standardError)")
+  }
+
   @Test("import warns about unlanded accounts")
   func unlandedAccountWarning() throws {
     let landed = try Tierline.run(

@@ -105,6 +105,21 @@ struct SegmentImporterTests {
     #expect(plan.rejections.first?.reason.contains("already used by line 1") == true)
   }
 
+  @Test("group id of another type is named")
+  func groupIDOfAnotherType() throws {
+    let mapping = try SegmentMapping(json: try ImportFixtures.bytes("segment-mapping.json"))
+    let calls = [
+      #"{"type":"track","messageId":"n","event":"API Call","properties":{"count":5},"#
+        + #""context":{"groupId":123},"timestamp":"2024-01-02T00:00:00Z"}"#,
+      #"{"type":"track","messageId":"t","event":"API Call","properties":{"count":5},"#
+        + #""groupId":true,"timestamp":"2024-01-02T00:00:00Z"}"#,
+    ]
+    let plan = SegmentImporter.plan(Array(calls.map { $0 + "\n" }.joined().utf8), mapping: mapping)
+    #expect(plan.events.isEmpty)
+    #expect(plan.rejections.map(\.field) == ["context.groupId", "groupId"])
+    #expect(plan.rejections.map(\.reason) == ["is not a string", "is not a string"])
+  }
+
   @Test("added user before any group trait is ignored")
   func addedUserBeforeBaseline() throws {
     let calls = [
