@@ -35,6 +35,9 @@ enum ImportTime {
         return outsideYears
       }
     }
+    // A date in the right form that no calendar has, such as 2024-02-30, is no misspelt
+    // timestamp.
+    if CivilDate.hasISOForm(text) { return "names a date that does not exist" }
     return Timestamp.rfc3339Problem(text)
   }
 }

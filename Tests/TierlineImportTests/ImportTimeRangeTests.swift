@@ -112,6 +112,23 @@ struct ImportTimeRangeTests {
     #expect(reasons.contains(#"4 start_date "1 Feb 2024" is not a date YYYY-MM-DD"#))
   }
 
+  @Test("CSV dates that do not exist are named")
+  func csvDateThatDoesNotExist() throws {
+    let mapping = try CSVMapping(
+      json: Array(
+        (#"{"version":1,"type":{"value":"usage.recorded"},"id":{"column":"row"},"#
+          + #""account":{"value":"a"},"occurred_at":{"column":"date"},"#
+          + #""data":{"usage.recorded":{"metric":{"value":"api_calls"},"quantity":{"value":1}}}}"#)
+          .utf8))
+    let csv = "row,date\n1,2024-02-30\n2,2024-02-30T10:00:00Z\n3,30 Feb 2024\n"
+    let plan = try CSVImporter.plan(Array(csv.utf8), mapping: mapping)
+    let reasons = plan.rejections.map { "\($0.line) \($0.reason)" }
+    #expect(reasons.count == 3)
+    #expect(reasons.contains(#"2 "2024-02-30" names a date that does not exist"#))
+    #expect(reasons.contains(#"3 "2024-02-30T10:00:00Z" names a date that does not exist"#))
+    #expect(reasons.contains { $0.hasPrefix(#"4 "30 Feb 2024" is not an RFC 3339 timestamp"#) })
+  }
+
   @Test("Segment timestamp in year 0 is out of range")
   func segmentYearZero() throws {
     let call =
