@@ -76,6 +76,9 @@ public enum ImportRunner {
       }
     }
     report.rejections.sort { $0.line < $1.line }
+    var future = FutureEvents(now: now)
+    for item in report.newEvents { future.add(item) }
+    if let warning = future.warning(unit: plan.unit) { report.warnings.append(warning) }
 
     guard report.rejections.isEmpty || skipInvalid, !dryRun, !report.newEvents.isEmpty else {
       return report

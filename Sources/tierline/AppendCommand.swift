@@ -137,6 +137,9 @@ enum AppendCommand: Command {
     if appended > 0 {
       try unlanded.warn(in: ledger)
       noteUnusedNames(input.names, in: ledger)
+      if let warning = input.futureEvents.warning() {
+        writeToStandardError("warning: \(warning)\n")
+      }
     }
   }
 

@@ -23,6 +23,8 @@ final class AppendInput {
   private(set) var accounts = InputAccounts()
   /// The metrics, check-in kinds and milestones of the input.
   private(set) var names = InputNames()
+  /// The events that occurred more than a day after the input was read.
+  private(set) var futureEvents = FutureEvents()
 
   /// Creates an empty input that keeps its events in `spool`, or in memory without one.
   init(spool: EventSpool?) {
@@ -34,6 +36,7 @@ final class AppendInput {
     count += 1
     accounts.add(event.incoming.event)
     names.add(event.incoming.event)
+    futureEvents.add(event)
     guard let spool else {
       events.append(event)
       return

@@ -186,6 +186,32 @@ struct AppendCommandTests {
     #expect(files == ["data.mdb", "lock.mdb"])
   }
 
+  @Test("events far ahead of now warn")
+  func futureEventsWarn() throws {
+    let input = [
+      Line.landed("f1", account: "a", at: "2024-01-10T09:00:00Z"),
+      Line.usage("f2", account: "a", at: "2205-01-01T09:00:00Z"),
+      Line.usage("f3", account: "a", at: "2204-01-01T09:00:00Z"),
+    ].joined(separator: "\n")
+    for options in [[], ["--batch-size", "1"]] {
+      let directory = try TemporaryDirectory()
+      let ledger = try Tierline.initializedStore(in: directory)
+      let result = try Tierline.run(["--store", ledger, "append"] + options + ["-"], input: input)
+      #expect(result.status == 0, "\(result.standardError)")
+      #expect(
+        result.standardError.contains(
+          "warning: 2 events occurred more than a day after now, the latest at "
+            + "2205-01-01T09:00:00Z (line 2)"), "\(result.standardError)")
+    }
+    // An event within a day of now is no mistake to warn about.
+    let soon = Date().addingTimeInterval(3_600)
+    let result = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.usage("f4", account: "a", at: ISO8601DateFormatter().string(from: soon)))
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(!result.standardError.contains("after now"))
+  }
+
   @Test("failed later batch still reports JSON")
   func failedBatchJSON() throws {
     let first = try Tierline.run(

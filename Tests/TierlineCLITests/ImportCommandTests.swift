@@ -93,6 +93,26 @@ struct ImportCommandTests {
       "\(result.standardError)")
   }
 
+  @Test("import warns about far-future events")
+  func importFutureEvents() throws {
+    let events = directory.path("future.ndjson")
+    let event =
+      #"{"id":"evt_f","object":"event","type":"customer.subscription.created","#
+      + #""created":253402300799,"data":{"object":{"id":"sub_f","customer":"cus_F","#
+      + #""status":"active","currency":"usd","items":{"data":[{"quantity":1,"#
+      + #""price":{"id":"p","unit_amount":50000,"recurring":{"interval":"month"}}}]}}}}"#
+    try (event + "\n").write(toFile: events, atomically: true, encoding: .utf8)
+    let result = try Tierline.run(["--store", store, "import", "stripe", events, "--json"])
+    #expect(result.status == 0, "\(result.standardError)")
+    let report = try #require(try result.jsonLines().first)
+    let warnings = try #require(report["warnings"] as? [String])
+    #expect(
+      warnings.contains {
+        $0.hasPrefix(
+          "1 event occurred more than a day after now, the latest at 9999-12-31T23:59:59Z (line 1)")
+      }, "\(warnings)")
+  }
+
   @Test("import warns about unlanded accounts")
   func unlandedAccountWarning() throws {
     let landed = try Tierline.run(
