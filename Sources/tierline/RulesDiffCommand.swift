@@ -24,6 +24,16 @@ enum RulesDiffCommand {
     } else {
       baseline = try ledger.replayRules(at: point)
     }
+    // Rules that differ only in their name cannot change anything, which an all-zero
+    // diff would leave unexplained.
+    var renamed = candidate.playbook
+    renamed.name = baseline.playbook.name
+    if renamed == baseline.playbook {
+      let detail =
+        candidate.playbook.name == baseline.playbook.name ? "" : " except in its name"
+      writeToStandardError(
+        "note: the candidate's rules equal \(baseline.version)\(detail), so nothing changes\n")
+    }
     let options = MetricsOptions(asOf: point.asOf, knownAt: point.knownAt)
     let diff = try ledger.rulesDiff(
       baseline: baseline, candidate: candidate, options: options, threads: threads)

@@ -58,6 +58,24 @@ struct RulesCommandTests {
     #expect(after["rules_version"] as? String == version)
   }
 
+  @Test("diff of renamed rules says nothing changes")
+  func diffOfRenamedRules() throws {
+    let ledger = try CLILedger(januaryCohortLines)
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    let text = try String(
+      contentsOf: root.appendingPathComponent("playbooks/default.json"), encoding: .utf8)
+    let renamed = ledger.directory.path("renamed.json")
+    try text.replacingOccurrences(of: #""name": "default""#, with: #""name": "other""#)
+      .write(toFile: renamed, atomically: false, encoding: .utf8)
+    let diff = try ledger.run(["rules", "diff", renamed])
+    #expect(diff.standardError.contains("equal sha256:"))
+    #expect(diff.standardError.contains("except in its name, so nothing changes"))
+
+    let changed = try ledger.run(["rules", "diff", try candidatePlaybook(in: ledger.directory)])
+    #expect(!changed.standardError.contains("nothing changes"))
+  }
+
   @Test("playbook name stays on one row")
   func nameWithControlCharacters() throws {
     let ledger = try CLILedger(januaryCohortLines)
