@@ -15,6 +15,7 @@ let package = Package(
     ),
     .target(name: "CTierlineCRC"),
     .target(name: "CTierlinePrefetch"),
+    .target(name: "CTierlineFiles"),
     .target(name: "TierlineStore", dependencies: ["CLMDB", "CTierlineCRC", "CTierlinePrefetch"]),
     .target(name: "TierlineEvents"),
     .target(name: "TierlinePlaybook", dependencies: ["TierlineEvents"]),
@@ -26,7 +27,7 @@ let package = Package(
       name: "TierlineLedger",
       dependencies: [
         "TierlineStore", "TierlineEvents", "TierlinePlaybook", "TierlineProjections",
-        "CTierlinePrefetch",
+        "CTierlinePrefetch", "CTierlineFiles",
       ]
     ),
     .target(

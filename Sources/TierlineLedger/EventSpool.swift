@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
+import CTierlineFiles
 import TierlineEvents
 
 /// Decoded events written to an unlinked temporary file and read back in order, so that
@@ -25,27 +26,55 @@ public final class EventSpool {
   /// The number of events appended.
   public private(set) var count = 0
 
+  /// The directory of the file.
+  public let directory: String
+
   /// Creates the file in the first directory of `directories` that takes it.
-  /// - Throws: `LedgerError` of kind `.storage` when no directory does.
+  ///
+  /// The file is opened with `O_TMPFILE`, so it never has a name. Where the file system
+  /// lacks that flag, it is created under a random name and unlinked at once; a
+  /// directory where the unlink fails, such as an append-only one, is passed over.
+  /// - Throws: `LedgerError` of kind `.storage` when no directory does, naming each
+  ///   directory with the system's reason.
   public init(in directories: [String]) throws(LedgerError) {
     var reasons: [String] = []
     for directory in directories {
-      var template = Array((directory + "/.tierline-append-XXXXXX").utf8CString)
-      let opened = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-      guard opened >= 0 else {
-        reasons.append("\(directory): \(String(cString: strerror(errno)))")
-        continue
+      switch Self.createUnlinked(in: directory) {
+      case .success(let opened):
+        descriptor = opened
+        self.directory = directory
+        pending.reserveCapacity(Self.bufferSize)
+        return
+      case .failure(let reason):
+        reasons.append("\(directory): \(reason)")
       }
-      let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-      unlink(path)
-      descriptor = opened
-      pending.reserveCapacity(Self.bufferSize)
-      return
     }
     throw LedgerError(
       .storage,
-      "cannot create a temporary file for the batches ("
-        + reasons.joined(separator: "; ") + "); free space there or set TMPDIR")
+      "cannot create a temporary file for the batches in "
+        + reasons.joined(separator: "; "))
+  }
+
+  /// Opens a file without a name in `directory`, or returns the system's reason.
+  private static func createUnlinked(in directory: String) -> Result<Int32, SpoolFailure> {
+    let nameless = tierline_open_nameless(directory)
+    if nameless >= 0 { return .success(nameless) }
+    // Older kernels and some file systems lack O_TMPFILE; other errors are final.
+    guard [EOPNOTSUPP, EISDIR, EINVAL].contains(errno) else {
+      return .failure(SpoolFailure(errno: errno))
+    }
+    var template = Array((directory + "/.tierline-append-XXXXXX").utf8CString)
+    let opened = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard opened >= 0 else { return .failure(SpoolFailure(errno: errno)) }
+    let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    guard unlink(path) == 0 else {
+      let failure = SpoolFailure(errno: errno)
+      close(opened)
+      // The file is empty, so only its name is left behind when this fails too.
+      _ = unlink(path)
+      return .failure(failure)
+    }
+    return .success(opened)
   }
 
   deinit { close(descriptor) }
@@ -82,7 +111,7 @@ public final class EventSpool {
       }
       if result < 0 {
         if errno == EINTR { continue }
-        throw Self.failure("write to")
+        throw failure("write to")
       }
       written += result
     }
@@ -92,7 +121,15 @@ public final class EventSpool {
 
   /// Returns the event at `offset`, which `append` returned.
   public func event(at offset: UInt64) throws(LedgerError) -> NumberedEvent {
-    if offset >= flushed { try flush() }
+    // An event still in the write buffer is read there: flushing for it would cost one
+    // write per event when each id repeats on the next line.
+    if offset >= flushed {
+      let start = Int(offset - flushed)
+      let length = pending.withUnsafeBytes {
+        Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: start, as: UInt32.self)))
+      }
+      return try Self.decode(record: pending[start..<(start + 4 + length)])
+    }
     var header = [UInt8](repeating: 0, count: Self.headerSize)
     try read(into: &header, at: offset)
     let length = Int(
@@ -102,7 +139,22 @@ public final class EventSpool {
     return try Self.decode(record: record[...])
   }
 
-  /// Returns the events in the order appended, `size` at a time.
+  /// The disk space the file takes, in bytes.
+  public var allocatedBytes: Int {
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else { return 0 }
+    return Int(status.st_blocks) * 512
+  }
+
+  /// Frees the disk space of the bytes before `offset`, which are read and no longer
+  /// needed, so that the file shrinks while the ledger grows on the same disk. It does
+  /// nothing where the file system cannot punch holes.
+  func release(before offset: UInt64) {
+    _ = tierline_punch_hole(descriptor, off_t(offset))
+  }
+
+  /// Returns the events in the order appended, `size` at a time. The events can be read
+  /// this way once, because reading frees their space.
   public func batches(size: Int) throws(LedgerError) -> Batches {
     try flush()
     return Batches(spool: self, size: size)
@@ -122,8 +174,10 @@ public final class EventSpool {
       self.size = size
     }
 
-    /// Returns the next batch, or nil after the last.
+    /// Returns the next batch, or nil after the last. The space of the batches before it
+    /// is freed.
     public mutating func nextBatch() throws(LedgerError) -> [NumberedEvent]? {
+      spool.release(before: bufferOffset + UInt64(next))
       var batch: [NumberedEvent] = []
       batch.reserveCapacity(min(size, 1 << 16))
       while batch.count < size, let record = try nextRecord() {
@@ -169,7 +223,7 @@ public final class EventSpool {
           descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
       }
       if result < 0, errno == EINTR { continue }
-      guard result >= 0 else { throw Self.failure("read") }
+      guard result >= 0 else { throw failure("read") }
       guard result > 0 else {
         throw EventSpool.endedEarly
       }
@@ -179,6 +233,11 @@ public final class EventSpool {
 
   /// Decodes one record: its length, its header and the event.
   private static func decode(record: ArraySlice<UInt8>) throws(LedgerError) -> NumberedEvent {
+    // Zeros from a freed range, or other damage, give a length too short for the header.
+    guard record.count >= headerSize else {
+      throw LedgerError(
+        .storage, "the temporary file of the batches contains a record too short to read")
+    }
     let start = record.startIndex
     let line = littleEndian(record, at: start + 4)
     let expected = littleEndian(record, at: start + 13)
@@ -202,10 +261,15 @@ public final class EventSpool {
     return value
   }
 
-  private static func failure(_ verb: String) -> LedgerError {
-    LedgerError(
-      .storage,
-      "could not \(verb) the temporary file of the batches: " + String(cString: strerror(errno)))
+  private func failure(_ verb: String) -> LedgerError {
+    let code = errno
+    var message =
+      "could not \(verb) the temporary file of the batches in \(directory): "
+      + String(cString: strerror(code))
+    if [ENOSPC, EFBIG, EDQUOT].contains(code) {
+      message += "; set TMPDIR to a directory with room for it"
+    }
+    return LedgerError(.storage, message)
   }
 
   private static let endedEarly = LedgerError(
@@ -268,5 +332,14 @@ public struct RepeatedIDCheck {
         + "event with other content; a correction needs a new event with a new id; nothing "
         + "was stored",
       line: event.line, field: "id")
+  }
+}
+
+/// The system's reason why a temporary file could not be created.
+struct SpoolFailure: Error, CustomStringConvertible {
+  let description: String
+
+  init(errno code: Int32) {
+    description = String(cString: strerror(code))
   }
 }

@@ -26,9 +26,9 @@ enum AppendCommand: Command {
       Every line is validated before anything is stored. Without --batch-size the whole
       input is one batch, held in memory: it is stored completely or not at all. With
       --batch-size, each batch is atomic and a failure leaves the earlier batches stored
-      (the output says which). The validated events then wait in a temporary file in the
-      ledger directory, or in $TMPDIR if that fails, which is removed when append ends,
-      and one batch at a time is in memory. An event whose id is already stored with
+      (the output says which). The validated events then wait in a temporary file in
+      $TMPDIR when it is set, else in the ledger directory, which is removed when append
+      ends, and one batch at a time is in memory. An event whose id is already stored with
       identical content is a duplicate and is skipped; the same id with other content is
       rejected.
       """)
@@ -46,11 +46,7 @@ enum AppendCommand: Command {
     let path = arguments.positionals.first ?? "-"
     // The ledger is opened first, so a missing ledger is reported before any input error.
     let ledger = try context.openLedger()
-    // In batches, the events wait in a temporary file next to the ledger, where there is
-    // room for them, instead of in memory.
-    let spool = try batchSize.map { _ in
-      try EventSpool(in: [context.storeDirectory, temporaryDirectory()])
-    }
+    let spool = batchSize == nil ? nil : spoolFile(ledgerDirectory: context.storeDirectory)
     let input = try readEvents(path: path, into: AppendInput(spool: spool))
     let unlanded = try UnlandedAccounts(input.accounts, in: ledger)
 
@@ -79,24 +75,38 @@ enum AppendCommand: Command {
     }
     let progress = Progress()
     defer { progress.finish() }
+    // The line after the last event of the batches stored so far.
+    var nextLine = 1
+    // Says what the earlier batches stored when a later one fails, reading or storing.
+    let reportPartial = { (failedLine: Int) in
+      guard start > 0 else { return }
+      writeToStandardError(
+        "note: lines 1 to \(failedLine - 1) went in earlier batches, which stored "
+          + "\(counted(appended, "new event")) and skipped \(counted(duplicates, "duplicate"))"
+          + "; the batch from line \(failedLine) on stored nothing. Fix the input "
+          + "and append all of it again: what is stored is skipped as duplicates\n")
+      try? unlanded.warn(in: ledger)
+      // A script reading the JSON learns what the earlier batches stored.
+      if arguments.flag("json") { context.output.line(jsonSummary(failedLine)) }
+    }
     var batches = try input.batches(size: size)
-    while let batch = try batches.nextBatch() {
+    while true {
+      let batch: [NumberedEvent]
+      do {
+        guard let next = try batches.nextBatch() else { break }
+        batch = next
+      } catch {
+        reportPartial(nextLine)
+        throw error
+      }
       let summary: AppendSummary
       do {
         summary = try ledger.append(batch)
       } catch {
-        if start > 0 {
-          writeToStandardError(
-            "note: lines 1 to \(batch[0].line - 1) went in earlier batches, which stored "
-              + "\(counted(appended, "new event")) and skipped \(counted(duplicates, "duplicate"))"
-              + "; the batch from line \(batch[0].line) on stored nothing. Fix the input "
-              + "and append all of it again: what is stored is skipped as duplicates\n")
-          try? unlanded.warn(in: ledger)
-          // A script reading the JSON learns what the earlier batches stored.
-          if arguments.flag("json") { context.output.line(jsonSummary(batch[0].line)) }
-        }
+        reportPartial(batch[0].line)
         throw error
       }
+      nextLine = batch[batch.count - 1].line + 1
       appended += summary.appended
       duplicates += summary.duplicates
       // A batch of duplicates only stores nothing, so its stamp is not one the ledger has.
@@ -140,6 +150,26 @@ enum AppendCommand: Command {
       if let warning = input.futureEvents.warning() {
         writeToStandardError("warning: \(warning)\n")
       }
+    }
+  }
+
+  /// Returns the temporary file in which the events of a batched append wait, or nil,
+  /// after a note, when none can be created, so that they wait in memory instead.
+  ///
+  /// `$TMPDIR` comes first when it is set, so a ledger on a nearly full disk can send the
+  /// file elsewhere. Otherwise the ledger's own directory does, since `/tmp` is often kept
+  /// in memory, and then `/tmp`.
+  static func spoolFile(ledgerDirectory: String) -> EventSpool? {
+    let temporary = getenv("TMPDIR").map { String(cString: $0) } ?? ""
+    let directories =
+      temporary.isEmpty ? [ledgerDirectory, "/tmp"] : [temporary, ledgerDirectory]
+    do {
+      return try EventSpool(in: directories)
+    } catch {
+      writeToStandardError(
+        "note: \(error.message), so the events wait in memory; set TMPDIR to a writable "
+          + "directory to keep memory down\n")
+      return nil
     }
   }
 

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 import TierlineEvents
 import TierlineLedger
 
@@ -121,12 +116,4 @@ struct OrderedNames {
   mutating func insert(_ name: String) {
     if seen.insert(name).inserted { names.append(name) }
   }
-}
-
-/// Returns `$TMPDIR` when it is set and not empty, and `/tmp` otherwise.
-func temporaryDirectory() -> String {
-  guard let value = getenv("TMPDIR").map({ String(cString: $0) }), !value.isEmpty else {
-    return "/tmp"
-  }
-  return value
 }

@@ -37,7 +37,6 @@ struct EventSpoolTests {
   @Test("events come back in order")
   func roundTrip() throws {
     defer { try? FileManager.default.removeItem(at: directory) }
-    let spool = try EventSpool(in: [directory.path])
     // Long metric names take the spool past its 1 MiB write buffer several times, so
     // records straddle the reads' buffer boundaries.
     let events = (1...3_000).map { line in
@@ -47,9 +46,11 @@ struct EventSpoolTests {
         expectedVersion: line % 3 == 0 ? nil : UInt64(line % 3 == 1 ? 0 : Int64.max),
         second: Int64(line))
     }
-    for event in events { try spool.append(event) }
-    #expect(spool.count == 3_000)
+    // Reading frees the space of what was read, so each batch size gets its own spool.
     for size in [1, 7, 1_000, 5_000] {
+      let spool = try EventSpool(in: [directory.path])
+      for event in events { try spool.append(event) }
+      #expect(spool.count == 3_000)
       let read = try batches(of: spool, size: size)
       #expect(read.count == (3_000 + size - 1) / size)
       #expect(read.dropLast().allSatisfy { $0.count == size })
@@ -57,6 +58,24 @@ struct EventSpoolTests {
       #expect(flat.map(\.line) == events.map(\.line))
       #expect(flat.map(\.incoming) == events.map(\.incoming))
     }
+  }
+
+  @Test("read batches give their space back")
+  func spaceReleased() throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let spool = try EventSpool(in: [directory.path])
+    for line in 1...20_000 {
+      try spool.append(
+        usage(line: line, id: "e-\(line)", metric: String(repeating: "m", count: 200)))
+    }
+    var batches = try spool.batches(size: 5_000)
+    let written = spool.allocatedBytes
+    #expect(written > 4_000_000)
+    var read = 0
+    while let batch = try batches.nextBatch() { read += batch.count }
+    #expect(read == 20_000)
+    // Every batch but the last, and most of the last one's read buffer, is freed.
+    #expect(spool.allocatedBytes < written / 3, "\(spool.allocatedBytes) of \(written)")
   }
 
   @Test("no file is left in the directory")
