@@ -6,14 +6,14 @@
 import CTierlineFiles
 import TierlineEvents
 
-/// Decoded events written to an unlinked temporary file and read back in order, so that
-/// an append in batches keeps one batch in memory instead of its whole input.
+/// Decoded events written to a temporary file without a name and read back in order, so
+/// that an append in batches keeps one batch in memory instead of its whole input. The
+/// file has no name, so it disappears when the process ends, however it ends.
 ///
 /// Each event is kept in the ledger's own binary encoding (`EventCodec`), the form the
-/// ledger stores and compares, behind a 21-byte header: the length of what follows (u32),
-/// the input line (u64), 1 when an expected version follows and 0 when none does (u8),
-/// and the expected version (u64), little-endian. The file is removed from its directory as soon as it is created, so it
-/// disappears when the process ends, however it ends.
+/// ledger stores and compares. A 21-byte header comes first, little-endian: the length of
+/// what follows (u32), the input line (u64), and the expected version (u8 1, then u64),
+/// or u8 0 and 8 zero bytes for none.
 public final class EventSpool {
   private static let headerSize = 21
   private static let bufferSize = 1 << 20
