@@ -108,3 +108,51 @@ public enum FirstReadiness {
     return zone.startOfDay(CivilDate(daysSinceEpoch: low))
   }
 }
+
+/// Finds when an account's current stretch of readiness began: the first instant from
+/// which it has been ready without a break through the view's valid time.
+///
+/// It uses the intervals of `FirstReadiness`. Inside an interval between two event
+/// times readiness can only begin. So when the account is ready at an interval's end,
+/// its stretch began at the interval's start if it was ready there, and otherwise at the
+/// first local midnight that made it ready. A stretch that is ready at an interval's
+/// start continues the previous interval's stretch when that one was ready at its end.
+public enum ReadySince {
+  /// Returns the start of the stretch of readiness that reaches `asOf`, or nil when the
+  /// account is not ready at `asOf`.
+  /// - Parameter events: one account's events in (occurred_at, position) order, already
+  ///   cut at the view's valid and transaction time.
+  public static func instant(
+    account: AccountID, events: [RecordedEvent], playbook: Playbook, asOf: Timestamp
+  ) -> Timestamp? {
+    var state = AccountState(account: account, playbook: playbook)
+    var intervalStart: Int64?
+    // The start of the stretch that is ready at the end of the last closed interval.
+    var since: Timestamp?
+    for recorded in events {
+      let time = recorded.event.occurredAt.microseconds
+      if let start = intervalStart, time != start {
+        since = stretchStart(
+          state, from: Timestamp(microseconds: start), through: Timestamp(microseconds: time - 1),
+          continuing: since)
+      }
+      intervalStart = time
+      state.apply(recorded.event, position: recorded.position)
+    }
+    guard let start = intervalStart else { return nil }
+    return stretchStart(
+      state, from: Timestamp(microseconds: start), through: asOf, continuing: since)
+  }
+
+  /// Returns the start of the stretch of readiness that reaches `end`, or nil when
+  /// `state` is not ready at `end`. `state` is fixed over [`start`, `end`], and
+  /// `previous` starts the stretch that was ready just before `start`.
+  private static func stretchStart(
+    _ state: AccountState, from start: Timestamp, through end: Timestamp,
+    continuing previous: Timestamp?
+  ) -> Timestamp? {
+    guard end >= start, state.isReady(at: end) else { return nil }
+    if state.isReady(at: start) { return previous ?? start }
+    return FirstReadiness.firstReadyDayStart(state, after: start, through: end)
+  }
+}

@@ -12,6 +12,19 @@ public enum ProjectionJSON {
   /// The bytes are written directly, with no intermediate JSON value, because a replay
   /// prints every account's projection.
   public static func encode(_ projection: AccountProjection) -> [UInt8] {
+    encode(projection, addingReadySince: nil)
+  }
+
+  /// Encodes a projection as `encode(_:)` does, with `ready_since` after `ready`: the
+  /// start of the account's stretch of readiness, null when it is not ready. `why`
+  /// computes it, a replay does not.
+  public static func encode(_ projection: AccountProjection, readySince: Timestamp?) -> [UInt8] {
+    encode(projection, addingReadySince: .some(readySince))
+  }
+
+  private static func encode(_ projection: AccountProjection, addingReadySince: Timestamp??)
+    -> [UInt8]
+  {
     var json = JSONByteWriter(capacity: 4096)
     json.beginObject()
     json.string("account", projection.account)
@@ -32,6 +45,7 @@ public enum ProjectionJSON {
     for trigger in projection.triggers { write(trigger, to: &json) }
     json.endArray()
     json.bool("ready", projection.ready)
+    if let readySince = addingReadySince { json.string("ready_since", readySince?.rfc3339) }
     json.key("readiness")
     write(projection.readiness, to: &json)
 

@@ -1,5 +1,6 @@
 import TierlineEvents
 import TierlineLedger
+import TierlineMetrics
 import TierlineProjections
 
 /// `tierline why`: the audit explanation of one account's readiness.
@@ -22,7 +23,10 @@ enum WhyCommand: Command {
     requiredPositionals: 1,
     details: """
       Lists every trigger and every readiness condition with its actual and required
-      value, the rules version that decided, and the offer and expansion history.
+      value, the rules version that decided, and the offer and expansion history. For a
+      ready account it gives the instant since which it has been ready without a break
+      (ready_since in JSON), folded under the same rules. An offer made before the
+      trigger it names had fired is marked (trigger_fired false in JSON).
       """ + "\n" + timeFormatsHelp)
 
   static func run(_ arguments: ParsedArguments, context: CommandContext) throws {
@@ -35,14 +39,30 @@ enum WhyCommand: Command {
     guard let projection = try ledger.projection(of: account, at: point, rules: rules) else {
       throw accountNotFound(account, at: point)
     }
+    let since =
+      projection.ready ? try readySince(account, at: point, rules: rules, in: ledger) : nil
     if arguments.flag("json") {
-      context.output.write(bytes: ProjectionJSON.encode(projection))
+      context.output.write(bytes: ProjectionJSON.encode(projection, readySince: since))
       context.output.line()
       return
     }
     // A date alone means its end in UTC, which is not the end of that day in most zones.
     let date = arguments.value("at").flatMap { CivilDate(iso: $0) }
-    for line in explanation(projection, requestedDate: date) { context.output.line(line) }
+    for line in explanation(projection, readySince: since, requestedDate: date) {
+      context.output.line(line)
+    }
+  }
+
+  /// Returns the start of the account's unbroken stretch of readiness that reaches the
+  /// point, folded under `rules` from the events visible there.
+  static func readySince(
+    _ account: AccountID, at point: ReplayPoint, rules: ReplayRules, in ledger: Ledger
+  ) throws -> Timestamp? {
+    let visible = try ledger.log(of: account).filter {
+      $0.event.occurredAt <= point.asOf && $0.recordedAt <= point.knownAt
+    }
+    return ReadySince.instant(
+      account: account, events: visible, playbook: rules.playbook, asOf: point.asOf)
   }
 
   /// Returns a note when the end of `date` in UTC is not the end of `date` in the
@@ -69,9 +89,12 @@ enum WhyCommand: Command {
     return note + "; for the end of \(date) there, give --at \(endThere.rfc3339)"
   }
 
-  /// Returns the human-readable explanation, one line per entry. `requestedDate` is the
-  /// date given alone for `--at`, if it was.
-  static func explanation(_ p: AccountProjection, requestedDate: CivilDate? = nil) -> [String] {
+  /// Returns the human-readable explanation, one line per entry. `readySince` starts the
+  /// stretch of readiness that reaches the view, and `requestedDate` is the date given
+  /// alone for `--at`, if it was.
+  static func explanation(
+    _ p: AccountProjection, readySince: Timestamp? = nil, requestedDate: CivilDate? = nil
+  ) -> [String] {
     var lines: [String] = []
     lines.append("Account \(p.account)")
     lines.append("  as of \(p.asOf), known at \(p.knownAt)")
@@ -125,6 +148,9 @@ enum WhyCommand: Command {
       if let owner = p.owner { verdict += ", owner \(owner)" }
     }
     lines.append(verdict)
+    if let readySince {
+      lines.append("  ready since \(readySince.rfc3339) without a break, under these rules")
+    }
     for condition in p.readiness { lines.append(conditionLine(condition, indent: "  ")) }
     if let proposition = p.valueProposition {
       lines.append("  value proposition: \(printable(proposition))")

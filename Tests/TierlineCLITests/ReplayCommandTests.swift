@@ -160,6 +160,32 @@ struct ReplayCommandTests {
     #expect(try offers(["--known-at", firstStamp]).first?["trigger_fired"] as? Bool == false)
   }
 
+  @Test("why gives the start of readiness")
+  func whyReadySince() throws {
+    // Ready from the usage trigger on 10 March, closed by the offer of 1 April until it
+    // expires 90 days later, on 30 June.
+    try append([
+      Line.landed("r1", account: "again", at: "2024-03-01T10:00:00Z"),
+      Line.usage("r2", account: "again", at: "2024-03-10T10:00:00Z", quantity: "90000"),
+      Line.offered(
+        "r3", account: "again", at: "2024-04-01T10:00:00Z", to: "growth", trigger: "usage"),
+    ])
+    func since(_ at: String) throws -> Any? {
+      let result = try Tierline.run(["--store", store, "why", "again", "--at", at, "--json"])
+      #expect(result.status == 0, "\(result.standardError)")
+      return try #require(try result.jsonLines().first)["ready_since"]
+    }
+    #expect(try since("2024-03-31") as? String == "2024-03-10T10:00:00Z")
+    #expect(try since("2024-05-01") is NSNull)
+    #expect(try since("2024-12-31") as? String == "2024-06-30T00:00:00Z")
+
+    let text = try Tierline.run(["--store", store, "why", "again", "--at", "2024-12-31"])
+    #expect(text.standardOutput.contains("  ready since 2024-06-30T00:00:00Z without a break"))
+    // A replay does not compute it.
+    let replayed = try projection(["--account", "again", "--as-of", "2024-12-31"])
+    #expect(replayed["ready_since"] == nil)
+  }
+
   @Test("money stays exact to the cent")
   func moneyExact() throws {
     try append([

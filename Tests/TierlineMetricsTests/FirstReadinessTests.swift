@@ -28,7 +28,13 @@ func readinessAccounts() -> [AccountEvents] {
   var churned = AccountEvents("churned")
   churned.land("2024-03-01T10:00:00Z")
   churned.churn("2024-04-01T10:00:00Z")
-  return [usage, milestone, offered, quiet, churned] + januaryCohort()
+
+  // Ready from the usage trigger, then not while an offer is open, then ready again.
+  var interrupted = AccountEvents("interrupted")
+  interrupted.land("2024-03-01T10:00:00Z")
+  interrupted.usage("2024-03-10T10:00:00Z", metric: "api_calls", units: 90_000)
+  interrupted.offer("2024-04-01T10:00:00Z", to: "growth", by: "cs")
+  return [usage, milestone, offered, quiet, churned, interrupted] + januaryCohort()
 }
 
 @Suite("First readiness")
@@ -57,6 +63,68 @@ struct FirstReadinessTests {
       if state.projection(asOf: time, knownAt: time, rulesVersion: "").ready { return time }
     }
     return nil
+  }
+
+  /// Returns the start of the stretch of readiness that reaches `asOf`, found by
+  /// checking every event time and every UTC midnight, between which readiness is fixed.
+  func scanSince(_ account: AccountEvents, asOf: Timestamp) -> Timestamp? {
+    var candidates = Set(account.events.map(\.event.occurredAt.microseconds))
+    for day in 19_723...Int(asOf.microseconds / 86_400_000_000) {
+      candidates.insert(Int64(day) * 86_400_000_000)
+    }
+    candidates.insert(asOf.microseconds)
+    var state = AccountState(account: account.account, playbook: playbook)
+    var applied = 0
+    var since: Timestamp?
+    for instant in candidates.sorted() where instant <= asOf.microseconds {
+      while applied < account.events.count,
+        account.events[applied].event.occurredAt.microseconds <= instant
+      {
+        state.apply(account.events[applied].event, position: account.events[applied].position)
+        applied += 1
+      }
+      let time = Timestamp(microseconds: instant)
+      let ready = state.projection(asOf: time, knownAt: time, rulesVersion: "").ready
+      since = ready ? (since ?? time) : nil
+    }
+    return since
+  }
+
+  @Test("ready-since equals a day-by-day scan")
+  func readySinceMatchesScan() throws {
+    for asOf in ["2024-03-20T12:00:00Z", "2024-05-01T00:00:00Z", "2025-08-01T00:00:00Z"] {
+      let time = try instant(asOf)
+      for account in readinessAccounts() {
+        // The events a view at `time` folds, in fold order.
+        var cut = account
+        cut.events = account.events.filter { $0.event.occurredAt <= time }.sorted {
+          ($0.event.occurredAt, $0.position) < ($1.event.occurredAt, $1.position)
+        }
+        let found = ReadySince.instant(
+          account: cut.account, events: cut.events, playbook: playbook, asOf: time)
+        #expect(found == scanSince(cut, asOf: time), "\(account.account.value) at \(asOf)")
+      }
+    }
+  }
+
+  @Test("known ready-since instants")
+  func knownReadySince() throws {
+    let accounts = Dictionary(
+      uniqueKeysWithValues: readinessAccounts().map { ($0.account.value, $0) })
+    func since(_ id: String, _ asOf: String) throws -> Timestamp? {
+      let account = try #require(accounts[id])
+      let time = try instant(asOf)
+      return ReadySince.instant(
+        account: account.account,
+        events: account.events.filter { $0.event.occurredAt <= time }, playbook: playbook,
+        asOf: time)
+    }
+    #expect(try since("usage", "2024-12-31T00:00:00Z") == instant("2024-03-10T10:00:00Z"))
+    #expect(try since("interrupted", "2024-03-31T00:00:00Z") == instant("2024-03-10T10:00:00Z"))
+    // The offer of 1 April closes readiness until it expires 90 days later.
+    #expect(try since("interrupted", "2024-05-01T00:00:00Z") == nil)
+    #expect(try since("interrupted", "2024-12-31T00:00:00Z") == instant("2024-06-30T00:00:00Z"))
+    #expect(try since("churned", "2024-12-31T00:00:00Z") == nil)
   }
 
   @Test("search equals a day-by-day scan")
