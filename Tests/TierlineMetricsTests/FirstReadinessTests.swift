@@ -41,41 +41,19 @@ func readinessAccounts() -> [AccountEvents] {
 struct FirstReadinessTests {
   let playbook = Playbook.builtInDefault
 
-  /// Scans every event time and every UTC midnight from 2024 to `asOf` with full
-  /// projections and returns the first ready instant.
-  func scan(_ account: AccountEvents, asOf: Timestamp) -> Timestamp? {
+  /// Returns whether the account is ready at every event time and every UTC midnight
+  /// from 2024 to `asOf`, and at `asOf`, in time order, from full projections. Readiness
+  /// is fixed between two of these instants.
+  func readiness(_ account: AccountEvents, asOf: Timestamp) -> [(Timestamp, Bool)] {
     var candidates = Set(account.events.map(\.event.occurredAt.microseconds))
     let firstDay = 19_723  // 2024-01-01
-    let lastDay = Int(asOf.microseconds / 86_400_000_000)
-    for day in firstDay...lastDay {
-      candidates.insert(Int64(day) * 86_400_000_000)
-    }
-    var state = AccountState(account: account.account, playbook: playbook)
-    var applied = 0
-    for instant in candidates.sorted() where instant <= asOf.microseconds {
-      while applied < account.events.count,
-        account.events[applied].event.occurredAt.microseconds <= instant
-      {
-        state.apply(account.events[applied].event, position: account.events[applied].position)
-        applied += 1
-      }
-      let time = Timestamp(microseconds: instant)
-      if state.projection(asOf: time, knownAt: time, rulesVersion: "").ready { return time }
-    }
-    return nil
-  }
-
-  /// Returns the start of the stretch of readiness that reaches `asOf`, found by
-  /// checking every event time and every UTC midnight, between which readiness is fixed.
-  func scanSince(_ account: AccountEvents, asOf: Timestamp) -> Timestamp? {
-    var candidates = Set(account.events.map(\.event.occurredAt.microseconds))
-    for day in 19_723...Int(asOf.microseconds / 86_400_000_000) {
+    for day in firstDay...Int(asOf.microseconds / 86_400_000_000) {
       candidates.insert(Int64(day) * 86_400_000_000)
     }
     candidates.insert(asOf.microseconds)
     var state = AccountState(account: account.account, playbook: playbook)
     var applied = 0
-    var since: Timestamp?
+    var result: [(Timestamp, Bool)] = []
     for instant in candidates.sorted() where instant <= asOf.microseconds {
       while applied < account.events.count,
         account.events[applied].event.occurredAt.microseconds <= instant
@@ -84,9 +62,21 @@ struct FirstReadinessTests {
         applied += 1
       }
       let time = Timestamp(microseconds: instant)
-      let ready = state.projection(asOf: time, knownAt: time, rulesVersion: "").ready
-      since = ready ? (since ?? time) : nil
+      result.append((time, state.projection(asOf: time, knownAt: time, rulesVersion: "").ready))
     }
+    return result
+  }
+
+  /// Returns the first ready instant, found by checking every instant of `readiness`.
+  func scan(_ account: AccountEvents, asOf: Timestamp) -> Timestamp? {
+    readiness(account, asOf: asOf).first { $0.1 }?.0
+  }
+
+  /// Returns the start of the stretch of readiness that reaches `asOf`, found by
+  /// checking every instant of `readiness`.
+  func scanSince(_ account: AccountEvents, asOf: Timestamp) -> Timestamp? {
+    var since: Timestamp?
+    for (time, ready) in readiness(account, asOf: asOf) { since = ready ? (since ?? time) : nil }
     return since
   }
 
