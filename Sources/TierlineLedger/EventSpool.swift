@@ -28,6 +28,8 @@ public final class EventSpool {
 
   /// The directory of the file.
   public let directory: String
+  /// The directories passed over before `directory`, each with the system's reason.
+  public let skipped: [String]
 
   /// Creates the file in the first directory of `directories` that takes it.
   ///
@@ -43,6 +45,7 @@ public final class EventSpool {
       case .success(let opened):
         descriptor = opened
         self.directory = directory
+        skipped = reasons
         pending.reserveCapacity(Self.bufferSize)
         return
       case .failure(let reason):
@@ -137,6 +140,37 @@ public final class EventSpool {
     var record = [UInt8](repeating: 0, count: length + 4)
     try read(into: &record, at: offset)
     return try Self.decode(record: record[...])
+  }
+
+  /// Returns every event appended, reading the file without writing to it, for a caller
+  /// that keeps the events in memory after a write failed.
+  public func allEvents() throws(LedgerError) -> [NumberedEvent] {
+    var events: [NumberedEvent] = []
+    events.reserveCapacity(count)
+    var offset: UInt64 = 0
+    while offset < flushed + UInt64(pending.count) {
+      let event = try event(at: offset)
+      events.append(event)
+      offset += UInt64(try recordSize(at: offset))
+    }
+    return events
+  }
+
+  /// Returns the size of the record at `offset`, its length field included.
+  private func recordSize(at offset: UInt64) throws(LedgerError) -> Int {
+    if offset >= flushed {
+      let start = Int(offset - flushed)
+      return 4
+        + pending.withUnsafeBytes {
+          Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: start, as: UInt32.self)))
+        }
+    }
+    var length = [UInt8](repeating: 0, count: 4)
+    try read(into: &length, at: offset)
+    return 4
+      + Int(
+        UInt32(length[0]) | UInt32(length[1]) << 8 | UInt32(length[2]) << 16 | UInt32(length[3])
+          << 24)
   }
 
   /// The disk space the file takes, in bytes.
@@ -266,10 +300,10 @@ public final class EventSpool {
     var message =
       "could not \(verb) the temporary file of the batches in \(directory): "
       + String(cString: strerror(code))
-    if [ENOSPC, EFBIG, EDQUOT].contains(code) {
+    if [ENOSPC, EDQUOT].contains(code) {
       message += "; set TMPDIR to a directory with room for it"
     }
-    return LedgerError(.storage, message)
+    return LedgerError(.storage, message, underlying: SpoolFailure(errno: code))
   }
 
   private static let endedEarly = LedgerError(
@@ -308,21 +342,31 @@ public struct RepeatedIDCheck {
   public mutating func add(_ event: NumberedEvent, at offset: UInt64, in spool: EventSpool)
     throws(LedgerError)
   {
+    try add(event, at: offset) { (earlier) throws(LedgerError) in try spool.event(at: earlier) }
+  }
+
+  /// Checks `event`, kept at `location`, against the events before it; `earlier` returns
+  /// the event kept at a location given before, such as an index into an array.
+  public mutating func add(
+    _ event: NumberedEvent, at location: UInt64,
+    earlier: (UInt64) throws(LedgerError) -> NumberedEvent
+  ) throws(LedgerError) {
+    let offset = location
     guard conflict == nil else { return }
     let id = event.incoming.event.id
     let idHash = hash(id)
-    guard let earlier = firstByHash[idHash] else {
+    guard let firstOffset = firstByHash[idHash] else {
       firstByHash[idHash] = offset
       return
     }
-    var first = try spool.event(at: earlier)
+    var first = try earlier(firstOffset)
     if !first.incoming.event.id.utf8.elementsEqual(id.utf8) {
       // Another id took this hash first, so this id's first event is looked up by the id.
       guard let earlierWithID = firstByID[Array(id.utf8)] else {
         firstByID[Array(id.utf8)] = offset
         return
       }
-      first = try spool.event(at: earlierWithID)
+      first = try earlier(earlierWithID)
     }
     guard EventCodec.encode(first.incoming.event) != EventCodec.encode(event.incoming.event)
     else { return }
@@ -335,11 +379,17 @@ public struct RepeatedIDCheck {
   }
 }
 
-/// The system's reason why a temporary file could not be created.
-struct SpoolFailure: Error, CustomStringConvertible {
-  let description: String
+/// The system's reason why the temporary file could not be created, written or read.
+public struct SpoolFailure: Error, Sendable, CustomStringConvertible {
+  /// The `errno` value.
+  public let code: Int32
+  public let description: String
 
   init(errno code: Int32) {
+    self.code = code
     description = String(cString: strerror(code))
   }
+
+  /// Whether the file lacked room: a full disk, a quota, or the file size limit.
+  public var isLackOfRoom: Bool { [ENOSPC, EDQUOT, EFBIG].contains(code) }
 }

@@ -26,9 +26,9 @@ enum AppendCommand: Command {
       Every line is validated before anything is stored. Without --batch-size the whole
       input is one batch, held in memory: it is stored completely or not at all. With
       --batch-size, each batch is atomic and a failure leaves the earlier batches stored
-      (the output says which). The validated events then wait in a temporary file in
-      $TMPDIR when it is set, else in the ledger directory, which is removed when append
-      ends, and one batch at a time is in memory. An event whose id is already stored with
+      (the output says which). The validated events then wait in a temporary file, and
+      one batch at a time is in memory. The file is in $TMPDIR, else /tmp, or else in
+      the ledger directory, and it is deleted when append ends. An event whose id is already stored with
       identical content is a duplicate and is skipped; the same id with other content is
       rejected.
       """)
@@ -78,13 +78,14 @@ enum AppendCommand: Command {
     // The line after the last event of the batches stored so far.
     var nextLine = 1
     // Says what the earlier batches stored when a later one fails, reading or storing.
-    let reportPartial = { (failedLine: Int) in
+    let reportPartial = { (failedLine: Int, inputMayBeAtFault: Bool) in
       guard start > 0 else { return }
       writeToStandardError(
         "note: lines 1 to \(failedLine - 1) went in earlier batches, which stored "
           + "\(counted(appended, "new event")) and skipped \(counted(duplicates, "duplicate"))"
-          + "; the batch from line \(failedLine) on stored nothing. Fix the input "
-          + "and append all of it again: what is stored is skipped as duplicates\n")
+          + "; the batch from line \(failedLine) on stored nothing. "
+          + (inputMayBeAtFault ? "Fix the input and append" : "Append")
+          + " all of it again: what is stored is skipped as duplicates\n")
       try? unlanded.warn(in: ledger)
       // A script reading the JSON learns what the earlier batches stored.
       if arguments.flag("json") { context.output.line(jsonSummary(failedLine)) }
@@ -96,14 +97,14 @@ enum AppendCommand: Command {
         guard let next = try batches.nextBatch() else { break }
         batch = next
       } catch {
-        reportPartial(nextLine)
+        reportPartial(nextLine, false)
         throw error
       }
       let summary: AppendSummary
       do {
         summary = try ledger.append(batch)
       } catch {
-        reportPartial(batch[0].line)
+        reportPartial(batch[0].line, true)
         throw error
       }
       nextLine = batch[batch.count - 1].line + 1
@@ -156,19 +157,31 @@ enum AppendCommand: Command {
   /// Returns the temporary file in which the events of a batched append wait, or nil,
   /// after a note, when none can be created, so that they wait in memory instead.
   ///
-  /// `$TMPDIR` comes first when it is set, so a ledger on a nearly full disk can send the
-  /// file elsewhere. Otherwise the ledger's own directory does, since `/tmp` is often kept
-  /// in memory, and then `/tmp`.
+  /// It goes in `$TMPDIR`, else `/tmp`, as other tools' temporary files do, so that it
+  /// takes no room on the ledger's disk unless that is where they lie. The ledger's
+  /// directory comes next, with a note, when that place cannot take it.
   static func spoolFile(ledgerDirectory: String) -> EventSpool? {
-    let temporary = getenv("TMPDIR").map { String(cString: $0) } ?? ""
-    let directories =
-      temporary.isEmpty ? [ledgerDirectory, "/tmp"] : [temporary, ledgerDirectory]
+    let given = getenv("TMPDIR")
+    // A path that is not UTF-8 would be changed on its way through a Swift string.
+    let temporary: String
+    if let given, let path = String(validatingCString: given), !path.isEmpty {
+      temporary = path
+    } else {
+      if given.map({ String(validatingCString: $0) == nil }) == true {
+        writeToStandardError("note: TMPDIR is not valid UTF-8, so /tmp is used instead\n")
+      }
+      temporary = "/tmp"
+    }
     do {
-      return try EventSpool(in: directories)
+      let spool = try EventSpool(in: [temporary, ledgerDirectory])
+      if !spool.skipped.isEmpty {
+        writeToStandardError(
+          "note: cannot create a temporary file for the batches in "
+            + spool.skipped.joined(separator: "; ") + ", so it is in \(spool.directory)\n")
+      }
+      return spool
     } catch {
-      writeToStandardError(
-        "note: \(error.message), so the events wait in memory; set TMPDIR to a writable "
-          + "directory to keep memory down\n")
+      writeToStandardError("note: \(error.message); the events wait in memory\n")
       return nil
     }
   }

@@ -7,10 +7,11 @@ import TierlineLedger
 /// Without `--batch-size` the input is one batch, so its events stay in memory. With it,
 /// they go to an `EventSpool` and come back one batch at a time. Memory then keeps a
 /// batch, the accounts and names of the input, and, for the check of repeated ids, a hash
-/// table with a 16-byte entry per event.
+/// table with a 16-byte entry per event. When the spool cannot be written for lack of
+/// room, its events move to memory and the input continues there.
 final class AppendInput {
   private var events: [NumberedEvent] = []
-  private let spool: EventSpool?
+  private var spool: EventSpool?
   private var repeatedIDs = RepeatedIDCheck()
   /// The number of valid events.
   private(set) var count = 0
@@ -32,22 +33,58 @@ final class AppendInput {
     accounts.add(event.incoming.event)
     names.add(event.incoming.event)
     futureEvents.add(event)
-    guard let spool else {
-      events.append(event)
+    if let spool {
+      let offset: UInt64
+      do {
+        offset = try spool.append(event)
+      } catch let error where Self.lacksRoom(error) {
+        // The spool keeps the event even when writing its buffer out failed.
+        try moveToMemory(from: spool, after: error)
+        return
+      }
+      try repeatedIDs.add(event, at: offset, in: spool)
       return
     }
-    let offset = try spool.append(event)
-    try repeatedIDs.add(event, at: offset, in: spool)
+    events.append(event)
+    try checkInMemory(events.count - 1)
+  }
+
+  /// Checks the event at `index` of `events` for a repeated id.
+  private func checkInMemory(_ index: Int) throws {
+    try repeatedIDs.add(events[index], at: UInt64(index)) { (earlier) throws(LedgerError) in
+      events[Int(earlier)]
+    }
+  }
+
+  /// Returns whether `error` is a write to the spool that found no room.
+  private static func lacksRoom(_ error: LedgerError) -> Bool {
+    (error.underlying as? SpoolFailure)?.isLackOfRoom == true
+  }
+
+  /// Moves the events of `spool` to memory after `error`, a write that found no room,
+  /// so that the append goes on as without a spool.
+  private func moveToMemory(from spool: EventSpool, after error: LedgerError) throws {
+    writeToStandardError("note: \(error.message); the events wait in memory instead\n")
+    events = try spool.allEvents()
+    self.spool = nil
+    repeatedIDs = RepeatedIDCheck()
+    for index in events.indices { try checkInMemory(index) }
   }
 
   /// The first event id that the input gives to two different events, as the error to
-  /// report when the input is stored in more than one batch. Only a spooled input is
-  /// checked: a single batch gets the ledger's own check.
+  /// report when the input is stored in more than one batch. A single batch gets the
+  /// ledger's own check as well.
   var repeatedID: LedgerError? { repeatedIDs.conflict }
 
   /// Returns the events in input order, `size` at a time.
   func batches(size: Int) throws -> Batches {
-    if let spool { return Batches(source: .spool(try spool.batches(size: size))) }
+    if let spool {
+      do {
+        return Batches(source: .spool(try spool.batches(size: size)))
+      } catch let error where Self.lacksRoom(error) {
+        try moveToMemory(from: spool, after: error)
+      }
+    }
     return Batches(source: .memory(events, size: size, next: 0))
   }
 

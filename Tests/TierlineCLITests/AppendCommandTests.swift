@@ -184,6 +184,18 @@ struct AppendCommandTests {
     #expect(try eventCount() == 52)
     let files = try FileManager.default.contentsOfDirectory(atPath: store).sorted()
     #expect(files == ["data.mdb", "lock.mdb"])
+
+    // A TMPDIR that cannot take the file sends it to the ledger's directory, with a note.
+    let elsewhere = try Tierline.run(
+      ["--store", store, "append", "--batch-size", "7", "-"], input: input,
+      environment: ["TMPDIR": directory.path("missing")])
+    #expect(elsewhere.status == 0, "\(elsewhere.standardError)")
+    #expect(elsewhere.standardOutput.contains("skipped 50 duplicates"))
+    #expect(
+      elsewhere.standardError.contains(
+        "note: cannot create a temporary file for the batches in \(directory.path("missing")): "
+          + "No such file or directory, so it is in \(store)"), "\(elsewhere.standardError)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: store).sorted() == files)
   }
 
   @Test("events far ahead of now warn")

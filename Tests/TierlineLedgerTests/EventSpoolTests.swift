@@ -78,6 +78,37 @@ struct EventSpoolTests {
     #expect(spool.allocatedBytes < written / 3, "\(spool.allocatedBytes) of \(written)")
   }
 
+  @Test("all events come back without writing")
+  func allEventsRead() throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let spool = try EventSpool(in: [directory.path])
+    // Enough to write the buffer out once, so events come from the file and the buffer.
+    let events = (1...6_000).map { line in
+      usage(line: line, id: "e-\(line)", metric: String(repeating: "m", count: 200))
+    }
+    for event in events { try spool.append(event) }
+    #expect(spool.allocatedBytes > 0)
+    let read = try spool.allEvents()
+    #expect(read.map(\.line) == events.map(\.line))
+    #expect(read.map(\.incoming) == events.map(\.incoming))
+  }
+
+  @Test("repeated id found in an array")
+  func repeatedIDInArray() throws {
+    var check = RepeatedIDCheck(hash: { _ in 1 })
+    let events = [
+      usage(line: 1, id: "a", quantity: 1), usage(line: 2, id: "b", quantity: 2),
+      usage(line: 3, id: "a", quantity: 1), usage(line: 4, id: "b", quantity: 5),
+    ]
+    for (index, event) in events.enumerated() {
+      try check.add(event, at: UInt64(index)) { (earlier) throws(LedgerError) in
+        events[Int(earlier)]
+      }
+    }
+    #expect(check.conflict?.line == 4)
+    #expect(check.conflict?.message.contains("already used on line 2") == true)
+  }
+
   @Test("no file is left in the directory")
   func unlinked() throws {
     defer { try? FileManager.default.removeItem(at: directory) }
