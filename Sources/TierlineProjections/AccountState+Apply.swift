@@ -14,6 +14,7 @@ extension AccountState {
         metric: usage.metric, millionths: usage.quantity.millionths, occurredAt: at,
         position: position)
     }
+    if offerChecksPending, at > lastOccurredAt ?? .min { settleOfferChecks() }
     lastOccurredAt = at
     lastPosition = position
 
@@ -40,13 +41,26 @@ extension AccountState {
       recordOrganizationChange(change, at: at)
     case .expansionOffered(let offer):
       guard status == .active else { return countIgnored() }
+      // Whether the named trigger had fired is decided once every event of this instant
+      // is applied, so the input order of events with one time does not matter.
       offers.append(
         OfferRecord(
           at: at, to: offer.to, by: offer.by, trigger: offer.trigger, epoch: tierEpoch,
-          triggerFired: offer.trigger.flatMap { hasFired(triggerType: $0, by: at) }))
+          triggerCheckPending: offer.trigger != nil))
+      if offer.trigger != nil { offerChecksPending = true }
     case .usageRecorded:
       break
     }
+  }
+
+  /// Decides `triggerFired` of the offers made at the instant of the events applied last,
+  /// once an event of a later instant arrives.
+  private mutating func settleOfferChecks() {
+    for index in offers.indices where offers[index].triggerCheckPending {
+      offers[index].triggerFired = checkedTrigger(of: offers[index])
+      offers[index].triggerCheckPending = false
+    }
+    offerChecksPending = false
   }
 
   private mutating func countIgnored() {
@@ -140,6 +154,7 @@ extension AccountState {
   public mutating func applyUsage(
     metric: String, millionths: Int64, occurredAt at: Int64, position: UInt64
   ) {
+    if offerChecksPending, at > lastOccurredAt ?? .min { settleOfferChecks() }
     lastOccurredAt = at
     lastPosition = position
     guard status == .active else { return countIgnored() }
@@ -157,6 +172,7 @@ extension AccountState {
   public mutating func applyUsage(
     metric: Int, of names: [String], millionths: Int64, occurredAt at: Int64, position: UInt64
   ) {
+    if offerChecksPending, at > lastOccurredAt ?? .min { settleOfferChecks() }
     lastOccurredAt = at
     lastPosition = position
     guard status == .active else { return countIgnored() }

@@ -31,7 +31,9 @@ extension AccountState {
     projection.offers = offers.map { offer in
       OfferReport(
         instant: Timestamp(microseconds: offer.at), to: offer.to, by: offer.by,
-        trigger: offer.trigger, triggerFired: offer.triggerFired, open: isOpen(offer, at: now))
+        trigger: offer.trigger,
+        triggerFired: offer.triggerCheckPending ? checkedTrigger(of: offer) : offer.triggerFired,
+        open: isOpen(offer, at: now))
     }
 
     guard status != .notLanded else {

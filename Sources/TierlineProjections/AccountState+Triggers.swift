@@ -37,6 +37,12 @@ extension AccountState {
     evaluateTriggers(at: now, texts: nil)
   }
 
+  /// Returns whether the trigger that `offer` names had fired, and counted, by its time,
+  /// when every event of that instant is applied; nil when it names none.
+  func checkedTrigger(of offer: OfferRecord) -> Bool? {
+    offer.trigger.flatMap { hasFired(triggerType: $0, by: offer.at) }
+  }
+
   /// Returns whether a trigger of `triggerType` had fired, and counted, on the current
   /// tier by `instant` (µs), as `triggers` reports it there. Append accepts only the
   /// four type names, so the nil for any other name is never returned for a stored event.

@@ -51,6 +51,8 @@ public struct AccountState: Hashable, Sendable, Codable {
   var organization = OrganizationTracker()
 
   var offers: [OfferRecord] = []
+  /// Whether an offer's `triggerCheckPending` is set.
+  var offerChecksPending = false
   var expansions: [ExpansionReport] = []
 
   /// The valid time of the last event applied, in µs since the epoch.
@@ -186,8 +188,10 @@ struct OfferRecord: Hashable, Sendable, Codable {
   /// The tier epoch at the offer; a later landing or tier change closes it.
   var epoch: Int
   /// Whether the trigger type the offer names had fired, and counted, on the current tier
-  /// by the offer's time; nil when the offer names no trigger.
-  var triggerFired: Bool?
+  /// by the offer's time; nil when the offer names no trigger or `triggerCheckPending`.
+  var triggerFired: Bool? = nil
+  /// Whether `triggerFired` waits for the other events of the offer's instant.
+  var triggerCheckPending = false
 }
 
 /// The zone calendar and the local day of the latest instant looked up.

@@ -178,7 +178,9 @@ enum WhyCommand: Command {
     for offer in p.offers {
       var trigger = offer.trigger.map { " for the \($0) trigger" } ?? ""
       // An offer can name a trigger that had not fired: a finding for the audit.
-      if offer.triggerFired == false { trigger += ", which had not fired by then" }
+      if offer.triggerFired == false {
+        trigger += ", which had not fired, or did not count, by then"
+      }
       lines.append(
         "  \(offer.at) offered \(offer.to) by \(offer.by)\(trigger)"
           + (offer.open ? " (open)" : " (closed)"))

@@ -148,7 +148,8 @@ struct ReplayCommandTests {
     let why = try Tierline.run(["--store", store, "why", "eager", "--at", "2024-03-31"])
     #expect(why.status == 0, "\(why.standardError)")
     #expect(
-      why.standardOutput.contains("for the usage trigger, which had not fired by then (open)"))
+      why.standardOutput.contains(
+        "for the usage trigger, which had not fired, or did not count, by then (open)"))
     #expect(why.standardOutput.contains("offered growth by cs (open)"))
 
     // Usage that occurred before the offer but arrived later fires the trigger in time,
@@ -158,6 +159,25 @@ struct ReplayCommandTests {
     ])
     #expect(try offers([]).first?["trigger_fired"] as? Bool == true)
     #expect(try offers(["--known-at", firstStamp]).first?["trigger_fired"] as? Bool == false)
+
+    // Usage at the offer's own instant counts, whatever the order of the two lines.
+    for (name, usageFirst) in [("same-a", false), ("same-b", true)] {
+      let offer = Line.offered(
+        "\(name)-o", account: name, at: "2024-03-10T09:00:00Z", to: "growth", trigger: "usage")
+      let usage = Line.usage(
+        "\(name)-u", account: name, at: "2024-03-10T09:00:00Z", quantity: "90000")
+      // A later event decides the offer while folding; without one the projection does.
+      try append(
+        [Line.landed("\(name)-l", account: name, at: "2024-03-01T09:00:00Z")]
+          + (usageFirst ? [usage, offer] : [offer, usage])
+          + [Line.usage("\(name)-v", account: name, at: "2024-03-20T09:00:00Z", quantity: "1")])
+      let atOffer = try projection(["--account", name, "--as-of", "2024-03-10T09:00:00Z"])
+      let offers = try #require(atOffer["offers"] as? [[String: Any]])
+      #expect(offers.first?["trigger_fired"] as? Bool == true, "\(name)")
+      let later = try projection(["--account", name, "--as-of", "2024-03-31"])
+      let settled = try #require(later["offers"] as? [[String: Any]])
+      #expect(settled.first?["trigger_fired"] as? Bool == true, "\(name)")
+    }
   }
 
   @Test("why gives the start of readiness")
