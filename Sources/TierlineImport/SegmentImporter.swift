@@ -55,11 +55,14 @@ public enum SegmentImporter {
       }
       // An id of another JSON type is named as such: reporting it missing would send the
       // reader looking for a field that is there.
-      if let given = call.value(at: "context.groupId") ?? call.value(at: "groupId"),
-        given.stringValue == nil
-      {
-        let field = call.value(at: "context.groupId") != nil ? "context.groupId" : "groupId"
-        plan.reject(line: line, field: field, reason: "is not a string")
+      // The id that decides is checked: the top-level one only without a string in
+      // context. null counts as absent.
+      let deciding =
+        call.string(at: "context.groupId") != nil
+        ? "context.groupId"
+        : [nil, .null].contains(call.value(at: "context.groupId")) ? "groupId" : "context.groupId"
+      if let given = call.value(at: deciding), given != .null, given.stringValue == nil {
+        plan.reject(line: line, field: deciding, reason: "is not a string")
         continue
       }
       guard let account = call.string(at: "context.groupId") ?? call.string(at: "groupId")

@@ -118,6 +118,18 @@ struct SegmentImporterTests {
     #expect(plan.events.isEmpty)
     #expect(plan.rejections.map(\.field) == ["context.groupId", "groupId"])
     #expect(plan.rejections.map(\.reason) == ["is not a string", "is not a string"])
+
+    // A null in context leaves the top-level id, and a string in context decides alone.
+    let fallbacks = [
+      #"{"type":"track","messageId":"z","event":"API Call","properties":{"count":5},"#
+        + #""context":{"groupId":null},"groupId":"acme","timestamp":"2024-01-02T00:00:00Z"}"#,
+      #"{"type":"track","messageId":"s","event":"API Call","properties":{"count":5},"#
+        + #""context":{"groupId":"acme"},"groupId":7,"timestamp":"2024-01-03T00:00:00Z"}"#,
+    ]
+    let accepted = SegmentImporter.plan(
+      Array(fallbacks.map { $0 + "\n" }.joined().utf8), mapping: mapping)
+    #expect(accepted.rejections.isEmpty)
+    #expect(accepted.events.map(\.incoming.event.account.value) == ["acme", "acme"])
   }
 
   @Test("added user before any group trait is ignored")
