@@ -95,8 +95,7 @@ struct EventDecoder {
   ) throws(EventInputError) -> Payload {
     switch type {
     case .accountLanded:
-      try data.rejectUnknown(
-        allowed: ["tier", "acv", "currency", "timezone", "owner", "segment"], context: type.name)
+      try data.rejectUnknown(allowed: type.dataKeys, context: type.name)
       let tier = try data.string("tier")
       let acv = try data.money("acv", currencyField: "currency")
       let timeZone = try data.string("timezone")
@@ -109,7 +108,7 @@ struct EventDecoder {
           owner: try data.optionalString("owner"), segment: try data.optionalString("segment")))
 
     case .usageRecorded:
-      try data.rejectUnknown(allowed: ["metric", "quantity", "unit"], context: type.name)
+      try data.rejectUnknown(allowed: type.dataKeys, context: type.name)
       let metric = try data.string("metric")
       return .usageRecorded(
         UsageRecorded(
@@ -117,12 +116,11 @@ struct EventDecoder {
           unit: try data.optionalString("unit")))
 
     case .milestoneReached:
-      try data.rejectUnknown(allowed: ["milestone"], context: type.name)
+      try data.rejectUnknown(allowed: type.dataKeys, context: type.name)
       return .milestoneReached(MilestoneReached(milestone: try data.string("milestone")))
 
     case .checkinCompleted:
-      try data.rejectUnknown(
-        allowed: ["kind", "value_delivered", "approaching_capacity", "notes"], context: type.name)
+      try data.rejectUnknown(allowed: type.dataKeys, context: type.name)
       let kind = try data.string("kind")
       let valueDelivered = try data.bool("value_delivered")
       let approachingCapacity = try data.bool("approaching_capacity")
@@ -132,14 +130,13 @@ struct EventDecoder {
           notes: try data.optionalString("notes")))
 
     case .tierChanged:
-      try data.rejectUnknown(allowed: ["to", "acv", "currency", "reason"], context: type.name)
+      try data.rejectUnknown(allowed: type.dataKeys, context: type.name)
       let to = try data.string("to")
       let acv = try data.money("acv", currencyField: "currency")
       return .tierChanged(TierChanged(to: to, acv: acv, reason: try data.optionalString("reason")))
 
     case .orgChanged:
-      try data.rejectUnknown(
-        allowed: ["headcount", "department_added", "use_case_added"], context: type.name)
+      try data.rejectUnknown(allowed: type.dataKeys, context: type.name)
       let change = OrgChanged(
         headcount: try data.optionalHeadcount("headcount"),
         departmentAdded: try data.optionalString("department_added"),
@@ -154,14 +151,14 @@ struct EventDecoder {
       return .orgChanged(change)
 
     case .expansionOffered:
-      try data.rejectUnknown(allowed: ["to", "by", "trigger"], context: type.name)
+      try data.rejectUnknown(allowed: type.dataKeys, context: type.name)
       let to = try data.string("to")
       let by = try data.string("by", oneOf: expansionOwners)
       let trigger = try data.optionalString("trigger", oneOf: expansionTriggerTypes)
       return .expansionOffered(ExpansionOffered(to: to, by: by, trigger: trigger))
 
     case .accountChurned:
-      try data.rejectUnknown(allowed: ["reason"], context: type.name)
+      try data.rejectUnknown(allowed: type.dataKeys, context: type.name)
       return .accountChurned(AccountChurned(reason: try data.optionalString("reason")))
     }
   }
@@ -176,4 +173,20 @@ public func isIANATimeZone(_ identifier: String) -> Bool {
     return false
   }
   return TimeZone(identifier: identifier) != nil
+}
+
+extension EventType {
+  /// The keys that the `data` object of an event of this type may have.
+  public var dataKeys: [String] {
+    switch self {
+    case .accountLanded: ["tier", "acv", "currency", "timezone", "owner", "segment"]
+    case .usageRecorded: ["metric", "quantity", "unit"]
+    case .milestoneReached: ["milestone"]
+    case .checkinCompleted: ["kind", "value_delivered", "approaching_capacity", "notes"]
+    case .tierChanged: ["to", "acv", "currency", "reason"]
+    case .orgChanged: ["headcount", "department_added", "use_case_added"]
+    case .expansionOffered: ["to", "by", "trigger"]
+    case .accountChurned: ["reason"]
+    }
+  }
 }

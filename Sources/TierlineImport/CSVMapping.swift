@@ -1,4 +1,5 @@
 import TierlineEvents
+import TierlineProjections
 
 /// The mapping file of `tierline import csv`: the rules that turn CSV columns into events.
 ///
@@ -88,6 +89,11 @@ extension CSVMapping {
       throw ImportSetupError(
         "the CSV mapping's \"date_timezone\" must be a string, an IANA time zone such as "
           + "\"Europe/Berlin\"")
+    }
+    guard ZoneCalendar(identifier: dateTimeZone) != nil else {
+      throw ImportSetupError(
+        "the CSV mapping's date_timezone \(jsonQuoted(dateTimeZone)) is not a known IANA time "
+          + "zone")
     }
     data = try parseData(root["data"])
   }
@@ -187,7 +193,14 @@ private func parseData(_ value: JSONValue?) throws(ImportSetupError)
       throw ImportSetupError("the CSV mapping's data.\(typeName) must be an object")
     }
     var list: [(field: String, source: CSVMapping.Source)] = []
+    let known = type.dataKeys
     for (field, source) in fieldMembers {
+      // Every row of the type would be rejected for it, and --skip-invalid would skip them.
+      guard known.contains(field) else {
+        throw ImportSetupError(
+          "the CSV mapping's data.\(typeName) has an unknown field \(jsonQuoted(field)); "
+            + "expected " + known.joined(separator: ", "))
+      }
       list.append((field, try parseSource(source, key: "data.\(typeName).\(field)")))
     }
     result[type] = list

@@ -78,13 +78,14 @@ public enum ImportRunner {
     report.rejections.sort { $0.line < $1.line }
     var future = FutureEvents(now: now)
     for item in report.newEvents { future.add(item) }
-    if let warning = future.warning(unit: plan.unit) { report.warnings.append(warning) }
-
-    guard report.rejections.isEmpty || skipInvalid, !dryRun, !report.newEvents.isEmpty else {
-      return report
+    if let warning = future.warning(unit: plan.unit, events: "new events") {
+      report.warnings.append(warning)
     }
+
     // The ledger's own message names `append --batch-size`, which `import` does not have.
-    guard report.newEvents.count <= maximumEvents else {
+    // A dry run checks this too, so that it exits as the real run would.
+    let wouldStore = report.rejections.isEmpty || skipInvalid
+    guard !wouldStore || report.newEvents.count <= maximumEvents else {
       throw LedgerError(
         .invalidInput,
         "the input gives \(report.newEvents.count) new events, more than the \(maximumEvents) "
@@ -92,6 +93,7 @@ public enum ImportRunner {
           + "parts of at most \(maximumEvents) events, keeping each account's records in one "
           + "part, and import them in order")
     }
+    guard wouldStore, !dryRun, !report.newEvents.isEmpty else { return report }
     let summary = try ledger.append(report.newEvents, now: now)
     // Another writer may have stored some of these events since the check.
     report.appended = summary.appended

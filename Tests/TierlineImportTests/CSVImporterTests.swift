@@ -161,6 +161,27 @@ struct CSVImporterTests {
       + #""occurred_at":{"column":"t"},"data":{"usage.recorded":{}}, "# + members + "}"
     #expect(throws: ImportSetupError(message)) { try CSVMapping(json: Array(text.utf8)) }
   }
+
+  @Test("unknown data field or zone fails the mapping")
+  func unknownDataFieldOrZone() {
+    let base =
+      #"{"version":1,"type":{"value":"usage.recorded"},"id":{"column":"row"},"#
+      + #""account":{"column":"a"},"occurred_at":{"column":"t"},"#
+    let misspelt =
+      base
+      + #""data":{"usage.recorded":{"metric":{"value":"api_calls"},"quantty":{"column":"q"}}}}"#
+    #expect(
+      throws: ImportSetupError(
+        #"the CSV mapping's data.usage.recorded has an unknown field "quantty"; expected "#
+          + "metric, quantity, unit")
+    ) { try CSVMapping(json: Array(misspelt.utf8)) }
+    let zone =
+      base + #""date_timezone":"Mars/Base","data":{"usage.recorded":{}}}"#
+    #expect(
+      throws: ImportSetupError(
+        #"the CSV mapping's date_timezone "Mars/Base" is not a known IANA time zone"#)
+    ) { try CSVMapping(json: Array(zone.utf8)) }
+  }
 }
 
 @Suite("CSV importer examples")

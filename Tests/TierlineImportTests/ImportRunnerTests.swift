@@ -40,6 +40,12 @@ struct ImportRunnerTests {
         + "batch; nothing was stored: split the file into parts of at most 11 events, keeping "
         + "each account's records in one part, and import them in order")
     #expect(try store.ledger.eventCount() == 0)
+    // A dry run fails as the real run would.
+    #expect(throws: LedgerError.self) {
+      try ImportRunner.run(
+        try subscriptionsPlan(), ledger: store.ledger, dryRun: true, skipInvalid: false,
+        maximumEvents: 11)
+    }
     let exact = try ImportRunner.run(
       try subscriptionsPlan(), ledger: store.ledger, dryRun: false, skipInvalid: false,
       maximumEvents: 12)
