@@ -25,11 +25,12 @@ public struct FutureEvents: Sendable {
     if latest.map({ at > $0.at }) ?? true { latest = (event.line, at) }
   }
 
-  /// The warning for the events counted, without the `warning: ` prefix, or nil when
-  /// there are none. `unit` names what a line number counts, such as `line`.
-  public func warning(unit: String = "line") -> String? {
+  /// Returns the warning for the events counted, without the `warning: ` prefix, or nil
+  /// when there are none. `unit` names what a line number counts, such as `line`, and
+  /// `events` names the events counted, such as "new events".
+  public func warning(unit: String = "line", events noun: String = "events") -> String? {
     guard let latest else { return nil }
-    let events = count == 1 ? "1 event" : "\(count) events"
+    let events = "\(count) " + (count == 1 ? String(noun.dropLast()) : noun)
     return "\(events) occurred more than a day after now, the latest at "
       + "\(latest.at.rfc3339) (\(unit) \(latest.line)). They count only for --as-of times "
       + "after their own, so check their times: a wrong year or milliseconds read as "

@@ -88,7 +88,7 @@ enum AppendCommand: Command {
           + " all of it again: what is stored is skipped as duplicates\n")
       try? unlanded.warn(in: ledger)
       // A script reading the JSON learns what the earlier batches stored.
-      if arguments.flag("json") { context.output.line(jsonSummary(failedLine)) }
+      if arguments.flag("json") { context.output.jsonLine(jsonSummary(failedLine)) }
     }
     var batches = try input.batches(size: size)
     while true {
@@ -124,7 +124,7 @@ enum AppendCommand: Command {
     }
 
     if arguments.flag("json") {
-      context.output.line(jsonSummary(nil))
+      context.output.jsonLine(jsonSummary(nil))
     } else {
       var text =
         "Appended \(counted(appended, "event")), skipped \(counted(duplicates, "duplicate"))"
@@ -148,7 +148,8 @@ enum AppendCommand: Command {
     if appended > 0 {
       try unlanded.warn(in: ledger)
       noteUnusedNames(input.names, in: ledger)
-      if let warning = input.futureEvents.warning() {
+      // The count includes events skipped as duplicates, which the summary does not list.
+      if let warning = input.futureEvents.warning(events: "events of the input") {
         writeToStandardError("warning: \(warning)\n")
       }
     }
@@ -248,6 +249,8 @@ enum AppendCommand: Command {
       // Some Windows tools start UTF-8 files with a byte-order mark; it is not part of JSON.
       if validCount == 0, errorCount == 0, line.bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
         line.bytes.removeFirst(3)
+        // A line that held only the mark is blank, as the reader's other blank lines are.
+        if line.bytes.allSatisfy({ [0x20, 0x09, 0x0D].contains($0) }) { continue }
       }
       if opensArray == nil,
         let first = line.bytes.first(where: { ![0x20, 0x09, 0x0D, 0x0A].contains($0) })

@@ -43,7 +43,7 @@ enum BackupCommand: Command {
     guard !arguments.flag("no-verify") else {
       // The copy is not opened, so its events are not counted either.
       if arguments.flag("json") {
-        context.output.line(
+        context.output.jsonLine(
           "{\"backup\":\(jsonQuoted(target)),\"events\":null,\"bytes\":\(bytes),"
             + "\"verified\":false}")
       } else {
@@ -68,7 +68,7 @@ enum BackupCommand: Command {
       throw damagedCopy(target, problems: report.problems.count, first: first)
     }
     if arguments.flag("json") {
-      context.output.line(
+      context.output.jsonLine(
         "{\"backup\":\(jsonQuoted(target)),\"events\":\(report.records),\"bytes\":\(bytes),"
           + "\"verified\":true}")
     } else {

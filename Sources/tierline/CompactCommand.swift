@@ -40,7 +40,7 @@ enum CompactCommand: Command {
       let events = merge.events.map(String.init) ?? "null"
       let level = merge.mergedLevel.map(String.init) ?? "null"
       let place = merge.mergedPlace.map(String.init) ?? "null"
-      context.output.line(
+      context.output.jsonLine(
         "{\"storage_format\":\(merge.storageFormat),\"runs_before\":\(merge.runsBefore),"
           + "\"runs_after\":\(runsAfter),\"events\":\(events),\"merged\":\(merge.merged),"
           + "\"level\":\(level),\"place\":\(place)}")

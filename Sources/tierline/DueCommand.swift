@@ -59,7 +59,7 @@ enum DueCommand: Command {
 
     if arguments.flag("json") {
       for item in checkins {
-        context.output.line(
+        context.output.jsonLine(
           "{\"account\":\(jsonQuoted(item.account)),\"due_on\":\"\(item.dueOn)\","
             + "\"status\":\"\(item.status)\",\"days_until_due\":\(item.daysUntilDue),"
             + "\"tier\":\(item.tier.map(jsonQuoted) ?? "null"),"

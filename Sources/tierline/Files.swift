@@ -65,7 +65,9 @@ func readFile(_ path: String, purpose: String, maximumBytes: Int = 1 << 30) thro
       message: "\(purpose) file is empty (\(path)): give a file with content",
       exitCode: .dataError)
   }
-  guard bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
+  // A byte-order mark alone, as some editors save an empty file, is no content either.
+  let content = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
+  guard content.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
     throw CommandFailure(
       message: "\(purpose) file contains only blank lines (\(path)): give a file with content",
       exitCode: .dataError)

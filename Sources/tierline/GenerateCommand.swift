@@ -35,7 +35,7 @@ enum GenerateCommand: Command {
     let seed = try parseSeed(arguments.value("seed") ?? "1")
     let generator = PortfolioGenerator(accounts: accounts, seed: seed)
     generator.generate { event in
-      context.output.line(EventJSON.encode(event))
+      context.output.jsonLine(EventJSON.encode(event))
     }
   }
 

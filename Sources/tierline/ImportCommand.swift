@@ -76,7 +76,7 @@ enum ImportCommand: Command {
       try UnlandedAccounts(report.newEvents, in: ledger, appended: true).warn(in: ledger)
     }
     if arguments.flag("json") {
-      context.output.line(ImportReportJSON.encode(report, dryRun: dryRun))
+      context.output.jsonLine(ImportReportJSON.encode(report, dryRun: dryRun))
     } else {
       printText(report, dryRun: dryRun, skipInvalid: skipInvalid, context: context)
     }

@@ -45,7 +45,7 @@ enum InitCommand: Command {
       try noteBareEffectiveDate(arguments.value("effective"), effective: effective)
     }
     if arguments.flag("json") {
-      context.output.line(
+      context.output.jsonLine(
         "{\"store\":\(jsonQuoted(context.storeDirectory)),"
           + "\"rules_version\":\(jsonQuoted(playbook.version))}")
     } else {

@@ -47,7 +47,7 @@ enum LogCommand: Command {
         && (knownAt.map { recorded.recordedAt <= $0 } ?? true)
     }
     if arguments.flag("json") {
-      for recorded in events { context.output.line(EventJSON.encode(recorded)) }
+      for recorded in events { context.output.jsonLine(EventJSON.encode(recorded)) }
       return
     }
     var cut: [String] = []

@@ -24,7 +24,7 @@ enum MetricsCommand: Command {
     let metrics = try computeMetrics(arguments, context: context).metrics
 
     if arguments.flag("json") {
-      context.output.line(metrics.jsonText())
+      context.output.jsonLine(metrics.jsonText())
       return
     }
     for line in MetricsText.lines(metrics) { context.output.line(line) }

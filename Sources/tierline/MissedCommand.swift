@@ -52,7 +52,7 @@ enum MissedCommand: Command {
     if arguments.flag("json") {
       let bytes = missed.json(asOf: point.asOf, knownAt: point.knownAt)
         .serialized(sortingKeys: false)
-      context.output.line(String(decoding: bytes, as: UTF8.self))
+      context.output.jsonLine(String(decoding: bytes, as: UTF8.self))
       return
     }
     let output = context.output

@@ -46,6 +46,14 @@ final class StandardOutput {
     if buffer.count >= 1 << 16 { flush() }
   }
 
+  /// Appends a line of JSON as it is. JSON escapes what a terminal would act on below
+  /// U+0020, and its parsers reject the Swift-style escapes `line` writes for the rest.
+  func jsonLine(_ text: String) {
+    write(bytes: Array(text.utf8))
+    buffer.append(UInt8(ascii: "\n"))
+    if buffer.count >= 1 << 16 { flush() }
+  }
+
   /// Appends a line.
   func line(_ text: String = "") {
     write(text)

@@ -42,7 +42,7 @@ enum RulesCommand: Command {
           + "the new activation changes no query result\n")
     }
     if arguments.flag("json") {
-      context.output.line(
+      context.output.jsonLine(
         "{\"rules_version\":\(jsonQuoted(playbook.version)),"
           + "\"effective_at\":\"\(effective.rfc3339)\",\"activated_at\":\"\(now.rfc3339)\"}")
     } else {
@@ -60,7 +60,7 @@ enum RulesCommand: Command {
     if arguments.flag("json") {
       for activation in activations {
         let current = activation == inForce
-        context.output.line(
+        context.output.jsonLine(
           "{\"rules_version\":\(jsonQuoted(activation.version)),"
             + "\"name\":\(jsonQuoted(activation.playbook.name)),"
             + "\"effective_at\":\"\(activation.effectiveAt.rfc3339)\","

@@ -40,7 +40,7 @@ enum RulesDiffCommand {
 
     if arguments.flag("json") {
       let bytes = diff.json().serialized(sortingKeys: false)
-      context.output.line(String(decoding: bytes, as: UTF8.self))
+      context.output.jsonLine(String(decoding: bytes, as: UTF8.self))
       return
     }
     let output = context.output

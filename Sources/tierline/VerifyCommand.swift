@@ -73,7 +73,7 @@ enum VerifyCommand: Command {
       if let check {
         text += ",\"projections_compared\":\(check.accounts),\"refolds\":\(check.refolds)"
       }
-      context.output.line(text + ",\"problems\":[\(problems)]}")
+      context.output.jsonLine(text + ",\"problems\":[\(problems)]}")
     } else {
       context.output.line(
         "Checked \(counted(Int(report.records), "record")) and "

@@ -198,6 +198,25 @@ struct AppendCommandTests {
     #expect(try FileManager.default.contentsOfDirectory(atPath: store).sorted() == files)
   }
 
+  @Test("JSON output keeps format characters")
+  func jsonWithFormatCharacters() throws {
+    // U+202E reverses the text after it on a terminal; JSON carries it as it is.
+    let account = "a\u{202E}bc"
+    let stored = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.landed("j1", account: account, at: "2024-01-10T09:00:00Z"))
+    #expect(stored.status == 0, "\(stored.standardError)")
+    let log = try Tierline.run(["--store", store, "log", account, "--json"])
+    #expect(log.status == 0, "\(log.standardError)")
+    let event = try #require(try log.jsonLines().first)
+    #expect(event["account"] as? String == account)
+    let due = try Tierline.run(["--store", store, "due", "--on", "2024-03-01", "--json"])
+    #expect(try due.jsonLines().contains { $0["account"] as? String == account })
+    // Text output still escapes them.
+    let text = try Tierline.run(["--store", store, "log", account])
+    #expect(text.standardOutput.contains("\\u{202E}"))
+  }
+
   @Test("events far ahead of now warn")
   func futureEventsWarn() throws {
     let input = [
@@ -212,7 +231,7 @@ struct AppendCommandTests {
       #expect(result.status == 0, "\(result.standardError)")
       #expect(
         result.standardError.contains(
-          "warning: 2 events occurred more than a day after now, the latest at "
+          "warning: 2 events of the input occurred more than a day after now, the latest at "
             + "2205-01-01T09:00:00Z (line 2)"), "\(result.standardError)")
     }
     // An event within a day of now is no mistake to warn about.

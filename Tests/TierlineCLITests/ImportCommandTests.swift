@@ -109,7 +109,8 @@ struct ImportCommandTests {
     #expect(
       warnings.contains {
         $0.hasPrefix(
-          "1 event occurred more than a day after now, the latest at 9999-12-31T23:59:59Z (line 1)")
+          "1 new event occurred more than a day after now, the latest at 9999-12-31T23:59:59Z (line 1)"
+        )
       }, "\(warnings)")
   }
 

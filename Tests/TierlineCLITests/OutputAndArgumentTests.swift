@@ -324,13 +324,19 @@ struct OutputAndArgumentTests {
     // Every import format treats an empty or blank file alike.
     let blank = directory.path("blank.txt")
     try "\n \r\n\t\n".write(toFile: blank, atomically: true, encoding: .utf8)
+    let mark = directory.path("mark.txt")
+    try "\u{FEFF}\n".write(toFile: mark, atomically: true, encoding: .utf8)
     for format in ["stripe", "subscriptions"] {
-      for file in ["/dev/null", blank] {
+      for file in ["/dev/null", blank, mark] {
         let imported = try Tierline.run(["--store", store, "import", format, file])
         #expect(imported.status == 65, "\(format) \(file): \(imported.standardError)")
         #expect(imported.standardError.contains("give a file with content"))
       }
     }
+    // append reads a line holding only the mark as blank.
+    let appended = try Tierline.run(["--store", store, "append", mark])
+    #expect(appended.status == 65)
+    #expect(appended.standardError.contains("no events in the input"), "\(appended.standardError)")
     let folder = try Tierline.run(["--store", store, "replay", "--rules", directory.path("")])
     #expect(folder.status == 1)
     #expect(folder.standardError.contains("rules file is a directory"))
