@@ -42,10 +42,13 @@ extension AccountState {
     case .expansionOffered(let offer):
       guard status == .active else { return countIgnored() }
       // Whether the named trigger had fired is decided once every event of this instant
-      // is applied, so the input order of events with one time does not matter.
+      // is applied, so the input order of events with one time does not matter. The
+      // answer from the events before the offer stays for when a tier change of the same
+      // instant follows, since that change resets the triggers of the offer's tier.
       offers.append(
         OfferRecord(
           at: at, to: offer.to, by: offer.by, trigger: offer.trigger, epoch: tierEpoch,
+          triggerFired: offer.trigger.flatMap { hasFired(triggerType: $0, by: at) },
           triggerCheckPending: offer.trigger != nil))
       if offer.trigger != nil { offerChecksPending = true }
     case .usageRecorded:
@@ -57,7 +60,7 @@ extension AccountState {
   /// once an event of a later instant arrives.
   private mutating func settleOfferChecks() {
     for index in offers.indices where offers[index].triggerCheckPending {
-      offers[index].triggerFired = checkedTrigger(of: offers[index])
+      offers[index].triggerFired = settledTrigger(of: offers[index])
       offers[index].triggerCheckPending = false
     }
     offerChecksPending = false

@@ -32,7 +32,7 @@ extension AccountState {
       OfferReport(
         instant: Timestamp(microseconds: offer.at), to: offer.to, by: offer.by,
         trigger: offer.trigger,
-        triggerFired: offer.triggerCheckPending ? checkedTrigger(of: offer) : offer.triggerFired,
+        triggerFired: offer.triggerCheckPending ? settledTrigger(of: offer) : offer.triggerFired,
         open: isOpen(offer, at: now))
     }
 

@@ -38,9 +38,12 @@ extension AccountState {
   }
 
   /// Returns whether the trigger that `offer` names had fired, and counted, by its time,
-  /// when every event of that instant is applied; nil when it names none.
-  func checkedTrigger(of offer: OfferRecord) -> Bool? {
-    offer.trigger.flatMap { hasFired(triggerType: $0, by: offer.at) }
+  /// once every event of that instant is applied; nil when it names none. When a landing
+  /// or tier change of that instant came after the offer, the answer taken when the
+  /// offer was applied stands, because the change reset the triggers of its tier.
+  func settledTrigger(of offer: OfferRecord) -> Bool? {
+    guard offer.epoch == tierEpoch else { return offer.triggerFired }
+    return offer.trigger.flatMap { hasFired(triggerType: $0, by: offer.at) }
   }
 
   /// Returns whether a trigger of `triggerType` had fired, and counted, on the current

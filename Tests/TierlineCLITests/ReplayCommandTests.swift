@@ -178,6 +178,23 @@ struct ReplayCommandTests {
       let settled = try #require(later["offers"] as? [[String: Any]])
       #expect(settled.first?["trigger_fired"] as? Bool == true, "\(name)")
     }
+
+    // A tier change at the offer's instant, after it, resets the triggers of the offer's
+    // tier; the usage before the offer still counts.
+    try append([
+      Line.landed("t-l", account: "upgraded", at: "2024-03-01T09:00:00Z"),
+      Line.usage("t-u", account: "upgraded", at: "2024-03-05T09:00:00Z", quantity: "90000"),
+      Line.offered(
+        "t-o", account: "upgraded", at: "2024-03-10T09:00:00Z", to: "growth", trigger: "usage"),
+      Line.tierChanged(
+        "t-c", account: "upgraded", at: "2024-03-10T09:00:00Z", to: "growth", acv: "18000.00"),
+      Line.usage("t-v", account: "upgraded", at: "2024-03-20T09:00:00Z", quantity: "1"),
+    ])
+    for asOf in ["2024-03-10T09:00:00Z", "2024-03-31"] {
+      let upgraded = try projection(["--account", "upgraded", "--as-of", asOf])
+      let offers = try #require(upgraded["offers"] as? [[String: Any]])
+      #expect(offers.first?["trigger_fired"] as? Bool == true, "\(asOf)")
+    }
   }
 
   @Test("why gives the start of readiness")
