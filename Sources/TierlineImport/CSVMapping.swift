@@ -90,7 +90,9 @@ extension CSVMapping {
         "the CSV mapping's \"date_timezone\" must be a string, an IANA time zone such as "
           + "\"Europe/Berlin\"")
     }
-    guard ZoneCalendar(identifier: dateTimeZone) != nil else {
+    // The event decoder's own check, which rejects names such as GMT+5 that Foundation
+    // reads with the opposite sign to IANA's Etc/GMT+5.
+    guard isIANATimeZone(dateTimeZone), ZoneCalendar(identifier: dateTimeZone) != nil else {
       throw ImportSetupError(
         "the CSV mapping's date_timezone \(jsonQuoted(dateTimeZone)) is not a known IANA time "
           + "zone")

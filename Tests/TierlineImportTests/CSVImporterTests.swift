@@ -181,6 +181,12 @@ struct CSVImporterTests {
       throws: ImportSetupError(
         #"the CSV mapping's date_timezone "Mars/Base" is not a known IANA time zone"#)
     ) { try CSVMapping(json: Array(zone.utf8)) }
+    // Foundation reads GMT+5 with the sign opposite to IANA's Etc/GMT+5.
+    let offset = base + #""date_timezone":"GMT+5","data":{"usage.recorded":{}}}"#
+    #expect(
+      throws: ImportSetupError(
+        #"the CSV mapping's date_timezone "GMT+5" is not a known IANA time zone"#)
+    ) { try CSVMapping(json: Array(offset.utf8)) }
   }
 }
 
