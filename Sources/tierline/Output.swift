@@ -90,9 +90,10 @@ final class StandardOutput {
   }
 }
 
-/// Returns `text` with every control character but the newline, and every bidirectional
-/// override, written as an escape (see `printable`), so that text from a playbook, an
-/// event or an argument cannot send terminal control sequences or reorder a line.
+/// Returns `text` with every control character but the newline, every bidirectional
+/// override, and U+2028 and U+2029 written as an escape (see `printable`), so that text
+/// from a playbook, an event or an argument cannot send terminal control sequences,
+/// reorder a line or break one.
 func terminalSafe(_ text: String) -> String {
   // Most text has none of them, which a scan of its bytes shows cheaply: a byte under
   // 0x20 but the newline, 0x7F, 0xC2 before 0x80 to 0x9F, or E2 80 AA to AE and
@@ -110,15 +111,18 @@ func terminalSafe(_ text: String) -> String {
   }
   guard suspect else { return text }
   return escapingScalars(text) { scalar in
-    scalar != "\n" && (scalar.properties.generalCategory == .control || isBidiOverride(scalar))
+    scalar != "\n"
+      && (scalar.properties.generalCategory == .control || isBidiOverride(scalar)
+        || isUnicodeLineBreak(scalar))
   }
 }
 
-/// Returns `text` as one line: every control character, the newline included, and every
-/// bidirectional override escaped.
+/// Returns `text` as one line: every control character, the newline included, every
+/// bidirectional override, and U+2028 and U+2029 escaped.
 func oneLine(_ text: String) -> String {
   escapingScalars(text) { scalar in
     scalar.properties.generalCategory == .control || isBidiOverride(scalar)
+      || isUnicodeLineBreak(scalar)
   }
 }
 
@@ -170,6 +174,12 @@ func tableAccount(_ id: String) -> String {
 /// controls, which reorder the text after them.
 func isBidiOverride(_ scalar: Unicode.Scalar) -> Bool {
   (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+}
+
+/// Returns whether `scalar` is U+2028 LINE SEPARATOR or U+2029 PARAGRAPH SEPARATOR, which
+/// some terminals and viewers show as a line break.
+func isUnicodeLineBreak(_ scalar: Unicode.Scalar) -> Bool {
+  scalar.value == 0x2028 || scalar.value == 0x2029
 }
 
 /// Writes `error: MESSAGE` to standard error, in red when standard error is a terminal.

@@ -90,6 +90,15 @@ struct RulesCommandTests {
     // A header, two activations of one row each, and the legend of the mark.
     #expect(listed.standardOutput.split(separator: "\n").count == 4)
     #expect(listed.standardOutput.contains(#" evil\u{1B}[31m\nfake line"#))
+
+    // U+2028 and U+2029 break a line in some terminals too.
+    let separated = try String(contentsOfFile: path, encoding: .utf8)
+      .replacingOccurrences(
+        of: #""name": "evil\u001b[31m\nfake line""#, with: #""name": "one\u2028two\u2029three""#)
+    try separated.write(toFile: path, atomically: false, encoding: .utf8)
+    _ = try ledger.run(["rules", "activate", path])
+    let relisted = try ledger.run(["rules", "list"])
+    #expect(relisted.standardOutput.contains(#" one\u{2028}two\u{2029}three"#))
   }
 
   @Test("activating the rules in force warns")
