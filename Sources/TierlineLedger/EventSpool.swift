@@ -34,8 +34,8 @@ public final class EventSpool {
   /// Creates the file in the first directory of `directories` that takes it.
   ///
   /// The file is opened with `O_TMPFILE`, so it never has a name. Where the file system
-  /// lacks that flag, it is created under a random name and unlinked at once; a
-  /// directory where the unlink fails, such as an append-only one, is passed over.
+  /// lacks that flag, it is created under a random name and unlinked at once. A directory
+  /// where the unlink fails, such as an append-only one, is passed over.
   /// - Throws: `LedgerError` of kind `.storage` when no directory does, naming each
   ///   directory with the system's reason.
   public init(in directories: [String]) throws(LedgerError) {
@@ -124,22 +124,7 @@ public final class EventSpool {
 
   /// Returns the event at `offset`, which `append` returned.
   public func event(at offset: UInt64) throws(LedgerError) -> NumberedEvent {
-    // An event still in the write buffer is read there: flushing for it would cost one
-    // write per event when each id repeats on the next line.
-    if offset >= flushed {
-      let start = Int(offset - flushed)
-      let length = pending.withUnsafeBytes {
-        Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: start, as: UInt32.self)))
-      }
-      return try Self.decode(record: pending[start..<(start + 4 + length)])
-    }
-    var header = [UInt8](repeating: 0, count: Self.headerSize)
-    try read(into: &header, at: offset)
-    let length = Int(
-      header.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) })
-    var record = [UInt8](repeating: 0, count: length + 4)
-    try read(into: &record, at: offset)
-    return try Self.decode(record: record[...])
+    try Self.decode(record: try record(at: offset))
   }
 
   /// Returns every event appended, reading the file without writing to it, for a caller
@@ -149,28 +134,31 @@ public final class EventSpool {
     events.reserveCapacity(count)
     var offset: UInt64 = 0
     while offset < flushed + UInt64(pending.count) {
-      let event = try event(at: offset)
-      events.append(event)
-      offset += UInt64(try recordSize(at: offset))
+      let record = try record(at: offset)
+      events.append(try Self.decode(record: record))
+      offset += UInt64(record.count)
     }
     return events
   }
 
-  /// Returns the size of the record at `offset`, its length field included.
-  private func recordSize(at offset: UInt64) throws(LedgerError) -> Int {
+  /// Returns the record at `offset`, its length field included.
+  private func record(at offset: UInt64) throws(LedgerError) -> ArraySlice<UInt8> {
+    // A record still in the write buffer is read there: flushing for it would cost one
+    // write per event when each id repeats on the next line.
     if offset >= flushed {
       let start = Int(offset - flushed)
-      return 4
-        + pending.withUnsafeBytes {
-          Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: start, as: UInt32.self)))
-        }
+      let length = pending.withUnsafeBytes {
+        Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: start, as: UInt32.self)))
+      }
+      return pending[start..<(start + 4 + length)]
     }
-    var length = [UInt8](repeating: 0, count: 4)
-    try read(into: &length, at: offset)
-    return 4
-      + Int(
-        UInt32(length[0]) | UInt32(length[1]) << 8 | UInt32(length[2]) << 16 | UInt32(length[3])
-          << 24)
+    var lengthField = [UInt8](repeating: 0, count: 4)
+    try read(into: &lengthField, at: offset)
+    let length = Int(
+      lengthField.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) })
+    var record = [UInt8](repeating: 0, count: length + 4)
+    try read(into: &record, at: offset)
+    return record[...]
   }
 
   /// The disk space the file takes, in bytes.
@@ -345,7 +333,7 @@ public struct RepeatedIDCheck {
     try add(event, at: offset) { (earlier) throws(LedgerError) in try spool.event(at: earlier) }
   }
 
-  /// Checks `event`, kept at `location`, against the events before it; `earlier` returns
+  /// Checks `event`, kept at `location`, against the events before it. `earlier` returns
   /// the event kept at a location given before, such as an index into an array.
   public mutating func add(
     _ event: NumberedEvent, at location: UInt64,

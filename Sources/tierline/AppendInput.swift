@@ -14,7 +14,7 @@ final class AppendInput {
   private var spool: EventSpool?
   private var repeatedIDs = RepeatedIDCheck()
   /// The number of valid events.
-  private(set) var count = 0
+  var count: Int { spool?.count ?? events.count }
   /// The accounts of the input, for the warning about accounts without a landing.
   private(set) var accounts = InputAccounts()
   /// The metrics, check-in kinds and milestones of the input.
@@ -29,7 +29,6 @@ final class AppendInput {
 
   /// Adds a valid event.
   func add(_ event: NumberedEvent) throws {
-    count += 1
     accounts.add(event.incoming.event)
     names.add(event.incoming.event)
     futureEvents.add(event)
