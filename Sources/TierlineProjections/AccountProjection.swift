@@ -228,9 +228,8 @@ public struct OfferReport: Hashable, Sendable {
   public var by: String
   /// The trigger type that prompted the offer, as the source reported it.
   public var trigger: String?
-  /// Whether that trigger had fired, and counted, on the tier the account had when the
-  /// offer was made, by the offer's time, in the events folded; nil when the offer names
-  /// no trigger.
+  /// Whether that trigger had fired, and counted, by the offer's time on the tier the
+  /// account had then, in the events folded. Nil when the offer names no trigger.
   public var triggerFired: Bool?
   /// Whether the offer is open: made less than `offer_valid_days` before, with no tier
   /// change since.

@@ -42,9 +42,9 @@ extension AccountState {
     case .expansionOffered(let offer):
       guard status == .active else { return countIgnored() }
       // Whether the named trigger had fired is decided once every event of this instant
-      // is applied, so the input order of events with one time does not matter. The
-      // answer from the events before the offer stays for when a tier change of the same
-      // instant follows, since that change resets the triggers of the offer's tier.
+      // is applied, so the input order of events with one time does not matter. The value
+      // from the events before the offer is kept for a tier change of the same instant,
+      // which resets the triggers of the offer's tier.
       offers.append(
         OfferRecord(
           at: at, to: offer.to, by: offer.by, trigger: offer.trigger, epoch: tierEpoch,

@@ -38,9 +38,10 @@ extension AccountState {
   }
 
   /// Returns whether the trigger that `offer` names had fired, and counted, by its time,
-  /// once every event of that instant is applied; nil when it names none. When a landing
-  /// or tier change of that instant came after the offer, the answer taken when the
-  /// offer was applied stands, because the change reset the triggers of its tier.
+  /// once every event of that instant is applied, or nil when it names none.
+  ///
+  /// A landing or tier change of that instant after the offer resets the triggers of the
+  /// offer's tier, so then the value taken when the offer was applied is returned.
   func settledTrigger(of offer: OfferRecord) -> Bool? {
     guard offer.epoch == tierEpoch else { return offer.triggerFired }
     return offer.trigger.flatMap { hasFired(triggerType: $0, by: offer.at) }

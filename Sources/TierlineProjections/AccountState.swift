@@ -187,9 +187,9 @@ struct OfferRecord: Hashable, Sendable, Codable {
   var trigger: String?
   /// The tier epoch at the offer; a later landing or tier change closes it.
   var epoch: Int
-  /// Whether the trigger type the offer names had fired, and counted, on the current tier
-  /// by the offer's time; nil when the offer names no trigger. While
-  /// `triggerCheckPending` is set, it is the answer from the events before the offer.
+  /// Whether the trigger type the offer names had fired, and counted, on the offer's tier
+  /// by the offer's time, or nil when the offer names no trigger. While
+  /// `triggerCheckPending` is set, it comes from the events before the offer.
   var triggerFired: Bool? = nil
   /// Whether `triggerFired` waits for the other events of the offer's instant.
   var triggerCheckPending = false

@@ -90,10 +90,10 @@ final class StandardOutput {
   }
 }
 
-/// Returns `text` with every control character but the newline, every bidirectional
-/// override, and U+2028 and U+2029 written as an escape (see `printable`), so that text
-/// from a playbook, an event or an argument cannot send terminal control sequences,
-/// reorder a line or break one.
+/// Returns `text` with escapes (see `printable`) for every control character but the
+/// newline, every bidirectional override, and U+2028 and U+2029. Text from a playbook, an
+/// event or an argument then cannot send terminal control sequences, reorder a line or
+/// break one.
 func terminalSafe(_ text: String) -> String {
   // Most text has none of them, which a scan of its bytes shows cheaply: a byte under
   // 0x20 but the newline, 0x7F, 0xC2 before 0x80 to 0x9F, or E2 80 AA to AE and
