@@ -4,7 +4,34 @@
   import Darwin
 #endif
 
-/// The outcome of merging a ledger's index runs into one.
+/// The choice of index runs that a merge takes: every run, or the smallest ones.
+public enum RunMergeScope: Sendable, Equatable {
+  /// Every live run.
+  case all
+  /// The smallest runs whose entries add up to at most `entries`, when at least two do.
+  /// Of runs of the same size, those of lower slots come first.
+  case smallest(entries: UInt64)
+
+  /// Returns the runs of `runs` that a merge in this scope takes, none when fewer than
+  /// two qualify.
+  func sources(of runs: [RunDirectoryEntry]) -> [RunDirectoryEntry] {
+    switch self {
+    case .all:
+      return runs.count > 1 ? runs : []
+    case .smallest(let budget):
+      var chosen: [RunDirectoryEntry] = []
+      var total: UInt64 = 0
+      for run in runs.sorted(by: { ($0.entries, $0.slot) < ($1.entries, $1.slot) }) {
+        guard run.entries <= budget - total else { break }
+        total += run.entries
+        chosen.append(run)
+      }
+      return chosen.count > 1 ? chosen : []
+    }
+  }
+}
+
+/// The outcome of merging some or all of a ledger's index runs into one.
 public struct RunMerge: Sendable, Equatable {
   /// The ledger's storage format version. Only format 4 and later keep index runs.
   public var storageFormat: UInt64
@@ -13,44 +40,55 @@ public struct RunMerge: Sendable, Equatable {
   /// The entries of each index over every run, one per stored event, or nil before
   /// format 4.
   public var entries: UInt64?
-  /// The merged run's level and place, or nil when the ledger had fewer than two runs
-  /// and nothing was written.
+  /// The runs merged into one, 0 when nothing was written.
+  public var mergedRuns = 0
+  /// The entries of each index that the merge rewrote.
+  public var mergedEntries: UInt64 = 0
+  /// The merged run's level and place, or nil when fewer than two runs qualified and
+  /// nothing was written.
   public var merged: (level: Int, place: Int)?
+
+  /// The live runs after the merge, 0 before format 4.
+  public var runsAfter: Int { mergedRuns > 1 ? runsBefore - mergedRuns + 1 : runsBefore }
 
   public static func == (left: RunMerge, right: RunMerge) -> Bool {
     left.storageFormat == right.storageFormat && left.runsBefore == right.runsBefore
-      && left.entries == right.entries && left.merged?.level == right.merged?.level
+      && left.entries == right.entries && left.mergedRuns == right.mergedRuns
+      && left.mergedEntries == right.mergedEntries && left.merged?.level == right.merged?.level
       && left.merged?.place == right.merged?.place
   }
 }
 
-/// Merging every index run into one.
+/// Merging index runs into one.
 extension EventStore {
-  /// Merges every index run of a format 4 ledger into one run in one write transaction,
-  /// and returns what it merged. Before format 4 each index is a single B-tree, and
-  /// nothing is written.
+  /// Merges the index runs of a format 4 ledger that `scope` takes into one run, in one
+  /// write transaction, and returns what it merged. Before format 4 each index is a
+  /// single B-tree, and nothing is written; with fewer than two runs in the scope,
+  /// nothing is written either.
   ///
-  /// A point query seeks the account in every live run, so after a bulk load one run
-  /// makes each query cheaper. The merge rewrites every index entry once and holds the
-  /// write lock meanwhile, so appends wait for it and reads do not. The merged run goes
-  /// into a free place of the highest level that has a run, where at most 7 are. Later
+  /// A point query seeks the account in every live run, so fewer runs make each query
+  /// cheaper. The merge rewrites each entry of the merged runs once and holds the write
+  /// lock meanwhile, so appends wait for it and reads do not. The merged run goes into a
+  /// free place of the highest level among the merged runs, where at most 7 are. Later
   /// batches merge into it as into any run of that level. The new run's pages are
   /// written while the old runs' pages are still in use, so `data.mdb` grows by about
-  /// the size of the indexes, and the freed pages serve later writes. When the map is
-  /// full, the map grows and the merge starts again.
+  /// the size of the merged entries, and the freed pages serve later writes. When the
+  /// map is full, the map grows and the merge starts again.
   /// - Throws: `.corrupt` when the directory of runs, a run or the log's head fails its
   ///   checks. `.mapFull` at `maximumMapSize`, on a full disk or at the file size limit.
   ///   `.lmdb` for other failures. A merge that throws changes nothing.
-  public func mergeIndexRuns() throws(StoreError) -> RunMerge {
+  public func mergeIndexRuns(_ scope: RunMergeScope = .all) throws(StoreError) -> RunMerge {
     // A ledger on a read-only file system cannot be written, but with nothing to merge,
-    // the merge succeeds without writing.
-    if isReadOnly, let unchanged = try unmergedRuns() { return unchanged }
-    return try writeGrowingMap { transaction in mergeAndCommit(in: transaction) }
+    // the merge succeeds without writing. An append that leaves nothing to merge does
+    // not wait for the write lock either.
+    if let unchanged = try unmergedRuns(scope) { return unchanged }
+    return try writeGrowingMap { transaction in mergeAndCommit(scope, in: transaction) }
   }
 
-  /// Returns what a merge would report without writing, when the ledger has fewer than
-  /// two runs or is older than format 4. Returns nil when a merge would write.
-  private func unmergedRuns() throws(StoreError) -> RunMerge? {
+  /// Returns what a merge would report without writing, when fewer than two runs are in
+  /// its scope or the ledger is older than format 4. Returns nil when a merge would
+  /// write.
+  private func unmergedRuns(_ scope: RunMergeScope) throws(StoreError) -> RunMerge? {
     let found = Result { () throws in
       try read { transaction -> RunMerge? in
         let format = try transaction.storageFormatVersion()
@@ -59,10 +97,10 @@ extension EventStore {
         }
         try transaction.loadIndexRuns()
         let runs = try transaction.runs()
-        guard runs.count < 2 else { return nil }
+        guard scope.sources(of: runs).isEmpty else { return nil }
         return RunMerge(
-          storageFormat: format, runsBefore: runs.count, entries: runs.first?.entries ?? 0,
-          merged: nil)
+          storageFormat: format, runsBefore: runs.count,
+          entries: runs.reduce(0) { $0 + $1.entries }, merged: nil)
       }
     }
     switch found {
@@ -77,7 +115,9 @@ extension EventStore {
 
   /// Merges the runs and commits, or abandons the transaction when there is nothing to
   /// merge or a step fails.
-  private func mergeAndCommit(in transaction: consuming LMDBTransaction)
+  private func mergeAndCommit(
+    _ scope: RunMergeScope, in transaction: consuming LMDBTransaction
+  )
     -> Result<RunMerge, StoreError>
   {
     let merge: RunMerge
@@ -89,11 +129,13 @@ extension EventStore {
       let (lastPosition, _) = try transaction.checkedLogHead(in: databases)
       let runs = try transaction.indexRuns(in: databases, lastPosition: lastPosition)
       try databases.checkedFilters.check(runs)
-      let slot = try transaction.mergeAllRuns(
-        runs, lastPosition: lastPosition, in: databases)
+      let sources = scope.sources(of: runs)
+      let slot = try transaction.mergeRuns(
+        sources, live: runs, lastPosition: lastPosition, in: databases)
       return RunMerge(
         storageFormat: format, runsBefore: runs.count,
-        entries: runs.reduce(0) { $0 + $1.entries },
+        entries: runs.reduce(0) { $0 + $1.entries }, mergedRuns: slot == nil ? 0 : sources.count,
+        mergedEntries: slot == nil ? 0 : sources.reduce(0) { $0 + $1.entries },
         merged: slot.map { (level: $0.level, place: $0.place) })
     }) {
     case .success(let result):

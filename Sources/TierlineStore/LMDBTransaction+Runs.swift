@@ -428,18 +428,20 @@ extension LMDBTransaction {
     }
   }
 
-  /// Merges every run of `runs`, the live runs, into one run and returns its slot, or
-  /// returns nil for fewer than two runs.
+  /// Merges the runs of `sources`, some of the live runs `live`, into one run and returns
+  /// its slot, or returns nil for fewer than two sources.
   ///
-  /// The merged run takes the first free place of the highest level that has a run.
+  /// The merged run takes the first free place of the highest level among the sources.
   /// Merges leave at most `RunLayout.fanout` - 1 runs on a level, so one place is free,
-  /// and repeated merges keep the run on that level.
-  func mergeAllRuns(
-    _ runs: [RunDirectoryEntry], lastPosition: UInt64, in databases: StoreDatabases
+  /// and repeated merges keep the run on that level. Its number is one more than the
+  /// largest of the live runs.
+  func mergeRuns(
+    _ sources: [RunDirectoryEntry], live: [RunDirectoryEntry], lastPosition: UInt64,
+    in databases: StoreDatabases
   ) throws(StoreError) -> RunSlot? {
-    guard runs.count > 1 else { return nil }
-    let level = runs.map(\.slot.level).max() ?? 0
-    let occupied = Set(runs.map(\.slot))
+    guard sources.count > 1 else { return nil }
+    let level = sources.map(\.slot.level).max() ?? 0
+    let occupied = Set(live.map(\.slot))
     guard
       let target = (0..<RunLayout.fanout).map({ RunSlot(level: level, place: $0) })
         .first(where: { !occupied.contains($0) })
@@ -450,8 +452,9 @@ extension LMDBTransaction {
           + "leave")
     }
     try mergeRuns(
-      runs.map(\.slot).sorted(), entries: runs.reduce(0) { $0 + $1.entries }, into: target,
-      run: (runs.map(\.run).max() ?? 0) + 1, lastPosition: lastPosition, in: databases)
+      sources.map(\.slot).sorted(), entries: sources.reduce(0) { $0 + $1.entries },
+      into: target, run: (live.map(\.run).max() ?? 0) + 1, lastPosition: lastPosition,
+      in: databases)
     return target
   }
 

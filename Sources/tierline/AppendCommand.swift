@@ -11,13 +11,16 @@ enum AppendCommand: Command {
   static let spec = CommandSpec(
     name: "append",
     summary: "Append NDJSON events from a file or standard input.",
-    usage: "[FILE|-] [--batch-size N] [--json]",
+    usage: "[FILE|-] [--batch-size N] [--no-merge] [--json]",
     options: [
       OptionSpec(
         name: "batch-size", valueName: "N",
         help: "store every N events in their own transaction, at most 1000000 (default: all in "
           + "one, which then holds at most 1000000 events)",
         validate: integerOptionValidator(batchSizeRange)),
+      OptionSpec(
+        name: "no-merge", valueName: nil,
+        help: "leave the index runs as the batches wrote them (`tierline compact` merges them)"),
       OptionSpec(name: "json", valueName: nil, help: "print the counts as JSON"),
     ],
     positionals: ["FILE"],
@@ -31,6 +34,12 @@ enum AppendCommand: Command {
       the ledger directory, and it is deleted when append ends. An event whose id is already stored with
       identical content is a duplicate and is skipped; the same id with other content is
       rejected.
+
+      Each batch adds a sorted run to the ledger's indexes, and a query of one account
+      seeks it in every run. After the last batch, append merges the smallest runs into
+      one, as many as hold no more entries together than the events it stored, so a bulk
+      load into an empty ledger ends with one run. --no-merge leaves them, for an append
+      that must not hold the write lock longer than its batches do.
       """)
 
   /// The values that --batch-size accepts.
@@ -62,6 +71,8 @@ enum AppendCommand: Command {
     var recordedAt: Timestamp?
     // The number of events stored or skipped by the batches before the current one.
     var start = 0
+    // The merge of index runs after the last batch, when one was tried and succeeded.
+    var merge: IndexRunMerge?
     // Builds the JSON summary. `failedLine` is the first line of a batch that stored nothing.
     let jsonSummary = { (failedLine: Int?) -> String in
       var fields = ["\"appended\":\(appended)", "\"duplicates\":\(duplicates)"]
@@ -71,6 +82,10 @@ enum AppendCommand: Command {
       fields.append("\"first_position\":" + (firstPosition.map(String.init) ?? "null"))
       fields.append("\"last_position\":" + (lastPosition.map(String.init) ?? "null"))
       if let failedLine { fields.append("\"failed_from_line\":\(failedLine)") }
+      if failedLine == nil {
+        fields.append("\"index_runs_merged\":\(merge?.mergedRuns ?? 0)")
+        fields.append("\"index_runs\":" + (merge.map { String($0.runsAfter) } ?? "null"))
+      }
       return "{" + fields.joined(separator: ",") + "}"
     }
     let progress = Progress()
@@ -122,6 +137,10 @@ enum AppendCommand: Command {
       start += batch.count
       progress.report("stored \(start) of \(input.count) events")
     }
+    if appended > 0, !arguments.flag("no-merge") {
+      progress.report("merging index runs")
+      merge = mergeSmallestRuns(in: ledger, appended: appended)
+    }
 
     if arguments.flag("json") {
       context.output.jsonLine(jsonSummary(nil))
@@ -144,6 +163,7 @@ enum AppendCommand: Command {
         }
       }
       context.output.line(text + ".")
+      if let merge, merge.merged { context.output.line(mergeSentence(merge)) }
     }
     if appended > 0 {
       try unlanded.warn(in: ledger)
@@ -153,6 +173,29 @@ enum AppendCommand: Command {
         writeToStandardError("warning: \(warning)\n")
       }
     }
+  }
+
+  /// Merges the smallest index runs after an append of `appended` events, and returns
+  /// what it did, or nil after a warning when the merge failed. The events are stored
+  /// either way, and a failed merge changes nothing.
+  static func mergeSmallestRuns(in ledger: Ledger, appended: Int) -> IndexRunMerge? {
+    do {
+      return try ledger.mergeSmallestIndexRuns(within: UInt64(appended))
+    } catch {
+      writeToStandardError(
+        "warning: the events are stored, but merging the index runs failed: "
+          + "\(error.message). Run `tierline compact` to merge them\n")
+      return nil
+    }
+  }
+
+  /// Returns the sentence that reports a merge of index runs after an append.
+  static func mergeSentence(_ merge: IndexRunMerge) -> String {
+    guard merge.mergedRuns < merge.runsBefore else {
+      return "Merged the \(merge.mergedRuns) index runs into one."
+    }
+    return "Merged \(merge.mergedRuns) of the \(merge.runsBefore) index runs into one, which "
+      + "leaves \(counted(merge.runsAfter, "run"))."
   }
 
   /// Returns the temporary file in which the events of a batched append wait, or nil,

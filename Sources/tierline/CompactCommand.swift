@@ -36,13 +36,12 @@ enum CompactCommand: Command {
     let ledger = try context.openLedger()
     let merge = try ledger.mergeIndexRuns()
     if arguments.flag("json") {
-      let runsAfter = merge.merged ? 1 : merge.runsBefore
       let events = merge.events.map(String.init) ?? "null"
       let level = merge.mergedLevel.map(String.init) ?? "null"
       let place = merge.mergedPlace.map(String.init) ?? "null"
       context.output.jsonLine(
         "{\"storage_format\":\(merge.storageFormat),\"runs_before\":\(merge.runsBefore),"
-          + "\"runs_after\":\(runsAfter),\"events\":\(events),\"merged\":\(merge.merged),"
+          + "\"runs_after\":\(merge.runsAfter),\"events\":\(events),\"merged\":\(merge.merged),"
           + "\"level\":\(level),\"place\":\(place)}")
       return
     }

@@ -33,6 +33,9 @@ enum ImportCommand: Command {
       OptionSpec(
         name: "skip-invalid", valueName: nil,
         help: "append the valid records even when others are rejected"),
+      OptionSpec(
+        name: "no-merge", valueName: nil,
+        help: "leave the index runs as they are (`tierline compact` merges them)"),
       OptionSpec(name: "json", valueName: nil, help: "print the report as JSON"),
     ],
     positionals: ["FORMAT", "FILE"],
@@ -45,7 +48,9 @@ enum ImportCommand: Command {
       are appended in one batch. By default any rejected record fails the import with
       exit code 65 and nothing is stored; --skip-invalid stores the valid records and
       lists the rejected ones. Events already in the ledger are counted as duplicates,
-      so importing the same file again appends nothing.
+      so importing the same file again appends nothing. As `tierline append` does, an
+      import that stored events then merges the smallest index runs into one, as many as
+      hold no more entries together than the events it stored; --no-merge leaves them.
       """)
 
   /// How many rejected records are listed before the rest are only counted.
@@ -75,10 +80,15 @@ enum ImportCommand: Command {
       // a landing may have a mistyped id in the input or the mapping.
       try UnlandedAccounts(report.newEvents, in: ledger, appended: true).warn(in: ledger)
     }
+    var merge: IndexRunMerge?
+    if report.stored, report.appended > 0, !arguments.flag("no-merge") {
+      merge = AppendCommand.mergeSmallestRuns(in: ledger, appended: report.appended)
+    }
     if arguments.flag("json") {
-      context.output.jsonLine(ImportReportJSON.encode(report, dryRun: dryRun))
+      context.output.jsonLine(ImportReportJSON.encode(report, dryRun: dryRun, merge: merge))
     } else {
       printText(report, dryRun: dryRun, skipInvalid: skipInvalid, context: context)
+      if let merge, merge.merged { context.output.line(AppendCommand.mergeSentence(merge)) }
     }
     if !report.rejections.isEmpty, !skipInvalid {
       let count = report.rejections.count

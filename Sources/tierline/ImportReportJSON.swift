@@ -1,10 +1,13 @@
 import TierlineEvents
 import TierlineImport
+import TierlineLedger
 
 /// The JSON form of an import report.
 enum ImportReportJSON {
   /// Encodes a report as one JSON object; a dry run also lists the events it would append.
-  static func encode(_ report: ImportReport, dryRun: Bool) -> String {
+  /// `merge` is the merge of index runs after the import, when one was tried and
+  /// succeeded.
+  static func encode(_ report: ImportReport, dryRun: Bool, merge: IndexRunMerge? = nil) -> String {
     var fields = [
       "\"dry_run\":\(dryRun)", "\"stored\":\(report.stored)",
       "\"appended\":\(report.appended)",
@@ -13,6 +16,8 @@ enum ImportReportJSON {
       "\"ignored\":\(report.ignored)",
     ]
     fields.append("\"recorded_at\":" + (report.recordedAt.map { jsonQuoted($0.rfc3339) } ?? "null"))
+    fields.append("\"index_runs_merged\":\(merge?.mergedRuns ?? 0)")
+    fields.append("\"index_runs\":" + (merge.map { String($0.runsAfter) } ?? "null"))
     let rejections = report.rejections.map { rejection in
       "{\"\(rejection.unit)\":\(rejection.line),\"field\":"
         + (rejection.field.map(jsonQuoted) ?? "null")

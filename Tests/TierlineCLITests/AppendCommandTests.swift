@@ -35,6 +35,75 @@ struct AppendCommandTests {
     #expect(try eventCount() == 2)
   }
 
+  @Test("batched append merges its runs")
+  func batchedAppendMergesRuns() throws {
+    // Thirty batches of one: three runs of 8 events in level 1 and six of 1 in level 0.
+    let input = (1...30).map {
+      Line.usage("m\($0)", account: "acct-\($0 % 4)", at: "2024-01-\(10 + $0 % 9)T09:00:00Z")
+    }.joined(separator: "\n")
+    let bulk = try Tierline.run(
+      ["--store", store, "append", "--batch-size", "1", "--json", "-"], input: input)
+    #expect(bulk.status == 0, "\(bulk.standardError)")
+    let counts = try #require(try bulk.jsonLines().first)
+    #expect(counts["index_runs_merged"] as? Int == 9)
+    #expect(counts["index_runs"] as? Int == 1)
+    #expect(try Tierline.verifyReport(of: store)["index_runs"] as? Int == 1)
+
+    // Three events may merge at most three entries: their own three runs.
+    let more = (31...33).map {
+      Line.usage("m\($0)", account: "acct-1", at: "2024-01-20T09:00:00Z")
+    }.joined(separator: "\n")
+    let small = try Tierline.run(
+      ["--store", store, "append", "--batch-size", "1", "-"], input: more)
+    #expect(small.status == 0, "\(small.standardError)")
+    #expect(
+      small.standardOutput.hasSuffix(
+        "Merged 3 of the 4 index runs into one, which leaves 2 runs.\n"),
+      "\(small.standardOutput)")
+    #expect(try Tierline.verifyReport(of: store)["index_runs"] as? Int == 2)
+
+    // One batch adds one run, which has nothing of its size to merge with.
+    let single = try Tierline.run(
+      ["--store", store, "append", "--json", "-"],
+      input: Line.usage("m34", account: "acct-2", at: "2024-01-21T09:00:00Z"))
+    let singleCounts = try #require(try single.jsonLines().first)
+    #expect(singleCounts["index_runs_merged"] as? Int == 0)
+    #expect(singleCounts["index_runs"] as? Int == 3)
+
+    let kept = try Tierline.run(
+      ["--store", store, "append", "--batch-size", "1", "--no-merge", "--json", "-"],
+      input: (35...36).map {
+        Line.usage("m\($0)", account: "acct-3", at: "2024-01-22T09:00:00Z")
+      }.joined(separator: "\n"))
+    #expect(kept.status == 0, "\(kept.standardError)")
+    let keptCounts = try #require(try kept.jsonLines().first)
+    #expect(keptCounts["index_runs_merged"] as? Int == 0)
+    #expect(keptCounts["index_runs"] is NSNull)
+    #expect(try Tierline.verifyReport(of: store)["index_runs"] as? Int == 5)
+    #expect(try eventCount() == 36)
+
+    // Merged or not, the ledger answers the same as one appended in one batch.
+    let other = try Tierline.initializedStore(in: directory, name: "single.ledger")
+    let all =
+      [input, more, Line.usage("m34", account: "acct-2", at: "2024-01-21T09:00:00Z")]
+      + (35...36).map { Line.usage("m\($0)", account: "acct-3", at: "2024-01-22T09:00:00Z") }
+    let whole = try Tierline.run(
+      ["--store", other, "append", "-"], input: all.joined(separator: "\n"))
+    #expect(whole.status == 0, "\(whole.standardError)")
+    for account in ["acct-0", "acct-1", "acct-2", "acct-3"] {
+      let logs = try [store, other].map { ledger in
+        // Every column but recorded_at, the third, which differs between the ledgers.
+        try Tierline.run(["--store", ledger, "log", account]).standardOutput
+          .split(separator: "\n").map { line in
+            line.split(separator: " ").enumerated().filter { $0.offset != 2 }.map(\.element)
+              .joined(separator: " ")
+          }
+      }
+      #expect(logs[0] == logs[1])
+      #expect(logs[0].count > 5)
+    }
+  }
+
   @Test("batches print first and last stamp")
   func batchStamps() throws {
     let input = (1...3).map {

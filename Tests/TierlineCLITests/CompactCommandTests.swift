@@ -17,7 +17,8 @@ struct CompactCommandTests {
     events = generated.standardOutput.split(separator: "\n").count
     // Small batches leave several runs on more than one level.
     let appended = try Tierline.run(
-      ["--store", store, "append", "--batch-size", "20", "-"], input: generated.standardOutput)
+      ["--store", store, "append", "--batch-size", "20", "--no-merge", "-"],
+      input: generated.standardOutput)
     try #require(appended.status == 0, "\(appended.standardError)")
   }
 

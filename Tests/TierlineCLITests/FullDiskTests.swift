@@ -87,7 +87,8 @@ struct FullDiskTests {
     let generated = try Tierline.run(["generate", "--accounts", "20", "--seed", "3"])
     try #require(generated.status == 0)
     let appended = try Tierline.run(
-      ["--store", store, "append", "--batch-size", "50", "-"], input: generated.standardOutput)
+      ["--store", store, "append", "--batch-size", "50", "--no-merge", "-"],
+      input: generated.standardOutput)
     try #require(appended.status == 0, "\(appended.standardError)")
     let runs = try Tierline.verifyReport(of: store)["index_runs"] as? Int ?? 0
     try #require(runs > 1)

@@ -232,6 +232,30 @@ struct ImportCommandTests {
     #expect(projection["acv"] as? String == "18000.00")
   }
 
+  @Test("import merges the smallest runs")
+  func importMergesRuns() throws {
+    // Four runs of one event each, left unmerged.
+    let events = (1...4).map {
+      Line.usage("u\($0)", account: "other", at: "2024-02-0\($0)T09:00:00Z")
+    }.joined(separator: "\n")
+    let appended = try Tierline.run(
+      ["--store", store, "append", "--batch-size", "1", "--no-merge", "-"], input: events)
+    #expect(appended.status == 0, "\(appended.standardError)")
+
+    // The import's 12 events may rewrite 12 entries: the four small runs and not its own.
+    let path = ImportCommandTests.repositoryPath("examples/subscriptions.csv")
+    let imported = try importJSON(["subscriptions", path])
+    #expect(imported.status == 0)
+    #expect(imported.report["index_runs_merged"] as? Int == 4)
+    #expect(imported.report["index_runs"] as? Int == 2)
+    #expect(try Tierline.verifyReport(of: store)["index_runs"] as? Int == 2)
+
+    let again = try importJSON(["subscriptions", path])
+    #expect(again.report["appended"] as? Int == 0)
+    #expect(again.report["index_runs_merged"] as? Int == 0)
+    #expect(again.report["index_runs"] is NSNull)
+  }
+
   @Test("rejected landing rejects later rows")
   func rejectedLandingTakesLaterRows() throws {
     // Rules from 2030 on whose tiers share no id with the built-in ones, so no tier of

@@ -41,8 +41,10 @@ enum Tierline {
 
   /// Creates a ledger named `ledger` in `directory` with `tierline init` and returns its
   /// path.
-  static func initializedStore(in directory: TemporaryDirectory) throws -> String {
-    let store = directory.path("ledger")
+  static func initializedStore(in directory: TemporaryDirectory, name: String = "ledger") throws
+    -> String
+  {
+    let store = directory.path(name)
     let created = try run(["--store", store, "init"])
     #expect(created.status == 0, "\(created.standardError)")
     return store

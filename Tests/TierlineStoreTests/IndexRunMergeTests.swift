@@ -67,6 +67,67 @@ struct IndexRunMergeTests {
     }
   }
 
+  @Test("smallest runs merge within a budget")
+  func smallestRunsWithinBudget() throws {
+    let batches = mixedBatches(count: 21, size: 4)
+    let ids = batches.joined().map(\.eventID) + [Array("m-absent".utf8)]
+    try withNewStore { store, _ throws in
+      for (index, batch) in batches.enumerated() {
+        _ = try store.append(batch, now: Int64(index + 1))
+      }
+      // Five runs of 4 entries in level 0, places 0 to 4, and two of 32 in level 1.
+      #expect(try runSlots(store).map(\.level) == [0, 0, 0, 0, 0, 1, 1])
+      let before = try contents(store, ids: ids)
+      let largestRun = try store.read { try $0.runs().map(\.run).max() ?? 0 }
+
+      // 12 entries take three runs of 4, those of the lowest places.
+      let partial = try store.mergeIndexRuns(.smallest(entries: 12))
+      #expect(partial.runsBefore == 7)
+      #expect(partial.mergedRuns == 3)
+      #expect(partial.mergedEntries == 12)
+      #expect(partial.runsAfter == 5)
+      #expect(partial.merged?.level == 0)
+      #expect(partial.merged?.place == 5)
+      #expect(
+        try runSlots(store) == [3, 4, 5].map { RunSlot(level: 0, place: $0) }
+          + [0, 1].map {
+            RunSlot(level: 1, place: $0)
+          })
+      let merged = try store.read { transaction in
+        try transaction.runs().first { $0.slot == RunSlot(level: 0, place: 5) }
+      }
+      #expect(merged?.run == largestRun + 1)
+      #expect(merged?.entries == 12)
+      #expect(try contents(store, ids: ids) == before)
+
+      // No two runs fit in 7 entries, so nothing is written.
+      let none = try store.mergeIndexRuns(.smallest(entries: 7))
+      #expect(none.merged == nil)
+      #expect(none.mergedRuns == 0)
+      #expect(none.runsAfter == 5)
+      #expect(none.entries == 84)
+
+      // Five more batches fill level 0 with the merged run, and merge it into level 1.
+      for (index, batch) in mixedBatches(count: 5, size: 4, from: 21).enumerated() {
+        _ = try store.append(batch, now: Int64(30 + index))
+      }
+      #expect(try runSlots(store) == [0, 1, 2].map { RunSlot(level: 1, place: $0) })
+      let check = try store.read { try $0.checkIndexRuns(limit: 10) }
+      #expect(check.problems == [])
+      #expect(check.accountEntries == 104)
+
+      // A budget as large as every entry merges every run, into the highest level.
+      let allIDs = ids + mixedBatches(count: 5, size: 4, from: 21).joined().map(\.eventID)
+      let beforeAll = try contents(store, ids: allIDs)
+      let all = try store.mergeIndexRuns(.smallest(entries: 104))
+      #expect(all.mergedRuns == 3)
+      #expect(all.runsAfter == 1)
+      #expect(try runSlots(store) == [RunSlot(level: 1, place: 3)])
+      #expect(try contents(store, ids: allIDs) == beforeAll)
+      #expect(try store.read { try $0.checkIndexRuns(limit: 10).problems } == [])
+    }
+  }
+
   @Test("appends after a merge check duplicates and versions")
   func appendsAfterMerge() throws {
     let batches = mixedBatches(count: 10, size: 3)
