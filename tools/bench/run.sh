@@ -143,7 +143,7 @@ for accounts in "${sizes[@]}"; do
     # as such.
     # A ledger loaded by an earlier run is reused when its marker names the same event
     # count and storage format; the marker's directory keeps the load's timing.
-    marker="$count events in $storage_format"
+    marker="$count events in $storage_format, runs merged at the end of the append"
     if [ "$(cat "$ledger.loaded" 2>/dev/null)" != "$marker" ]; then
       log "$accounts accounts: bulk load with --batch-size 100000"
       note_load "$accounts bulk load"
@@ -158,6 +158,21 @@ for accounts in "${sizes[@]}"; do
     printf '%s\t%s\n' "$accounts bulk load (started $(date -u -r "$ledger.load.avg" +%FT%TZ))" \
       "$(cat "$ledger.load.avg")" >>"$results/load.txt"
   fi
+  # The same events appended with --no-merge keep the index runs their batches left, as
+  # a ledger grown by many small appends does. Such a ledger is reused like the large one.
+  unmerged="$work/unmerged-$accounts.ledger"
+  unmerged_batch=$batch
+  [ "$accounts" -gt 10000 ] && unmerged_batch=100000
+  marker="$count events in $storage_format with --no-merge --batch-size $unmerged_batch"
+  if [ "$(cat "$unmerged.loaded" 2>/dev/null)" != "$marker" ]; then
+    log "$accounts accounts: append --no-merge --batch-size $unmerged_batch"
+    rm -rf "$unmerged" "$unmerged.loaded"
+    "$tierline" --store "$unmerged" init >/dev/null
+    "$tierline" --store "$unmerged" append --no-merge --batch-size "$unmerged_batch" "$events" \
+      >/dev/null
+    echo "$marker" >"$unmerged.loaded"
+  fi
+
   repeats=5
   [ "$accounts" -gt 10000 ] && repeats=3
 
@@ -264,13 +279,20 @@ print(round(statistics.median(values)) if values else -1)" "$out/ingest.jsonl" 2
   hyperfine --warmup 3 --runs 30 --export-json "$out/query-process.json" \
     "'$tierline' --store '$ledger' replay --account $account --json" >/dev/null
 
-  # The same queries after `tierline compact` merges the index runs into one, on a copy,
-  # so that the next run still finds the ledger as the appends left it.
-  log "$accounts accounts: compact a copy, then point queries on it"
+  # The same queries on the ledger appended with --no-merge, and after `tierline compact`
+  # merges its index runs into one, on a copy, so that the next run still finds the
+  # ledger as the appends left it.
+  log "$accounts accounts: point queries with the runs of --no-merge"
+  note_load "$accounts query unmerged"
+  cat "$unmerged/data.mdb" >/dev/null
+  "$tierline_bench" query --store "$unmerged" --samples 2000 >/dev/null
+  "$tierline_bench" query --store "$unmerged" --samples 2000 >"$out/query-unmerged.json"
+  log "$accounts accounts: compact a copy of that ledger, then point queries on it"
   note_load "$accounts compact"
   compacted="$work/compacted.ledger"
   rm -rf "$compacted" && mkdir -p "$compacted"
-  cp "$ledger/data.mdb" "$compacted/data.mdb"
+  cp "$unmerged/data.mdb" "$compacted/data.mdb"
+  du -B1 "$unmerged/data.mdb" | cut -f1 >"$out/unmerged-disk-bytes.txt"
   # The copy's dirty pages are written out first, so that their write-back does not
   # overlap the merge or the queries.
   sync
@@ -318,13 +340,17 @@ if [ ${#sizes[@]} -gt 1 ]; then
   # Later steps may have pushed a ledger's pages out of the cache, so one unrecorded
   # pass per size reads them again first.
   for accounts in "${sizes[@]}"; do
-    "$tierline_bench" query --store "$work/ledger-$accounts.ledger" --samples 2000 >/dev/null
+    for kind in ledger unmerged; do
+      "$tierline_bench" query --store "$work/$kind-$accounts.ledger" --samples 2000 >/dev/null
+    done
   done
   for round in 1 2 3; do
     for accounts in "${sizes[@]}"; do
       note_load "$accounts query round $round"
       "$tierline_bench" query --store "$work/ledger-$accounts.ledger" --samples 2000 \
         >>"$results/$accounts/query-rounds.jsonl"
+      "$tierline_bench" query --store "$work/unmerged-$accounts.ledger" --samples 2000 \
+        >>"$results/$accounts/query-unmerged-rounds.jsonl"
     done
   done
 

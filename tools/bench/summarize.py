@@ -189,11 +189,22 @@ class Size:
         self.bulk_rss = max_rss_bytes(path("bulk-load.time"))
         self.query = read_json(path("query.json")) or {}
         self.query_process = hyperfine_times(path("query-process.json"))
-        # `tierline compact` on a copy of the ledger, then the same queries on that copy.
+        # The same queries on the ledger appended with --no-merge.
+        self.query_unmerged = read_json(path("query-unmerged.json")) or {}
+        self.query_unmerged_rounds = [
+            r["p50_seconds"] / r["mean_events_per_account"]
+            for r in read_lines(path("query-unmerged-rounds.jsonl"))]
+        # The share of the in-process ingest that merged the index runs after the batches.
+        self.ingest_merge = [r["merge_seconds"] for r in read_lines(path("ingest.jsonl"))
+                             if "merge_seconds" in r]
+        self.ingest_seconds = [r["seconds"] for r in read_lines(path("ingest.jsonl"))]
+        # `tierline compact` on a copy of the --no-merge ledger, then the same queries on
+        # that copy.
         self.compact = read_json(path("compact.json")) or {}
         self.compact_seconds = elapsed_seconds(path("compact.time"))
         self.compact_rss = max_rss_bytes(path("compact.time"))
         self.compact_disk_bytes = int(read_text(path("compact-disk-bytes.txt")) or 0)
+        self.unmerged_disk_bytes = int(read_text(path("unmerged-disk-bytes.txt")) or 0)
         self.query_compacted = read_json(path("query-compacted.json")) or {}
         # The p50 per event of each alternating round of every size's queries.
         self.query_rounds = [r["p50_seconds"] / r["mean_events_per_account"]
@@ -482,12 +493,26 @@ def main():
             add(f"As a whole `tierline replay --account` process: median "
                 f"{q['median'] * 1e3:.1f} ms, range {q['min'] * 1e3:.1f} to "
                 f"{q['max'] * 1e3:.1f} ms over {len(q['times'])} runs.")
+        if size.ingest_merge and size.ingest_seconds:
+            add(f"The in-process ingest includes the merge of the index runs after its last "
+                f"batch, as `tierline append` does: "
+                + ", ".join(f"{m:.2f} of {t:.2f} s" for m, t in
+                            zip(size.ingest_merge, size.ingest_seconds)) + ".")
+        if size.query_unmerged:
+            q = size.query_unmerged
+            add(f"The same queries on the ledger appended with `--no-merge`, which keeps the "
+                f"index runs of its batches: p50 {q['p50_seconds'] * 1e3:.3f} ms, p99 "
+                f"{q['p99_seconds'] * 1e3:.3f} ms, max {q['max_seconds'] * 1e3:.3f} ms.")
+        if size.query_unmerged_rounds:
+            add(f"In the alternating rounds: p50 per event "
+                + ", ".join(f"{value * 1e9:.0f} ns" for value in size.query_unmerged_rounds)
+                + ".")
         if size.compact.get("merged") and size.query_compacted:
             q = size.query_compacted
             add(f"`tierline compact` merged the {size.compact['runs_before']} index runs of a "
-                f"copy of the ledger into one in {size.compact_seconds:.1f} s, with a max RSS "
+                f"copy of the `--no-merge` ledger into one in {size.compact_seconds:.1f} s, with a max RSS "
                 f"of {size.compact_rss / 2**20:.0f} MiB, and `data.mdb` grew from "
-                f"{size.disk_bytes / 2**20:.0f} to {size.compact_disk_bytes / 2**20:.0f} MiB. "
+                f"{(size.unmerged_disk_bytes or size.disk_bytes) / 2**20:.0f} to {size.compact_disk_bytes / 2**20:.0f} MiB. "
                 f"The same queries on the copy: p50 {q['p50_seconds'] * 1e3:.3f} ms, p99 "
                 f"{q['p99_seconds'] * 1e3:.3f} ms, max {q['max_seconds'] * 1e3:.3f} ms.")
         add("")
@@ -580,9 +605,12 @@ def main():
             targets.append(("rebuild ahead of plain SQLite", label, times(r), r > 1))
     if len(sizes) > 1:
         small, large = sizes[0], sizes[-1]
-        for state, small_query, large_query in [
-            ("as appended", small.query, large.query),
-            ("after `tierline compact`", small.query_compacted, large.query_compacted),
+        for state, small_query, large_query, small_rounds, large_rounds in [
+            ("as appended", small.query, large.query, small.query_rounds, large.query_rounds),
+            ("appended with `--no-merge`", small.query_unmerged, large.query_unmerged,
+             small.query_unmerged_rounds, large.query_unmerged_rounds),
+            ("after `tierline compact` of the `--no-merge` ledger", small.query_compacted,
+             large.query_compacted, [], []),
         ]:
             if not (small_query and large_query):
                 continue
@@ -590,10 +618,10 @@ def main():
             per_large = large_query["p50_seconds"] / large_query["mean_events_per_account"]
             source = ""
             # The alternating rounds measure both sizes close in time, so they decide.
-            if state == "as appended" and small.query_rounds and large.query_rounds:
-                per_small = statistics.median(small.query_rounds)
-                per_large = statistics.median(large.query_rounds)
-                source = f", {rounds_label(small.query_rounds, large.query_rounds)}"
+            if small_rounds and large_rounds:
+                per_small = statistics.median(small_rounds)
+                per_large = statistics.median(large_rounds)
+                source = f", {rounds_label(small_rounds, large_rounds)}"
             r = per_large / per_small
             targets.append((f"query cost per event flat across sizes, {state}",
                             f"{small.events / 1e6:.1f}M→{large.events / 1e6:.1f}M",
@@ -671,6 +699,9 @@ def main():
     add("tierline-bench decode --events $E --repeat 3")
     add("# N = 100,000: bulk load instead (reused while the event count is unchanged)")
     add("/usr/bin/time -v tierline --store $L append --batch-size 100000 $E")
+    add("# the same events into U=$W/unmerged-N.ledger, with the runs of their batches kept;")
+    add("# batches of 100,000 at N = 100,000 (reused like the bulk load)")
+    add("tierline --store $U append --no-merge --batch-size 1000 $E")
     add("tierline-bench scan --store $L --repeat 3")
     add("lmdb_limit $W/limit <events> <mean record bytes> 1000 5   # each scan then on 2 threads")
     add("# N <= 10,000: a record size S whose raw append writes about as many bytes per")
@@ -688,7 +719,8 @@ def main():
     add("/usr/bin/time -v tierline --store $L replay --json > /dev/null")
     add("tierline-bench query --store $L --samples 2000   # twice, the first unrecorded")
     add("hyperfine --warmup 3 --runs 30 'tierline --store $L replay --account acct-<N/3> --json'")
-    add("# on a copy C of $L/data.mdb, removed afterwards")
+    add("tierline-bench query --store $U --samples 2000   # twice, the first unrecorded")
+    add("# on a copy C of $U/data.mdb, removed afterwards")
     add("/usr/bin/time -v tierline --store $C compact --json")
     add("tierline-bench query --store $C --samples 2000   # twice, the first unrecorded")
     add("perf record tierline-bench rebuild --store $L --threads 1 --repeat 1")
@@ -697,8 +729,9 @@ def main():
     add("  $W/events-N.tsv 1000                                          # N <= 10,000")
     if len(sizes) > 1:
         add("# after every size: one unrecorded pass per size, then 3 rounds, each querying")
-        add("# every size's ledger in turn")
+        add("# every size's ledger in turn, $L and then $U")
         add("tierline-bench query --store $L --samples 2000")
+        add("tierline-bench query --store $U --samples 2000")
         add("# then 3 rounds of one-thread rebuilds in the same way")
         add("tierline-bench rebuild --store $L --threads 1 --repeat 3")
     add("```")
