@@ -168,10 +168,12 @@ for accounts in "${sizes[@]}"; do
     log "$accounts accounts: append --no-merge --batch-size $unmerged_batch"
     rm -rf "$unmerged" "$unmerged.loaded"
     "$tierline" --store "$unmerged" init >/dev/null
-    "$tierline" --store "$unmerged" append --no-merge --batch-size "$unmerged_batch" "$events" \
-      >/dev/null
+    /usr/bin/time -v -o "$unmerged.load.time" \
+      "$tierline" --store "$unmerged" append --no-merge --batch-size "$unmerged_batch" \
+      "$events" >/dev/null
     echo "$marker" >"$unmerged.loaded"
   fi
+  if [ -f "$unmerged.load.time" ]; then cp "$unmerged.load.time" "$out/unmerged-load.time"; fi
 
   repeats=5
   [ "$accounts" -gt 10000 ] && repeats=3
@@ -289,7 +291,8 @@ print(round(statistics.median(values)) if values else -1)" "$out/ingest.jsonl" 2
   "$tierline_bench" query --store "$unmerged" --samples 2000 >"$out/query-unmerged.json"
   log "$accounts accounts: compact a copy of that ledger, then point queries on it"
   note_load "$accounts compact"
-  compacted="$work/compacted.ledger"
+  # The copy stays until the alternating rounds at the end have queried it.
+  compacted="$work/compacted-$accounts.ledger"
   rm -rf "$compacted" && mkdir -p "$compacted"
   cp "$unmerged/data.mdb" "$compacted/data.mdb"
   du -B1 "$unmerged/data.mdb" | cut -f1 >"$out/unmerged-disk-bytes.txt"
@@ -302,7 +305,6 @@ print(round(statistics.median(values)) if values else -1)" "$out/ingest.jsonl" 2
   cat "$compacted/data.mdb" >/dev/null
   "$tierline_bench" query --store "$compacted" --samples 2000 >/dev/null
   "$tierline_bench" query --store "$compacted" --samples 2000 >"$out/query-compacted.json"
-  rm -rf "$compacted"
 
   if command -v perf >/dev/null; then
     log "$accounts accounts: profile of one rebuild"
@@ -340,7 +342,7 @@ if [ ${#sizes[@]} -gt 1 ]; then
   # Later steps may have pushed a ledger's pages out of the cache, so one unrecorded
   # pass per size reads them again first.
   for accounts in "${sizes[@]}"; do
-    for kind in ledger unmerged; do
+    for kind in ledger unmerged compacted; do
       "$tierline_bench" query --store "$work/$kind-$accounts.ledger" --samples 2000 >/dev/null
     done
   done
@@ -351,6 +353,8 @@ if [ ${#sizes[@]} -gt 1 ]; then
         >>"$results/$accounts/query-rounds.jsonl"
       "$tierline_bench" query --store "$work/unmerged-$accounts.ledger" --samples 2000 \
         >>"$results/$accounts/query-unmerged-rounds.jsonl"
+      "$tierline_bench" query --store "$work/compacted-$accounts.ledger" --samples 2000 \
+        >>"$results/$accounts/query-compacted-rounds.jsonl"
     done
   done
 
@@ -364,6 +368,8 @@ if [ ${#sizes[@]} -gt 1 ]; then
     done
   done
 fi
+
+for accounts in "${sizes[@]}"; do rm -rf "$work/compacted-$accounts.ledger"; done
 
 # A quick run only tries the harness, so it leaves the recorded page alone.
 page="$root/docs/benchmarks.md"

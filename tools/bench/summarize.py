@@ -205,7 +205,11 @@ class Size:
         self.compact_rss = max_rss_bytes(path("compact.time"))
         self.compact_disk_bytes = int(read_text(path("compact-disk-bytes.txt")) or 0)
         self.unmerged_disk_bytes = int(read_text(path("unmerged-disk-bytes.txt")) or 0)
+        self.unmerged_load_seconds = elapsed_seconds(path("unmerged-load.time"))
         self.query_compacted = read_json(path("query-compacted.json")) or {}
+        self.query_compacted_rounds = [
+            r["p50_seconds"] / r["mean_events_per_account"]
+            for r in read_lines(path("query-compacted-rounds.jsonl"))]
         # The p50 per event of each alternating round of every size's queries.
         self.query_rounds = [r["p50_seconds"] / r["mean_events_per_account"]
                              for r in read_lines(path("query-rounds.jsonl"))]
@@ -500,12 +504,18 @@ def main():
                             zip(size.ingest_merge, size.ingest_seconds)) + ".")
         if size.query_unmerged:
             q = size.query_unmerged
-            add(f"The same queries on the ledger appended with `--no-merge`, which keeps the "
-                f"index runs of its batches: p50 {q['p50_seconds'] * 1e3:.3f} ms, p99 "
+            took = (f" (the append took {size.unmerged_load_seconds:.1f} s)"
+                    if size.unmerged_load_seconds else "")
+            add(f"The same queries on the ledger appended with `--no-merge`{took}, which keeps "
+                f"the index runs of its batches: p50 {q['p50_seconds'] * 1e3:.3f} ms, p99 "
                 f"{q['p99_seconds'] * 1e3:.3f} ms, max {q['max_seconds'] * 1e3:.3f} ms.")
         if size.query_unmerged_rounds:
             add(f"In the alternating rounds: p50 per event "
                 + ", ".join(f"{value * 1e9:.0f} ns" for value in size.query_unmerged_rounds)
+                + ".")
+        if size.query_compacted_rounds:
+            add(f"The compacted copy in the alternating rounds: p50 per event "
+                + ", ".join(f"{value * 1e9:.0f} ns" for value in size.query_compacted_rounds)
                 + ".")
         if size.compact.get("merged") and size.query_compacted:
             q = size.query_compacted
@@ -610,7 +620,8 @@ def main():
             ("appended with `--no-merge`", small.query_unmerged, large.query_unmerged,
              small.query_unmerged_rounds, large.query_unmerged_rounds),
             ("after `tierline compact` of the `--no-merge` ledger", small.query_compacted,
-             large.query_compacted, [], []),
+             large.query_compacted, small.query_compacted_rounds,
+             large.query_compacted_rounds),
         ]:
             if not (small_query and large_query):
                 continue
@@ -720,7 +731,7 @@ def main():
     add("tierline-bench query --store $L --samples 2000   # twice, the first unrecorded")
     add("hyperfine --warmup 3 --runs 30 'tierline --store $L replay --account acct-<N/3> --json'")
     add("tierline-bench query --store $U --samples 2000   # twice, the first unrecorded")
-    add("# on a copy C of $U/data.mdb, removed afterwards")
+    add("# on a copy C of $U/data.mdb, removed at the end of the run")
     add("/usr/bin/time -v tierline --store $C compact --json")
     add("tierline-bench query --store $C --samples 2000   # twice, the first unrecorded")
     add("perf record tierline-bench rebuild --store $L --threads 1 --repeat 1")
@@ -729,9 +740,10 @@ def main():
     add("  $W/events-N.tsv 1000                                          # N <= 10,000")
     if len(sizes) > 1:
         add("# after every size: one unrecorded pass per size, then 3 rounds, each querying")
-        add("# every size's ledger in turn, $L and then $U")
+        add("# every size's ledger in turn, $L, $U and the compacted copy $C")
         add("tierline-bench query --store $L --samples 2000")
         add("tierline-bench query --store $U --samples 2000")
+        add("tierline-bench query --store $C --samples 2000")
         add("# then 3 rounds of one-thread rebuilds in the same way")
         add("tierline-bench rebuild --store $L --threads 1 --repeat 3")
     add("```")
