@@ -155,6 +155,7 @@ enum RecordLayout {
   }
 
   private static func hex(_ value: UInt32) -> String {
-    "0x" + String(value, radix: 16)
+    let digits = String(value, radix: 16)
+    return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
   }
 }

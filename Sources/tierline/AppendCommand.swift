@@ -31,15 +31,19 @@ enum AppendCommand: Command {
       --batch-size, each batch is atomic and a failure leaves the earlier batches stored
       (the output says which). The validated events then wait in a temporary file, and
       one batch at a time is in memory. The file is in $TMPDIR, else /tmp, or else in
-      the ledger directory, and it is deleted when append ends. An event whose id is already stored with
-      identical content is a duplicate and is skipped; the same id with other content is
-      rejected.
+      the ledger directory, and it is deleted when append ends. An event whose id is
+      already stored with identical content is a duplicate and is skipped; the same id
+      with other content is rejected.
 
       Each batch adds a sorted run to the ledger's indexes, and a query of one account
-      seeks it in every run. After the last batch, append merges the smallest runs into
-      one, as many as hold no more entries together than the events it stored, so a bulk
-      load into an empty ledger ends with one run. --no-merge leaves them, for an append
-      that must not hold the write lock longer than its batches do.
+      seeks it in every run. After the last batch, or after a failed batch when earlier
+      ones stored events, append merges the smallest runs into one: as many as hold no
+      more entries together than the events it stored. So a bulk load into an empty
+      ledger ends with one run, and a one-batch append merges only runs smaller than its
+      own. The merge writes the merged entries anew before it frees the old runs' pages,
+      so data.mdb grows by about their size, and later writes reuse the freed pages.
+      --no-merge leaves the runs, for an append that must not hold the write lock longer
+      than its batches do; `tierline compact` merges every run later.
       """)
 
   /// The values that --batch-size accepts.
@@ -82,10 +86,8 @@ enum AppendCommand: Command {
       fields.append("\"first_position\":" + (firstPosition.map(String.init) ?? "null"))
       fields.append("\"last_position\":" + (lastPosition.map(String.init) ?? "null"))
       if let failedLine { fields.append("\"failed_from_line\":\(failedLine)") }
-      if failedLine == nil {
-        fields.append("\"index_runs_merged\":\(merge?.mergedRuns ?? 0)")
-        fields.append("\"index_runs\":" + (merge.map { String($0.runsAfter) } ?? "null"))
-      }
+      fields.append("\"index_runs_merged\":\(merge?.mergedRuns ?? 0)")
+      fields.append("\"index_runs\":" + (merge.map { String($0.runsAfter) } ?? "null"))
       return "{" + fields.joined(separator: ",") + "}"
     }
     let progress = Progress()
@@ -102,8 +104,17 @@ enum AppendCommand: Command {
           + (inputMayBeAtFault ? "Fix the input and append" : "Append")
           + " all of it again: what is stored is skipped as duplicates\n")
       try? unlanded.warn(in: ledger)
+      // The stored batches' runs are merged as after a complete append, because a retry
+      // of the whole input stores only the rest and merges no more than that.
+      if appended > 0, !arguments.flag("no-merge") {
+        merge = mergeSmallestRuns(in: ledger, appended: appended)
+      }
       // A script reading the JSON learns what the earlier batches stored.
-      if arguments.flag("json") { context.output.jsonLine(jsonSummary(failedLine)) }
+      if arguments.flag("json") {
+        context.output.jsonLine(jsonSummary(failedLine))
+      } else if let merge, merge.merged {
+        context.output.line(mergeSentence(merge))
+      }
     }
     var batches = try input.batches(size: size)
     while true {

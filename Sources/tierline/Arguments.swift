@@ -1,3 +1,5 @@
+import TierlineEvents
+
 /// An option that a command accepts.
 struct OptionSpec {
   /// The long name without dashes, such as `as-of`.
@@ -144,6 +146,16 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
         throw UsageError(
           "unknown option --\(name) for \(spec.name); \(spec.name) takes the valid time "
             + "as --\(validTime)")
+      }
+      let closest = suggestedNames(for: name, among: known.map(\.name), minimumPrefix: 3).map {
+        "`--\($0)`"
+      }
+      if let last = closest.last {
+        let choices =
+          closest.count == 1 ? last : closest.dropLast().joined(separator: ", ") + " or " + last
+        throw UsageError(
+          "unknown option --\(name) for \(spec.name): did you mean \(choices)? See "
+            + "`tierline \(spec.name) --help`")
       }
       throw UsageError(
         "unknown option --\(name) for \(spec.name); see `tierline \(spec.name) --help`")

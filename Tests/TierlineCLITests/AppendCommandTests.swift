@@ -104,6 +104,30 @@ struct AppendCommandTests {
     }
   }
 
+  @Test("failed batch still merges stored runs")
+  func failedBatchMergesStoredRuns() throws {
+    let first = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: Line.landed("c1", account: "a", at: "2024-01-10T09:00:00Z"))
+    #expect(first.status == 0, "\(first.standardError)")
+    // Three batches of two store six events, and the fourth reuses c1 with other content.
+    let input =
+      (2...7).map { Line.usage("c\($0)", account: "a", at: "2024-01-1\($0)T09:00:00Z") }
+      + [Line.landed("c1", account: "a", at: "2024-01-10T09:00:00Z", acv: "7000.00")]
+    let failed = try Tierline.run(
+      ["--store", store, "append", "--batch-size", "2", "--json", "-"],
+      input: input.joined(separator: "\n"))
+    #expect(failed.status == 65, "\(failed.standardError)")
+    let counts = try #require(try failed.jsonLines().first)
+    #expect(counts["appended"] as? Int == 6)
+    #expect(counts["failed_from_line"] as? Int == 7)
+    // Six entries take the run of c1 and two runs of two, smallest first.
+    #expect(counts["index_runs_merged"] as? Int == 3)
+    #expect(counts["index_runs"] as? Int == 2)
+    #expect(try Tierline.verifyReport(of: store)["index_runs"] as? Int == 2)
+    #expect(try eventCount() == 7)
+  }
+
   @Test("batches print first and last stamp")
   func batchStamps() throws {
     let input = (1...3).map {

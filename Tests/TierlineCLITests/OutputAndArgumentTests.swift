@@ -290,6 +290,32 @@ struct OutputAndArgumentTests {
     }
   }
 
+  @Test("misspelled option gets suggestion")
+  func misspelledOptionSuggestion() throws {
+    let suggested = [
+      (["append", "--no-merg"], "--no-merg for append: did you mean `--no-merge`?"),
+      (["replay", "--as-f", "2025-01-01"], "--as-f for replay: did you mean `--as-of`?"),
+      (["replay", "--jsno"], "--jsno for replay: did you mean `--json`?"),
+      // A unique prefix of three letters or more.
+      (["append", "--bat", "5"], "--bat for append: did you mean `--batch-size`?"),
+    ]
+    for (arguments, message) in suggested {
+      let result = try Tierline.run(arguments)
+      #expect(result.status == 64, "\(arguments)")
+      #expect(
+        result.standardError.contains("error: unknown option " + message),
+        "\(arguments): \(result.standardError)")
+    }
+
+    // Nothing close, and a prefix too short to guess from.
+    for arguments in [["replay", "--bogus"], ["append", "--b", "5"]] {
+      let result = try Tierline.run(arguments)
+      #expect(result.status == 64, "\(arguments)")
+      #expect(!result.standardError.contains("did you mean"), "\(arguments)")
+      #expect(result.standardError.contains("--help"), "\(arguments)")
+    }
+  }
+
   @Test("help uses directory, not folder")
   func helpUsesDirectory() throws {
     let commands = [
