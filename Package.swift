@@ -65,7 +65,9 @@ let package = Package(
       name: "TierlineLedgerTests",
       dependencies: ["TierlineLedger", "TierlinePlaybook", "TierlineProjections"]
     ),
-    .testTarget(name: "TierlineCLITests", dependencies: ["TierlineLedger", "TierlineStore"]),
+    .testTarget(
+      name: "TierlineCLITests",
+      dependencies: ["TierlineLedger", "TierlinePlaybook", "TierlineStore"]),
     .testTarget(
       name: "TierlineImportTests",
       dependencies: ["TierlineImport", "TierlineLedger", "TierlineEvents", "TierlinePlaybook"],

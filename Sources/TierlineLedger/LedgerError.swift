@@ -69,6 +69,10 @@ extension LedgerError {
   static let damageAdvice =
     "; run `tierline verify` to list the damage, then restore the ledger from a backup"
 
+  /// Whether the error is about damage found while reading, and ends with
+  /// `damageAdvice`.
+  public var reportsDamage: Bool { message.hasSuffix(Self.damageAdvice) }
+
   /// The advice for damage that makes the ledger impossible to open, so that `verify`
   /// cannot list more of it.
   public static let restoreAdvice = "; restore the ledger from a backup"

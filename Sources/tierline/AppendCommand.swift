@@ -87,7 +87,7 @@ enum AppendCommand: Command {
       fields.append("\"last_position\":" + (lastPosition.map(String.init) ?? "null"))
       if let failedLine { fields.append("\"failed_from_line\":\(failedLine)") }
       fields.append("\"index_runs_merged\":\(merge?.mergedRuns ?? 0)")
-      fields.append("\"index_runs\":" + (merge.map { String($0.runsAfter) } ?? "null"))
+      fields.append("\"index_runs\":" + runsLeftJSON(merge))
       return "{" + fields.joined(separator: ",") + "}"
     }
     let progress = Progress()
@@ -193,11 +193,21 @@ enum AppendCommand: Command {
     do {
       return try ledger.mergeSmallestIndexRuns(within: UInt64(appended))
     } catch {
+      // Damage needs `verify` and a backup, as the message says, not a later merge.
+      let damaged = error.reportsDamage
       writeToStandardError(
-        "warning: the events are stored, but merging the index runs failed: "
-          + "\(error.message). Run `tierline compact` to merge them\n")
+        "warning: the events are stored, but merging the index runs failed: \(error.message)."
+          + (damaged ? "" : " The runs stay as they are until `tierline compact` merges them.")
+          + "\n")
       return nil
     }
+  }
+
+  /// Returns the `index_runs` value of the JSON summary: the runs left after `merge`, or
+  /// null when no merge was tried or it failed, and before storage format 4.
+  static func runsLeftJSON(_ merge: IndexRunMerge?) -> String {
+    guard let merge, merge.events != nil else { return "null" }
+    return String(merge.runsAfter)
   }
 
   /// Returns the sentence that reports a merge of index runs after an append.

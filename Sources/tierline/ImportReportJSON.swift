@@ -17,7 +17,7 @@ enum ImportReportJSON {
     ]
     fields.append("\"recorded_at\":" + (report.recordedAt.map { jsonQuoted($0.rfc3339) } ?? "null"))
     fields.append("\"index_runs_merged\":\(merge?.mergedRuns ?? 0)")
-    fields.append("\"index_runs\":" + (merge.map { String($0.runsAfter) } ?? "null"))
+    fields.append("\"index_runs\":" + AppendCommand.runsLeftJSON(merge))
     let rejections = report.rejections.map { rejection in
       "{\"\(rejection.unit)\":\(rejection.line),\"field\":"
         + (rejection.field.map(jsonQuoted) ?? "null")

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+import TierlineLedger
+import TierlinePlaybook
+@testable import TierlineStore
 
 @Suite("tierline append")
 struct AppendCommandTests {
@@ -102,6 +105,29 @@ struct AppendCommandTests {
       #expect(logs[0] == logs[1])
       #expect(logs[0].count > 5)
     }
+  }
+
+  @Test("format 3 has no runs to count")
+  func formatThreeRunsNull() throws {
+    let other = directory.path("format3.ledger")
+    var options = StoreOptions(createIfMissing: true)
+    options.newFormatVersion = 3
+    _ = try EventStore(directory: other, options: options)
+    try Ledger.open(directory: other).activate(.builtInDefault, effectiveAt: .minimum)
+
+    let input = (1...3).map {
+      Line.usage("f\($0)", account: "acct-1", at: "2024-01-1\($0)T09:00:00Z")
+    }.joined(separator: "\n")
+    let result = try Tierline.run(
+      ["--store", other, "append", "--batch-size", "1", "--json", "-"], input: input)
+    #expect(result.status == 0, "\(result.standardError)")
+    let counts = try #require(try result.jsonLines().first)
+    #expect(counts["appended"] as? Int == 3)
+    #expect(counts["index_runs_merged"] as? Int == 0)
+    #expect(counts["index_runs"] is NSNull)
+    let verified = try Tierline.verifyReport(of: other)
+    #expect(verified["storage_format"] as? Int == 3)
+    #expect(verified["index_runs"] is NSNull)
   }
 
   @Test("failed batch still merges stored runs")

@@ -188,6 +188,34 @@ struct DamagedLedgerTests {
     #expect(full.status == 0, "\(full.standardError)")
   }
 
+  @Test("damaged run fails the append's merge")
+  func damagedRunFailsAppendMerge() throws {
+    try flipPosition18Content(inLog: false)
+    // Runs of 45, 45 and 10 events: the 100 they store may merge the run of 10, the
+    // damaged run of 40 and one of 45, smallest first.
+    let lines = (1...100).map {
+      Line.usage("other-\($0)", account: "other-account", at: "2024-01-12T09:00:00Z")
+    }
+    let appended = try Tierline.run(
+      ["--store", store, "append", "--batch-size", "45", "--json", "-"],
+      input: lines.joined(separator: "\n"))
+    #expect(appended.status == 0, "\(appended.standardError)")
+    #expect(
+      appended.standardError.contains(
+        "warning: the events are stored, but merging the index runs failed: "),
+      "\(appended.standardError)")
+    #expect(appended.standardError.contains("run `tierline verify`"))
+    // Damage needs a backup, so no later merge is suggested.
+    #expect(!appended.standardError.contains("tierline compact"))
+    let counts = try #require(try appended.jsonLines().first)
+    #expect(counts["appended"] as? Int == 100)
+    #expect(counts["index_runs_merged"] as? Int == 0)
+    #expect(counts["index_runs"] is NSNull)
+    let log = try Tierline.run(["--store", store, "log", "other-account"])
+    #expect(log.status == 0, "\(log.standardError)")
+    #expect(log.standardOutput.hasPrefix("Account other-account: 100 events"))
+  }
+
   @Test("damaged log record beside its copy is named")
   func damagedLogRecordWithCopy() throws {
     try flipPosition18Content(inLog: true)
