@@ -175,8 +175,8 @@ extension EventStore {
     return StoreError(
       .mapFull,
       "the file system of \(directory) is full: \(freeBytes) bytes free. The merge writes a "
-        + "new copy of both indexes before it frees the old runs, so free about as much "
-        + "space as the indexes take and retry. Nothing was changed",
+        + "new copy of the merged runs before it frees the old ones, so free about as much "
+        + "space as the indexes take before merging again. Nothing was changed",
       lmdbCode: cause)
   }
 }

@@ -117,8 +117,11 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
     index += 1
     if optionsEnded || !argument.hasPrefix("--") {
       if argument.hasPrefix("-") && argument != "-" && !optionsEnded {
+        // Every option is long, so `-json` most likely means `--json`.
+        let typed = argument.dropFirst().prefix { $0 != "=" }
         throw UsageError(
-          "unknown option \(argument) for \(spec.name); see `tierline \(spec.name) --help`")
+          unknownOptionMessage(
+            visibleText(argument), for: spec, closest: optionSuggestions(String(typed), spec)))
       }
       parsed.positionals.append(argument)
       continue
@@ -140,25 +143,20 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
     }
     guard let option = known.first(where: { $0.name == name }) else {
       // `why` names its valid time --at and the other commands --as-of, so a user who
-      // mixes them up gets the other name in the error.
-      let validTime = ["as-of": "at", "at": "as-of"][name]
+      // mixes them up, or misspells the other name, gets this command's name.
+      let validTime = suggestedNames(for: name, among: ["as-of", "at"]).first.flatMap {
+        ["as-of": "at", "at": "as-of"][$0]
+      }
       if let validTime, known.contains(where: { $0.name == validTime }) {
         throw UsageError(
-          "unknown option --\(name) for \(spec.name); \(spec.name) takes the valid time "
-            + "as --\(validTime)")
+          "unknown option --\(visibleText(name)) for \(spec.name); \(spec.name) takes the "
+            + "valid time as --\(validTime)")
       }
-      let closest = suggestedNames(for: name, among: known.map(\.name), minimumPrefix: 3).map {
-        "`--\($0)`"
-      }
-      if let last = closest.last {
-        let choices =
-          closest.count == 1 ? last : closest.dropLast().joined(separator: ", ") + " or " + last
-        throw UsageError(
-          "unknown option --\(name) for \(spec.name): did you mean \(choices)? See "
-            + "`tierline \(spec.name) --help`")
-      }
+      // An empty name, as in `--=x`, is shown with its value, so that it does not read as
+      // the `--` that ends the options.
+      let displayed = name.isEmpty ? visibleText(argument) : "--" + visibleText(name)
       throw UsageError(
-        "unknown option --\(name) for \(spec.name); see `tierline \(spec.name) --help`")
+        unknownOptionMessage(displayed, for: spec, closest: optionSuggestions(name, spec)))
     }
     if option.valueName == nil {
       guard inlineValue == nil else { throw UsageError("option --\(name) takes no value") }
@@ -253,16 +251,52 @@ private func parseActionArguments(_ arguments: ArraySlice<String>, for spec: Com
       throw UsageError(
         "unknown option \(action) for \(spec.name); see `tierline \(spec.name) --help`")
     }
+    // Only --store may come before the action, so a name close to it is that one.
+    let name = String(action.dropFirst(2).prefix { $0 != "=" })
+    if !suggestedNames(for: name, among: ["store"], minimumPrefix: 3).isEmpty {
+      throw UsageError(
+        "unknown option --\(visibleText(name)) for \(spec.name): did you mean `--store`?")
+    }
     throw UsageError(
-      "option \(action) comes before the \(spec.name) action; give the action first, as in "
-        + "`tierline \(spec.name) ACTION \(action)`, with ACTION one of \(spec.actionList)")
+      "option \(visibleText(action)) comes before the \(spec.name) action; give the action "
+        + "first, as in `tierline \(spec.name) ACTION \(visibleText(action))`, with ACTION one "
+        + "of \(spec.actionList)")
   }
   guard let actionSpec = spec.subcommand(named: action) else {
-    throw UsageError("unknown \(spec.name) action (\(action)): use \(spec.actionList)")
+    let actions = spec.subcommands.map { String($0.name.dropFirst(spec.name.count + 1)) }
+    if let closest = suggestedNames(for: action, among: actions).first {
+      throw UsageError(
+        "unknown \(spec.name) action (\(visibleText(action))): did you mean `\(closest)`? "
+          + "Use \(spec.actionList)")
+    }
+    throw UsageError(
+      "unknown \(spec.name) action (\(visibleText(action))): use \(spec.actionList)")
   }
 
   var parsed = try parseArguments(
     arguments[..<index] + arguments[(index + 1)...], for: actionSpec)
   parsed.action = action
   return parsed
+}
+
+/// Returns the options of `spec` that `typed`, an option name without dashes, most likely
+/// misspells, as `--name` in backquotes. `--help` is among them, and `--store` only for
+/// a command that reads a ledger.
+private func optionSuggestions(_ typed: String, _ spec: CommandSpec) -> [String] {
+  let names = spec.options.map(\.name) + ["help"] + (spec.usesStore ? ["store"] : [])
+  return suggestedNames(for: typed, among: names, minimumPrefix: 3).map { "`--\($0)`" }
+}
+
+/// Returns the message for an unknown option, shown as `option`, with the closest option
+/// names when there are any.
+private func unknownOptionMessage(_ option: String, for spec: CommandSpec, closest: [String])
+  -> String
+{
+  guard let last = closest.last else {
+    return "unknown option \(option) for \(spec.name); see `tierline \(spec.name) --help`"
+  }
+  let choices =
+    closest.count == 1 ? last : closest.dropLast().joined(separator: ", ") + " or " + last
+  return "unknown option \(option) for \(spec.name): did you mean \(choices)? See "
+    + "`tierline \(spec.name) --help`"
 }

@@ -15,9 +15,11 @@ enum CompactCommand: Command {
       From storage format 4 on, each appended batch adds a sorted run to both indexes.
       Runs live on levels 0 to 11, each with 8 places, and the eight runs of a full
       level merge into one run of the next. A query of one account seeks it in every
-      live run, so after a bulk load of many batches, one run makes queries cheaper.
-      `tierline verify` gives the number of runs. The merged run takes a free place of
-      the highest level that has a run.
+      live run, so one run makes queries cheaper. An append or import already ends by
+      merging its smallest runs, within the number of events it stored, so compact
+      serves ledgers appended with --no-merge, grown by many small appends, or whose
+      merge at the end of an append failed. `tierline verify` gives the number of
+      runs. The merged run takes a free place of the highest level that has a run.
 
       The merge rewrites every index entry once, in one write transaction. Appends wait
       for it, while reads and backups go on. A merge that fails changes nothing, and the

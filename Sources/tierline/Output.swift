@@ -146,18 +146,28 @@ func escapingScalars(_ text: String, where escapes: (Unicode.Scalar) -> Bool) ->
 /// zero-width spaces and bidirectional marks, separators other than the space, and
 /// private-use, surrogate and unassigned code points.
 func quotedVisibly(_ text: String) -> String {
-  let escaped = escapingScalars(text) { scalar in
-    switch scalar.properties.generalCategory {
-    case .control, .format, .lineSeparator, .paragraphSeparator, .unassigned, .privateUse,
-      .surrogate:
-      return true
-    case .spaceSeparator:
-      return scalar != " "
-    default:
-      return scalar == "\"" || scalar == "\\"
-    }
+  "\"" + escapingScalars(text) { isInvisible($0) || $0 == "\"" || $0 == "\\" } + "\""
+}
+
+/// Returns `text` with every scalar escaped that does not show as a visible character, as
+/// `quotedVisibly` escapes them, for names in messages that are not quoted.
+func visibleText(_ text: String) -> String {
+  escapingScalars(text, where: isInvisible)
+}
+
+/// Returns whether `scalar` shows as no visible character: a control, a format character
+/// such as a zero-width space, a separator other than the space, or a private-use,
+/// surrogate or unassigned code point.
+private func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+  switch scalar.properties.generalCategory {
+  case .control, .format, .lineSeparator, .paragraphSeparator, .unassigned, .privateUse,
+    .surrogate:
+    return true
+  case .spaceSeparator:
+    return scalar != " "
+  default:
+    return false
   }
-  return "\"" + escaped + "\""
 }
 
 /// Returns an account id for a text table: as it is, unless it starts or ends with a

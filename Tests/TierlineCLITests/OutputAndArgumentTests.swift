@@ -298,6 +298,11 @@ struct OutputAndArgumentTests {
       (["replay", "--jsno"], "--jsno for replay: did you mean `--json`?"),
       // A unique prefix of three letters or more.
       (["append", "--bat", "5"], "--bat for append: did you mean `--batch-size`?"),
+      (["append", "--hlep"], "--hlep for append: did you mean `--help`?"),
+      (["append", "-json"], "-json for append: did you mean `--json`?"),
+      // An invisible character is shown escaped, so the two names do not look alike.
+      (["append", "--json\u{200B}"], "--json\\u{200B} for append: did you mean `--json`?"),
+      (["rules", "--stor", "x", "list"], "--stor for rules: did you mean `--store`?"),
     ]
     for (arguments, message) in suggested {
       let result = try Tierline.run(arguments)
@@ -307,8 +312,24 @@ struct OutputAndArgumentTests {
         "\(arguments): \(result.standardError)")
     }
 
-    // Nothing close, and a prefix too short to guess from.
-    for arguments in [["replay", "--bogus"], ["append", "--b", "5"]] {
+    let others = [
+      (["why", "a", "--asof", "2024-01-01"], "unknown option --asof for why; why takes the "),
+      (["rules", "dif"], "unknown rules action (dif): did you mean `diff`? Use activate,"),
+      (["append", "--=x"], "unknown option --=x for append; see"),
+    ]
+    for (arguments, message) in others {
+      let result = try Tierline.run(arguments)
+      #expect(result.status == 64, "\(arguments)")
+      #expect(
+        result.standardError.contains("error: " + message),
+        "\(arguments): \(result.standardError)")
+    }
+
+    // Nothing close, a prefix too short to guess from, and --store for a command that
+    // reads no ledger.
+    for arguments in [
+      ["replay", "--bogus"], ["append", "--b", "5"], ["generate", "--stor", "x"],
+    ] {
       let result = try Tierline.run(arguments)
       #expect(result.status == 64, "\(arguments)")
       #expect(!result.standardError.contains("did you mean"), "\(arguments)")
