@@ -104,7 +104,9 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
 {
   if !spec.subcommands.isEmpty { return try parseActionArguments(arguments, for: spec) }
   var parsed = ParsedArguments()
-  let known = spec.options + [OptionSpec(name: "store", valueName: "DIR", help: "")]
+  // A command that reads no ledger, such as `generate`, rejects --store after its name.
+  let known =
+    spec.options + (spec.usesStore ? [OptionSpec(name: "store", valueName: "DIR", help: "")] : [])
   var index = arguments.startIndex
   var optionsEnded = false
   // The number of positional arguments before `--`, when it was given.

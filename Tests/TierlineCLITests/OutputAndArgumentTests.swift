@@ -316,6 +316,7 @@ struct OutputAndArgumentTests {
       (["why", "a", "--asof", "2024-01-01"], "unknown option --asof for why; why takes the "),
       (["rules", "dif"], "unknown rules action (dif): did you mean `diff`? Use activate,"),
       (["append", "--=x"], "unknown option --=x for append; see"),
+      (["generate", "--store", "x"], "unknown option --store for generate; see"),
     ]
     for (arguments, message) in others {
       let result = try Tierline.run(arguments)
