@@ -117,6 +117,10 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
   while index < arguments.endIndex {
     let argument = arguments[index]
     index += 1
+    if argument == "-h", !optionsEnded {
+      parsed.helpRequested = true
+      continue
+    }
     if optionsEnded || !argument.hasPrefix("--") {
       if argument.hasPrefix("-") && argument != "-" && !optionsEnded {
         // Every option is long, so `-json` most likely means `--json`.
@@ -238,7 +242,7 @@ private func parseActionArguments(_ arguments: ArraySlice<String>, for spec: Com
   }
 
   // Help without an action is the help of the whole command.
-  let helpRequested = arguments.contains("--help")
+  let helpRequested = arguments.contains("--help") || arguments.contains("-h")
   guard index < arguments.endIndex else {
     if helpRequested { return ParsedArguments(helpRequested: true) }
     throw UsageError(

@@ -168,8 +168,12 @@ enum ImportCommand: Command {
         return SegmentImporter.plan(
           try readFile(path, purpose: "Segment calls"), mapping: mapping)
       default:
+        let formats = ["csv", "subscriptions", "stripe", "segment"]
+        let closest = suggestedNames(for: format, among: formats).first
         throw UsageError(
-          "unknown import format (\(format)): use csv, subscriptions, stripe or segment")
+          "unknown import format (\(visibleText(format))): "
+            + (closest.map { "did you mean `\($0)`? Use " } ?? "use ")
+            + "csv, subscriptions, stripe or segment")
       }
     } catch let error as ImportSetupError {
       throw CommandFailure(message: "\(path): \(error.message)", exitCode: .dataError)

@@ -232,6 +232,21 @@ struct ImportCommandTests {
     #expect(projection["acv"] as? String == "18000.00")
   }
 
+  @Test("unknown format gets suggestion")
+  func unknownFormat() throws {
+    let close = try Tierline.run(["--store", store, "import", "subscription", "x.csv"])
+    #expect(close.status == 64)
+    #expect(
+      close.standardError
+        == "error: unknown import format (subscription): did you mean `subscriptions`? Use "
+        + "csv, subscriptions, stripe or segment\n")
+    let far = try Tierline.run(["--store", store, "import", "bogus", "x.csv"])
+    #expect(far.status == 64)
+    #expect(
+      far.standardError
+        == "error: unknown import format (bogus): use csv, subscriptions, stripe or segment\n")
+  }
+
   @Test("import merges the smallest runs")
   func importMergesRuns() throws {
     // Four runs of one event each, left unmerged.

@@ -290,6 +290,21 @@ struct OutputAndArgumentTests {
     }
   }
 
+  @Test("-h prints help like --help")
+  func shortHelp() throws {
+    for arguments in [["replay"], ["rules"], ["rules", "diff"], ["append"]] {
+      let short = try Tierline.run(arguments + ["-h"])
+      let long = try Tierline.run(arguments + ["--help"])
+      #expect(short.status == 0, "\(arguments): \(short.standardError)")
+      #expect(short.standardOutput.hasPrefix("Usage: tierline"), "\(arguments)")
+      #expect(short.standardOutput == long.standardOutput, "\(arguments)")
+    }
+    // The rules help is printed for -h before the action too.
+    let before = try Tierline.run(["rules", "-h", "list"])
+    #expect(before.status == 0)
+    #expect(before.standardOutput == (try Tierline.run(["rules", "--help"])).standardOutput)
+  }
+
   @Test("misspelled option gets suggestion")
   func misspelledOptionSuggestion() throws {
     let suggested = [

@@ -365,9 +365,6 @@ struct RulesCommandTests {
         "option --json comes before the rules action; give the action first, as in "
           + "`tierline rules ACTION --json`, with ACTION one of activate, list, show or diff"
       ),
-      // No command takes -h, so the message does not suggest giving it after the action.
-      (["rules", "-h"], "unknown option -h for rules; see `tierline rules --help`"),
-      (["rules", "-h", "list"], "unknown option -h for rules; see `tierline rules --help`"),
       (["rules", "-", "list"], "unknown rules action (-): use activate, list, show or diff"),
       // After `--` the next argument is the action, and later ones are not options.
       (["rules", "--", "-h"], "unknown rules action (-h): use activate, list, show or diff"),
