@@ -18,6 +18,11 @@ if [ $# -gt 0 ]; then
     *) store="$PWD/$1" ;;
   esac
   while [ "$store" != "/" ] && [ "${store%/}" != "$store" ]; do store="${store%/}"; done
+  if [ -e "$store" ] && { [ ! -d "$store" ] || [ -n "$(ls -A "$store")" ]; }; then
+    # `tierline init` would reject it after the build, so the check comes first.
+    echo "error: $store exists and is not an empty directory; name a new or empty one" >&2
+    exit 64
+  fi
   if [ -d "$store" ]; then
     # An existing empty directory: only the ledger's two files go when done.
     remove=""
