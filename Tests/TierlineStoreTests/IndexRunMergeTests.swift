@@ -36,6 +36,13 @@ private func contents(_ store: EventStore, ids: [[UInt8]]) throws -> [String] {
   return lines
 }
 
+/// Appends each batch in its own transaction, stamped 1, 2, 3 and so on.
+private func appendAll(_ batches: [[NewRecord]], to store: EventStore) throws {
+  for (index, batch) in batches.enumerated() {
+    _ = try store.append(batch, now: Int64(index + 1))
+  }
+}
+
 @Suite("Index run merge")
 struct IndexRunMergeTests {
   @Test("merge keeps every answer in one run")
@@ -43,9 +50,7 @@ struct IndexRunMergeTests {
     let batches = mixedBatches(count: 21, size: 4)
     let ids = batches.joined().map(\.eventID) + [Array("m-absent".utf8)]
     try withNewStore { store, _ throws in
-      for (index, batch) in batches.enumerated() {
-        _ = try store.append(batch, now: Int64(index + 1))
-      }
+      try appendAll(batches, to: store)
       // 21 batches with a fanout of 8: two runs of level 1 and five of level 0.
       #expect(try runSlots(store).map(\.level) == [0, 0, 0, 0, 0, 1, 1])
       let before = try contents(store, ids: ids)
@@ -72,9 +77,7 @@ struct IndexRunMergeTests {
     let batches = mixedBatches(count: 21, size: 4)
     let ids = batches.joined().map(\.eventID) + [Array("m-absent".utf8)]
     try withNewStore { store, _ throws in
-      for (index, batch) in batches.enumerated() {
-        _ = try store.append(batch, now: Int64(index + 1))
-      }
+      try appendAll(batches, to: store)
       // Five runs of 4 entries in level 0, places 0 to 4, and two of 32 in level 1.
       #expect(try runSlots(store).map(\.level) == [0, 0, 0, 0, 0, 1, 1])
       let before = try contents(store, ids: ids)
@@ -132,9 +135,7 @@ struct IndexRunMergeTests {
   func appendsAfterMerge() throws {
     let batches = mixedBatches(count: 10, size: 3)
     try withNewStore { store, _ throws in
-      for (index, batch) in batches.enumerated() {
-        _ = try store.append(batch, now: Int64(index + 1))
-      }
+      try appendAll(batches, to: store)
       #expect(try store.mergeIndexRuns().merged?.place == 1)
       #expect(try runSlots(store) == [RunSlot(level: 1, place: 1)])
 
