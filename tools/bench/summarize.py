@@ -716,10 +716,14 @@ def main():
     summary += ("\n\n*Ingest* and *append* store events in batches of 1,000; a *rebuild* "
                 "folds every projection of every account from the log; a *point query* folds "
                 "one account. A speed-up counts as near-linear at 1.8 times or more on 2 "
-                "threads, and a cost per event as flat when it grows by at most 1.25 times "
-                "from the smaller ledger to the larger one. `--no-merge` keeps the index runs "
-                "that an append's batches leave, as a ledger grown by many small appends "
-                "keeps them, so it has its own row.")
+                "threads")
+    if len(sizes) > 1:
+        summary += (", and a cost per event as flat when it grows by at most 1.25 times "
+                    "from the smaller ledger to the larger one. `--no-merge` keeps the index "
+                    "runs that an append's batches leave, as a ledger grown by many small "
+                    "appends keeps them, so it has its own row.")
+    else:
+        summary += "."
     lines[summary_at] = summary
     add("")
     if len(sizes) > 1:
