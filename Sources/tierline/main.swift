@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
+import TierlineEvents
 import TierlineLedger
 
 /// Everything a command needs besides its own arguments.
@@ -82,7 +83,7 @@ func runMain() -> ExitCode {
   // The global --store may come before the command; commands also accept it after. It
   // may be given once: with two directories, which one a write goes to would be a guess.
   var storeGiven = false
-  while let first = arguments.first, first.hasPrefix("--store") {
+  while let first = arguments.first, first == "--store" || first.hasPrefix("--store=") {
     guard !storeGiven else {
       printError("option --store is given twice; give it once")
       return .usage
@@ -112,6 +113,18 @@ func runMain() -> ExitCode {
   if name == "--version" {
     output.line("tierline \(tierlineVersion)")
     return .success
+  }
+  if name.hasPrefix("-"), name != "-" {
+    // Before the command, only --store, --help and --version are options.
+    let typed = name.drop { $0 == "-" }.prefix { $0 != "=" }
+    let closest = suggestedNames(
+      for: String(typed), among: ["store", "help", "version"], minimumPrefix: 3
+    ).first
+    printError(
+      "unknown option \(visibleText(name)) before the command"
+        + (closest.map { ": did you mean `--\($0)`? Run" } ?? "; run")
+        + " `tierline --help` for the options and commands")
+    return .usage
   }
   guard let command = commands.first(where: { $0.spec.name == name }) else {
     printError(unknownCommandMessage(name, commandNames: commands.map { $0.spec.name }))

@@ -347,6 +347,23 @@ struct OutputAndArgumentTests {
     }
   }
 
+  @Test("misspelled global option gets suggestion")
+  func misspelledGlobalOption() throws {
+    let cases = [
+      (["--stor", "x", "verify"], "--stor before the command: did you mean `--store`?"),
+      (["--storex", "verify"], "--storex before the command: did you mean `--store`?"),
+      (["--verison"], "--verison before the command: did you mean `--version`?"),
+      (["--bogus"], "--bogus before the command; run `tierline --help`"),
+    ]
+    for (arguments, message) in cases {
+      let result = try Tierline.run(arguments)
+      #expect(result.status == 64, "\(arguments)")
+      #expect(
+        result.standardError.hasPrefix("error: unknown option " + message),
+        "\(arguments): \(result.standardError)")
+    }
+  }
+
   @Test("help uses directory, not folder")
   func helpUsesDirectory() throws {
     let commands = [
