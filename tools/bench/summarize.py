@@ -304,13 +304,13 @@ def missed_reasons(names, sizes):
         for size in sizes:
             checked = size.scan.get("scan_records_per_second")
             raw = size.median(size.limit_scan)
-            one = size.rebuild_rate(1)
-            if checked and raw and one:
+            single_thread = size.rebuild_rate(1)
+            if checked and raw and single_thread:
                 reasons.append(
                     f"- Rebuild against the raw scan, {size.events / 1e6:.1f}M: reading the "
                     f"log with its header and CRC-32C checks alone runs at {rate(checked)}, "
                     f"{times(ratio(checked, raw))} the raw scan; decoding, grouping by account "
-                    f"and folding bring the rebuild to {rate(one)}.")
+                    f"and folding bring the rebuild to {rate(single_thread)}.")
                 break
     if any(n.startswith("near-linear") for n in names):
         parts = []
