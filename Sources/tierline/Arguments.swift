@@ -147,6 +147,12 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
       inlineValue = String(name[name.index(after: equals)...])
       name = String(name[..<equals])
     }
+    if name == "help" { throw UsageError("option --help takes no value") }
+    if name == "store", !spec.usesStore {
+      throw UsageError(
+        "option --store does not apply to \(spec.name), which reads no ledger; see "
+          + "`tierline \(spec.name) --help`")
+    }
     guard let option = known.first(where: { $0.name == name }) else {
       // `why` names its valid time --at and the other commands --as-of, so a user who
       // mixes them up, or misspells the other name, gets this command's name.
@@ -204,11 +210,11 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
       unexpected.hasPrefix("-"), unexpected != "-", unexpected != "--"
     {
       throw UsageError(
-        "unexpected argument \(unexpected) for \(spec.name): options must come before `--`, "
+        "unexpected argument \(shortened(visibleText(unexpected))) for \(spec.name): options must come before `--`, "
           + "which ends them")
     }
     throw UsageError(
-      "unexpected argument \(unexpected) for \(spec.name); usage: tierline \(spec.name) "
+      "unexpected argument \(shortened(visibleText(unexpected))) for \(spec.name); usage: tierline \(spec.name) "
         + spec.usage)
   }
   return parsed
@@ -225,11 +231,11 @@ private func parseActionArguments(_ arguments: ArraySlice<String>, for spec: Com
   while index < arguments.endIndex {
     let argument = arguments[index]
     if argument == "--store" {
-      guard index + 1 < arguments.endIndex else {
+      guard index + 1 < arguments.endIndex, !isOption(arguments[index + 1]) else {
         throw UsageError("option --store needs a value (DIR)")
       }
       index += 2
-    } else if argument.hasPrefix("--store=") || argument == "--help" {
+    } else if argument.hasPrefix("--store=") || argument == "--help" || argument == "-h" {
       index += 1
     } else if argument == "--" {
       // The `--` stays among the arguments passed on, where it still ends the options.
@@ -250,23 +256,9 @@ private func parseActionArguments(_ arguments: ArraySlice<String>, for spec: Com
   }
 
   let action = arguments[index]
-  if action.hasPrefix("-"), action != "-", !optionsEnded {
+  if isOption(action), !optionsEnded {
     if helpRequested { return ParsedArguments(helpRequested: true) }
-    // Every option of every action is long, so no action accepts one such as -h.
-    guard action.hasPrefix("--") else {
-      throw UsageError(
-        "unknown option \(action) for \(spec.name); see `tierline \(spec.name) --help`")
-    }
-    // Only --store may come before the action, so a name close to it is that one.
-    let name = String(action.dropFirst(2).prefix { $0 != "=" })
-    if !suggestedNames(for: name, among: ["store"], minimumPrefix: 3).isEmpty {
-      throw UsageError(
-        "unknown option --\(visibleText(name)) for \(spec.name): did you mean `--store`?")
-    }
-    throw UsageError(
-      "option \(visibleText(action)) comes before the \(spec.name) action; give the action "
-        + "first, as in `tierline \(spec.name) ACTION \(visibleText(action))`, with ACTION one "
-        + "of \(spec.actionList)")
+    try rejectOptionBeforeAction(action, for: spec)
   }
   guard let actionSpec = spec.subcommand(named: action) else {
     let actions = spec.subcommands.map { String($0.name.dropFirst(spec.name.count + 1)) }
@@ -285,6 +277,49 @@ private func parseActionArguments(_ arguments: ArraySlice<String>, for spec: Com
   return parsed
 }
 
+/// Returns whether `argument` reads as an option: it starts with `-` and is not `-`, which
+/// names standard input.
+private func isOption(_ argument: String) -> Bool {
+  argument.hasPrefix("-") && argument != "-"
+}
+
+/// Throws the error for `option`, given before the action of `spec`, such as `rules`.
+/// An option that some actions take names those actions; any other gets the closest
+/// option names of every action.
+private func rejectOptionBeforeAction(_ option: String, for spec: CommandSpec)
+  throws(UsageError) -> Never
+{
+  let name = String(option.drop { $0 == "-" }.prefix { $0 != "=" })
+  if name == "help" { throw UsageError("option --help takes no value") }
+  let actions = spec.subcommands.filter { action in action.options.contains { $0.name == name } }
+    .map { String($0.name.dropFirst(spec.name.count + 1)) }
+  if option.hasPrefix("--"), !actions.isEmpty {
+    let displayed = shortened(visibleText(option))
+    throw UsageError(
+      "option \(displayed) comes before the \(spec.name) action; give the action first, as in "
+        + "`tierline \(spec.name) ACTION \(displayed)`, with ACTION \(actions.count == 1 ? "" : "one of ")"
+        + listed(actions))
+  }
+  let names =
+    Set(spec.subcommands.flatMap { $0.options.map(\.name) }).sorted() + [
+      "help", "store",
+    ]
+  let closest = suggestedNames(for: name, among: names, minimumPrefix: 3).map { "`--\($0)`" }
+  throw UsageError(unknownOptionMessage(visibleText(option), for: spec, closest: closest))
+}
+
+/// Returns `items` as a list such as `a, b or c`.
+private func listed(_ items: [String]) -> String {
+  guard let last = items.last, items.count > 1 else { return items.last ?? "" }
+  return items.dropLast().joined(separator: ", ") + " or " + last
+}
+
+/// Returns `text` cut to its first 100 characters, with an ellipsis, when longer, so that
+/// a long argument does not fill the terminal.
+private func shortened(_ text: String) -> String {
+  text.count > 100 ? String(text.prefix(100)) + "…" : text
+}
+
 /// Returns the options of `spec` that `typed`, an option name without dashes, most likely
 /// misspells, as `--name` in backquotes. `--help` is among them, and `--store` only for
 /// a command that reads a ledger.
@@ -298,11 +333,10 @@ private func optionSuggestions(_ typed: String, _ spec: CommandSpec) -> [String]
 private func unknownOptionMessage(_ option: String, for spec: CommandSpec, closest: [String])
   -> String
 {
-  guard let last = closest.last else {
+  let option = shortened(option)
+  guard !closest.isEmpty else {
     return "unknown option \(option) for \(spec.name); see `tierline \(spec.name) --help`"
   }
-  let choices =
-    closest.count == 1 ? last : closest.dropLast().joined(separator: ", ") + " or " + last
-  return "unknown option \(option) for \(spec.name): did you mean \(choices)? See "
+  return "unknown option \(option) for \(spec.name): did you mean \(listed(closest))? See "
     + "`tierline \(spec.name) --help`"
 }

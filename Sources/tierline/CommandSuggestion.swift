@@ -2,8 +2,9 @@ import TierlineEvents
 
 /// Returns the error message for `name`, a command name that is not in `commandNames`,
 /// with the closest command names when there are any.
-func unknownCommandMessage(_ name: String, commandNames: [String]) -> String {
-  let quoted = suggestedNames(for: name, among: commandNames).map { "`\($0)`" }
+func unknownCommandMessage(_ typed: String, commandNames: [String]) -> String {
+  let name = visibleText(typed)
+  let quoted = suggestedNames(for: typed, among: commandNames).map { "`\($0)`" }
   guard let last = quoted.last else {
     return "unknown command (\(name)): run `tierline --help` for the list of commands"
   }

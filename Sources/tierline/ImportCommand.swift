@@ -53,6 +53,20 @@ enum ImportCommand: Command {
       hold no more entries together than the events it stored; --no-merge leaves them.
       """)
 
+  /// The formats that `import` reads.
+  static let formats = ["csv", "subscriptions", "stripe", "segment"]
+
+  /// Throws a usage error, with the closest format names, when `format` is not one of
+  /// `formats`.
+  static func checkFormat(_ format: String) throws(UsageError) {
+    guard !formats.contains(format) else { return }
+    let closest = suggestedNames(for: format, among: formats).first
+    throw UsageError(
+      "unknown import format (\(visibleText(format))): "
+        + (closest.map { "did you mean `\($0)`? Use " } ?? "use ")
+        + "csv, subscriptions, stripe or segment")
+  }
+
   /// How many rejected records are listed before the rest are only counted.
   static let listedRejectionLimit = 50
 
@@ -65,6 +79,8 @@ enum ImportCommand: Command {
     guard fromStandardInput.count <= 1 else {
       throw UsageError("only one input can be - (standard input); give the others as files")
     }
+    // An unknown format is a usage error, reported before a missing ledger is.
+    try checkFormat(format)
     let ledger = try context.openLedger()
     let plan = try makePlan(format: format, path: path, arguments: arguments, ledger: ledger)
     let dryRun = arguments.flag("dry-run")
@@ -168,12 +184,9 @@ enum ImportCommand: Command {
         return SegmentImporter.plan(
           try readFile(path, purpose: "Segment calls"), mapping: mapping)
       default:
-        let formats = ["csv", "subscriptions", "stripe", "segment"]
-        let closest = suggestedNames(for: format, among: formats).first
-        throw UsageError(
-          "unknown import format (\(visibleText(format))): "
-            + (closest.map { "did you mean `\($0)`? Use " } ?? "use ")
-            + "csv, subscriptions, stripe or segment")
+        // `run` checked the format already; this throws the same error for other callers.
+        try checkFormat(format)
+        throw UsageError("unknown import format (\(visibleText(format)))")
       }
     } catch let error as ImportSetupError {
       throw CommandFailure(message: "\(path): \(error.message)", exitCode: .dataError)

@@ -89,7 +89,9 @@ func runMain() -> ExitCode {
       return .usage
     }
     storeGiven = true
-    if first == "--store", arguments.count >= 2 {
+    if first == "--store", arguments.count >= 2,
+      !(arguments[1].hasPrefix("-") && arguments[1] != "-")
+    {
       store = arguments[1]
       arguments.removeFirst(2)
     } else if first.hasPrefix("--store=") {
@@ -113,6 +115,10 @@ func runMain() -> ExitCode {
   if name == "--version" {
     output.line("tierline \(tierlineVersion)")
     return .success
+  }
+  if name.hasPrefix("--help=") || name.hasPrefix("--version=") {
+    printError("option \(name.prefix { $0 != "=" }) takes no value")
+    return .usage
   }
   if name.hasPrefix("-"), name != "-" {
     // Before the command, only --store, --help and --version are options.

@@ -299,10 +299,12 @@ struct OutputAndArgumentTests {
       #expect(short.standardOutput.hasPrefix("Usage: tierline"), "\(arguments)")
       #expect(short.standardOutput == long.standardOutput, "\(arguments)")
     }
-    // The rules help is printed for -h before the action too.
+    // Before the action, -h asks for the action's help, as --help does.
     let before = try Tierline.run(["rules", "-h", "list"])
     #expect(before.status == 0)
-    #expect(before.standardOutput == (try Tierline.run(["rules", "--help"])).standardOutput)
+    #expect(
+      before.standardOutput == (try Tierline.run(["rules", "--help", "list"])).standardOutput)
+    #expect(before.standardOutput.hasPrefix("Usage: tierline [--store DIR] rules list"))
   }
 
   @Test("misspelled option gets suggestion")
@@ -325,7 +327,19 @@ struct OutputAndArgumentTests {
       (["why", "a", "--asof", "2024-01-01"], option + "--asof for why; why takes the "),
       (["rules", "dif"], "unknown rules action (dif): did you mean `diff`? Use activate,"),
       (["append", "--=x"], option + "--=x for append; see"),
-      (["generate", "--store", "x"], option + "--store for generate; see"),
+      (["generate", "--store", "x"], "option --store does not apply to generate, which reads"),
+      (["replay", "--help=x"], "option --help takes no value"),
+      (["--help=x"], "option --help takes no value"),
+      (["rules", "--bogus", "list"], option + "--bogus for rules; see"),
+      (["rules", "-json", "list"], option + "-json for rules: did you mean `--json`?"),
+      (
+        ["rules", "--effective=x", "list"],
+        "option --effective=x comes before the rules action; give the action first, as in "
+          + "`tierline rules ACTION --effective=x`, with ACTION activate"
+      ),
+      (["--store", "--help"], "option --store needs a value (DIR)"),
+      (["re\u{200B}play"], "unknown command (re\\u{200B}play): did you mean `replay`?"),
+      (["why", "a", "\u{200B}"], "unexpected argument \\u{200B} for why"),
     ]
     for (arguments, message) in cases {
       let result = try Tierline.run(arguments)

@@ -363,7 +363,7 @@ struct RulesCommandTests {
       (
         ["rules", "--json", "list"],
         "option --json comes before the rules action; give the action first, as in "
-          + "`tierline rules ACTION --json`, with ACTION one of activate, list, show or diff"
+          + "`tierline rules ACTION --json`, with ACTION one of activate, list or diff"
       ),
       (["rules", "-", "list"], "unknown rules action (-): use activate, list, show or diff"),
       // After `--` the next argument is the action, and later ones are not options.
