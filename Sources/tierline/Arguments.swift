@@ -102,6 +102,29 @@ struct UsageError: Error {
 func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) throws(UsageError)
   -> ParsedArguments
 {
+  do {
+    return try parseCommandArguments(arguments, for: spec)
+  } catch {
+    // A request for help wins over a mistake elsewhere on the line, such as a misspelt
+    // option, since the help shows how to fix it. `-h` may be an option's value, so only
+    // `--help` before `--` counts.
+    // An unknown action stays an error, as the help could not name it.
+    guard arguments.prefix(while: { $0 != "--" }).contains("--help") else { throw error }
+    var help = ParsedArguments(helpRequested: true)
+    if !spec.subcommands.isEmpty {
+      guard let action = arguments.first(where: { spec.subcommand(named: $0) != nil }) else {
+        throw error
+      }
+      help.action = action
+    }
+    return help
+  }
+}
+
+/// Parses the arguments as `parseArguments` does, without its fallback to help.
+private func parseCommandArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec)
+  throws(UsageError) -> ParsedArguments
+{
   if !spec.subcommands.isEmpty { return try parseActionArguments(arguments, for: spec) }
   var parsed = ParsedArguments()
   // A command that reads no ledger, such as `generate`, rejects --store after its name.

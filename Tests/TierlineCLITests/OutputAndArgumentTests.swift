@@ -299,6 +299,16 @@ struct OutputAndArgumentTests {
       #expect(short.standardOutput.hasPrefix("Usage: tierline"), "\(arguments)")
       #expect(short.standardOutput == long.standardOutput, "\(arguments)")
     }
+    // --help wins over a mistake elsewhere on the line.
+    for (arguments, usage) in [
+      (["replay", "--help", "--bogus"], "replay"),
+      (["rules", "diff", "--bogus", "--help"], "rules diff"),
+    ] {
+      let result = try Tierline.run(arguments)
+      #expect(result.status == 0, "\(arguments): \(result.standardError)")
+      #expect(result.standardOutput.hasPrefix("Usage: tierline [--store DIR] \(usage) "))
+    }
+
     // Before the action, -h asks for the action's help, as --help does.
     let before = try Tierline.run(["rules", "-h", "list"])
     #expect(before.status == 0)
