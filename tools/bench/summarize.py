@@ -285,9 +285,11 @@ def layout_table(size):
     return lines
 
 
-def missed_reasons(names, sizes):
+def missed_reasons(missed, sizes):
     """Return one line per kind of missed target, with the figures of this run that
-    explain it, or none when the run lacks them."""
+    explain it, or none when the run lacks them. `missed` holds each missed target's
+    name and size label."""
+    names = [name for name, _ in missed]
     reasons = []
     small = sizes[0] if sizes else None
     if small and any(n.startswith("ingest") or n.startswith("append ≥ 50×") for n in names):
@@ -300,6 +302,14 @@ def missed_reasons(names, sizes):
                 f"{small.limit_written:.0f}), for the event-id and account indexes, their "
                 f"record copies and their merges. A raw append of that many bytes, with none "
                 f"of Tierline's work, runs at {times(ratio(sized, raw))} the raw rate.")
+    if any(n.startswith("rebuild ≥ 5M") for n in names):
+        labels = {label for name, label in missed if name.startswith("rebuild ≥ 5M")}
+        for size in sizes:
+            if size.rebuild_rate(1) and f"{size.events / 1e6:.1f}M" in labels:
+                reasons.append(
+                    f"- One-core rebuild, {size.events / 1e6:.1f}M: its repetitions ran from "
+                    f"{size.rebuild_range(1)} in this run. Other runs met the 5 M/s, and the "
+                    f"full explanation lists how far this shared host moved them.")
     if any(n.startswith("rebuild ≥ 0.25×") for n in names):
         for size in sizes:
             checked = size.scan.get("scan_records_per_second")
@@ -313,17 +323,20 @@ def missed_reasons(names, sizes):
                     f"and folding bring the rebuild to {rate(single_thread)}.")
                 break
     if any(n.startswith("near-linear") for n in names):
-        parts = []
+        parts, ratios = [], []
         for size in sizes:
             raw, raw_two = size.median(size.limit_scan), size.median(size.limit_scan_threads)
             if raw and raw_two:
+                ratios.append(raw_two / raw)
                 parts.append(f"{times(ratio(raw_two, raw))} at {size.events / 1e6:.1f}M")
         if parts:
+            room = ("so this machine leaves little room above the 1.8 times. The fold"
+                    if max(ratios) < 1.9 else "so the machine allows it, and the gap is the "
+                    "fold's: it")
             reasons.append(
                 "- Speed-up: the raw LMDB scan itself sped up " + " and ".join(parts)
-                + " on 2 threads in this run, so this machine leaves little room above the "
-                "1.8 times. The fold on two threads also costs more CPU than on one, as the "
-                "profiles in the full explanation show.")
+                + f" on 2 threads in this run, {room} costs more CPU on two threads than on "
+                "one, as the profiles in the full explanation show.")
     if any("--no-merge" in n for n in names):
         runs = [f"{size.compact['runs_before']} at {size.events / 1e6:.1f}M events"
                 for size in sizes if size.compact.get("runs_before")]
@@ -708,7 +721,8 @@ def main():
               if not met]
     summary = f"In this run {len(targets) - len(missed)} of {len(targets)} targets are met"
     summary += (", and these are missed:\n\n" + "\n".join(missed)) if missed else "."
-    reasons = missed_reasons([name for name, _, _, met in targets if not met], sizes)
+    reasons = missed_reasons([(name, label) for name, label, _, met in targets if not met],
+                             sizes)
     if reasons:
         summary += ("\n\nWhy, in short, from the same run ([the full explanation]"
                     "(#why-the-targets-are-missed-and-what-would-close-each)):\n\n"
