@@ -134,8 +134,9 @@ extension EventStore {
         sources, live: runs, lastPosition: lastPosition, in: databases)
       return RunMerge(
         storageFormat: format, runsBefore: runs.count,
-        entries: runs.reduce(0) { $0 + $1.entries }, mergedRuns: slot == nil ? 0 : sources.count,
-        mergedEntries: slot == nil ? 0 : sources.reduce(0) { $0 + $1.entries },
+        entries: runs.reduce(0) { $0 + $1.entries },
+        // A scope takes no runs or at least two, and only no runs leaves `slot` nil.
+        mergedRuns: sources.count, mergedEntries: sources.reduce(0) { $0 + $1.entries },
         merged: slot.map { (level: $0.level, place: $0.place) })
     }) {
     case .success(let result):

@@ -92,6 +92,12 @@ enum AppendCommand: Command {
     }
     let progress = Progress()
     defer { progress.finish() }
+    // Merges the stored batches' smallest runs, unless nothing was stored or --no-merge.
+    let mergeStoredRuns = {
+      guard appended > 0, !arguments.flag("no-merge") else { return }
+      progress.report("merging index runs")
+      merge = mergeSmallestRuns(in: ledger, appended: appended)
+    }
     // The line after the last event of the batches stored so far.
     var nextLine = 1
     // Says what the earlier batches stored when a later one fails, reading or storing.
@@ -106,9 +112,7 @@ enum AppendCommand: Command {
       try? unlanded.warn(in: ledger)
       // The stored batches' runs are merged as after a complete append, because a retry
       // of the whole input stores only the rest and merges no more than that.
-      if appended > 0, !arguments.flag("no-merge") {
-        merge = mergeSmallestRuns(in: ledger, appended: appended)
-      }
+      mergeStoredRuns()
       // A script reading the JSON learns what the earlier batches stored.
       if arguments.flag("json") {
         context.output.jsonLine(jsonSummary(failedLine))
@@ -148,10 +152,7 @@ enum AppendCommand: Command {
       start += batch.count
       progress.report("stored \(start) of \(input.count) events")
     }
-    if appended > 0, !arguments.flag("no-merge") {
-      progress.report("merging index runs")
-      merge = mergeSmallestRuns(in: ledger, appended: appended)
-    }
+    mergeStoredRuns()
 
     if arguments.flag("json") {
       context.output.jsonLine(jsonSummary(nil))
@@ -193,7 +194,8 @@ enum AppendCommand: Command {
     do {
       return try ledger.mergeSmallestIndexRuns(within: UInt64(appended))
     } catch {
-      // Damage needs `verify` and a backup, as the message says, not a later merge.
+      // The message of damage already names `verify` and a backup, and a later merge
+      // would fail on the same damage.
       let damaged = error.reportsDamage
       writeToStandardError(
         "warning: the events are stored, but merging the index runs failed: \(error.message)."

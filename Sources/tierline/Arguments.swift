@@ -46,12 +46,13 @@ struct CommandSpec {
     subcommands.first { $0.name == "\(name) \(action)" }
   }
 
-  /// The names of the actions, such as `activate, list, show or diff`.
-  var actionList: String {
-    let actions = subcommands.map { String($0.name.dropFirst(name.count + 1)) }
-    guard let last = actions.last, actions.count > 1 else { return actions.last ?? "" }
-    return actions.dropLast().joined(separator: ", ") + " or " + last
+  /// The names of the actions, such as `diff` for the `rules diff` spec.
+  var actionNames: [String] {
+    subcommands.map { String($0.name.dropFirst(name.count + 1)) }
   }
+
+  /// The names of the actions as a list, such as `activate, list, show or diff`.
+  var actionList: String { listed(actionNames) }
 
   /// The `--help` text.
   var helpText: String {
@@ -108,9 +109,9 @@ func parseArguments(_ arguments: ArraySlice<String>, for spec: CommandSpec) thro
     // A request for help wins over a mistake elsewhere on the line, such as a misspelt
     // option, since the help shows how to fix it. `-h` may be an option's value, so only
     // `--help` before `--` counts.
-    // An unknown action stays an error, as the help could not name it.
     guard arguments.prefix(while: { $0 != "--" }).contains("--help") else { throw error }
     var help = ParsedArguments(helpRequested: true)
+    // An unknown action stays an error, because no action's help can be printed for it.
     if !spec.subcommands.isEmpty {
       guard let action = arguments.first(where: { spec.subcommand(named: $0) != nil }) else {
         throw error
@@ -145,12 +146,12 @@ private func parseCommandArguments(_ arguments: ArraySlice<String>, for spec: Co
       continue
     }
     if optionsEnded || !argument.hasPrefix("--") {
-      if argument.hasPrefix("-") && argument != "-" && !optionsEnded {
+      if isOption(argument) && !optionsEnded {
         // Every option is long, so `-json` most likely means `--json`.
-        let typed = argument.dropFirst().prefix { $0 != "=" }
         throw UsageError(
           unknownOptionMessage(
-            visibleText(argument), for: spec, closest: optionSuggestions(String(typed), spec)))
+            visibleText(argument), for: spec,
+            closest: optionSuggestions(optionName(argument), spec)))
       }
       parsed.positionals.append(argument)
       continue
@@ -233,12 +234,12 @@ private func parseCommandArguments(_ arguments: ArraySlice<String>, for spec: Co
       unexpected.hasPrefix("-"), unexpected != "-", unexpected != "--"
     {
       throw UsageError(
-        "unexpected argument \(shortened(visibleText(unexpected))) for \(spec.name): options must come before `--`, "
-          + "which ends them")
+        "unexpected argument \(shortened(visibleText(unexpected))) for \(spec.name): options "
+          + "must come before `--`, which ends them")
     }
     throw UsageError(
-      "unexpected argument \(shortened(visibleText(unexpected))) for \(spec.name); usage: tierline \(spec.name) "
-        + spec.usage)
+      "unexpected argument \(shortened(visibleText(unexpected))) for \(spec.name); usage: "
+        + "tierline \(spec.name) \(spec.usage)")
   }
   return parsed
 }
@@ -284,8 +285,7 @@ private func parseActionArguments(_ arguments: ArraySlice<String>, for spec: Com
     try rejectOptionBeforeAction(action, for: spec)
   }
   guard let actionSpec = spec.subcommand(named: action) else {
-    let actions = spec.subcommands.map { String($0.name.dropFirst(spec.name.count + 1)) }
-    if let closest = suggestedNames(for: action, among: actions).first {
+    if let closest = suggestedNames(for: action, among: spec.actionNames).first {
       throw UsageError(
         "unknown \(spec.name) action (\(visibleText(action))): did you mean `\(closest)`? "
           + "Use \(spec.actionList)")
@@ -302,7 +302,7 @@ private func parseActionArguments(_ arguments: ArraySlice<String>, for spec: Com
 
 /// Returns whether `argument` reads as an option: it starts with `-` and is not `-`, which
 /// names standard input.
-private func isOption(_ argument: String) -> Bool {
+func isOption(_ argument: String) -> Bool {
   argument.hasPrefix("-") && argument != "-"
 }
 
@@ -312,10 +312,10 @@ private func isOption(_ argument: String) -> Bool {
 private func rejectOptionBeforeAction(_ option: String, for spec: CommandSpec)
   throws(UsageError) -> Never
 {
-  let name = String(option.drop { $0 == "-" }.prefix { $0 != "=" })
+  let name = optionName(option)
   if name == "help" { throw UsageError("option --help takes no value") }
-  let actions = spec.subcommands.filter { action in action.options.contains { $0.name == name } }
-    .map { String($0.name.dropFirst(spec.name.count + 1)) }
+  let actions = zip(spec.actionNames, spec.subcommands)
+    .filter { _, action in action.options.contains { $0.name == name } }.map(\.0)
   if option.hasPrefix("--"), !actions.isEmpty {
     let displayed = shortened(visibleText(option))
     throw UsageError(
@@ -331,8 +331,14 @@ private func rejectOptionBeforeAction(_ option: String, for spec: CommandSpec)
   throw UsageError(unknownOptionMessage(visibleText(option), for: spec, closest: closest))
 }
 
+/// Returns the name of the option `argument`, without its leading dashes and its
+/// `=value`.
+func optionName(_ argument: String) -> String {
+  String(argument.drop { $0 == "-" }.prefix { $0 != "=" })
+}
+
 /// Returns `items` as a list such as `a, b or c`.
-private func listed(_ items: [String]) -> String {
+func listed(_ items: [String]) -> String {
   guard let last = items.last, items.count > 1 else { return items.last ?? "" }
   return items.dropLast().joined(separator: ", ") + " or " + last
 }

@@ -89,9 +89,7 @@ func runMain() -> ExitCode {
       return .usage
     }
     storeGiven = true
-    if first == "--store", arguments.count >= 2,
-      !(arguments[1].hasPrefix("-") && arguments[1] != "-")
-    {
+    if first == "--store", arguments.count >= 2, !isOption(arguments[1]) {
       store = arguments[1]
       arguments.removeFirst(2)
     } else if first.hasPrefix("--store=") {
@@ -120,11 +118,10 @@ func runMain() -> ExitCode {
     printError("option \(name.prefix { $0 != "=" }) takes no value")
     return .usage
   }
-  if name.hasPrefix("-"), name != "-" {
+  if isOption(name) {
     // Before the command, only --store, --help and --version are options.
-    let typed = name.drop { $0 == "-" }.prefix { $0 != "=" }
     let closest = suggestedNames(
-      for: String(typed), among: ["store", "help", "version"], minimumPrefix: 3
+      for: optionName(name), among: ["store", "help", "version"], minimumPrefix: 3
     ).first
     printError(
       "unknown option \(visibleText(name)) before the command"
