@@ -73,19 +73,19 @@ struct AppendCommandTests {
     #expect(singleCounts["index_runs_merged"] as? Int == 0)
     #expect(singleCounts["index_runs"] as? Int == 3)
 
-    let kept = try Tierline.run(
+    let unmerged = try Tierline.run(
       ["--store", store, "append", "--batch-size", "1", "--no-merge", "--json", "-"],
       input: (35...36).map {
         Line.usage("m\($0)", account: "acct-3", at: "2024-01-22T09:00:00Z")
       }.joined(separator: "\n"))
-    #expect(kept.status == 0, "\(kept.standardError)")
-    let keptCounts = try #require(try kept.jsonLines().first)
-    #expect(keptCounts["index_runs_merged"] as? Int == 0)
-    #expect(keptCounts["index_runs"] is NSNull)
+    #expect(unmerged.status == 0, "\(unmerged.standardError)")
+    let unmergedCounts = try #require(try unmerged.jsonLines().first)
+    #expect(unmergedCounts["index_runs_merged"] as? Int == 0)
+    #expect(unmergedCounts["index_runs"] is NSNull)
     #expect(try Tierline.verifyReport(of: store)["index_runs"] as? Int == 5)
     #expect(try eventCount() == 36)
 
-    // Merged or not, the ledger answers the same as one appended in one batch.
+    // Merged or not, the ledger returns the same log as one appended in one batch.
     let other = try Tierline.initializedStore(in: directory, name: "single.ledger")
     let all =
       [input, more, Line.usage("m34", account: "acct-2", at: "2024-01-21T09:00:00Z")]

@@ -287,7 +287,7 @@ def layout_table(size):
 
 def missed_reasons(missed, sizes):
     """Return one line per kind of missed target, with the figures of this run that
-    explain it, or none when the run lacks them. `missed` holds each missed target's
+    explain it, or none when the run lacks them. `missed` contains each missed target's
     name and size label."""
     names = [name for name, _ in missed]
     reasons = []
@@ -302,6 +302,7 @@ def missed_reasons(missed, sizes):
                 f"{small.limit_written:.0f}), for the event-id and account indexes, their "
                 f"record copies and their merges. A raw append of that many bytes, with none "
                 f"of Tierline's work, runs at {times(ratio(sized, raw))} the raw rate.")
+
     if any(n.startswith("rebuild ≥ 5M") for n in names):
         labels = {label for name, label in missed if name.startswith("rebuild ≥ 5M")}
         for size in sizes:
@@ -310,6 +311,7 @@ def missed_reasons(missed, sizes):
                     f"- One-core rebuild, {size.events / 1e6:.1f}M: its repetitions ran from "
                     f"{size.rebuild_range(1)} in this run. Other runs met the 5 M/s, and the "
                     f"full explanation lists how far this shared host moved them.")
+
     if any(n.startswith("rebuild ≥ 0.25×") for n in names):
         for size in sizes:
             checked = size.scan.get("scan_records_per_second")
@@ -322,6 +324,7 @@ def missed_reasons(missed, sizes):
                     f"{times(ratio(checked, raw))} the raw scan; decoding, grouping by account "
                     f"and folding bring the rebuild to {rate(single_thread)}.")
                 break
+
     if any(n.startswith("near-linear") for n in names):
         parts, ratios = [], []
         for size in sizes:
@@ -341,6 +344,7 @@ def missed_reasons(missed, sizes):
                 "- Speed-up: the raw LMDB scan itself sped up " + " and ".join(parts)
                 + f" on 2 threads in this run, {room} costs more CPU on two threads than on "
                 "one, as the profiles in the full explanation show.")
+
     if any("--no-merge" in n for n in names):
         runs = [f"{size.compact['runs_before']} at {size.events / 1e6:.1f}M events"
                 for size in sizes if size.compact.get("runs_before")]
@@ -349,6 +353,7 @@ def missed_reasons(missed, sizes):
                 "- Query growth with `--no-merge`: a query seeks the account in every index "
                 "run, and the batches leave " + " and ".join(runs) + ". An append without "
                 "`--no-merge` ends by merging them, and `tierline compact` merges them later.")
+
     return reasons
 
 
