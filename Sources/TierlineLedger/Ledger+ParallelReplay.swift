@@ -78,12 +78,14 @@ extension Ledger {
   static func projecting(at point: ReplayPoint, rules: ReplayRules)
     -> AccountFolding<AccountState, AccountProjection>
   {
-    let projectionPoint = ProjectionPoint(
-      asOf: point.asOf, knownAt: point.knownAt, playbook: rules.playbook)
-    return AccountFolding { account in
-      AccountState(account: account, playbook: rules.playbook)
-    } finish: { state in
-      state.projection(at: projectionPoint, rulesVersion: rules.version)
+    AccountFolding {
+      let rules = rules.separateCopy()
+      let projectionPoint = ProjectionPoint(
+        asOf: point.asOf, knownAt: point.knownAt, playbook: rules.playbook)
+      return (
+        start: { AccountState(account: $0, playbook: rules.playbook) },
+        finish: { $0.projection(at: projectionPoint, rulesVersion: rules.version) }
+      )
     }
   }
 

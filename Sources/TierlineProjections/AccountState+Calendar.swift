@@ -60,12 +60,41 @@ extension AccountState {
   }
 
   /// Returns the local date of an instant in µs without touching the cache.
+  ///
+  /// An instant in the cached offset span is shifted by its offset directly. Otherwise the
+  /// zone calendar computes it from spans that every folding thread reads under one lock.
   func localDate(_ microseconds: Int64) -> CivilDate {
-    calendar.localDate(of: Timestamp(microseconds: microseconds))
+    if microseconds >= cache.offsetStart, microseconds < cache.offsetEnd {
+      let local = Timestamp(microseconds: microseconds).epochSeconds + cache.offset
+      return CivilDate(daysSinceEpoch: Int(floorDivide(local, 86_400)))
+    }
+    return calendar.localDate(of: Timestamp(microseconds: microseconds))
   }
 
   /// Returns the first instant (µs) of a local day given as days since 1970-01-01.
+  ///
+  /// When local midnight and the second before it both lie in the cached offset span,
+  /// midnight is the first instant of the day, as in `ZoneCalendar.startOfDay`.
   func startOfDay(_ day: Int) -> Int64 {
-    calendar.startOfDay(daysSinceEpoch: day).microseconds
+    if cache.offsetStart < cache.offsetEnd,
+      let midnight = Self.midnight(of: day, shiftedBy: cache.offset),
+      midnight - 1_000_000 >= cache.offsetStart, midnight < cache.offsetEnd
+    {
+      return midnight
+    }
+    return calendar.startOfDay(daysSinceEpoch: day).microseconds
+  }
+
+  /// Returns the instant (µs) of local midnight starting `day` under a zone `offset` in
+  /// seconds, or nil when it or the second before it lies outside the range of `Int64`.
+  private static func midnight(of day: Int, shiftedBy offset: Int64) -> Int64? {
+    let nominal = Int64(day).multipliedReportingOverflow(by: 86_400)
+    guard !nominal.overflow else { return nil }
+    let midnight = nominal.partialValue.subtractingReportingOverflow(offset)
+    guard !midnight.overflow, midnight.partialValue > Int64.min / 1_000_000 + 1 else {
+      return nil
+    }
+    let scaled = midnight.partialValue.multipliedReportingOverflow(by: 1_000_000)
+    return scaled.overflow ? nil : scaled.partialValue
   }
 }
