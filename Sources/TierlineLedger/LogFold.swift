@@ -219,9 +219,12 @@ struct LogFold {
         let scratch = UnsafeMutableBufferPointer<FoldEntry>.allocate(capacity: largestGroup)
         defer { scratch.deallocate() }
         let steps = folding.steps()
+        var outputs: [([UInt8], Output)] = []
         for group in 0..<groupCount {
           try context.fold(
-            group: group, lists, steps: steps, scratch: scratch, copies: copies, body)
+            group: group, lists, steps: steps, scratch: scratch, copies: copies, into: &outputs)
+          try handOver(&outputs, to: body)
+          outputs.removeAll(keepingCapacity: true)
         }
         return
       }
@@ -249,10 +252,8 @@ struct LogFold {
         var projected: [([UInt8], Output)] = []
         do {
           try context.fold(
-            group: group, sharedLists, steps: steps, scratch: scratch, copies: sharedCopies
-          ) {
-            projected.append(($0, $1))
-          }
+            group: group, sharedLists, steps: steps, scratch: scratch, copies: sharedCopies,
+            into: &projected)
           results.store(FoldedGroup(outputs: projected, helper: helper), at: group)
         } catch {
           results.fail(error)
@@ -304,14 +305,14 @@ struct LogFold {
             foldGroup(taken, nil, steps, scratch)
           }
           try results.checkError()
-          if let folded = results.take(at: group) {
-            for (id, projection) in folded.outputs {
-              try body(id, projection)
-            }
+          if var folded = results.take(at: group) {
+            var outputs = folded.outputs
+            folded.outputs = []
+            try handOver(&outputs, to: body)
             // The helper frees what it built: glibc frees memory that another thread
             // allocated under that thread's arena lock, so freeing it here made the two
             // threads wait on each other.
-            if let helper = folded.helper { returned[helper].add(folded.outputs) }
+            if let helper = folded.helper { returned[helper].add(outputs) }
           }
           window.release()
         }
@@ -320,6 +321,30 @@ struct LogFold {
         results.fail(error)
         window.cancel()
         throw error
+      }
+    }
+  }
+
+  /// Calls `body` with each of `outputs` in order, and leaves them as they were.
+  ///
+  /// Each output is moved out of the array for the call and back after it. Passing an
+  /// element of the array itself made a copy, which retained every string and array it
+  /// contains, from a thread other than the one that built it.
+  private func handOver<Output>(
+    _ outputs: inout [([UInt8], Output)], to body: ([UInt8], Output) throws -> Void
+  ) throws {
+    try outputs.withUnsafeMutableBufferPointer { outputs in
+      guard let first = outputs.baseAddress else { return }
+      for index in outputs.indices {
+        let place = first + index
+        let output = place.move()
+        do {
+          try body(output.0, output.1)
+        } catch {
+          place.initialize(to: output)
+          throw error
+        }
+        place.initialize(to: output)
       }
     }
   }
@@ -600,12 +625,12 @@ private struct GroupContext<Fold: AccountEventFold, Output>: @unchecked Sendable
   let groupCount: Int
 
   /// Sorts the group's entries into `scratch` by account number, folds each account
-  /// and calls `body` with its id bytes and output, in number order. The group's lists,
+  /// and appends its id bytes and output to `outputs`, in number order. The group's lists,
   /// part `p`'s at `p * groupCount + group`, are empty afterwards.
   func fold(
     group: Int, _ lists: UnsafeMutableBufferPointer<EntryChunks>,
     steps: AccountFolding<Fold, Output>.Steps, scratch: UnsafeMutableBufferPointer<FoldEntry>,
-    copies: UnsafeRawBufferPointer, _ body: ([UInt8], Output) throws -> Void
+    copies: UnsafeRawBufferPointer, into outputs: inout [([UInt8], Output)]
   ) throws {
     let firstRank = group << groupShift
     let rankCount = min(accountCount, firstRank + (1 << groupShift)) - firstRank
@@ -631,7 +656,9 @@ private struct GroupContext<Fold: AccountEventFold, Output>: @unchecked Sendable
       for entry in account {
         try entry.apply(to: &state, metricNames: names, copies: copies)
       }
-      try body(id, steps.finish(state))
+      // Appending the result directly moves it into the array. Passing it to a closure
+      // that appends it made a copy, which retained every string and array it contains.
+      outputs.append((id, steps.finish(state)))
     }
   }
 }

@@ -208,23 +208,66 @@ private final class KnownCalendars: @unchecked Sendable {
   }
 }
 
+/// A span of seconds `[start, end)` in which a zone keeps one offset from UTC.
+private struct OffsetSpan {
+  var start: Int64
+  var end: Int64
+  var offset: Int64
+}
+
+extension [OffsetSpan] {
+  /// Returns the span that contains `seconds`, or nil when none does. The spans are
+  /// sorted by end.
+  func span(containing seconds: Int64) -> (start: Int64, end: Int64, offset: Int64)? {
+    // The buffer pointer reads the spans without retaining the array.
+    withUnsafeBufferPointer { spans in
+      let index = Self.firstIndex(in: spans, endingAfter: seconds)
+      guard index < spans.count, spans[index].start <= seconds else { return nil }
+      return (spans[index].start, spans[index].end, spans[index].offset)
+    }
+  }
+
+  /// Adds a span, or widens the known span with the same end and offset.
+  mutating func add(start: Int64, end: Int64, offset: Int64) {
+    let index = withUnsafeBufferPointer { Self.firstIndex(in: $0, endingAfter: end - 1) }
+    if index < count, self[index].end == end, self[index].offset == offset {
+      self[index].start = Swift.min(self[index].start, start)
+    } else {
+      insert(OffsetSpan(start: start, end: end, offset: offset), at: index)
+    }
+  }
+
+  /// Returns the index of the first span whose end is after `seconds`.
+  private static func firstIndex(
+    in spans: UnsafeBufferPointer<OffsetSpan>, endingAfter seconds: Int64
+  ) -> Int {
+    var low = 0
+    var high = spans.count
+    while low < high {
+      let middle = (low + high) / 2
+      if spans[middle].end <= seconds {
+        low = middle + 1
+      } else {
+        high = middle
+      }
+    }
+    return low
+  }
+}
+
 /// Spans of seconds with one zone offset, per zone, shared by every thread.
 ///
 /// A span runs from the earliest instant asked about up to the zone's next offset change,
-/// so two spans that end at the same change merge into one.
+/// so two spans that end at the same change merge into one. Each thread also keeps a
+/// copy of the spans it has looked up, which it reads without the lock. On two folding
+/// threads, the lock took about 2% of the rebuild's CPU time.
 private final class OffsetSpans: @unchecked Sendable {
-  private struct Span {
-    var start: Int64
-    var end: Int64
-    var offset: Int64
-  }
-
   private let lock = NSLock()
   /// The number of each zone identifier seen, an index into `byZone`.
   private var numbers: [String: Int] = [:]
   /// Each zone's spans, sorted by end; written only under `lock`. A pointer, not a stored
   /// `var`, so that reading it costs no dynamic exclusivity check.
-  private let byZone = UnsafeMutablePointer<[[Span]]>.allocate(capacity: 1)
+  private let byZone = UnsafeMutablePointer<[[OffsetSpan]]>.allocate(capacity: 1)
 
   init() {
     byZone.initialize(to: [])
@@ -243,44 +286,54 @@ private final class OffsetSpans: @unchecked Sendable {
   /// Returns the known span of `zone` that contains `seconds`, all of whose seconds
   /// have one offset, or nil when no known span contains it.
   func span(of zone: Int, containing seconds: Int64) -> (start: Int64, end: Int64, offset: Int64)? {
-    lock.withLock {
-      // The buffer pointer reads the zone's spans without retaining its array.
-      byZone.pointee[zone].withUnsafeBufferPointer { spans in
-        let index = firstIndex(in: spans, endingAfter: seconds)
-        guard index < spans.count, spans[index].start <= seconds else { return nil }
-        return (spans[index].start, spans[index].end, spans[index].offset)
-      }
+    ThreadSpans.withCurrent { local in
+      if let known = local.span(of: zone, containing: seconds) { return known }
+      let shared = lock.withLock { byZone.pointee[zone].span(containing: seconds) }
+      if let shared { local.add(zone, start: shared.start, end: shared.end, offset: shared.offset) }
+      return shared
     }
   }
 
   func insert(_ zone: Int, start: Int64, end: Int64, offset: Int64) {
-    lock.withLock {
-      let index = byZone.pointee[zone].withUnsafeBufferPointer {
-        firstIndex(in: $0, endingAfter: end - 1)
-      }
-      if index < byZone.pointee[zone].count, byZone.pointee[zone][index].end == end,
-        byZone.pointee[zone][index].offset == offset
-      {
-        byZone.pointee[zone][index].start = min(byZone.pointee[zone][index].start, start)
-      } else {
-        byZone.pointee[zone].insert(Span(start: start, end: end, offset: offset), at: index)
-      }
+    lock.withLock { byZone.pointee[zone].add(start: start, end: end, offset: offset) }
+    ThreadSpans.withCurrent { $0.add(zone, start: start, end: end, offset: offset) }
+  }
+}
+
+/// The offset spans that one thread has looked up or added, by zone number.
+private final class ThreadSpans {
+  private var byZone: [[OffsetSpan]] = []
+
+  /// The key of each thread's `ThreadSpans`, released when the thread exits.
+  private static let key: pthread_key_t = {
+    var key = pthread_key_t()
+    let created = pthread_key_create(&key) { pointer in
+      guard let pointer else { return }
+      Unmanaged<ThreadSpans>.fromOpaque(pointer).release()
     }
+    precondition(created == 0, "pthread_key_create failed with \(created)")
+    return key
+  }()
+
+  /// Calls `body` with the calling thread's spans, which it creates on first use.
+  static func withCurrent<Result>(_ body: (ThreadSpans) -> Result) -> Result {
+    if let pointer = pthread_getspecific(key) {
+      return Unmanaged<ThreadSpans>.fromOpaque(pointer)._withUnsafeGuaranteedRef(body)
+    }
+    let spans = ThreadSpans()
+    pthread_setspecific(key, Unmanaged.passRetained(spans).toOpaque())
+    return body(spans)
   }
 
-  /// Returns the index of the first span whose end is after `seconds`.
-  private func firstIndex(in spans: UnsafeBufferPointer<Span>, endingAfter seconds: Int64) -> Int {
-    var low = 0
-    var high = spans.count
-    while low < high {
-      let middle = (low + high) / 2
-      if spans[middle].end <= seconds {
-        low = middle + 1
-      } else {
-        high = middle
-      }
+  func span(of zone: Int, containing seconds: Int64) -> (start: Int64, end: Int64, offset: Int64)? {
+    zone < byZone.count ? byZone[zone].span(containing: seconds) : nil
+  }
+
+  func add(_ zone: Int, start: Int64, end: Int64, offset: Int64) {
+    if zone >= byZone.count {
+      byZone.append(contentsOf: repeatElement([], count: zone + 1 - byZone.count))
     }
-    return low
+    byZone[zone].add(start: start, end: end, offset: offset)
   }
 }
 

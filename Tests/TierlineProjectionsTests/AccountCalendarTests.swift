@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import Testing
 import TierlineEvents
 import TierlinePlaybook
@@ -53,5 +55,41 @@ struct AccountCalendarTests {
     }
     // Most probes fall in the cached span, so the direct path was the one compared.
     #expect(checkedInSpan > 4_000, "\(zone)")
+  }
+
+  @Test("offsets from several threads match Foundation")
+  func offsetsOnThreads() throws {
+    let zones = ["Europe/Berlin", "America/Chicago", "Australia/Adelaide", "Africa/Cairo"]
+    let calendars = try zones.map { try #require(ZoneCalendar(identifier: $0)) }
+    let foundationZones = try zones.map { try #require(TimeZone(identifier: $0)) }
+    let mismatches = Mismatches()
+    // Each thread looks up random instants from 1950 to 2050 in every zone, so the
+    // threads add spans to the shared table and to their own copies at the same time.
+    DispatchQueue.concurrentPerform(iterations: 4) { thread in
+      var random = SplitMix(state: 0x7A11 + UInt64(thread))
+      for _ in 0..<3_000 {
+        let seconds = -631_152_000 + Int64(random.next() % 3_155_760_000)
+        let zone = Int(random.next() % UInt64(zones.count))
+        let offset = calendars[zone].offsetSeconds(at: Timestamp(seconds: seconds))
+        let expected = foundationZones[zone].secondsFromGMT(
+          for: Date(timeIntervalSince1970: Double(seconds)))
+        if offset != Int64(expected) { mismatches.add("\(zones[zone]) \(seconds)") }
+      }
+    }
+    #expect(mismatches.all.isEmpty)
+  }
+}
+
+/// Instants whose offsets differed from Foundation's, collected from several threads.
+private final class Mismatches: @unchecked Sendable {
+  private let lock = NSLock()
+  private var found: [String] = []
+
+  func add(_ text: String) {
+    lock.withLock { found.append(text) }
+  }
+
+  var all: [String] {
+    lock.withLock { found }
   }
 }
