@@ -28,8 +28,7 @@ extension Ledger {
   /// once every group before it has been. Every range ends at or before the last position stored
   /// when the call began, so the threads fold one consistent snapshot even while other
   /// processes append. With one thread, everything runs in one read transaction on the
-  /// calling thread, and `body` gets the outputs of each group of accounts as soon as the
-  /// group is folded.
+  /// calling thread, and `body` gets each output as soon as it is folded.
   public func forEachFold<Fold: AccountEventFold, Output>(
     at point: ReplayPoint, threads: Int, with folding: AccountFolding<Fold, Output>,
     _ body: (Output) throws -> Void

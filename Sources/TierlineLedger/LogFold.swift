@@ -219,12 +219,13 @@ struct LogFold {
         let scratch = UnsafeMutableBufferPointer<FoldEntry>.allocate(capacity: largestGroup)
         defer { scratch.deallocate() }
         let steps = folding.steps()
-        var outputs: [([UInt8], Output)] = []
-        for group in 0..<groupCount {
-          try context.fold(
-            group: group, lists, steps: steps, scratch: scratch, copies: copies, into: &outputs)
-          try handOver(&outputs, to: body)
-          outputs.removeAll(keepingCapacity: true)
+        var unused: [([UInt8], Output)] = []
+        try withoutActuallyEscaping(body) { body in
+          for group in 0..<groupCount {
+            try context.fold(
+              group: group, lists, steps: steps, scratch: scratch, copies: copies,
+              into: &unused, handingOverTo: body)
+          }
         }
         return
       }
@@ -625,12 +626,14 @@ private struct GroupContext<Fold: AccountEventFold, Output>: @unchecked Sendable
   let groupCount: Int
 
   /// Sorts the group's entries into `scratch` by account number, folds each account
-  /// and appends its id bytes and output to `outputs`, in number order. The group's lists,
-  /// part `p`'s at `p * groupCount + group`, are empty afterwards.
+  /// and appends its id bytes and output to `outputs`, in number order, or calls `body`
+  /// with them when given. The group's lists, part `p`'s at `p * groupCount + group`, are
+  /// empty afterwards.
   func fold(
     group: Int, _ lists: UnsafeMutableBufferPointer<EntryChunks>,
     steps: AccountFolding<Fold, Output>.Steps, scratch: UnsafeMutableBufferPointer<FoldEntry>,
-    copies: UnsafeRawBufferPointer, into outputs: inout [([UInt8], Output)]
+    copies: UnsafeRawBufferPointer, into outputs: inout [([UInt8], Output)],
+    handingOverTo body: (([UInt8], Output) throws -> Void)? = nil
   ) throws {
     let firstRank = group << groupShift
     let rankCount = min(accountCount, firstRank + (1 << groupShift)) - firstRank
@@ -656,9 +659,15 @@ private struct GroupContext<Fold: AccountEventFold, Output>: @unchecked Sendable
       for entry in account {
         try entry.apply(to: &state, metricNames: names, copies: copies)
       }
-      // Appending the result directly moves it into the array. Passing it to a closure
-      // that appends it made a copy, which retained every string and array it contains.
-      outputs.append((id, steps.finish(state)))
+      let output = steps.finish(state)
+      if let body {
+        try body(id, output)
+      } else {
+        // Appending the result directly moves it into the array. Passing it to a
+        // closure that appends it made a copy, which retained every string and array
+        // it contains.
+        outputs.append((id, output))
+      }
     }
   }
 }
