@@ -59,11 +59,20 @@ extension AccountState {
   /// Decides `triggerFired` of the offers made at the instant of the events applied last,
   /// once an event of a later instant arrives.
   private mutating func settleOfferChecks() {
-    for index in offers.indices where offers[index].triggerCheckPending {
-      offers[index].triggerFired = settledTrigger(of: offers[index])
+    // The checks run in a non-mutating method first. Run inside this loop, which
+    // changes the offers, each one ran on a copy of the whole state.
+    for (index, fired) in settledOfferChecks() {
+      offers[index].triggerFired = fired
       offers[index].triggerCheckPending = false
     }
     offerChecksPending = false
+  }
+
+  /// Returns the index of each offer whose trigger check is pending, with its result.
+  private func settledOfferChecks() -> [(index: Int, fired: Bool?)] {
+    offers.indices.filter { offers[$0].triggerCheckPending }.map { index in
+      (index, settledTrigger(of: offers[index]))
+    }
   }
 
   private mutating func countIgnored() {

@@ -7,45 +7,40 @@ import TierlineEvents
 /// Each call queries Foundation for the zone offset. Hot paths go through `LocalDayWindow`,
 /// which caches the span of instants that share one local date.
 public struct ZoneCalendar: Hashable, Sendable {
+  /// The zone's number in the process-wide table of zones, which gives each identifier
+  /// one number. A calendar holds nothing else, so copying it retains nothing: the
+  /// accounts of a zone, folded on several threads, share no reference counts through it.
+  private let number: Int
+
   /// The IANA identifier, such as `America/New_York`.
-  public let identifier: String
-  private let zone: TimeZone
-  /// The zone's number in the process-wide offset spans, so a lookup hashes no string.
-  private let spansNumber: Int
+  public var identifier: String { Self.zones.identifier(of: number) }
+
+  /// Foundation's time zone, asked only for offsets not yet in the table.
+  private var zone: TimeZone { Self.zones.zone(of: number) }
 
   /// Creates the calendar of a zone; returns nil when Foundation does not know `identifier`.
   ///
-  /// Calendars are kept per identifier for the whole process: every landing creates one,
-  /// and asking Foundation for the zone each time cost more than the landing's other work.
+  /// Zones are kept per identifier for the whole process: every landing creates a
+  /// calendar, and asking Foundation for the zone each time cost more than the landing's
+  /// other work.
   public init?(identifier: String) {
-    if let known = Self.calendars.calendar(for: identifier) {
-      self = known
+    if let known = Self.zones.number(of: identifier) {
+      number = known
       return
     }
     guard let zone = TimeZone(identifier: identifier) else { return nil }
-    self.init(identifier: identifier, zone: zone)
-    Self.calendars.keep(self)
+    number = Self.zones.add(identifier, zone: zone)
   }
 
-  private static let calendars = KnownCalendars()
+  private init(number: Int) {
+    self.number = number
+  }
 
   /// Coordinated Universal Time, the fallback for a zone that Foundation does not know.
   public static let utc = ZoneCalendar(
-    identifier: "UTC", zone: TimeZone(secondsFromGMT: 0) ?? TimeZone.current)
+    number: zones.add("UTC", zone: TimeZone(secondsFromGMT: 0) ?? TimeZone.current))
 
-  private init(identifier: String, zone: TimeZone) {
-    self.identifier = identifier
-    self.zone = zone
-    self.spansNumber = Self.spans.number(of: identifier)
-  }
-
-  public static func == (lhs: ZoneCalendar, rhs: ZoneCalendar) -> Bool {
-    lhs.identifier == rhs.identifier
-  }
-
-  public func hash(into hasher: inout Hasher) {
-    hasher.combine(identifier)
-  }
+  private static let zones = KnownZones()
 
   /// Returns the zone's offset from UTC at `instant`, in seconds (east positive).
   ///
@@ -83,7 +78,7 @@ public struct ZoneCalendar: Hashable, Sendable {
     let nominal = Int64(day) * 86_400
     // Usually one known span of a single offset covers local midnight and the second
     // before it, so midnight is the nominal time shifted by that offset.
-    if let span = Self.spans.span(of: spansNumber, containing: nominal) {
+    if let span = Self.zones.span(of: number, containing: nominal) {
       let midnight = nominal - span.offset
       if midnight - 1 >= span.start, midnight < span.end {
         return Timestamp(seconds: midnight)
@@ -169,7 +164,7 @@ extension ZoneCalendar {
   public func offsetSpan(containing instant: Timestamp) -> (start: Int64, end: Int64, offset: Int64)
   {
     let seconds = instant.epochSeconds
-    if let known = Self.spans.span(of: spansNumber, containing: seconds) {
+    if let known = Self.zones.span(of: number, containing: seconds) {
       return (instant.microseconds, known.end * 1_000_000, known.offset)
     }
     let offset = foundationOffsetSeconds(at: instant)
@@ -181,30 +176,8 @@ extension ZoneCalendar {
       end = min(end, Int64(change.timeIntervalSince1970.rounded(.up)))
     }
     end = max(end, seconds + 1)
-    Self.spans.insert(spansNumber, start: seconds, end: end, offset: offset)
+    Self.zones.insert(number, start: seconds, end: end, offset: offset)
     return (instant.microseconds, end * 1_000_000, offset)
-  }
-
-  private static let spans = OffsetSpans()
-}
-
-/// The calendars created so far, by identifier, shared by every thread.
-private final class KnownCalendars: @unchecked Sendable {
-  private let lock = NSLock()
-  /// Written only under `lock`. A pointer, not a stored `var`, so that reading it costs
-  /// no dynamic exclusivity check.
-  private let byIdentifier = UnsafeMutablePointer<[String: ZoneCalendar]>.allocate(capacity: 1)
-
-  init() {
-    byIdentifier.initialize(to: [:])
-  }
-
-  func calendar(for identifier: String) -> ZoneCalendar? {
-    lock.withLock { byIdentifier.pointee[identifier] }
-  }
-
-  func keep(_ calendar: ZoneCalendar) {
-    lock.withLock { byIdentifier.pointee[calendar.identifier] = calendar }
   }
 }
 
@@ -255,16 +228,19 @@ extension [OffsetSpan] {
   }
 }
 
-/// Spans of seconds with one zone offset, per zone, shared by every thread.
+/// The zones created so far, by number, with spans of seconds with one offset for each,
+/// shared by every thread.
 ///
 /// A span runs from the earliest instant asked about up to the zone's next offset change,
 /// so two spans that end at the same change merge into one. Each thread also keeps a
 /// copy of the spans it has looked up, which it reads without the lock. On two folding
 /// threads, the lock took about 2% of the rebuild's CPU time.
-private final class OffsetSpans: @unchecked Sendable {
+private final class KnownZones: @unchecked Sendable {
   private let lock = NSLock()
-  /// The number of each zone identifier seen, an index into `byZone`.
+  /// The number of each zone identifier seen, an index into the arrays below.
   private var numbers: [String: Int] = [:]
+  private var identifiers: [String] = []
+  private var zones: [TimeZone] = []
   /// Each zone's spans, sorted by end; written only under `lock`. A pointer, not a stored
   /// `var`, so that reading it costs no dynamic exclusivity check.
   private let byZone = UnsafeMutablePointer<[[OffsetSpan]]>.allocate(capacity: 1)
@@ -273,14 +249,30 @@ private final class OffsetSpans: @unchecked Sendable {
     byZone.initialize(to: [])
   }
 
-  /// Returns the number of `zone`, giving it the next one when it is new.
-  func number(of zone: String) -> Int {
+  /// Returns the number of the zone `identifier`, or nil when it has none yet.
+  func number(of identifier: String) -> Int? {
+    lock.withLock { numbers[identifier] }
+  }
+
+  /// Returns the number of the zone `identifier`, giving it the next one with `zone` when
+  /// it has none yet.
+  func add(_ identifier: String, zone: TimeZone) -> Int {
     lock.withLock {
-      if let known = numbers[zone] { return known }
-      numbers[zone] = byZone.pointee.count
+      if let known = numbers[identifier] { return known }
+      numbers[identifier] = identifiers.count
+      identifiers.append(identifier)
+      zones.append(zone)
       byZone.pointee.append([])
-      return byZone.pointee.count - 1
+      return identifiers.count - 1
     }
+  }
+
+  func identifier(of number: Int) -> String {
+    lock.withLock { identifiers[number] }
+  }
+
+  func zone(of number: Int) -> TimeZone {
+    lock.withLock { zones[number] }
   }
 
   /// Returns the known span of `zone` that contains `seconds`, all of whose seconds
