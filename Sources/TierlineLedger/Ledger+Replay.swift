@@ -39,7 +39,7 @@ public struct ReplayRules: Sendable {
   /// Returns equal rules that share no string or array storage with these, for a folding
   /// thread: the playbook read back from its canonical JSON. Rules that do not read back
   /// equal, which would be a defect of the canonical form, are returned as they are.
-  func separateCopy() -> ReplayRules {
+  public func separateCopy() -> ReplayRules {
     guard let playbook = try? Playbook(json: playbook.canonicalJSON()), playbook == self.playbook
     else { return self }
     return ReplayRules(

@@ -9,10 +9,14 @@ extension Ledger {
   {
     // The full replay reads the log once and skips building an event for most usage
     // records, which change neither tier nor ACV.
-    let folding = AccountFolding { account in
-      AccountHistory.Fold(account: account, playbook: rules.playbook)
-    } finish: { fold in
-      AccountHistory(fold, asOf: point.asOf, knownAt: point.knownAt, rulesVersion: rules.version)
+    let folding = AccountFolding<AccountHistory.Fold, AccountHistory> {
+      let rules = rules.separateCopy()
+      return (
+        start: { AccountHistory.Fold(account: $0, playbook: rules.playbook) },
+        finish: {
+          AccountHistory($0, asOf: point.asOf, knownAt: point.knownAt, rulesVersion: rules.version)
+        }
+      )
     }
     var histories: [AccountHistory] = []
     try forEachFold(at: point, threads: threads, with: folding) { histories.append($0) }

@@ -67,10 +67,12 @@ extension Ledger {
     var after: [AccountHistory] = []
     var changes: [RulesDiff.ReadinessChange] = []
     var attributionChanges: [RulesDiff.AttributionChange] = []
-    let folding = AccountFolding { account in
-      RulesDiff.Fold(account: account, baseline: baseline, candidate: candidate)
-    } finish: { fold in
-      fold.finish(at: point, baseline: baseline, candidate: candidate)
+    let folding = AccountFolding<RulesDiff.Fold, RulesDiff.Folded> {
+      let (baseline, candidate) = (baseline.separateCopy(), candidate.separateCopy())
+      return (
+        start: { RulesDiff.Fold(account: $0, baseline: baseline, candidate: candidate) },
+        finish: { $0.finish(at: point, baseline: baseline, candidate: candidate) }
+      )
     }
     try forEachFold(at: point, threads: threads, with: folding) { folded in
       let (old, new) = (folded.before, folded.after)
