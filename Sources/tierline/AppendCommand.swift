@@ -20,7 +20,8 @@ enum AppendCommand: Command {
         validate: integerOptionValidator(batchSizeRange)),
       OptionSpec(
         name: "no-merge", valueName: nil,
-        help: "leave the index runs as the batches wrote them (`tierline compact` merges them)"),
+        help: "skip the merge of index runs after the last batch (`tierline compact` merges "
+          + "them)"),
       OptionSpec(name: "json", valueName: nil, help: "print the counts as JSON"),
     ],
     positionals: ["FILE"],
@@ -42,8 +43,9 @@ enum AppendCommand: Command {
       ledger ends with one run, and a one-batch append merges only runs smaller than its
       own. The merge writes the merged entries anew before it frees the old runs' pages,
       so data.mdb grows by about their size, and later writes reuse the freed pages.
-      --no-merge leaves the runs, for an append that must not hold the write lock longer
-      than its batches do; `tierline compact` merges every run later.
+      --no-merge skips this merge, for an append that must not hold the write lock longer
+      than its batches do; `tierline compact` merges every run later. A batch that fills
+      the eight runs of a level still merges them into one run of the next level.
       """)
 
   /// The values that --batch-size accepts.

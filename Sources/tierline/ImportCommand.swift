@@ -35,7 +35,7 @@ enum ImportCommand: Command {
         help: "append the valid records even when others are rejected"),
       OptionSpec(
         name: "no-merge", valueName: nil,
-        help: "leave the index runs as they are (`tierline compact` merges them)"),
+        help: "skip the merge of index runs after the batch (`tierline compact` merges them)"),
       OptionSpec(name: "json", valueName: nil, help: "print the report as JSON"),
     ],
     positionals: ["FORMAT", "FILE"],

@@ -51,7 +51,7 @@ func resolvedKnownAt(_ knownAt: Timestamp?, in ledger: Ledger) throws -> Timesta
     writeToStandardError(
       "note: --known-at \(knownAt.rfc3339) is after the latest write, so the output is as "
         + "known at \(latest.rfc3339), the latest write; pass --known-at \(latest.rfc3339) "
-        + "to repeat this output after later writes\n")
+        + "with the same --as-of to repeat this output after later writes\n")
     return latest
   }
   return knownAt ?? latest ?? .now
@@ -85,7 +85,8 @@ let rulesOptionSpec = OptionSpec(
 let knownAtOptionSpec = OptionSpec(
   name: "known-at", valueName: "K",
   help: "transaction time: leave out events recorded after K (default, and at most: the "
-    + "latest append or activation, so the answer can be repeated)",
+    + "latest append or activation, so the answer can be repeated with the same valid "
+    + "time)",
   validate: validateTimeOption)
 let jsonOptionSpec = OptionSpec(name: "json", valueName: nil, help: "print JSON")
 let threadsOptionSpec = OptionSpec(
