@@ -83,10 +83,21 @@ enum RulesCommand: Command {
   }
 
   static func show(_ version: String, context: CommandContext) throws {
+    try checkVersionFormat(version)
     let ledger = try context.openLedger()
     let activation = try activation(version, in: ledger)
     context.output.write(bytes: activation.playbook.canonicalJSON())
     context.output.line()
+  }
+
+  /// Throws a usage error when a VERSION given on the command line is malformed, before
+  /// any ledger is opened, so the error is the same whether or not the ledger exists.
+  static func checkVersionFormat(_ version: String) throws {
+    do {
+      _ = try Ledger.versionDigits(version)
+    } catch  where error.kind == .invalidInput {
+      throw UsageError(error.message)
+    }
   }
 
   /// Returns the activation of a VERSION given on the command line. A malformed or

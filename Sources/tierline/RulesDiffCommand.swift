@@ -10,6 +10,7 @@ enum RulesDiffCommand {
   {
     let requested = try requestedPoint(arguments, validTimeOption: "as-of")
     let threads = try threadsOption(arguments)
+    if let version = arguments.value("against") { try RulesCommand.checkVersionFormat(version) }
     let ledger = try context.openLedger()
     let point = try requested.resolved(in: ledger)
     let candidate = try ledger.replayRules(

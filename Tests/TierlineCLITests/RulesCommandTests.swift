@@ -58,6 +58,21 @@ struct RulesCommandTests {
     #expect(after["rules_version"] as? String == version)
   }
 
+  @Test("malformed version without ledger")
+  func malformedVersionWithoutLedger() throws {
+    let directory = try TemporaryDirectory()
+    let missing = directory.path("no-ledger")
+    let candidate = try candidatePlaybook(in: directory)
+    for arguments in [
+      ["rules", "show", "xyz"], ["rules", "diff", candidate, "--against", "sha256:xyz"],
+    ] {
+      let result = try Tierline.run(["--store", missing] + arguments)
+      #expect(result.status == 64, "\(arguments)")
+      #expect(result.standardError.contains("invalid rules version"), "\(arguments)")
+      #expect(!FileManager.default.fileExists(atPath: missing), "\(arguments)")
+    }
+  }
+
   @Test("diff of renamed rules says nothing changes")
   func diffOfRenamedRules() throws {
     let ledger = try CLILedger(januaryCohortLines)
