@@ -577,7 +577,8 @@ final class LogPart: @unchecked Sendable {
 /// Each folding thread gets its own steps. A folding made with `init(forEachThread:)`
 /// builds them from that thread's copies of the rules, so two threads do not update the
 /// reference counts of the same strings and arrays. Shared counts raised the fold's CPU
-/// time on two threads to 1.34 times that on one thread; the copies bring it to 1.24.
+/// time on two threads to 1.34 times that on one thread, and the copies brought it to
+/// 1.24.
 public struct AccountFolding<Fold: AccountEventFold, Output>: Sendable {
   /// One thread's steps.
   struct Steps {
