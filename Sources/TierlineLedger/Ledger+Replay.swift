@@ -36,9 +36,10 @@ public struct ReplayRules: Sendable {
     self.version = version
   }
 
-  /// Returns equal rules that share no string or array storage with these, for a folding
-  /// thread: the playbook read back from its canonical JSON. Rules that do not read back
-  /// equal, which would be a defect of the canonical form, are returned as they are.
+  /// Returns equal rules that share no string or array storage with these, for one
+  /// folding thread. The copy's playbook is read back from its canonical JSON. Rules that
+  /// do not read back equal, which would be a defect of the canonical form, are returned
+  /// as they are.
   public func separateCopy() -> ReplayRules {
     guard let playbook = try? Playbook(json: playbook.canonicalJSON()), playbook == self.playbook
     else { return self }

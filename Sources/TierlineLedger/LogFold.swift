@@ -329,8 +329,8 @@ struct LogFold {
   /// Calls `body` with each of `outputs` in order, and leaves them as they were.
   ///
   /// Each output is moved out of the array for the call and back after it. Passing an
-  /// element of the array itself made a copy, which retained every string and array it
-  /// contains, from a thread other than the one that built it.
+  /// element of the array itself made a copy, which retained every string and array in
+  /// it. Those retains ran on a thread other than the one that built the output.
   private func handOver<Output>(
     _ outputs: inout [([UInt8], Output)], to body: ([UInt8], Output) throws -> Void
   ) throws {

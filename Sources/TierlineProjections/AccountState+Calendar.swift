@@ -62,7 +62,7 @@ extension AccountState {
   /// Returns the local date of an instant in µs without touching the cache.
   ///
   /// An instant in the cached offset span is shifted by its offset directly. Otherwise the
-  /// zone calendar computes it from spans that every folding thread reads under one lock.
+  /// zone calendar computes it from its table of offset spans.
   func localDate(_ microseconds: Int64) -> CivilDate {
     if microseconds >= cache.offsetStart, microseconds < cache.offsetEnd {
       let local = Timestamp(microseconds: microseconds).epochSeconds + cache.offset

@@ -4,11 +4,12 @@ import TierlineEvents
 /// Calendar arithmetic in one IANA time zone: local dates of instants and the first
 /// instant of a local date.
 ///
-/// Each call queries Foundation for the zone offset. Hot paths go through `LocalDayWindow`,
-/// which caches the span of instants that share one local date.
+/// Offsets come from spans kept per zone for the whole process, and Foundation is asked
+/// only for an instant outside them. Hot paths go through `LocalDayWindow`, which caches
+/// the span of instants that share one local date.
 public struct ZoneCalendar: Hashable, Sendable {
   /// The zone's number in the process-wide table of zones, which gives each identifier
-  /// one number. A calendar holds nothing else, so copying it retains nothing: the
+  /// one number. A calendar holds nothing else, so copying it retains nothing, and the
   /// accounts of a zone, folded on several threads, share no reference counts through it.
   private let number: Int
 
@@ -20,9 +21,9 @@ public struct ZoneCalendar: Hashable, Sendable {
 
   /// Creates the calendar of a zone; returns nil when Foundation does not know `identifier`.
   ///
-  /// Zones are kept per identifier for the whole process: every landing creates a
-  /// calendar, and asking Foundation for the zone each time cost more than the landing's
-  /// other work.
+  /// Zones are kept per identifier for the whole process, because every landing creates
+  /// a calendar, and asking Foundation for the zone each time cost more than the
+  /// landing's other work.
   public init?(identifier: String) {
     if let known = Self.zones.number(of: identifier) {
       number = known
@@ -48,11 +49,6 @@ public struct ZoneCalendar: Hashable, Sendable {
   /// queries in one span do not ask Foundation again.
   public func offsetSeconds(at instant: Timestamp) -> Int64 {
     offsetSpan(containing: instant).offset
-  }
-
-  /// Asks Foundation for the zone's offset from UTC at `instant`, in seconds.
-  private func foundationOffsetSeconds(at instant: Timestamp) -> Int64 {
-    Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant.epochSeconds))))
   }
 
   /// Returns the local calendar date at `instant`: the instant shifted by the zone offset
@@ -167,11 +163,13 @@ extension ZoneCalendar {
     if let known = Self.zones.span(of: number, containing: seconds) {
       return (instant.microseconds, known.end * 1_000_000, known.offset)
     }
-    let offset = foundationOffsetSeconds(at: instant)
+    // The zone is read from the table once, because each read takes the table's lock.
+    let zone = self.zone
+    let moment = Date(timeIntervalSince1970: Double(seconds))
+    let offset = Int64(zone.secondsFromGMT(for: moment))
     // Queries in one 366-day period share one cached span when no change comes first.
     let period: Int64 = 366 * 86_400
     var end = (floorDivide(seconds, period) + 1) * period
-    let moment = Date(timeIntervalSince1970: Double(seconds))
     if let change = zone.nextDaylightSavingTimeTransition(after: moment) {
       end = min(end, Int64(change.timeIntervalSince1970.rounded(.up)))
     }
@@ -267,10 +265,12 @@ private final class KnownZones: @unchecked Sendable {
     }
   }
 
+  /// Returns the identifier of the zone `number`.
   func identifier(of number: Int) -> String {
     lock.withLock { identifiers[number] }
   }
 
+  /// Returns Foundation's time zone of the zone `number`.
   func zone(of number: Int) -> TimeZone {
     lock.withLock { zones[number] }
   }

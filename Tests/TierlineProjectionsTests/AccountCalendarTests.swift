@@ -6,8 +6,8 @@ import TierlinePlaybook
 
 @testable import TierlineProjections
 
-/// Tests that an account's local dates and starts of days, which come from its cached
-/// offset span when it covers them, equal the zone calendar's.
+/// Tests of the local dates and starts of days that an account computes from its cached
+/// offset span, against the zone calendar's.
 @Suite("account calendar")
 struct AccountCalendarTests {
   @Test(

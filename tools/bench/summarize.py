@@ -336,14 +336,15 @@ def missed_reasons(missed, sizes):
             if max(ratios) < 1.9:
                 room = "so this machine leaves little room above the 1.8 times. The fold"
             elif min(ratios) >= 1.9:
-                room = "so the machine allows it, and the gap is the fold's: it"
+                room = "so the machine allows it, and the gap is Tierline's. The fold"
             else:
                 room = ("so the host's share of the gap changed between the sizes. The fold "
                         "also")
             reasons.append(
                 "- Speed-up: the raw LMDB scan itself sped up " + " and ".join(parts)
                 + f" on 2 threads in this run, {room} costs more CPU on two threads than on "
-                "one, as the profiles in the full explanation show.")
+                "one, and on an appended ledger the second half of the log scans slower than "
+                "the first, as the full explanation shows.")
 
     if any("--no-merge" in n for n in names):
         runs = [f"{size.compact['runs_before']} at {size.events / 1e6:.1f}M events"
