@@ -268,33 +268,50 @@ extension LMDBTransaction {
     from first: UInt64, through last: UInt64, in databases: StoreDatabases,
     releasingPagesAfter: Int? = nil, _ body: (StoredRecord) throws -> Bool
   ) throws {
-    guard first <= last else { return }
-    let cursor = try openCursor(databases.log, on: StoreDatabases.Name.log)
-    var entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
-    do throws(LMDBError) {
-      entry = try KeyLayout.withPositionKey(first) { key throws(LMDBError) in
-        try cursor.get(MDB_SET_RANGE, key: key)
-      }
-    } catch {
-      throw StoreError.failure(error, "could not read the log from position \(first)")
-    }
+    var returned = false
+    try scanLog(
+      ranges: {
+        defer { returned = true }
+        return returned || first > last ? nil : first...last
+      }, in: databases, releasingPagesAfter: releasingPagesAfter, body)
+  }
 
+  /// Calls `body` with every record of each range that `next` returns, in log order
+  /// within a range, until `next` returns nil or `body` returns false. `next` is called
+  /// once before the first range and once after each range that `body` read to its end.
+  /// The pages read are released across ranges, as by one scan.
+  func scanLog(
+    ranges next: () throws -> ClosedRange<UInt64>?, in databases: StoreDatabases,
+    releasingPagesAfter: Int? = nil, _ body: (StoredRecord) throws -> Bool
+  ) throws {
     var span = MappedSpan()
     let releaseWidth = UInt(releasingPagesAfter ?? Int.max)
     defer { span.release() }
-    var prefetcher = PagePrefetcher()
-    while let current = entry {
-      let position = try KeyLayout.position(from: current.key, in: StoreDatabases.Name.log)
-      guard position <= last else { return }
-      try RecordLayout.checkHeader(current.value, position: position)
-      span.include(current.value)
-      prefetcher.record(at: current.value)
-      if span.width >= releaseWidth { span.release() }
-      guard try body(StoredRecord(position: position, bytes: current.value)) else { return }
+    while let range = try next() {
+      let cursor = try openCursor(databases.log, on: StoreDatabases.Name.log)
+      var entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
       do throws(LMDBError) {
-        entry = try cursor.get(MDB_NEXT)
+        entry = try KeyLayout.withPositionKey(range.lowerBound) { key throws(LMDBError) in
+          try cursor.get(MDB_SET_RANGE, key: key)
+        }
       } catch {
-        throw StoreError.failure(error, "could not read the log after \(position)")
+        throw StoreError.failure(
+          error, "could not read the log from position \(range.lowerBound)")
+      }
+      var prefetcher = PagePrefetcher()
+      while let current = entry {
+        let position = try KeyLayout.position(from: current.key, in: StoreDatabases.Name.log)
+        guard position <= range.upperBound else { break }
+        try RecordLayout.checkHeader(current.value, position: position)
+        span.include(current.value)
+        prefetcher.record(at: current.value)
+        if span.width >= releaseWidth { span.release() }
+        guard try body(StoredRecord(position: position, bytes: current.value)) else { return }
+        do throws(LMDBError) {
+          entry = try cursor.get(MDB_NEXT)
+        } catch {
+          throw StoreError.failure(error, "could not read the log after \(position)")
+        }
       }
     }
   }

@@ -92,6 +92,23 @@ public struct ReadTransaction: ~Copyable {
       body)
   }
 
+  /// Calls `body` with every record of each range of positions that `next` returns, in
+  /// log order within a range, until `next` returns nil or `body` returns false,
+  /// checking each header but not the checksums, as `scanHeaders(from:through:)` does.
+  ///
+  /// `next` is called once before the first range and once after each range that
+  /// `body` read to its end, so a caller can claim the ranges one at a time while
+  /// other threads claim others. `releasingPagesAfter` counts the bytes read across
+  /// ranges, as in one scan.
+  /// - Throws: `.corrupt` for a malformed key or header, or what `next` or `body` throws.
+  public func scanHeaders(
+    ranges next: () throws -> ClosedRange<UInt64>?, releasingPagesAfter: Int? = nil,
+    _ body: (StoredRecord) throws -> Bool
+  ) throws {
+    try transaction.scanLog(
+      ranges: next, in: databases, releasingPagesAfter: releasingPagesAfter, body)
+  }
+
   /// Calls `body` with one originator's records ordered by occurred time, then
   /// position, skipping records that occurred after `occurredThrough`, until it returns
   /// false.
