@@ -22,8 +22,10 @@ extension Ledger {
   /// with no visible event are skipped.
   ///
   /// The log is read once, in position order, with no index lookup per event (see
-  /// `LogFold`). With more than one thread, it is split into `threads` ranges of
-  /// positions, each read by one thread in its own read transaction. The accounts are
+  /// `LogFold`). With more than one thread, each thread reads consecutive blocks of
+  /// positions in its own read transaction. Two threads share each range of the log, one
+  /// reading blocks from its start and the other from its end, so they finish together
+  /// even where one part of the log is slower to read. The accounts are
   /// then folded in parallel, group by group, and each group's outputs are handed over
   /// once every group before it has been. Every range ends at or before the last position stored
   /// when the call began, so the threads fold one consistent snapshot even while other
@@ -51,15 +53,22 @@ extension Ledger {
     }
     let lastPosition = try storeCall { try self.store.read { $0.lastPosition } }
     let count = Int(clamping: max(1, min(UInt64(threads), lastPosition)))
+    // Threads scan in pairs: the log is cut into one range per pair, in proportion to
+    // the pair's threads, and the two threads of a pair claim its blocks from either
+    // end. A thread's part then covers consecutive positions, and the parts follow each
+    // other in log order by thread number.
+    let ranges = stride(from: 0, to: count, by: 2).map { firstThread in
+      LogBlocks(
+        first: lastPosition * UInt64(firstThread) / UInt64(count) + 1,
+        last: lastPosition * UInt64(min(firstThread + 2, count)) / UInt64(count),
+        shortestBlock: fold.shortestBlock)
+    }
     let parts = ThreadResults<LogPart>(count: count)
     let sharedStore = self.store
     DispatchQueue.concurrentPerform(iterations: count) { index in
-      // Ranges of nearly equal length, together covering 1 through lastPosition.
-      let first = lastPosition * UInt64(index) / UInt64(count) + 1
-      let last = lastPosition * UInt64(index + 1) / UInt64(count)
       do {
         let part = try sharedStore.read { transaction in
-          try fold.scan(in: transaction, from: first, through: last)
+          try fold.scan(in: transaction, claiming: ranges[index / 2], fromEnd: index % 2 == 1)
         }
         parts.store(part, at: index)
       } catch {

@@ -55,6 +55,9 @@ struct LogFold {
   /// layouts.
   static let bytesBetweenReleases = 128 << 20
 
+  /// The minimum number of positions in a block of a parallel scan; see `LogBlocks`.
+  var shortestBlock = LogBlocks.shortestBlock
+
   /// The number of groups each folding thread may run ahead of the group being handed
   /// over.
   static let groupsAheadPerThread = 4
@@ -64,10 +67,36 @@ struct LogFold {
   static let maximumGroupCount = 256
 
   /// Reads the records from `first` through `last` and returns their entries, in log
-  /// order. Several threads may each scan one range of the log in their own read
-  /// transactions; `fold` then joins the parts.
+  /// order.
   func scan(
     in transaction: borrowing ReadTransaction, from first: UInt64, through last: UInt64
+  ) throws -> LogPart {
+    var returned = false
+    return try scan(in: transaction, fromEnd: false) {
+      defer { returned = true }
+      return returned || first > last ? nil : first...last
+    }
+  }
+
+  /// Reads the blocks that this thread claims from `blocks`, from the start of their range
+  /// or from its end, and returns their entries, in log order.
+  ///
+  /// Two threads scan a range this way, one from each end, until they meet. Each ends
+  /// with consecutive blocks, so joining the two parts in order keeps the log order,
+  /// and both finish within about one block of each other, however the cost of reading
+  /// differs along the log.
+  func scan(
+    in transaction: borrowing ReadTransaction, claiming blocks: LogBlocks, fromEnd: Bool
+  ) throws -> LogPart {
+    try scan(in: transaction, fromEnd: fromEnd) { blocks.claim(fromEnd: fromEnd) }
+  }
+
+  /// Reads the ranges that `next` returns and returns their entries, in log order. The
+  /// ranges follow each other in log order, or, when `fromEnd` is true, each ends where
+  /// the one before it starts.
+  private func scan(
+    in transaction: borrowing ReadTransaction, fromEnd: Bool,
+    next: () -> ClosedRange<UInt64>?
   ) throws -> LogPart {
     // The scan fills a local value and hands its parts over at the end: a class's
     // stored properties, or locals that a nested function captures, would take a
@@ -75,10 +104,19 @@ struct LogFold {
     var scanner = LogScanner(table: AccountTable(prefetchingAbove: tablePrefetchBytes))
     // The log has no gaps, so a missing position means a damaged key; skipping it would
     // leave events out without a word.
-    var expected = first
+    var expected: UInt64 = 1
+    var current: ClosedRange<UInt64>?
     do {
       try transaction.scanHeaders(
-        from: first, through: last, releasingPagesAfter: Self.bytesBetweenReleases
+        ranges: {
+          if let range = current {
+            guard expected > range.upperBound else { throw Self.missing(expected) }
+            if fromEnd { try scanner.closeBlock() }
+          }
+          current = next()
+          expected = current?.lowerBound ?? expected
+          return current
+        }, releasingPagesAfter: Self.bytesBetweenReleases
       ) { record in
         guard record.position == expected else { throw Self.missing(expected) }
         expected += 1
@@ -91,19 +129,18 @@ struct LogFold {
         try scanner.visit(record, account: try Self.account(of: record))
         return true
       }
-      guard expected > last else { throw Self.missing(expected) }
       // The views of a record still held back point into the map, which stays mapped
       // until the transaction ends.
-      try scanner.finish()
+      try scanner.closeBlock()
     } catch {
-      scanner.arrivals.deallocate()
+      scanner.deallocate()
       throw error
     }
     let part = LogPart()
     part.table = scanner.table
     part.metrics = scanner.metrics
     part.copies = scanner.copies
-    part.arrivals = scanner.arrivals
+    part.blocks = fromEnd ? scanner.blocks.reversed() : scanner.blocks
     return part
   }
 
@@ -125,7 +162,8 @@ struct LogFold {
     _ body: ([UInt8], Output) throws -> Void
   ) throws {
     // 1. Join the parts: one account table, one list of metric names and one copy
-    // buffer, with each part's numbers mapped into them.
+    // buffer, with each part's numbers mapped into them. The first part's table and
+    // names are taken over as they are.
     var table = AccountTable()
     var metrics = MetricNames()
     var copies: [UInt8] = []
@@ -133,20 +171,28 @@ struct LogFold {
     var metricMaps: [[Int32]] = []
     var copyBases: [Int] = []
     for part in parts {
-      slotMaps.append(
-        (0..<part.table.count).map { local in
-          let id = part.table.id(of: local)
-          return id.withUnsafeBytes { Int32(table.slot(for: $0, hash: accountHash($0))) }
-        })
-      // The joined table has every id now, so the part's own table goes, instead of
-      // staying until the fold ends: with several parts, each would hold its accounts'
-      // ids and buckets again.
-      part.table = AccountTable()
-      metricMaps.append(
-        part.metrics.names.map { name in
-          var name = name
-          return name.withUTF8 { metrics.index(for: UnsafeRawBufferPointer($0)) }
-        })
+      if slotMaps.isEmpty {
+        // The first part's numbering becomes the joined one, so its accounts and metrics
+        // are not looked up again.
+        swap(&table, &part.table)
+        swap(&metrics, &part.metrics)
+        slotMaps.append(Array(0..<Int32(table.count)))
+        metricMaps.append(Array(0..<Int32(metrics.names.count)))
+      } else {
+        slotMaps.append(
+          (0..<part.table.count).map { local in
+            part.table.withID(of: local) { Int32(table.slot(for: $0, hash: accountHash($0))) }
+          })
+        // The joined table has every id now, so the part's own table goes, instead of
+        // staying until the fold ends: with several parts, each would hold its accounts'
+        // ids and buckets again.
+        part.table = AccountTable()
+        metricMaps.append(
+          part.metrics.names.map { name in
+            var name = name
+            return name.withUTF8 { metrics.index(for: UnsafeRawBufferPointer($0)) }
+          })
+      }
       copyBases.append(copies.count)
       // The first part's copies are taken over rather than copied.
       if copies.isEmpty {
@@ -186,11 +232,13 @@ struct LogFold {
       // The lists reuse the chunks that the part's own list gives up. Without the pool,
       // the entries would briefly take twice the memory.
       let pool = ChunkPool()
-      part.arrivals.drain(into: pool) { entry in
-        var moved = entry
-        moved.slot = rankOfSlot[Int(slotMap[Int(entry.slot)])]
-        moved.renumber(metrics: metricMap, copyBase: copyBase)
-        partLists[Int(moved.slot) >> shift].append(moved, reusing: pool)
+      for block in part.blocks.indices {
+        part.blocks[block].drain(into: pool) { entry in
+          var moved = entry
+          moved.slot = rankOfSlot[Int(slotMap[Int(entry.slot)])]
+          moved.renumber(metrics: metricMap, copyBase: copyBase)
+          partLists[Int(moved.slot) >> shift].append(moved, reusing: pool)
+        }
       }
       pool.deallocate()
     }
@@ -373,7 +421,10 @@ private struct LogScanner {
   var table: AccountTable
   var metrics = MetricNames()
   var copies: [UInt8] = []
-  var arrivals = EntryChunks()
+  /// The entries of the blocks closed so far, each in log order, and of the block being
+  /// read.
+  private(set) var blocks: [EntryChunks] = []
+  private var arrivals = EntryChunks()
   /// Consecutive records often belong to one account, so the previous record's account
   /// is compared first.
   private var previous: (account: UnsafeRawBufferPointer, slot: Int)?
@@ -444,11 +495,23 @@ private struct LogScanner {
     pending = (record, account, hash)
   }
 
-  /// Adds the entry of the record still held back, if any.
-  mutating func finish() throws {
-    guard let waiting = pending else { return }
-    pending = nil
-    try take(waiting.record, account: waiting.account, hash: waiting.hash)
+  /// Adds the entry of the record still held back, if any, and starts a new block
+  /// unless this one is empty.
+  mutating func closeBlock() throws {
+    if let waiting = pending {
+      pending = nil
+      try take(waiting.record, account: waiting.account, hash: waiting.hash)
+    }
+    guard arrivals.count > 0 else { return }
+    blocks.append(arrivals)
+    arrivals = EntryChunks()
+  }
+
+  /// Frees the entries of every block.
+  mutating func deallocate() {
+    for index in blocks.indices { blocks[index].deallocate() }
+    blocks = []
+    arrivals.deallocate()
   }
 
   /// Adds the entry of `record`. The account's `hash` is computed here when it is nil
@@ -564,10 +627,58 @@ final class LogPart: @unchecked Sendable {
   var table = AccountTable()
   var metrics = MetricNames()
   var copies: [UInt8] = []
-  var arrivals = EntryChunks()
+  /// The entries of the range, block by block in log order.
+  var blocks: [EntryChunks] = []
 
   deinit {
-    arrivals.deallocate()
+    for index in blocks.indices { blocks[index].deallocate() }
+  }
+}
+
+/// A range of log positions cut into blocks, which one thread claims from the start of
+/// the range and another from its end, one block at a time, until they meet.
+final class LogBlocks: @unchecked Sendable {
+  private let first: UInt64
+  private let last: UInt64
+  private let blockLength: UInt64
+  /// The blocks not yet claimed are `front ..< back`, numbered from 0 at `first`.
+  private var front: UInt64 = 0
+  private var back: UInt64
+  private let lock = NSLock()
+
+  /// The number of blocks a range is cut into when it is long enough.
+  static let blocksPerRange: UInt64 = 128
+  /// The minimum number of positions in a block, because each block costs a cursor and
+  /// a seek.
+  static let shortestBlock: UInt64 = 1024
+
+  /// Cuts `first...last`, or nothing when `last` is lower, into blocks of at least
+  /// `shortestBlock` positions, except the last block.
+  init(first: UInt64, last: UInt64, shortestBlock: UInt64 = LogBlocks.shortestBlock) {
+    self.first = first
+    self.last = last
+    let length = last >= first ? last - first + 1 : 0
+    blockLength = max(
+      max(1, shortestBlock), (length + Self.blocksPerRange - 1) / Self.blocksPerRange)
+    back = (length + blockLength - 1) / blockLength
+  }
+
+  /// Claims the first or the last block not claimed yet and returns its positions, or nil
+  /// when every block is claimed.
+  func claim(fromEnd: Bool) -> ClosedRange<UInt64>? {
+    lock.withLock {
+      guard front < back else { return nil }
+      let block: UInt64
+      if fromEnd {
+        back -= 1
+        block = back
+      } else {
+        block = front
+        front += 1
+      }
+      let start = first + block * blockLength
+      return start...min(last, start + blockLength - 1)
+    }
   }
 }
 
@@ -987,6 +1098,13 @@ struct AccountTable {
   /// Returns the id bytes of `slot`.
   func id(of slot: Int) -> [UInt8] {
     Array(idBytes[idStarts[slot]..<idStarts[slot + 1]])
+  }
+
+  /// Calls `body` with the id bytes of `slot`, without copying them.
+  func withID<Result>(of slot: Int, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+    idBytes.withUnsafeBytes {
+      body(UnsafeRawBufferPointer(rebasing: $0[idStarts[slot]..<idStarts[slot + 1]]))
+    }
   }
 
   /// Returns each slot's number in id byte order, and the slot of each number.
