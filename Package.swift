@@ -16,6 +16,7 @@ let package = Package(
     .target(name: "CTierlineCRC"),
     .target(name: "CTierlinePrefetch"),
     .target(name: "CTierlineFiles"),
+    .target(name: "CTierlineMemory"),
     .target(name: "TierlineStore", dependencies: ["CLMDB", "CTierlineCRC", "CTierlinePrefetch"]),
     .target(name: "TierlineEvents"),
     .target(name: "TierlinePlaybook", dependencies: ["TierlineEvents"]),
@@ -27,7 +28,7 @@ let package = Package(
       name: "TierlineLedger",
       dependencies: [
         "TierlineStore", "TierlineEvents", "TierlinePlaybook", "TierlineProjections",
-        "CTierlinePrefetch", "CTierlineFiles",
+        "CTierlinePrefetch", "CTierlineFiles", "CTierlineMemory",
       ]
     ),
     .target(

@@ -22,6 +22,8 @@ if let (name, reason) = openClosedStandardDescriptors() {
   _ = text.withCString { write(2, $0, strlen($0)) }
   exit(1)
 }
+// The same allocator settings as `tierline`, so the measurements match its use.
+keepFreedMemoryForReuse()
 let arguments = CommandLine.arguments.dropFirst()
 if arguments.contains("--help") || arguments.contains("-h") {
   let text = usage + "\n"

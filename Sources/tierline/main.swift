@@ -57,6 +57,7 @@ func runMain() -> ExitCode {
         + "tierline with \(name) open")
     return .failure
   }
+  keepFreedMemoryForReuse()
   var arguments = Array(CommandLine.arguments.dropFirst())
   var store = getenv("TIERLINE_STORE").map { String(cString: $0) } ?? ""
   if store.isEmpty { store = "tierline.ledger" }
