@@ -343,8 +343,8 @@ def missed_reasons(missed, sizes):
             reasons.append(
                 "- Speed-up: the raw LMDB scan itself sped up " + " and ".join(parts)
                 + f" on 2 threads in this run, {room} costs more CPU on two threads than on "
-                "one, and on an appended ledger the second half of the log scans slower than "
-                "the first, as the full explanation shows.")
+                "one, in the scan of the log as in the fold of the accounts, as the full "
+                "explanation shows.")
 
     if any("--no-merge" in n for n in names):
         runs = [f"{size.compact['runs_before']} at {size.events / 1e6:.1f}M events"
