@@ -13,10 +13,9 @@ if [ $# -gt 0 ]; then
     echo "usage: bash tools/demo.sh [PATH]: PATH must not be empty" >&2
     exit 64
   fi
-  case "$1" in
-    /*) store="$1" ;;
-    *) store="$PWD/$1" ;;
-  esac
+  # `realpath -ms` makes the path absolute and drops `.` and `..` by their names alone,
+  # without following symbolic links or needing the path to exist.
+  store=$(realpath -ms -- "$1")
   while [ "$store" != "/" ] && [ "${store%/}" != "$store" ]; do store="${store%/}"; done
   if [ -e "$store" ] && { [ ! -d "$store" ] || [ -n "$(ls -A "$store")" ]; }; then
     # `tierline init` would reject it after the build, so the check comes first.

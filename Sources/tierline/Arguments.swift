@@ -178,15 +178,19 @@ private func parseCommandArguments(_ arguments: ArraySlice<String>, for spec: Co
           + "`tierline \(spec.name) --help`")
     }
     guard let option = known.first(where: { $0.name == name }) else {
-      // `why` names its valid time --at and the other commands --as-of, so a user who
-      // mixes them up, or misspells the other name, gets this command's name.
-      let validTime = suggestedNames(for: name, among: ["as-of", "at"]).first.flatMap {
-        ["as-of": "at", "at": "as-of"][$0]
-      }
-      if let validTime, known.contains(where: { $0.name == validTime }) {
+      // `why` names its valid time --at, `due` its date --on and the other commands
+      // --as-of, so a user who mixes them up, or misspells another command's name, gets
+      // this command's name.
+      let validTimeNames = ["as-of", "at", "on"]
+      if suggestedNames(for: name, among: validTimeNames, minimumPrefix: 3).first != nil,
+        let validTime = validTimeNames.first(where: { name in
+          known.contains { $0.name == name }
+        })
+      {
+        let meaning = validTime == "on" ? "date" : "valid time"
         throw UsageError(
           "unknown option --\(visibleText(name)) for \(spec.name); \(spec.name) takes the "
-            + "valid time as --\(validTime)")
+            + "\(meaning) as --\(validTime)")
       }
       // An empty name, as in `--=x`, is shown with its value, so that it does not read as
       // the `--` that ends the options.

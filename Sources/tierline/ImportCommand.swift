@@ -231,7 +231,8 @@ enum ImportCommand: Command {
   private static func requiredMapping(_ arguments: ParsedArguments) throws -> String {
     guard let path = arguments.value("mapping") else {
       throw UsageError(
-        "import \(arguments.positionals[0]) needs --mapping FILE; see docs/importers.md")
+        "import \(arguments.positionals[0]) needs --mapping FILE; see docs/importers.md, "
+          + "and examples/ for a mapping of each kind")
     }
     return path
   }

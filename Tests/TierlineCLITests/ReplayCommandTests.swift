@@ -393,6 +393,17 @@ struct ReplayCommandTests {
     let replay = try Tierline.run(["--store", store, "replay", "--at", "2024-02-01"])
     #expect(replay.status == 64)
     #expect(replay.standardError.contains("as --as-of"), "\(replay.standardError)")
+    let replayOn = try Tierline.run(["--store", store, "replay", "--on", "2024-02-01"])
+    #expect(replayOn.status == 64)
+    #expect(replayOn.standardError.contains("as --as-of"), "\(replayOn.standardError)")
+    let due = try Tierline.run(["--store", store, "due", "--as-of", "2024-02-01"])
+    #expect(due.status == 64)
+    #expect(
+      due.standardError.contains("due takes the date as --on"), "\(due.standardError)")
+    // A short prefix is no guess: `--o` could be meant for any option.
+    let prefix = try Tierline.run(["--store", store, "replay", "--o", "x"])
+    #expect(prefix.status == 64)
+    #expect(!prefix.standardError.contains("valid time"), "\(prefix.standardError)")
   }
 
   @Test("why names ignored events")
