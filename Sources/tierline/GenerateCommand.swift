@@ -21,6 +21,8 @@ enum GenerateCommand: Command {
       The same seed and account count always give the same bytes. Events come in arrival
       order, so some usage records arrive after later events (late data). Fill a demo
       ledger with: tierline generate | tierline append -
+      Account and event ids depend on the account count, not on the seed, so samples
+      with two seeds cannot share a ledger: the second append rejects the reused ids.
       """,
     usesStore: false)
 
