@@ -180,9 +180,11 @@ private func parseCommandArguments(_ arguments: ArraySlice<String>, for spec: Co
     guard let option = known.first(where: { $0.name == name }) else {
       // `why` names its valid time --at, `due` its date --on and the other commands
       // --as-of, so a user who mixes them up, or misspells another command's name, gets
-      // this command's name.
+      // this command's name. A misspelling of this command's own name gets the usual
+      // suggestion below.
       let validTimeNames = ["as-of", "at", "on"]
-      if suggestedNames(for: name, among: validTimeNames, minimumPrefix: 3).first != nil,
+      if let meant = suggestedNames(for: name, among: validTimeNames, minimumPrefix: 3).first,
+        !known.contains(where: { $0.name == meant }),
         let validTime = validTimeNames.first(where: { name in
           known.contains { $0.name == name }
         })
