@@ -151,8 +151,14 @@ public enum ReadySince {
     _ state: AccountState, from start: Timestamp, through end: Timestamp,
     continuing previous: Timestamp?
   ) -> Timestamp? {
-    guard end >= start, state.isReady(at: end) else { return nil }
-    if state.isReady(at: start) { return previous ?? start }
+    guard end >= start else { return nil }
+    // Readiness only begins inside an interval, so ready at its start means ready at its
+    // end. A stretch under way is checked at the start first, which usually settles the
+    // interval with one evaluation; otherwise the end is checked first, which settles an
+    // interval that is not ready.
+    if previous != nil, state.isReady(at: start) { return previous }
+    guard state.isReady(at: end) else { return nil }
+    if previous == nil, state.isReady(at: start) { return start }
     return FirstReadiness.firstReadyDayStart(state, after: start, through: end)
   }
 }
