@@ -153,9 +153,9 @@ public enum ReadySince {
   ) -> Timestamp? {
     guard end >= start else { return nil }
     // Readiness only begins inside an interval, so ready at its start means ready at its
-    // end. A stretch under way is checked at the start first, which usually settles the
-    // interval with one evaluation; otherwise the end is checked first, which settles an
-    // interval that is not ready.
+    // end. While a stretch is under way, the start is checked first, because one
+    // evaluation there usually settles the interval. Otherwise the end is checked first,
+    // because an interval that is not ready ends so.
     if previous != nil, state.isReady(at: start) { return previous }
     guard state.isReady(at: end) else { return nil }
     if previous == nil, state.isReady(at: start) { return start }
