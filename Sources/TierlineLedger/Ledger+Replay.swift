@@ -165,6 +165,19 @@ extension Ledger {
     }
   }
 
+  /// Applies one account's events visible at `point` to `fold`, in fold order, and
+  /// returns their number. The events are read through the account index, as for
+  /// `projection(of:at:rules:)`, in one read transaction.
+  public func fold<Fold: AccountEventFold>(
+    _ account: AccountID, at point: ReplayPoint, into fold: inout Fold
+  ) throws(LedgerError) -> Int {
+    try storeCall {
+      try store.read { transaction in
+        try apply(Array(account.value.utf8), at: point, to: &fold, in: transaction)
+      }
+    }
+  }
+
   /// Folds one originator's visible events into a fresh state, leaving out events stored
   /// after `lastPosition`.
   /// - Returns: nil when no event is visible at `point`.
@@ -173,6 +186,17 @@ extension Ledger {
     through lastPosition: UInt64 = .max, in transaction: borrowing ReadTransaction
   ) throws -> AccountState? {
     var state = AccountState(account: account, playbook: rules.playbook)
+    let visible = try apply(
+      originator, at: point, through: lastPosition, to: &state, in: transaction)
+    return visible == 0 ? nil : state
+  }
+
+  /// Applies one originator's events visible at `point` to `fold`, leaving out events
+  /// stored after `lastPosition`, and returns their number.
+  private func apply<Fold: AccountEventFold>(
+    _ originator: [UInt8], at point: ReplayPoint, through lastPosition: UInt64 = .max,
+    to fold: inout Fold, in transaction: borrowing ReadTransaction
+  ) throws -> Int {
     var visible = 0
     var metrics = MetricNames()
     let knownAt = point.knownAt.microseconds
@@ -181,15 +205,15 @@ extension Ledger {
       guard view.recordedAt <= knownAt, view.position <= lastPosition else { return true }
       // Usage records, most of an account, are read without building an `Event`.
       if let usage = EventCodec.usageFields(in: view.content) {
-        state.applyUsage(
+        fold.applyUsage(
           metric: metrics.name(for: usage.metric), millionths: usage.millionths,
           occurredAt: usage.occurredAt, position: view.position)
       } else {
-        state.apply(try view.decodeEvent(), position: view.position)
+        fold.apply(try view.decodeEvent(), position: view.position)
       }
       visible += 1
       return true
     }
-    return visible == 0 ? nil : state
+    return visible
   }
 }

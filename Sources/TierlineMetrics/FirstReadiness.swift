@@ -20,59 +20,30 @@ public enum FirstReadiness {
   public static func instant(
     account: AccountID, events: [RecordedEvent], playbook: Playbook, asOf: Timestamp
   ) -> Timestamp? {
-    var fold = Fold(account: account, playbook: playbook)
-    for recorded in events {
-      fold.apply(recorded.event, position: recorded.position)
-    }
-    return fold.instant(asOf: asOf)
+    Fold.instant(account: account, events: events, playbook: playbook, asOf: asOf)
   }
 
-  /// The search as a fold fed one event at a time, in fold order: each interval between
-  /// two event times is checked once the first event after it arrives, and the last one
-  /// by `instant(asOf:)`.
-  public struct Fold: AccountEventFold, Sendable {
-    private var state: AccountState
-    /// The occurred time of the events applied last, which starts the open interval.
-    private var intervalStart: Int64?
-    /// The first ready instant, once found; later events change nothing.
+  /// The search as a fold fed one event at a time, in fold order.
+  public typealias Fold = ReadinessFold<Search>
+
+  /// The first ready instant, once an interval has shown it; later events change nothing.
+  public struct Search: ReadinessSearch {
     private var found: Timestamp?
 
-    /// Creates the search for an account with no events applied yet.
-    public init(account: AccountID, playbook: Playbook) {
-      state = AccountState(account: account, playbook: playbook)
-    }
+    public init() {}
 
-    public mutating func apply(_ payload: Payload, occurredAt: Int64, position: UInt64) {
-      guard found == nil else { return }
-      advance(to: occurredAt)
-      state.apply(payload, occurredAt: occurredAt, position: position)
-    }
+    public var isSettled: Bool { found != nil }
 
-    public mutating func applyUsage(
-      metric: String, millionths: Int64, occurredAt: Int64, position: UInt64
+    public mutating func close(
+      _ state: AccountState, from start: Timestamp, through end: Timestamp
     ) {
-      guard found == nil else { return }
-      advance(to: occurredAt)
-      state.applyUsage(
-        metric: metric, millionths: millionths, occurredAt: occurredAt, position: position)
+      found = Self.firstReady(state, from: start, through: end)
     }
 
-    /// Returns the first ready instant at or before `asOf`, or nil when there is none.
-    public func instant(asOf: Timestamp) -> Timestamp? {
-      if let found { return found }
-      guard let start = intervalStart else { return nil }
-      return Self.firstReady(state, from: Timestamp(microseconds: start), through: asOf)
-    }
-
-    /// Closes the open interval when an event at a later time than its start arrives.
-    private mutating func advance(to time: Int64) {
-      guard let start = intervalStart, time != start else {
-        intervalStart = time
-        return
-      }
-      found = Self.firstReady(
-        state, from: Timestamp(microseconds: start), through: Timestamp(microseconds: time - 1))
-      intervalStart = time
+    public func result(_ state: AccountState, from start: Timestamp, through asOf: Timestamp)
+      -> Timestamp?
+    {
+      found ?? Self.firstReady(state, from: start, through: asOf)
     }
 
     /// Returns the first instant in [`start`, `end`] at which `state`, fixed over that
@@ -125,23 +96,31 @@ public enum ReadySince {
   public static func instant(
     account: AccountID, events: [RecordedEvent], playbook: Playbook, asOf: Timestamp
   ) -> Timestamp? {
-    var state = AccountState(account: account, playbook: playbook)
-    var intervalStart: Int64?
-    // The start of the stretch that is ready at the end of the last closed interval.
-    var since: Timestamp?
-    for recorded in events {
-      let time = recorded.event.occurredAt.microseconds
-      if let start = intervalStart, time != start {
-        since = stretchStart(
-          state, from: Timestamp(microseconds: start), through: Timestamp(microseconds: time - 1),
-          continuing: since)
-      }
-      intervalStart = time
-      state.apply(recorded.event, position: recorded.position)
+    Fold.instant(account: account, events: events, playbook: playbook, asOf: asOf)
+  }
+
+  /// The search as a fold fed one event at a time, in fold order.
+  public typealias Fold = ReadinessFold<Search>
+
+  /// The start of the stretch that is ready at the end of the last interval taken in.
+  public struct Search: ReadinessSearch {
+    private var since: Timestamp?
+
+    public init() {}
+
+    public var isSettled: Bool { false }
+
+    public mutating func close(
+      _ state: AccountState, from start: Timestamp, through end: Timestamp
+    ) {
+      since = ReadySince.stretchStart(state, from: start, through: end, continuing: since)
     }
-    guard let start = intervalStart else { return nil }
-    return stretchStart(
-      state, from: Timestamp(microseconds: start), through: asOf, continuing: since)
+
+    public func result(_ state: AccountState, from start: Timestamp, through asOf: Timestamp)
+      -> Timestamp?
+    {
+      ReadySince.stretchStart(state, from: start, through: asOf, continuing: since)
+    }
   }
 
   /// Returns the start of the stretch of readiness that reaches `end`, or nil when
@@ -160,5 +139,80 @@ public enum ReadySince {
     guard state.isReady(at: end) else { return nil }
     if previous == nil, state.isReady(at: start) { return start }
     return FirstReadiness.firstReadyDayStart(state, after: start, through: end)
+  }
+}
+
+/// The part of a readiness search that carries from one interval between event times to
+/// the next. `ReadinessFold` passes it each interval once the first event after it
+/// arrives, with the state folded up to the interval's start, which is fixed over it.
+public protocol ReadinessSearch: Sendable {
+  /// Creates the search before any interval.
+  init()
+  /// Whether later intervals can no longer change the result, so that later events need
+  /// not be applied.
+  var isSettled: Bool { get }
+  /// Takes in the interval [`start`, `end`], over which `state` is fixed.
+  mutating func close(_ state: AccountState, from start: Timestamp, through end: Timestamp)
+  /// Returns the result with the open interval [`start`, `asOf`] taken in as well.
+  func result(_ state: AccountState, from start: Timestamp, through asOf: Timestamp)
+    -> Timestamp?
+}
+
+/// A readiness search fed one event at a time, in fold order: each interval between two
+/// event times goes to the search once the first event after it arrives, and the last one
+/// when `instant(asOf:)` is called.
+public struct ReadinessFold<Search: ReadinessSearch>: AccountEventFold, Sendable {
+  private var state: AccountState
+  /// The occurred time of the events applied last, which starts the open interval.
+  private var intervalStart: Int64?
+  private var search = Search()
+
+  /// Creates the search for an account with no events applied yet.
+  public init(account: AccountID, playbook: Playbook) {
+    state = AccountState(account: account, playbook: playbook)
+  }
+
+  public mutating func apply(_ payload: Payload, occurredAt: Int64, position: UInt64) {
+    guard !search.isSettled else { return }
+    advance(to: occurredAt)
+    state.apply(payload, occurredAt: occurredAt, position: position)
+  }
+
+  public mutating func applyUsage(
+    metric: String, millionths: Int64, occurredAt: Int64, position: UInt64
+  ) {
+    guard !search.isSettled else { return }
+    advance(to: occurredAt)
+    state.applyUsage(
+      metric: metric, millionths: millionths, occurredAt: occurredAt, position: position)
+  }
+
+  /// Folds `events`, one account's events in (occurred_at, position) order already cut at
+  /// the view's valid and transaction time, and returns the search's result at `asOf`.
+  static func instant(
+    account: AccountID, events: [RecordedEvent], playbook: Playbook, asOf: Timestamp
+  ) -> Timestamp? {
+    var fold = Self(account: account, playbook: playbook)
+    for recorded in events {
+      fold.apply(recorded.event, position: recorded.position)
+    }
+    return fold.instant(asOf: asOf)
+  }
+
+  /// Returns the search's result with the interval from the last events through `asOf`,
+  /// or nil when no event was applied.
+  public func instant(asOf: Timestamp) -> Timestamp? {
+    guard let start = intervalStart else { return nil }
+    return search.result(state, from: Timestamp(microseconds: start), through: asOf)
+  }
+
+  /// Hands the open interval to the search when an event at a later time than its start
+  /// arrives.
+  private mutating func advance(to time: Int64) {
+    if let start = intervalStart, time != start {
+      search.close(
+        state, from: Timestamp(microseconds: start), through: Timestamp(microseconds: time - 1))
+    }
+    intervalStart = time
   }
 }

@@ -58,11 +58,9 @@ enum WhyCommand: Command {
   static func readySince(
     _ account: AccountID, at point: ReplayPoint, rules: ReplayRules, in ledger: Ledger
   ) throws -> Timestamp? {
-    let visible = try ledger.log(of: account).filter {
-      $0.event.occurredAt <= point.asOf && $0.recordedAt <= point.knownAt
-    }
-    return ReadySince.instant(
-      account: account, events: visible, playbook: rules.playbook, asOf: point.asOf)
+    var search = ReadySince.Fold(account: account, playbook: rules.playbook)
+    _ = try ledger.fold(account, at: point, into: &search)
+    return search.instant(asOf: point.asOf)
   }
 
   /// Returns a note when the end of `date` in UTC is not the end of `date` in the

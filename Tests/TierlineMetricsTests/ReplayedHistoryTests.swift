@@ -88,6 +88,29 @@ struct ReplayedHistoryTests {
     }
   }
 
+  @Test("ready-since fold matches event-list search")
+  func readySince() throws {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("tierline-ready-since-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let (ledger, stamps) = try makeLedger(in: directory)
+    let playbook = Playbook.builtInDefault
+    var ready = 0
+    for point in try points(stamps) {
+      for (account, events) in try eventLists(ledger, at: point) {
+        let expected = ReadySince.instant(
+          account: account, events: events, playbook: playbook, asOf: point.asOf)
+        var search = ReadySince.Fold(account: account, playbook: playbook)
+        let folded = try ledger.fold(account, at: point, into: &search)
+        #expect(folded == events.count, "\(account.value)")
+        #expect(search.instant(asOf: point.asOf) == expected, "\(account.value) at \(point)")
+        if expected != nil { ready += 1 }
+      }
+    }
+    // The comparison covers ready accounts, not only nil against nil.
+    #expect(ready > 10)
+  }
+
   @Test("rules diff matches event-list folds")
   func rulesDiff() throws {
     let directory = FileManager.default.temporaryDirectory
