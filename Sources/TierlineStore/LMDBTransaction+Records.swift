@@ -287,21 +287,23 @@ extension LMDBTransaction {
     var span = MappedSpan()
     let releaseWidth = UInt(releasingPagesAfter ?? Int.max)
     defer { span.release() }
+    let cursor = try openCursor(databases.log, on: StoreDatabases.Name.log)
+    // The record after the last range read, where the next range starts when the ranges
+    // follow each other.
+    var entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
+    var entryPosition: UInt64?
     while let range = try next() {
-      let cursor = try openCursor(databases.log, on: StoreDatabases.Name.log)
-      var entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
-      do throws(LMDBError) {
-        entry = try KeyLayout.withPositionKey(range.lowerBound) { key throws(LMDBError) in
-          try cursor.get(MDB_SET_RANGE, key: key)
-        }
-      } catch {
-        throw StoreError.failure(
-          error, "could not read the log from position \(range.lowerBound)")
+      if entryPosition != range.lowerBound {
+        entry = try Self.seekLog(cursor, to: range.lowerBound)
       }
       var prefetcher = PagePrefetcher()
+      entryPosition = nil
       while let current = entry {
         let position = try KeyLayout.position(from: current.key, in: StoreDatabases.Name.log)
-        guard position <= range.upperBound else { break }
+        guard position <= range.upperBound else {
+          entryPosition = position
+          break
+        }
         try RecordLayout.checkHeader(current.value, position: position)
         span.include(current.value)
         prefetcher.record(at: current.value)
@@ -314,5 +316,38 @@ extension LMDBTransaction {
         }
       }
     }
+  }
+
+  /// Moves `cursor` to the log record at `position`, or to the first one after it when
+  /// there is none, and returns that record.
+  ///
+  /// A seek finds its leaf page through the keys of the branch pages above it, which no
+  /// scan in position order reads. Where damage changed such a key, the seek can land
+  /// past `position` while the record is there, so a landing past it is checked by
+  /// stepping from the log's first record, as a scan in position order reaches it.
+  private static func seekLog(_ cursor: borrowing LMDBCursor, to position: UInt64) throws
+    -> (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
+  {
+    let name = StoreDatabases.Name.log
+    func move(_ operation: MDB_cursor_op, key: UnsafeRawBufferPointer? = nil) throws(StoreError)
+      -> (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
+    {
+      do throws(LMDBError) {
+        return try cursor.get(operation, key: key)
+      } catch {
+        throw StoreError.failure(error, "could not read the log from position \(position)")
+      }
+    }
+    let found = try KeyLayout.withPositionKey(position) { key throws(StoreError) in
+      try move(MDB_SET_RANGE, key: key)
+    }
+    if let found, try KeyLayout.position(from: found.key, in: name) == position {
+      return found
+    }
+    var entry = try move(MDB_FIRST)
+    while let current = entry, try KeyLayout.position(from: current.key, in: name) < position {
+      entry = try move(MDB_NEXT)
+    }
+    return entry
   }
 }

@@ -192,6 +192,52 @@ struct LogBlocksTests {
     }
   }
 
+  @Test("a damaged branch key misleads no block seek")
+  func damagedBranchKey() throws {
+    let (ledger, directory, _) = try generatedLedger()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let last = UInt64(try ledger.eventCount())
+    let blocks = LogBlocks(first: 1, last: last, shortestBlock: 1)
+    let blockStarts = sequence(first: UInt64(1)) { $0 + (last + 127) / 128 }.prefix { $0 <= last }
+
+    // LMDB's branch pages repeat the first key of each page below them. A log key lies
+    // in a node after its 8-byte node header, whose last two bytes give the key size 8.
+    // Changing a branch page's copy of the first key above a block start to that block
+    // start sends a seek for it to the page after its own.
+    let dataFile = directory + "/data.mdb"
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataFile)))
+    let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+    func branchCopy(of position: UInt64) -> Int? {
+      let pattern = [8, 0] + withUnsafeBytes(of: position.bigEndian) { Array($0) }
+      var start = 0
+      while let found = bytes[start...].firstRange(of: pattern)?.lowerBound {
+        let page = found / pageSize * pageSize
+        // A page header has the page number, 2 bytes of padding, then the flags, where
+        // 0x01 marks a branch page.
+        if bytes[page + 10] & 0x01 != 0 { return found + 2 }
+        start = found + 1
+      }
+      return nil
+    }
+    let middle = Array(blockStarts)[blockStarts.count / 2]
+    let damaged = try #require(
+      (middle + 1..<min(last, middle + 200)).lazy.compactMap { position in
+        branchCopy(of: position).map { (position, $0) }
+      }.first)
+    withUnsafeBytes(of: middle.bigEndian) { key in
+      for (index, byte) in key.enumerated() { bytes[damaged.1 + index] = byte }
+    }
+    try Data(bytes).write(to: URL(fileURLWithPath: dataFile))
+
+    // A thread alone at the end of the range seeks every block start, last one first.
+    let reopened = try Ledger.open(directory: directory)
+    let fold = LogFold(point: ReplayPoint(asOf: .maximum, knownAt: .maximum))
+    let part = try reopened.store.read { transaction in
+      try fold.scan(in: transaction, claiming: blocks, fromEnd: true)
+    }
+    expectEveryPosition(positions(of: part), through: last)
+  }
+
   @Test("a position missing from the log is named on every thread count")
   func missingPosition() throws {
     let (ledger, directory, _) = try generatedLedger()
