@@ -9,14 +9,14 @@ import CTierlineMemory
 /// again. glibc gives back the top of its heap once more than 128 KiB there is free, and
 /// every page given back faults again when it is reused. Ten one-thread rebuilds of
 /// the 1.1M-event benchmark ledger in one process took 85,000 page faults with the
-/// defaults and 50,000 with these settings. One `tierline replay --json` of that ledger
-/// spent 35 ms of system time instead of 46 ms.
+/// defaults and 53,500 with up to 512 MiB kept.
 ///
-/// Memory up to 512 MiB stays with the process once freed, and allocations of up to
-/// 32 MiB come from the heap instead of a mapping of their own. The peak resident set is
-/// what the largest wave needs either way. Returns whether the settings took effect,
-/// which they do under glibc only.
+/// Only the trim threshold is set. Serving requests of up to 32 MiB from the heap as
+/// well took those rebuilds to 49,900 page faults. But it raised the peak resident set
+/// of `replay --json` on 300,000 accounts with 3 events each from 147 MB to 159 MB on
+/// one thread, where the trim threshold alone gave 141 MB. Returns whether the setting
+/// took effect, which it does under glibc only.
 @discardableResult
 public func keepFreedMemoryForReuse() -> Bool {
-  tierline_keep_freed_memory(512 << 20, 32 << 20) == 1
+  tierline_keep_freed_memory(512 << 20) == 1
 }

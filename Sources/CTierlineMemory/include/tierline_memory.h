@@ -4,10 +4,10 @@
 #include <stddef.h>
 
 /// Sets glibc's allocator to keep up to `trim_threshold` bytes of free memory at the top
-/// of its heap before handing any back to the kernel (mallopt's M_TRIM_THRESHOLD). Also
-/// serves requests of up to `mmap_threshold` bytes from the heap instead of a mapping of
-/// their own (M_MMAP_THRESHOLD). Returns 1 when both took effect, and 0 otherwise, as on
-/// a C library other than glibc.
-int tierline_keep_freed_memory(size_t trim_threshold, size_t mmap_threshold);
+/// of its heap before handing any back to the kernel (mallopt's M_TRIM_THRESHOLD).
+/// Setting it also stops glibc from raising its mmap threshold as large blocks are
+/// freed, so requests of 128 KiB or more keep mappings of their own. Returns 1 when the
+/// setting took effect, and 0 otherwise, as on a C library other than glibc.
+int tierline_keep_freed_memory(size_t trim_threshold);
 
 #endif
