@@ -77,10 +77,7 @@ struct AccountNumberVerifyTests {
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("tierline-numbers-\(UUID().uuidString)").path
     let ledger = try Ledger.create(directory: directory, playbook: .builtInDefault)
-    var events: [NumberedEvent] = []
-    PortfolioGenerator(accounts: 3, seed: 9).generate { event in
-      events.append(NumberedEvent(line: events.count + 1, incoming: IncomingEvent(event: event)))
-    }
+    let events = generatedEvents(accounts: 3, seed: 9)
     _ = try ledger.append(events)
     #expect(try ledger.verify().isIntact)
     var accounts: [String] = []

@@ -69,7 +69,7 @@ struct LogBlocksTests {
     }
   }
 
-  @Test("two threads claiming at once share the blocks")
+  @Test("concurrent claims share the blocks")
   func concurrentClaims() {
     for _ in 0..<20 {
       let blocks = LogBlocks(first: 1, last: 100_000, shortestBlock: 1)
@@ -93,20 +93,12 @@ struct LogBlocksTests {
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("tierline-blocks-\(UUID().uuidString)").path
     let ledger = try Ledger.create(directory: directory, playbook: .builtInDefault)
-    var events: [NumberedEvent] = []
-    PortfolioGenerator(accounts: 300, seed: 23).generate { event in
-      events.append(NumberedEvent(line: events.count + 1, incoming: IncomingEvent(event: event)))
-    }
-    var stamps: [Timestamp] = []
-    for (index, start) in stride(from: 0, to: events.count, by: 2_500).enumerated() {
-      let batch = Array(events[start..<min(start + 2_500, events.count)])
-      let now = Timestamp(microseconds: 1_900_000_000_000_000 + Int64(index) * 1_000_000)
-      stamps.append(try ledger.append(batch, now: now).recordedAt)
-    }
+    let stamps = try appendInBatches(
+      generatedEvents(accounts: 300, seed: 23), to: ledger, batchSize: 2_500)
     return (ledger, directory, stamps)
   }
 
-  @Test("folds of many small blocks match the one-thread fold")
+  @Test("small blocks match one-thread fold")
   func smallBlocks() throws {
     let (ledger, directory, stamps) = try generatedLedger()
     defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -156,7 +148,7 @@ struct LogBlocksTests {
     return positions
   }
 
-  @Test("each part holds its entries in log order")
+  @Test("parts keep entries in log order")
   func partsInLogOrder() throws {
     let (ledger, directory, _) = try generatedLedger()
     defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -238,7 +230,7 @@ struct LogBlocksTests {
     expectEveryPosition(positions(of: part), through: last)
   }
 
-  @Test("a position missing from the log is named on every thread count")
+  @Test("missing position named on every thread count")
   func missingPosition() throws {
     let (ledger, directory, _) = try generatedLedger()
     defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -43,16 +43,8 @@ struct LogFoldPrefetchTests {
     _ = try EventStore(directory: directory.path, options: options)
     let ledger = try Ledger.open(directory: directory.path, options: options)
     try ledger.activate(.builtInDefault, effectiveAt: .minimum)
-    var events: [NumberedEvent] = []
-    PortfolioGenerator(accounts: 300, seed: 11).generate { event in
-      events.append(NumberedEvent(line: events.count + 1, incoming: IncomingEvent(event: event)))
-    }
-    var stamps: [Timestamp] = []
-    for (index, start) in stride(from: 0, to: events.count, by: 2_000).enumerated() {
-      let batch = Array(events[start..<min(start + 2_000, events.count)])
-      let now = Timestamp(microseconds: 1_900_000_000_000_000 + Int64(index) * 1_000_000)
-      stamps.append(try ledger.append(batch, now: now).recordedAt)
-    }
+    let stamps = try appendInBatches(
+      generatedEvents(accounts: 300, seed: 11), to: ledger, batchSize: 2_000)
     #expect(stamps.count >= 3)
     #expect(try ledger.verify().isIntact)
 
