@@ -167,7 +167,9 @@ struct LogFold {
     var table = AccountTable()
     var metrics = MetricNames()
     var copies: [UInt8] = []
-    var slotMaps: [[Int32]] = []
+    // Each part's slots in the joined table, nil for the first part, whose slots are the
+    // joined ones.
+    var slotMaps: [[Int32]?] = []
     var metricMaps: [[Int32]] = []
     var copyBases: [Int] = []
     for part in parts {
@@ -176,7 +178,7 @@ struct LogFold {
         // are not looked up again.
         swap(&table, &part.table)
         swap(&metrics, &part.metrics)
-        slotMaps.append(Array(0..<Int32(table.count)))
+        slotMaps.append(nil)
         metricMaps.append(Array(0..<Int32(metrics.names.count)))
       } else {
         slotMaps.append(
@@ -225,7 +227,9 @@ struct LogFold {
     let shift = groupShift
     let (slotMapsByPart, metricMapsByPart, copyBasesByPart) = (slotMaps, metricMaps, copyBases)
     let move = { @Sendable (index: Int, part: LogPart) in
-      let slotMap = slotMapsByPart[index]
+      // The rank of each of the part's slots, so that each entry takes one lookup.
+      let rankOfPartSlot =
+        slotMapsByPart[index].map { map in map.map { rankOfSlot[Int($0)] } } ?? rankOfSlot
       let metricMap = metricMapsByPart[index]
       let copyBase = copyBasesByPart[index]
       let partLists = sharedLists.baseAddress! + index * groupCount
@@ -235,7 +239,7 @@ struct LogFold {
       for block in part.blocks.indices {
         part.blocks[block].drain(into: pool) { entry in
           var moved = entry
-          moved.slot = rankOfSlot[Int(slotMap[Int(entry.slot)])]
+          moved.slot = rankOfPartSlot[Int(entry.slot)]
           moved.renumber(metrics: metricMap, copyBase: copyBase)
           partLists[Int(moved.slot) >> shift].append(moved, reusing: pool)
         }
