@@ -102,7 +102,7 @@ public enum ReadySince {
   /// The search as a fold fed one event at a time, in fold order.
   public typealias Fold = ReadinessFold<Search>
 
-  /// The start of the stretch that is ready at the end of the last interval taken in.
+  /// The start of the stretch that is ready at the end of the last interval recorded.
   public struct Search: ReadinessSearch {
     private var since: Timestamp?
 
@@ -151,9 +151,9 @@ public protocol ReadinessSearch: Sendable {
   /// Whether later intervals can no longer change the result, so that later events need
   /// not be applied.
   var isSettled: Bool { get }
-  /// Takes in the interval [`start`, `end`], over which `state` is fixed.
+  /// Records the interval [`start`, `end`], over which `state` is fixed.
   mutating func close(_ state: AccountState, from start: Timestamp, through end: Timestamp)
-  /// Returns the result with the open interval [`start`, `asOf`] taken in as well.
+  /// Returns the result once the open interval [`start`, `asOf`] is included too.
   func result(_ state: AccountState, from start: Timestamp, through asOf: Timestamp)
     -> Timestamp?
 }
