@@ -161,12 +161,11 @@ struct LogFold {
     _ parts: [LogPart], threads: Int, with folding: AccountFolding<Fold, Output>,
     _ body: ([UInt8], Output) throws -> Void
   ) throws {
-    // 1. Join the parts: one account table, one list of metric names and one copy
-    // buffer, with each part's numbers mapped into them. The first part's table and
-    // names are taken over as they are.
+    // 1. Join the parts: one account table and one list of metric names, with each
+    // part's numbers mapped into them. The first part's table and names are taken over
+    // as they are. Each part keeps its copies of events, which the entries point to.
     var table = AccountTable()
     var metrics = MetricNames()
-    var copies: [UInt8] = []
     // Each part's slots in the joined table, nil for the first part, whose slots are the
     // joined ones.
     var slotMaps: [[Int32]?] = []
@@ -195,14 +194,7 @@ struct LogFold {
             return name.withUTF8 { metrics.index(for: UnsafeRawBufferPointer($0)) }
           })
       }
-      copyBases.append(copies.count)
-      // The first part's copies are taken over rather than copied.
-      if copies.isEmpty {
-        swap(&copies, &part.copies)
-      } else {
-        copies.append(contentsOf: part.copies)
-        part.copies = []
-      }
+      copyBases.append(Int(bitPattern: part.copies.base))
     }
 
     // 2. Number the accounts in id byte order and move each entry to the group of its
@@ -265,7 +257,7 @@ struct LogFold {
       (0..<groupCount).map { group in
         (0..<parts.count).reduce(0) { $0 + lists[$1 * groupCount + group].count }
       }.max() ?? 0
-    try copies.withUnsafeBytes { copies in
+    do {
       let workers = max(1, min(threads, groupCount))
       if workers == 1 {
         let scratch = UnsafeMutableBufferPointer<FoldEntry>.allocate(capacity: largestGroup)
@@ -275,8 +267,8 @@ struct LogFold {
         try withoutActuallyEscaping(body) { body in
           for group in 0..<groupCount {
             try context.fold(
-              group: group, lists, steps: steps, scratch: scratch, copies: copies,
-              into: &unused, handingOverTo: body)
+              group: group, lists, steps: steps, scratch: scratch, into: &unused,
+              handingOverTo: body)
           }
         }
         return
@@ -293,7 +285,6 @@ struct LogFold {
       let finished = DispatchGroup()
       // Outputs handed over, on their way back to the helper that built them.
       let returned = (0..<(workers - 1)).map { _ in ReturnedOutputs<Output>() }
-      nonisolated(unsafe) let sharedCopies = copies
       // Folds `group` and stores its outputs, or the error, for the hand-over. `helper`
       // is the folding helper's number, or nil on this thread.
       let foldGroup = {
@@ -305,8 +296,7 @@ struct LogFold {
         var projected: [([UInt8], Output)] = []
         do {
           try context.fold(
-            group: group, sharedLists, steps: steps, scratch: scratch, copies: sharedCopies,
-            into: &projected)
+            group: group, sharedLists, steps: steps, scratch: scratch, into: &projected)
           results.store(FoldedGroup(outputs: projected, helper: helper), at: group)
         } catch {
           results.fail(error)
@@ -332,8 +322,9 @@ struct LogFold {
         }
         finished.leave()
       }
-      // The helpers read `lists` and `copies`, which are freed on return, so every exit
-      // waits for them. Outputs returned after a helper stopped are freed here.
+      // The helpers read `lists`, which is freed on return, and the parts' copies of
+      // events, so every exit waits for them. Outputs returned after a helper stopped
+      // are freed here.
       defer {
         finished.wait()
         for outputs in returned { outputs.free() }
@@ -424,7 +415,7 @@ struct LogFold {
 private struct LogScanner {
   var table: AccountTable
   var metrics = MetricNames()
-  var copies: [UInt8] = []
+  var copies = CopyBuffer()
   /// The entries of the blocks closed so far, each in log order, and of the block being
   /// read.
   private(set) var blocks: [EntryChunks] = []
@@ -511,11 +502,12 @@ private struct LogScanner {
     arrivals = EntryChunks()
   }
 
-  /// Frees the entries of every block.
+  /// Frees the entries of every block and the copies of events.
   mutating func deallocate() {
     for index in blocks.indices { blocks[index].deallocate() }
     blocks = []
     arrivals.deallocate()
+    copies.deallocate()
   }
 
   /// Adds the entry of `record`. The account's `hash` is computed here when it is nil
@@ -560,8 +552,7 @@ private struct LogScanner {
     } else {
       // Other events are copied out of the map, so the fold reads no map page and the
       // released pages stay released.
-      entry.setCopy(at: copies.count, count: content.count)
-      copies.append(contentsOf: content)
+      entry.setCopy(at: copies.append(content), count: content.count)
     }
     arrivals.append(entry)
   }
@@ -630,12 +621,14 @@ private final class ReturnedOutputs<Output>: @unchecked Sendable {
 final class LogPart: @unchecked Sendable {
   var table = AccountTable()
   var metrics = MetricNames()
-  var copies: [UInt8] = []
+  /// The copies of the range's events other than usage, which its entries point to.
+  var copies = CopyBuffer()
   /// The entries of the range, block by block in log order.
   var blocks: [EntryChunks] = []
 
   deinit {
     for index in blocks.indices { blocks[index].deallocate() }
+    copies.deallocate()
   }
 }
 
@@ -748,7 +741,7 @@ private struct GroupContext<Fold: AccountEventFold, Output>: @unchecked Sendable
   func fold(
     group: Int, _ lists: UnsafeMutableBufferPointer<EntryChunks>,
     steps: AccountFolding<Fold, Output>.Steps, scratch: UnsafeMutableBufferPointer<FoldEntry>,
-    copies: UnsafeRawBufferPointer, into outputs: inout [([UInt8], Output)],
+    into outputs: inout [([UInt8], Output)],
     handingOverTo body: (([UInt8], Output) throws -> Void)? = nil
   ) throws {
     let firstRank = group << groupShift
@@ -761,8 +754,8 @@ private struct GroupContext<Fold: AccountEventFold, Output>: @unchecked Sendable
     // the log order they were written in, so each copy's first load would wait on
     // memory. The copies of the next account are prefetched while one account folds.
     let prefetchCopies = { (local: Int) in
-      guard local < rankCount, let base = copies.baseAddress else { return }
-      for entry in scratch[bounds[local]..<bounds[local + 1]] { entry.prefetchCopy(from: base) }
+      guard local < rankCount else { return }
+      for entry in scratch[bounds[local]..<bounds[local + 1]] { entry.prefetchCopy() }
     }
     prefetchCopies(0)
     for local in 0..<rankCount where bounds[local] < bounds[local + 1] {
@@ -773,7 +766,7 @@ private struct GroupContext<Fold: AccountEventFold, Output>: @unchecked Sendable
       let id = table.id(of: slotOfRank[firstRank + local])
       var state = steps.start(AccountID(normalized: String(decoding: id, as: UTF8.self)))
       for entry in account {
-        try entry.apply(to: &state, metricNames: names, copies: copies)
+        try entry.apply(to: &state, metricNames: names)
       }
       let output = steps.finish(state)
       if let body {
@@ -793,7 +786,8 @@ private struct GroupContext<Fold: AccountEventFold, Output>: @unchecked Sendable
 struct FoldEntry {
   var occurredAt: Int64
   var position: UInt64
-  /// The usage quantity in millionths, or the offset of the event's copy.
+  /// The usage quantity in millionths, or where the event's copy lies: its offset in
+  /// its part's `CopyBuffer` until `renumber` makes it the copy's address.
   private var value: Int64 = 0
   /// The account's slot in the `AccountTable`.
   var slot: Int32
@@ -819,8 +813,8 @@ struct FoldEntry {
     tag = -1 - Int32(clamping: count)
   }
 
-  /// Maps the entry's metric number, or its copy's offset, from a part's numbering to
-  /// the joined one.
+  /// Maps the entry's metric number from a part's numbering to the joined one, or turns
+  /// its copy's offset into the copy's address, given the address of the part's copies.
   @inline(__always)
   mutating func renumber(metrics: [Int32], copyBase: Int) {
     if tag >= 0 {
@@ -830,11 +824,11 @@ struct FoldEntry {
     }
   }
 
-  /// Prefetches the entry's copy, if it has one, from the copies at `base`.
+  /// Prefetches the entry's copy, if it has one. Only after `renumber`.
   @inline(__always)
-  func prefetchCopy(from base: UnsafeRawPointer) {
+  func prefetchCopy() {
     guard tag < 0 else { return }
-    tierline_prefetch_to_keep(base + Int(value), Int(-1 - tag))
+    tierline_prefetch_to_keep(UnsafeRawPointer(bitPattern: Int(value)), Int(-1 - tag))
   }
 
   @inline(__always)
@@ -869,17 +863,15 @@ struct FoldEntry {
   }
 
   @inline(__always)
-  func apply<Fold: AccountEventFold>(
-    to state: inout Fold, metricNames: [String], copies: UnsafeRawBufferPointer
-  ) throws {
+  func apply<Fold: AccountEventFold>(to state: inout Fold, metricNames: [String]) throws {
     if tag >= 0 {
       state.applyUsage(
         metric: Int(tag), of: metricNames, millionths: value, occurredAt: occurredAt,
         position: position)
       return
     }
-    let start = Int(value)
-    let content = UnsafeRawBufferPointer(rebasing: copies[start..<(start + Int(-1 - tag))])
+    let content = UnsafeRawBufferPointer(
+      start: UnsafeRawPointer(bitPattern: Int(value)), count: Int(-1 - tag))
     do {
       let body = try EventCodec.decodeBody(content)
       state.apply(body.payload, occurredAt: body.occurredAt.microseconds, position: position)
