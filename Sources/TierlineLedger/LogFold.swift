@@ -39,20 +39,24 @@ struct LogFold {
   /// record early; see `AccountTable.outgrowsCache`.
   var tablePrefetchBytes = AccountTable.cachedBucketBytes
 
-  /// The span of map addresses read between two releases of map pages, 128 MiB.
+  /// The map bytes that a scan may have mapped between two releases of map pages,
+  /// 128 MiB, counted as whole fault-around windows (`MappedSpan.mappedBound`).
   ///
   /// Each release makes the kernel flush the address translations of every other core
-  /// running a thread of this process. With a release every 8 MiB, a two-thread rebuild
-  /// of 1.1M events sent about 160 of these interrupts and ran about 5% slower than with
-  /// 32 MiB. With 32 MiB, one-thread rebuilds of 1.1M events ran about 5% slower than
-  /// with 128 MiB (three alternating rounds by hand), and an 11M rebuild peaked at the
-  /// same resident set, 422 MiB.
+  /// running a thread of this process, and the pages read again after it fault in
+  /// again. With a release every 8 MiB, a two-thread rebuild of 1.1M events sent about
+  /// 160 of these interrupts and ran about 5% slower than with 32 MiB.
   ///
-  /// A page fault maps the cached pages around the faulting one too. In a ledger written
-  /// by builds that stored log records between index entries, the log's pages lie
-  /// between index pages, so the span grows several times faster than the log bytes
-  /// read. A limit on the span, not on the record count, bounds the resident set in both
-  /// layouts.
+  /// Releases used to come whenever the addresses read spanned 128 MiB. Where the log's
+  /// pages lie scattered between index pages, as in a ledger appended in many batches,
+  /// that width was reached again a few pages after each release: a one-thread rebuild
+  /// released 116 times at 1.1M events and 164 times at 11M. Counted by windows, it
+  /// releases 3 and 10 times. Two-thread rebuilds of 1.1M events then took 0.114–0.116
+  /// s against 0.120–0.122 s (four alternating rounds; one thread 0.199–0.209 s against
+  /// 0.203–0.206 s); at 11M they took the same time. The bound is conservative, so the
+  /// resident set grows: an 11M rebuild peaked at 506 MiB on one thread and 576 MiB on
+  /// two, against 416 and 455 MiB. A bound of 64 MiB peaked at 458 and 498 MiB, and gave
+  /// 0.116–0.119 s at 1.1M.
   static let bytesBetweenReleases = 128 << 20
 
   /// The minimum number of positions in a block of a parallel scan; see `LogBlocks`.

@@ -307,7 +307,7 @@ extension LMDBTransaction {
         try RecordLayout.checkHeader(current.value, position: position)
         span.include(current.value)
         prefetcher.record(at: current.value)
-        if span.width >= releaseWidth { span.release() }
+        if span.mappedBound >= releaseWidth { span.release() }
         guard try body(StoredRecord(position: position, bytes: current.value)) else { return }
         do throws(LMDBError) {
           entry = try cursor.get(MDB_NEXT)

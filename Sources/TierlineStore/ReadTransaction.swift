@@ -76,10 +76,11 @@ public struct ReadTransaction: ~Copyable {
   /// log, each using a share of the records, check each record once between them this
   /// way.
   ///
-  /// With `releasingPagesAfter`, whenever the records read since the last release span
-  /// that many bytes of the map, the scan lets the kernel take back the pages they span,
-  /// with `madvise(MADV_DONTNEED)`. A pass over a log larger than memory then keeps little of
-  /// it resident. The map is a read-only shared mapping of `data.mdb`, so nothing is
+  /// With `releasingPagesAfter`, whenever the records read since the last release may
+  /// have mapped that many bytes of the map, the scan lets the kernel take back the pages
+  /// they span, with `madvise(MADV_DONTNEED)`. Each fault-around window that the reads
+  /// enter counts as mapped whole (`MappedSpan.mappedBound`). A pass over a log larger
+  /// than memory then keeps little of it resident. The map is a read-only shared mapping of `data.mdb`, so nothing is
   /// lost: the pages stay in the page cache and the next access maps them again, and
   /// views handed out earlier stay valid.
   /// - Throws: `.corrupt` for a malformed key or header, or what `body` throws.
