@@ -30,7 +30,9 @@ enum DueCommand: Command {
       through the playbook's due window (checkin.due_window_days, 7 days in the built-in
       playbook): with 7, a check-in due on 2 June is due through 9 June, overdue from 10
       June, and upcoming before 2 June. Overdue check-ins are listed however late they
-      are; completed ones are not listed.
+      are; completed ones are not listed, and neither are those of accounts that have
+      churned by DATE. `replay` and `why` still show a churned account's check-in as
+      it stood, overdue included.
       """)
 
   /// The values that --within accepts.

@@ -260,6 +260,26 @@ struct ReplayCommandTests {
     #expect(rows.first?["status"] as? String == "due")
   }
 
+  @Test("due leaves out churned accounts")
+  func dueWithoutChurned() throws {
+    try append([
+      Line.landed("c1", account: "kept", at: "2024-01-10T09:00:00Z"),
+      Line.landed("c2", account: "gone", at: "2024-01-10T09:00:00Z"),
+      Line.churned("c3", account: "gone", at: "2024-02-01T09:00:00Z"),
+    ])
+    // Both check-ins fell due on 10 March and are overdue by 1 April.
+    let view = try projection(["--account", "gone", "--as-of", "2024-04-01"])
+    #expect(view["status"] as? String == "churned")
+    let checkin = try #require(view["checkin"] as? [String: Any])
+    #expect(checkin["status"] as? String == "overdue")
+
+    let due = try Tierline.run(["--store", store, "due", "--on", "2024-04-01", "--json"])
+    #expect(due.status == 0, "\(due.standardError)")
+    let rows = try due.jsonLines()
+    #expect(rows.map { $0["account"] as? String } == ["kept"])
+    #expect(rows.first?["status"] as? String == "overdue")
+  }
+
   @Test("due date counts events of the local day")
   func dueOnLocalDay() throws {
     // 11:00 UTC on 2 March is already 3 March in Kiritimati (UTC+14), and 01:00 UTC on
