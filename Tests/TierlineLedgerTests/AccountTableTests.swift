@@ -115,4 +115,28 @@ struct AccountTableTests {
       #expect(order.rankOfSlot[slot] == Int32(rank))
     }
   }
+
+  @Test("id order on two threads")
+  func idOrderOnTwoThreads() {
+    // Enough ids to sort in halves: numbered ids in a scrambled order, so that each half
+    // holds ids from the whole range, besides ids that tie on their leading words.
+    var ids = (0..<(AccountTable.parallelOrderMinimum + 5_000)).map { index in
+      Array("acct-\((index &* 7_919) % 100_000)".utf8)
+    }
+    ids += nearIDs()
+    ids += [[0x61], [0x61, 0], [0x61, 0, 0], [0x61, 0, 1], [0xFF], [0, 0x61]]
+    var table = AccountTable()
+    var slotOfID: [[UInt8]: Int] = [:]
+    for id in ids {
+      slotOfID[id] = id.withUnsafeBytes { table.slot(for: $0, hash: accountHash($0)) }
+    }
+    #expect(table.count >= AccountTable.parallelOrderMinimum)
+
+    let order = table.idOrder(threads: 2)
+
+    let expected = slotOfID.keys.sorted { $0.lexicographicallyPrecedes($1) }
+    #expect(order.slotOfRank.map { table.id(of: $0) } == expected)
+    #expect(order.slotOfRank == table.idOrder().slotOfRank)
+    #expect(order.rankOfSlot == table.idOrder().rankOfSlot)
+  }
 }
