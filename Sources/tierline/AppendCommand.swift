@@ -344,8 +344,12 @@ enum AppendCommand: Command {
     }
 
     if errorCount > 0 {
+      var listed = errors
       if let rejectedInput, let note = formatNote(path: path, input: rejectedInput) {
         writeToStandardError("note: \(note)\n")
+        // Every line of a JSON document fails alike, so after the note one error shows
+        // the kind, and the others are only counted.
+        if documentForm(of: rejectedInput) != nil { listed = Array(errors.prefix(1)) }
       } else if rejectedInput == nil, opensArray == true {
         writeToStandardError(
           "note: \(arrayNote(path: path, form: "starts with [ as a JSON array does"))\n")
@@ -355,9 +359,9 @@ enum AppendCommand: Command {
         let form = "has a line that starts with [ as a JSON array does"
         writeToStandardError("note: \(arrayNote(path: path, form: form))\n")
       }
-      for error in errors.dropLast() { printError(error.description) }
-      let more = errorCount - errors.count
-      let last = errors.last.map(\.description) ?? ""
+      for error in listed.dropLast() { printError(error.description) }
+      let more = errorCount - listed.count
+      let last = listed.last.map(\.description) ?? ""
       let suffix = more > 0 ? " (and \(more) more invalid lines)" : ""
       throw CommandFailure(
         message: last + suffix + "; nothing was stored: fix the input and append it again",
@@ -388,18 +392,11 @@ extension AppendCommand {
     guard input.lines > 0 else { return nil }
     let name = path == "-" ? "standard input" : path
     let first = input.prefix.first { ![0x20, 0x09, 0x0D, 0x0A].contains($0) }
-    let document = input.isComplete ? try? JSONValue.parse(input.prefix) : nil
-    let form: String?
-    if case .array = document {
-      form = "is a JSON array"
-    } else if document != nil, input.lines > 1 {
-      form = "is one JSON document over \(input.lines) lines"
+    if let form = documentForm(of: input) {
+      return arrayNote(path: path, form: form)
     } else if first == UInt8(ascii: "[") {
-      form = "starts with [ as a JSON array does"
-    } else {
-      form = nil
+      return arrayNote(path: path, form: "starts with [ as a JSON array does")
     }
-    if let form { return arrayNote(path: path, form: form) }
     // `append` reads only NDJSON, and a CSV export goes through `import`.
     if path.lowercased().hasSuffix(".csv"), first != UInt8(ascii: "{") {
       return "\(name) looks like CSV, which `tierline import` reads (see "
@@ -410,6 +407,16 @@ extension AppendCommand {
 }
 
 extension AppendCommand {
+  /// Returns how `input`, in which no line is a valid event, is one whole JSON document,
+  /// such as "is a JSON array", or nil when it is not one.
+  static func documentForm(of input: RejectedInput) -> String? {
+    guard input.lines > 0, input.isComplete,
+      let document = try? JSONValue.parse(input.prefix)
+    else { return nil }
+    if case .array = document { return "is a JSON array" }
+    return input.lines > 1 ? "is one JSON document over \(input.lines) lines" : nil
+  }
+
   /// Returns the note for an input in the form `form` of a JSON document, such as "is a
   /// JSON array".
   static func arrayNote(path: String, form: String) -> String {

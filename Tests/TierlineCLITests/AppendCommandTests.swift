@@ -625,6 +625,9 @@ struct AppendCommandTests {
       documentLines.first
         == "note: \(stripe) is one JSON document over \(stripeLines) lines" + advice)
     #expect(documentLines.dropFirst().first?.hasPrefix("error: line 1: ") == true)
+    // Every line fails alike, so one error shows the kind and the rest are counted.
+    #expect(documentLines.count == 2, "\(document.standardError)")
+    #expect(documentLines.last?.contains("(and \(stripeLines - 1) more invalid lines)") == true)
 
     let events = [
       Line.landed("e1", account: "a", at: "2024-01-10T09:00:00Z"),
@@ -636,6 +639,15 @@ struct AppendCommandTests {
     #expect(
       array.standardError.split(separator: "\n").first.map(String.init)
         == "note: standard input is a JSON array" + advice)
+
+    // Over several lines, with no line an event, one error shows the kind.
+    let lines = try Tierline.run(
+      ["--store", store, "append", "-"], input: "[\n{\"a\":1},\n{\"b\":2}\n]\n")
+    #expect(lines.status == 65)
+    let linesErrors = lines.standardError.split(separator: "\n").map(String.init)
+    #expect(linesErrors.first == "note: standard input is a JSON array" + advice)
+    #expect(linesErrors.count == 2, "\(lines.standardError)")
+    #expect(linesErrors.last?.contains("(and 3 more invalid lines)") == true)
 
     // An array cut short is not valid JSON, but its first character still shows the form.
     let cut = try Tierline.run(
