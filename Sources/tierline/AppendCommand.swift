@@ -300,6 +300,8 @@ enum AppendCommand: Command {
     let progress = Progress()
     defer { progress.finish() }
     var nextReport = 100_000
+    // Whether the reader stopped at a line it could not read, such as one too long.
+    var readerStopped = false
     while true {
       if validCount >= nextReport {
         progress.report("read \(validCount) events")
@@ -311,6 +313,7 @@ enum AppendCommand: Command {
       } catch {
         errorCount += 1
         errors.append(error)
+        readerStopped = true
         break
       }
       guard var line else { break }
@@ -348,8 +351,11 @@ enum AppendCommand: Command {
       if let rejectedInput, let note = formatNote(path: path, input: rejectedInput) {
         writeToStandardError("note: \(note)\n")
         // Every line of a JSON document fails alike, so after the note one error shows
-        // the kind, and the others are only counted.
-        if documentForm(of: rejectedInput) != nil { listed = Array(errors.prefix(1)) }
+        // the kind, and the others are only counted. A line the reader stopped at is not
+        // part of the document, and its error is listed as before.
+        if documentForm(of: rejectedInput) != nil, !readerStopped {
+          listed = Array(errors.prefix(1))
+        }
       } else if rejectedInput == nil, opensArray == true {
         writeToStandardError(
           "note: \(arrayNote(path: path, form: "starts with [ as a JSON array does"))\n")
@@ -362,7 +368,7 @@ enum AppendCommand: Command {
       for error in listed.dropLast() { printError(error.description) }
       let more = errorCount - listed.count
       let last = listed.last.map(\.description) ?? ""
-      let suffix = more > 0 ? " (and \(more) more invalid lines)" : ""
+      let suffix = more > 0 ? " (and \(more) more invalid \(more == 1 ? "line" : "lines"))" : ""
       throw CommandFailure(
         message: last + suffix + "; nothing was stored: fix the input and append it again",
         exitCode: .dataError)

@@ -649,6 +649,22 @@ struct AppendCommandTests {
     #expect(linesErrors.count == 2, "\(lines.standardError)")
     #expect(linesErrors.last?.contains("(and 3 more invalid lines)") == true)
 
+    // A line too long to read after a document is not part of it, so its error still
+    // shows, after the errors before it.
+    let followed = try Tierline.run(
+      ["--store", store, "append", "-"],
+      input: "[\n{\"a\":1}\n]\n" + String(repeating: "x", count: 70_000) + "\n")
+    #expect(followed.status == 65)
+    let followedErrors = followed.standardError.split(separator: "\n").map(String.init)
+    #expect(followedErrors.count == 5, "\(followed.standardError)")
+    #expect(followedErrors.last?.hasPrefix("error: line 4: ") == true)
+    #expect(followedErrors.last?.contains("maximum event size") == true)
+
+    // Two lines: one more line, in the singular.
+    let two = try Tierline.run(["--store", store, "append", "-"], input: "[\n]\n")
+    #expect(two.status == 65)
+    #expect(two.standardError.contains("(and 1 more invalid line);"), "\(two.standardError)")
+
     // An array cut short is not valid JSON, but its first character still shows the form.
     let cut = try Tierline.run(
       ["--store", store, "append", "-"], input: "[\n" + events[0] + ",\n" + events[1] + ",\n")
