@@ -348,12 +348,15 @@ enum AppendCommand: Command {
 
     if errorCount > 0 {
       var listed = errors
-      if let rejectedInput, let note = formatNote(path: path, input: rejectedInput) {
+      let form = rejectedInput.flatMap { documentForm(of: $0) }
+      if let rejectedInput,
+        let note = formatNote(path: path, input: rejectedInput, documentForm: form)
+      {
         writeToStandardError("note: \(note)\n")
         // Every line of a JSON document fails alike, so after the note one error shows
         // the kind, and the others are only counted. A line the reader stopped at is not
         // part of the document, and its error is listed as before.
-        if documentForm(of: rejectedInput) != nil, !readerStopped {
+        if form != nil, !readerStopped {
           listed = Array(errors.prefix(1))
         }
       } else if rejectedInput == nil, opensArray == true {
@@ -390,15 +393,19 @@ extension AppendCommand {
   /// one JSON document over several lines, is the form of a Stripe or Segment export. A
   /// file named `.csv` whose first character does not open a JSON object is taken as CSV.
   ///
+  /// `documentForm` is `documentForm(of: input)`, which the caller has already computed.
+  ///
   /// NOTE: An input longer than `RejectedInput.byteLimit` is not parsed, so a JSON document
   /// that does not start with `[` gets no note.
-  static func formatNote(path: String, input: RejectedInput) -> String? {
+  static func formatNote(path: String, input: RejectedInput, documentForm: String?)
+    -> String?
+  {
     // With no rejected line kept, as when the first line was too long to read, there is
     // nothing to judge the format by.
     guard input.lines > 0 else { return nil }
     let name = path == "-" ? "standard input" : path
     let first = input.prefix.first { ![0x20, 0x09, 0x0D, 0x0A].contains($0) }
-    if let form = documentForm(of: input) {
+    if let form = documentForm {
       return arrayNote(path: path, form: form)
     } else if first == UInt8(ascii: "[") {
       return arrayNote(path: path, form: "starts with [ as a JSON array does")
