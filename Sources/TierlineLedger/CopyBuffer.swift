@@ -34,7 +34,7 @@ struct CopyBuffer {
     self = CopyBuffer()
   }
 
-  /// Doubles the capacity, or more when `needed` asks for it. `realloc` moves a large
+  /// Doubles the capacity, or more when `needed` requires it. `realloc` moves a large
   /// allocation by remapping its pages, without copying them.
   private mutating func grow(toHold needed: Int) {
     let grown = max(needed, 2 * capacity, Self.initialCapacity)

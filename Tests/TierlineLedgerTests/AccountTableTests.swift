@@ -119,7 +119,7 @@ struct AccountTableTests {
   @Test("id order on two threads")
   func idOrderOnTwoThreads() {
     // Enough ids to sort in halves: numbered ids in a scrambled order, so that each half
-    // holds ids from the whole range, besides ids that tie on their leading words.
+    // contains ids from the whole range, besides ids that tie on their leading words.
     var ids = (0..<(AccountTable.parallelOrderMinimum + 5_000)).map { index in
       Array("acct-\((index &* 7_919) % 100_000)".utf8)
     }

@@ -8,8 +8,8 @@ struct MappedSpanTests {
   private let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
   private let window = MappedSpan.faultAroundBytes
 
-  /// A view of `count` bytes at `offset` from `base`. The span only reads addresses, so
-  /// the bytes are never loaded.
+  /// Returns a view of `count` bytes at `offset` from `base`. The span only reads
+  /// addresses, so the bytes are never loaded.
   private func bytes(_ base: UInt, _ offset: Int, _ count: Int) -> UnsafeRawBufferPointer {
     UnsafeRawBufferPointer(start: UnsafeRawPointer(bitPattern: base + UInt(offset)), count: count)
   }
@@ -73,8 +73,8 @@ struct MappedSpanTests {
     span.include(bytes(base, 6 * pageSize + 50, 100))
     span.release()
 
-    let kept = (0..<8).map { memory[$0 * pageSize + 100] }
-    #expect(kept == [1, 2, 0, 0, 0, 0, 7, 8])
+    let firstBytes = (0..<8).map { memory[$0 * pageSize + 100] }
+    #expect(firstBytes == [1, 2, 0, 0, 0, 0, 7, 8])
     #expect(span.mappedBound == 0)
   }
 }
